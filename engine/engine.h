@@ -1,0 +1,63 @@
+// The engine's public entry points. Callers (the CLI) see no LibTorch type: every
+// function catches c10::Error at this boundary and returns a Status.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "engine/report.h"
+#include "engine/status.h"
+
+namespace engine {
+
+// Builds the model on the `meta` device (nothing allocated) and counts its parameters
+// by name. Returns InvalidArgument for an invalid config.
+Status CountInstantiatedParameters(const ModelConfig& c, ParameterCount* out);
+
+// Called with one short human-readable line per step of long work ("small float32 b1 t128
+// forward: iteration 7/10"). May be empty.
+using ProgressFn = std::function<void(const std::string&)>;
+
+struct ProfileOptions {
+  std::vector<std::string> dtypes = {"float32"};  // "float32" | "bfloat16" | "float16"
+  std::vector<int64_t> batch_sizes = {1};
+  std::vector<int64_t> sequence_lengths = {128};
+  std::string device = "cpu";                      // "cpu" | "cuda"
+  bool forward = true;                             // run the forward scenario
+  bool generate = true;                            // run the generation scenario
+  int64_t prompt_tokens = 32;
+  int64_t new_tokens = 32;
+  int64_t warmup = 2;                              // warm-up iterations. Default: 2
+  int64_t min_iterations = 10;                     // Default: 10
+  double min_seconds = 1.0;                        // Default: 1 s
+  uint64_t seed = 0;                               // weight initialisation seed
+  ProgressFn progress;
+};
+
+// Builds the model with random weights and runs each (dtype x batch x sequence) scenario.
+// REQUIRES: ConfigureThreads() called; env->peak_flops_per_s filled for MFU (else mfu = 0).
+Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env,
+               std::vector<Run>* runs);
+
+// Sets LibTorch's intra-op threads (0 = all available cores) and returns the count in use.
+int64_t ConfigureThreads(int64_t threads);
+
+// True when LibTorch sees a CUDA device.
+bool CudaAvailable();
+
+struct EnvironmentOptions {
+  std::string device = "cpu";
+  std::vector<std::string> dtypes = {"float32", "bfloat16"};  // peaks to calibrate
+  std::string cache_path;       // calibration cache file ("" = no cache)
+  bool recalibrate = false;     // ignore the cache
+  ProgressFn progress;
+};
+
+// Fingerprints the machine and LibTorch; measures (or loads from the cache) the peak GEMM
+// FLOP/s per dtype and the memory bandwidth of `options.device`.
+Status DetectEnvironment(const EnvironmentOptions& options, Environment* env);
+
+}  // namespace engine

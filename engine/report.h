@@ -1,0 +1,108 @@
+// Report: what counting and measuring a model produced. Plain structs (no LibTorch
+// include) shared by the engine, which fills them, and the generator, which stores
+// them as results JSON (see DESIGN.md "Results JSON (v1)") and renders them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/config.h"
+
+namespace engine {
+
+// Ordered (name, value) list: keeps a stable, meaningful order in documents.
+using NamedCounts = std::vector<std::pair<std::string, int64_t>>;
+using NamedRates = std::vector<std::pair<std::string, double>>;
+
+// Parameters with tied weights counted once.
+struct ParameterCount {
+  int64_t total = 0;
+  int64_t trainable = 0;
+  int64_t embedding = 0;       // token (+ learned position) embedding tables
+  int64_t non_embedding = 0;   // total - embedding
+  NamedCounts by_component;    // "embedding", "attention", "mlp", "norm", "lm_head" ...
+};
+
+// One forward pass at (batch, sequence_length). FLOPs = 2 x MACs; every matmul counted,
+// attention's QK^T and AV in full (no causal halving). Elementwise work (norms, softmax,
+// activations, bias adds, residuals) is listed apart in `elementwise` and NOT in `forward`.
+struct FlopCount {
+  int64_t batch = 0;
+  int64_t sequence_length = 0;
+  int64_t forward = 0;          // matmul FLOPs
+  int64_t forward_macs = 0;     // forward / 2
+  NamedCounts by_component;     // matmul FLOPs by component, sums to `forward`
+  NamedCounts elementwise;      // approximate FLOPs of non-matmul ops, by kind
+};
+
+// Wall-clock statistics over `count` timed iterations, in seconds.
+struct LatencyStats {
+  double mean = 0, p50 = 0, p90 = 0, p99 = 0, stdev = 0;
+  double cv = 0;                // stdev / mean
+  int64_t count = 0;
+  double total = 0;             // seconds spent in timed iterations
+};
+
+// One measured scenario.
+//  scenario "forward":  latency_s = one forward pass of (batch, sequence_length).
+//  scenario "generate": prefill_s = the prompt forward (batch, prompt_tokens);
+//                       latency_s = one decode step (one new token per sequence, KV cache).
+struct Run {
+  std::string scenario;            // "forward" | "generate"
+  std::string device;              // "cpu" | "cuda"
+  std::string dtype;               // "float32" | "bfloat16" | "float16"
+  int64_t batch = 0;
+  int64_t sequence_length = 0;     // forward: T; generate: prompt_tokens + new_tokens
+  int64_t threads = 0;
+  int64_t prompt_tokens = 0;       // generate only
+  int64_t new_tokens = 0;          // generate only
+  LatencyStats latency_s;
+  LatencyStats prefill_s;          // generate only
+  NamedRates throughput;           // e.g. {"tokens_per_s", x} or {"prefill_tokens_per_s"}, {"decode_tokens_per_s"}
+  int64_t peak_bytes = 0;          // peak tensor bytes allocated during the scenario (weights excluded)
+  int64_t weights_bytes = 0;       // parameter bytes in this dtype
+  int64_t flops = 0;               // matmul FLOPs of one timed iteration (analytic)
+  double achieved_flops_per_s = 0; // flops / latency_s.mean
+  double mfu = 0;                  // achieved / environment.peak_flops_per_s[dtype]
+};
+
+struct SizeReport {
+  std::string name;                // spec size name ("small")
+  ModelConfig config;
+  ParameterCount parameters;
+  FlopCount flops;                 // at (1, context_length) unless asked otherwise
+  std::vector<Run> runs;
+};
+
+// Where the measurements were taken. Every result carries one.
+struct Environment {
+  std::string device;              // "cpu" or the GPU name
+  std::string cpu_model;           // /proc/cpuinfo "model name"
+  int64_t cores = 0;               // logical CPUs available to the process
+  int64_t threads = 0;             // intra-op threads used
+  int64_t memory_bytes = 0;        // physical RAM
+  std::string os;                  // e.g. "Debian GNU/Linux 12 (bookworm)"
+  std::string compiler;            // e.g. "GCC 12.2.0"
+  std::string libtorch;            // e.g. "2.15.0"
+  std::string cuda;                // CUDA runtime version LibTorch was built with; "" = none
+  std::string gpu;                 // GPU name when measured on CUDA; "" otherwise
+  std::string blas;                // BLAS / oneDNN summary from at::show_config()
+  std::string date;                // ISO date of the measurement (YYYY-MM-DD)
+  std::string tool_version;        // modelcard version
+  std::map<std::string, double> peak_flops_per_s;      // dtype -> measured GEMM FLOP/s
+  double memory_bandwidth_bytes_per_s = 0;             // measured copy bandwidth
+};
+
+struct Report {
+  int schema = 1;
+  std::string model;               // spec name
+  std::string slug;
+  std::string spec_sha256;
+  std::vector<SizeReport> sizes;
+  Environment environment;
+};
+
+}  // namespace engine
