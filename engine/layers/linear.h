@@ -1,0 +1,53 @@
+// Linear and Embedding layers that can be built on any device, `meta` included, so a model
+// can be counted without allocating memory. (torch::nn::Linear always allocates on CPU first.)
+// On CPU, inference can use oneDNN with a pre-packed weight (PackForInference): the same kernel
+// torch.compile's CPU backend uses after freezing, with bias, GELU and residual adds fused.
+#pragma once
+
+#include <torch/torch.h>
+
+namespace engine {
+
+// y = x W^T (+ b). W: (out, in).
+class LinearImpl : public torch::nn::Module {
+ public:
+  LinearImpl(int64_t in_features, int64_t out_features, bool bias, const torch::TensorOptions& opts);
+  // Uses `shared_weight` (e.g. a tied embedding) without registering it as a parameter here.
+  explicit LinearImpl(const torch::Tensor& shared_weight);
+
+  torch::Tensor forward(const torch::Tensor& x);  // (..., in) -> (..., out)
+  // gelu(x W^T + b), approximate "none" | "tanh", fused into the GEMM when packed.
+  torch::Tensor ForwardGelu(const torch::Tensor& x, const std::string& approximate);
+  // x W^T + b + residual (residual: (..., out)), fused into the GEMM when packed.
+  torch::Tensor ForwardAdd(const torch::Tensor& x, const torch::Tensor& residual);
+
+  // Keeps a oneDNN-packed copy of the weight (CPU, float32/bfloat16, oneDNN present) for
+  // inference calls with at least kPackedMinRows rows; smaller calls (decode steps) use ATen.
+  // Costs one extra copy of the weight in memory. No-op elsewhere. Call again after the
+  // weights change; DropPacked() forgets the copy.
+  void PackForInference();
+  void DropPacked() { packed_ = torch::Tensor(); }
+  bool packed() const { return packed_.defined(); }
+
+  static constexpr int64_t kPackedMinRows = 16;
+
+  torch::Tensor weight;
+  torch::Tensor bias;  // undefined when built without bias
+
+ private:
+  bool UsePacked(const torch::Tensor& x) const;
+  torch::Tensor packed_;
+};
+TORCH_MODULE(Linear);
+
+// Lookup table: ids (...) int64 -> (..., dim).
+class EmbeddingImpl : public torch::nn::Module {
+ public:
+  EmbeddingImpl(int64_t num_embeddings, int64_t dim, const torch::TensorOptions& opts);
+  torch::Tensor forward(const torch::Tensor& ids);
+
+  torch::Tensor weight;  // (num_embeddings, dim)
+};
+TORCH_MODULE(Embedding);
+
+}  // namespace engine

@@ -1,0 +1,113 @@
+// Decoder-only transformer: pre-norm blocks, fused attention, optional KV cache.
+#include "engine/models/decoder.h"
+
+#include <cmath>
+
+#include "engine/layers/positions.h"
+
+namespace engine {
+
+BlockImpl::BlockImpl(const ModelConfig& c, const torch::TensorOptions& opts) {
+  norm1 = register_module("norm1", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
+  attn = register_module("attn", CausalSelfAttention(c, opts));
+  norm2 = register_module("norm2", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
+  mlp = register_module("mlp", Mlp(c, opts));
+}
+
+torch::Tensor BlockImpl::forward(torch::Tensor x, int64_t offset, LayerKVCache* cache) {
+  x = attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
+  return mlp(norm2(x), /*residual=*/x);
+}
+
+DecoderImpl::DecoderImpl(const ModelConfig& c, const torch::TensorOptions& opts) : config_(c), opts_(opts) {
+  tok_emb = register_module("tok_emb", Embedding(c.vocab_size, c.embedding_dim, opts));
+  if (c.position == Position::kLearned)
+    pos_emb = register_module("pos_emb", Embedding(c.context_length, c.embedding_dim, opts));
+  blocks = register_module("blocks", torch::nn::ModuleList());
+  for (int64_t i = 0; i < c.num_layers; ++i) blocks->push_back(Block(c, opts));
+  norm_f = register_module("norm_f", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
+  if (c.tie_embeddings) {
+    lm_head = Linear(tok_emb->weight);  // shares the embedding matrix; not a second parameter
+  } else {
+    lm_head = register_module("lm_head", Linear(c.embedding_dim, c.vocab_size, false, opts));
+  }
+}
+
+void DecoderImpl::PackForInference() {
+  for (auto& module : modules(/*include_self=*/false))
+    if (auto* linear = module->as<LinearImpl>()) linear->PackForInference();
+  if (config_.tie_embeddings) lm_head->PackForInference();  // not registered: pack it here
+}
+
+void DecoderImpl::InitWeights(uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  for (auto& module : modules(/*include_self=*/false))
+    if (auto* linear = module->as<LinearImpl>()) linear->DropPacked();
+  lm_head->DropPacked();
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const double residual_std = 0.02 / std::sqrt(2.0 * config_.num_layers);
+  for (auto& item : named_parameters()) {
+    const std::string& name = item.key();
+    torch::Tensor& p = item.value();
+    if (p.device().is_meta()) continue;
+    const bool is_norm = name.find("norm") != std::string::npos;
+    const bool is_bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+    if (is_norm && !is_bias) {
+      p.fill_(1.0);
+    } else if (is_bias) {
+      p.zero_();
+    } else {
+      const bool residual = name.find("proj.weight") != std::string::npos;
+      // Draw in float32 on the CPU with our generator, so every device/dtype gets the same weights.
+      auto w = torch::empty(p.sizes(), torch::kFloat32);
+      w.normal_(0.0, residual ? residual_std : 0.02, gen);
+      p.copy_(w);
+    }
+  }
+}
+
+torch::Tensor DecoderImpl::Embed(const torch::Tensor& ids, int64_t offset) {
+  const int64_t T = ids.size(1);
+  auto x = tok_emb(ids);  // (B, T, C)
+  if (config_.position == Position::kLearned) {
+    auto pos = torch::arange(offset, offset + T, ids.options());
+    x = x + pos_emb(pos);  // broadcast (T, C)
+  } else if (config_.position == Position::kSinusoidal) {
+    x = x + SinusoidalPositions(offset, T, config_.embedding_dim, x.options());
+  }
+  return x;
+}
+
+torch::Tensor DecoderImpl::Head(const torch::Tensor& x) {
+  return lm_head(norm_f(x));
+}
+
+torch::Tensor DecoderImpl::forward(const torch::Tensor& ids) {
+  TORCH_CHECK(ids.dim() == 2, "ids must be (batch, tokens)");
+  TORCH_CHECK(ids.size(1) <= config_.context_length, "sequence longer than context_length");
+  auto x = Embed(ids, 0);
+  for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
+  return Head(x);  // (B, T, V)
+}
+
+torch::Tensor DecoderImpl::ForwardCached(const torch::Tensor& ids, KVCache* cache) {
+  const int64_t T = ids.size(1), offset = cache->length;
+  TORCH_CHECK(offset + T <= cache->layers.at(0).k.size(2), "KV cache is full");
+  auto x = Embed(ids, offset);
+  for (size_t i = 0; i < blocks->size(); ++i)
+    x = blocks[i]->as<Block>()->forward(x, offset, &cache->layers[i]);
+  cache->length += T;
+  return Head(x.select(1, T - 1));  // (B, V): only the last position is needed to decode
+}
+
+KVCache DecoderImpl::NewCache(int64_t batch, int64_t max_len) const {
+  KVCache cache;
+  auto opts = tok_emb->weight.options();
+  for (int64_t i = 0; i < config_.num_layers; ++i) {
+    cache.layers.push_back({torch::empty({batch, config_.num_kv_heads, max_len, config_.head_dim}, opts),
+                            torch::empty({batch, config_.num_kv_heads, max_len, config_.head_dim}, opts)});
+  }
+  return cache;
+}
+
+}  // namespace engine

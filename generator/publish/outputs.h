@@ -1,0 +1,32 @@
+// Where each generated file goes, relative to an output root (the repository by default):
+// cards/<slug>.md, docs/<slug>.md, results/<slug>.json. One place, so the CLI, the
+// documents' cross-links and the check mode agree.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace publish {
+
+// One document the tool renders: which template, and where the result is written.
+struct DocumentOutput {
+  std::string template_name;  // "model-specification" -> templates/model-specification.mustache
+  std::string relative_path;  // "cards/gpt2.md"
+};
+
+// "cards/<slug>.md": the specification card (seed model-specification.template.md).
+std::string SpecificationCardPath(const std::string& slug);
+
+// "docs/<slug>.md": the documentation page (seed model-documentation.template.md).
+std::string DocumentationPagePath(const std::string& slug);
+
+// "results/<slug>.json": the stored Report the documents are rendered from.
+std::string ResultsPath(const std::string& slug);
+
+// Every document of one model, in a fixed order (card, then documentation page).
+std::vector<DocumentOutput> DocumentOutputs(const std::string& slug);
+
+// `root`/`relative`, without doubling the separator; `relative` alone when root is "".
+std::string UnderRoot(const std::string& root, const std::string& relative);
+
+}  // namespace publish

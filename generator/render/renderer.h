@@ -1,0 +1,24 @@
+// Renders one document: template + partials + view model -> Markdown, normalized and
+// checked (markdown_check.h) before anyone can write it.
+#pragma once
+
+#include <string>
+
+#include "engine/status.h"
+#include "generator/render/view_model.h"
+
+namespace render {
+
+// Loads <in.templates_dir>/<template_name>.mustache and every <templates_dir>/partials/*.mustache
+// (available as {{>name}}), renders it with BuildViewModel(in) without HTML escaping, normalizes
+// the whitespace (NormalizeMarkdown) and runs CheckMarkdown. Returns NotFound for a missing
+// template, InvalidArgument for a mustache syntax error or a document that fails the checks
+// (the message lists every problem with its line); *out is only written on success.
+engine::Status RenderDocument(const RenderInput& in, const std::string& template_name,
+                              std::string* out);
+
+// Trailing spaces removed from every line; outside fenced code, leading blank lines dropped
+// and runs of blank lines collapsed to one; exactly one newline at the end.
+std::string NormalizeMarkdown(const std::string& text);
+
+}  // namespace render

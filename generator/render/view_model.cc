@@ -1,0 +1,998 @@
+// BuildViewModel: every value the templates print, computed and formatted here.
+// Counts come from the Report when it has the size (measured on the instantiated model)
+// and otherwise from engine/count.h (the same formulas the engine is checked against).
+#include "generator/render/view_model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/count.h"
+#include "engine/weights/hf_names.h"
+#include "generator/publish/outputs.h"
+#include "generator/render/diagrams.h"
+#include "generator/render/format.h"
+
+namespace render {
+namespace {
+
+namespace km = kainjow::mustache;
+using engine::ModelConfig;
+
+// ---- building mustache data --------------------------------------------------------------
+
+// One mustache object under construction. Text() also sets has_<key>, Items() sets
+// has_<key> to "the list is non-empty", so templates can test either.
+class View {
+ public:
+  View& Text(const std::string& key, const std::string& value) {
+    data_.set(key, value);
+    data_.set("has_" + key, km::data(!value.empty()));
+    return *this;
+  }
+  View& Flag(const std::string& key, bool value) {
+    data_.set(key, km::data(value));
+    return *this;
+  }
+  View& Items(const std::string& key, const std::vector<View>& items) {
+    km::data list(km::data::type::list);
+    for (const auto& item : items) list.push_back(item.data());
+    data_.set(key, list);
+    data_.set("has_" + key, km::data(!items.empty()));
+    return *this;
+  }
+  // A list of plain strings, each item exposing {{text}}.
+  View& Lines(const std::string& key, const std::vector<std::string>& lines) {
+    std::vector<View> items;
+    for (const auto& l : lines) items.push_back(View().Text("text", l));
+    return Items(key, items);
+  }
+  const km::data& data() const { return data_; }
+
+ private:
+  km::data data_{km::data::type::object};
+};
+
+// ---- small text helpers -------------------------------------------------------------------
+
+std::string N(int64_t n) { return FormatThousands(n); }
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+std::string Capitalize(std::string s) {
+  if (!s.empty()) s[0] = char(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+std::string Code(const std::string& s) { return "`" + s + "`"; }
+
+// "4×" for whole ratios, "2.69×" otherwise.
+std::string Ratio(double r) {
+  if (std::fabs(r - std::round(r)) < 1e-9) return FormatFixed(r, 0) + "×";
+  return FormatFixed(r, 2) + "×";
+}
+
+// `part` as a percentage of `whole`; a nonzero share too small to show is "< 0.01%".
+std::string Share(int64_t part, int64_t whole) {
+  if (whole <= 0) return "n/a";
+  const double fraction = double(part) / double(whole);
+  if (part != 0 && std::fabs(fraction) < 0.0001) return "< 0.01%";
+  return FormatPercent(fraction);
+}
+
+std::string Plural(int64_t n, const std::string& one, const std::string& many) {
+  return N(n) + " " + (n == 1 ? one : many);
+}
+
+// ---- facts about the spec and report ----------------------------------------------------
+
+const engine::SizeReport* FindSizeReport(const engine::Report& r, const std::string& name) {
+  for (const auto& s : r.sizes)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+engine::ParameterCount ParametersOf(const spec::Size& size, const engine::Report& r) {
+  const engine::SizeReport* measured = FindSizeReport(r, size.name);
+  if (measured && measured->parameters.total > 0) return measured->parameters;
+  return engine::AnalyticParameters(size.config);
+}
+
+engine::FlopCount FlopsOf(const spec::Size& size, const engine::Report& r) {
+  const engine::SizeReport* measured = FindSizeReport(r, size.name);
+  if (measured && measured->flops.forward > 0 && measured->flops.batch > 0 &&
+      measured->flops.sequence_length > 0)
+    return measured->flops;
+  return engine::AnalyticForwardFlops(size.config, 1, size.config.context_length);
+}
+
+// The size the diagrams and the configuration block show: the first profiled one.
+const spec::Size& PrimarySize(const spec::Spec& s) {
+  for (const auto& name : s.profile.sizes)
+    if (const spec::Size* size = s.FindSize(name)) return *size;
+  return s.architecture.sizes.front();
+}
+
+// One value when every size agrees, else each distinct value with its sizes, in first-seen
+// order: "4,096 (7b, 13b), 1,024 (mini)".
+template <typename Fn>
+std::string PerSize(const spec::Spec& s, Fn value_of) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // value -> sizes
+  for (const auto& size : s.architecture.sizes) {
+    const std::string value = value_of(size);
+    auto it =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == value; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {value, {}});
+    it->second.push_back(size.name);
+  }
+  if (groups.size() == 1) return groups[0].first;
+  std::vector<std::string> parts;
+  for (const auto& [value, sizes] : groups) parts.push_back(value + " (" + Join(sizes, ", ") + ")");
+  return Join(parts, ", ");
+}
+
+std::string PositionShort(const ModelConfig& c) {
+  switch (c.position) {
+    case engine::Position::kLearned:
+      return "Learned absolute position embeddings (" + N(c.context_length) + " × " +
+             N(c.embedding_dim) + ")";
+    case engine::Position::kSinusoidal:
+      return "Fixed sinusoidal position encodings";
+    case engine::Position::kRoPE:
+      return "Rotary position embeddings (RoPE) on queries and keys, θ = " +
+             FormatShortestDouble(c.rope_theta);
+    case engine::Position::kALiBi:
+      return "ALiBi linear biases on attention scores";
+    case engine::Position::kNone:
+      return "No positional encoding (order only through the causal mask)";
+  }
+  return "";
+}
+
+std::string PositionTag(engine::Position p) {
+  switch (p) {
+    case engine::Position::kLearned:
+      return "learned positions";
+    case engine::Position::kSinusoidal:
+      return "sinusoidal positions";
+    case engine::Position::kRoPE:
+      return "RoPE";
+    case engine::Position::kALiBi:
+      return "ALiBi";
+    case engine::Position::kNone:
+      return "no positions";
+  }
+  return "";
+}
+
+std::string BiasFeature(const ModelConfig& c) {
+  if (c.bias && c.qkv_bias) return "Biases in every linear layer";
+  if (!c.bias && !c.qkv_bias) return "No biases in the linear layers";
+  if (c.qkv_bias) return "Biases only in the Q, K, V projections";
+  return "Biases in the linear layers except the Q, K, V projections";
+}
+
+std::string ComponentLabel(const std::string& key, const ModelConfig& c) {
+  if (key == "embedding")
+    return c.position == engine::Position::kLearned ? "Embeddings (token + learned positions)"
+                                                    : "Token embedding";
+  if (key == "attention") return "Attention (Q, K, V and output projections)";
+  if (key == "mlp") return "Feed-forward: " + FeedForwardLabel(c);
+  if (key == "norm") return "Norms (" + NormLabel(c.norm) + ")";
+  if (key == "lm_head") return "LM head";
+  if (key == "attention_projections") return "Attention projections (Q, K, V, output)";
+  if (key == "attention_scores") return "Attention scores QKᵀ and mixing AV (in full)";
+  if (key == "softmax") return "Softmax";
+  if (key == "activation") return "Activation: " + ActivationLabel(c.activation);
+  if (key == "residual") return "Residual adds";
+  if (key == "rope") return "RoPE rotations";
+  return key;
+}
+
+std::string HyperparameterLabel(const std::string& key) {
+  if (key == "learning_rate") return "Learning rate";
+  if (key == "batch_size") return "Batch size";
+  if (key == "optimizer") return "Optimizer";
+  if (key == "loss") return "Loss function";
+  if (key == "epochs") return "Epochs";
+  std::string label = key.rfind("lr_", 0) == 0 ? "LR_" + key.substr(3) : key;
+  std::replace(label.begin(), label.end(), '_', ' ');
+  return Capitalize(label);
+}
+
+std::string MetricText(const spec::Metric& m) {
+  std::string text = m.metric;
+  if (!m.dataset.empty()) text += " on " + m.dataset;
+  if (!m.size.empty()) text += " (" + m.size + ")";
+  if (!m.value.empty()) text += ": " + m.value;
+  if (!m.source.empty()) text += " — source: " + m.source;
+  return text;
+}
+
+std::string Citation(const spec::Reference& r) {
+  std::string text = r.url.empty() ? r.title : "[" + r.title + "](" + r.url + ")";
+  std::vector<std::string> by;
+  if (!r.authors.empty()) by.push_back(r.authors);
+  if (r.year > 0) by.push_back(std::to_string(r.year));
+  if (!by.empty()) text += " — " + Join(by, ", ");
+  return text;
+}
+
+std::string RunShape(const engine::Run& r) {
+  if (r.scenario == "generate")
+    return "batch " + N(r.batch) + ", " + N(r.prompt_tokens) + "-token prompt + " +
+           N(r.new_tokens) + " new tokens";
+  return "batch " + N(r.batch) + " × " + N(r.sequence_length) + " tokens";
+}
+
+std::string Throughput(const engine::Run& r, const std::string& key) {
+  for (const auto& [name, value] : r.throughput)
+    if (name == key) return FormatRate(value, "tokens");
+  return "not recorded";
+}
+
+std::string Mfu(const engine::Run& r) {
+  return r.mfu > 0 ? FormatPercent(r.mfu) : "n/a (no peak calibrated)";
+}
+
+std::string BytesExact(int64_t bytes) {
+  if (bytes < 1024) return N(bytes) + " B";
+  return N(bytes) + " B (" + FormatBytes(bytes) + ")";
+}
+
+// ---- card: modalities, references, sizes -------------------------------------------------
+
+std::string TextInputDimensions(const spec::Spec& s) {
+  return "context length " +
+         PerSize(s, [](const spec::Size& z) { return N(z.config.context_length); }) +
+         " tokens, vocabulary " +
+         PerSize(s, [](const spec::Size& z) { return N(z.config.vocab_size); }) +
+         " token ids, embedding dimension " +
+         PerSize(s, [](const spec::Size& z) { return N(z.config.embedding_dim); });
+}
+
+std::string TextOutputDimensions(const spec::Spec& s) {
+  return "logits of shape (batch, tokens, " +
+         PerSize(s, [](const spec::Size& z) { return N(z.config.vocab_size); }) +
+         "), one score per vocabulary entry at every position";
+}
+
+std::vector<View> Modalities(const spec::Spec& s, const std::vector<spec::Modality>& list,
+                             bool inputs) {
+  std::vector<View> out;
+  for (const auto& m : list) {
+    std::string dims = m.dimensions;
+    if (m.modality == "text") {
+      const std::string arch = inputs ? TextInputDimensions(s) : TextOutputDimensions(s);
+      dims = dims.empty() ? Capitalize(arch) : dims + "; architecture: " + arch;
+    }
+    out.push_back(View()
+                      .Text("label", Capitalize(m.modality))  // "text" -> "Text"
+                      .Text("format", m.format)
+                      .Text("processing", Join(m.processing, ", "))
+                      .Text("dimensions", dims));
+  }
+  return out;
+}
+
+std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
+  const ModelConfig& c = size.config;
+  const std::string heads = c.num_kv_heads == c.num_heads
+                                ? Plural(c.num_heads, "attention head", "attention heads")
+                                : Plural(c.num_heads, "query head", "query heads") + " / " +
+                                      Plural(c.num_kv_heads, "KV head", "KV heads");
+  return Plural(c.num_layers, "layer", "layers") + ", embedding dimension " + N(c.embedding_dim) +
+         ", " + heads + " (" + AttentionKind(c) + "), FFN hidden dimension " + N(c.hidden_dim) +
+         "; " + FormatCountWithShort(ParametersOf(size, r).total) + " parameters";
+}
+
+View SizeTables(const spec::Size& size, const engine::Report& r) {
+  const ModelConfig& c = size.config;
+  const engine::ParameterCount p = ParametersOf(size, r);
+  auto share = [&](int64_t n) { return Share(n, p.total); };
+  auto row = [&](const std::string& label, int64_t n) {
+    return View()
+        .Text("label", label)
+        .Text("count", FormatCountWithShort(n))
+        .Text("share", share(n));
+  };
+  const std::vector<View> totals = {row("Total", p.total), row("Trainable", p.trainable),
+                                    row(ComponentLabel("embedding", c), p.embedding),
+                                    row("Non-embedding", p.non_embedding)};
+  std::vector<View> components;
+  for (const auto& [key, n] : p.by_component) {
+    std::string count = FormatCountWithShort(n);
+    if (key == "lm_head" && n == 0 && c.tie_embeddings) count = "0 (tied to the token embedding)";
+    components.push_back(View()
+                             .Text("label", TableCell(ComponentLabel(key, c)))
+                             .Text("count", count)
+                             .Text("share", share(n)));
+  }
+
+  const engine::FlopCount f = FlopsOf(size, r);
+  std::vector<View> flops;
+  for (const auto& [key, n] : f.by_component) {
+    flops.push_back(View()
+                        .Text("label", TableCell(ComponentLabel(key, c)))
+                        .Text("flops", N(n))
+                        .Text("macs", N(n / 2))
+                        .Text("share", Share(n, f.forward)));
+  }
+  std::vector<View> elementwise;
+  for (const auto& [key, n] : f.elementwise)
+    elementwise.push_back(
+        View().Text("label", TableCell(ComponentLabel(key, c))).Text("flops", N(n)));
+  const int64_t tokens = f.batch * f.sequence_length;
+  return View()
+      .Text("size_name", size.name)
+      .Items("parameter_totals", totals)
+      .Items("parameter_components", components)
+      .Items("flop_components", flops)
+      .Items("elementwise_flops", elementwise)
+      .Text("flops_total", FormatCountWithShort(f.forward))
+      .Text("macs_total", FormatCountWithShort(f.forward_macs))
+      .Text("flops_shape", "batch " + N(f.batch) + " × " + N(f.sequence_length) + " tokens" +
+                               (f.sequence_length == c.context_length ? " (the full context)" : ""))
+      .Text("flops_per_token", tokens > 0 ? N(f.forward / tokens) : "n/a");
+}
+
+// ---- card: evaluation, training, deployment, maintenance ---------------------------------
+
+std::vector<std::string> MeasuredMetrics(const spec::Spec& s, const engine::Report& r,
+                                         const std::string& build_command) {
+  std::vector<std::string> lines;
+  for (const auto& size : s.architecture.sizes) {
+    const engine::FlopCount f = FlopsOf(size, r);
+    const int64_t params = ParametersOf(size, r).total;
+    lines.push_back("Parameters (" + size.name + "): " + FormatCountWithShort(params) +
+                    ", tied weights counted once");
+    if (f.batch * f.sequence_length > 0) {
+      const int64_t per_token = f.forward / (f.batch * f.sequence_length);
+      lines.push_back("Forward FLOPs per token (" + size.name + ", " + N(f.sequence_length) +
+                      "-token sequence): " + N(per_token) + " (" + FormatFlops(double(per_token)) +
+                      "), FLOPs = 2 × MACs, matmuls only");
+    }
+    lines.push_back("Weights size (" + size.name +
+                    "): " + FormatBytes(params * engine::DtypeBytes("float32")) + " in float32, " +
+                    FormatBytes(params * engine::DtypeBytes("bfloat16")) + " in bfloat16");
+  }
+  bool any_run = false;
+  for (const auto& size : r.sizes) {
+    for (const auto& run : size.runs) {
+      any_run = true;
+      const std::string where =
+          size.name + ", " + run.device + ", " + run.dtype + ", " + RunShape(run);
+      if (run.scenario == "generate") {
+        lines.push_back("Decode latency p50 per token / decode throughput (" + where +
+                        "): " + FormatSeconds(run.latency_s.p50) + " / " +
+                        Throughput(run, "decode_tokens_per_s"));
+      } else {
+        lines.push_back("Forward latency p50 / throughput (" + where + "): " +
+                        FormatSeconds(run.latency_s.p50) + " / " + Throughput(run, "tokens_per_s"));
+      }
+    }
+  }
+  if (!any_run)
+    lines.push_back("Latency and throughput: not measured yet — run " + Code(build_command));
+  return lines;
+}
+
+void AddTraining(const spec::Training& t, View* v) {
+  std::vector<View> hyper;
+  for (const auto& h : t.hyperparameters)
+    hyper.push_back(View().Text("label", HyperparameterLabel(h.key)).Text("value", h.value));
+  if (t.tokens > 0)
+    hyper.push_back(View()
+                        .Text("label", "Training tokens")
+                        .Text("value", FormatShortCount(std::llround(t.tokens))));
+  const bool has_data = !t.datasets.empty() || !t.preprocessing.empty();
+  const bool has_env = !t.hardware.empty() || !t.framework.empty() || !t.distributed.empty();
+  v->Flag("has_data_requirements", has_data)
+      .Text("datasets", Join(t.datasets, ", "))
+      .Text("data_preprocessing", Join(t.preprocessing, ", "))
+      .Items("hyperparameters", hyper)
+      .Flag("has_training_environment", has_env)
+      .Text("hardware", t.hardware)
+      .Text("framework", t.framework)
+      .Text("distributed", t.distributed);
+}
+
+// ---- documentation page ------------------------------------------------------------------
+
+std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
+                                     const engine::Report& r) {
+  const std::string family =
+      s.architecture.family == "decoder" ? "Decoder-only" : Capitalize(s.architecture.family);
+  const std::string base = s.architecture.base.empty() ? "transformer" : s.architecture.base;
+  std::vector<std::string> sizes;
+  for (const auto& size : s.architecture.sizes)
+    sizes.push_back(Code(size.name) + " (" + FormatShortCount(ParametersOf(size, r).total) + ")");
+  std::string ffn = "Feed-forward: " + FeedForwardLabel(c);
+  if (c.hidden_dim > 0 && c.embedding_dim > 0)
+    ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) +
+           " the embedding dimension)";
+  return {
+      family + " " + base + ": " + Plural(c.num_layers, "layer", "layers") +
+          ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
+          " tokens, context of " + N(c.context_length) + " tokens",
+      AttentionLabel(c) + ", head dimension " + N(c.head_dim),
+      NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
+          FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) +
+          " after the last block",
+      ffn,
+      PositionShort(c),
+      c.tie_embeddings ? "LM head tied to the token embedding" : "Separate (untied) LM head",
+      BiasFeature(c),
+      "Sizes, with parameter counts: " + Join(sizes, ", "),
+  };
+}
+
+std::string AttentionText(const ModelConfig& c) {
+  const int64_t qkv = (c.num_heads + 2 * c.num_kv_heads) * c.head_dim;
+  std::string text =
+      AttentionLabel(c) + ". Q, K and V come from one fused projection " + Code("attn.qkv") +
+      " of width " + N(qkv) + " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " +
+      N(c.head_dim) + (c.qkv_bias ? ", with bias" : ", without bias") +
+      ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
+      ", causally masked (each token attends to itself and earlier tokens), "
+      "normalized with softmax and applied to V; the " +
+      N(c.num_heads) + " head outputs are concatenated (" + N(c.num_heads * c.head_dim) +
+      " values) and projected back to " + N(c.embedding_dim) + " by " + Code("attn.proj") + ".";
+  if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0) {
+    text += " Each of the " + Plural(c.num_kv_heads, "K/V head", "K/V heads") + " is shared by " +
+            N(c.num_heads / c.num_kv_heads) + " query heads, so the KV cache holds " +
+            N(c.num_kv_heads) + " heads per layer instead of " + N(c.num_heads) + ": " +
+            Ratio(double(c.num_heads) / c.num_kv_heads) + " smaller.";
+  }
+  return text;
+}
+
+std::string FeedForwardText(const ModelConfig& c) {
+  const std::string C = N(c.embedding_dim), H = N(c.hidden_dim);
+  if (engine::IsGated(c.activation)) {
+    const std::string inner = c.activation == engine::Activation::kSwiGLU ? "SiLU" : "GELU";
+    return "A gated feed-forward network (" + ActivationLabel(c.activation) +
+           "): " + Code("mlp.fc") + " computes the gate and up projections in one matmul (" + C +
+           " → 2 × " + H + "), the hidden activation is " + inner + "(gate) ⊙ up, and " +
+           Code("mlp.proj") + " projects " + H + " → " + C +
+           (c.bias ? " (with biases)." : " (no biases).");
+  }
+  return "A two-layer MLP: " + Code("mlp.fc") + " expands " + C + " → " + H + ", " +
+         ActivationLabel(c.activation) + " is applied elementwise, and " + Code("mlp.proj") +
+         " projects " + H + " → " + C + (c.bias ? " (with biases)." : " (no biases).");
+}
+
+std::string PositionText(const ModelConfig& c) {
+  const std::string ctx = N(c.context_length);
+  switch (c.position) {
+    case engine::Position::kLearned:
+      return "Learned absolute positions: a trainable table of " + ctx + " × " +
+             N(c.embedding_dim) + " vectors (" + Code("pos_emb.weight") + ", " +
+             N(c.context_length * c.embedding_dim) +
+             " parameters) is added to the token embeddings before the first block, so a "
+             "sequence can hold at most " +
+             ctx + " tokens.";
+    case engine::Position::kSinusoidal:
+      return "Fixed sinusoidal positions (Vaswani et al., 2017): position t adds sin(t / "
+             "10000^(2i/" +
+             N(c.embedding_dim) +
+             ")) to dimension 2i and the matching cosine to dimension 2i+1 of "
+             "the token embedding. No parameters; this configuration is used up to " +
+             ctx + " tokens.";
+    case engine::Position::kRoPE:
+      return "Rotary position embedding (RoPE, Su et al., 2021): in every attention layer each "
+             "pair of dimensions (2i, 2i+1) of every query and key head is rotated by the angle "
+             "t · θ^(−2i/" +
+             N(c.head_dim) + ") with θ = " + FormatShortestDouble(c.rope_theta) +
+             ", where t is the token's position and " + N(c.head_dim) +
+             " the head dimension, so QKᵀ depends only on the relative offset of two tokens. No "
+             "parameters; the configured context is " +
+             ctx + " tokens.";
+    case engine::Position::kALiBi:
+      return "ALiBi (Press et al., 2021): no position embedding; each head h adds −m_h · (i − j) "
+             "to the score of query i and key j, with fixed slopes m_h = 2^(−8h/" +
+             N(c.num_heads) + ") for the " + N(c.num_heads) +
+             " heads. No parameters; the configured context is " + ctx + " tokens.";
+    case engine::Position::kNone:
+      return "No positional encoding: token order is visible only through the causal mask. No "
+             "parameters; the configured context is " +
+             ctx + " tokens.";
+  }
+  return "";
+}
+
+std::string ConfigYaml(const spec::Size& size) {
+  const ModelConfig& c = size.config;
+  std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\n";
+  y += "vocab_size: " + std::to_string(c.vocab_size) + "\n";
+  y += "context_length: " + std::to_string(c.context_length) + "\n";
+  y += "embedding_dim: " + std::to_string(c.embedding_dim) + "\n";
+  y += "num_heads: " + std::to_string(c.num_heads) + "\n";
+  y += "num_kv_heads: " + std::to_string(c.num_kv_heads) + "\n";
+  y += "head_dim: " + std::to_string(c.head_dim) + "\n";
+  y += "num_layers: " + std::to_string(c.num_layers) + "\n";
+  y += "hidden_dim: " + std::to_string(c.hidden_dim) + "\n";
+  y += "\n# Model-specific features\n";
+  y += "family: " + c.family + "\n";
+  y += std::string("norm: ") + engine::NormName(c.norm) + "\n";
+  y += "norm_eps: " + FormatShortestDouble(c.norm_eps) + "\n";
+  y += std::string("activation: ") + engine::ActivationName(c.activation) + "\n";
+  y += std::string("position: ") + engine::PositionName(c.position) + "\n";
+  if (c.position == engine::Position::kRoPE)
+    y += "rope_theta: " + FormatShortestDouble(c.rope_theta) + "\n";
+  y += std::string("bias: ") + (c.bias ? "true" : "false") + "\n";
+  y += std::string("qkv_bias: ") + (c.qkv_bias ? "true" : "false") + "\n";
+  y += std::string("tie_embeddings: ") + (c.tie_embeddings ? "true" : "false");
+  return y;
+}
+
+// Our parameter names with shapes, aligned in columns.
+std::string ParameterNames(const ModelConfig& c) {
+  const auto rows = engine::HfWeightNames(c);
+  size_t name_width = 0, shape_width = 0;
+  for (const auto& row : rows) {
+    name_width = std::max(name_width, row.ours.size());
+    shape_width = std::max(shape_width, row.shape.size());
+  }
+  std::string out;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    std::string line = row.ours + std::string(name_width - row.ours.size() + 2, ' ') + row.shape;
+    if (row.ours.find("{i}") != std::string::npos)
+      line += std::string(shape_width - row.shape.size() + 2, ' ') + "i = 0.." +
+              std::to_string(c.num_layers - 1);
+    out += (i ? "\n" : "") + line;
+  }
+  return out;
+}
+
+std::string EnvironmentText(const engine::Environment& e) {
+  std::vector<std::string> parts;
+  std::string machine = e.cpu_model.empty() ? e.device : e.cpu_model;
+  std::vector<std::string> detail;
+  if (e.cores > 0) detail.push_back(Plural(e.cores, "logical CPU", "logical CPUs"));
+  if (e.threads > 0) detail.push_back(Plural(e.threads, "intra-op thread", "intra-op threads"));
+  if (e.memory_bytes > 0) detail.push_back(FormatBytes(e.memory_bytes) + " RAM");
+  if (!detail.empty()) machine += " (" + Join(detail, ", ") + ")";
+  if (!machine.empty()) parts.push_back(machine);
+  if (!e.gpu.empty()) parts.push_back("GPU " + e.gpu);
+  if (!e.os.empty()) parts.push_back(e.os);
+  if (!e.compiler.empty()) parts.push_back(e.compiler);
+  if (!e.libtorch.empty())
+    parts.push_back("LibTorch " + e.libtorch + (e.cuda.empty() ? "" : " (CUDA " + e.cuda + ")"));
+  if (!e.blas.empty()) parts.push_back("BLAS: " + e.blas);
+  std::vector<std::string> peaks;
+  for (const auto& [dtype, x] : e.peak_flops_per_s)
+    peaks.push_back(FormatFlopsPerSecond(x) + " " + dtype);
+  if (!peaks.empty()) parts.push_back("measured peak GEMM " + Join(peaks, ", "));
+  if (e.memory_bandwidth_bytes_per_s > 0)
+    parts.push_back("measured memory bandwidth " +
+                    FormatBytes(std::llround(e.memory_bandwidth_bytes_per_s)) + "/s");
+  if (!e.date.empty()) parts.push_back("date " + e.date);
+  if (!e.tool_version.empty()) parts.push_back("modelcard " + e.tool_version);
+  return Join(parts, "; ");
+}
+
+void AddBenchmarks(const engine::Report& r, View* v) {
+  std::vector<View> forward, generate, latency, peaks;
+  for (const auto& size : r.sizes) {
+    for (const auto& run : size.runs) {
+      const bool gen = run.scenario == "generate";
+      View row;
+      row.Text("size_name", size.name)
+          .Text("device", run.device)
+          .Text("dtype", run.dtype)
+          .Text("batch", N(run.batch))
+          .Text("peak", FormatBytes(run.peak_bytes))
+          .Text("mfu", Mfu(run));
+      if (gen) {
+        row.Text("prompt", N(run.prompt_tokens))
+            .Text("new_tokens", N(run.new_tokens))
+            .Text("prefill_p50", FormatSeconds(run.prefill_s.p50))
+            .Text("prefill_rate", Throughput(run, "prefill_tokens_per_s"))
+            .Text("decode_p50", FormatSeconds(run.latency_s.p50))
+            .Text("decode_rate", Throughput(run, "decode_tokens_per_s"));
+        generate.push_back(row);
+      } else {
+        row.Text("seq", N(run.sequence_length))
+            .Text("p50", FormatSeconds(run.latency_s.p50))
+            .Text("rate", Throughput(run, "tokens_per_s"))
+            .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
+        forward.push_back(row);
+      }
+      auto stats_row = [&](const std::string& what, const engine::LatencyStats& l) {
+        latency.push_back(View()
+                              .Text("size_name", size.name)
+                              .Text("what", what)
+                              .Text("mean", FormatSeconds(l.mean))
+                              .Text("p50", FormatSeconds(l.p50))
+                              .Text("p90", FormatSeconds(l.p90))
+                              .Text("p99", FormatSeconds(l.p99))
+                              .Text("stdev", FormatSeconds(l.stdev))
+                              .Text("cv", FormatPercent(l.cv))
+                              .Text("count", N(l.count)));
+      };
+      const std::string label = run.device + " " + run.dtype + ", " + RunShape(run);
+      if (gen) {
+        stats_row("prefill, " + label, run.prefill_s);
+        stats_row("decode step, " + label, run.latency_s);
+      } else {
+        stats_row("forward, " + label, run.latency_s);
+      }
+      peaks.push_back(View()
+                          .Text("size_name", size.name)
+                          .Text("what", (gen ? "generate, " : "forward, ") + label)
+                          .Text("peak", BytesExact(run.peak_bytes))
+                          .Text("weights", BytesExact(run.weights_bytes))
+                          .Text("sum", FormatBytes(run.peak_bytes + run.weights_bytes)));
+    }
+  }
+  v->Flag("has_runs", !forward.empty() || !generate.empty())
+      .Items("forward_runs", forward)
+      .Items("generate_runs", generate)
+      .Items("latency_rows", latency)
+      .Items("peak_rows", peaks);
+}
+
+std::vector<View> MemoryRows(const spec::Spec& s, const engine::Report& r) {
+  std::vector<View> rows;
+  for (const auto& size : s.architecture.sizes) {
+    const ModelConfig& c = size.config;
+    const int64_t params = ParametersOf(size, r).total;
+    rows.push_back(
+        View()
+            .Text("size_name", size.name)
+            .Text("params", N(params))
+            .Text("float32", BytesExact(params * engine::DtypeBytes("float32")))
+            .Text("bfloat16", BytesExact(params * engine::DtypeBytes("bfloat16")))
+            .Text("kv_float32", BytesExact(engine::KVCacheBytesPerToken(c, 4)))
+            .Text("kv_bfloat16", BytesExact(engine::KVCacheBytesPerToken(c, 2)))
+            .Text("kv_context", N(c.context_length))
+            .Text("kv_full", FormatBytes(engine::KVCacheBytesPerToken(c, 2) * c.context_length)));
+  }
+  return rows;
+}
+
+std::string SizeComparison(const spec::Spec& s, const engine::Report& r) {
+  if (s.architecture.sizes.size() < 2) return "";
+  const spec::Size *smallest = &s.architecture.sizes.front(), *largest = smallest;
+  for (const auto& size : s.architecture.sizes) {
+    if (ParametersOf(size, r).total < ParametersOf(*smallest, r).total) smallest = &size;
+    if (ParametersOf(size, r).total > ParametersOf(*largest, r).total) largest = &size;
+  }
+  const double ratio = double(ParametersOf(*largest, r).total) / ParametersOf(*smallest, r).total;
+  const std::string times =
+      ratio >= 100 ? FormatThousands(std::llround(ratio)) : FormatFixed(ratio, 1);
+  return "Weight memory grows with the parameter count: " + Code(largest->name) + " needs " +
+         times + "× the weight memory of " + Code(smallest->name) +
+         " in any dtype. Per token of context, the bfloat16 KV cache takes " +
+         FormatBytes(engine::KVCacheBytesPerToken(largest->config, 2)) + " in " +
+         Code(largest->name) + " and " +
+         FormatBytes(engine::KVCacheBytesPerToken(smallest->config, 2)) + " in " +
+         Code(smallest->name) + ".";
+}
+
+std::vector<View> ModelComparison(const spec::Spec& self, const std::vector<const spec::Spec*>& all,
+                                  const engine::Report& r) {
+  std::vector<View> rows;
+  if (all.size() < 2) return rows;
+  const engine::Report empty;
+  for (const spec::Spec* other : all) {
+    if (!other) continue;
+    const bool is_self = other->slug == self.slug;
+    for (const auto& size : other->architecture.sizes) {
+      const ModelConfig& c = size.config;
+      const int64_t params = ParametersOf(size, is_self ? r : empty).total;
+      rows.push_back(
+          View()
+              .Text("model", TableCell(is_self ? "**" + other->name + "**" : other->name))
+              .Text("size_name", size.name)
+              .Text("params", FormatShortCount(params))
+              .Text("weights", FormatBytes(params * 2))
+              .Text("kv", FormatBytes(engine::KVCacheBytesPerToken(c, 2)))
+              .Text("attention", AttentionKind(c))
+              .Text("position", PositionTag(c.position)));
+    }
+  }
+  return rows;
+}
+
+// The first size (primary first, then file order) for which `has` holds; nullptr if none.
+template <typename Pred>
+const spec::Size* FirstSizeWith(const spec::Spec& s, const spec::Size& primary, Pred has) {
+  if (has(primary.config)) return &primary;
+  for (const auto& size : s.architecture.sizes)
+    if (has(size.config)) return &size;
+  return nullptr;
+}
+
+// Key Benefits: the spec's own advantages, then facts computed from the configuration, each
+// for the first size that has the feature.
+std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
+                           const spec::Size& primary) {
+  std::vector<std::pair<std::string, std::string>> items;
+  for (const auto& b : s.architecture.advantages) items.emplace_back(b.title, b.description);
+  if (const spec::Size* size =
+          FirstSizeWith(s, primary, [](const ModelConfig& c) { return c.tie_embeddings; })) {
+    const ModelConfig& c = size->config;
+    const int64_t total = ParametersOf(*size, r).total;
+    const int64_t saved = c.vocab_size * c.embedding_dim;
+    items.emplace_back("Tied embeddings",
+                       "the LM head reuses the " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
+                           " token embedding matrix, saving " + N(saved) + " parameters (" +
+                           FormatPercent(double(saved) / total) + " of the " + N(total) +
+                           " total of " + Code(size->name) + ").");
+  }
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
+        return c.num_kv_heads != c.num_heads && c.num_kv_heads > 0;
+      })) {
+    const ModelConfig& c = size->config;
+    ModelConfig mha = c;
+    mha.num_kv_heads = c.num_heads;
+    items.emplace_back(
+        AttentionKind(c) == "MQA" ? "Multi-query attention" : "Grouped-query attention",
+        "in " + Code(size->name) + ", " + N(c.num_kv_heads) + " K/V heads for " + N(c.num_heads) +
+            " query heads cut the KV cache " + Ratio(double(c.num_heads) / c.num_kv_heads) + ": " +
+            BytesExact(engine::KVCacheBytesPerToken(c, 2)) + " per token in bfloat16 instead of " +
+            BytesExact(engine::KVCacheBytesPerToken(mha, 2)) +
+            " with one K/V head per query head.");
+  }
+  if (const spec::Size* size =
+          FirstSizeWith(s, primary, [](const ModelConfig& c) { return !c.bias || !c.qkv_bias; })) {
+    ModelConfig biased = size->config;
+    biased.bias = biased.qkv_bias = true;
+    const int64_t saved =
+        engine::AnalyticParameters(biased).total - engine::AnalyticParameters(size->config).total;
+    if (saved > 0)
+      items.emplace_back("Fewer biases", "leaving out biases saves " + N(saved) +
+                                             " parameters in " + Code(size->name) + ".");
+  }
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
+        return c.position != engine::Position::kLearned;
+      })) {
+    const ModelConfig& c = size->config;
+    items.emplace_back("No position parameters",
+                       PositionTag(c.position) + " needs no learned position table (in " +
+                           Code(size->name) + ", a learned table for " + N(c.context_length) +
+                           " tokens would add " + N(c.context_length * c.embedding_dim) +
+                           " parameters).");
+  }
+  std::vector<View> out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    out.push_back(View()
+                      .Text("number", std::to_string(i + 1))
+                      .Text("title", items[i].first)
+                      .Text("description", items[i].second));
+  }
+  return out;
+}
+
+std::vector<View> ImplementationFiles(const spec::Spec& s, const ModelConfig& c) {
+  const std::string model_file = "engine/models/" + s.architecture.family + ".cc";
+  std::vector<std::pair<std::string, std::string>> files = {
+      {model_file,
+       "the model: token embedding" +
+           std::string(c.position == engine::Position::kLearned ? " + learned positions" : "") +
+           ", " + Plural(c.num_layers, "block", "blocks") +
+           " (pre-norm attention + feed-forward with residuals), final norm, LM head"},
+      {"engine/layers/attention.cc", "causal self-attention with the fused " + Code("qkv") +
+                                         " projection, " + AttentionKind(c) +
+                                         " head layout and KV cache"},
+      {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"},
+      {"engine/layers/norms.cc", NormLabel(c.norm)},
+      {"engine/layers/positions.cc", "position encodings (" + PositionTag(c.position) + ")"},
+      {"engine/count.cc", "the analytic parameter and FLOP formulas behind these tables"},
+      {"engine/weights/hf_names.cc", "the Hugging Face weight-name mapping below"},
+  };
+  std::vector<View> out;
+  for (const auto& [path, what] : files)
+    out.push_back(View().Text("path", path).Text("what", what));
+  return out;
+}
+
+std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const spec::Spec*>& all) {
+  std::vector<View> out;
+  const engine::Report empty;
+  for (const spec::Spec* other : all) {
+    if (!other || other->slug == self.slug || other->architecture.sizes.empty()) continue;
+    int64_t lo = INT64_MAX, hi = 0;
+    for (const auto& size : other->architecture.sizes) {
+      const int64_t p = engine::AnalyticParameters(size.config).total;
+      lo = std::min(lo, p);
+      hi = std::max(hi, p);
+    }
+    const ModelConfig& c = other->architecture.sizes.front().config;
+    const std::string params =
+        lo == hi ? FormatShortCount(lo) : FormatShortCount(lo) + " to " + FormatShortCount(hi);
+    const std::string link = publish::DocumentationPagePath(other->slug).substr(5);  // "docs/"
+    out.push_back(
+        View()
+            .Text("title", other->name)
+            .Text("link", link)
+            .Text("note", "comparison: " + params + " parameters in " +
+                              Plural(int64_t(other->architecture.sizes.size()), "size", "sizes") +
+                              "; " + NormLabel(c.norm) + ", " + AttentionKind(c) + ", " +
+                              PositionTag(c.position) + ", " + FeedForwardLabel(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TableCell(const std::string& text) {
+  std::string out;
+  int backslashes = 0;
+  for (char ch : text) {
+    if (ch == '\n' || ch == '\r') {
+      out += ' ';
+      backslashes = 0;
+      continue;
+    }
+    if (ch == '|' && backslashes % 2 == 0) out += '\\';
+    backslashes = ch == '\\' ? backslashes + 1 : 0;
+    out += ch;
+  }
+  return out;
+}
+
+kainjow::mustache::data BuildViewModel(const RenderInput& in) {
+  const spec::Spec& s = *in.spec;
+  const engine::Report empty_report;
+  const engine::Report& r = in.report ? *in.report : empty_report;
+  const spec::Size& primary = PrimarySize(s);
+  const ModelConfig& c = primary.config;
+  const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
+  const std::string build_command = "modelcard build " + spec_path;
+  const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
+
+  View v;
+  // Common.
+  v.Text("model_name", s.name)
+      .Text("slug", s.slug)
+      .Text("tagline", s.tagline)
+      .Text("summary", s.summary)
+      .Text("license", s.license)
+      .Text("tags", Join(s.tags, ", "))
+      .Text("spec_path", spec_path)
+      .Text("build_command", build_command)
+      .Text("tool_version", r.environment.tool_version)
+      .Text("date", r.environment.date)
+      .Text("card_link", "../" + publish::SpecificationCardPath(s.slug))
+      .Text("doc_link", "../" + publish::DocumentationPagePath(s.slug))
+      .Text("results_path", publish::ResultsPath(s.slug))
+      .Text("source_file", "engine/models/" + s.architecture.family + ".cc");
+
+  // Specification card.
+  std::vector<View> sizes, size_tables;
+  for (const auto& size : s.architecture.sizes) {
+    sizes.push_back(View().Text("size_name", size.name).Text("size_summary", SizeSummary(size, r)));
+    size_tables.push_back(SizeTables(size, r));
+  }
+  std::vector<View> references, variants;
+  for (const auto& ref : s.architecture.references)
+    references.push_back(View().Text("citation", Citation(ref)));
+  for (const auto& var : s.architecture.variants) {
+    variants.push_back(View()
+                           .Text("variant_name", var.name)
+                           .Text("modifications", var.modifications)
+                           .Text("variant_use_cases", var.use_cases));
+  }
+  std::vector<std::string> primary_metrics, secondary_metrics;
+  for (const auto& m : s.evaluation.primary) primary_metrics.push_back(MetricText(m));
+  for (const auto& m : s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
+  for (auto& line : MeasuredMetrics(s, r, build_command)) secondary_metrics.push_back(line);
+
+  v.Items("inputs", Modalities(s, s.inputs, true))
+      .Items("outputs", Modalities(s, s.outputs, false))
+      .Text("model_type",
+            s.architecture.base +
+                (s.architecture.family.empty() ? "" : " (" + s.architecture.family + " family)"))
+      .Text("key_components", Join(s.architecture.key_components, ", "))
+      .Items("references", references)
+      .Items("variants", variants)
+      .Items("sizes", sizes)
+      .Items("size_tables", size_tables)
+      .Flag("has_training", s.has_training)
+      .Lines("primary_metrics", primary_metrics)
+      .Lines("secondary_metrics", secondary_metrics)
+      .Flag("has_deployment", s.has_deployment)
+      .Text("techniques", Join(s.deployment.techniques, ", "))
+      .Text("platforms", Join(s.deployment.platforms, ", "))
+      .Text("horizontal_scaling", s.deployment.horizontal_scaling)
+      .Text("vertical_scaling", s.deployment.vertical_scaling)
+      .Flag("has_inference_optimization",
+            !s.deployment.techniques.empty() || !s.deployment.platforms.empty())
+      .Flag("has_scalability",
+            !s.deployment.horizontal_scaling.empty() || !s.deployment.vertical_scaling.empty())
+      .Flag("has_maintenance", s.has_maintenance)
+      .Text("repository", s.maintenance.repository)
+      .Text("version", s.maintenance.version)
+      .Text("version_tagging", s.maintenance.version_tagging)
+      .Text("scheduled_updates", s.maintenance.scheduled_updates)
+      .Text("bug_fixes", s.maintenance.bug_fixes)
+      .Text("documentation", s.maintenance.documentation)
+      .Flag("has_version_control", !s.maintenance.repository.empty() ||
+                                       !s.maintenance.version.empty() ||
+                                       !s.maintenance.version_tagging.empty())
+      .Flag("has_maintenance_plan", !s.maintenance.scheduled_updates.empty() ||
+                                        !s.maintenance.bug_fixes.empty() ||
+                                        !s.maintenance.documentation.empty());
+  AddTraining(s.training, &v);
+
+  // Documentation page.
+  std::vector<View> configurations;
+  for (const auto& size : s.architecture.sizes) {
+    const ModelConfig& z = size.config;
+    configurations.push_back(View()
+                                 .Text("size_name", size.name)
+                                 .Text("params", FormatCountWithShort(ParametersOf(size, r).total))
+                                 .Text("embedding_dim", N(z.embedding_dim))
+                                 .Text("layers", N(z.num_layers))
+                                 .Text("heads", N(z.num_heads))
+                                 .Text("kv_heads", N(z.num_kv_heads))
+                                 .Text("hidden_dim", N(z.hidden_dim))
+                                 .Text("context", N(z.context_length)));
+  }
+  std::vector<View> weight_map;
+  for (const auto& row : engine::HfWeightNames(c)) {
+    weight_map.push_back(View()
+                             .Text("ours", Code(row.ours))
+                             .Text("hf", Code(row.hf))
+                             .Text("shape", row.shape)
+                             .Text("note", TableCell(row.note)));
+  }
+  std::vector<View> hf_repos;
+  for (const auto& size : s.architecture.sizes)
+    if (!size.hf_repo.empty())
+      hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
+  std::vector<std::string> size_names;
+  for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
+  const std::vector<View> benefits = Benefits(s, r, primary);
+
+  v.Lines("key_features", KeyFeatures(s, c, r))
+      .Text("use_cases_sentence", Join(s.architecture.use_cases, "; "))
+      .Lines("use_cases", s.architecture.use_cases)
+      .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
+      .Text("primary_size", primary.name)
+      .Text("architecture_diagram", ArchitectureDiagram(c, s.name))
+      .Text("attention_diagram", AttentionDiagram(c))
+      .Text("ffn_diagram", FeedForwardDiagram(c))
+      .Text("attention_text", AttentionText(c))
+      .Text("ffn_text", FeedForwardText(c))
+      .Text("position_text", PositionText(c))
+      .Items("configurations", configurations)
+      .Text("config_yaml", ConfigYaml(primary))
+      .Text("size_names", Join(size_names, ", "))
+      .Text("profile_seq", std::to_string(seq))
+      .Items("implementation_files", ImplementationFiles(s, c))
+      .Text("parameter_names", ParameterNames(c))
+      .Text("hf_layout", engine::HfLayoutFor(c) == "gpt2"
+                             ? "GPT-2 layout (" + Code("GPT2LMHeadModel") + ")"
+                             : "Llama layout (" + Code("LlamaForCausalLM") + ")")
+      .Items("weight_map", weight_map)
+      .Items("memory_rows", MemoryRows(s, r))
+      .Text("size_comparison", SizeComparison(s, r))
+      .Items("model_comparison", ModelComparison(s, in.all_specs, r))
+      .Items("benefits", benefits)
+      .Flag("has_advantages", !benefits.empty() || !s.architecture.use_cases.empty())
+      .Items("hf_repos", hf_repos)
+      .Items("related_docs", RelatedDocs(s, in.all_specs));
+
+  AddBenchmarks(r, &v);  // sets has_runs
+  v.Text("environment", EnvironmentText(r.environment))
+      .Text("warmup", Plural(s.profile.warmup, "warm-up iteration", "warm-up iterations"))
+      .Text("min_iterations",
+            Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
+      .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
+  return v.data();
+}
+
+}  // namespace render

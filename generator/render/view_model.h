@@ -1,0 +1,33 @@
+// View model: Spec + Report -> the mustache data both document templates render from.
+// All logic and number formatting lives here, so templates stay plain Markdown with holes.
+// Deterministic: reads no clock and no environment; dates and versions come from the Report.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <kainjow/mustache.hpp>
+
+#include "engine/report.h"
+#include "generator/spec/spec.h"
+
+namespace render {
+
+struct RenderInput {
+  const spec::Spec* spec = nullptr;          // required
+  const engine::Report* report = nullptr;    // may be null, or lack sizes / runs (count only):
+                                             // benchmark sections then say "not measured yet"
+  std::string templates_dir;                 // holds <name>.mustache and partials/*.mustache
+  std::string spec_display_path;             // as shown in commands, e.g. "specs/gpt2.yaml"
+  std::vector<const spec::Spec*> all_specs;  // every bundled model (for cross-links); may be empty
+};
+
+// The mustache data for `in`. REQUIRES: in.spec != nullptr.
+// Text values are ready to print (Markdown, units stated); every optional value `x` comes
+// with a boolean `has_x`, because a mustache section over an empty string still renders.
+kainjow::mustache::data BuildViewModel(const RenderInput& in);
+
+// Text for a GFM table cell: '|' escaped, line breaks turned into spaces.
+std::string TableCell(const std::string& text);
+
+}  // namespace render

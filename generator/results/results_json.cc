@@ -1,0 +1,436 @@
+// Report <-> results JSON with nlohmann::ordered_json (insertion order = the fixed key order).
+// Reading walks the document with the key path in hand, so every error names where it is.
+#include "generator/results/results_json.h"
+
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace results {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using engine::Status;
+
+#define RETURN_IF_ERROR(expr)          \
+  do {                                 \
+    Status status_ = (expr);           \
+    if (!status_.ok()) return status_; \
+  } while (0)
+
+// ---- writing -----------------------------------------------------------------
+
+Json CountsToJson(const engine::NamedCounts& counts) {
+  Json j = Json::object();
+  for (const auto& [name, n] : counts) j[name] = n;
+  return j;
+}
+
+Json RatesToJson(const engine::NamedRates& rates) {
+  Json j = Json::object();
+  for (const auto& [name, x] : rates) j[name] = x;
+  return j;
+}
+
+Json LatencyToJson(const engine::LatencyStats& l) {
+  Json j = Json::object();
+  j["mean"] = l.mean;
+  j["p50"] = l.p50;
+  j["p90"] = l.p90;
+  j["p99"] = l.p99;
+  j["stdev"] = l.stdev;
+  j["cv"] = l.cv;
+  j["count"] = l.count;
+  j["total"] = l.total;
+  return j;
+}
+
+Json ConfigToJson(const engine::ModelConfig& c) {
+  Json j = Json::object();
+  j["family"] = c.family;
+  j["vocab_size"] = c.vocab_size;
+  j["context_length"] = c.context_length;
+  j["num_layers"] = c.num_layers;
+  j["embedding_dim"] = c.embedding_dim;
+  j["num_heads"] = c.num_heads;
+  j["num_kv_heads"] = c.num_kv_heads;
+  j["head_dim"] = c.head_dim;
+  j["hidden_dim"] = c.hidden_dim;
+  j["norm"] = engine::NormName(c.norm);
+  j["norm_eps"] = c.norm_eps;
+  j["activation"] = engine::ActivationName(c.activation);
+  j["position"] = engine::PositionName(c.position);
+  j["rope_theta"] = c.rope_theta;
+  j["bias"] = c.bias;
+  j["qkv_bias"] = c.qkv_bias;
+  j["tie_embeddings"] = c.tie_embeddings;
+  return j;
+}
+
+Json RunToJson(const engine::Run& r) {
+  const bool generate = r.scenario == "generate";
+  Json j = Json::object();
+  j["scenario"] = r.scenario;
+  j["device"] = r.device;
+  j["dtype"] = r.dtype;
+  j["batch"] = r.batch;
+  j["sequence_length"] = r.sequence_length;
+  j["threads"] = r.threads;
+  if (generate) {
+    j["prompt_tokens"] = r.prompt_tokens;
+    j["new_tokens"] = r.new_tokens;
+    j["prefill_s"] = LatencyToJson(r.prefill_s);
+  }
+  j["latency_s"] = LatencyToJson(r.latency_s);
+  j["throughput"] = RatesToJson(r.throughput);
+  j["memory"] = Json::object();
+  j["memory"]["peak_bytes"] = r.peak_bytes;
+  j["memory"]["weights_bytes"] = r.weights_bytes;
+  j["flops"] = r.flops;
+  j["achieved_flops_per_s"] = r.achieved_flops_per_s;
+  j["mfu"] = r.mfu;
+  return j;
+}
+
+Json SizeToJson(const engine::SizeReport& s) {
+  Json j = Json::object();
+  j["name"] = s.name;
+  Json& p = j["parameters"] = Json::object();
+  p["total"] = s.parameters.total;
+  p["trainable"] = s.parameters.trainable;
+  p["embedding"] = s.parameters.embedding;
+  p["non_embedding"] = s.parameters.non_embedding;
+  p["by_component"] = CountsToJson(s.parameters.by_component);
+  Json& f = j["flops"] = Json::object();
+  f["batch"] = s.flops.batch;
+  f["sequence_length"] = s.flops.sequence_length;
+  f["forward"] = s.flops.forward;
+  f["forward_macs"] = s.flops.forward_macs;
+  f["by_component"] = CountsToJson(s.flops.by_component);
+  f["elementwise"] = CountsToJson(s.flops.elementwise);
+  Json runs = Json::array();
+  for (const auto& r : s.runs) runs.push_back(RunToJson(r));
+  j["runs"] = std::move(runs);
+  j["config"] = ConfigToJson(s.config);
+  return j;
+}
+
+Json EnvironmentToJson(const engine::Environment& e) {
+  Json j = Json::object();
+  j["device"] = e.device;
+  j["cpu_model"] = e.cpu_model;
+  j["cores"] = e.cores;
+  j["threads"] = e.threads;
+  j["memory_bytes"] = e.memory_bytes;
+  j["os"] = e.os;
+  j["compiler"] = e.compiler;
+  j["libtorch"] = e.libtorch;
+  j["cuda"] = e.cuda.empty() ? Json(nullptr) : Json(e.cuda);
+  j["gpu"] = e.gpu;
+  j["blas"] = e.blas;
+  j["date"] = e.date;
+  j["tool_version"] = e.tool_version;
+  Json peaks = Json::object();
+  for (const auto& [dtype, x] : e.peak_flops_per_s) peaks[dtype] = x;  // std::map: sorted
+  j["peak_flops_per_s"] = std::move(peaks);
+  j["memory_bandwidth_bytes_per_s"] = e.memory_bandwidth_bytes_per_s;
+  return j;
+}
+
+// ---- reading -----------------------------------------------------------------
+
+std::string Join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+Status Error(const std::string& path, const std::string& problem) {
+  return Status::InvalidArgument(path + ": " + problem);
+}
+
+// `obj` is an object (checked by the caller); finds `key` or reports it missing.
+Status Field(const Json& obj, const std::string& path, const std::string& key, const Json** out) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return Error(Join(path, key), "missing");
+  *out = &*it;
+  return Status::OK();
+}
+
+Status AsInt(const Json& v, const std::string& path, int64_t* out) {
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() &&
+       v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))) {
+    return Error(path, "expected an integer");
+  }
+  *out = v.get<int64_t>();
+  return Status::OK();
+}
+
+Status AsDouble(const Json& v, const std::string& path, double* out) {
+  if (!v.is_number()) return Error(path, "expected a number");
+  *out = v.get<double>();
+  return Status::OK();
+}
+
+Status GetObject(const Json& obj, const std::string& path, const std::string& key,
+                 const Json** out) {
+  RETURN_IF_ERROR(Field(obj, path, key, out));
+  if (!(*out)->is_object()) return Error(Join(path, key), "expected an object");
+  return Status::OK();
+}
+
+Status GetInt(const Json& obj, const std::string& path, const std::string& key, int64_t* out) {
+  const Json* v = nullptr;
+  RETURN_IF_ERROR(Field(obj, path, key, &v));
+  return AsInt(*v, Join(path, key), out);
+}
+
+Status GetDouble(const Json& obj, const std::string& path, const std::string& key, double* out) {
+  const Json* v = nullptr;
+  RETURN_IF_ERROR(Field(obj, path, key, &v));
+  return AsDouble(*v, Join(path, key), out);
+}
+
+Status GetString(const Json& obj, const std::string& path, const std::string& key,
+                 std::string* out) {
+  const Json* v = nullptr;
+  RETURN_IF_ERROR(Field(obj, path, key, &v));
+  if (!v->is_string()) return Error(Join(path, key), "expected a string");
+  *out = v->get<std::string>();
+  return Status::OK();
+}
+
+Status GetBool(const Json& obj, const std::string& path, const std::string& key, bool* out) {
+  const Json* v = nullptr;
+  RETURN_IF_ERROR(Field(obj, path, key, &v));
+  if (!v->is_boolean()) return Error(Join(path, key), "expected true or false");
+  *out = v->get<bool>();
+  return Status::OK();
+}
+
+Status GetCounts(const Json& obj, const std::string& path, const std::string& key,
+                 engine::NamedCounts* out) {
+  const Json* o = nullptr;
+  RETURN_IF_ERROR(GetObject(obj, path, key, &o));
+  out->clear();
+  for (auto it = o->begin(); it != o->end(); ++it) {
+    int64_t n = 0;
+    RETURN_IF_ERROR(AsInt(it.value(), Join(Join(path, key), it.key()), &n));
+    out->emplace_back(it.key(), n);
+  }
+  return Status::OK();
+}
+
+Status GetRates(const Json& obj, const std::string& path, const std::string& key,
+                engine::NamedRates* out) {
+  const Json* o = nullptr;
+  RETURN_IF_ERROR(GetObject(obj, path, key, &o));
+  out->clear();
+  for (auto it = o->begin(); it != o->end(); ++it) {
+    double x = 0;
+    RETURN_IF_ERROR(AsDouble(it.value(), Join(Join(path, key), it.key()), &x));
+    out->emplace_back(it.key(), x);
+  }
+  return Status::OK();
+}
+
+// An enum field spelled by name; `from_name` is one of engine::*FromName.
+template <typename E>
+Status GetEnum(const Json& obj, const std::string& path, const std::string& key,
+               bool (*from_name)(const std::string&, E*), const char* expected, E* out) {
+  std::string name;
+  RETURN_IF_ERROR(GetString(obj, path, key, &name));
+  if (!from_name(name, out))
+    return Error(Join(path, key), "unknown value '" + name + "' (expected " + expected + ")");
+  return Status::OK();
+}
+
+Status ReadLatency(const Json& obj, const std::string& path, const std::string& key,
+                   engine::LatencyStats* l) {
+  const Json* j = nullptr;
+  RETURN_IF_ERROR(GetObject(obj, path, key, &j));
+  const std::string p = Join(path, key);
+  RETURN_IF_ERROR(GetDouble(*j, p, "mean", &l->mean));
+  RETURN_IF_ERROR(GetDouble(*j, p, "p50", &l->p50));
+  RETURN_IF_ERROR(GetDouble(*j, p, "p90", &l->p90));
+  RETURN_IF_ERROR(GetDouble(*j, p, "p99", &l->p99));
+  RETURN_IF_ERROR(GetDouble(*j, p, "stdev", &l->stdev));
+  RETURN_IF_ERROR(GetDouble(*j, p, "cv", &l->cv));
+  RETURN_IF_ERROR(GetInt(*j, p, "count", &l->count));
+  RETURN_IF_ERROR(GetDouble(*j, p, "total", &l->total));
+  return Status::OK();
+}
+
+Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig* c) {
+  const Json* j = nullptr;
+  RETURN_IF_ERROR(GetObject(obj, path, "config", &j));
+  const std::string p = Join(path, "config");
+  RETURN_IF_ERROR(GetString(*j, p, "family", &c->family));
+  RETURN_IF_ERROR(GetInt(*j, p, "vocab_size", &c->vocab_size));
+  RETURN_IF_ERROR(GetInt(*j, p, "context_length", &c->context_length));
+  RETURN_IF_ERROR(GetInt(*j, p, "num_layers", &c->num_layers));
+  RETURN_IF_ERROR(GetInt(*j, p, "embedding_dim", &c->embedding_dim));
+  RETURN_IF_ERROR(GetInt(*j, p, "num_heads", &c->num_heads));
+  RETURN_IF_ERROR(GetInt(*j, p, "num_kv_heads", &c->num_kv_heads));
+  RETURN_IF_ERROR(GetInt(*j, p, "head_dim", &c->head_dim));
+  RETURN_IF_ERROR(GetInt(*j, p, "hidden_dim", &c->hidden_dim));
+  RETURN_IF_ERROR(GetEnum(*j, p, "norm", engine::NormFromName, "layernorm | rmsnorm", &c->norm));
+  RETURN_IF_ERROR(GetDouble(*j, p, "norm_eps", &c->norm_eps));
+  RETURN_IF_ERROR(GetEnum(*j, p, "activation", engine::ActivationFromName,
+                          "gelu | gelu_tanh | relu | silu | swiglu | geglu", &c->activation));
+  RETURN_IF_ERROR(GetEnum(*j, p, "position", engine::PositionFromName,
+                          "learned | sinusoidal | rope | alibi | none", &c->position));
+  RETURN_IF_ERROR(GetDouble(*j, p, "rope_theta", &c->rope_theta));
+  RETURN_IF_ERROR(GetBool(*j, p, "bias", &c->bias));
+  RETURN_IF_ERROR(GetBool(*j, p, "qkv_bias", &c->qkv_bias));
+  RETURN_IF_ERROR(GetBool(*j, p, "tie_embeddings", &c->tie_embeddings));
+  return Status::OK();
+}
+
+Status ReadRun(const Json& j, const std::string& p, engine::Run* r) {
+  if (!j.is_object()) return Error(p, "expected an object");
+  RETURN_IF_ERROR(GetString(j, p, "scenario", &r->scenario));
+  if (r->scenario != "forward" && r->scenario != "generate")
+    return Error(Join(p, "scenario"),
+                 "unknown value '" + r->scenario + "' (expected forward | generate)");
+  RETURN_IF_ERROR(GetString(j, p, "device", &r->device));
+  RETURN_IF_ERROR(GetString(j, p, "dtype", &r->dtype));
+  RETURN_IF_ERROR(GetInt(j, p, "batch", &r->batch));
+  RETURN_IF_ERROR(GetInt(j, p, "sequence_length", &r->sequence_length));
+  RETURN_IF_ERROR(GetInt(j, p, "threads", &r->threads));
+  if (r->scenario == "generate") {
+    RETURN_IF_ERROR(GetInt(j, p, "prompt_tokens", &r->prompt_tokens));
+    RETURN_IF_ERROR(GetInt(j, p, "new_tokens", &r->new_tokens));
+    RETURN_IF_ERROR(ReadLatency(j, p, "prefill_s", &r->prefill_s));
+  }
+  RETURN_IF_ERROR(ReadLatency(j, p, "latency_s", &r->latency_s));
+  RETURN_IF_ERROR(GetRates(j, p, "throughput", &r->throughput));
+  const Json* m = nullptr;
+  RETURN_IF_ERROR(GetObject(j, p, "memory", &m));
+  RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "peak_bytes", &r->peak_bytes));
+  RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "weights_bytes", &r->weights_bytes));
+  RETURN_IF_ERROR(GetInt(j, p, "flops", &r->flops));
+  RETURN_IF_ERROR(GetDouble(j, p, "achieved_flops_per_s", &r->achieved_flops_per_s));
+  RETURN_IF_ERROR(GetDouble(j, p, "mfu", &r->mfu));
+  return Status::OK();
+}
+
+Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
+  if (!j.is_object()) return Error(p, "expected an object");
+  RETURN_IF_ERROR(GetString(j, p, "name", &s->name));
+
+  const Json* params = nullptr;
+  RETURN_IF_ERROR(GetObject(j, p, "parameters", &params));
+  const std::string pp = Join(p, "parameters");
+  RETURN_IF_ERROR(GetInt(*params, pp, "total", &s->parameters.total));
+  RETURN_IF_ERROR(GetInt(*params, pp, "trainable", &s->parameters.trainable));
+  RETURN_IF_ERROR(GetInt(*params, pp, "embedding", &s->parameters.embedding));
+  RETURN_IF_ERROR(GetInt(*params, pp, "non_embedding", &s->parameters.non_embedding));
+  RETURN_IF_ERROR(GetCounts(*params, pp, "by_component", &s->parameters.by_component));
+
+  const Json* flops = nullptr;
+  RETURN_IF_ERROR(GetObject(j, p, "flops", &flops));
+  const std::string fp = Join(p, "flops");
+  RETURN_IF_ERROR(GetInt(*flops, fp, "batch", &s->flops.batch));
+  RETURN_IF_ERROR(GetInt(*flops, fp, "sequence_length", &s->flops.sequence_length));
+  RETURN_IF_ERROR(GetInt(*flops, fp, "forward", &s->flops.forward));
+  RETURN_IF_ERROR(GetInt(*flops, fp, "forward_macs", &s->flops.forward_macs));
+  RETURN_IF_ERROR(GetCounts(*flops, fp, "by_component", &s->flops.by_component));
+  RETURN_IF_ERROR(GetCounts(*flops, fp, "elementwise", &s->flops.elementwise));
+
+  const Json* runs = nullptr;
+  RETURN_IF_ERROR(Field(j, p, "runs", &runs));
+  if (!runs->is_array()) return Error(Join(p, "runs"), "expected an array");
+  s->runs.assign(runs->size(), engine::Run());
+  for (size_t i = 0; i < runs->size(); ++i) {
+    RETURN_IF_ERROR(
+        ReadRun((*runs)[i], Join(p, "runs") + "[" + std::to_string(i) + "]", &s->runs[i]));
+  }
+  return ReadConfig(j, p, &s->config);
+}
+
+Status ReadEnvironment(const Json& root, engine::Environment* e) {
+  const Json* j = nullptr;
+  RETURN_IF_ERROR(GetObject(root, "", "environment", &j));
+  const std::string p = "environment";
+  RETURN_IF_ERROR(GetString(*j, p, "device", &e->device));
+  RETURN_IF_ERROR(GetString(*j, p, "cpu_model", &e->cpu_model));
+  RETURN_IF_ERROR(GetInt(*j, p, "cores", &e->cores));
+  RETURN_IF_ERROR(GetInt(*j, p, "threads", &e->threads));
+  RETURN_IF_ERROR(GetInt(*j, p, "memory_bytes", &e->memory_bytes));
+  RETURN_IF_ERROR(GetString(*j, p, "os", &e->os));
+  RETURN_IF_ERROR(GetString(*j, p, "compiler", &e->compiler));
+  RETURN_IF_ERROR(GetString(*j, p, "libtorch", &e->libtorch));
+  const Json* cuda = nullptr;
+  RETURN_IF_ERROR(Field(*j, p, "cuda", &cuda));
+  if (cuda->is_null()) {
+    e->cuda.clear();
+  } else if (cuda->is_string()) {
+    e->cuda = cuda->get<std::string>();
+  } else {
+    return Error("environment.cuda", "expected a string or null");
+  }
+  RETURN_IF_ERROR(GetString(*j, p, "gpu", &e->gpu));
+  RETURN_IF_ERROR(GetString(*j, p, "blas", &e->blas));
+  RETURN_IF_ERROR(GetString(*j, p, "date", &e->date));
+  RETURN_IF_ERROR(GetString(*j, p, "tool_version", &e->tool_version));
+  engine::NamedRates peaks;
+  RETURN_IF_ERROR(GetRates(*j, p, "peak_flops_per_s", &peaks));
+  e->peak_flops_per_s.clear();
+  for (const auto& [dtype, x] : peaks) e->peak_flops_per_s[dtype] = x;
+  RETURN_IF_ERROR(
+      GetDouble(*j, p, "memory_bandwidth_bytes_per_s", &e->memory_bandwidth_bytes_per_s));
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string ReportToJson(const engine::Report& report) {
+  Json j = Json::object();
+  j["schema"] = report.schema;
+  j["model"] = report.model;
+  j["slug"] = report.slug;
+  j["spec_sha256"] = report.spec_sha256;
+  Json sizes = Json::array();
+  for (const auto& s : report.sizes) sizes.push_back(SizeToJson(s));
+  j["sizes"] = std::move(sizes);
+  j["environment"] = EnvironmentToJson(report.environment);
+  return j.dump(2) + "\n";
+}
+
+Status ReportFromJson(const std::string& json, engine::Report* out) {
+  Json root;
+  try {
+    root = Json::parse(json);
+  } catch (const Json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 14: ...".
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
+      what = what.substr(bracket + 2);
+    return Status::InvalidArgument("invalid JSON: " + what);
+  }
+  if (!root.is_object()) return Status::InvalidArgument("top level: expected an object");
+
+  engine::Report r;
+  int64_t schema = 0;
+  RETURN_IF_ERROR(GetInt(root, "", "schema", &schema));
+  if (schema != 1)
+    return Error("schema", "unsupported version " + std::to_string(schema) + " (expected 1)");
+  r.schema = int(schema);
+  RETURN_IF_ERROR(GetString(root, "", "model", &r.model));
+  RETURN_IF_ERROR(GetString(root, "", "slug", &r.slug));
+  RETURN_IF_ERROR(GetString(root, "", "spec_sha256", &r.spec_sha256));
+  const Json* sizes = nullptr;
+  RETURN_IF_ERROR(Field(root, "", "sizes", &sizes));
+  if (!sizes->is_array()) return Error("sizes", "expected an array");
+  r.sizes.assign(sizes->size(), engine::SizeReport());
+  for (size_t i = 0; i < sizes->size(); ++i)
+    RETURN_IF_ERROR(ReadSize((*sizes)[i], "sizes[" + std::to_string(i) + "]", &r.sizes[i]));
+  RETURN_IF_ERROR(ReadEnvironment(root, &r.environment));
+  *out = std::move(r);
+  return Status::OK();
+}
+
+}  // namespace results

@@ -1,0 +1,208 @@
+// Results JSON: exact round trip, fixed key order, and error messages that name the key path.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "engine/count.h"
+#include "generator/results/results_json.h"
+
+namespace {
+
+engine::Report SampleReport() {
+  engine::Report r;
+  r.model = "GPT-2";
+  r.slug = "gpt2";
+  r.spec_sha256 = "0123abcd";
+  engine::SizeReport s;
+  s.name = "small";
+  s.config.vocab_size = 50257;
+  s.config.context_length = 1024;
+  s.config.num_layers = 12;
+  s.config.embedding_dim = 768;
+  s.config.num_heads = 12;
+  s.config.num_kv_heads = 12;
+  s.config.head_dim = 64;
+  s.config.hidden_dim = 3072;
+  s.config.norm = engine::Norm::kRMSNorm;
+  s.config.norm_eps = 1e-5;
+  s.config.activation = engine::Activation::kSwiGLU;
+  s.config.position = engine::Position::kRoPE;
+  s.config.rope_theta = 500000.0;
+  s.config.qkv_bias = false;
+  s.parameters = {
+      124439808, 124439808, 39383808, 85056000, {{"embedding", 39383808}, {"attention", 28348416}}};
+  s.flops = {1, 1024, 291648307200, 145824153600, {{"mlp", 3}, {"lm_head", 4}}, {{"norm", 5}}};
+  engine::Run fwd;
+  fwd.scenario = "forward";
+  fwd.device = "cpu";
+  fwd.dtype = "float32";
+  fwd.batch = 1;
+  fwd.sequence_length = 128;
+  fwd.threads = 2;
+  fwd.latency_s = {0.1, 1.0 / 3.0, 0.123456789012345678, 5e-324, 1e-300, 0.07, 10, 1.2345};
+  fwd.throughput = {{"tokens_per_s", 1234.5678901234567}};
+  fwd.peak_bytes = 123456789;
+  fwd.weights_bytes = 497759232;
+  fwd.flops = 36453335040;
+  fwd.achieved_flops_per_s = 2.9164830720000003e11;
+  fwd.mfu = 0.7840000000000001;
+  engine::Run gen = fwd;
+  gen.scenario = "generate";
+  gen.sequence_length = 64;
+  gen.prompt_tokens = 32;
+  gen.new_tokens = 32;
+  gen.prefill_s = {0.02, 0.021, 0.022, 0.023, 0.001, 0.05, 12, 0.24};
+  gen.throughput = {{"prefill_tokens_per_s", 1600.0}, {"decode_tokens_per_s", 55.5}};
+  s.runs = {fwd, gen};
+  r.sizes = {s};
+  r.environment.device = "cpu";
+  r.environment.cpu_model = "Intel(R) Xeon(R) \"quoted\" CPU";
+  r.environment.cores = 2;
+  r.environment.threads = 2;
+  r.environment.memory_bytes = 25769803776;
+  r.environment.libtorch = "2.15.0";
+  r.environment.blas = "OpenBLAS, oneDNN";
+  r.environment.date = "2026-01-02";
+  r.environment.tool_version = "0.1.0";
+  r.environment.peak_flops_per_s = {{"float32", 2.9e11}, {"bfloat16", 1.3e12}};
+  r.environment.memory_bandwidth_bytes_per_s = 1.7e10;
+  return r;
+}
+
+// Replaces the first occurrence of `from` (which must exist) in `s`.
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  const size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+std::string ErrorOf(const std::string& json) {
+  engine::Report r;
+  engine::Status s = results::ReportFromJson(json, &r);
+  return s.ok() ? "OK" : s.message();
+}
+
+}  // namespace
+
+TEST_CASE("a report round-trips through JSON exactly") {
+  const engine::Report in = SampleReport();
+  const std::string json = results::ReportToJson(in);
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  CHECK(results::ReportToJson(out) == json);
+
+  const engine::Run& run = out.sizes[0].runs[0];
+  CHECK(run.latency_s.p50 == 1.0 / 3.0);  // bit-exact doubles
+  CHECK(run.latency_s.p90 == 0.123456789012345678);
+  CHECK(run.latency_s.p99 == 5e-324);
+  CHECK(run.throughput[0].second == 1234.5678901234567);
+  CHECK(run.mfu == 0.7840000000000001);
+  CHECK(out.sizes[0].config.norm == engine::Norm::kRMSNorm);
+  CHECK(out.sizes[0].config.activation == engine::Activation::kSwiGLU);
+  CHECK(out.sizes[0].config.position == engine::Position::kRoPE);
+  CHECK(out.sizes[0].config.rope_theta == 500000.0);
+  CHECK_FALSE(out.sizes[0].config.qkv_bias);
+  CHECK(out.sizes[0].runs[1].prefill_s.count == 12);
+  CHECK(out.sizes[0].runs[1].throughput[1].first == "decode_tokens_per_s");
+  CHECK(out.environment.cpu_model == "Intel(R) Xeon(R) \"quoted\" CPU");
+  CHECK(out.environment.cuda.empty());
+  CHECK(out.environment.peak_flops_per_s.at("bfloat16") == 1.3e12);
+}
+
+TEST_CASE("JSON keys come in the contract's fixed order") {
+  const std::string json = results::ReportToJson(SampleReport());
+  CHECK(json.rfind("{\n  \"schema\": 1,\n  \"model\": \"GPT-2\",\n  \"slug\": \"gpt2\",\n", 0) ==
+        0);
+  CHECK(json.back() == '\n');
+  CHECK(json.find("\"cuda\": null") != std::string::npos);
+  CHECK(json.find("\"norm\": \"rmsnorm\"") != std::string::npos);
+  CHECK(json.find("\"position\": \"rope\"") != std::string::npos);
+  const size_t params = json.find("\"parameters\""), flops = json.find("\"flops\": {"),
+               runs = json.find("\"runs\""), config = json.find("\"config\""),
+               env = json.find("\"environment\"");
+  CHECK(params < flops);
+  CHECK(flops < runs);
+  CHECK(runs < config);
+  CHECK(config < env);
+  // Only the generate run carries prefill_s / prompt_tokens.
+  const size_t second_run = json.find("\"scenario\": \"generate\"");
+  CHECK(json.find("\"prefill_s\"") > second_run);
+  CHECK(json.find("\"prompt_tokens\"") > second_run);
+}
+
+TEST_CASE("a cuda version is written as a string and read back") {
+  engine::Report in = SampleReport();
+  in.environment.cuda = "13.0";
+  const std::string json = results::ReportToJson(in);
+  CHECK(json.find("\"cuda\": \"13.0\"") != std::string::npos);
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  CHECK(out.environment.cuda == "13.0");
+}
+
+TEST_CASE("errors name the key path") {
+  const std::string json = results::ReportToJson(SampleReport());
+  CHECK(ErrorOf(Replace(json, "\"total\": 124439808", "\"total\": \"many\"")) ==
+        "sizes[0].parameters.total: expected an integer");
+  CHECK(ErrorOf(Replace(json, "\"total\": 124439808", "\"total\": 1.5")) ==
+        "sizes[0].parameters.total: expected an integer");
+  CHECK(ErrorOf(Replace(json, "\"p50\": 0.3333333333333333,", "")) ==
+        "sizes[0].runs[0].latency_s.p50: missing");
+  CHECK(ErrorOf(Replace(json, "\"norm\": \"rmsnorm\"", "\"norm\": \"batchnorm\"")) ==
+        "sizes[0].config.norm: unknown value 'batchnorm' (expected layernorm | rmsnorm)");
+  CHECK(ErrorOf(Replace(json, "\"prompt_tokens\": 32", "\"prompt_tokens\": null")) ==
+        "sizes[0].runs[1].prompt_tokens: expected an integer");
+  CHECK(ErrorOf(Replace(json, "\"cuda\": null", "\"cuda\": 13")) ==
+        "environment.cuda: expected a string or null");
+  CHECK(ErrorOf(
+            Replace(json, "\"decode_tokens_per_s\": 55.5", "\"decode_tokens_per_s\": \"fast\"")) ==
+        "sizes[0].runs[1].throughput.decode_tokens_per_s: expected a number");
+  CHECK(ErrorOf(Replace(json, "\"schema\": 1", "\"schema\": 2")) ==
+        "schema: unsupported version 2 (expected 1)");
+  CHECK(ErrorOf("[1, 2]") == "top level: expected an object");
+  CHECK(ErrorOf("{\"schema\": 1,").rfind("invalid JSON: parse error at line 1, column 14", 0) == 0);
+}
+
+TEST_CASE("a failed parse leaves the output untouched") {
+  engine::Report out;
+  out.model = "kept";
+  CHECK_FALSE(results::ReportFromJson("{\"schema\": 1}", &out).ok());
+  CHECK(out.model == "kept");
+}
+
+TEST_CASE("unknown keys are ignored for forward compatibility") {
+  const std::string json = results::ReportToJson(SampleReport());
+  engine::Report out;
+  CHECK(results::ReportFromJson(Replace(json, "\"schema\": 1,", "\"schema\": 1, \"extra\": [1],"),
+                                &out)
+            .ok());
+}
+
+TEST_CASE("the tiny results fixture is canonical JSON and agrees with the analytic counts") {
+  const std::string path = std::string(MODELCARD_TEST_DATA) + "/data/results/tiny.json";
+  std::ifstream in(path, std::ios::binary);
+  const std::string json((std::istreambuf_iterator<char>(in)), {});
+  engine::Report r;
+  engine::Status s = results::ReportFromJson(json, &r);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  CHECK(results::ReportToJson(r) == json);  // written exactly as the tool writes it
+
+  REQUIRE(r.sizes.size() == 1);
+  const engine::SizeReport& tiny = r.sizes[0];
+  const engine::ParameterCount p = engine::AnalyticParameters(tiny.config);
+  CHECK(tiny.parameters.total == p.total);
+  CHECK(tiny.parameters.embedding == p.embedding);
+  CHECK(tiny.parameters.by_component == p.by_component);
+  const engine::FlopCount f = engine::AnalyticForwardFlops(tiny.config, 1, 64);
+  CHECK(tiny.flops.forward == f.forward);
+  CHECK(tiny.flops.by_component == f.by_component);
+  CHECK(tiny.flops.elementwise == f.elementwise);
+  for (const engine::Run& run : tiny.runs) {
+    CHECK(run.weights_bytes == p.total * engine::DtypeBytes(run.dtype));
+    if (run.scenario == "forward")
+      CHECK(run.flops == engine::AnalyticForwardFlops(tiny.config, run.batch, run.sequence_length).forward);
+  }
+  CHECK(r.environment.cpu_model.find("fixture") != std::string::npos);
+}

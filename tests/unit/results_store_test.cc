@@ -1,0 +1,112 @@
+// The results store on disk and the atomic writes it relies on (publish/atomic_write),
+// plus the output locations every document is written to (publish/outputs).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <unistd.h>
+
+#include "generator/publish/atomic_write.h"
+#include "generator/publish/outputs.h"
+#include "generator/results/results_json.h"
+#include "generator/results/results_store.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory, removed again when the test ends.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    path = fs::temp_directory_path() / ("modelcard-store-test-" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string operator/(const std::string& rel) const { return (path / rel).string(); }
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("WriteFileAtomic creates parent directories and replaces the file") {
+  TempDir dir;
+  const std::string path = dir / "a/b/doc.md";
+  REQUIRE(publish::WriteFileAtomic(path, "first\n").ok());
+  CHECK(Slurp(path) == "first\n");
+  REQUIRE(publish::WriteFileAtomic(path, "second\n").ok());
+  CHECK(Slurp(path) == "second\n");
+  CHECK(!fs::exists(path + ".tmp." + std::to_string(::getpid())));
+}
+
+TEST_CASE("a failed WriteFileAtomic removes its temporary file and keeps the old target") {
+  TempDir dir;
+  // The target is a non-empty directory, so the final rename fails.
+  const std::string target = dir / "target";
+  fs::create_directories(target);
+  std::ofstream(target + "/keep.txt") << "kept";
+  engine::Status s = publish::WriteFileAtomic(target, "new bytes");
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().rfind(target + ": cannot replace file: ", 0) == 0);
+  CHECK(!fs::exists(target + ".tmp." + std::to_string(::getpid())));
+  CHECK(Slurp(target + "/keep.txt") == "kept");
+
+  // A parent that is a file cannot become a directory.
+  std::ofstream(dir / "plain") << "x";
+  s = publish::WriteFileAtomic(dir / "plain/doc.md", "y");
+  CHECK_FALSE(s.ok());
+  CHECK(s.message().find("cannot create directory") != std::string::npos);
+}
+
+TEST_CASE("SaveReport then LoadReport gives the same report") {
+  TempDir dir;
+  engine::Report in;
+  in.model = "Tiny GPT";
+  in.slug = "tiny";
+  in.sizes.resize(1);
+  in.sizes[0].name = "tiny";
+  in.sizes[0].parameters.total = 136960;
+  in.environment.peak_flops_per_s["float32"] = 1.0 / 7.0;
+  const std::string path = dir / "results/tiny.json";
+  REQUIRE(results::SaveReport(path, in).ok());
+  CHECK(Slurp(path) == results::ReportToJson(in));
+  engine::Report out;
+  REQUIRE(results::LoadReport(path, &out).ok());
+  CHECK(out.sizes[0].parameters.total == 136960);
+  CHECK(out.environment.peak_flops_per_s["float32"] == 1.0 / 7.0);
+}
+
+TEST_CASE("LoadReport errors start with the path") {
+  TempDir dir;
+  engine::Report out;
+  const std::string missing = dir / "nope.json";
+  engine::Status s = results::LoadReport(missing, &out);
+  CHECK(s.message() == missing + ": no such file");
+
+  const std::string bad = dir / "bad.json";
+  std::ofstream(bad) << "{\"schema\": 1, \"model\": 7}";
+  s = results::LoadReport(bad, &out);
+  CHECK(s.message() == bad + ": model: expected a string");
+}
+
+TEST_CASE("documents go to cards/ and docs/, results to results/") {
+  CHECK(publish::SpecificationCardPath("gpt2") == "cards/gpt2.md");
+  CHECK(publish::DocumentationPagePath("gpt2") == "docs/gpt2.md");
+  CHECK(publish::ResultsPath("gpt2") == "results/gpt2.json");
+  const auto outputs = publish::DocumentOutputs("llama2");
+  REQUIRE(outputs.size() == 2);
+  CHECK(outputs[0].template_name == "model-specification");
+  CHECK(outputs[0].relative_path == "cards/llama2.md");
+  CHECK(outputs[1].template_name == "model-documentation");
+  CHECK(outputs[1].relative_path == "docs/llama2.md");
+  CHECK(publish::UnderRoot("out", "docs/x.md") == "out/docs/x.md");
+  CHECK(publish::UnderRoot("out/", "docs/x.md") == "out/docs/x.md");
+  CHECK(publish::UnderRoot("", "docs/x.md") == "docs/x.md");
+}
