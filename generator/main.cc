@@ -1,2 +1,487 @@
-// Temporary entry point while the CLI is being written (replaced in this issue).
-int main() { return 0; }
+// modelcard: the command-line interface. The only place that prints an error and picks an
+// exit code: every layer below returns a Status or a list of diagnostics.
+//   count   exact parameters and FLOPs (no timing, nothing allocated)
+//   profile measure the spec's scenarios and print the runs
+//   lint    report every problem of one or more specs
+//   build   count + profile + store results + render the documents
+//   render  render the documents from stored results only (no model is built)
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/count.h"
+#include "engine/report.h"
+#include "engine/status.h"
+#include "generator/publish/atomic_write.h"
+#include "generator/publish/outputs.h"
+#include "generator/render/format.h"
+#include "generator/render/renderer.h"
+#include "generator/results/results_json.h"
+#include "generator/results/results_store.h"
+#include "generator/spec/spec_parser.h"
+
+#if MODELCARD_WITH_TORCH
+#include "engine/engine.h"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+
+// ---- small output helpers ---------------------------------------------------------------
+
+void PrintError(const std::string& message) { std::cerr << "modelcard: error: " << message << "\n"; }
+
+// Progress lines on stderr, only when stderr is a terminal; each overwrites the last.
+class Progress {
+ public:
+  Progress() : enabled_(isatty(STDERR_FILENO) == 1) {}
+  void operator()(const std::string& line) const {
+    if (!enabled_) return;
+    std::string shown = line.size() > 100 ? line.substr(0, 100) : line;
+    std::cerr << "\r\033[K" << shown << std::flush;
+  }
+  void Done() const {
+    if (enabled_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool enabled_;
+};
+
+// ---- locating specs and templates ----------------------------------------------------------
+
+// Expands each argument: a file stays; a directory gives its *.yaml / *.yml files, sorted.
+engine::Status ExpandSpecPaths(const std::vector<std::string>& args, std::vector<std::string>* paths) {
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    if (fs::is_directory(arg, ec)) {
+      std::vector<std::string> found;
+      for (const auto& entry : fs::directory_iterator(arg, ec)) {
+        const std::string ext = entry.path().extension().string();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path().string());
+      }
+      if (found.empty()) return engine::Status::NotFound(arg + ": no .yaml spec files in this directory");
+      std::sort(found.begin(), found.end());
+      paths->insert(paths->end(), found.begin(), found.end());
+    } else {
+      paths->push_back(arg);
+    }
+  }
+  return engine::Status::OK();
+}
+
+// Parses every spec; prints every diagnostic. Returns false when any spec has a problem.
+bool ParseAll(const std::vector<std::string>& paths, std::vector<spec::Spec>* specs) {
+  bool ok = true;
+  std::set<std::string> slugs;
+  for (const std::string& path : paths) {
+    spec::ParseResult result = spec::ParseSpecFile(path);
+    for (const auto& d : result.errors) std::cerr << d.ToString() << "\n";
+    if (!result.ok()) {
+      ok = false;
+      continue;
+    }
+    if (!slugs.insert(result.spec.slug).second) {
+      std::cerr << path << ": slug '" << result.spec.slug << "' is used by another spec; hint: set a unique 'slug:'\n";
+      ok = false;
+      continue;
+    }
+    specs->push_back(std::move(result.spec));
+  }
+  return ok;
+}
+
+// --templates, else <exe>/../share/modelcard/templates, else the source tree's templates/.
+std::string FindTemplatesDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = exe.parent_path().parent_path() / "share" / "modelcard" / "templates";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return std::string(MODELCARD_SOURCE_DIR) + "/templates";
+}
+
+// ---- counting ---------------------------------------------------------------------------
+
+// Parameters and FLOPs of every size of `s` (or only `only_size`). With LibTorch, the
+// instantiated module (built on `meta`) must agree with the analytic formula.
+engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int64_t batch, int64_t seq,
+                          std::vector<engine::SizeReport>* out) {
+  for (const spec::Size& size : s.architecture.sizes) {
+    if (!only_size.empty() && size.name != only_size) continue;
+    engine::SizeReport r;
+    r.name = size.name;
+    r.config = size.config;
+    r.parameters = engine::AnalyticParameters(size.config);
+#if MODELCARD_WITH_TORCH
+    engine::ParameterCount instantiated;
+    if (engine::Status st = engine::CountInstantiatedParameters(size.config, &instantiated); !st.ok()) return st;
+    if (instantiated.total != r.parameters.total)
+      return engine::Status::Internal(s.path + ": size '" + size.name + "': the built module has " +
+                                      std::to_string(instantiated.total) + " parameters but the formula gives " +
+                                      std::to_string(r.parameters.total));
+#endif
+    const int64_t t = seq > 0 ? seq : size.config.context_length;
+    r.flops = engine::AnalyticForwardFlops(size.config, batch, t);
+    out->push_back(r);
+  }
+  if (!only_size.empty() && out->empty()) {
+    std::string known;
+    for (const auto& size : s.architecture.sizes) known += (known.empty() ? "" : ", ") + size.name;
+    return engine::Status::InvalidArgument("unknown size '" + only_size + "' (sizes of " + s.path + ": " + known + ")");
+  }
+  return engine::Status::OK();
+}
+
+engine::Report NewReport(const spec::Spec& s) {
+  engine::Report report;
+  report.model = s.name;
+  report.slug = s.slug;
+  report.spec_sha256 = s.sha256;
+  report.environment.tool_version = MODELCARD_VERSION;
+  return report;
+}
+
+void PrintCountTable(const spec::Spec& s, const std::vector<engine::SizeReport>& sizes) {
+  std::cout << s.name << " (" << s.path << ")\n";
+  std::cout << "  convention: FLOPs = 2 x MACs over every matmul (attention QK^T and AV in full, no causal halving);"
+               " parameters count tied weights once\n";
+  for (const auto& r : sizes) {
+    std::cout << "  " << r.name << ": " << render::FormatThousands(r.parameters.total) << " parameters ("
+              << render::FormatThousands(r.parameters.non_embedding) << " non-embedding); forward at batch "
+              << r.flops.batch << " x " << r.flops.sequence_length << " tokens: "
+              << render::FormatThousands(r.flops.forward) << " FLOPs (" << render::FormatThousands(r.flops.forward_macs)
+              << " MACs)\n";
+  }
+}
+
+// ---- commands ----------------------------------------------------------------------------
+
+struct CountArgs {
+  std::string spec_path, size;
+  int64_t batch = 1, seq = 0;
+  bool json = false;
+};
+
+int RunCount(const CountArgs& a) {
+  std::vector<spec::Spec> specs;
+  if (!ParseAll({a.spec_path}, &specs)) return kExitError;
+  const spec::Spec& s = specs.front();
+  engine::Report report = NewReport(s);
+  if (engine::Status st = CountSizes(s, a.size, a.batch, a.seq, &report.sizes); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  if (a.json) {
+    std::cout << results::ReportToJson(report);
+  } else {
+    PrintCountTable(s, report.sizes);
+  }
+  return kExitOk;
+}
+
+int RunLint(const std::vector<std::string>& args) {
+  std::vector<std::string> paths;
+  if (engine::Status st = ExpandSpecPaths(args, &paths); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  int problems = 0;
+  for (const std::string& path : paths) {
+    spec::ParseResult result = spec::ParseSpecFile(path);
+    for (const auto& d : result.errors) std::cerr << d.ToString() << "\n";
+    problems += static_cast<int>(result.errors.size());
+    if (result.ok()) std::cout << path << ": ok\n";
+  }
+  if (problems > 0) {
+    std::cerr << problems << (problems == 1 ? " problem" : " problems") << " found\n";
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+struct MeasureArgs {
+  std::vector<std::string> specs;
+  std::string out_dir = ".";
+  std::string templates_dir;
+  std::string size, dtype, device;
+  std::optional<int64_t> batch, seq, threads;
+  bool json = false;
+  bool no_generate = false;
+  bool recalibrate = false;
+  std::optional<int64_t> min_iterations;
+  std::optional<double> min_seconds;
+};
+
+#if MODELCARD_WITH_TORCH
+std::string CalibrationCachePath() {
+  const char* cache = std::getenv("MODELCARD_CACHE");
+  if (cache != nullptr && *cache != '\0') return std::string(cache) + "/calibration.json";
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : ".") + "/.cache/modelcard/calibration.json";
+}
+
+// Counts every size and measures the spec's profile (narrowed by the flags) into `report`.
+engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Progress& progress,
+                           engine::Report* report) {
+  *report = NewReport(s);
+  if (engine::Status st = CountSizes(s, "", 1, 0, &report->sizes); !st.ok()) return st;
+  const spec::Profile& p = s.profile;
+  const int64_t threads = engine::ConfigureThreads(a.threads.value_or(p.threads));
+  std::vector<std::string> devices = a.device.empty() ? p.devices : std::vector<std::string>{a.device};
+  std::vector<std::string> dtypes = a.dtype.empty() ? p.dtypes : std::vector<std::string>{a.dtype};
+  std::vector<std::string> sizes = a.size.empty() ? p.sizes : std::vector<std::string>{a.size};
+  bool measured_any = false;
+  for (const std::string& device : devices) {
+    if (device == "cuda" && !engine::CudaAvailable()) {
+      if (!a.device.empty()) return engine::Status::Unavailable("--device cuda: no CUDA device is available");
+      std::cerr << "modelcard: note: " << s.path << ": no CUDA device here; skipping the cuda rows\n";
+      continue;
+    }
+    engine::EnvironmentOptions env_options;
+    env_options.device = device;
+    env_options.dtypes = dtypes;
+    env_options.cache_path = CalibrationCachePath();
+    env_options.recalibrate = a.recalibrate;
+    env_options.progress = [&](const std::string& line) { progress("calibrating " + device + ": " + line); };
+    if (engine::Status st = engine::DetectEnvironment(env_options, &report->environment); !st.ok()) return st;
+    report->environment.threads = threads;
+    for (const std::string& size_name : sizes) {
+      const spec::Size* size = s.FindSize(size_name);
+      if (size == nullptr) return engine::Status::InvalidArgument("unknown size '" + size_name + "' in " + s.path);
+      engine::ProfileOptions o;
+      o.device = device;
+      o.dtypes = dtypes;
+      o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
+      o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
+      o.generate = p.generation_enabled && !a.no_generate;
+      o.prompt_tokens = p.generation.prompt_tokens;
+      o.new_tokens = p.generation.new_tokens;
+      o.warmup = p.warmup;
+      o.min_iterations = a.min_iterations.value_or(p.min_iterations);
+      o.min_seconds = a.min_seconds.value_or(p.min_seconds);
+      o.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
+      for (auto& sr : report->sizes) {
+        if (sr.name != size_name) continue;
+        if (engine::Status st = engine::Profile(size->config, o, report->environment, &sr.runs); !st.ok())
+          return engine::Status::Internal(s.path + ": size '" + size_name + "': " + st.message());
+        measured_any = true;
+      }
+    }
+  }
+  if (!measured_any) return engine::Status::Unavailable(s.path + ": nothing could be measured on this machine");
+  progress.Done();
+  return engine::Status::OK();
+}
+
+void PrintRuns(const engine::Report& report) {
+  std::cout << report.model << " on " << report.environment.cpu_model << " (" << report.environment.threads
+            << " threads, LibTorch " << report.environment.libtorch << ")\n";
+  for (const auto& size : report.sizes) {
+    for (const auto& r : size.runs) {
+      std::cout << "  " << size.name << " " << r.device << " " << r.dtype << " " << r.scenario << " b" << r.batch;
+      if (r.scenario == "forward") {
+        std::cout << " t" << r.sequence_length << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", "
+                  << render::FormatRate(r.throughput.at(0).second, "tokens") << ", MFU "
+                  << render::FormatPercent(r.mfu);
+      } else {
+        std::cout << " prompt " << r.prompt_tokens << " + " << r.new_tokens << " new: prefill p50 "
+                  << render::FormatSeconds(r.prefill_s.p50) << ", decode "
+                  << render::FormatRate(r.throughput.at(1).second, "tokens");
+      }
+      std::cout << ", peak " << render::FormatBytes(r.peak_bytes) << " (n=" << r.latency_s.count
+                << ", cv " << render::FormatPercent(r.latency_s.cv) << ")\n";
+    }
+  }
+}
+
+int RunProfile(const MeasureArgs& a) {
+  std::vector<spec::Spec> specs;
+  if (!ParseAll(a.specs, &specs)) return kExitError;
+  Progress progress;
+  engine::Report report;
+  if (engine::Status st = MeasureSpec(specs.front(), a, progress, &report); !st.ok()) {
+    progress.Done();
+    PrintError(st.message());
+    return kExitError;
+  }
+  if (a.json) {
+    std::cout << results::ReportToJson(report);
+  } else {
+    PrintRuns(report);
+  }
+  return kExitOk;
+}
+#endif  // MODELCARD_WITH_TORCH
+
+// Renders every document of every spec in memory; writes nothing unless all succeeded.
+int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
+                   const MeasureArgs& a) {
+  std::vector<const spec::Spec*> all;
+  for (const auto& s : specs) all.push_back(&s);
+  const std::string templates = FindTemplatesDir(a.templates_dir);
+  std::vector<std::pair<std::string, std::string>> files;  // path, bytes
+  for (size_t i = 0; i < specs.size(); ++i) {
+    render::RenderInput in;
+    in.spec = &specs[i];
+    in.report = &reports[i];
+    in.templates_dir = templates;
+    in.spec_display_path = specs[i].path;
+    in.all_specs = all;
+    for (const auto& doc : publish::DocumentOutputs(specs[i].slug)) {
+      std::string text;
+      if (engine::Status st = render::RenderDocument(in, doc.template_name, &text); !st.ok()) {
+        PrintError(specs[i].path + ": " + doc.template_name + ": " + st.message());
+        return kExitError;
+      }
+      files.push_back({publish::UnderRoot(a.out_dir, doc.relative_path), text});
+    }
+  }
+  for (const auto& [path, bytes] : files) {
+    if (engine::Status st = publish::WriteFileAtomic(path, bytes); !st.ok()) {
+      PrintError(st.message());
+      return kExitError;
+    }
+    std::cout << "wrote " << path << "\n";
+  }
+  return kExitOk;
+}
+
+int RunRender(const MeasureArgs& a) {
+  std::vector<std::string> paths;
+  if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  std::vector<spec::Spec> specs;
+  if (!ParseAll(paths, &specs)) return kExitError;
+  std::vector<engine::Report> reports(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(specs[i].slug));
+    if (engine::Status st = results::LoadReport(path, &reports[i]); !st.ok()) {
+      PrintError(st.message());
+      std::cerr << "hint: run `modelcard build " << specs[i].path << "` to measure it first\n";
+      return kExitError;
+    }
+    if (reports[i].spec_sha256 != specs[i].sha256)
+      std::cerr << "modelcard: warning: " << path << " was measured from a different version of " << specs[i].path
+                << "; run `modelcard build` to refresh it\n";
+  }
+  return RenderAndWrite(specs, reports, a);
+}
+
+#if MODELCARD_WITH_TORCH
+int RunBuild(const MeasureArgs& a) {
+  std::vector<std::string> paths;
+  if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  std::vector<spec::Spec> specs;
+  if (!ParseAll(paths, &specs)) return kExitError;  // nothing measured or written
+  Progress progress;
+  std::vector<engine::Report> reports(specs.size());
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (engine::Status st = MeasureSpec(specs[i], a, progress, &reports[i]); !st.ok()) {
+      progress.Done();
+      PrintError(st.message());
+      return kExitError;
+    }
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(specs[i].slug));
+    if (engine::Status st = results::SaveReport(path, reports[i]); !st.ok()) {
+      PrintError(st.message());
+      return kExitError;
+    }
+    std::cout << "wrote " << path << "\n";
+  }
+  return RenderAndWrite(specs, reports, a);
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"modelcard " MODELCARD_VERSION
+               ": model spec (YAML) -> real LibTorch model -> measured model cards and documentation"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", MODELCARD_VERSION);
+
+  CountArgs count;
+  auto* count_cmd = app.add_subcommand("count", "Exact parameters and forward FLOPs of every size (no timing, nothing allocated)");
+  count_cmd->add_option("spec", count.spec_path, "spec file")->required();
+  count_cmd->add_option("--size", count.size, "only this size");
+  count_cmd->add_option("--batch", count.batch, "batch size for FLOPs (default 1)")->check(CLI::PositiveNumber);
+  count_cmd->add_option("--seq", count.seq, "sequence length for FLOPs (default: the context length)")->check(CLI::PositiveNumber);
+  count_cmd->add_flag("--json", count.json, "print results JSON (DESIGN.md contract)");
+
+  std::vector<std::string> lint_specs;
+  auto* lint_cmd = app.add_subcommand("lint", "Check specs and report every problem (file:line:col)");
+  lint_cmd->add_option("specs", lint_specs, "spec files or directories")->required();
+
+  MeasureArgs measure;
+#if MODELCARD_WITH_TORCH
+  auto add_measure_flags = [&](CLI::App* cmd) {
+    cmd->add_option("--size", measure.size, "only this size (default: the spec's profile.sizes)");
+    cmd->add_option("--dtype", measure.dtype, "float32 | bfloat16 | float16 (default: profile.dtypes)")
+        ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
+    cmd->add_option("--device", measure.device, "cpu | cuda (default: profile.devices)")->check(CLI::IsMember({"cpu", "cuda"}));
+    cmd->add_option("--batch", measure.batch, "only this batch size")->check(CLI::PositiveNumber);
+    cmd->add_option("--seq", measure.seq, "only this sequence length")->check(CLI::PositiveNumber);
+    cmd->add_option("--threads", measure.threads, "intra-op threads (default: profile.threads, 0 = all cores)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--min-iterations", measure.min_iterations, "at least this many timed iterations")->check(CLI::PositiveNumber);
+    cmd->add_option("--min-seconds", measure.min_seconds, "and at least this many seconds")->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--no-generate", measure.no_generate, "skip the generation scenario");
+    cmd->add_flag("--recalibrate", measure.recalibrate, "measure the peak GEMM FLOP/s and bandwidth again");
+  };
+
+  auto* profile_cmd = app.add_subcommand("profile", "Measure a spec's scenarios on this machine and print them");
+  profile_cmd->add_option("spec", measure.specs, "spec file")->required()->expected(1);
+  add_measure_flags(profile_cmd);
+  profile_cmd->add_flag("--json", measure.json, "print results JSON (DESIGN.md contract)");
+
+  auto* build_cmd = app.add_subcommand("build", "Count, profile, store results and render every document");
+  build_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
+  build_cmd->add_option("--out", measure.out_dir, "output root: results/, cards/, docs/ go here (default .)");
+  build_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
+  add_measure_flags(build_cmd);
+#endif
+
+  auto* render_cmd = app.add_subcommand("render", "Render every document from stored results (no model is built)");
+  render_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
+  render_cmd->add_option("--out", measure.out_dir, "output root holding results/ (default .)");
+  render_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (count_cmd->parsed()) return RunCount(count);
+  if (lint_cmd->parsed()) return RunLint(lint_specs);
+  if (render_cmd->parsed()) return RunRender(measure);
+#if MODELCARD_WITH_TORCH
+  if (profile_cmd->parsed()) return RunProfile(measure);
+  if (build_cmd->parsed()) return RunBuild(measure);
+#endif
+  return kExitError;
+}
