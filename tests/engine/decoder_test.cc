@@ -1,7 +1,6 @@
 // Decoder model: exact instantiated counts (on meta), causality, GQA == MHA when
 // num_kv_heads == num_heads, KV-cache decoding == full recomputation, explicit == fused attention.
-#include <doctest/doctest.h>
-#include <torch/torch.h>
+#include "tests/engine/torch_doctest.h"
 
 #include <random>
 

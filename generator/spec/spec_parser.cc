@@ -1,0 +1,1211 @@
+// Spec parser: YAML text (yaml-cpp) -> spec::Spec, with validation, defaults and diagnostics.
+// Every check reports and carries on, so one run lists every problem in the file. Nothing
+// here throws: yaml-cpp's exceptions become diagnostics at the edge (ParseSpecText).
+#include "generator/spec/spec_parser.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "engine/config.h"
+#include "generator/spec/sha256.h"
+#include "generator/spec/suggest.h"
+
+namespace spec {
+namespace {
+
+using Keys = std::vector<std::string>;
+
+// ---- The format's vocabulary (DESIGN.md "Spec format", v1) -------------------
+
+const Keys kTopKeys = {"schema",     "name",         "slug",     "tagline",
+                       "summary",    "license",      "tags",     "inputs",
+                       "outputs",    "architecture", "training", "evaluation",
+                       "deployment", "maintenance",  "profile",  "blog"};
+const Keys kInputKeys = {"modality", "format", "preprocessing", "dimensions"};
+const Keys kOutputKeys = {"modality", "format", "postprocessing", "dimensions"};
+const Keys kArchitectureKeys = {"family",     "base",     "key_components",
+                                "references", "variants", "advantages",
+                                "use_cases",  "config",   "sizes"};
+const Keys kReferenceKeys = {"title", "authors", "year", "url"};
+const Keys kVariantKeys = {"name", "modifications", "use_cases"};
+const Keys kAdvantageKeys = {"title", "description"};
+const Keys kTrainingKeys = {"datasets", "preprocessing", "hyperparameters", "tokens",
+                            "environment"};
+const Keys kEnvironmentKeys = {"hardware", "framework", "distributed"};
+const Keys kEvaluationKeys = {"primary", "secondary"};
+const Keys kMetricKeys = {"metric", "dataset", "value", "size", "source"};
+const Keys kDeploymentKeys = {"techniques", "platforms", "horizontal_scaling", "vertical_scaling"};
+const Keys kMaintenanceKeys = {"repository",        "version",   "version_tagging",
+                               "scheduled_updates", "bug_fixes", "documentation"};
+const Keys kProfileKeys = {"sizes",          "dtypes",     "batch_sizes", "sequence_lengths",
+                           "devices",        "generation", "threads",     "warmup",
+                           "min_iterations", "min_seconds"};
+const Keys kGenerationKeys = {"prompt_tokens", "new_tokens"};
+const Keys kBlogKeys = {"date",        "draft",       "author",         "description",
+                        "categories",  "cover",       "introduction",   "background",
+                        "prior_work",  "innovations", "applications",   "limitations",
+                        "future_work", "conclusion",  "further_reading"};
+const Keys kCoverKeys = {"image", "alt", "caption", "relative", "hidden"};
+
+const Keys kFamilies = {"decoder"};
+// Spellings accepted by engine::NormFromName / ActivationFromName / PositionFromName.
+const Keys kNorms = {"layernorm", "rmsnorm"};
+const Keys kActivations = {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"};
+const Keys kPositions = {"learned", "sinusoidal", "rope", "alibi", "none"};
+const Keys kDtypes = {"float32", "bfloat16", "float16"};
+const Keys kDevices = {"cpu", "cuda"};
+
+// Model config keys (architecture.config and every size) and how each value is read.
+enum class ConfigKind { kCount, kPositiveNumber, kBool, kNorm, kActivation, kPosition };
+const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
+    {"vocab_size", ConfigKind::kCount},
+    {"context_length", ConfigKind::kCount},
+    {"num_layers", ConfigKind::kCount},
+    {"embedding_dim", ConfigKind::kCount},
+    {"num_heads", ConfigKind::kCount},
+    {"num_kv_heads", ConfigKind::kCount},
+    {"head_dim", ConfigKind::kCount},
+    {"hidden_dim", ConfigKind::kCount},
+    {"norm", ConfigKind::kNorm},
+    {"norm_eps", ConfigKind::kPositiveNumber},
+    {"activation", ConfigKind::kActivation},
+    {"position", ConfigKind::kPosition},
+    {"rope_theta", ConfigKind::kPositiveNumber},
+    {"bias", ConfigKind::kBool},
+    {"qkv_bias", ConfigKind::kBool},
+    {"tie_embeddings", ConfigKind::kBool}};
+
+ConfigKind KindOf(const std::string& key) {
+  for (const auto& [name, kind] : kConfigKeys)
+    if (name == key) return kind;
+  return ConfigKind::kCount;
+}
+const Keys kRequiredSizeKeys = {"vocab_size", "context_length", "num_layers", "embedding_dim",
+                                "num_heads"};
+
+// Training hyperparameters and the type of value each takes.
+enum class ValueKind { kNumber, kInteger, kString, kNumberOrString };
+const std::vector<std::pair<std::string, ValueKind>> kHyperparameterKeys = {
+    // A string is allowed where the value differs by size ("3.0e-4 (7B); 1.5e-4 (70B)").
+    {"learning_rate", ValueKind::kNumberOrString},
+    {"batch_size", ValueKind::kNumberOrString},  // "512" or "4M tokens"
+    {"optimizer", ValueKind::kString},
+    {"loss", ValueKind::kString},
+    {"epochs", ValueKind::kNumber},
+    {"weight_decay", ValueKind::kNumber},
+    {"lr_schedule", ValueKind::kString},
+    {"warmup_steps", ValueKind::kInteger},
+    {"dropout", ValueKind::kNumber},
+    {"gradient_clipping", ValueKind::kNumber},
+    {"sequence_length", ValueKind::kInteger}};
+
+// Upper bound for every count (dimensions, lengths, iterations), so arithmetic on them
+// (4 * embedding_dim, prompt + new tokens) cannot overflow.
+constexpr int64_t kMaxCount = std::numeric_limits<int32_t>::max();
+
+template <typename Kind>
+Keys Names(const std::vector<std::pair<std::string, Kind>>& table) {
+  Keys out;
+  for (const auto& [name, kind] : table) out.push_back(name);
+  return out;
+}
+bool Contains(const Keys& keys, const std::string& key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// ---- Scalars ------------------------------------------------------------------
+
+bool ParseInteger(std::string text, int64_t* out) {
+  if (!text.empty() && text[0] == '+') text.erase(0, 1);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end;
+}
+
+bool ParseNumber(std::string text, double* out) {
+  if (!text.empty() && text[0] == '+') text.erase(0, 1);
+  if (text.empty()) return false;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end && std::isfinite(*out);
+}
+
+// YAML 1.2 core schema booleans.
+bool ParseBool(const std::string& text, bool* out) {
+  if (text == "true" || text == "True" || text == "TRUE") {
+    *out = true;
+    return true;
+  }
+  if (text == "false" || text == "False" || text == "FALSE") {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+bool IsDigits(const std::string& s, size_t from, size_t count) {
+  for (size_t i = from; i < from + count; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
+// YYYY-MM-DD naming a real calendar day.
+bool IsIsoDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  if (!IsDigits(s, 0, 4) || !IsDigits(s, 5, 2) || !IsDigits(s, 8, 2)) return false;
+  int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)),
+      day = std::stoi(s.substr(8, 2));
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return false;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  int days = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+  return day <= days;
+}
+
+bool IsSizeName(const std::string& s) {
+  if (s.empty()) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(s[0])) return false;
+  for (char c : s)
+    if (!alnum(c) && c != '_' && c != '.' && c != '-') return false;
+  return true;
+}
+
+// How a value that has the wrong type is shown in a message (long text cut at 40 bytes).
+std::string Got(const YAML::Node& node) {
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  if (!node.IsScalar()) return "nothing";
+  const std::string& text = node.Scalar();
+  return "'" + (text.size() <= 40 ? text : text.substr(0, 37) + "...") + "'";
+}
+
+// yaml-cpp's own message, as a clause: "end of map not found".
+std::string YamlMessage(std::string msg) {
+  if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z')
+    msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
+  return msg;
+}
+
+// ---- Mappings -----------------------------------------------------------------
+
+// One `key: value` pair of a mapping.
+struct Entry {
+  std::string key;
+  YAML::Mark key_mark;
+  YAML::Node value;
+};
+
+// The known keys given in one mapping, first occurrences, in file order.
+struct Fields {
+  std::vector<Entry> entries;
+  const Entry* Find(const std::string& key) const {
+    for (const auto& e : entries)
+      if (e.key == key) return &e;
+    return nullptr;
+  }
+};
+
+// The one conversion of a yaml-cpp Mark (0-based; null when unknown) into a diagnostic's
+// 1-based line and column (0 when unknown).
+Diagnostic At(const std::string& path, const YAML::Mark& mark, std::string message,
+              std::string hint = "") {
+  Diagnostic d{path, 0, 0, std::move(message), std::move(hint)};
+  if (!mark.is_null() && mark.line >= 0) {
+    d.line = mark.line + 1;
+    d.column = mark.column >= 0 ? mark.column + 1 : 0;
+  }
+  return d;
+}
+
+YAML::Mark MarkOr(const YAML::Node& node, const YAML::Mark& fallback) {
+  YAML::Mark m = node.Mark();
+  return m.is_null() ? fallback : m;
+}
+
+// Where a value is: an empty value (`key:`) has no position of its own, so use the key's.
+YAML::Mark ValueMark(const Entry& e) {
+  return e.value.IsNull() ? e.key_mark : MarkOr(e.value, e.key_mark);
+}
+
+// One model-config value as read from architecture.config or a size.
+struct ConfigValue {
+  YAML::Mark mark;
+  bool valid = false;  // false: given but wrong (already reported)
+  int64_t integer = 0;
+  double number = 0;
+  bool boolean = false;
+  std::string name;  // enum spelling
+};
+using ConfigLayer = std::map<std::string, ConfigValue>;
+
+void ApplyConfigValue(const std::string& key, const ConfigValue& v, engine::ModelConfig* c) {
+  if (key == "vocab_size")
+    c->vocab_size = v.integer;
+  else if (key == "context_length")
+    c->context_length = v.integer;
+  else if (key == "num_layers")
+    c->num_layers = v.integer;
+  else if (key == "embedding_dim")
+    c->embedding_dim = v.integer;
+  else if (key == "num_heads")
+    c->num_heads = v.integer;
+  else if (key == "num_kv_heads")
+    c->num_kv_heads = v.integer;
+  else if (key == "head_dim")
+    c->head_dim = v.integer;
+  else if (key == "hidden_dim")
+    c->hidden_dim = v.integer;
+  else if (key == "norm")
+    engine::NormFromName(v.name, &c->norm);
+  else if (key == "norm_eps")
+    c->norm_eps = v.number;
+  else if (key == "activation")
+    engine::ActivationFromName(v.name, &c->activation);
+  else if (key == "position")
+    engine::PositionFromName(v.name, &c->position);
+  else if (key == "rope_theta")
+    c->rope_theta = v.number;
+  else if (key == "bias")
+    c->bias = v.boolean;
+  else if (key == "qkv_bias")
+    c->qkv_bias = v.boolean;
+  else if (key == "tie_embeddings")
+    c->tie_embeddings = v.boolean;
+}
+
+// ---- The reader -----------------------------------------------------------------
+
+class SpecReader {
+ public:
+  SpecReader(std::string path, std::vector<Diagnostic>* errors)
+      : path_(std::move(path)), errors_(errors) {}
+
+  void ReadSpec(const YAML::Node& root, Spec* spec);
+
+ private:
+  void Error(const YAML::Mark& mark, std::string message, std::string hint = "");
+
+  // Pairs of a mapping in file order. Reports non-string and repeated keys (keeping the first).
+  std::vector<Entry> MappingEntries(const YAML::Node& map);
+  // The pairs whose key is in `allowed`; reports the others with a suggestion.
+  Fields ReadFields(const YAML::Node& map, const Keys& allowed);
+  // Reports each of `required` missing from `fields`, at `where`.
+  void RequireKeys(const Fields& fields, const Keys& required, const YAML::Mark& where,
+                   const std::string& section);
+
+  // Typed reads. Each reports what is wrong and returns false, leaving *out untouched.
+  bool HasValue(const Entry& e);
+  bool IsMapping(const Entry& e);
+  bool IsList(const Entry& e);
+  bool ReadString(const Entry& e, std::string* out);
+  bool ReadInteger(const Entry& e, int64_t* out);
+  bool ReadNumber(const Entry& e, double* out);
+  bool ReadBool(const Entry& e, bool* out);
+  bool ReadNonEmptyString(const Entry& e, std::string* out);
+  bool ReadStringList(const Entry& e, std::vector<std::string>* out,
+                      std::vector<YAML::Mark>* marks = nullptr);
+  bool ReadCountList(const Entry& e, std::vector<int64_t>* out, std::vector<YAML::Mark>* marks);
+  // An integer in [min, kMaxCount] ("num_layers must be a positive integer, got 0").
+  bool ReadCount(const Entry& e, int64_t min, int64_t* out);
+  // A number > 0 (or >= 0 when allow_zero).
+  bool ReadPositiveNumber(const Entry& e, bool allow_zero, double* out);
+  // One of `choices` ("unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)").
+  // `suggest`: false where a near miss is a different thing, not a typo (family "encoder").
+  bool ReadChoice(const Entry& e, const std::string& what, const Keys& choices, std::string* out,
+                  bool suggest = true);
+
+  // Optional fields: read when present.
+  void Optional(const Fields& f, const char* key, std::string* out);
+  void Optional(const Fields& f, const char* key, std::vector<std::string>* out);
+  void Optional(const Fields& f, const char* key, bool* out);
+
+  // Calls read_item(fields) for each mapping of the list `e` (its keys checked against
+  // `keys`, `required` enforced).
+  template <typename ReadItem>
+  void ForEachMapping(const Entry& e, const Keys& keys, const Keys& required, ReadItem read_item);
+
+  void ReadModalities(const Entry& e, bool inputs, std::vector<Modality>* out);
+  void ReadReferences(const Entry& e, std::vector<Reference>* out);
+  void ReadArchitecture(const Entry& e, Architecture* out);
+  ConfigLayer ReadConfigLayer(const Fields& fields);
+  bool ResolveSize(const std::string& name, const YAML::Mark& name_mark, const std::string& family,
+                   const ConfigLayer& shared, const ConfigLayer& own, engine::ModelConfig* out);
+  void ReadTraining(const Entry& e, Training* out);
+  void ReadMetrics(const Entry& e, std::vector<Metric>* out);
+  void ReadProfile(const Entry* e, const YAML::Mark& where, const Architecture& arch, Profile* out);
+  void ReadBlog(const Entry& e, Blog* out);
+
+  std::string path_;
+  std::vector<Diagnostic>* errors_;
+  Keys size_names_;  // every size defined with a valid name, in file order
+};
+
+void SpecReader::Error(const YAML::Mark& mark, std::string message, std::string hint) {
+  errors_->push_back(At(path_, mark, std::move(message), std::move(hint)));
+}
+
+std::vector<Entry> SpecReader::MappingEntries(const YAML::Node& map) {
+  std::vector<Entry> out;
+  std::map<std::string, int> first_line;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const YAML::Node key = it->first;
+    const YAML::Mark key_mark = MarkOr(key, MarkOr(map, YAML::Mark::null_mark()));
+    if (!key.IsScalar()) {
+      Error(key_mark, "keys must be plain strings, got " + Got(key));
+      continue;
+    }
+    auto [pos, inserted] = first_line.emplace(key.Scalar(), key_mark.line + 1);
+    if (!inserted) {
+      Error(key_mark, "duplicate key '" + key.Scalar() + "' (first given on line " +
+                          std::to_string(pos->second) + ")");
+      continue;
+    }
+    out.push_back(Entry{key.Scalar(), key_mark, it->second});
+  }
+  return out;
+}
+
+Fields SpecReader::ReadFields(const YAML::Node& map, const Keys& allowed) {
+  Fields fields;
+  for (auto& e : MappingEntries(map)) {
+    if (Contains(allowed, e.key))
+      fields.entries.push_back(std::move(e));
+    else
+      Error(e.key_mark, "unknown key '" + e.key + "'", SuggestionHint(e.key, allowed));
+  }
+  return fields;
+}
+
+void SpecReader::RequireKeys(const Fields& fields, const Keys& required, const YAML::Mark& where,
+                             const std::string& section) {
+  for (const auto& key : required) {
+    if (fields.Find(key)) continue;
+    Error(where,
+          "missing required key '" + key + "'" + (section.empty() ? "" : " in '" + section + "'"));
+  }
+}
+
+bool SpecReader::HasValue(const Entry& e) {
+  if (!e.value.IsNull()) return true;
+  Error(e.key_mark, "'" + e.key + "' has no value");
+  return false;
+}
+
+bool SpecReader::IsMapping(const Entry& e) {
+  if (!HasValue(e)) return false;
+  if (e.value.IsMap()) return true;
+  Error(ValueMark(e), "'" + e.key + "' must be a mapping, got " + Got(e.value));
+  return false;
+}
+
+bool SpecReader::IsList(const Entry& e) {
+  if (!HasValue(e)) return false;
+  if (e.value.IsSequence()) return true;
+  Error(ValueMark(e), "'" + e.key + "' must be a list, got " + Got(e.value));
+  return false;
+}
+
+bool SpecReader::ReadString(const Entry& e, std::string* out) {
+  if (!HasValue(e)) return false;
+  if (!e.value.IsScalar()) {
+    Error(ValueMark(e), "'" + e.key + "' must be a string, got " + Got(e.value));
+    return false;
+  }
+  *out = e.value.Scalar();
+  return true;
+}
+
+bool SpecReader::ReadNonEmptyString(const Entry& e, std::string* out) {
+  std::string s;
+  if (!ReadString(e, &s)) return false;
+  if (s.empty()) {
+    Error(ValueMark(e), "'" + e.key + "' must not be empty");
+    return false;
+  }
+  *out = s;
+  return true;
+}
+
+bool SpecReader::ReadInteger(const Entry& e, int64_t* out) {
+  if (!HasValue(e)) return false;
+  int64_t v = 0;
+  if (!e.value.IsScalar() || !ParseInteger(e.value.Scalar(), &v)) {
+    Error(ValueMark(e), "'" + e.key + "' must be an integer, got " + Got(e.value));
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool SpecReader::ReadNumber(const Entry& e, double* out) {
+  if (!HasValue(e)) return false;
+  double v = 0;
+  if (!e.value.IsScalar() || !ParseNumber(e.value.Scalar(), &v)) {
+    Error(ValueMark(e), "'" + e.key + "' must be a number, got " + Got(e.value));
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool SpecReader::ReadBool(const Entry& e, bool* out) {
+  if (!HasValue(e)) return false;
+  bool v = false;
+  if (!e.value.IsScalar() || !ParseBool(e.value.Scalar(), &v)) {
+    Error(ValueMark(e), "'" + e.key + "' must be true or false, got " + Got(e.value));
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool SpecReader::ReadCount(const Entry& e, int64_t min, int64_t* out) {
+  int64_t v = 0;
+  if (!ReadInteger(e, &v)) return false;
+  if (v < min) {
+    Error(ValueMark(e), e.key +
+                            (min > 0 ? " must be a positive integer, got "
+                                     : " must be a non-negative integer, got ") +
+                            std::to_string(v));
+    return false;
+  }
+  if (v > kMaxCount) {
+    Error(ValueMark(e),
+          e.key + " must be at most " + std::to_string(kMaxCount) + ", got " + std::to_string(v));
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool SpecReader::ReadPositiveNumber(const Entry& e, bool allow_zero, double* out) {
+  double v = 0;
+  if (!ReadNumber(e, &v)) return false;
+  if (v < 0 || (v == 0 && !allow_zero)) {
+    Error(ValueMark(e), e.key +
+                            (allow_zero ? " must be a non-negative number, got "
+                                        : " must be a positive number, got ") +
+                            e.value.Scalar());
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+bool SpecReader::ReadStringList(const Entry& e, std::vector<std::string>* out,
+                                std::vector<YAML::Mark>* marks) {
+  if (!HasValue(e)) return false;
+  const std::string message = "'" + e.key + "' must be a list of strings";
+  if (!e.value.IsSequence()) {
+    Error(ValueMark(e), message + ", got " + Got(e.value));
+    return false;
+  }
+  std::vector<std::string> items;
+  std::vector<YAML::Mark> item_marks;
+  bool ok = true;
+  for (const auto& item : e.value) {
+    const YAML::Mark mark = MarkOr(item, ValueMark(e));
+    if (!item.IsScalar()) {
+      Error(mark, message + ", got " + Got(item));
+      ok = false;
+      continue;
+    }
+    items.push_back(item.Scalar());
+    item_marks.push_back(mark);
+  }
+  if (!ok) return false;
+  *out = std::move(items);
+  if (marks) *marks = std::move(item_marks);
+  return true;
+}
+
+bool SpecReader::ReadCountList(const Entry& e, std::vector<int64_t>* out,
+                               std::vector<YAML::Mark>* marks) {
+  if (!HasValue(e)) return false;
+  const std::string message = "'" + e.key + "' must be a list of positive integers";
+  if (!e.value.IsSequence()) {
+    Error(ValueMark(e), message + ", got " + Got(e.value));
+    return false;
+  }
+  if (e.value.size() == 0) {
+    Error(ValueMark(e), "'" + e.key + "' must not be empty");
+    return false;
+  }
+  std::vector<int64_t> items;
+  std::vector<YAML::Mark> item_marks;
+  bool ok = true;
+  for (const auto& item : e.value) {
+    const YAML::Mark mark = MarkOr(item, ValueMark(e));
+    int64_t v = 0;
+    if (!item.IsScalar() || !ParseInteger(item.Scalar(), &v) || v < 1 || v > kMaxCount) {
+      Error(mark, message + ", got " + Got(item));
+      ok = false;
+      continue;
+    }
+    if (std::find(items.begin(), items.end(), v) != items.end()) {
+      Error(mark, "duplicate value " + std::to_string(v) + " in '" + e.key + "'");
+      ok = false;
+      continue;
+    }
+    items.push_back(v);
+    item_marks.push_back(mark);
+  }
+  if (!ok) return false;
+  *out = std::move(items);
+  *marks = std::move(item_marks);
+  return true;
+}
+
+bool SpecReader::ReadChoice(const Entry& e, const std::string& what, const Keys& choices,
+                            std::string* out, bool suggest) {
+  std::string s;
+  if (!ReadString(e, &s)) return false;
+  if (!Contains(choices, s)) {
+    Error(ValueMark(e), "unknown " + what + " '" + s + "'",
+          suggest ? SuggestionHint(s, choices) : "expected one of: " + JoinNames(choices));
+    return false;
+  }
+  *out = s;
+  return true;
+}
+
+void SpecReader::Optional(const Fields& f, const char* key, std::string* out) {
+  if (const Entry* e = f.Find(key)) ReadString(*e, out);
+}
+void SpecReader::Optional(const Fields& f, const char* key, std::vector<std::string>* out) {
+  if (const Entry* e = f.Find(key)) ReadStringList(*e, out);
+}
+void SpecReader::Optional(const Fields& f, const char* key, bool* out) {
+  if (const Entry* e = f.Find(key)) ReadBool(*e, out);
+}
+
+template <typename ReadItem>
+void SpecReader::ForEachMapping(const Entry& e, const Keys& keys, const Keys& required,
+                                ReadItem read_item) {
+  if (!IsList(e)) return;
+  for (const auto& item : e.value) {
+    const YAML::Mark mark = MarkOr(item, ValueMark(e));
+    if (!item.IsMap()) {
+      Error(mark, "each entry of '" + e.key + "' must be a mapping, got " + Got(item));
+      continue;
+    }
+    Fields fields = ReadFields(item, keys);
+    RequireKeys(fields, required, mark, e.key);
+    read_item(fields);
+  }
+}
+
+// ---- Sections ---------------------------------------------------------------------
+
+void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
+  const YAML::Mark root_mark = MarkOr(root, YAML::Mark());  // 1:1 when unknown
+  if (!root.IsDefined() || root.IsNull()) {
+    Error(YAML::Mark(), "the spec is empty",
+          "a spec is a mapping with at least 'schema: 1', 'name' and 'architecture'");
+    return;
+  }
+  if (!root.IsMap()) {
+    Error(root_mark, "the spec must be a mapping of keys, got " + Got(root));
+    return;
+  }
+  Fields top = ReadFields(root, kTopKeys);
+  RequireKeys(top, {"schema", "name", "architecture"}, root_mark, "");
+
+  if (const Entry* e = top.Find("schema")) {
+    int64_t schema = 0;
+    if (ReadInteger(*e, &schema)) {
+      if (schema != 1)
+        Error(ValueMark(*e), "unsupported schema " + std::to_string(schema) + " (expected 1)");
+      else
+        spec->schema = 1;
+    }
+  }
+  const Entry* name = top.Find("name");
+  if (name) ReadNonEmptyString(*name, &spec->name);
+  if (const Entry* e = top.Find("slug")) {
+    std::string slug;
+    if (ReadString(*e, &slug)) {
+      if (IsValidSlug(slug)) {
+        spec->slug = slug;
+      } else {
+        std::string fixed = SlugFromName(slug);
+        Error(ValueMark(*e), "invalid slug '" + slug + "'",
+              "use lowercase letters and digits separated by single '-'" +
+                  (fixed.empty() ? std::string() : ", e.g. '" + fixed + "'"));
+      }
+    }
+  } else if (!spec->name.empty()) {
+    spec->slug = SlugFromName(spec->name);
+    if (spec->slug.empty())
+      Error(ValueMark(*name), "cannot derive a slug from name '" + spec->name + "'",
+            "add a 'slug' key");
+  }
+  Optional(top, "tagline", &spec->tagline);
+  Optional(top, "summary", &spec->summary);
+  Optional(top, "license", &spec->license);
+  Optional(top, "tags", &spec->tags);
+  if (const Entry* e = top.Find("inputs")) ReadModalities(*e, /*inputs=*/true, &spec->inputs);
+  if (const Entry* e = top.Find("outputs")) ReadModalities(*e, /*inputs=*/false, &spec->outputs);
+  if (const Entry* e = top.Find("architecture")) ReadArchitecture(*e, &spec->architecture);
+
+  if (const Entry* e = top.Find("training"); e && IsMapping(*e)) {
+    spec->has_training = true;
+    ReadTraining(*e, &spec->training);
+  }
+  if (const Entry* e = top.Find("evaluation"); e && IsMapping(*e)) {
+    spec->has_evaluation = true;
+    Fields f = ReadFields(e->value, kEvaluationKeys);
+    if (const Entry* m = f.Find("primary")) ReadMetrics(*m, &spec->evaluation.primary);
+    if (const Entry* m = f.Find("secondary")) ReadMetrics(*m, &spec->evaluation.secondary);
+  }
+  if (const Entry* e = top.Find("deployment"); e && IsMapping(*e)) {
+    spec->has_deployment = true;
+    Fields f = ReadFields(e->value, kDeploymentKeys);
+    Deployment& d = spec->deployment;
+    Optional(f, "techniques", &d.techniques);
+    Optional(f, "platforms", &d.platforms);
+    Optional(f, "horizontal_scaling", &d.horizontal_scaling);
+    Optional(f, "vertical_scaling", &d.vertical_scaling);
+  }
+  if (const Entry* e = top.Find("maintenance"); e && IsMapping(*e)) {
+    spec->has_maintenance = true;
+    Fields f = ReadFields(e->value, kMaintenanceKeys);
+    Maintenance& m = spec->maintenance;
+    Optional(f, "repository", &m.repository);
+    Optional(f, "version", &m.version);
+    Optional(f, "version_tagging", &m.version_tagging);
+    Optional(f, "scheduled_updates", &m.scheduled_updates);
+    Optional(f, "bug_fixes", &m.bug_fixes);
+    Optional(f, "documentation", &m.documentation);
+  }
+  const Entry* profile = top.Find("profile");
+  ReadProfile(profile, profile ? profile->key_mark : root_mark, spec->architecture, &spec->profile);
+  if (const Entry* e = top.Find("blog"); e && IsMapping(*e)) {
+    spec->has_blog = true;
+    ReadBlog(*e, &spec->blog);
+  }
+}
+
+void SpecReader::ReadModalities(const Entry& e, bool inputs, std::vector<Modality>* out) {
+  const char* processing_key = inputs ? "preprocessing" : "postprocessing";
+  ForEachMapping(e, inputs ? kInputKeys : kOutputKeys, {"modality"}, [&](const Fields& f) {
+    Modality m;
+    Optional(f, "modality", &m.modality);
+    Optional(f, "format", &m.format);
+    Optional(f, processing_key, &m.processing);
+    Optional(f, "dimensions", &m.dimensions);
+    out->push_back(std::move(m));
+  });
+}
+
+void SpecReader::ReadReferences(const Entry& e, std::vector<Reference>* out) {
+  ForEachMapping(e, kReferenceKeys, {"title"}, [&](const Fields& f) {
+    Reference r;
+    Optional(f, "title", &r.title);
+    Optional(f, "authors", &r.authors);
+    if (const Entry* year = f.Find("year")) {
+      int64_t y = 0;
+      if (ReadCount(*year, 1, &y)) r.year = static_cast<int>(y);
+    }
+    Optional(f, "url", &r.url);
+    out->push_back(std::move(r));
+  });
+}
+
+void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
+  if (!IsMapping(e)) return;
+  Fields f = ReadFields(e.value, kArchitectureKeys);
+  RequireKeys(f, {"family", "sizes"}, e.key_mark, "architecture");
+  if (const Entry* family = f.Find("family"))
+    ReadChoice(*family, "family", kFamilies, &a->family, /*suggest=*/false);
+  Optional(f, "base", &a->base);
+  Optional(f, "key_components", &a->key_components);
+  if (const Entry* refs = f.Find("references")) ReadReferences(*refs, &a->references);
+  if (const Entry* variants = f.Find("variants")) {
+    ForEachMapping(*variants, kVariantKeys, {"name"}, [&](const Fields& vf) {
+      Variant v;
+      Optional(vf, "name", &v.name);
+      Optional(vf, "modifications", &v.modifications);
+      Optional(vf, "use_cases", &v.use_cases);
+      a->variants.push_back(std::move(v));
+    });
+  }
+  if (const Entry* advantages = f.Find("advantages")) {
+    ForEachMapping(*advantages, kAdvantageKeys, {"title"}, [&](const Fields& bf) {
+      Benefit b;
+      Optional(bf, "title", &b.title);
+      Optional(bf, "description", &b.description);
+      a->advantages.push_back(std::move(b));
+    });
+  }
+  Optional(f, "use_cases", &a->use_cases);
+
+  const Keys config_keys = Names(kConfigKeys);
+  ConfigLayer shared;
+  if (const Entry* config = f.Find("config"); config && IsMapping(*config)) {
+    Fields cf = ReadFields(config->value, config_keys);
+    for (const auto& ce : cf.entries) a->config_keys.push_back(ce.key);
+    shared = ReadConfigLayer(cf);
+  }
+
+  const Entry* sizes = f.Find("sizes");
+  if (!sizes || !IsMapping(*sizes)) return;
+  std::vector<Entry> size_entries = MappingEntries(sizes->value);
+  if (size_entries.empty()) Error(ValueMark(*sizes), "'sizes' must define at least one size");
+  Keys size_keys = config_keys;
+  size_keys.push_back("hf_repo");
+  for (const Entry& se : size_entries) {
+    bool named = IsSizeName(se.key);
+    if (!named)
+      Error(se.key_mark, "invalid size name '" + se.key + "'",
+            "size names use lowercase letters, digits, '_', '.' and '-'");
+    else
+      size_names_.push_back(se.key);
+    if (!IsMapping(se)) continue;
+    Fields sf = ReadFields(se.value, size_keys);
+    Size size;
+    size.name = se.key;
+    if (const Entry* repo = sf.Find("hf_repo")) ReadNonEmptyString(*repo, &size.hf_repo);
+    ConfigLayer own = ReadConfigLayer(sf);
+    if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named)
+      a->sizes.push_back(std::move(size));
+  }
+}
+
+ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
+  ConfigLayer layer;
+  for (const auto& [key, kind] : kConfigKeys) {
+    const Entry* e = fields.Find(key);
+    if (!e) continue;
+    ConfigValue v;
+    v.mark = ValueMark(*e);
+    switch (kind) {
+      case ConfigKind::kCount:
+        v.valid = ReadCount(*e, 1, &v.integer);
+        break;
+      case ConfigKind::kPositiveNumber:
+        v.valid = ReadPositiveNumber(*e, false, &v.number);
+        break;
+      case ConfigKind::kBool:
+        v.valid = ReadBool(*e, &v.boolean);
+        break;
+      case ConfigKind::kNorm:
+        v.valid = ReadChoice(*e, "norm", kNorms, &v.name);
+        break;
+      case ConfigKind::kActivation:
+        v.valid = ReadChoice(*e, "activation", kActivations, &v.name);
+        break;
+      case ConfigKind::kPosition:
+        v.valid = ReadChoice(*e, "position", kPositions, &v.name);
+        break;
+    }
+    layer[key] = v;
+  }
+  return layer;
+}
+
+// Shared config, then the size's own keys, then the defaults; then the structural checks.
+bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mark,
+                             const std::string& family, const ConfigLayer& shared,
+                             const ConfigLayer& own, engine::ModelConfig* out) {
+  ConfigLayer merged = shared;
+  for (const auto& [key, value] : own) merged[key] = value;
+  bool complete = true;
+  for (const auto& key : kRequiredSizeKeys) {
+    if (merged.count(key)) continue;
+    Error(name_mark, "size '" + name + "' is missing '" + key + "'");
+    complete = false;
+  }
+  // A wrong value was reported where it was read. A wrong count stops the checks below
+  // (they would only repeat it); any other wrong value leaves its default in place.
+  bool all_valid = true;
+  for (const auto& [key, value] : merged) {
+    if (value.valid) continue;
+    all_valid = false;
+    if (KindOf(key) == ConfigKind::kCount) complete = false;
+  }
+  if (!complete) return false;
+
+  engine::ModelConfig c;
+  c.family = family;
+  for (const auto& [key, value] : merged)
+    if (value.valid) ApplyConfigValue(key, value, &c);
+  auto given = [&](const char* key) {
+    auto it = merged.find(key);
+    return it != merged.end() && it->second.valid;
+  };
+  if (!given("num_kv_heads")) c.num_kv_heads = c.num_heads;
+  if (!given("head_dim")) {
+    if (c.embedding_dim % c.num_heads != 0) {
+      Error(merged["num_heads"].mark, "embedding_dim (" + std::to_string(c.embedding_dim) +
+                                          ") must be divisible by num_heads (" +
+                                          std::to_string(c.num_heads) + ")");
+      return false;
+    }
+    c.head_dim = c.embedding_dim / c.num_heads;
+  }
+  if (!given("hidden_dim")) c.hidden_dim = 4 * c.embedding_dim;
+  if (!given("qkv_bias")) c.qkv_bias = c.bias;
+  if (c.num_heads % c.num_kv_heads != 0) {
+    Error(given("num_kv_heads") ? merged["num_kv_heads"].mark : name_mark,
+          "num_heads (" + std::to_string(c.num_heads) + ") must be divisible by num_kv_heads (" +
+              std::to_string(c.num_kv_heads) + ")");
+    return false;
+  }
+  std::string problem = engine::ValidateConfig(c);
+  if (!problem.empty()) {
+    Error(name_mark, "size '" + name + "': " + problem);
+    return false;
+  }
+  *out = c;
+  return all_valid;
+}
+
+void SpecReader::ReadTraining(const Entry& e, Training* t) {
+  Fields f = ReadFields(e.value, kTrainingKeys);
+  Optional(f, "datasets", &t->datasets);
+  Optional(f, "preprocessing", &t->preprocessing);
+  if (const Entry* h = f.Find("hyperparameters"); h && IsMapping(*h)) {
+    Fields hf = ReadFields(h->value, Names(kHyperparameterKeys));
+    for (const Entry& he : hf.entries) {
+      ValueKind kind = ValueKind::kString;
+      for (const auto& [key, k] : kHyperparameterKeys)
+        if (key == he.key) kind = k;
+      bool ok = false;
+      double number = 0;
+      int64_t integer = 0;
+      std::string text;
+      switch (kind) {
+        case ValueKind::kNumber:
+          ok = ReadNumber(he, &number);
+          break;
+        case ValueKind::kInteger:
+          ok = ReadInteger(he, &integer);
+          break;
+        case ValueKind::kString:
+          ok = ReadString(he, &text);
+          break;
+        case ValueKind::kNumberOrString:
+          ok = HasValue(he) && he.value.IsScalar();
+          if (!ok && !he.value.IsNull())
+            Error(ValueMark(he),
+                  "'" + he.key + "' must be a number or a string, got " + Got(he.value));
+          break;
+      }
+      if (ok) t->hyperparameters.push_back({he.key, he.value.Scalar()});
+    }
+  }
+  if (const Entry* tokens = f.Find("tokens")) ReadPositiveNumber(*tokens, false, &t->tokens);
+  if (const Entry* env = f.Find("environment"); env && IsMapping(*env)) {
+    Fields ef = ReadFields(env->value, kEnvironmentKeys);
+    Optional(ef, "hardware", &t->hardware);
+    Optional(ef, "framework", &t->framework);
+    Optional(ef, "distributed", &t->distributed);
+  }
+}
+
+void SpecReader::ReadMetrics(const Entry& e, std::vector<Metric>* out) {
+  ForEachMapping(e, kMetricKeys, {"metric"}, [&](const Fields& f) {
+    Metric m;
+    Optional(f, "metric", &m.metric);
+    Optional(f, "dataset", &m.dataset);
+    if (const Entry* value = f.Find("value"); value && HasValue(*value)) {
+      if (value->value.IsScalar())
+        m.value = value->value.Scalar();
+      else
+        Error(ValueMark(*value), "'value' must be a number or a string, got " + Got(value->value));
+    }
+    if (const Entry* size = f.Find("size")) {
+      std::string name;
+      if (ReadString(*size, &name)) {
+        if (Contains(size_names_, name))
+          m.size = name;
+        else
+          Error(ValueMark(*size), "unknown size '" + name + "' in evaluation",
+                SuggestionHint(name, size_names_));
+      }
+    }
+    Optional(f, "source", &m.source);
+    out->push_back(std::move(m));
+  });
+}
+
+void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Architecture& arch,
+                             Profile* p) {
+  Fields f;
+  if (e && IsMapping(*e)) f = ReadFields(e->value, kProfileKeys);
+
+  // Sizes: each must be defined; default: the first size.
+  if (const Entry* sizes = f.Find("sizes")) {
+    std::vector<std::string> names;
+    std::vector<YAML::Mark> marks;
+    if (ReadStringList(*sizes, &names, &marks)) {
+      if (names.empty()) Error(ValueMark(*sizes), "'sizes' must not be empty");
+      p->sizes.clear();
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (!Contains(size_names_, names[i]))
+          Error(marks[i], "unknown size '" + names[i] + "' in profile.sizes",
+                SuggestionHint(names[i], size_names_));
+        else if (Contains(p->sizes, names[i]))
+          Error(marks[i], "duplicate value '" + names[i] + "' in 'sizes'");
+        else
+          p->sizes.push_back(names[i]);
+      }
+    }
+  } else if (!size_names_.empty()) {
+    p->sizes = {size_names_.front()};
+  }
+
+  // The smallest context length among the profiled sizes bounds every length below.
+  int64_t min_context = kMaxCount;
+  std::string min_context_size;
+  for (const auto& name : p->sizes) {
+    const Size* size = nullptr;
+    for (const auto& s : arch.sizes)
+      if (s.name == name) size = &s;
+    if (size && size->config.context_length < min_context) {
+      min_context = size->config.context_length;
+      min_context_size = name;
+    }
+  }
+  auto context_problem = [&](int64_t length) -> std::string {
+    if (min_context_size.empty() || length <= min_context) return "";
+    return " exceeds context_length (" + std::to_string(min_context) + ") of size '" +
+           min_context_size + "'";
+  };
+
+  // dtypes and devices: lists of names from a fixed vocabulary.
+  auto read_names = [&](const char* key, const char* what, const Keys& choices,
+                        std::vector<std::string>* out) {
+    const Entry* list = f.Find(key);
+    std::vector<std::string> names;
+    std::vector<YAML::Mark> marks;
+    if (!list || !ReadStringList(*list, &names, &marks)) return;
+    if (names.empty()) Error(ValueMark(*list), "'" + list->key + "' must not be empty");
+    std::vector<std::string> accepted;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (!Contains(choices, names[i]))
+        Error(marks[i], std::string("unknown ") + what + " '" + names[i] + "' in profile." + key,
+              SuggestionHint(names[i], choices));
+      else if (Contains(accepted, names[i]))
+        Error(marks[i], "duplicate value '" + names[i] + "' in '" + key + "'");
+      else
+        accepted.push_back(names[i]);
+    }
+    *out = accepted;
+  };
+  read_names("dtypes", "dtype", kDtypes, &p->dtypes);
+  read_names("devices", "device", kDevices, &p->devices);
+
+  std::vector<YAML::Mark> marks;
+  if (const Entry* b = f.Find("batch_sizes")) ReadCountList(*b, &p->batch_sizes, &marks);
+  if (const Entry* s = f.Find("sequence_lengths")) {
+    if (ReadCountList(*s, &p->sequence_lengths, &marks)) {
+      for (size_t i = 0; i < marks.size(); ++i) {
+        std::string problem = context_problem(p->sequence_lengths[i]);
+        if (!problem.empty())
+          Error(marks[i], "sequence length " + std::to_string(p->sequence_lengths[i]) + problem);
+      }
+    }
+  } else {
+    p->sequence_lengths = {std::min<int64_t>(128, min_context)};
+  }
+
+  // Generation: a mapping, or true/false. A missing length defaults to
+  // min(32, context/2) so that the defaults always fit the profiled sizes.
+  const int64_t default_tokens = std::min<int64_t>(32, std::max<int64_t>(1, min_context / 2));
+  p->generation.prompt_tokens = default_tokens;
+  p->generation.new_tokens = default_tokens;
+  const Entry* gen = f.Find("generation");
+  bool generation_ok = true;
+  if (gen && HasValue(*gen)) {
+    if (gen->value.IsMap()) {
+      Fields gf = ReadFields(gen->value, kGenerationKeys);
+      if (const Entry* pt = gf.Find("prompt_tokens"))
+        generation_ok &= ReadCount(*pt, 1, &p->generation.prompt_tokens);
+      if (const Entry* nt = gf.Find("new_tokens"))
+        generation_ok &= ReadCount(*nt, 1, &p->generation.new_tokens);
+    } else if (!gen->value.IsScalar() || !ParseBool(gen->value.Scalar(), &p->generation_enabled)) {
+      Error(ValueMark(*gen), "'generation' must be a mapping or false, got " + Got(gen->value));
+    }
+  }
+  if (p->generation_enabled && generation_ok) {
+    int64_t total = p->generation.prompt_tokens + p->generation.new_tokens;
+    std::string problem = context_problem(total);
+    if (!problem.empty())
+      Error(gen ? ValueMark(*gen) : where,
+            "prompt_tokens + new_tokens (" + std::to_string(total) + ")" + problem);
+  }
+
+  if (const Entry* t = f.Find("threads")) ReadCount(*t, 0, &p->threads);
+  if (const Entry* w = f.Find("warmup")) ReadCount(*w, 0, &p->warmup);
+  if (const Entry* m = f.Find("min_iterations")) ReadCount(*m, 1, &p->min_iterations);
+  if (const Entry* s = f.Find("min_seconds")) ReadPositiveNumber(*s, true, &p->min_seconds);
+}
+
+void SpecReader::ReadBlog(const Entry& e, Blog* b) {
+  Fields f = ReadFields(e.value, kBlogKeys);
+  if (const Entry* date = f.Find("date")) {
+    std::string text;
+    if (ReadString(*date, &text)) {
+      if (IsIsoDate(text))
+        b->date = text;
+      else
+        Error(ValueMark(*date), "'date' must be a date written YYYY-MM-DD, got '" + text + "'");
+    }
+  }
+  Optional(f, "draft", &b->draft);
+  Optional(f, "author", &b->author);
+  Optional(f, "description", &b->description);
+  Optional(f, "categories", &b->categories);
+  if (const Entry* cover = f.Find("cover"); cover && IsMapping(*cover)) {
+    b->has_cover = true;
+    Fields cf = ReadFields(cover->value, kCoverKeys);
+    Optional(cf, "image", &b->cover.image);
+    Optional(cf, "alt", &b->cover.alt);
+    Optional(cf, "caption", &b->cover.caption);
+    Optional(cf, "relative", &b->cover.relative);
+    Optional(cf, "hidden", &b->cover.hidden);
+  }
+  Optional(f, "introduction", &b->introduction);
+  Optional(f, "background", &b->background);
+  Optional(f, "prior_work", &b->prior_work);
+  Optional(f, "innovations", &b->innovations);
+  Optional(f, "applications", &b->applications);
+  Optional(f, "limitations", &b->limitations);
+  Optional(f, "future_work", &b->future_work);
+  Optional(f, "conclusion", &b->conclusion);
+  if (const Entry* reading = f.Find("further_reading"))
+    ReadReferences(*reading, &b->further_reading);
+}
+
+// Records where each YAML document starts; the content itself is read by YAML::Load.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The one document of `text`, or a diagnostic. yaml-cpp 0.7 never consumes a stray ','
+// at the top level of a document: YAML::LoadAll then loops forever, allocating, and
+// YAML::Load silently drops the rest of the file. So the documents are first walked with a
+// bounded parser that notices a document starting where the previous one did.
+// Throws YAML::Exception on a syntax error.
+bool LoadOneDocument(const std::string& text, const std::string& path, YAML::Node* root,
+                     std::vector<Diagnostic>* errors) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  for (int i = 0; i < 3 && parser.HandleNextDocument(starts); ++i) {
+    const auto& m = starts.marks;
+    if (m.size() >= 2 && m[m.size() - 1].pos == m[m.size() - 2].pos) {
+      const YAML::Mark& stuck = m.back();
+      std::string what = stuck.pos >= 0 && static_cast<size_t>(stuck.pos) < text.size()
+                             ? " '" + text.substr(stuck.pos, 1) + "'"
+                             : "";
+      errors->push_back(At(path, stuck, "YAML syntax error: unexpected" + what));
+      return false;
+    }
+  }
+  if (starts.marks.size() > 1) {
+    errors->push_back(At(path, starts.marks[1], "a spec file holds one YAML document"));
+    return false;
+  }
+  *root = YAML::Load(text);
+  return true;
+}
+
+bool PositionBefore(const Diagnostic& a, const Diagnostic& b) {
+  return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
+
+}  // namespace
+
+std::string SlugFromName(const std::string& name) {
+  std::string slug;
+  bool pending_dash = false;
+  for (char ch : name) {
+    char c = (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      if (pending_dash && !slug.empty()) slug += '-';
+      pending_dash = false;
+      slug += c;
+    } else {
+      pending_dash = true;
+    }
+  }
+  return slug;
+}
+
+bool IsValidSlug(const std::string& slug) { return !slug.empty() && SlugFromName(slug) == slug; }
+
+ParseResult ParseSpecText(const std::string& text, const std::string& path) {
+  ParseResult result;
+  result.spec.path = path;
+  result.spec.sha256 = Sha256Hex(text);
+  SpecReader reader(path, &result.errors);
+  try {
+    YAML::Node root;
+    if (LoadOneDocument(text, path, &root, &result.errors)) reader.ReadSpec(root, &result.spec);
+  } catch (const YAML::Exception& e) {
+    result.errors.push_back(At(path, e.mark, "YAML syntax error: " + YamlMessage(e.msg)));
+  } catch (const std::exception& e) {
+    result.errors.push_back({path, 0, 0, std::string("internal error: ") + e.what(), ""});
+  }
+  std::stable_sort(result.errors.begin(), result.errors.end(), PositionBefore);
+  result.errors.erase(std::unique(result.errors.begin(), result.errors.end()), result.errors.end());
+  return result;
+}
+
+ParseResult ParseSpecFile(const std::string& path) {
+  std::string text;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  int error = file ? 0 : errno;
+  if (file) {
+    errno = 0;
+    char buffer[65536];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+    if (std::ferror(file)) error = errno ? errno : EIO;
+    std::fclose(file);
+  }
+  if (error != 0) {
+    ParseResult result;
+    result.spec.path = path;
+    result.errors.push_back(
+        {path, 0, 0, std::string("cannot read file: ") + std::strerror(error), ""});
+    return result;
+  }
+  return ParseSpecText(text, path);
+}
+
+}  // namespace spec

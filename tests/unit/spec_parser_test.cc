@@ -1,0 +1,541 @@
+// Tests of the spec parser: exact diagnostics (text and file:line:column) for every kind of
+// mistake, defaults, the bundled specs, slugs, SHA-256, suggestions and a mutation fuzz.
+#include "generator/spec/spec_parser.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/config.h"
+#include "generator/spec/diagnostic.h"
+#include "generator/spec/sha256.h"
+#include "generator/spec/suggest.h"
+
+namespace {
+
+// Lines, each ending in '\n' (strings, so that doctest prints a failed comparison).
+std::string Lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
+// Every diagnostic of `text` (read as "t.yaml"), one line each.
+std::string Errors(const std::string& text) {
+  std::vector<std::string> lines;
+  for (const auto& d : spec::ParseSpecText(text, "t.yaml").errors) lines.push_back(d.ToString());
+  return Lines(lines);
+}
+
+// A complete minimal spec; `size_line` is line 7, `extra` starts at line 8.
+std::string Minimal(const std::string& size_line, const std::string& extra = "") {
+  return "schema: 1\n"                                        // 1
+         "name: Test Model\n"                                 // 2
+         "architecture:\n"                                    // 3
+         "  family: decoder\n"                                // 4
+         "  config: {vocab_size: 256, context_length: 64}\n"  // 5
+         "  sizes:\n"                                         // 6
+         + ("    " + size_line + "\n")                        // 7
+         + extra;                                             // 8...
+}
+
+const char* kSmall = "small: {num_layers: 2, embedding_dim: 64, num_heads: 4}";
+
+std::string Bundled(const std::string& name) {
+  return std::string(MODELCARD_SOURCE_DIR_FOR_TESTS) + "/specs/" + name;
+}
+std::string Fixture(const std::string& name) {
+  return std::string(MODELCARD_SOURCE_DIR_FOR_TESTS) + "/tests/data/specs/" + name;
+}
+
+}  // namespace
+
+TEST_CASE("Diagnostic::ToString formats one compiler-style line") {
+  spec::Diagnostic d{"specs/gpt2.yaml", 14, 5, "unknown key 'num_head'",
+                     "did you mean 'num_heads'?"};
+  CHECK(d.ToString() == "specs/gpt2.yaml:14:5: unknown key 'num_head' (did you mean 'num_heads'?)");
+  d.hint = "expected one of: a, b";
+  CHECK(d.ToString() == "specs/gpt2.yaml:14:5: unknown key 'num_head' (expected one of: a, b)");
+  d.hint = "add a 'slug' key";
+  CHECK(d.ToString() == "specs/gpt2.yaml:14:5: unknown key 'num_head'; hint: add a 'slug' key");
+  spec::Diagnostic whole{"x.yaml", 0, 0, "cannot read file: Permission denied", ""};
+  CHECK(whole.ToString() == "x.yaml: cannot read file: Permission denied");
+  spec::Diagnostic multi{"x.yaml", 2, 1, "two\nlines", "and\nmore"};
+  CHECK(multi.ToString() == "x.yaml:2:1: two lines; hint: and more");
+}
+
+TEST_CASE("a minimal spec parses and every default is resolved") {
+  auto r = spec::ParseSpecText(Minimal(kSmall), "t.yaml");
+  REQUIRE(r.errors.empty());
+  const spec::Spec& s = r.spec;
+  CHECK(s.path == "t.yaml");
+  CHECK(s.name == "Test Model");
+  CHECK(s.slug == "test-model");
+  CHECK(s.architecture.family == "decoder");
+  CHECK(Lines(s.architecture.config_keys) == Lines({"vocab_size", "context_length"}));
+  REQUIRE(s.architecture.sizes.size() == 1);
+  const engine::ModelConfig& c = s.architecture.sizes[0].config;
+  CHECK(c.family == "decoder");
+  CHECK(c.vocab_size == 256);
+  CHECK(c.context_length == 64);
+  CHECK(c.num_layers == 2);
+  CHECK(c.embedding_dim == 64);
+  CHECK(c.num_heads == 4);
+  CHECK(c.num_kv_heads == 4);  // = num_heads
+  CHECK(c.head_dim == 16);     // = embedding_dim / num_heads
+  CHECK(c.hidden_dim == 256);  // = 4 * embedding_dim
+  CHECK(c.norm == engine::Norm::kLayerNorm);
+  CHECK(c.norm_eps == 1e-5);
+  CHECK(c.activation == engine::Activation::kGELU);
+  CHECK(c.position == engine::Position::kLearned);
+  CHECK(c.rope_theta == 10000.0);
+  CHECK(c.bias);
+  CHECK(c.qkv_bias);
+  CHECK(c.tie_embeddings);
+  CHECK_FALSE(s.has_training);
+  CHECK_FALSE(s.has_blog);
+  // Profile defaults: the first size; lengths clamped to fit context_length 64.
+  CHECK(Lines(s.profile.sizes) == Lines({"small"}));
+  CHECK(Lines(s.profile.dtypes) == Lines({"float32", "bfloat16"}));
+  CHECK(s.profile.batch_sizes == std::vector<int64_t>{1});
+  CHECK(s.profile.sequence_lengths == std::vector<int64_t>{64});
+  CHECK(Lines(s.profile.devices) == Lines({"cpu"}));
+  CHECK(s.profile.generation_enabled);
+  CHECK(s.profile.generation.prompt_tokens == 32);
+  CHECK(s.profile.generation.new_tokens == 32);
+  CHECK(s.profile.warmup == 2);
+  CHECK(s.profile.min_iterations == 10);
+  CHECK(s.profile.min_seconds == 1.0);
+}
+
+TEST_CASE("a size overrides the shared config; qkv_bias follows bias unless given") {
+  auto r = spec::ParseSpecText(
+      "schema: 1\nname: T\narchitecture:\n  family: decoder\n"
+      "  config: {vocab_size: 256, context_length: 64, bias: false, norm: rmsnorm}\n"
+      "  sizes:\n"
+      "    a: {num_layers: 2, embedding_dim: 64, num_heads: 4, vocab_size: 512}\n"
+      "    b: {num_layers: 2, embedding_dim: 64, num_heads: 4, head_dim: 32, qkv_bias: true}\n",
+      "t.yaml");
+  REQUIRE(r.ok());
+  const auto& sizes = r.spec.architecture.sizes;
+  REQUIRE(sizes.size() == 2);
+  CHECK(sizes[0].config.vocab_size == 512);
+  CHECK_FALSE(sizes[0].config.qkv_bias);
+  CHECK(sizes[0].config.norm == engine::Norm::kRMSNorm);
+  CHECK(sizes[1].config.vocab_size == 256);
+  CHECK(sizes[1].config.head_dim == 32);
+  CHECK(sizes[1].config.qkv_bias);
+  CHECK_FALSE(sizes[1].config.bias);
+}
+
+TEST_CASE("a misspelled key names the closest allowed key") {
+  CHECK(
+      Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_head: 2}")) ==
+      Lines({"t.yaml:7:61: unknown key 'num_kv_head' (did you mean 'num_kv_heads'?)"}));
+  // Nothing close: the allowed keys are listed.
+  CHECK(Errors(Minimal(kSmall, "deployment: {zzz: 1}\n")) ==
+        Lines({"t.yaml:8:14: unknown key 'zzz' (expected one of: techniques, platforms, "
+               "horizontal_scaling, vertical_scaling)"}));
+}
+
+TEST_CASE("a misspelled required key also reports the key as missing") {
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_head: 4}")) ==
+        Lines({"t.yaml:7:5: size 'small' is missing 'num_heads'",
+               "t.yaml:7:47: unknown key 'num_head' (did you mean 'num_heads'?)"}));
+}
+
+TEST_CASE("wrong types name the key and show the value") {
+  CHECK(Errors(Minimal("small: {num_layers: twelve, embedding_dim: 64, num_heads: 4}")) ==
+        Lines({"t.yaml:7:25: 'num_layers' must be an integer, got 'twelve'"}));
+  CHECK(Errors(Minimal(kSmall, "tags: text-generation\n")) ==
+        Lines({"t.yaml:8:7: 'tags' must be a list of strings, got 'text-generation'"}));
+  CHECK(Errors(Minimal(kSmall, "tags: [a, [b]]\n")) ==
+        Lines({"t.yaml:8:11: 'tags' must be a list of strings, got a list"}));
+  CHECK(Errors(
+            Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, bias: yes please}")) ==
+        Lines({"t.yaml:7:67: 'bias' must be true or false, got 'yes please'"}));
+  CHECK(Errors("schema: 1\nname: T\narchitecture: [decoder]\n") ==
+        Lines({"t.yaml:3:15: 'architecture' must be a mapping, got a list"}));
+  CHECK(Errors(Minimal(kSmall, "training: {tokens: lots}\n")) ==
+        Lines({"t.yaml:8:20: 'tokens' must be a number, got 'lots'"}));
+  CHECK(Errors(Minimal(kSmall, "tagline:\n")) == Lines({"t.yaml:8:1: 'tagline' has no value"}));
+}
+
+TEST_CASE("a YAML syntax error gives one diagnostic with yaml-cpp's position") {
+  CHECK(Errors("schema: 1\nname: [a, b\n") ==
+        Lines({"t.yaml:3:1: YAML syntax error: end of sequence flow not found"}));
+  CHECK(Errors("schema: 1\ntagline: GPT-2: Language Models\n") ==
+        Lines({"t.yaml:2:15: YAML syntax error: illegal map value"}));
+}
+
+TEST_CASE("head counts must divide") {
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 770, num_heads: 12}")) ==
+        Lines({"t.yaml:7:59: embedding_dim (770) must be divisible by num_heads (12)"}));
+  // An explicit head_dim lifts the embedding_dim constraint.
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 770, num_heads: 12, head_dim: 64}"))
+            .empty());
+  CHECK(Errors(Minimal(
+            "small: {num_layers: 2, embedding_dim: 768, num_heads: 12, num_kv_heads: 5}")) ==
+        Lines({"t.yaml:7:77: num_heads (12) must be divisible by num_kv_heads (5)"}));
+}
+
+TEST_CASE("the engine's own config check is reported at the size") {
+  CHECK(
+      Errors(Minimal("small: {num_layers: 2, embedding_dim: 60, num_heads: 4, position: rope}")) ==
+      Lines({"t.yaml:7:5: size 'small': head_dim (15) must be even for rope positions"}));
+}
+
+TEST_CASE("non-positive counts and numbers are rejected at the value") {
+  CHECK(Errors(Minimal("small: {num_layers: 0, embedding_dim: 64, num_heads: 4}")) ==
+        Lines({"t.yaml:7:25: num_layers must be a positive integer, got 0"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm_eps: -1}")) ==
+        Lines({"t.yaml:7:71: norm_eps must be a positive number, got -1"}));
+}
+
+TEST_CASE("unknown enum values list the accepted ones, or suggest a close one") {
+  CHECK(
+      Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm: batchnorm}")) ==
+      Lines({"t.yaml:7:67: unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)"}));
+  CHECK(Errors(Minimal(
+            "small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: swiglue}")) ==
+        Lines({"t.yaml:7:73: unknown activation 'swiglue' (did you mean 'swiglu'?)"}));
+  CHECK(
+      Errors(
+          Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: rotary}")) ==
+      Lines({"t.yaml:7:71: unknown position 'rotary' (expected one of: learned, sinusoidal, rope, "
+             "alibi, none)"}));
+  CHECK(Errors("schema: 1\nname: T\narchitecture:\n  family: encoder\n"
+               "  sizes: {s: {vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
+               "num_heads: 1}}\n") ==
+        Lines({"t.yaml:4:11: unknown family 'encoder' (expected one of: decoder)"}));
+}
+
+TEST_CASE("every spelling the parser accepts is one the engine knows") {
+  for (const char* name : {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"}) {
+    auto r = spec::ParseSpecText(
+        Minimal(
+            std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: ") +
+            name + "}"),
+        "t.yaml");
+    REQUIRE(r.ok());
+    CHECK(std::string(engine::ActivationName(r.spec.architecture.sizes[0].config.activation)) ==
+          name);
+  }
+  for (const char* name : {"learned", "sinusoidal", "rope", "alibi", "none"}) {
+    auto r = spec::ParseSpecText(
+        Minimal(std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: ") +
+                name + "}"),
+        "t.yaml");
+    REQUIRE(r.ok());
+    CHECK(std::string(engine::PositionName(r.spec.architecture.sizes[0].config.position)) == name);
+  }
+  auto r = spec::ParseSpecText(
+      Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm: rmsnorm}"), "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.architecture.sizes[0].config.norm == engine::Norm::kRMSNorm);
+}
+
+TEST_CASE("missing required keys are reported where they belong") {
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64}")) ==
+        Lines({"t.yaml:7:5: size 'small' is missing 'num_heads'"}));
+  CHECK(Errors("schema: 1\narchitecture:\n  family: decoder\n"
+               "  sizes: {s: {vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
+               "num_heads: 1}}\n") == Lines({"t.yaml:1:1: missing required key 'name'"}));
+  CHECK(Errors("schema: 1\nname: T\narchitecture:\n  family: decoder\n") ==
+        Lines({"t.yaml:3:1: missing required key 'sizes' in 'architecture'"}));
+  CHECK(Errors(Minimal(kSmall, "evaluation:\n  primary:\n    - {dataset: WikiText-103}\n")) ==
+        Lines({"t.yaml:10:7: missing required key 'metric' in 'primary'"}));
+}
+
+TEST_CASE("profile sizes must be defined sizes") {
+  CHECK(Errors(Minimal("tiny2: {num_layers: 2, embedding_dim: 64, num_heads: 4}",
+                       "profile:\n  sizes: [tiny]\n")) ==
+        Lines({"t.yaml:9:11: unknown size 'tiny' in profile.sizes (did you mean 'tiny2'?)"}));
+}
+
+TEST_CASE("profiled lengths must fit the context of every profiled size") {
+  CHECK(Errors(Minimal(kSmall, "profile:\n  sequence_lengths: [32, 128]\n")) ==
+        Lines({"t.yaml:9:26: sequence length 128 exceeds context_length (64) of size 'small'"}));
+  CHECK(Errors(Minimal(kSmall, "profile:\n  generation: {prompt_tokens: 40, new_tokens: 40}\n")) ==
+        Lines({"t.yaml:9:15: prompt_tokens + new_tokens (80) exceeds context_length (64) of size "
+               "'small'"}));
+  auto r =
+      spec::ParseSpecText(Minimal(kSmall, "profile: {generation: false, threads: 2}\n"), "t.yaml");
+  REQUIRE(r.ok());
+  CHECK_FALSE(r.spec.profile.generation_enabled);
+  CHECK(r.spec.profile.threads == 2);
+  CHECK(Errors(Minimal(kSmall, "profile: {dtypes: [fp16], batch_sizes: [0]}\n")) ==
+        Lines({"t.yaml:8:20: unknown dtype 'fp16' in profile.dtypes (expected one of: float32, "
+               "bfloat16, float16)",
+               "t.yaml:8:41: 'batch_sizes' must be a list of positive integers, got '0'"}));
+}
+
+TEST_CASE("duplicate keys are reported at the repeat") {
+  CHECK(Errors(Minimal(kSmall, "name: Again\n")) ==
+        Lines({"t.yaml:8:1: duplicate key 'name' (first given on line 2)"}));
+}
+
+TEST_CASE("slugs: derived from the name, or given and checked") {
+  CHECK(spec::SlugFromName("GPT-2") == "gpt-2");
+  CHECK(spec::SlugFromName("Llama 2 (70B)") == "llama-2-70b");
+  CHECK(spec::SlugFromName("  Tiny__GPT!! ") == "tiny-gpt");
+  CHECK(spec::SlugFromName("!!!").empty());
+  CHECK(spec::IsValidSlug("gpt2"));
+  CHECK(spec::IsValidSlug("llama-2-7b"));
+  CHECK_FALSE(spec::IsValidSlug("GPT2"));
+  CHECK_FALSE(spec::IsValidSlug("a--b"));
+  CHECK_FALSE(spec::IsValidSlug("-a"));
+  CHECK_FALSE(spec::IsValidSlug(""));
+  CHECK(Errors(Minimal(kSmall, "slug: GPT_2\n")) ==
+        Lines({"t.yaml:8:7: invalid slug 'GPT_2'; hint: use lowercase letters and digits separated "
+               "by single '-', e.g. 'gpt-2'"}));
+  CHECK(Errors("schema: 1\nname: '!!!'\narchitecture:\n  family: decoder\n"
+               "  sizes: {s: {vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
+               "num_heads: 1}}\n") ==
+        Lines({"t.yaml:2:7: cannot derive a slug from name '!!!'; hint: add a 'slug' key"}));
+}
+
+TEST_CASE("every problem in a file is reported, in file order") {
+  const std::string text =
+      "schema: 2\n"                                                         // 1
+      "name: Broken\n"                                                      // 2
+      "licence: mit\n"                                                      // 3
+      "architecture:\n"                                                     // 4
+      "  family: decoder\n"                                                 // 5
+      "  config: {vocab_size: 256, context_length: 64, norm: batchnorm}\n"  // 6
+      "  sizes:\n"                                                          // 7
+      "    a: {num_layers: two, embedding_dim: 64, num_heads: 4}\n"         // 8
+      "    b: {num_layers: 2, embedding_dim: 770, num_heads: 12}\n"         // 9
+      "profile:\n"                                                          // 10
+      "  sizes: [c]\n";                                                     // 11
+  CHECK(Errors(text) ==
+        Lines({"t.yaml:1:9: unsupported schema 2 (expected 1)",
+               "t.yaml:3:1: unknown key 'licence' (did you mean 'license'?)",
+               "t.yaml:6:55: unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)",
+               "t.yaml:8:21: 'num_layers' must be an integer, got 'two'",
+               "t.yaml:9:55: embedding_dim (770) must be divisible by num_heads (12)",
+               "t.yaml:11:11: unknown size 'c' in profile.sizes (expected one of: a, b)"}));
+}
+
+TEST_CASE("empty, non-mapping and multi-document files") {
+  CHECK(Errors("") == Lines({"t.yaml:1:1: the spec is empty; hint: a spec is a mapping with at "
+                             "least 'schema: 1', 'name' and 'architecture'"}));
+  CHECK(Errors("- a\n- b\n") ==
+        Lines({"t.yaml:1:1: the spec must be a mapping of keys, got a list"}));
+  CHECK(Errors(Minimal(kSmall, "---\nschema: 1\n")) ==
+        "t.yaml:8:1: a spec file holds one YAML document\n");
+}
+
+TEST_CASE("a stray ',' is a syntax error, not an endless parse or a silently empty spec") {
+  // yaml-cpp 0.7 alone never gets past these: LoadAll loops, Load drops the rest of the file.
+  CHECK(Errors(",") == "t.yaml:1:1: YAML syntax error: unexpected ','\n");
+  CHECK(Errors(", # comment\n" + Minimal(kSmall)) ==
+        "t.yaml:1:1: YAML syntax error: unexpected ','\n");
+  CHECK(Errors("- a\n,\n") == "t.yaml:2:1: YAML syntax error: unexpected ','\n");
+}
+
+TEST_CASE("an unreadable file is one diagnostic without a position") {
+  auto r = spec::ParseSpecFile("/nonexistent/spec.yaml");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].ToString() ==
+        "/nonexistent/spec.yaml: cannot read file: No such file or directory");
+}
+
+TEST_CASE("the bundled specs parse without diagnostics") {
+  for (const char* name : {"gpt2.yaml", "llama2.yaml", "tiny.yaml"}) {
+    auto r = spec::ParseSpecFile(Bundled(name));
+    INFO(name);
+    for (const auto& d : r.errors) INFO(d.ToString());
+    CHECK(r.errors.empty());
+    CHECK(r.spec.has_training);
+    CHECK(r.spec.has_evaluation);
+    CHECK(r.spec.has_deployment);
+    CHECK(r.spec.has_maintenance);
+    CHECK(r.spec.has_blog);
+    CHECK(r.spec.sha256.size() == 64);
+  }
+}
+
+TEST_CASE("gpt2.yaml resolves to the published GPT-2 configurations") {
+  auto r = spec::ParseSpecFile(Bundled("gpt2.yaml"));
+  REQUIRE(r.ok());
+  const spec::Spec& s = r.spec;
+  CHECK(s.slug == "gpt2");
+  const spec::Size* small = s.FindSize("small");
+  REQUIRE(small);
+  CHECK(small->config.head_dim == 64);
+  CHECK(small->config.hidden_dim == 3072);
+  CHECK(small->config.activation == engine::Activation::kGELUTanh);
+  CHECK(small->hf_repo == "openai-community/gpt2");
+  const spec::Size* xl = s.FindSize("xl");
+  REQUIRE(xl);
+  CHECK(xl->config.num_layers == 48);
+  CHECK(xl->config.head_dim == 64);
+  CHECK(xl->config.hidden_dim == 6400);
+  CHECK(Lines(s.architecture.config_keys) ==
+        Lines({"vocab_size", "context_length", "norm", "norm_eps", "activation", "position", "bias",
+               "tie_embeddings"}));
+  REQUIRE(s.training.hyperparameters.size() == 5);
+  CHECK(s.training.hyperparameters[1].key == "batch_size");
+  CHECK(s.training.hyperparameters[1].value == "512");
+  REQUIRE(s.evaluation.primary.size() == 8);
+  CHECK(s.evaluation.primary[0].value == "37.50");  // as written in the paper's Table 3
+  CHECK(Lines(s.profile.sizes) == Lines({"small"}));
+  CHECK(s.profile.batch_sizes == std::vector<int64_t>{1, 8});
+  CHECK(s.blog.date == "2026-11-22");
+  CHECK(s.blog.has_cover);
+}
+
+TEST_CASE("llama2.yaml resolves grouped-query attention and the mini size") {
+  auto r = spec::ParseSpecFile(Bundled("llama2.yaml"));
+  REQUIRE(r.ok());
+  const spec::Size* big = r.spec.FindSize("70b");
+  REQUIRE(big);
+  CHECK(big->config.num_kv_heads == 8);
+  CHECK(big->config.head_dim == 128);
+  CHECK(big->config.hidden_dim == 28672);
+  CHECK_FALSE(big->config.bias);
+  CHECK_FALSE(big->config.qkv_bias);
+  CHECK_FALSE(big->config.tie_embeddings);
+  CHECK(big->config.position == engine::Position::kRoPE);
+  CHECK(big->config.activation == engine::Activation::kSwiGLU);
+  const spec::Size* mini = r.spec.FindSize("mini");
+  REQUIRE(mini);
+  CHECK(mini->config.context_length == 1024);
+  CHECK(mini->config.num_kv_heads == 2);
+  CHECK(mini->hf_repo.empty());
+  CHECK(r.spec.training.tokens == 2.0e12);
+  CHECK(Lines(r.spec.profile.sizes) == Lines({"mini"}));
+}
+
+TEST_CASE("tiny.yaml is the fast test model") {
+  auto r = spec::ParseSpecFile(Bundled("tiny.yaml"));
+  REQUIRE(r.ok());
+  CHECK(r.spec.name == "Tiny GPT");
+  const spec::Size* tiny = r.spec.FindSize("tiny");
+  REQUIRE(tiny);
+  CHECK(tiny->config.num_layers == 2);
+  CHECK(tiny->config.embedding_dim == 64);
+  CHECK(tiny->config.vocab_size == 256);
+  CHECK(tiny->config.context_length == 64);
+  const spec::Profile& p = r.spec.profile;
+  CHECK(p.sequence_lengths == std::vector<int64_t>{16});
+  CHECK(p.generation.prompt_tokens == 4);
+  CHECK(p.generation.new_tokens == 4);
+  CHECK(p.warmup == 1);
+  CHECK(p.min_iterations == 3);
+  CHECK(p.min_seconds == 0.0);
+}
+
+TEST_CASE("the bad-spec fixtures give one exact error each") {
+  struct Case {
+    const char* file;
+    const char* error;
+  };
+  for (const Case& c :
+       {Case{"misspelled_key.yaml",
+             ":14:7: unknown key 'num_kv_head' (did you mean 'num_kv_heads'?)"},
+        Case{"wrong_type.yaml", ":11:19: 'num_layers' must be an integer, got 'twelve'"},
+        Case{"syntax_error.yaml", ":4:15: YAML syntax error: illegal map value"},
+        Case{"indivisible_heads.yaml",
+             ":13:18: embedding_dim (770) must be divisible by num_heads (12)"}}) {
+    auto r = spec::ParseSpecFile(Fixture(c.file));
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].ToString() == Fixture(c.file) + c.error);
+  }
+}
+
+TEST_CASE("SHA-256 matches the FIPS 180-4 test vectors") {
+  CHECK(spec::Sha256Hex("abc") ==
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(spec::Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  // 56 bytes: the padding spills into a second block.
+  CHECK(spec::Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  CHECK(spec::Sha256Hex(std::string(1000000, 'a')) ==
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  // The spec's hash is the hash of its exact bytes.
+  CHECK(spec::ParseSpecText("x", "t.yaml").spec.sha256 == spec::Sha256Hex("x"));
+}
+
+TEST_CASE("suggestions: edit distance and the closeness threshold") {
+  CHECK(spec::EditDistance("kitten", "sitting") == 3);
+  CHECK(spec::EditDistance("", "abc") == 3);
+  CHECK(spec::EditDistance("num_head", "num_heads") == 1);
+  const std::vector<std::string> keys = {"num_heads", "num_kv_heads", "num_layers"};
+  CHECK(spec::ClosestMatch("num_head", keys) == "num_heads");
+  CHECK(spec::ClosestMatch("xyz", keys).empty());
+  CHECK(spec::SuggestionHint("xyz", {"a", "b"}) == "expected one of: a, b");
+  CHECK(spec::SuggestionHint("bb", {"a", "b"}) == "did you mean 'b'?");
+}
+
+TEST_CASE("mutated specs never crash and always give sound results") {
+  const std::string alphabet = ":-[]{},#'\"&*!|>%@`? \t\n0123456789abcxyz";
+  std::vector<std::string> sources;
+  for (const char* name : {"gpt2.yaml", "llama2.yaml", "tiny.yaml"}) {
+    std::FILE* f = std::fopen(Bundled(name).c_str(), "rb");
+    REQUIRE(f);
+    std::string text;
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+    std::fclose(f);
+    sources.push_back(text);
+  }
+  std::mt19937 rng(20261122);
+  int ok_count = 0, error_count = 0;
+  for (int iteration = 0; iteration < 600; ++iteration) {
+    std::string text = sources[iteration % sources.size()];
+    int mutations = 1 + static_cast<int>(rng() % 4);
+    for (int m = 0; m < mutations && !text.empty(); ++m) {
+      size_t at = rng() % text.size();
+      switch (rng() % 5) {
+        case 0:
+          text.erase(at, 1 + rng() % 8);
+          break;
+        case 1:
+          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 2:
+          text[at] = alphabet[rng() % alphabet.size()];
+          break;
+        case 3:
+          text.resize(at);
+          break;
+        case 4: {  // duplicate the line containing `at`
+          size_t begin = text.rfind('\n', at);
+          begin = begin == std::string::npos ? 0 : begin + 1;
+          size_t end = text.find('\n', at);
+          end = end == std::string::npos ? text.size() : end + 1;
+          text.insert(begin, text.substr(begin, end - begin));
+          break;
+        }
+      }
+    }
+    spec::ParseResult r;
+    REQUIRE_NOTHROW(r = spec::ParseSpecText(text, "fuzz.yaml"));
+    if (r.ok()) {
+      ++ok_count;
+      // A spec without diagnostics is complete: every size valid, every profiled size defined.
+      REQUIRE_FALSE(r.spec.architecture.sizes.empty());
+      for (const auto& size : r.spec.architecture.sizes)
+        CHECK(engine::ValidateConfig(size.config) == "");
+      for (const auto& name : r.spec.profile.sizes) CHECK(r.spec.FindSize(name) != nullptr);
+    } else {
+      ++error_count;
+      for (const auto& d : r.errors) {
+        INFO(d.ToString());
+        CHECK(d.file == "fuzz.yaml");
+        CHECK(d.line >= 0);
+        CHECK(d.ToString().find('\n') == std::string::npos);
+        CHECK(d.message.rfind("internal error", 0) == std::string::npos);
+      }
+    }
+  }
+  // The mutations exercise both outcomes.
+  CHECK(ok_count > 0);
+  CHECK(error_count > 0);
+}
