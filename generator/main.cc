@@ -397,8 +397,10 @@ int RunBuild(const MeasureArgs& a) {
   if (!ParseAll(paths, &specs)) return kExitError;  // nothing measured or written
   Progress progress;
   std::vector<engine::Report> reports(specs.size());
+  MeasureArgs args = a;
   for (size_t i = 0; i < specs.size(); ++i) {
-    if (engine::Status st = MeasureSpec(specs[i], a, progress, &reports[i]); !st.ok()) {
+    if (i > 0) args.recalibrate = false;  // calibrate once per run: every spec shares the same peaks
+    if (engine::Status st = MeasureSpec(specs[i], args, progress, &reports[i]); !st.ok()) {
       progress.Done();
       PrintError(st.message());
       return kExitError;

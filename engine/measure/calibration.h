@@ -16,8 +16,8 @@ namespace engine {
 
 // Best FLOP/s (FLOPs = 2 x M x N x K) of at::linear(x (M, K), w (N, K)) and, on CPU, of the
 // oneDNN packed-weight linear models use for inference (LinearImpl::PackForInference), over a few shapes: on cpu (1024, 1024, 1024), (2048, 2048, 2048), (2048, 4096, 1024);
-// on cuda 4096^3, 8192^3, (8192, 8192, 4096). Each shape: one warm-up, then the fastest of at
-// least 3 (cpu) / 10 (cuda) runs and 0.25 s. Uses the current LibTorch thread count.
+// on cuda 4096^3, 8192^3, (8192, 8192, 4096). Two passes over the shapes; each shape: two warm-ups, then the
+// fastest of at least 3 (cpu) / 10 (cuda) runs and 0.4 s. Uses the current LibTorch thread count.
 // `dtype`: "float32" | "bfloat16" | "float16"; `device`: "cpu" | "cuda".
 // Returns InvalidArgument for an unknown dtype/device, Unavailable for cuda without a device.
 Status MeasurePeakGemmFlops(const std::string& dtype, const std::string& device, double* flops_per_s);
