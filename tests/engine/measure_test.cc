@@ -336,7 +336,7 @@ TEST_CASE("LoadOrMeasurePeaks: measures what the cache lacks and then reuses it"
 TEST_CASE("LoadOrMeasurePeaks: picks the entries of its key out of a hand-written cache") {
   TempDir dir("modelcard-calibration-keys");
   const std::string cache = dir.File("peaks.json");
-  WriteText(cache, R"({"schema": 1, "entries": [
+  WriteText(cache, R"({"schema": 2, "entries": [
     {"cpu_model": "A", "threads": 2, "libtorch": "2.15.0", "device": "cpu", "measure": "gemm_flops_per_s", "dtype": "float32", "value": 5},
     {"cpu_model": "A", "threads": 4, "libtorch": "2.15.0", "device": "cpu", "measure": "gemm_flops_per_s", "dtype": "float32", "value": 6},
     {"cpu_model": "A", "threads": 2, "libtorch": "2.15.0", "device": "cpu", "measure": "gemm_flops_per_s", "dtype": "bfloat16", "value": 7},
