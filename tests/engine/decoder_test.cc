@@ -7,22 +7,11 @@
 #include "engine/count.h"
 #include "engine/engine.h"
 #include "engine/models/decoder.h"
+#include "tests/model_configs.h"
 
 using engine::ModelConfig;
 
 namespace {
-
-ModelConfig Gpt2(int64_t layers, int64_t dim, int64_t heads) {
-  ModelConfig c;
-  c.vocab_size = 50257;
-  c.context_length = 1024;
-  c.num_layers = layers;
-  c.embedding_dim = dim;
-  c.num_heads = c.num_kv_heads = heads;
-  c.head_dim = dim / heads;
-  c.hidden_dim = 4 * dim;
-  return c;
-}
 
 ModelConfig Small(engine::Position pos, engine::Norm norm, engine::Activation act, int64_t kv_heads) {
   ModelConfig c;
@@ -55,14 +44,9 @@ const engine::Position kPositions[] = {engine::Position::kLearned, engine::Posit
 
 TEST_CASE("instantiated parameter counts reproduce published sizes without allocating") {
   struct Case { ModelConfig c; int64_t expected; };
-  ModelConfig llama;
-  llama.vocab_size = 32000; llama.context_length = 4096; llama.num_layers = 32;
-  llama.embedding_dim = 4096; llama.num_heads = llama.num_kv_heads = 32; llama.head_dim = 128;
-  llama.hidden_dim = 11008; llama.norm = engine::Norm::kRMSNorm;
-  llama.activation = engine::Activation::kSwiGLU; llama.position = engine::Position::kRoPE;
-  llama.bias = llama.qkv_bias = false; llama.tie_embeddings = false;
-  for (const Case& k : {Case{Gpt2(12, 768, 12), 124439808}, Case{Gpt2(24, 1024, 16), 354823168},
-                        Case{Gpt2(36, 1280, 20), 774030080}, Case{Gpt2(48, 1600, 25), 1557611200},
+  const ModelConfig llama = testing_configs::Llama2(32, 4096, 32, 32, 11008);
+  for (const Case& k : {Case{testing_configs::Gpt2(12, 768, 12), 124439808}, Case{testing_configs::Gpt2(24, 1024, 16), 354823168},
+                        Case{testing_configs::Gpt2(36, 1280, 20), 774030080}, Case{testing_configs::Gpt2(48, 1600, 25), 1557611200},
                         Case{llama, 6738415616}}) {
     engine::ParameterCount p;
     REQUIRE(engine::CountInstantiatedParameters(k.c, &p).ok());
@@ -172,7 +156,7 @@ TEST_CASE("KV-cache decoding equals full recomputation (float32, max |diff| < 1e
 }
 
 TEST_CASE("parameter names are stable and match the Hugging Face mapping table") {
-  auto c = Gpt2(2, 64, 4);
+  auto c = testing_configs::Gpt2(2, 64, 4);
   engine::Decoder m(c, torch::TensorOptions().device(torch::kMeta));
   std::vector<std::string> names;
   for (const auto& item : m->named_parameters()) names.push_back(item.key());

@@ -2,53 +2,17 @@
 #include <doctest/doctest.h>
 
 #include "engine/count.h"
-
-using engine::ModelConfig;
-
-namespace {
-
-ModelConfig Gpt2(int64_t layers, int64_t dim, int64_t heads) {
-  ModelConfig c;
-  c.vocab_size = 50257;
-  c.context_length = 1024;
-  c.num_layers = layers;
-  c.embedding_dim = dim;
-  c.num_heads = heads;
-  c.num_kv_heads = heads;
-  c.head_dim = dim / heads;
-  c.hidden_dim = 4 * dim;
-  return c;  // layernorm, gelu, learned positions, biases, tied head: the defaults
-}
-
-ModelConfig Llama2_7B() {
-  ModelConfig c;
-  c.vocab_size = 32000;
-  c.context_length = 4096;
-  c.num_layers = 32;
-  c.embedding_dim = 4096;
-  c.num_heads = 32;
-  c.num_kv_heads = 32;
-  c.head_dim = 128;
-  c.hidden_dim = 11008;
-  c.norm = engine::Norm::kRMSNorm;
-  c.activation = engine::Activation::kSwiGLU;
-  c.position = engine::Position::kRoPE;
-  c.bias = c.qkv_bias = false;
-  c.tie_embeddings = false;
-  return c;
-}
-
-}  // namespace
+#include "tests/model_configs.h"
 
 TEST_CASE("GPT-2 parameter counts match the published sizes") {
-  CHECK(engine::AnalyticParameters(Gpt2(12, 768, 12)).total == 124439808);
-  CHECK(engine::AnalyticParameters(Gpt2(24, 1024, 16)).total == 354823168);
-  CHECK(engine::AnalyticParameters(Gpt2(36, 1280, 20)).total == 774030080);
-  CHECK(engine::AnalyticParameters(Gpt2(48, 1600, 25)).total == 1557611200);
+  CHECK(engine::AnalyticParameters(testing_configs::Gpt2(12, 768, 12)).total == 124439808);
+  CHECK(engine::AnalyticParameters(testing_configs::Gpt2(24, 1024, 16)).total == 354823168);
+  CHECK(engine::AnalyticParameters(testing_configs::Gpt2(36, 1280, 20)).total == 774030080);
+  CHECK(engine::AnalyticParameters(testing_configs::Gpt2(48, 1600, 25)).total == 1557611200);
 }
 
 TEST_CASE("GPT-2 small parameter breakdown sums to the total") {
-  const auto p = engine::AnalyticParameters(Gpt2(12, 768, 12));
+  const auto p = engine::AnalyticParameters(testing_configs::Gpt2(12, 768, 12));
   CHECK(p.embedding == 50257 * 768 + 1024 * 768);
   CHECK(p.non_embedding == 124439808 - p.embedding);
   int64_t sum = 0;
@@ -57,11 +21,11 @@ TEST_CASE("GPT-2 small parameter breakdown sums to the total") {
 }
 
 TEST_CASE("Llama-2-7B parameter count matches the published size") {
-  CHECK(engine::AnalyticParameters(Llama2_7B()).total == 6738415616);
+  CHECK(engine::AnalyticParameters(testing_configs::Llama2(32, 4096, 32, 32, 11008)).total == 6738415616);
 }
 
 TEST_CASE("GPT-2 small forward FLOPs at batch 1, sequence 1024") {
-  const auto f = engine::AnalyticForwardFlops(Gpt2(12, 768, 12), 1, 1024);
+  const auto f = engine::AnalyticForwardFlops(testing_configs::Gpt2(12, 768, 12), 1, 1024);
   CHECK(f.forward == 291648307200);
   CHECK(f.forward_macs == 145824153600);
   int64_t sum = 0;
@@ -70,7 +34,7 @@ TEST_CASE("GPT-2 small forward FLOPs at batch 1, sequence 1024") {
 }
 
 TEST_CASE("decode-step FLOPs of one token equal the forward FLOPs of a one-token sequence") {
-  const auto c = Gpt2(12, 768, 12);
+  const auto c = testing_configs::Gpt2(12, 768, 12);
   CHECK(engine::AnalyticDecodeStepFlops(c, 1, 1) == engine::AnalyticForwardFlops(c, 1, 1).forward);
   CHECK(engine::KVCacheBytesPerToken(c, 2) == 2 * 12 * 12 * 64 * 2);
 }

@@ -8,40 +8,11 @@
 
 #include "generator/render/diagrams.h"
 
+#include "tests/model_configs.h"
+
 using engine::ModelConfig;
 
 namespace {
-
-ModelConfig Gpt2Small() {
-  ModelConfig c;
-  c.vocab_size = 50257;
-  c.context_length = 1024;
-  c.num_layers = 12;
-  c.embedding_dim = 768;
-  c.num_heads = 12;
-  c.num_kv_heads = 12;
-  c.head_dim = 64;
-  c.hidden_dim = 3072;
-  return c;
-}
-
-ModelConfig Llama2_70B() {
-  ModelConfig c;
-  c.vocab_size = 32000;
-  c.context_length = 4096;
-  c.num_layers = 80;
-  c.embedding_dim = 8192;
-  c.num_heads = 64;
-  c.num_kv_heads = 8;
-  c.head_dim = 128;
-  c.hidden_dim = 28672;
-  c.norm = engine::Norm::kRMSNorm;
-  c.activation = engine::Activation::kSwiGLU;
-  c.position = engine::Position::kRoPE;
-  c.bias = c.qkv_bias = false;
-  c.tie_embeddings = false;
-  return c;
-}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out;
@@ -74,7 +45,7 @@ TEST_CASE("display width counts columns, not bytes") {
 }
 
 TEST_CASE("GPT-2 small high-level diagram") {
-  CHECK(render::ArchitectureDiagram(Gpt2Small(), "GPT-2") ==
+  CHECK(render::ArchitectureDiagram(testing_configs::Gpt2(12, 768, 12), "GPT-2") ==
         std::string("🏗️ GPT-2 Architecture\n"
                     "│\n"
                     "Input IDs (B, T), T ≤ 1024\n"
@@ -112,7 +83,7 @@ TEST_CASE("GPT-2 small high-level diagram") {
 }
 
 TEST_CASE("GPT-2 small attention and FFN flows") {
-  CHECK(render::AttentionDiagram(Gpt2Small()) ==
+  CHECK(render::AttentionDiagram(testing_configs::Gpt2(12, 768, 12)) ==
         std::string("📊 Attention Mechanism Flow (MHA)\n"
                     "│\n"
                     "Input (B, T, 768)\n"
@@ -128,7 +99,7 @@ TEST_CASE("GPT-2 small attention and FFN flows") {
                     "Output Projection 768 → 768 (with bias)\n"
                     "    ↓\n"
                     "Output (B, T, 768)"));
-  CHECK(render::FeedForwardDiagram(Gpt2Small()) ==
+  CHECK(render::FeedForwardDiagram(testing_configs::Gpt2(12, 768, 12)) ==
         std::string("🔀 Feed Forward Network (GELU MLP)\n"
                     "│\n"
                     "Input (B, T, 768)\n"
@@ -143,7 +114,7 @@ TEST_CASE("GPT-2 small attention and FFN flows") {
 }
 
 TEST_CASE("Llama-style configs show RMSNorm, GQA, RoPE, SwiGLU and an untied head") {
-  const ModelConfig c = Llama2_70B();
+  const ModelConfig c = testing_configs::Llama2(80, 8192, 64, 8, 28672);
   const std::string arch = render::ArchitectureDiagram(c, "Llama 2");
   CHECK(arch.find("│ │ RMSNorm (pre-norm) ") != std::string::npos);
   CHECK(arch.find("│ │ Grouped-query attention, 64 Q heads / 8 KV heads (GQA) │ │") !=
@@ -162,18 +133,18 @@ TEST_CASE("Llama-style configs show RMSNorm, GQA, RoPE, SwiGLU and an untied hea
 }
 
 TEST_CASE("attention labels for MHA, GQA and MQA") {
-  ModelConfig c = Gpt2Small();
+  ModelConfig c = testing_configs::Gpt2(12, 768, 12);
   CHECK(render::AttentionLabel(c) == "Causal self-attention, 12 heads (MHA)");
   c.num_heads = 32;
   c.num_kv_heads = 8;
   CHECK(render::AttentionLabel(c) == "Grouped-query attention, 32 Q heads / 8 KV heads (GQA)");
   c.num_kv_heads = 1;
   CHECK(render::AttentionLabel(c) == "Multi-query attention, 32 Q heads / 1 KV head (MQA)");
-  CHECK(render::FeedForwardLabel(Gpt2Small()) == "GELU MLP 768→3072→768");
+  CHECK(render::FeedForwardLabel(testing_configs::Gpt2(12, 768, 12)) == "GELU MLP 768→3072→768");
 }
 
 TEST_CASE("positions: sinusoidal after the embedding, ALiBi inside attention") {
-  ModelConfig c = Gpt2Small();
+  ModelConfig c = testing_configs::Gpt2(12, 768, 12);
   c.position = engine::Position::kSinusoidal;
   CHECK(render::ArchitectureDiagram(c, "M").find(
             "\n    + sinusoidal positions (fixed, no parameters)\n") != std::string::npos);
@@ -187,9 +158,9 @@ TEST_CASE("positions: sinusoidal after the embedding, ALiBi inside attention") {
 }
 
 TEST_CASE("right borders line up for any model name") {
-  CheckBoxAligned(render::ArchitectureDiagram(Gpt2Small(), "GPT-2"));
-  CheckBoxAligned(render::ArchitectureDiagram(Llama2_70B(), "Llama 2"));
+  CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Gpt2(12, 768, 12), "GPT-2"));
+  CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Llama2(80, 8192, 64, 8, 28672), "Llama 2"));
   CheckBoxAligned(render::ArchitectureDiagram(
-      Gpt2Small(), "A Very Long Model Name That Is Wider Than Every Block Line"));
-  CheckBoxAligned(render::ArchitectureDiagram(Gpt2Small(), "日本語モデル θ"));
+      testing_configs::Gpt2(12, 768, 12), "A Very Long Model Name That Is Wider Than Every Block Line"));
+  CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Gpt2(12, 768, 12), "日本語モデル θ"));
 }
