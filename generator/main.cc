@@ -375,8 +375,7 @@ int RunRender(const MeasureArgs& a) {
   for (size_t i = 0; i < specs.size(); ++i) {
     const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(specs[i].slug));
     if (engine::Status st = results::LoadReport(path, &reports[i]); !st.ok()) {
-      PrintError(st.message());
-      std::cerr << "hint: run `modelcard build " << specs[i].path << "` to measure it first\n";
+      PrintError(st.message() + "; hint: run `modelcard build " + specs[i].path + "` to measure it first");
       return kExitError;
     }
     if (reports[i].spec_sha256 != specs[i].sha256)
