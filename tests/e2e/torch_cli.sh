@@ -72,6 +72,15 @@ if grep -n -E '\{\{|\[Model Name\]|\bXX+\b' "$WORK/out/cards/tiny.md" "$WORK/out
   fail "placeholder text left in the documents"
 fi
 
+# --- every command the documentation page shows runs as written ------------------------------
+while IFS= read -r line; do
+  read -r -a words <<<"$line"
+  extra=()
+  [ "${words[1]}" == "build" ] && extra=(--out "$WORK/usage")
+  "$MC" "${words[@]:1}" "${extra[@]}" >/dev/null 2>"$WORK/usage.err" || { cat "$WORK/usage.err"; fail "documented command failed: $line"; }
+done < <(grep -E '^modelcard (count|lint|profile|build|render) ' "$WORK/out/docs/tiny.md" | sort -u)
+grep -q -E '^modelcard profile ' "$WORK/out/docs/tiny.md" || fail "doc shows no profile command"
+
 # --- render from the stored results: same bytes -----------------------------------------------
 cp "$WORK/out/docs/tiny.md" "$WORK/doc.before"
 "$MC" render specs/tiny.yaml --out "$WORK/out" >/dev/null || fail "render tiny"
