@@ -335,6 +335,8 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
                    const MeasureArgs& a) {
   std::vector<const spec::Spec*> all;
   for (const auto& s : specs) all.push_back(&s);
+  std::vector<const engine::Report*> all_reports;
+  for (const auto& r : reports) all_reports.push_back(&r);
   const std::string templates = FindTemplatesDir(a.templates_dir);
   std::vector<std::pair<std::string, std::string>> files;  // path, bytes
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -344,6 +346,7 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
     in.templates_dir = templates;
     in.spec_display_path = specs[i].path;
     in.all_specs = all;
+    in.all_reports = all_reports;
     for (const auto& doc : publish::DocumentOutputs(specs[i].slug)) {
       std::string text;
       if (engine::Status st = render::RenderDocument(in, doc.template_name, &text); !st.ok()) {

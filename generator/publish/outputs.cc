@@ -7,11 +7,16 @@ std::string SpecificationCardPath(const std::string& slug) { return "cards/" + s
 
 std::string DocumentationPagePath(const std::string& slug) { return "docs/" + slug + ".md"; }
 
+std::string BlogPostPath(const std::string& slug) {
+  return "site/content/posts/" + slug + "/index.md";
+}
+
 std::string ResultsPath(const std::string& slug) { return "results/" + slug + ".json"; }
 
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug) {
   return {{"model-specification", SpecificationCardPath(slug)},
-          {"model-documentation", DocumentationPagePath(slug)}};
+          {"model-documentation", DocumentationPagePath(slug)},
+          {"hugo-blog-post", BlogPostPath(slug)}};
 }
 
 std::string UnderRoot(const std::string& root, const std::string& relative) {

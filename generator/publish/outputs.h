@@ -1,6 +1,6 @@
 // Where each generated file goes, relative to an output root (the repository by default):
-// cards/<slug>.md, docs/<slug>.md, results/<slug>.json. One place, so the CLI, the
-// documents' cross-links and the check mode agree.
+// cards/<slug>.md, docs/<slug>.md, site/content/posts/<slug>/index.md, results/<slug>.json.
+// One place, so the CLI, the documents' cross-links and the check mode agree.
 #pragma once
 
 #include <string>
@@ -20,10 +20,13 @@ std::string SpecificationCardPath(const std::string& slug);
 // "docs/<slug>.md": the documentation page (seed model-documentation.template.md).
 std::string DocumentationPagePath(const std::string& slug);
 
+// "site/content/posts/<slug>/index.md": the Hugo post, a page bundle (seed hugo-blog-post.template.md).
+std::string BlogPostPath(const std::string& slug);
+
 // "results/<slug>.json": the stored Report the documents are rendered from.
 std::string ResultsPath(const std::string& slug);
 
-// Every document of one model, in a fixed order (card, then documentation page).
+// Every document of one model, in a fixed order (card, documentation page, Hugo post).
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug);
 
 // `root`/`relative`, without doubling the separator; `relative` alone when root is "".

@@ -16,46 +16,14 @@
 #include "generator/publish/outputs.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/format.h"
+#include "generator/render/view_helpers.h"
+#include "generator/render/blog_view.h"
 
 namespace render {
-namespace {
+namespace internal {
 
 namespace km = kainjow::mustache;
 using engine::ModelConfig;
-
-// ---- building mustache data --------------------------------------------------------------
-
-// One mustache object under construction. Text() also sets has_<key>, Items() sets
-// has_<key> to "the list is non-empty", so templates can test either.
-class View {
- public:
-  View& Text(const std::string& key, const std::string& value) {
-    data_.set(key, value);
-    data_.set("has_" + key, km::data(!value.empty()));
-    return *this;
-  }
-  View& Flag(const std::string& key, bool value) {
-    data_.set(key, km::data(value));
-    return *this;
-  }
-  View& Items(const std::string& key, const std::vector<View>& items) {
-    km::data list(km::data::type::list);
-    for (const auto& item : items) list.push_back(item.data());
-    data_.set(key, list);
-    data_.set("has_" + key, km::data(!items.empty()));
-    return *this;
-  }
-  // A list of plain strings, each item exposing {{text}}.
-  View& Lines(const std::string& key, const std::vector<std::string>& lines) {
-    std::vector<View> items;
-    for (const auto& l : lines) items.push_back(View().Text("text", l));
-    return Items(key, items);
-  }
-  const km::data& data() const { return data_; }
-
- private:
-  km::data data_{km::data::type::object};
-};
 
 // ---- small text helpers -------------------------------------------------------------------
 
@@ -775,7 +743,8 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
   return out;
 }
 
-std::vector<View> ImplementationFiles(const spec::Spec& s, const ModelConfig& c) {
+std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s,
+                                                                  const ModelConfig& c) {
   const std::string model_file = "engine/models/" + s.architecture.family + ".cc";
   std::vector<std::pair<std::string, std::string>> files = {
       {model_file,
@@ -792,10 +761,7 @@ std::vector<View> ImplementationFiles(const spec::Spec& s, const ModelConfig& c)
       {"engine/count.cc", "the analytic parameter and FLOP formulas behind these tables"},
       {"engine/weights/hf_names.cc", "the Hugging Face weight-name mapping below"},
   };
-  std::vector<View> out;
-  for (const auto& [path, what] : files)
-    out.push_back(View().Text("path", path).Text("what", what));
-  return out;
+  return files;
 }
 
 std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const spec::Spec*>& all) {
@@ -825,7 +791,9 @@ std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const sp
   return out;
 }
 
-}  // namespace
+}  // namespace internal
+
+using namespace internal;
 
 std::string TableCell(const std::string& text) {
   std::string out;
@@ -956,6 +924,9 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
   std::vector<std::string> size_names;
   for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
   const std::vector<View> benefits = Benefits(s, r, primary);
+  std::vector<View> implementation_files;
+  for (const auto& [path, what] : ImplementationFiles(s, c))
+    implementation_files.push_back(View().Text("path", path).Text("what", what));
 
   v.Lines("key_features", KeyFeatures(s, c, r))
       .Text("use_cases_sentence", Join(s.architecture.use_cases, "; "))
@@ -972,7 +943,7 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Text("config_yaml", ConfigYaml(primary))
       .Text("size_names", Join(size_names, ", "))
       .Text("profile_seq", std::to_string(seq))
-      .Items("implementation_files", ImplementationFiles(s, c))
+      .Items("implementation_files", implementation_files)
       .Text("parameter_names", ParameterNames(c))
       .Text("hf_layout", engine::HfLayoutFor(c) == "gpt2"
                              ? "GPT-2 layout (" + Code("GPT2LMHeadModel") + ")"
@@ -992,6 +963,7 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Text("min_iterations",
             Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
       .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
+  AddBlogPost(in, &v);  // post_* keys of the Hugo post
   return v.data();
 }
 

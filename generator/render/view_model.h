@@ -20,6 +20,9 @@ struct RenderInput {
   std::string templates_dir;                 // holds <name>.mustache and partials/*.mustache
   std::string spec_display_path;             // as shown in commands, e.g. "specs/gpt2.yaml"
   std::vector<const spec::Spec*> all_specs;  // every bundled model (for cross-links); may be empty
+  // The report of each of all_specs, in the same order; may be shorter or hold nulls (that
+  // model's measurements then read "not measured").
+  std::vector<const engine::Report*> all_reports;
 };
 
 // The mustache data for `in`. REQUIRES: in.spec != nullptr.

@@ -96,16 +96,18 @@ TEST_CASE("LoadReport errors start with the path") {
   CHECK(s.message() == bad + ": model: expected a string");
 }
 
-TEST_CASE("documents go to cards/ and docs/, results to results/") {
+TEST_CASE("documents go to cards/, docs/ and site/content/posts/, results to results/") {
   CHECK(publish::SpecificationCardPath("gpt2") == "cards/gpt2.md");
   CHECK(publish::DocumentationPagePath("gpt2") == "docs/gpt2.md");
   CHECK(publish::ResultsPath("gpt2") == "results/gpt2.json");
   const auto outputs = publish::DocumentOutputs("llama2");
-  REQUIRE(outputs.size() == 2);
+  REQUIRE(outputs.size() == 3);
   CHECK(outputs[0].template_name == "model-specification");
   CHECK(outputs[0].relative_path == "cards/llama2.md");
   CHECK(outputs[1].template_name == "model-documentation");
   CHECK(outputs[1].relative_path == "docs/llama2.md");
+  CHECK(outputs[2].template_name == "hugo-blog-post");
+  CHECK(outputs[2].relative_path == "site/content/posts/llama2/index.md");
   CHECK(publish::UnderRoot("out", "docs/x.md") == "out/docs/x.md");
   CHECK(publish::UnderRoot("out/", "docs/x.md") == "out/docs/x.md");
   CHECK(publish::UnderRoot("", "docs/x.md") == "docs/x.md");

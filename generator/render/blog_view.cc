@@ -1,0 +1,595 @@
+// The Hugo post's view-model keys (see blog_view.h). Equations are LaTeX for ```math blocks
+// (KaTeX in the theme, GitHub's renderer elsewhere), built from the resolved configuration so
+// every dimension in them is this model's. Never "}}" or "{{" in LaTeX: CheckMarkdown rejects both.
+#include "generator/render/blog_view.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/count.h"
+#include "generator/render/diagrams.h"
+#include "generator/render/format.h"
+
+namespace render {
+namespace {
+
+using engine::ModelConfig;
+using internal::Code;
+using internal::Join;
+using internal::N;
+using internal::View;
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Items {number, text}, numbered from 1 (Markdown ordered lists that read right as source).
+std::vector<View> Numbered(const std::vector<std::string>& lines) {
+  std::vector<View> items;
+  for (size_t i = 0; i < lines.size(); ++i)
+    items.push_back(View().Text("number", std::to_string(i + 1)).Text("text", lines[i]));
+  return items;
+}
+
+// A count for LaTeX: "1{,}376", since a bare comma in math mode is spaced as punctuation.
+std::string M(int64_t n) {
+  std::string out;
+  for (char ch : N(n)) out += ch == ',' ? std::string("{,}") : std::string(1, ch);
+  return out;
+}
+
+std::string Bool(bool b) { return b ? "true" : "false"; }
+
+// A YAML flow sequence of double-quoted strings: ["a", "b"].
+std::string YamlList(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const auto& item : items) quoted.push_back(YamlQuoted(item));
+  return "[" + Join(quoted, ", ") + "]";
+}
+
+bool IsUrl(const std::string& s) {
+  return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+}
+
+// ---- equations ------------------------------------------------------------------------------
+
+std::string AttentionMath(const ModelConfig& c) {
+  std::string m =
+      "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}\\left(\\frac{Q K^\\top}{ \\sqrt{d_k} } + M"
+      "\\right) V, \\qquad d_k = " +
+      M(c.head_dim) + "\n";
+  if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0) {
+    const int64_t group = c.num_heads / c.num_kv_heads;
+    m += "\\mathrm{head}_i = \\mathrm{Attention}\\left(X W^Q_i,\\ X W^K_{\\lfloor i / " +
+         M(group) + " \\rfloor},\\ X W^V_{\\lfloor i / " + M(group) +
+         " \\rfloor}\\right), \\qquad i = 1, \\dots, " + M(c.num_heads) + "\n";
+  } else {
+    m += "\\mathrm{head}_i = \\mathrm{Attention}\\left(X W^Q_i,\\ X W^K_i,\\ X W^V_i\\right), "
+         "\\qquad i = 1, \\dots, " +
+         M(c.num_heads) + "\n";
+  }
+  m += "\\mathrm{MultiHead}(X) = \\mathrm{Concat}\\left(\\mathrm{head}_1, \\dots, \\mathrm{head}_{" +
+       M(c.num_heads) + "}\\right) W^O";
+  return m;
+}
+
+std::vector<std::string> AttentionWhere(const ModelConfig& c) {
+  std::vector<std::string> w = {
+      "X is the (T × " + N(c.embedding_dim) + ") input of the layer, T ≤ " +
+          N(c.context_length) + " tokens",
+      "W^Q_i, W^K_j, W^V_j are " + N(c.embedding_dim) + " × " + N(c.head_dim) +
+          " slices of the fused `attn.qkv` projection; W^O (" + N(c.num_heads * c.head_dim) +
+          " × " + N(c.embedding_dim) + ") is `attn.proj`",
+      "M is the causal mask: 0 where key j ≤ query i, −∞ elsewhere" +
+          std::string(c.position == engine::Position::kALiBi ? ", plus the ALiBi bias below" : ""),
+  };
+  if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
+    w.push_back(N(c.num_heads) + " query heads share " + N(c.num_kv_heads) + " K/V heads (" +
+                AttentionKind(c) + "): each group of " + N(c.num_heads / c.num_kv_heads) +
+                " query heads reads one K/V head");
+  return w;
+}
+
+std::string FeedForwardMath(const ModelConfig& c) {
+  const std::string dims = "W_1 \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " +
+                           M(c.hidden_dim) + "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) +
+                           " \\times " + M(c.embedding_dim) + "}";
+  const std::string b1 = c.bias ? " + b_1" : "", b2 = c.bias ? " + b_2" : "";
+  switch (c.activation) {
+    case engine::Activation::kSwiGLU:
+    case engine::Activation::kGeGLU: {
+      const bool swi = c.activation == engine::Activation::kSwiGLU;
+      return "\\mathrm{FFN}(x) = \\left(\\mathrm{" + std::string(swi ? "SiLU" : "GELU") +
+             "}(x W_g" + (c.bias ? " + b_g" : "") + ") \\odot (x W_u" + (c.bias ? " + b_u" : "") +
+             ")\\right) W_2" + b2 + ", \\qquad W_g, W_u \\in \\mathbb{R}^{" + M(c.embedding_dim) +
+             " \\times " + M(c.hidden_dim) + "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) +
+             " \\times " + M(c.embedding_dim) + "}\n" +
+             (swi ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }"
+                  : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
+    }
+    case engine::Activation::kGELU:
+      return "\\mathrm{FFN}(x) = \\mathrm{GELU}(x W_1" + b1 + ") W_2" + b2 + ", \\qquad " + dims +
+             "\n\\mathrm{GELU}(z) = z\\,\\Phi(z) = \\frac{z}{2}\\left(1 + "
+             "\\mathrm{erf}\\left(\\frac{z}{ \\sqrt{2} }\\right)\\right)";
+    case engine::Activation::kGELUTanh:
+      return "\\mathrm{FFN}(x) = \\mathrm{GELU}(x W_1" + b1 + ") W_2" + b2 + ", \\qquad " + dims +
+             "\n\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh\\left(\\sqrt{2/\\pi}\\,"
+             "(z + 0.044715\\, z^3)\\right)\\right)";
+    case engine::Activation::kReLU:
+      return "\\mathrm{FFN}(x) = \\max(0,\\ x W_1" + b1 + ") W_2" + b2 + ", \\qquad " + dims;
+    case engine::Activation::kSiLU:
+      return "\\mathrm{FFN}(x) = \\mathrm{SiLU}(x W_1" + b1 + ") W_2" + b2 + ", \\qquad " + dims +
+             "\n\\mathrm{SiLU}(z) = \\frac{z}{1 + e^{-z} }";
+  }
+  return "";
+}
+
+std::string NormMath(const ModelConfig& c) {
+  const std::string eps = FormatShortestDouble(c.norm_eps);
+  if (c.norm == engine::Norm::kRMSNorm)
+    return "\\mathrm{RMSNorm}(x) = \\gamma \\odot \\frac{x}{ \\sqrt{\\frac{1}{" +
+           M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
+           "} x_i^2 + \\epsilon} }, \\qquad \\epsilon = " + eps;
+  return "\\mathrm{LayerNorm}(x) = \\gamma \\odot \\frac{x - \\mu}{ \\sqrt{\\sigma^2 + \\epsilon} } "
+         "+ \\beta, \\qquad \\mu = \\frac{1}{" +
+         M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
+         "} x_i,\\ \\sigma^2 = \\frac{1}{" + M(c.embedding_dim) + "} \\sum_{i=1}^{" +
+         M(c.embedding_dim) + "} (x_i - \\mu)^2,\\ \\epsilon = " + eps;
+}
+
+// Empty for no position encoding (nothing to write down).
+std::string PositionMath(const ModelConfig& c) {
+  switch (c.position) {
+    case engine::Position::kLearned:
+      return "h_t^{(0)} = E[x_t] + P[t], \\qquad E \\in \\mathbb{R}^{" + M(c.vocab_size) +
+             " \\times " + M(c.embedding_dim) + "},\\ P \\in \\mathbb{R}^{" + M(c.context_length) +
+             " \\times " + M(c.embedding_dim) + "},\\ 0 \\le t < " + M(c.context_length);
+    case engine::Position::kSinusoidal:
+      return "PE(t, 2i) = \\sin\\left(t / 10000^{2i/" + M(c.embedding_dim) +
+             "}\\right), \\qquad PE(t, 2i+1) = \\cos\\left(t / 10000^{2i/" + M(c.embedding_dim) +
+             "}\\right)";
+    case engine::Position::kRoPE:
+      return "\\begin{pmatrix} q'_{2i} \\\\ q'_{2i+1} \\end{pmatrix} = \\begin{pmatrix} "
+             "\\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i "
+             "\\end{pmatrix} \\begin{pmatrix} q_{2i} \\\\ q_{2i+1} \\end{pmatrix}, \\qquad "
+             "\\theta_i = " +
+             FormatShortestDouble(c.rope_theta) + "^{-2i/" + M(c.head_dim) +
+             "},\\ 0 \\le i < " + M(c.head_dim / 2);
+    case engine::Position::kALiBi:
+      return "\\mathrm{score}_h(i, j) = \\frac{q_i \\cdot k_j}{ \\sqrt{d_k} } - m_h\\,(i - j), "
+             "\\qquad m_h = 2^{-8h/" +
+             M(c.num_heads) + "},\\ h = 1, \\dots, " + M(c.num_heads);
+    case engine::Position::kNone:
+      return "";
+  }
+  return "";
+}
+
+// ---- complexity -------------------------------------------------------------------------------
+
+View Complexity(const spec::Size& size, const engine::Report& r) {
+  const ModelConfig& c = size.config;
+  const int64_t L = c.num_layers, T = c.context_length, C = c.embedding_dim, H = c.hidden_dim;
+  const int64_t attention_term = L * T * T * C, mlp_term = L * T * C * H;
+  const engine::FlopCount f = engine::AnalyticForwardFlops(c, 1, T);
+  const int64_t kv_elements = 2 * L * T * c.num_kv_heads * c.head_dim;
+  const int64_t params = internal::ParametersOf(size, r).total;
+  const std::string time_math =
+      "O\\left(L\\,T^2 C + L\\,T\\,C\\,H\\right) = O\\left(" + M(L) + " \\cdot " + M(T) +
+      "^2 \\cdot " + M(C) + " + " + M(L) + " \\cdot " + M(T) + " \\cdot " + M(C) + " \\cdot " +
+      M(H) + "\\right) = O\\left(" + M(attention_term) + " + " + M(mlp_term) + "\\right)";
+  return View()
+      .Text("time_math", time_math)
+      .Text("time_note", "for one sequence of T = " + N(T) + " tokens (the full context), with L = " +
+                             N(L) + " layers, C = " + N(C) + " channels and H = " + N(H) +
+                             " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
+                             "matmuls only, attention in full) is " +
+                             N(f.forward) + " FLOPs, " +
+                             N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
+      .Text("space",
+            "weights O(P) plus a KV cache of 2 · L · T · h_kv · d_k = 2 · " + N(L) + " · " + N(T) +
+                " · " + N(c.num_kv_heads) + " · " + N(c.head_dim) + " = " + N(kv_elements) +
+                " values for a full context (" +
+                FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
+                " in bfloat16); attention scores take O(h · T²) = " + N(c.num_heads * T * T) +
+                " values per layer while they are computed")
+      .Text("params", FormatCountWithShort(params) + " parameters (" + Code(size.name) +
+                          ", tied weights counted once)");
+}
+
+// ---- comparison ------------------------------------------------------------------------------
+
+const engine::Run* FirstForwardRun(const engine::Report* r, const std::string& size_name) {
+  if (!r) return nullptr;
+  const engine::SizeReport* s = internal::FindSizeReport(*r, size_name);
+  if (!s) return nullptr;
+  for (const auto& run : s->runs)
+    if (run.scenario == "forward") return &run;
+  return nullptr;
+}
+
+std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& self_report) {
+  std::vector<View> rows;
+  const engine::Report empty;
+  for (size_t i = 0; i < in.all_specs.size(); ++i) {
+    const spec::Spec* other = in.all_specs[i];
+    if (!other) continue;
+    const bool is_self = other->slug == in.spec->slug;
+    const engine::Report* report =
+        is_self ? &self_report : (i < in.all_reports.size() ? in.all_reports[i] : nullptr);
+    for (const auto& size : other->architecture.sizes) {
+      const ModelConfig& c = size.config;
+      const int64_t params = internal::ParametersOf(size, report ? *report : empty).total;
+      const engine::FlopCount f = engine::AnalyticForwardFlops(c, 1, c.context_length);
+      const engine::Run* run = FirstForwardRun(report, size.name);
+      std::string throughput = "not measured", memory = "not measured";
+      if (run) {
+        const std::string where = " (" + run->device + " " + run->dtype + ", " +
+                                  internal::RunShape(*run) + ")";
+        throughput = internal::Throughput(*run, "tokens_per_s") + where;
+        memory = FormatBytes(run->weights_bytes) + " weights + " + FormatBytes(run->peak_bytes) +
+                 " peak activations" + where;
+      }
+      rows.push_back(
+          View()
+              .Text("model", TableCell(is_self ? "**" + other->name + "**" : other->name))
+              .Text("size_name", TableCell(size.name))
+              .Text("params", FormatCountWithShort(params))
+              .Text("flops_per_token", c.context_length > 0
+                                           ? N(f.forward / c.context_length) + " (T = " +
+                                                 N(c.context_length) + ")"
+                                           : "n/a")
+              .Text("throughput", TableCell(throughput))
+              .Text("memory", TableCell(memory)));
+    }
+  }
+  return rows;
+}
+
+std::string FamilyLine(const ModelConfig& c) {
+  return NormLabel(c.norm) + ", " + AttentionKind(c) + ", " + internal::PositionTag(c.position) +
+         ", " + FeedForwardLabel(c);
+}
+
+std::vector<View> VersusSections(const RenderInput& in, const engine::Report& r) {
+  std::vector<View> out;
+  const spec::Spec& self = *in.spec;
+  const spec::Size& mine = internal::PrimarySize(self);
+  const int64_t my_params = internal::ParametersOf(mine, r).total;
+  const engine::Report empty;
+  for (const spec::Spec* other : in.all_specs) {
+    if (!other || other->slug == self.slug || other->architecture.sizes.empty()) continue;
+    // A draft post is not published: no link to it.
+    const spec::Size& theirs = internal::PrimarySize(*other);
+    const int64_t their_params = internal::ParametersOf(theirs, empty).total;
+    std::string text = Code(mine.name) + " of " + self.name + " has " +
+                       FormatCountWithShort(my_params) + " parameters, " + Code(theirs.name) +
+                       " of " + other->name + " " + FormatCountWithShort(their_params) + ". " +
+                       self.name + ": " + FamilyLine(mine.config) + "; " + other->name + ": " +
+                       FamilyLine(theirs.config) + ".";
+    out.push_back(View()
+                      .Text("name", other->name)
+                      .Text("text", text)
+                      .Text("link", other->blog.draft ? "" : "../" + other->slug + "/"));
+  }
+  return out;
+}
+
+// ---- text sections ----------------------------------------------------------------------------
+
+std::vector<std::string> TrainingProcedure(const spec::Spec& s) {
+  std::vector<std::string> steps;
+  const spec::Training& t = s.training;
+  if (!t.datasets.empty() || !t.preprocessing.empty()) {
+    std::string step = "Data";
+    if (!t.datasets.empty()) step += ": " + Join(t.datasets, ", ");
+    if (!t.preprocessing.empty()) step += "; preprocessing: " + Join(t.preprocessing, ", ");
+    steps.push_back(step);
+  }
+  if (t.tokens > 0) steps.push_back("Training on " + FormatShortCount(int64_t(t.tokens)) + " tokens");
+  std::vector<std::string> env;
+  if (!t.hardware.empty()) env.push_back("hardware: " + t.hardware);
+  if (!t.framework.empty()) env.push_back("framework: " + t.framework);
+  if (!t.distributed.empty()) env.push_back("distribution: " + t.distributed);
+  if (!env.empty()) steps.push_back("Environment — " + Join(env, "; "));
+  if (s.has_evaluation && !s.evaluation.primary.empty()) {
+    std::vector<std::string> metrics;
+    for (const auto& m : s.evaluation.primary) {  // one entry per metric and dataset
+      const std::string what = m.metric + (m.dataset.empty() ? "" : " on " + m.dataset);
+      if (std::find(metrics.begin(), metrics.end(), what) == metrics.end()) metrics.push_back(what);
+    }
+    steps.push_back("Evaluation: " + Join(metrics, ", "));
+  }
+  return steps;
+}
+
+std::vector<View> BenchmarkRows(const spec::Spec& s) {
+  std::vector<View> rows;
+  std::vector<spec::Metric> all = s.evaluation.primary;
+  all.insert(all.end(), s.evaluation.secondary.begin(), s.evaluation.secondary.end());
+  for (const auto& m : all) {
+    if (m.value.empty()) continue;  // a metric without a score is not a benchmark result
+    rows.push_back(View()
+                       .Text("dataset", TableCell(m.dataset.empty() ? "—" : m.dataset))
+                       .Text("metric", TableCell(m.metric))
+                       .Text("score", TableCell(m.value + (m.size.empty() ? "" : " (" + m.size + ")")))
+                       .Text("source", TableCell(m.source.empty() ? "—" : m.source)));
+  }
+  return rows;
+}
+
+std::vector<View> MeasuredRows(const engine::Report& r) {
+  std::vector<View> rows;
+  for (const auto& size : r.sizes) {
+    for (const auto& run : size.runs) {
+      const bool gen = run.scenario == "generate";
+      rows.push_back(
+          View()
+              .Text("size_name", TableCell(size.name))
+              .Text("scenario", gen ? "generate (decode step)" : "forward")
+              .Text("setup", TableCell(run.device + " " + run.dtype + ", " + internal::RunShape(run)))
+              .Text("p50", FormatSeconds(run.latency_s.p50))
+              .Text("throughput",
+                    internal::Throughput(run, gen ? "decode_tokens_per_s" : "tokens_per_s"))
+              .Text("peak", FormatBytes(run.peak_bytes))
+              .Text("mfu", TableCell(internal::Mfu(run))));
+    }
+  }
+  return rows;
+}
+
+std::string UsageListing(const spec::Spec& s, const spec::Size& size) {
+  const ModelConfig& c = size.config;
+  const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
+  return "// Build " + s.name + " (size \"" + size.name +
+         "\") with random weights and measure it through the engine API.\n"
+         "#include \"engine/engine.h\"\n\n"
+         "engine::ModelConfig config;  // the resolved configuration of the spec\n"
+         "config.family = \"" + c.family + "\";\n"
+         "config.vocab_size = " + std::to_string(c.vocab_size) + ";\n"
+         "config.context_length = " + std::to_string(c.context_length) + ";\n"
+         "config.num_layers = " + std::to_string(c.num_layers) + ";\n"
+         "config.embedding_dim = " + std::to_string(c.embedding_dim) + ";\n"
+         "config.num_heads = " + std::to_string(c.num_heads) + ";\n"
+         "config.num_kv_heads = " + std::to_string(c.num_kv_heads) + ";\n"
+         "config.head_dim = " + std::to_string(c.head_dim) + ";\n"
+         "config.hidden_dim = " + std::to_string(c.hidden_dim) + ";\n\n"
+         "engine::ParameterCount params;\n"
+         "engine::Status st = engine::CountInstantiatedParameters(config, &params);  // on `meta`\n\n"
+         "engine::ConfigureThreads(0);  // all cores\n"
+         "engine::Environment env;\n"
+         "st = engine::DetectEnvironment(engine::EnvironmentOptions{}, &env);  // peak GEMM FLOP/s\n\n"
+         "engine::ProfileOptions options;\n"
+         "options.sequence_lengths = {" + std::to_string(seq) + "};\n"
+         "std::vector<engine::Run> runs;\n"
+         "st = engine::Profile(config, options, env, &runs);  // forward + generate scenarios\n"
+         "// runs[0].latency_s.p50, runs[0].throughput, runs[0].peak_bytes, runs[0].mfu";
+}
+
+std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
+                                const engine::Report& r) {
+  const ModelConfig& c = size.config;
+  std::string text = s.name + " (" + Code(size.name) + ") is a " +
+                     N(c.num_layers) + "-layer, " +
+                     N(c.embedding_dim) + "-wide " + AttentionKind(c) + " " +
+                     (s.architecture.base.empty() ? "transformer" : s.architecture.base) +
+                     " with " + FormatCountWithShort(internal::ParametersOf(size, r).total) +
+                     " parameters and a context of " + N(c.context_length) + " tokens.";
+  if (const engine::Run* run = FirstForwardRun(&r, size.name))
+    text += " On " + (r.environment.cpu_model.empty() ? r.environment.device
+                                                        : r.environment.cpu_model) +
+            " it ran a forward pass at " + internal::Throughput(*run, "tokens_per_s") + " (" +
+            run->dtype + ", " + internal::RunShape(*run) + ").";
+  return text;
+}
+
+struct TocEntry {
+  std::string title;
+  bool present;
+};
+
+}  // namespace
+
+std::string YamlQuoted(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char ch : text) {
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (ch < 0x20 || ch == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02X", ch);
+          out += buf;
+        } else {
+          out += char(ch);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string HugoHeadingId(const std::string& heading) {
+  std::string id;
+  for (unsigned char ch : heading) {
+    if (std::isalnum(ch)) id += char(std::tolower(ch));
+    else if (ch == ' ' || ch == '-') id += '-';
+    else if (ch == '_') id += '_';
+    else if (ch >= 0x80) id += char(ch);  // letters of other scripts are kept
+  }
+  return id;
+}
+
+void AddBlogPost(const RenderInput& in, internal::View* v) {
+  const spec::Spec& s = *in.spec;
+  const spec::Blog& b = s.blog;
+  const engine::Report empty_report;
+  const engine::Report& r = in.report ? *in.report : empty_report;
+  const spec::Size& primary = internal::PrimarySize(s);
+  const ModelConfig& c = primary.config;
+
+  // Front matter.
+  const std::string date = !b.date.empty() ? b.date : r.environment.date;
+  const std::string repository = IsUrl(s.maintenance.repository) ? s.maintenance.repository : "";
+  v->Text("post_title", YamlQuoted(s.name))
+      .Text("post_date", date.empty() ? "\"\"" : date)
+      .Text("post_draft", Bool(b.draft))
+      .Text("post_tags", YamlList(s.tags))
+      .Text("post_categories", YamlList(b.categories))
+      .Text("post_author", YamlQuoted(b.author))
+      .Text("post_description", YamlQuoted(!b.description.empty() ? b.description : s.summary))
+      .Text("post_canonical_url", YamlQuoted("/posts/" + s.slug + "/"))
+      .Text("post_cover_image", YamlQuoted(b.has_cover ? b.cover.image : ""))
+      .Text("post_cover_alt", YamlQuoted(b.has_cover ? b.cover.alt : ""))
+      .Text("post_cover_caption", YamlQuoted(b.has_cover ? b.cover.caption : ""))
+      .Text("post_cover_relative", Bool(b.has_cover && b.cover.relative))
+      .Text("post_cover_hidden", Bool(!b.has_cover || b.cover.hidden))
+      .Text("post_edit_url", YamlQuoted(repository));
+
+  // Which sections the spec fills, in the seed's order (the table of contents).
+  const bool has_background =
+      !b.background.empty() || !b.prior_work.empty() || !b.innovations.empty();
+  const std::vector<View> benchmark_rows = BenchmarkRows(s);
+  const std::vector<View> measured_rows = MeasuredRows(r);
+  const bool has_benchmarks = !benchmark_rows.empty() || !measured_rows.empty();
+  const bool has_applications = !b.applications.empty() || has_benchmarks;
+  const std::vector<View> versus = VersusSections(in, r);
+  const bool has_comparison = !versus.empty() || !s.architecture.use_cases.empty();
+  const bool has_limitations = !b.limitations.empty() || !b.future_work.empty();
+  const std::string introduction = !b.introduction.empty() ? b.introduction : s.summary;
+  const std::vector<TocEntry> toc_entries = {
+      {"Introduction", !introduction.empty()},
+      {"Background and Motivation", has_background},
+      {"Architecture Overview", true},
+      {"Key Components", true},
+      {"Mathematical Foundations", true},
+      {"Implementation", true},
+      {"Training Details", s.has_training},
+      {"Applications", has_applications},
+      {"Comparison with Other Models", has_comparison},
+      {"Limitations and Future Work", has_limitations},
+      {"Conclusion", true},
+  };
+  std::vector<View> toc;
+  for (const auto& e : toc_entries) {
+    if (!e.present) continue;
+    toc.push_back(View()
+                      .Text("number", std::to_string(toc.size() + 1))
+                      .Text("title", e.title)
+                      .Text("anchor", HugoHeadingId(e.title)));
+  }
+
+  // Key components, numbered in the order they are present.
+  std::vector<View> components;
+  auto component = [&](const std::string& name, const std::string& text, const std::string& math,
+                       const std::vector<std::string>& where) {
+    View item;
+    item.Text("number", std::to_string(components.size() + 1))
+        .Text("name", name)
+        .Text("text", text)
+        .Lines("equations", SplitLines(math))  // one ```math block each
+        .Lines("where", where);
+    components.push_back(item);
+  };
+  component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
+  component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
+            {"x is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
+             N(c.hidden_dim) + " units"});
+  component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
+            {});
+  component(NormLabel(c.norm),
+            "Applied before attention and before the feed-forward network in each of the " +
+                N(c.num_layers) + " blocks (pre-norm), and once after the last block.",
+            NormMath(c),
+            {"γ" + std::string(c.norm == engine::Norm::kLayerNorm ? " and β are" : " is") +
+             " learned per channel (" + N(c.embedding_dim) +
+             (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+
+  // Optimization: what the spec says about the optimizer and its schedule.
+  std::vector<std::string> optimization;
+  for (const auto& h : s.training.hyperparameters) {
+    if (h.key == "loss" || h.key == "batch_size" || h.key == "epochs") continue;
+    optimization.push_back(internal::HyperparameterLabel(h.key) + ": " + h.value);
+  }
+  std::vector<View> hyperparameters;
+  for (const auto& h : s.training.hyperparameters)
+    hyperparameters.push_back(View()
+                                  .Text("label", TableCell(internal::HyperparameterLabel(h.key)))
+                                  .Text("value", TableCell(h.value))
+                                  .Text("key", Code("training.hyperparameters." + h.key)));
+
+  std::vector<View> references, further;
+  for (size_t i = 0; i < s.architecture.references.size(); ++i)
+    references.push_back(View()
+                             .Text("number", std::to_string(i + 1))
+                             .Text("citation", internal::Citation(s.architecture.references[i])));
+  for (const auto& ref : b.further_reading)
+    further.push_back(View().Text("citation", internal::Citation(ref)));
+
+  // The documentation page's list, less the weight mapping the post does not show.
+  std::vector<View> implementation_files;
+  for (const auto& [path, what] : internal::ImplementationFiles(s, c))
+    if (path != "engine/weights/hf_names.cc")
+      implementation_files.push_back(View().Text("path", path).Text("what", what));
+
+  const std::string input_format = s.inputs.empty() ? "token ids" : s.inputs.front().format;
+  const std::string output_format = s.outputs.empty() ? "next-token logits" : s.outputs.front().format;
+
+  v->Items("post_toc", toc)
+      .Text("post_lead", b.introduction.empty() ? "" : s.summary)
+      .Text("post_introduction", introduction)
+      .Flag("has_post_background_section", has_background)
+      .Text("post_background", b.background)
+      .Text("post_prior_work", b.prior_work)
+      .Lines("post_innovations", b.innovations)
+      .Text("post_input",
+            input_format + ": int64 tensor of shape (B, T), T ≤ " + N(c.context_length) +
+                ", each id in [0, " + N(c.vocab_size) + ")")
+      .Text("post_output", output_format + ": float tensor of shape (B, T, " + N(c.vocab_size) +
+                               "), one score per vocabulary entry at every position")
+      .Items("post_components", components)
+      .Text("post_loss_math",
+            "\\mathcal{L}(\\theta) = -\\frac{1}{T} \\sum_{t=1}^{T} \\log "
+            "p_\\theta\\left(x_t \\mid x_{<t}\\right), \\qquad p_\\theta(\\cdot \\mid x_{<t}) = "
+            "\\mathrm{softmax}(z_t),\\ z_t \\in \\mathbb{R}^{" +
+                M(c.vocab_size) + "}")
+      .Lines("post_optimization", optimization)
+      .Items("post_complexity", {Complexity(primary, r)})
+      .Text("post_usage_listing", UsageListing(s, primary))
+      .Items("post_implementation_files", implementation_files)
+      .Items("post_hyperparameters", hyperparameters)
+      .Items("post_training_procedure", Numbered(TrainingProcedure(s)))
+      .Flag("has_post_applications_section", has_applications)
+      .Lines("post_applications", b.applications)
+      .Flag("has_post_benchmarks", has_benchmarks)
+      .Items("post_benchmark_rows", benchmark_rows)
+      .Items("post_measured_rows", measured_rows)
+      .Flag("has_post_comparison_section", has_comparison)
+      .Items("post_comparison_rows", in.all_specs.size() > 1 ? ComparisonRows(in, r)
+                                                              : std::vector<View>{})
+      .Items("post_versus", versus)
+      .Flag("has_post_limitations_section", has_limitations)
+      .Lines("post_limitations", b.limitations)
+      .Lines("post_future_work", b.future_work)
+      .Text("post_conclusion",
+            !b.conclusion.empty() ? b.conclusion : GeneratedConclusion(s, primary, r))
+      .Items("post_references", references)
+      .Items("post_further_reading", further);
+}
+
+}  // namespace render

@@ -1,0 +1,263 @@
+// The Hugo blog post (templates/hugo-blog-post.mustache + render/blog_view.cc): byte-for-byte
+// golden file for specs/tiny.yaml + the results fixture, every front-matter key of the seed
+// exactly once, equations as ```math blocks, and the YAML string escaper.
+// MODELCARD_UPDATE_GOLDEN=1 rewrites tests/golden/tiny.post.md instead of comparing.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "generator/publish/atomic_write.h"
+#include "generator/publish/outputs.h"
+#include "generator/render/blog_view.h"
+#include "generator/render/markdown_check.h"
+#include "generator/render/renderer.h"
+#include "generator/results/results_store.h"
+#include "generator/spec/spec_parser.h"
+
+namespace {
+
+const std::string kRoot = MODELCARD_SOURCE_DIR_FOR_TESTS;
+const std::string kTests = MODELCARD_TEST_DATA;
+
+spec::Spec TinySpec() {
+  spec::ParseResult parsed = spec::ParseSpecFile(kRoot + "/specs/tiny.yaml");
+  REQUIRE(parsed.ok());
+  return parsed.spec;
+}
+
+engine::Report TinyReport() {
+  engine::Report report;
+  engine::Status s = results::LoadReport(kTests + "/data/results/tiny.json", &report);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return report;
+}
+
+render::RenderInput Input(const spec::Spec* spec, const engine::Report* report) {
+  render::RenderInput in;
+  in.spec = spec;
+  in.report = report;
+  in.templates_dir = kRoot + "/templates";
+  in.spec_display_path = "specs/tiny.yaml";
+  in.all_specs = {spec};
+  in.all_reports = {report};
+  return in;
+}
+
+std::string RenderPost(const render::RenderInput& in) {
+  std::string out;
+  engine::Status s = render::RenderDocument(in, "hugo-blog-post", &out);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The YAML front matter between the first two "---" lines.
+std::string FrontMatter(const std::string& post) {
+  REQUIRE(post.rfind("---\n", 0) == 0);
+  const size_t end = post.find("\n---\n", 4);
+  REQUIRE(end != std::string::npos);
+  return "\n" + post.substr(4, end - 4 + 1);  // "\n" first: every key follows a newline
+}
+
+// How many lines of `yaml` start with `key:` at exactly `indent` spaces.
+int KeyCount(const std::string& yaml, const std::string& key, int indent) {
+  std::istringstream lines(yaml);
+  std::string line;
+  int n = 0;
+  const std::string prefix = std::string(indent, ' ') + key + ":";
+  while (std::getline(lines, line))
+    if (line.rfind(prefix, 0) == 0) ++n;
+  return n;
+}
+
+int Count(const std::string& haystack, const std::string& needle) {
+  int n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size()))
+    ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("the tiny post matches the golden file byte for byte and renders the same twice") {
+  const spec::Spec spec = TinySpec();
+  const engine::Report report = TinyReport();
+  const render::RenderInput in = Input(&spec, &report);
+  const std::string post = RenderPost(in);
+  CHECK(RenderPost(in) == post);
+  const std::string path = kTests + "/golden/tiny.post.md";
+  const char* update = std::getenv("MODELCARD_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    REQUIRE(publish::WriteFileAtomic(path, post).ok());
+    MESSAGE("rewrote " << path);
+    return;
+  }
+  const std::string golden = Slurp(path);
+  std::istringstream want(golden), got(post);
+  std::string want_line, got_line;
+  int line = 0;
+  while (std::getline(want, want_line)) {
+    ++line;
+    if (!std::getline(got, got_line)) got_line = "<end of file>";
+    if (want_line != got_line) break;
+  }
+  CHECK_MESSAGE(post == golden, path << " differs from the rendered post at line " << line
+                                     << ":\n  golden:   " << want_line << "\n  rendered: "
+                                     << got_line
+                                     << "\nIf intended: MODELCARD_UPDATE_GOLDEN=1 unit_tests");
+}
+
+TEST_CASE("the post's front matter has every key of the seed exactly once") {
+  const spec::Spec spec = TinySpec();
+  const engine::Report report = TinyReport();
+  const std::string yaml = FrontMatter(RenderPost(Input(&spec, &report)));
+  for (const char* key :
+       {"title", "date", "draft", "tags", "categories", "author", "showToc", "TocOpen", "hidemeta",
+        "comments", "description", "canonicalURL", "disableHLJS", "disableShare", "hideSummary",
+        "searchHidden", "ShowReadingTime", "ShowBreadCrumbs", "ShowPostNavLinks", "ShowWordCount",
+        "ShowRssButtonInSectionTermList", "UseHugoToc", "cover", "editPost"})
+    CHECK_MESSAGE(KeyCount(yaml, key, 0) == 1, key);
+  for (const char* key : {"image", "alt", "caption", "relative", "hidden"})
+    CHECK_MESSAGE(KeyCount(yaml, key, 4) == 1, "cover.", key);
+  for (const char* key : {"URL", "Text", "appendFilePath"})
+    CHECK_MESSAGE(KeyCount(yaml, key, 4) == 1, "editPost.", key);
+  // Values from the spec's blog: section; no value of the seed's author.
+  CHECK(Contains(yaml, "\ntitle: \"Tiny GPT\"\n"));
+  CHECK(Contains(yaml, "\ndate: 2024-01-01\n"));
+  CHECK(Contains(yaml, "\ndraft: true\n"));
+  CHECK(Contains(yaml, "\ntags: [\"text-generation\", \"transformer\", \"test-fixture\"]\n"));
+  CHECK(Contains(yaml, "\ncategories: [\"testing\"]\n"));
+  CHECK(Contains(yaml, "\nauthor: \"modelcard\"\n"));
+  CHECK(Contains(yaml, "\ncanonicalURL: \"/posts/tiny/\"\n"));
+  CHECK(Contains(yaml, "\n    image: \"cover.png\"\n"));
+  CHECK(Contains(yaml, "\n    relative: true\n"));
+  // tiny.yaml's maintenance.repository is not a URL: no edit link.
+  CHECK(Contains(yaml, "\n    URL: \"\"\n"));
+  CHECK_FALSE(Contains(yaml, "ArionDas"));
+  CHECK_FALSE(Contains(yaml, "ariondas"));
+}
+
+TEST_CASE("the post has the seed's sections, clean Markdown and generated math") {
+  const spec::Spec spec = TinySpec();
+  const engine::Report report = TinyReport();
+  const std::string post = RenderPost(Input(&spec, &report));
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK_FALSE(Contains(post, "$$"));
+  CHECK_FALSE(Contains(post, "{{"));
+  CHECK(Contains(post, "\n# Tiny GPT: A two-layer GPT-style decoder for fast end-to-end tests\n"));
+  for (const char* heading :
+       {"## Table of Contents", "## Introduction", "## Background and Motivation", "### Prior Work",
+        "### Key Innovations", "## Architecture Overview", "### Model Structure",
+        "### Input and Output", "## Key Components", "## Mathematical Foundations",
+        "### Loss Function", "### Complexity Analysis", "## Implementation",
+        "## Training Details", "### Hyperparameters", "### Training Procedure", "## Applications",
+        "### Benchmark Results", "## Comparison with Other Models", "### When to Use This Model",
+        "## Limitations and Future Work", "### Current Limitations", "### Future Directions",
+        "## Interactive Elements", "## Conclusion", "## References", "## Further Reading"})
+    CHECK_MESSAGE(Contains(post, "\n" + std::string(heading) + "\n"), heading);
+  CHECK(Contains(post, "1. [Introduction](#introduction)\n2. [Background and Motivation]"
+                       "(#background-and-motivation)\n"));
+  CHECK(Count(post, "\n```math\n") >= 5);
+  // Attention with the real head dimension, the FFN with the real dims, LayerNorm, the loss.
+  CHECK(Contains(post, "\\mathrm{softmax}\\left(\\frac{Q K^\\top}{ \\sqrt{d_k} } + M\\right) V, "
+                       "\\qquad d_k = 16\n"));
+  CHECK(Contains(post, "\\mathrm{Concat}\\left(\\mathrm{head}_1, \\dots, \\mathrm{head}_{4}\\right)"));
+  CHECK(Contains(post, "W_1 \\in \\mathbb{R}^{64 \\times 256}"));
+  CHECK(Contains(post, "\\mathrm{LayerNorm}(x)"));
+  CHECK(Contains(post, "\\log p_\\theta\\left(x_t \\mid x_{<t}\\right)"));
+  // Complexity in the model's own dimensions: L = 2, T = 64, C = 64, H = 256.
+  CHECK(Contains(post, "O\\left(2 \\cdot 64^2 \\cdot 64 + 2 \\cdot 64 \\cdot 64 \\cdot 256\\right)"
+                       " = O\\left(524{,}288 + 2{,}097{,}152\\right)"));
+  CHECK(Contains(post, "- **Parameters**: 120,576 (120.6K) parameters"));
+  CHECK(Contains(post, "The site's interactive elements"));
+  CHECK_FALSE(Contains(post, "lyket"));
+}
+
+TEST_CASE("a GQA model with RoPE, RMSNorm and SwiGLU gets its own equations") {
+  spec::Spec spec = TinySpec();
+  engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  c.num_kv_heads = 2;
+  c.position = engine::Position::kRoPE;
+  c.norm = engine::Norm::kRMSNorm;
+  c.activation = engine::Activation::kSwiGLU;
+  c.bias = c.qkv_bias = false;
+  const std::string post = RenderPost(Input(&spec, nullptr));
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK(Contains(post, "X W^K_{\\lfloor i / 2 \\rfloor}"));
+  CHECK(Contains(post, "\\mathrm{RMSNorm}(x)"));
+  CHECK(Contains(post, "\\mathrm{SiLU}(x W_g) \\odot (x W_u)"));
+  CHECK(Contains(post, "\\theta_i = 10000^{-2i/16}"));
+  CHECK_FALSE(Contains(post, "### Benchmark Results\n\nMeasured"));  // no report, no runs
+}
+
+TEST_CASE("sections the spec lacks are left out; the date never comes from the clock") {
+  spec::Spec spec = TinySpec();
+  spec.blog = spec::Blog();
+  spec.has_blog = false;
+  engine::Report report = TinyReport();
+  render::RenderInput in = Input(&spec, &report);
+  std::string post = RenderPost(in);
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK(Contains(post, "\ndate: 2024-01-01\n"));  // report.environment.date
+  CHECK_FALSE(Contains(post, "## Background and Motivation"));
+  CHECK_FALSE(Contains(post, "## Limitations and Future Work"));
+  CHECK_FALSE(Contains(post, "## Further Reading"));
+  CHECK_FALSE(Contains(post, "(#background-and-motivation)"));
+  CHECK(Contains(post, "\n## Introduction\n\nA two-layer, 64-wide decoder-only transformer"));
+  CHECK(Contains(post, "\n## Conclusion\n\nTiny GPT (`tiny`) is a 2-layer, 64-wide MHA"));
+}
+
+TEST_CASE("the post compares the other bundled models, measured or not") {
+  const spec::Spec tiny = TinySpec();
+  spec::Spec other = tiny;
+  other.name = "Wide GPT";
+  other.slug = "wide";
+  other.architecture.sizes[0].config.num_kv_heads = 1;
+  const engine::Report report = TinyReport();
+  render::RenderInput in = Input(&tiny, &report);
+  in.all_specs = {&tiny, &other};
+  in.all_reports = {&report, nullptr};
+  const std::string post = RenderPost(in);
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK(Contains(post, "\n### vs. Wide GPT\n"));
+  CHECK(Contains(post, "| Wide GPT | tiny | "));
+  CHECK(Contains(post, " | not measured | not measured |\n"));
+  CHECK(Contains(post, "| **Tiny GPT** | tiny | 120,576 (120.6K) | "));
+}
+
+TEST_CASE("the post is published as a Hugo page bundle") {
+  CHECK(publish::BlogPostPath("gpt2") == "site/content/posts/gpt2/index.md");
+  const auto docs = publish::DocumentOutputs("gpt2");
+  REQUIRE(docs.size() == 3);
+  CHECK(docs[2].template_name == "hugo-blog-post");
+  CHECK(docs[2].relative_path == "site/content/posts/gpt2/index.md");
+}
+
+TEST_CASE("YAML double-quoted strings escape quotes, backslashes and control characters") {
+  CHECK(render::YamlQuoted("") == "\"\"");
+  CHECK(render::YamlQuoted("GPT-2: \"small\"") == "\"GPT-2: \\\"small\\\"\"");
+  CHECK(render::YamlQuoted("C:\\path") == "\"C:\\\\path\"");
+  CHECK(render::YamlQuoted("a\nb\tc\rd") == "\"a\\nb\\tc\\rd\"");
+  CHECK(render::YamlQuoted(std::string("x\x01y\x7f", 4)) == "\"x\\x01y\\x7F\"");
+  CHECK(render::YamlQuoted("# not a comment: [x], {y}") == "\"# not a comment: [x], {y}\"");
+  CHECK(render::YamlQuoted("θ = 10⁴") == "\"θ = 10⁴\"");  // UTF-8 passes through
+}
+
+TEST_CASE("heading ids follow Hugo's github style") {
+  CHECK(render::HugoHeadingId("Background and Motivation") == "background-and-motivation");
+  CHECK(render::HugoHeadingId("Comparison with Other Models") == "comparison-with-other-models");
+  CHECK(render::HugoHeadingId("vs. GPT-2") == "vs-gpt-2");
+}
