@@ -17,35 +17,11 @@
 #include "generator/render/renderer.h"
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
+#include "tests/unit/render_fixtures.h"
 
 namespace {
 
-const std::string kRoot = MODELCARD_SOURCE_DIR_FOR_TESTS;
-const std::string kTests = MODELCARD_TEST_DATA;
-
-spec::Spec TinySpec() {
-  spec::ParseResult parsed = spec::ParseSpecFile(kRoot + "/specs/tiny.yaml");
-  REQUIRE(parsed.ok());
-  return parsed.spec;
-}
-
-engine::Report TinyReport() {
-  engine::Report report;
-  engine::Status s = results::LoadReport(kTests + "/data/results/tiny.json", &report);
-  REQUIRE_MESSAGE(s.ok(), s.ToString());
-  return report;
-}
-
-render::RenderInput Input(const spec::Spec* spec, const engine::Report* report) {
-  render::RenderInput in;
-  in.spec = spec;
-  in.report = report;
-  in.templates_dir = kRoot + "/templates";
-  in.spec_display_path = "specs/tiny.yaml";
-  in.all_specs = {spec};
-  in.all_reports = {report};
-  return in;
-}
+using namespace test_fixtures;
 
 std::string RenderPost(const render::RenderInput& in) {
   std::string out;
