@@ -140,8 +140,9 @@ Status MeasurePeakGemmFlops(const std::string& dtype, const std::string& device,
     double best = 0;
     // Two passes over the shapes: the first call of a GEMM in a process (JIT kernels, thread
     // pool start, first-touch page faults, clock ramp-up) is slower than steady state.
-    for (int pass = 0; pass < 2; ++pass)
-    for (const Shape& shape : shapes) {
+    std::vector<Shape> sweep = shapes;
+    sweep.insert(sweep.end(), shapes.begin(), shapes.end());
+    for (const Shape& shape : sweep) {
       const torch::Tensor x = torch::randn({shape.m, shape.k}, options);
       const torch::Tensor w = torch::randn({shape.n, shape.k}, options);
       double fastest_s = 0;
