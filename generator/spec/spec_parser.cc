@@ -3,7 +3,6 @@
 // here throws: yaml-cpp's exceptions become diagnostics at the edge (ParseSpecText).
 #include "generator/spec/spec_parser.h"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -25,6 +24,7 @@
 #include "engine/config.h"
 #include "generator/spec/sha256.h"
 #include "generator/spec/suggest.h"
+#include "generator/spec/yaml_document.h"
 
 namespace spec {
 namespace {
@@ -197,13 +197,6 @@ std::string Got(const YAML::Node& node) {
   return "'" + (text.size() <= 40 ? text : text.substr(0, 37) + "...") + "'";
 }
 
-// yaml-cpp's own message, as a clause: "end of map not found".
-std::string YamlMessage(std::string msg) {
-  if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z')
-    msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
-  return msg;
-}
-
 // ---- Mappings -----------------------------------------------------------------
 
 // One `key: value` pair of a mapping.
@@ -222,18 +215,6 @@ struct Fields {
     return nullptr;
   }
 };
-
-// The one conversion of a yaml-cpp Mark (0-based; null when unknown) into a diagnostic's
-// 1-based line and column (0 when unknown).
-Diagnostic At(const std::string& path, const YAML::Mark& mark, std::string message,
-              std::string hint = "") {
-  Diagnostic d{path, 0, 0, std::move(message), std::move(hint)};
-  if (!mark.is_null() && mark.line >= 0) {
-    d.line = mark.line + 1;
-    d.column = mark.column >= 0 ? mark.column + 1 : 0;
-  }
-  return d;
-}
 
 YAML::Mark MarkOr(const YAML::Node& node, const YAML::Mark& fallback) {
   YAML::Mark m = node.Mark();
@@ -1097,53 +1078,6 @@ void SpecReader::ReadBlog(const Entry& e, Blog* b) {
     ReadReferences(*reading, &b->further_reading);
 }
 
-// Records where each YAML document starts; the content itself is read by YAML::Load.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  std::vector<YAML::Mark> marks;
-  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-};
-
-// The one document of `text`, or a diagnostic. yaml-cpp 0.7 never consumes a stray ','
-// at the top level of a document: YAML::LoadAll then loops forever, allocating, and
-// YAML::Load silently drops the rest of the file. So the documents are first walked with a
-// bounded parser that notices a document starting where the previous one did.
-// Throws YAML::Exception on a syntax error.
-bool LoadOneDocument(const std::string& text, const std::string& path, YAML::Node* root,
-                     std::vector<Diagnostic>* errors) {
-  std::istringstream stream(text);
-  YAML::Parser parser(stream);
-  DocumentStarts starts;
-  for (int i = 0; i < 3 && parser.HandleNextDocument(starts); ++i) {
-    const auto& m = starts.marks;
-    if (m.size() >= 2 && m[m.size() - 1].pos == m[m.size() - 2].pos) {
-      const YAML::Mark& stuck = m.back();
-      std::string what = stuck.pos >= 0 && static_cast<size_t>(stuck.pos) < text.size()
-                             ? " '" + text.substr(stuck.pos, 1) + "'"
-                             : "";
-      errors->push_back(At(path, stuck, "YAML syntax error: unexpected" + what));
-      return false;
-    }
-  }
-  if (starts.marks.size() > 1) {
-    errors->push_back(At(path, starts.marks[1], "a spec file holds one YAML document"));
-    return false;
-  }
-  *root = YAML::Load(text);
-  return true;
-}
-
 bool PositionBefore(const Diagnostic& a, const Diagnostic& b) {
   return std::tie(a.line, a.column) < std::tie(b.line, b.column);
 }
@@ -1175,7 +1109,7 @@ ParseResult ParseSpecText(const std::string& text, const std::string& path) {
   SpecReader reader(path, &result.errors);
   try {
     YAML::Node root;
-    if (LoadOneDocument(text, path, &root, &result.errors)) reader.ReadSpec(root, &result.spec);
+    if (LoadYamlDocument(text, path, "a spec file", &root, &result.errors)) reader.ReadSpec(root, &result.spec);
   } catch (const YAML::Exception& e) {
     result.errors.push_back(At(path, e.mark, "YAML syntax error: " + YamlMessage(e.msg)));
   } catch (const std::exception& e) {
@@ -1187,22 +1121,11 @@ ParseResult ParseSpecText(const std::string& text, const std::string& path) {
 }
 
 ParseResult ParseSpecFile(const std::string& path) {
-  std::string text;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  int error = file ? 0 : errno;
-  if (file) {
-    errno = 0;
-    char buffer[65536];
-    size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
-    if (std::ferror(file)) error = errno ? errno : EIO;
-    std::fclose(file);
-  }
-  if (error != 0) {
+  std::string text, error;
+  if (!ReadWholeFile(path, &text, &error)) {
     ParseResult result;
     result.spec.path = path;
-    result.errors.push_back(
-        {path, 0, 0, std::string("cannot read file: ") + std::strerror(error), ""});
+    result.errors.push_back({path, 0, 0, "cannot read file: " + error, ""});
     return result;
   }
   return ParseSpecText(text, path);
