@@ -22,8 +22,10 @@
 #include "engine/count.h"
 #include "engine/report.h"
 #include "engine/status.h"
+#include "generator/project/project_config.h"
 #include "generator/publish/atomic_write.h"
 #include "generator/publish/outputs.h"
+#include "generator/render/charts.h"
 #include "generator/render/format.h"
 #include "generator/render/renderer.h"
 #include "generator/results/results_json.h"
@@ -103,6 +105,16 @@ bool ParseAll(const std::vector<std::string>& paths, std::vector<spec::Spec>* sp
     specs->push_back(std::move(result.spec));
   }
   return ok;
+}
+
+// --config FILE (must exist), else ./modelcard.yaml when present, else the defaults.
+bool LoadProject(const std::string& explicit_path, project::ProjectConfig* out) {
+  const bool required = !explicit_path.empty();
+  project::ProjectParseResult result = project::LoadProjectConfig(required ? explicit_path : "modelcard.yaml", required);
+  for (const auto& d : result.errors) std::cerr << d.ToString() << "\n";
+  if (!result.ok()) return false;
+  *out = result.config;
+  return true;
 }
 
 // --templates, else <exe>/../share/modelcard/templates, else the source tree's templates/.
@@ -220,6 +232,7 @@ struct MeasureArgs {
   std::vector<std::string> specs;
   std::string out_dir = ".";
   std::string templates_dir;
+  std::string config_path;  // --config; "" = ./modelcard.yaml if present
   std::string size, dtype, device;
   std::optional<int64_t> batch, seq, threads;
   bool json = false;
@@ -332,7 +345,7 @@ int RunProfile(const MeasureArgs& a) {
 
 // Renders every document of every spec in memory; writes nothing unless all succeeded.
 int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                   const MeasureArgs& a) {
+                   const project::ProjectConfig& project, const MeasureArgs& a) {
   std::vector<const spec::Spec*> all;
   for (const auto& s : specs) all.push_back(&s);
   std::vector<const engine::Report*> all_reports;
@@ -347,6 +360,7 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
     in.spec_display_path = specs[i].path;
     in.all_specs = all;
     in.all_reports = all_reports;
+    in.site = project.site;
     for (const auto& doc : publish::DocumentOutputs(specs[i].slug)) {
       std::string text;
       if (engine::Status st = render::RenderDocument(in, doc.template_name, &text); !st.ok()) {
@@ -355,6 +369,9 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
       }
       files.push_back({publish::UnderRoot(a.out_dir, doc.relative_path), text});
     }
+    for (const auto& chart : render::BuildCharts(specs[i], reports[i]))
+      files.push_back(
+          {publish::UnderRoot(a.out_dir, publish::BlogBundleFilePath(specs[i].slug, chart.file)), chart.svg});
   }
   for (const auto& [path, bytes] : files) {
     if (engine::Status st = publish::WriteFileAtomic(path, bytes); !st.ok()) {
@@ -373,6 +390,8 @@ int RunRender(const MeasureArgs& a) {
     return kExitError;
   }
   std::vector<spec::Spec> specs;
+  project::ProjectConfig project;
+  if (!LoadProject(a.config_path, &project)) return kExitError;
   if (!ParseAll(paths, &specs)) return kExitError;
   std::vector<engine::Report> reports(specs.size());
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -385,7 +404,7 @@ int RunRender(const MeasureArgs& a) {
       std::cerr << "modelcard: warning: " << path << " was measured from a different version of " << specs[i].path
                 << "; run `modelcard build` to refresh it\n";
   }
-  return RenderAndWrite(specs, reports, a);
+  return RenderAndWrite(specs, reports, project, a);
 }
 
 #if MODELCARD_WITH_TORCH
@@ -396,7 +415,9 @@ int RunBuild(const MeasureArgs& a) {
     return kExitError;
   }
   std::vector<spec::Spec> specs;
-  if (!ParseAll(paths, &specs)) return kExitError;  // nothing measured or written
+  project::ProjectConfig project;
+  if (!LoadProject(a.config_path, &project)) return kExitError;  // nothing measured or written
+  if (!ParseAll(paths, &specs)) return kExitError;
   Progress progress;
   std::vector<engine::Report> reports(specs.size());
   MeasureArgs args = a;
@@ -416,7 +437,7 @@ int RunBuild(const MeasureArgs& a) {
     }
     std::cout << "wrote " << path << "\n";
   }
-  return RenderAndWrite(specs, reports, a);
+  return RenderAndWrite(specs, reports, project, a);
 }
 #endif
 
@@ -466,6 +487,7 @@ int main(int argc, char** argv) {
   build_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
   build_cmd->add_option("--out", measure.out_dir, "output root: results/, cards/, docs/ go here (default .)");
   build_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
+  build_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
   add_measure_flags(build_cmd);
 #endif
 
@@ -473,6 +495,7 @@ int main(int argc, char** argv) {
   render_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
   render_cmd->add_option("--out", measure.out_dir, "output root holding results/ (default .)");
   render_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
+  render_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
 
   try {
     app.parse(argc, argv);

@@ -11,6 +11,31 @@ std::string BlogPostPath(const std::string& slug) {
   return "site/content/posts/" + slug + "/index.md";
 }
 
+std::string BlogBundleFilePath(const std::string& slug, const std::string& file) {
+  return "site/content/posts/" + slug + "/" + file;
+}
+
+std::string RelativeTo(const std::string& from, const std::string& to) {
+  auto split = [](const std::string& path) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= path.size(); ++i)
+      if (i == path.size() || path[i] == '/') {
+        if (i > start) parts.push_back(path.substr(start, i - start));
+        start = i + 1;
+      }
+    return parts;
+  };
+  std::vector<std::string> a = split(from), b = split(to);
+  if (!a.empty()) a.pop_back();  // the directory holding `from`
+  size_t common = 0;
+  while (common < a.size() && common + 1 < b.size() && a[common] == b[common]) ++common;
+  std::string out;
+  for (size_t i = common; i < a.size(); ++i) out += "../";
+  for (size_t i = common; i < b.size(); ++i) out += b[i] + (i + 1 < b.size() ? "/" : "");
+  return out;
+}
+
 std::string ResultsPath(const std::string& slug) { return "results/" + slug + ".json"; }
 
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug) {

@@ -23,6 +23,14 @@ std::string DocumentationPagePath(const std::string& slug);
 // "site/content/posts/<slug>/index.md": the Hugo post, a page bundle (seed hugo-blog-post.template.md).
 std::string BlogPostPath(const std::string& slug);
 
+// "site/content/posts/<slug>/<file>": a file of the post's page bundle (its SVG charts).
+std::string BlogBundleFilePath(const std::string& slug, const std::string& file);
+
+// The path of `to` relative to the directory of the file `from` (both relative to the same
+// root, '/'-separated): ("docs/gpt2.md", "site/content/posts/gpt2/a.svg") ->
+// "../site/content/posts/gpt2/a.svg".
+std::string RelativeTo(const std::string& from, const std::string& to);
+
 // "results/<slug>.json": the stored Report the documents are rendered from.
 std::string ResultsPath(const std::string& slug);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "engine/count.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/format.h"
+#include "generator/render/listing.h"
 
 namespace render {
 namespace {
@@ -50,6 +52,20 @@ std::string M(int64_t n) {
   return out;
 }
 
+// Inline math in GitHub's syntax, $`...`$: GitHub typesets it, and so does the theme (KaTeX
+// over the $<code>...</code>$ Hugo renders). Unlike $...$, Markdown leaves the TeX untouched.
+std::string Im(const std::string& tex) { return "$`" + tex + "`$"; }
+
+// A number in TeX: 1e-05 -> "10^{-5}", 1.5e-06 -> "1.5 \times 10^{-6}", 0.02 -> "0.02".
+std::string TexNumber(double v) {
+  if (v == 0 || (std::fabs(v) >= 1e-3 && std::fabs(v) < 1e6)) return FormatShortestDouble(v);
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  const double mantissa = v / std::pow(10.0, exponent);
+  const std::string power = "10^{" + std::to_string(exponent) + "}";
+  const std::string m = FormatShortestDouble(std::round(mantissa * 1e6) / 1e6);
+  return m == "1" ? power : m + " \\times " + power;
+}
+
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
 // A YAML flow sequence of double-quoted strings: ["a", "b"].
@@ -57,10 +73,6 @@ std::string YamlList(const std::vector<std::string>& items) {
   std::vector<std::string> quoted;
   for (const auto& item : items) quoted.push_back(YamlQuoted(item));
   return "[" + Join(quoted, ", ") + "]";
-}
-
-bool IsUrl(const std::string& s) {
-  return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
 }
 
 // ---- equations ------------------------------------------------------------------------------
@@ -87,18 +99,20 @@ std::string AttentionMath(const ModelConfig& c) {
 
 std::vector<std::string> AttentionWhere(const ModelConfig& c) {
   std::vector<std::string> w = {
-      "X is the (T × " + N(c.embedding_dim) + ") input of the layer, T ≤ " +
-          N(c.context_length) + " tokens",
-      "W^Q_i, W^K_j, W^V_j are " + N(c.embedding_dim) + " × " + N(c.head_dim) +
-          " slices of the fused `attn.qkv` projection; W^O (" + N(c.num_heads * c.head_dim) +
-          " × " + N(c.embedding_dim) + ") is `attn.proj`",
-      "M is the causal mask: 0 where key j ≤ query i, −∞ elsewhere" +
+      Im("X") + " is the " + Im("T \\times " + M(c.embedding_dim)) + " input of the layer, " +
+          Im("T \\le " + M(c.context_length)) + " tokens",
+      Im("W^Q_i, W^K_i, W^V_i") + " are " + Im(M(c.embedding_dim) + " \\times " + M(c.head_dim)) +
+          " slices of the fused `attn.qkv` projection; " + Im("W^O") + " (" +
+          Im(M(c.num_heads * c.head_dim) + " \\times " + M(c.embedding_dim)) + ") is `attn.proj`",
+      Im("M") + " is the causal mask: " + Im("M_{ij} = 0") + " where key " + Im("j \\le i") + " (the query), " +
+          Im("-\\infty") + " elsewhere" +
           std::string(c.position == engine::Position::kALiBi ? ", plus the ALiBi bias below" : ""),
   };
   if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
     w.push_back(N(c.num_heads) + " query heads share " + N(c.num_kv_heads) + " K/V heads (" +
                 AttentionKind(c) + "): each group of " + N(c.num_heads / c.num_kv_heads) +
-                " query heads reads one K/V head");
+                " query heads reads one K/V head, so " + Im("W^K_i, W^V_i") + " are those of head " +
+                Im("\\lfloor i / " + M(c.num_heads / c.num_kv_heads) + " \\rfloor"));
   return w;
 }
 
@@ -137,7 +151,7 @@ std::string FeedForwardMath(const ModelConfig& c) {
 }
 
 std::string NormMath(const ModelConfig& c) {
-  const std::string eps = FormatShortestDouble(c.norm_eps);
+  const std::string eps = TexNumber(c.norm_eps);
   if (c.norm == engine::Norm::kRMSNorm)
     return "\\mathrm{RMSNorm}(x) = \\gamma \\odot \\frac{x}{ \\sqrt{\\frac{1}{" +
            M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
@@ -192,18 +206,18 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
       M(H) + "\\right) = O\\left(" + M(attention_term) + " + " + M(mlp_term) + "\\right)";
   return View()
       .Text("time_math", time_math)
-      .Text("time_note", "for one sequence of T = " + N(T) + " tokens (the full context), with L = " +
-                             N(L) + " layers, C = " + N(C) + " channels and H = " + N(H) +
-                             " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
+      .Text("time_note", "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " +
+                             Im("L = " + M(L)) + " layers, " + Im("C = " + M(C)) + " channels and " +
+                             Im("H = " + M(H)) + " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
                              "matmuls only, attention in full) is " +
                              N(f.forward) + " FLOPs, " +
                              N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
       .Text("space",
-            "weights O(P) plus a KV cache of 2 · L · T · h_kv · d_k = 2 · " + N(L) + " · " + N(T) +
-                " · " + N(c.num_kv_heads) + " · " + N(c.head_dim) + " = " + N(kv_elements) +
-                " values for a full context (" +
-                FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
-                " in bfloat16); attention scores take O(h · T²) = " + N(c.num_heads * T * T) +
+            "weights " + Im("O(P)") + " plus a KV cache of " +
+                Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
+                   " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
+                " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
+                " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
                 " values per layer while they are computed")
       .Text("params", FormatCountWithShort(params) + " parameters (" + Code(size.name) +
                           ", tied weights counted once)");
@@ -350,32 +364,13 @@ std::vector<View> MeasuredRows(const engine::Report& r) {
   return rows;
 }
 
-std::string UsageListing(const spec::Spec& s, const spec::Size& size) {
-  const ModelConfig& c = size.config;
+std::string UsageListing(const spec::Spec& s, const spec::Size& primary, const engine::Report& r,
+                         const std::string& spec_path) {
+  std::vector<ListingSize> sizes;
+  for (const auto& size : s.architecture.sizes)
+    sizes.push_back({size.name, size.config, internal::ParametersOf(size, r).total});
   const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
-  return "// Build " + s.name + " (size \"" + size.name +
-         "\") with random weights and measure it through the engine API.\n"
-         "#include \"engine/engine.h\"\n\n"
-         "engine::ModelConfig config;  // the resolved configuration of the spec\n"
-         "config.family = \"" + c.family + "\";\n"
-         "config.vocab_size = " + std::to_string(c.vocab_size) + ";\n"
-         "config.context_length = " + std::to_string(c.context_length) + ";\n"
-         "config.num_layers = " + std::to_string(c.num_layers) + ";\n"
-         "config.embedding_dim = " + std::to_string(c.embedding_dim) + ";\n"
-         "config.num_heads = " + std::to_string(c.num_heads) + ";\n"
-         "config.num_kv_heads = " + std::to_string(c.num_kv_heads) + ";\n"
-         "config.head_dim = " + std::to_string(c.head_dim) + ";\n"
-         "config.hidden_dim = " + std::to_string(c.hidden_dim) + ";\n\n"
-         "engine::ParameterCount params;\n"
-         "engine::Status st = engine::CountInstantiatedParameters(config, &params);  // on `meta`\n\n"
-         "engine::ConfigureThreads(0);  // all cores\n"
-         "engine::Environment env;\n"
-         "st = engine::DetectEnvironment(engine::EnvironmentOptions{}, &env);  // peak GEMM FLOP/s\n\n"
-         "engine::ProfileOptions options;\n"
-         "options.sequence_lengths = {" + std::to_string(seq) + "};\n"
-         "std::vector<engine::Run> runs;\n"
-         "st = engine::Profile(config, options, env, &runs);  // forward + generate scenarios\n"
-         "// runs[0].latency_s.p50, runs[0].throughput, runs[0].peak_bytes, runs[0].mfu";
+  return PyTorchListing(s.name, spec_path, sizes, primary.name, seq);
 }
 
 std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
@@ -445,21 +440,21 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
 
   // Front matter.
   const std::string date = !b.date.empty() ? b.date : r.environment.date;
-  const std::string repository = IsUrl(s.maintenance.repository) ? s.maintenance.repository : "";
   v->Text("post_title", YamlQuoted(s.name))
       .Text("post_date", date.empty() ? "\"\"" : date)
       .Text("post_draft", Bool(b.draft))
       .Text("post_tags", YamlList(s.tags))
       .Text("post_categories", YamlList(b.categories))
-      .Text("post_author", YamlQuoted(b.author))
+      .Text("post_author", YamlQuoted(!b.author.empty() ? b.author : in.site.author))
       .Text("post_description", YamlQuoted(!b.description.empty() ? b.description : s.summary))
-      .Text("post_canonical_url", YamlQuoted("/posts/" + s.slug + "/"))
+      .Text("post_canonical_url", YamlQuoted(project::CanonicalUrl(in.site, s.slug)))
       .Text("post_cover_image", YamlQuoted(b.has_cover ? b.cover.image : ""))
       .Text("post_cover_alt", YamlQuoted(b.has_cover ? b.cover.alt : ""))
       .Text("post_cover_caption", YamlQuoted(b.has_cover ? b.cover.caption : ""))
       .Text("post_cover_relative", Bool(b.has_cover && b.cover.relative))
       .Text("post_cover_hidden", Bool(!b.has_cover || b.cover.hidden))
-      .Text("post_edit_url", YamlQuoted(repository));
+      .Text("post_edit_url", YamlQuoted(project::EditUrl(in.site, in.spec_display_path)))
+      .Text("post_edit_text", YamlQuoted(in.site.edit_text));
 
   // Which sections the spec fills, in the seed's order (the table of contents).
   const bool has_background =
@@ -508,7 +503,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
   };
   component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
   component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
-            {"x is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
+            {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
              N(c.hidden_dim) + " units"});
   component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
             {});
@@ -516,7 +511,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
             "Applied before attention and before the feed-forward network in each of the " +
                 N(c.num_layers) + " blocks (pre-norm), and once after the last block.",
             NormMath(c),
-            {"γ" + std::string(c.norm == engine::Norm::kLayerNorm ? " and β are" : " is") +
+            {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
              " learned per channel (" + N(c.embedding_dim) +
              (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
 
@@ -570,7 +565,8 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
                 M(c.vocab_size) + "}")
       .Lines("post_optimization", optimization)
       .Items("post_complexity", {Complexity(primary, r)})
-      .Text("post_usage_listing", UsageListing(s, primary))
+      .Text("post_usage_listing", UsageListing(s, primary, r, in.spec_display_path))
+      .Text("post_listing_file", s.slug + ".py")
       .Items("post_implementation_files", implementation_files)
       .Items("post_hyperparameters", hyperparameters)
       .Items("post_training_procedure", Numbered(TrainingProcedure(s)))

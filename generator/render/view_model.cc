@@ -14,6 +14,7 @@
 #include "engine/count.h"
 #include "engine/weights/hf_names.h"
 #include "generator/publish/outputs.h"
+#include "generator/render/charts.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/format.h"
 #include "generator/render/view_helpers.h"
@@ -795,6 +796,17 @@ std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const sp
 
 using namespace internal;
 
+// Text for Markdown image alt text ![...](...): brackets and inline markup escaped, one line.
+static std::string MarkdownAltText(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+    if (ch == '\\' || ch == '[' || ch == ']' || ch == '*' || ch == '_' || ch == '`' || ch == '<') out += '\\';
+    out += ch;
+  }
+  return out;
+}
+
 std::string TableCell(const std::string& text) {
   std::string out;
   int backslashes = 0;
@@ -964,6 +976,19 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
             Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
       .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
   AddBlogPost(in, &v);  // post_* keys of the Hugo post
+
+  // SVG charts: files of the post's page bundle; the documentation page links them there.
+  std::vector<View> perf_charts, component_charts;
+  for (const auto& chart : BuildCharts(s, r)) {
+    (chart.file == "components.svg" ? component_charts : perf_charts).push_back(
+        View()
+            .Text("file", chart.file)
+            .Text("title", chart.title)
+            .Text("alt", MarkdownAltText(chart.alt))
+            .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(s.slug),
+                                                 publish::BlogBundleFilePath(s.slug, chart.file))));
+  }
+  v.Items("perf_charts", perf_charts).Items("component_charts", component_charts);
   return v.data();
 }
 

@@ -9,6 +9,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "engine/report.h"
+#include "generator/project/project_config.h"
 #include "generator/spec/spec.h"
 
 namespace render {
@@ -23,6 +24,7 @@ struct RenderInput {
   // The report of each of all_specs, in the same order; may be shorter or hold nulls (that
   // model's measurements then read "not measured").
   std::vector<const engine::Report*> all_reports;
+  project::SiteConfig site;                  // modelcard.yaml's site settings (author, URLs)
 };
 
 // The mustache data for `in`. REQUIRES: in.spec != nullptr.

@@ -117,11 +117,12 @@ TEST_CASE("the post's front matter has every key of the seed exactly once") {
   CHECK(Contains(yaml, "\ntags: [\"text-generation\", \"transformer\", \"test-fixture\"]\n"));
   CHECK(Contains(yaml, "\ncategories: [\"testing\"]\n"));
   CHECK(Contains(yaml, "\nauthor: \"modelcard\"\n"));
-  CHECK(Contains(yaml, "\ncanonicalURL: \"/posts/tiny/\"\n"));
   CHECK(Contains(yaml, "\n    image: \"cover.png\"\n"));
   CHECK(Contains(yaml, "\n    relative: true\n"));
-  // tiny.yaml's maintenance.repository is not a URL: no edit link.
+  // No site configuration: no canonical URL (the theme uses the permalink), no edit link.
+  CHECK(Contains(yaml, "\ncanonicalURL: \"\"\n"));
   CHECK(Contains(yaml, "\n    URL: \"\"\n"));
+  CHECK(Contains(yaml, "\n    Text: \"Suggest Changes\"\n"));
   CHECK_FALSE(Contains(yaml, "ArionDas"));
   CHECK_FALSE(Contains(yaml, "ariondas"));
 }
@@ -158,6 +159,20 @@ TEST_CASE("the post has the seed's sections, clean Markdown and generated math")
   CHECK(Contains(post, "O\\left(2 \\cdot 64^2 \\cdot 64 + 2 \\cdot 64 \\cdot 64 \\cdot 256\\right)"
                        " = O\\left(524{,}288 + 2{,}097{,}152\\right)"));
   CHECK(Contains(post, "- **Parameters**: 120,576 (120.6K) parameters"));
+  // Inline math in GitHub's $`...`$ syntax; epsilon as a power of ten.
+  CHECK(Contains(post, "- $`X`$ is the $`T \\times 64`$ input of the layer, $`T \\le 64`$ tokens\n"));
+  CHECK(Contains(post, "\\epsilon = 10^{-5}\n"));
+  CHECK_FALSE(Contains(post, "\\epsilon = 1e-05"));
+  // The PyTorch listing of this architecture, with the card's count of every size.
+  CHECK(Contains(post, "### PyTorch Implementation\n"));
+  CHECK(Contains(post, "PARAMETERS = {\"tiny\": 120576}"));
+  CHECK(Contains(post, "self.norm1 = nn.LayerNorm(c.embedding_dim, eps=1e-05)\n"));
+  CHECK(Contains(post, "return self.proj(F.gelu(self.fc(x)))\n"));
+  CHECK(Contains(post, "x = x + self.pos_emb(torch.arange(T, device=ids.device))\n"));
+  CHECK(Contains(post, "F.linear(self.norm_f(x), self.tok_emb.weight)"));
+  // The charts beside the post, with alt text and a title.
+  for (const char* chart : {"throughput.svg", "latency.svg", "memory.svg", "components.svg"})
+    CHECK_MESSAGE(Contains(post, std::string("](") + chart + " \""), chart);
   CHECK(Contains(post, "The site's interactive elements"));
   CHECK_FALSE(Contains(post, "lyket"));
 }
@@ -176,7 +191,31 @@ TEST_CASE("a GQA model with RoPE, RMSNorm and SwiGLU gets its own equations") {
   CHECK(Contains(post, "\\mathrm{RMSNorm}(x)"));
   CHECK(Contains(post, "\\mathrm{SiLU}(x W_g) \\odot (x W_u)"));
   CHECK(Contains(post, "\\theta_i = 10000^{-2i/16}"));
+  CHECK(Contains(post, "self.norm1 = nn.RMSNorm(c.embedding_dim, eps=1e-05)\n"));
+  CHECK(Contains(post, "q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)\n"));
+  CHECK(Contains(post, "F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)"));
+  CHECK(Contains(post, "return self.proj(F.silu(gate) * up)\n"));
+  CHECK(Contains(post, "bias=False"));
+  CHECK_FALSE(Contains(post, "pos_emb"));
   CHECK_FALSE(Contains(post, "### Benchmark Results\n\nMeasured"));  // no report, no runs
+}
+
+TEST_CASE("the site configuration sets the author default, the canonical URL and the edit link") {
+  spec::Spec spec = TinySpec();
+  const engine::Report report = TinyReport();
+  render::RenderInput in = Input(&spec, &report);
+  in.site.author = "Site Author";
+  in.site.base_url = "https://models.example.com/";
+  in.site.repository_url = "https://github.com/acme/cards";
+  in.site.edit_text = "Edit this model's spec";
+  std::string yaml = FrontMatter(RenderPost(in));
+  CHECK(Contains(yaml, "\nauthor: \"modelcard\"\n"));  // the spec's blog.author wins
+  CHECK(Contains(yaml, "\ncanonicalURL: \"https://models.example.com/posts/tiny/\"\n"));
+  CHECK(Contains(yaml, "\n    URL: \"https://github.com/acme/cards/edit/main/specs/tiny.yaml\"\n"));
+  CHECK(Contains(yaml, "\n    Text: \"Edit this model's spec\"\n"));
+  spec.blog.author.clear();
+  yaml = FrontMatter(RenderPost(in));
+  CHECK(Contains(yaml, "\nauthor: \"Site Author\"\n"));
 }
 
 TEST_CASE("sections the spec lacks are left out; the date never comes from the clock") {

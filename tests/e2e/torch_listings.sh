@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The blog posts' PyTorch listings run and describe the same model the engine measures:
+#  1. every committed post's listing runs (its own checks: each size's parameter count on the meta
+#     device equals the post's, logits shape, causality) and its parameter names and shapes equal
+#     the "Weight Mapping" table of the model's documentation page;
+#  2. posts built here from variants of the tiny spec cover the branches the bundled models don't
+#     use (RMSNorm, SwiGLU/GeGLU/ReLU/SiLU, RoPE, ALiBi, sinusoidal and no positions, GQA, no
+#     biases, untied LM head); each listing runs and matches the engine's count of the variant.
+#   tests/e2e/torch_listings.sh <modelcard binary> <source dir>
+set -uo pipefail
+MC=$1
+SRC=$2
+PY=${MODELCARD_PYTHON:-python3}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export MODELCARD_CACHE=$WORK/cache
+cd "$SRC"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+"$PY" -c 'import torch' 2>/dev/null || { echo "FAIL: $PY cannot import torch (set MODELCARD_PYTHON)"; exit 1; }
+
+# Extracts the ```python block of a post into a file and runs it; then compares its state_dict
+# (run size, meta device) with the documentation page's weight map when one is given.
+run_listing() {  # post.md out.py [doc.md]
+  python3 - "$1" "$2" <<'PY' || { fail "$1 has no python listing"; return; }
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.findall(r"^```python\n(.*?)^```$", text, re.S | re.M)
+if len(blocks) != 1:
+    sys.exit(f"{sys.argv[1]}: expected one python block, found {len(blocks)}")
+open(sys.argv[2], "w", encoding="utf-8").write(blocks[0])
+PY
+  local out
+  out=$(cd "$(dirname "$2")" && "$PY" "$(basename "$2")" 2>&1) || { echo "$out"; fail "listing of $1 failed its checks"; return; }
+  echo "$1: $(tr '\n' ' ' <<<"$out")"
+  [ $# -lt 3 ] && return
+  "$PY" - "$2" "$3" <<'PY' || fail "listing of $1 does not match the weight map of $3"
+import importlib.util, re, sys
+import torch
+spec = importlib.util.spec_from_file_location("listing", sys.argv[1])
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+run = re.search(r'SIZES\["([^"]+)"\]', open(sys.argv[1]).read()).group(1)
+with torch.device("meta"):
+    model = m.Model(m.SIZES[run])
+ours = {re.sub(r"^blocks\.\d+\.", "blocks.{i}.", k): tuple(v.shape) for k, v in model.state_dict().items()}
+doc = open(sys.argv[2], encoding="utf-8").read()
+section = doc[doc.index("### Weight Mapping"):]
+table = {}
+for name, shape in re.findall(r"^\| `([^`]+)` \| [^|]+\| \(([\d, ]+)\) \|", section, re.M):
+    table[name] = tuple(int(x) for x in shape.split(","))
+if ours != table:
+    for k in sorted(set(ours) | set(table)):
+        if ours.get(k) != table.get(k):
+            print(f"  {k}: listing {ours.get(k)}, documentation {table.get(k)}")
+    sys.exit(1)
+print(f"  {len(ours)} parameter names and shapes equal the weight map of {sys.argv[2]}")
+PY
+}
+
+# --- 1. the committed posts ---------------------------------------------------------------------
+for post in site/content/posts/*/index.md; do
+  slug=$(basename "$(dirname "$post")")
+  grep -q '^```python$' "$post" || continue
+  mkdir -p "$WORK/committed/$slug"
+  if [ -f "docs/$slug.md" ]; then
+    run_listing "$post" "$WORK/committed/$slug/$slug.py" "docs/$slug.md"
+  else
+    run_listing "$post" "$WORK/committed/$slug/$slug.py"
+  fi
+done
+
+# --- 2. architecture variants of the tiny spec ----------------------------------------------------
+variant() {  # name, then sed expressions applied to specs/tiny.yaml
+  local name=$1
+  shift
+  local spec=$WORK/specs/$name.yaml
+  mkdir -p "$WORK/specs"
+  sed -e "s/^slug: tiny$/slug: $name/" "$@" specs/tiny.yaml >"$spec"
+  if ! "$MC" build "$spec" --out "$WORK/out" --no-generate >"$WORK/$name.log" 2>&1; then
+    cat "$WORK/$name.log"
+    fail "modelcard build of variant $name failed"
+    return
+  fi
+  local want
+  want=$("$MC" count "$spec" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sizes"][0]["parameters"]["total"])')
+  local post=$WORK/out/site/content/posts/$name/index.md
+  grep -q "\"tiny\": $want}" "$post" || fail "variant $name: listing does not state the engine's count $want"
+  mkdir -p "$WORK/listings"
+  run_listing "$post" "$WORK/listings/$name.py" "$WORK/out/docs/$name.md"
+}
+variant llama-like -e 's/norm: layernorm/norm: rmsnorm/' -e 's/activation: gelu/activation: swiglu/' \
+  -e 's/position: learned/position: rope/' -e 's/bias: true/bias: false/' -e 's/tie_embeddings: true/tie_embeddings: false/' \
+  -e 's/tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4}/tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_heads: 2}/'
+variant alibi-geglu -e 's/activation: gelu/activation: geglu/' -e 's/position: learned/position: alibi/'
+variant sinusoidal-relu -e 's/activation: gelu/activation: relu/' -e 's/position: learned/position: sinusoidal/'
+variant nopos-silu -e 's/activation: gelu/activation: silu/' -e 's/position: learned/position: none/' \
+  -e 's/tie_embeddings: true/tie_embeddings: false/'
+
+if [ $failures -ne 0 ]; then echo "torch_listings: $failures check(s) failed"; exit 1; fi
+echo "torch_listings: all checks passed"
