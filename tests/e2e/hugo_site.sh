@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Hugo site (site/ with the theme in hugo-theme/) in a temporary copy and checks what a reader
-# relies on: a clean build (no WARN/ERROR), the sample post with its TOC, table and display math, a valid
-# HTML5 shell, KaTeX served from the site itself and no script or stylesheet from any other host.
+# relies on: a clean build (no WARN/ERROR), the sample post (the theme's own TOC, plain code, inline and display
+# math, an SVG chart), every generated post against its Markdown (hugo_posts.py), a valid HTML5 shell, KaTeX
+# served from the site itself and only where there is math, no script or stylesheet from any other host.
 #   tests/e2e/hugo_site.sh <modelcard binary (unused)> <source dir>
 set -uo pipefail
 SRC=$2
@@ -20,21 +21,28 @@ rc=$?
 if grep -E 'WARN|ERROR' <<<"$log"; then fail "hugo printed WARN or ERROR lines (above)"; fi
 [ $rc -eq 0 ] || { echo "$log"; echo "hugo_site: $failures check(s) failed"; exit 1; }
 
-# --- the sample post ---------------------------------------------------------------------------
+# --- the sample post: what the generated posts do not use ----------------------------------------
+# UseHugoToc: false (the theme's own TOC, down to h4), disableHLJS: true (plain code), inline math, an SVG chart.
 post=$WORK/public/posts/sample/index.html
 [ -f "$post" ] || { echo "FAIL: $post was not generated"; exit 1; }
 expect_in() { grep -qF -- "$2" "$1" || fail "${1#"$WORK"/} lacks $3: $2"; }
 expect_in "$post" '<!DOCTYPE html>' "the doctype"
 expect_in "$post" '<meta charset="utf-8">' "the charset declaration"
 expect_in "$post" '<nav id="TableOfContents"' "the table of contents"
-expect_in "$post" '<table>' "the Markdown table"
+expect_in "$post" '<a href="#why-sqrtd_k">Why <span class="math-inline">\sqrt{d_k}</span></a>' \
+  "the theme's own TOC entry for an h4 with inline math (UseHugoToc: false)"
 expect_in "$post" '<th style="text-align:right">Parameters</th>' "the right-aligned table header"
-expect_in "$post" 'class="chroma"' "Hugo (chroma) code highlighting"
+expect_in "$post" '<pre tabindex="0"><code class="language-cpp" data-lang="cpp">int64_t attention_params' \
+  "plain, un-coloured code (disableHLJS: true)"
+expect_in "$post" 'With <span class="math-inline">d_\text{model} = 768</span> and' "inline math without its dollars"
 expect_in "$post" '<script src="/katex/katex.min.js"></script>' "the local KaTeX script"
 expect_in "$post" '<link rel="stylesheet" href="/katex/katex.min.css">' "the local KaTeX stylesheet"
-n=$(grep -c 'class="math-display"' "$post")
-[ "$n" -eq 2 ] || fail "sample post: expected 2 math-display elements, got $n"
+expect_in "$post" '<img src="chart.svg" alt="Bar chart:' "the SVG chart with its alt text"
 grep -q 'class="math-display">\\mathrm{Attention}(Q, K, V)' "$post" || fail "attention formula is not in a math-display element"
+
+# --- every post bundle against its Markdown: drafts unpublished; page, TOC, tables, display and inline math
+# (the TeX itself), KaTeX only with math, chroma or plain code; every <img>/<script>/<link> URL resolves.
+PYTHONDONTWRITEBYTECODE=1 python3 "$SRC/tests/e2e/hugo_posts.py" "$WORK/public" "$WORK/site" || failures=$((failures + 1))
 
 # KaTeX files really served by the site; KaTeX loaded only where there is math.
 for f in katex/katex.min.js katex/katex.min.css katex/fonts/KaTeX_Main-Regular.woff2; do
