@@ -157,10 +157,10 @@ std::string NormMath(const ModelConfig& c) {
            M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
            "} x_i^2 + \\epsilon} }, \\qquad \\epsilon = " + eps;
   return "\\mathrm{LayerNorm}(x) = \\gamma \\odot \\frac{x - \\mu}{ \\sqrt{\\sigma^2 + \\epsilon} } "
-         "+ \\beta, \\qquad \\mu = \\frac{1}{" +
+         "+ \\beta, \\qquad \\epsilon = " + eps + "\n\\mu = \\frac{1}{" +
          M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
-         "} x_i,\\ \\sigma^2 = \\frac{1}{" + M(c.embedding_dim) + "} \\sum_{i=1}^{" +
-         M(c.embedding_dim) + "} (x_i - \\mu)^2,\\ \\epsilon = " + eps;
+         "} x_i, \\qquad \\sigma^2 = \\frac{1}{" + M(c.embedding_dim) + "} \\sum_{i=1}^{" +
+         M(c.embedding_dim) + "} (x_i - \\mu)^2";
 }
 
 // Empty for no position encoding (nothing to write down).
