@@ -1,7 +1,9 @@
 // Spellings of the ModelConfig enums and the structural validity check.
 #include "engine/config.h"
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 namespace engine {
 namespace {
@@ -48,20 +50,38 @@ bool PositionFromName(const std::string& name, Position* out) {
   return Lookup(kPositions, name, out);
 }
 
-std::string ValidateConfig(const ModelConfig& c) {
-  auto positive = [](const char* key, int64_t v) -> std::string {
-    if (v > 0) return "";
-    return std::string(key) + " must be a positive integer, got " + std::to_string(v);
-  };
-  for (auto [key, v] : {std::pair<const char*, int64_t>{"vocab_size", c.vocab_size},
-                        {"context_length", c.context_length},
-                        {"num_layers", c.num_layers},
+namespace {
+
+std::string Positive(const char* key, int64_t v) {
+  if (v > 0) return "";
+  return std::string(key) + " must be a positive integer, got " + std::to_string(v);
+}
+
+// The first non-empty problem.
+std::string FirstProblem(std::initializer_list<std::string> problems) {
+  for (const auto& p : problems)
+    if (!p.empty()) return p;
+  return "";
+}
+
+std::string OneOf(const char* key, const std::string& value, std::initializer_list<const char*> allowed) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (value == a) return "";
+    list += (list.empty() ? "" : ", ") + std::string(a);
+  }
+  return std::string(key) + " must be one of " + list + ", got '" + value + "'";
+}
+
+// The transformer block dimensions shared by decoder, moe, encoder, vit and audio.
+std::string ValidateTransformer(const ModelConfig& c) {
+  for (auto [key, v] : {std::pair<const char*, int64_t>{"num_layers", c.num_layers},
                         {"embedding_dim", c.embedding_dim},
                         {"num_heads", c.num_heads},
                         {"num_kv_heads", c.num_kv_heads},
                         {"head_dim", c.head_dim},
                         {"hidden_dim", c.hidden_dim}}) {
-    std::string err = positive(key, v);
+    std::string err = Positive(key, v);
     if (!err.empty()) return err;
   }
   if (c.num_heads % c.num_kv_heads != 0)
@@ -72,6 +92,75 @@ std::string ValidateConfig(const ModelConfig& c) {
   if (!(c.norm_eps > 0)) return "norm_eps must be positive";
   if (c.position == Position::kRoPE && !(c.rope_theta > 0)) return "rope_theta must be positive";
   return "";
+}
+
+std::string ValidateDecoder(const ModelConfig& c) {
+  return FirstProblem({Positive("vocab_size", c.vocab_size), Positive("context_length", c.context_length),
+                       ValidateTransformer(c)});
+}
+
+}  // namespace
+
+int64_t AudioFrames(const ModelConfig& c) {
+  if (c.hop_length <= 0) return 0;
+  return static_cast<int64_t>(c.chunk_seconds * static_cast<double>(c.sample_rate) + 0.5) / c.hop_length;
+}
+
+std::string ValidateConfig(const ModelConfig& c) {
+  const std::string& f = c.family;
+  if (f == "decoder") return ValidateDecoder(c);
+  if (f == "moe") {
+    if (std::string err = ValidateDecoder(c); !err.empty()) return err;
+    if (c.num_experts < 1) return "num_experts must be a positive integer, got " + std::to_string(c.num_experts);
+    if (c.experts_per_token < 1 || c.experts_per_token > c.num_experts)
+      return "experts_per_token must be between 1 and num_experts (" + std::to_string(c.num_experts) + "), got " +
+             std::to_string(c.experts_per_token);
+    return "";
+  }
+  if (f == "encoder") {
+    return FirstProblem({ValidateDecoder(c), OneOf("norm_position", c.norm_position, {"pre", "post"}),
+                         OneOf("head", c.head, {"none", "mlm", "classifier"}),
+                         c.type_vocab_size < 0 ? "type_vocab_size must not be negative" : "",
+                         c.num_kv_heads != c.num_heads ? "an encoder uses multi-head attention: num_kv_heads must "
+                                                         "equal num_heads"
+                                                       : "",
+                         c.head == "classifier" ? Positive("num_classes", c.num_classes) : ""});
+  }
+  if (f == "vit") {
+    return FirstProblem({Positive("image_size", c.image_size), Positive("patch_size", c.patch_size),
+                         Positive("channels", c.channels), ValidateTransformer(c),
+                         c.patch_size > 0 && c.image_size % c.patch_size != 0
+                             ? "image_size (" + std::to_string(c.image_size) + ") must be divisible by patch_size (" +
+                                   std::to_string(c.patch_size) + ")"
+                             : "",
+                         OneOf("pool", c.pool, {"cls", "mean"}),
+                         c.num_classes < 0 ? "num_classes must not be negative" : ""});
+  }
+  if (f == "resnet") {
+    std::string stages = c.stages.empty() ? "stages must list at least one stage, e.g. [3, 4, 6, 3]" : "";
+    for (int64_t n : c.stages)
+      if (n < 1 && stages.empty()) stages = "every stage must have at least one block, got " + std::to_string(n);
+    return FirstProblem({OneOf("block", c.block, {"basic", "bottleneck"}), stages,
+                         Positive("base_width", c.base_width), Positive("channels", c.channels),
+                         c.image_size < 32 ? "image_size must be at least 32, got " + std::to_string(c.image_size) : "",
+                         c.num_classes < 0 ? "num_classes must not be negative" : ""});
+  }
+  if (f == "audio") {
+    return FirstProblem({Positive("sample_rate", c.sample_rate), Positive("n_mels", c.n_mels),
+                         Positive("n_fft", c.n_fft), Positive("hop_length", c.hop_length),
+                         c.chunk_seconds > 0 ? "" : "chunk_seconds must be positive",
+                         AudioFrames(c) >= 2 ? "" : "chunk_seconds is too short for one pair of mel frames",
+                         ValidateTransformer(c),
+                         c.decoder_layers < 0 ? "decoder_layers must not be negative" : "",
+                         c.decoder_layers > 0 ? Positive("vocab_size", c.vocab_size) : "",
+                         c.decoder_layers > 0 ? Positive("context_length", c.context_length) : ""});
+  }
+  if (f == "recurrent") {
+    return FirstProblem({Positive("vocab_size", c.vocab_size), Positive("embedding_dim", c.embedding_dim),
+                         Positive("hidden_dim", c.hidden_dim), Positive("num_layers", c.num_layers),
+                         OneOf("cell", c.cell, {"lstm", "gru"})});
+  }
+  return "unknown family '" + f + "'";
 }
 
 }  // namespace engine

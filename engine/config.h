@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace engine {
 
@@ -25,18 +26,31 @@ inline bool IsGated(Activation a) {
   return a == Activation::kSwiGLU || a == Activation::kGeGLU;
 }
 
+// The model families (architecture.family in a spec); one engine model each.
+//   decoder    GPT-2 / Llama-style decoder-only language model
+//   encoder    BERT-style bidirectional encoder
+//   vit        Vision Transformer
+//   resnet     ResNet (basic or bottleneck blocks)
+//   audio      Whisper-style audio encoder (log-mel + conv front end), optional text decoder
+//   moe        Mixtral-style decoder whose feed-forward layers are top-k mixtures of experts
+//   recurrent  LSTM / GRU language model
+inline constexpr const char* kFamilies[] = {"decoder", "encoder", "vit", "resnet", "audio", "moe", "recurrent"};
+
 // One concrete model size. Every field is resolved (no "defaults to" left):
 // the spec layer applies the defaults before handing a config to the engine.
+// Fields a family does not use keep their defaults and are ignored by it.
 struct ModelConfig {
-  std::string family = "decoder";  // only "decoder" today
+  std::string family = "decoder";  // one of kFamilies
   int64_t vocab_size = 0;
-  int64_t context_length = 0;      // maximum sequence length (learned positions table size)
-  int64_t num_layers = 0;
-  int64_t embedding_dim = 0;       // C
+  int64_t context_length = 0;      // maximum sequence length (learned positions table size);
+                                   // audio: the text decoder's context
+  int64_t num_layers = 0;          // audio: encoder blocks
+  int64_t embedding_dim = 0;       // C; recurrent: the token embedding width
   int64_t num_heads = 0;           // query heads
   int64_t num_kv_heads = 0;        // == num_heads: MHA; 1: MQA; otherwise GQA
   int64_t head_dim = 0;            // usually embedding_dim / num_heads
-  int64_t hidden_dim = 0;          // FFN inner width (per branch for gated activations)
+  int64_t hidden_dim = 0;          // FFN inner width (per branch for gated activations);
+                                   // recurrent: the LSTM/GRU hidden state width
   Norm norm = Norm::kLayerNorm;
   double norm_eps = 1e-5;
   Activation activation = Activation::kGELU;
@@ -45,7 +59,43 @@ struct ModelConfig {
   bool bias = true;                // biases in the linear layers (and LayerNorm bias)
   bool qkv_bias = true;            // biases in the q/k/v projections
   bool tie_embeddings = true;      // LM head shares the token embedding matrix
+
+  // encoder (BERT)
+  int64_t type_vocab_size = 2;     // token type (segment) embeddings; 0 = none
+  bool pooler = true;              // tanh(W h_[CLS] + b) pooled output
+  std::string norm_position = "post";  // "pre" | "post" (BERT: post-norm, plus an embedding LayerNorm)
+  std::string head = "none";       // "none" | "mlm" | "classifier"
+  int64_t num_classes = 0;         // encoder classifier / vit / resnet head; 0 = no head
+
+  // vit (and resnet: image_size, channels, num_classes)
+  int64_t image_size = 224;        // square input, pixels
+  int64_t patch_size = 16;
+  int64_t channels = 3;
+  std::string pool = "cls";        // "cls" | "mean"
+
+  // resnet
+  std::string block = "bottleneck";  // "basic" | "bottleneck"
+  std::vector<int64_t> stages;       // blocks per stage, e.g. {3, 4, 6, 3}
+  int64_t base_width = 64;           // channels of the stem and the first stage
+
+  // audio (Whisper-style)
+  int64_t sample_rate = 16000;     // Hz
+  int64_t n_mels = 80;
+  int64_t n_fft = 400;             // STFT window, samples
+  int64_t hop_length = 160;        // samples between frames
+  double chunk_seconds = 30;       // audio per forward pass
+  int64_t decoder_layers = 0;      // text decoder blocks with cross-attention; 0 = encoder only
+
+  // moe (Mixtral-style)
+  int64_t num_experts = 0;         // experts per feed-forward layer
+  int64_t experts_per_token = 0;   // k of the top-k router
+
+  // recurrent
+  std::string cell = "lstm";       // "lstm" | "gru"
 };
+
+// Mel frames of one audio chunk: chunk_seconds * sample_rate / hop_length (Whisper: 3,000).
+int64_t AudioFrames(const ModelConfig& c);
 
 // Empty string when the config is valid, otherwise the first problem found
 // (e.g. "embedding_dim (770) must be divisible by num_heads (12)").

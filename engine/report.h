@@ -23,6 +23,8 @@ struct ParameterCount {
   int64_t trainable = 0;
   int64_t embedding = 0;       // token (+ learned position) embedding tables
   int64_t non_embedding = 0;   // total - embedding
+  int64_t active = 0;          // used for one token / sample: moe counts the top-k experts only;
+                               // == total for every other family
   NamedCounts by_component;    // "embedding", "attention", "mlp", "norm", "lm_head" ...
 };
 
@@ -34,6 +36,7 @@ struct FlopCount {
   int64_t sequence_length = 0;
   int64_t forward = 0;          // matmul FLOPs
   int64_t forward_macs = 0;     // forward / 2
+  std::string input;            // what one forward pass takes: "1 × 1,024 tokens", "1 × 3 × 224 × 224 image"
   NamedCounts by_component;     // matmul FLOPs by component, sums to `forward`
   NamedCounts elementwise;      // approximate FLOPs of non-matmul ops, by kind
 };
