@@ -4,18 +4,21 @@
 
 #include <torch/torch.h>
 
-#include "engine/models/decoder.h"
+#include <stdexcept>
+#include <string>
+
+#include "engine/count.h"
+#include "engine/models/family.h"
 
 namespace engine {
 namespace {
 
-// Component of a parameter by its stable name.
-std::string ComponentOf(const std::string& name) {
-  if (name.rfind("tok_emb.", 0) == 0 || name.rfind("pos_emb.", 0) == 0) return "embedding";
-  if (name.rfind("lm_head.", 0) == 0) return "lm_head";
-  if (name.find(".attn.") != std::string::npos) return "attention";
-  if (name.find(".mlp.") != std::string::npos) return "mlp";
-  return "norm";  // blocks.i.norm1/norm2, norm_f
+// The expert index in a moe parameter name ("blocks.3.mlp.experts.5.fc.weight" -> 5), or -1.
+int64_t ExpertIndex(const std::string& name) {
+  const std::string marker = ".experts.";
+  const size_t at = name.find(marker);
+  if (at == std::string::npos) return -1;
+  return std::stoll(name.substr(at + marker.size()));
 }
 
 }  // namespace
@@ -23,19 +26,26 @@ std::string ComponentOf(const std::string& name) {
 Status CountInstantiatedParameters(const ModelConfig& c, ParameterCount* out) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
   try {
-    Decoder model(c, torch::TensorOptions().device(torch::kMeta).dtype(torch::kFloat32));
+    std::unique_ptr<FamilyModel> model =
+        BuildFamilyModel(c, torch::TensorOptions().device(torch::kMeta).dtype(torch::kFloat32));
     ParameterCount p;
-    p.by_component = {{"embedding", 0}, {"attention", 0}, {"mlp", 0}, {"norm", 0}, {"lm_head", 0}};
-    for (const auto& item : model->named_parameters()) {
+    // The analytic count's components, in its order, so the two can be compared key by key.
+    for (const auto& [name, n] : AnalyticParameters(c).by_component) p.by_component.push_back({name, 0});
+    int64_t inactive = 0;
+    for (const auto& item : model->module().named_parameters()) {
       const int64_t n = item.value().numel();
       p.total += n;
       if (item.value().requires_grad()) p.trainable += n;
-      const std::string component = ComponentOf(item.key());
+      const std::string component = model->ComponentOf(item.key());
       if (component == "embedding") p.embedding += n;
+      bool known = false;
       for (auto& [k, v] : p.by_component)
-        if (k == component) v += n;
+        if (k == component) v += n, known = true;
+      if (!known) p.by_component.push_back({component, n});
+      if (c.family == "moe" && ExpertIndex(item.key()) >= c.experts_per_token) inactive += n;
     }
     p.non_embedding = p.total - p.embedding;
+    p.active = p.total - inactive;
     *out = p;
     return Status::OK();
   } catch (const c10::Error& e) {

@@ -13,6 +13,7 @@
 #include "engine/measure/cuda_memory.h"
 #include "engine/measure/latency.h"
 #include "engine/models/decoder.h"
+#include "engine/models/family.h"
 
 namespace engine {
 namespace {
@@ -59,11 +60,26 @@ class ScenarioMemory {
   int64_t baseline_ = 0;
 };
 
+torch::Device DeviceOf(const std::string& device) { return device == "cuda" ? torch::kCUDA : torch::kCPU; }
+
+// Whether a forward pass takes a sequence length (token families; audio with a text decoder).
+bool UsesSequenceLength(const ModelConfig& c) {
+  return c.family == "decoder" || c.family == "moe" || c.family == "encoder" || c.family == "recurrent" ||
+         (c.family == "audio" && c.decoder_layers > 0);
+}
+
+// The throughput key and the work of one sample: tokens, images, or seconds of audio.
+std::pair<std::string, double> WorkUnit(const ModelConfig& c, int64_t seq) {
+  if (c.family == "vit" || c.family == "resnet") return {"images_per_s", 1.0};
+  if (c.family == "audio") return {"audio_seconds_per_s", c.chunk_seconds};
+  return {"tokens_per_s", static_cast<double>(seq)};
+}
+
 struct Scenario {
   const ModelConfig& config;
   const ProfileOptions& options;
   const Environment& env;
-  Decoder& model;
+  FamilyModel& model;
   std::string dtype;
   int64_t weights_bytes;
 
@@ -91,26 +107,29 @@ struct Scenario {
 
   Status Forward(int64_t batch, int64_t seq, Run* out) const {
     Run r = NewRun("forward", batch, seq);
-    auto device = model->tok_emb->weight.device();
-    auto ids = torch::randint(0, config.vocab_size, {batch, seq}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    torch::ScalarType st = torch::kFloat32;
+    DtypeFromName(dtype, &st);
+    const auto input = model.ExampleInput(batch, seq, DeviceOf(options.device), st);
     auto sync = DeviceSync(options.device);
     ScenarioMemory memory(options.device);
     memory.Start();
     std::ostringstream label;
-    label << dtype << " forward b" << batch << " t" << seq;
+    label << dtype << " forward b" << batch;
+    if (seq > 0) label << " t" << seq;
     TimingOptions timing;
     timing.warmup = std::max<int64_t>(1, options.warmup);  // >= 1: the peak memory is taken from it too
     timing.min_iterations = options.min_iterations;
     timing.min_seconds = options.min_seconds;
     std::vector<double> samples;
-    Status s = TimeIterations([&] { model->forward(ids); }, sync, timing,
+    Status s = TimeIterations([&] { model.Forward(input); }, sync, timing,
                               [&](int64_t done) { Progress(label.str() + ": iteration " + std::to_string(done)); },
                               &samples);
     if (!s.ok()) return s;
     r.peak_bytes = memory.PeakAboveStart();
     r.latency_s = SummarizeLatencies(samples);
     r.flops = AnalyticForwardFlops(config, batch, seq).forward;
-    r.throughput = {{"tokens_per_s", batch * seq / r.latency_s.mean}};
+    const auto [unit, per_sample] = WorkUnit(config, seq);
+    r.throughput = {{unit, batch * per_sample / r.latency_s.mean}};
     FinishRates(&r);
     *out = r;
     return Status::OK();
@@ -122,6 +141,8 @@ struct Scenario {
     Run r = NewRun("generate", batch, P + N);
     r.prompt_tokens = P;
     r.new_tokens = N;
+    DecoderImpl* model = this->model.decoder();
+    if (model == nullptr) return Status::InvalidArgument("the " + config.family + " family does not generate");
     auto device = model->tok_emb->weight.device();
     auto prompt = torch::randint(0, config.vocab_size, {batch, P}, torch::TensorOptions().dtype(torch::kLong).device(device));
     auto sync = DeviceSync(options.device);
@@ -180,17 +201,21 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
       torch::ScalarType st;
       if (!DtypeFromName(dtype, &st)) return Status::InvalidArgument("unknown dtype '" + dtype + "'");
       if (options.progress) options.progress(dtype + ": building the model");
-      Decoder model(c, torch::TensorOptions().dtype(st).device(options.device == "cuda" ? torch::kCUDA : torch::kCPU));
-      model->InitWeights(options.seed);
-      model->eval();
-      model->PackForInference();  // oneDNN-packed weights on CPU (not counted in weights_bytes)
+      torch::manual_seed(options.seed);
+      std::unique_ptr<FamilyModel> model =
+          BuildFamilyModel(c, torch::TensorOptions().dtype(st).device(DeviceOf(options.device)));
+      model->module().eval();
+      model->PrepareForInference(options.seed);
       int64_t weights_bytes = 0;
-      for (const auto& p : model->parameters()) weights_bytes += p.numel() * p.element_size();
-      Scenario scenario{c, options, env, model, dtype, weights_bytes};
+      for (const auto& p : model->module().parameters()) weights_bytes += p.numel() * p.element_size();
+      Scenario scenario{c, options, env, *model, dtype, weights_bytes};
+      // Token families run each sequence length; image and audio inputs are fixed by the config.
+      const bool tokens = UsesSequenceLength(c);
+      const std::vector<int64_t> lengths = tokens ? options.sequence_lengths : std::vector<int64_t>{0};
       for (int64_t batch : options.batch_sizes) {
         if (options.forward) {
-          for (int64_t seq : options.sequence_lengths) {
-            if (seq > c.context_length)
+          for (int64_t seq : lengths) {
+            if (tokens && c.family != "recurrent" && seq > c.context_length)
               return Status::InvalidArgument("sequence length " + std::to_string(seq) + " exceeds context_length " +
                                              std::to_string(c.context_length));
             Run run;
@@ -198,7 +223,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             runs->push_back(run);
           }
         }
-        if (options.generate) {
+        if (options.generate && model->decoder() != nullptr) {
           if (options.prompt_tokens + options.new_tokens > c.context_length)
             return Status::InvalidArgument("prompt_tokens + new_tokens exceeds context_length");
           Run run;

@@ -28,6 +28,7 @@
 #include "generator/render/charts.h"
 #include "generator/render/format.h"
 #include "generator/render/renderer.h"
+#include "generator/render/view_helpers.h"
 #include "generator/results/results_json.h"
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
@@ -310,8 +311,9 @@ void PrintRuns(const engine::Report& report) {
     for (const auto& r : size.runs) {
       std::cout << "  " << size.name << " " << r.device << " " << r.dtype << " " << r.scenario << " b" << r.batch;
       if (r.scenario == "forward") {
-        std::cout << " t" << r.sequence_length << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", "
-                  << render::FormatRate(r.throughput.at(0).second, "tokens") << ", MFU "
+        if (r.sequence_length > 0) std::cout << " t" << r.sequence_length;
+        std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", "
+                  << render::internal::ForwardRate(r) << ", MFU "
                   << render::FormatPercent(r.mfu);
       } else {
         std::cout << " prompt " << r.prompt_tokens << " + " << r.new_tokens << " new: prefill p50 "

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/config.h"
 
@@ -37,6 +40,88 @@ inline engine::ModelConfig Llama2(int64_t layers, int64_t dim, int64_t heads, in
   c.activation = engine::Activation::kSwiGLU;
   c.position = engine::Position::kRoPE;
   c.bias = c.qkv_bias = false;
+  c.tie_embeddings = false;
+  return c;
+}
+
+// Mixtral (Jiang et al. 2024): the Mistral-7B layout (GQA 32/8, SwiGLU 14336, RMSNorm, RoPE, no
+// biases, untied) with 8 experts per feed-forward layer, top-2 routing. 8x7B: 32 layers, 4096 wide.
+inline engine::ModelConfig Mixtral(int64_t layers, int64_t dim, int64_t heads, int64_t kv_heads, int64_t hidden,
+                                   int64_t experts, int64_t top_k) {
+  engine::ModelConfig c = Llama2(layers, dim, heads, kv_heads, hidden);
+  c.family = "moe";
+  c.context_length = 32768;
+  c.rope_theta = 1e6;
+  c.num_experts = experts;
+  c.experts_per_token = top_k;
+  return c;
+}
+
+// BERT-base-uncased (Devlin et al. 2019): vocab 30522, 512 positions, 2 token types, 12 layers,
+// 768 wide, 12 heads, 3072 hidden, exact GELU, LayerNorm eps 1e-12, post-norm, pooler.
+inline engine::ModelConfig BertBase() {
+  engine::ModelConfig c;
+  c.family = "encoder";
+  c.vocab_size = 30522;
+  c.context_length = 512;
+  c.num_layers = 12;
+  c.embedding_dim = 768;
+  c.num_heads = c.num_kv_heads = 12;
+  c.head_dim = 64;
+  c.hidden_dim = 3072;
+  c.norm_eps = 1e-12;
+  c.type_vocab_size = 2;
+  c.norm_position = "post";
+  return c;
+}
+
+// ViT-B/16 (Dosovitskiy et al. 2021) at 224x224 with 1000 classes; LayerNorm eps 1e-6.
+inline engine::ModelConfig VitB16() {
+  engine::ModelConfig c;
+  c.family = "vit";
+  c.num_layers = 12;
+  c.embedding_dim = 768;
+  c.num_heads = c.num_kv_heads = 12;
+  c.head_dim = 64;
+  c.hidden_dim = 3072;
+  c.norm_eps = 1e-6;
+  c.num_classes = 1000;
+  return c;
+}
+
+// torchvision ResNets: ResNet(block, stages), 1000 classes, 224x224.
+inline engine::ModelConfig ResNet(const std::string& block, std::vector<int64_t> stages) {
+  engine::ModelConfig c;
+  c.family = "resnet";
+  c.block = block;
+  c.stages = std::move(stages);
+  c.num_classes = 1000;
+  return c;
+}
+
+// Whisper tiny (Radford et al. 2022): 80 mels, 4+4 layers, 384 wide, 6 heads, vocab 51865, 448 text positions.
+inline engine::ModelConfig WhisperTiny() {
+  engine::ModelConfig c;
+  c.family = "audio";
+  c.num_layers = 4;
+  c.decoder_layers = 4;
+  c.embedding_dim = 384;
+  c.num_heads = c.num_kv_heads = 6;
+  c.head_dim = 64;
+  c.hidden_dim = 1536;
+  c.vocab_size = 51865;
+  c.context_length = 448;
+  return c;
+}
+
+// A word-level LSTM LM (Zaremba et al. 2014, "medium"): 10k vocabulary, 2 layers of 650.
+inline engine::ModelConfig LstmMedium() {
+  engine::ModelConfig c;
+  c.family = "recurrent";
+  c.vocab_size = 10000;
+  c.num_layers = 2;
+  c.embedding_dim = 650;
+  c.hidden_dim = 650;
   c.tie_embeddings = false;
   return c;
 }

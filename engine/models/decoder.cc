@@ -11,12 +11,15 @@ BlockImpl::BlockImpl(const ModelConfig& c, const torch::TensorOptions& opts) {
   norm1 = register_module("norm1", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
   attn = register_module("attn", CausalSelfAttention(c, opts));
   norm2 = register_module("norm2", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  mlp = register_module("mlp", Mlp(c, opts));
+  if (c.family == "moe")
+    moe = register_module("mlp", MoeMlp(c, opts));
+  else
+    mlp = register_module("mlp", Mlp(c, opts));
 }
 
 torch::Tensor BlockImpl::forward(torch::Tensor x, int64_t offset, LayerKVCache* cache) {
   x = attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
-  return mlp(norm2(x), /*residual=*/x);
+  return moe ? moe(norm2(x), /*residual=*/x) : mlp(norm2(x), /*residual=*/x);
 }
 
 DecoderImpl::DecoderImpl(const ModelConfig& c, const torch::TensorOptions& opts) : config_(c), opts_(opts) {

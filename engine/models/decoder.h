@@ -13,6 +13,7 @@
 #include "engine/layers/attention.h"
 #include "engine/layers/linear.h"
 #include "engine/layers/mlp.h"
+#include "engine/layers/moe.h"
 #include "engine/layers/norms.h"
 
 namespace engine {
@@ -26,7 +27,8 @@ class BlockImpl : public torch::nn::Module {
   NormLayer norm1{nullptr};
   CausalSelfAttention attn{nullptr};
   NormLayer norm2{nullptr};
-  Mlp mlp{nullptr};
+  Mlp mlp{nullptr};     // dense feed-forward (decoder), or
+  MoeMlp moe{nullptr};  // mixture of experts (moe family); registered as "mlp" either way
 };
 TORCH_MODULE(Block);
 

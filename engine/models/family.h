@@ -12,6 +12,8 @@
 
 namespace engine {
 
+class DecoderImpl;
+
 class FamilyModel {
  public:
   virtual ~FamilyModel() = default;
@@ -33,6 +35,14 @@ class FamilyModel {
 
   // The component a parameter belongs to (its analytic count's by_component key).
   virtual std::string ComponentOf(const std::string& parameter_name) const = 0;
+
+  // Called once before measuring, after the module is on its device and dtype: deterministic
+  // weights from `seed` and any inference-only preparation (e.g. pre-packed weights). The
+  // default keeps the module's own random initialisation (the caller seeds torch first).
+  virtual void PrepareForInference(uint64_t /*seed*/) {}
+
+  // The decoder behind decoder and moe models (for the generation scenario); null otherwise.
+  virtual DecoderImpl* decoder() { return nullptr; }
 };
 
 // Builds the model of `c` with parameters created with `opts` (`meta` allocates nothing;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/count.h"
+#include "generator/render/blog_families.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/format.h"
 #include "generator/render/listing.h"
@@ -205,6 +206,9 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
       "^2 \\cdot " + M(C) + " + " + M(L) + " \\cdot " + M(T) + " \\cdot " + M(C) + " \\cdot " +
       M(H) + "\\right) = O\\left(" + M(attention_term) + " + " + M(mlp_term) + "\\right)";
   return View()
+      .Text("time", "quadratic in the sequence length through attention (" + Im("L \\cdot T^2 \\cdot C") +
+                        "), linear through the projections and the feed-forward network (" +
+                        Im("L \\cdot T \\cdot C \\cdot H") + ")")
       .Text("time_math", time_math)
       .Text("time_note", "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " +
                              Im("L = " + M(L)) + " layers, " + Im("C = " + M(C)) + " channels and " +
@@ -221,6 +225,16 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
                 " values per layer while they are computed")
       .Text("params", FormatCountWithShort(params) + " parameters (" + Code(size.name) +
                           ", tied weights counted once)");
+}
+
+View FamilyComplexityView(const spec::Size& size, const engine::Report& r) {
+  const BlogComplexity k = FamilyComplexity(size.config, internal::FlopsOf(size, r));
+  return View()
+      .Text("time_note", k.note)
+      .Text("time_math", k.math)
+      .Text("time", k.time)
+      .Text("space", k.space)
+      .Text("params", FormatCountWithShort(internal::ParametersOf(size, r).total) + " parameters (" + Code(size.name) + ")");
 }
 
 // ---- comparison ------------------------------------------------------------------------------
@@ -252,7 +266,7 @@ std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& se
       if (run) {
         const std::string where = " (" + run->device + " " + run->dtype + ", " +
                                   internal::RunShape(*run) + ")";
-        throughput = internal::Throughput(*run, "tokens_per_s") + where;
+        throughput = internal::ForwardRate(*run) + where;
         memory = FormatBytes(run->weights_bytes) + " weights + " + FormatBytes(run->peak_bytes) +
                  " peak activations" + where;
       }
@@ -356,7 +370,7 @@ std::vector<View> MeasuredRows(const engine::Report& r) {
               .Text("setup", TableCell(run.device + " " + run.dtype + ", " + internal::RunShape(run)))
               .Text("p50", FormatSeconds(run.latency_s.p50))
               .Text("throughput",
-                    internal::Throughput(run, gen ? "decode_tokens_per_s" : "tokens_per_s"))
+                    gen ? internal::Throughput(run, "decode_tokens_per_s") : internal::ForwardRate(run))
               .Text("peak", FormatBytes(run.peak_bytes))
               .Text("mfu", TableCell(internal::Mfu(run))));
     }
@@ -385,7 +399,7 @@ std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
   if (const engine::Run* run = FirstForwardRun(&r, size.name))
     text += " On " + (r.environment.cpu_model.empty() ? r.environment.device
                                                         : r.environment.cpu_model) +
-            " it ran a forward pass at " + internal::Throughput(*run, "tokens_per_s") + " (" +
+            " it ran a forward pass at " + internal::ForwardRate(*run) + " (" +
             run->dtype + ", " + internal::RunShape(*run) + ").";
   return text;
 }
@@ -501,19 +515,26 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
         .Lines("where", where);
     components.push_back(item);
   };
-  component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
-  component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
-            {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
-             N(c.hidden_dim) + " units"});
-  component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
-            {});
-  component(NormLabel(c.norm),
-            "Applied before attention and before the feed-forward network in each of the " +
-                N(c.num_layers) + " blocks (pre-norm), and once after the last block.",
-            NormMath(c),
-            {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
-             " learned per channel (" + N(c.embedding_dim) +
-             (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+  const bool decoder_family = c.family == "decoder" || c.family == "moe";
+  if (decoder_family) {
+    component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
+    component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
+              {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
+               N(c.hidden_dim) + " units"});
+    if (c.family == "moe")  // the router, after the experts' FFN
+      for (const auto& extra : FamilyComponents(c)) component(extra.name, extra.text, extra.math, extra.where);
+    component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
+              {});
+    component(NormLabel(c.norm),
+              "Applied before attention and before the feed-forward network in each of the " +
+                  N(c.num_layers) + " blocks (pre-norm), and once after the last block.",
+              NormMath(c),
+              {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
+               " learned per channel (" + N(c.embedding_dim) +
+               (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+  } else {
+    for (const auto& part : FamilyComponents(c)) component(part.name, part.text, part.math, part.where);
+  }
 
   // Optimization: what the spec says about the optimizer and its schedule.
   std::vector<std::string> optimization;
@@ -552,21 +573,16 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
       .Text("post_background", b.background)
       .Text("post_prior_work", b.prior_work)
       .Lines("post_innovations", b.innovations)
-      .Text("post_input",
-            input_format + ": int64 tensor of shape (B, T), T ≤ " + N(c.context_length) +
-                ", each id in [0, " + N(c.vocab_size) + ")")
-      .Text("post_output", output_format + ": float tensor of shape (B, T, " + N(c.vocab_size) +
-                               "), one score per vocabulary entry at every position")
+      .Text("post_input", FamilyInput(c, input_format))
+      .Text("post_output", FamilyOutput(c, output_format))
       .Items("post_components", components)
-      .Text("post_loss_math",
-            "\\mathcal{L}(\\theta) = -\\frac{1}{T} \\sum_{t=1}^{T} \\log "
-            "p_\\theta\\left(x_t \\mid x_{<t}\\right), \\qquad p_\\theta(\\cdot \\mid x_{<t}) = "
-            "\\mathrm{softmax}(z_t),\\ z_t \\in \\mathbb{R}^{" +
-                M(c.vocab_size) + "}")
+      .Text("post_loss_text", FamilyLossText(c))
+      .Text("post_loss_math", FamilyLossMath(c))
       .Lines("post_optimization", optimization)
-      .Items("post_complexity", {Complexity(primary, r)})
-      .Text("post_usage_listing", UsageListing(s, primary, r, in.spec_display_path))
+      .Items("post_complexity", {decoder_family ? Complexity(primary, r) : FamilyComplexityView(primary, r)})
+      .Text("post_usage_listing", decoder_family ? UsageListing(s, primary, r, in.spec_display_path) : "")
       .Text("post_listing_file", s.slug + ".py")
+      .Text("post_implementation_heading", decoder_family ? "PyTorch Implementation" : "LibTorch (C++) Implementation")
       .Items("post_implementation_files", implementation_files)
       .Items("post_hyperparameters", hyperparameters)
       .Items("post_training_procedure", Numbered(TrainingProcedure(s)))

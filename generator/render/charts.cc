@@ -162,11 +162,6 @@ std::vector<double> ByteTicks(double max) {
   return ticks;
 }
 
-double Value(const engine::NamedRates& rates, const std::string& key) {
-  for (const auto& [k, v] : rates)
-    if (k == key) return v;
-  return 0;
-}
 
 std::string SizePrefix(const engine::Report& r, const engine::SizeReport& size) {
   int measured = 0;
@@ -190,17 +185,20 @@ Chart ThroughputChart(const spec::Spec& s, const engine::Report& r) {
   };
   std::vector<Series> series;
   std::vector<int64_t> batches;
+  std::string unit = "tokens";
   for (const auto& size : r.sizes) {
     for (const auto& run : size.runs) {
       if (run.scenario != "forward") continue;
-      const std::string label = SizePrefix(r, size) + run.dtype + ", " + internal::N(run.sequence_length) +
-                                " tokens" + (run.device == "cpu" ? "" : " (" + run.device + ")");
+      const std::string label = SizePrefix(r, size) + run.dtype +
+                                (run.sequence_length > 0 ? ", " + internal::N(run.sequence_length) + " tokens" : "") +
+                                (run.device == "cpu" ? "" : " (" + run.device + ")");
       auto it = std::find_if(series.begin(), series.end(), [&](const Series& x) { return x.label == label; });
       if (it == series.end()) {
         series.push_back({label, {}});
         it = series.end() - 1;
       }
-      it->points.push_back({run.batch, Value(run.throughput, "tokens_per_s")});
+      it->points.push_back({run.batch, run.throughput.empty() ? 0.0 : run.throughput.front().second});
+      if (!run.throughput.empty()) unit = internal::RateUnit(run.throughput.front().first);
       if (std::find(batches.begin(), batches.end(), run.batch) == batches.end()) batches.push_back(run.batch);
     }
   }
@@ -215,12 +213,12 @@ Chart ThroughputChart(const spec::Spec& s, const engine::Report& r) {
   for (const auto& x : series) {
     std::vector<std::string> pts;
     for (const auto& [b, v] : x.points) {
-      pts.push_back("batch " + internal::N(b) + ": " + FormatRate(v, "tokens"));
+      pts.push_back("batch " + internal::N(b) + ": " + FormatRate(v, unit));
       max = std::max(max, v);
     }
     parts.push_back(x.label + " — " + internal::Join(pts, ", "));
   }
-  chart.alt = "Line chart of forward-pass throughput in tokens per second against batch size, measured on " +
+  chart.alt = "Line chart of forward-pass throughput in " + unit + " per second against batch size, measured on " +
               r.environment.device + " with " + internal::N(r.environment.threads) + " threads. " +
               internal::Join(parts, "; ") + ".";
 
@@ -241,7 +239,7 @@ Chart ThroughputChart(const spec::Spec& s, const engine::Report& r) {
   }
   for (int64_t b : batches) svg.Text(x_of(b), bottom + 18, internal::N(b), "muted", "middle");
   svg.Text((left + right) / 2, bottom + 36, "batch size (log scale)", "fg", "middle");
-  svg.Text(18, (top + bottom) / 2, "tokens/s", "fg", "middle",
+  svg.Text(18, (top + bottom) / 2, unit + "/s", "fg", "middle",
            " transform=\"rotate(-90 18 " + Px((top + bottom) / 2) + ")\"");
   std::vector<std::string> labels;
   for (size_t i = 0; i < series.size(); ++i) {
@@ -276,7 +274,8 @@ std::vector<LatencyRow> LatencyRows(const engine::Report& r) {
         rows.push_back({who + " prefill " + internal::N(run.prompt_tokens), run.prefill_s});
         rows.push_back({who + " decode step", run.latency_s});
       } else {
-        rows.push_back({who + " × " + internal::N(run.sequence_length) + " forward", run.latency_s});
+        rows.push_back({who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " forward",
+                        run.latency_s});
       }
     }
   }
@@ -346,7 +345,7 @@ Chart MemoryChart(const spec::Spec& s, const engine::Report& r) {
       const std::string who = SizePrefix(r, size) + run.dtype + " b" + internal::N(run.batch);
       rows.push_back({run.scenario == "generate"
                           ? who + " generate " + internal::N(run.prompt_tokens) + "+" + internal::N(run.new_tokens)
-                          : who + " × " + internal::N(run.sequence_length) + " forward",
+                          : who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " forward",
                       run.weights_bytes, run.peak_bytes});
     }
   }

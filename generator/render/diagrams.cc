@@ -111,8 +111,8 @@ std::string AttentionKind(const ModelConfig& c) {
 std::string AttentionLabel(const ModelConfig& c) {
   const std::string kind = AttentionKind(c);
   if (kind == "MHA")
-    return "Causal self-attention, " + N(c.num_heads) + (c.num_heads == 1 ? " head" : " heads") +
-           " (MHA)";
+    return std::string(CausalFamily(c.family) ? "Causal" : "Bidirectional") + " self-attention, " + N(c.num_heads) +
+           (c.num_heads == 1 ? " head" : " heads") + " (MHA)";
   if (kind == "MQA")
     return "Multi-query attention, " + N(c.num_heads) + " Q heads / 1 KV head (MQA)";
   return "Grouped-query attention, " + N(c.num_heads) + " Q heads / " + N(c.num_kv_heads) +
@@ -121,6 +121,9 @@ std::string AttentionLabel(const ModelConfig& c) {
 
 std::string FeedForwardLabel(const ModelConfig& c) {
   const std::string C = N(c.embedding_dim), H = N(c.hidden_dim);
+  if (c.family == "moe")
+    return "MoE: top-" + N(c.experts_per_token) + " of " + N(c.num_experts) + " " + ActivationLabel(c.activation) +
+           " experts " + C + "→" + (engine::IsGated(c.activation) ? "2×" : "") + H + "→" + C;
   if (engine::IsGated(c.activation))
     return ActivationLabel(c.activation) + " FFN " + C + "→2×" + H + "→" + C;
   return ActivationLabel(c.activation) + " MLP " + C + "→" + H + "→" + C;
@@ -206,7 +209,8 @@ std::string AttentionDiagram(const ModelConfig& c) {
     const int64_t group = c.num_heads / c.num_kv_heads;
     lines.push_back("├─ Each K/V head is shared by " + N(group) + " Q heads");
   }
-  std::string score = "├─ Score calculation: Q·Kᵀ / √" + D + ", causal mask";
+  std::string score = "├─ Score calculation: Q·Kᵀ / √" + D +
+                      (CausalFamily(c.family) ? ", causal mask" : ", no mask (every token sees every token)");
   if (c.position == engine::Position::kALiBi) score += ", + ALiBi bias";
   lines.push_back(score);
   lines.push_back("├─ Softmax normalization over keys");
@@ -238,7 +242,7 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
       act = ActivationLabel(c.activation);
       break;
   }
-  const std::vector<std::string> lines = {
+  std::vector<std::string> lines = {
       "🔀 Feed Forward Network (" + ActivationLabel(c.activation) + (gated ? ")" : " MLP)"),
       "│",
       "Input (B, T, " + C + ")",
@@ -252,7 +256,154 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
       "    ↓",
       "Output (B, T, " + C + ")",
   };
+  if (c.family == "moe") {
+    lines.insert(lines.begin() + 4, {"Router: linear " + C + " → " + N(c.num_experts) +
+                                         " scores, softmax, keep the top " + N(c.experts_per_token) +
+                                         " (weights renormalized)",
+                                     "    ↓", "Each token runs only its " + N(c.experts_per_token) + " experts, each:",
+                                     "    ↓"});
+    lines.insert(lines.end() - 2, {"    ↓", "Weighted sum of the chosen experts' outputs"});
+  }
   return Join(lines);
+}
+
+bool CausalFamily(const std::string& family) { return family == "decoder" || family == "moe"; }
+
+namespace {
+
+// "Title", "│", then steps separated by arrows, with an optional boxed repeated block.
+std::string Flow(const std::string& title, const std::vector<std::string>& before,
+                 const std::string& block_title, const std::vector<std::string>& block,
+                 const std::vector<std::string>& after) {
+  std::vector<std::string> lines = {title, "│"};
+  for (size_t i = 0; i < before.size(); ++i) {
+    lines.push_back(before[i]);
+    lines.push_back("    ↓");
+  }
+  if (!block.empty()) {
+    const int inner = std::max(MaxWidth(block), DisplayWidth(block_title) - 4);
+    std::vector<std::string> outer = {block_title, ""};
+    for (auto& l : Box(block, inner)) outer.push_back(std::move(l));
+    for (auto& l : Box(outer, inner + 4)) lines.push_back(std::move(l));
+    lines.push_back("    ↓");
+  }
+  for (size_t i = 0; i < after.size(); ++i) {
+    lines.push_back(after[i]);
+    if (i + 1 < after.size()) lines.push_back("    ↓");
+  }
+  return Join(lines);
+}
+
+std::string Layers(int64_t n) { return N(n) + (n == 1 ? " layer" : " layers"); }
+
+std::vector<std::string> TransformerBlock(const ModelConfig& c, bool pre_norm, bool cross_attention) {
+  const std::string norm = NormLabel(c.norm);
+  std::vector<std::string> block = {"Input x (B, T, " + N(c.embedding_dim) + ")", "  ↓"};
+  if (pre_norm) {
+    block.insert(block.end(), {norm + " (pre-norm)", "  ↓", AttentionLabel(c), "  ↓",
+                               "Residual Connection: x + attention"});
+    if (cross_attention)
+      block.insert(block.end(), {"  ↓", norm + " (pre-norm)", "  ↓",
+                                 "Cross-attention to the audio encoder output", "  ↓",
+                                 "Residual Connection: x + cross-attention"});
+    block.insert(block.end(), {"  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c), "  ↓",
+                               "Residual Connection: x + FFN"});
+  } else {
+    block.insert(block.end(), {AttentionLabel(c), "  ↓", norm + "(x + attention) (post-norm)", "  ↓",
+                               FeedForwardLabel(c), "  ↓", norm + "(x + FFN) (post-norm)"});
+  }
+  return block;
+}
+
+}  // namespace
+
+std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
+  const std::string C = N(c.embedding_dim), V = N(c.vocab_size);
+  const std::string title = "🏗️ " + model_name + " Architecture";
+  if (c.family == "encoder") {
+    std::vector<std::string> after = {"Final hidden states (B, T, " + C + ")"};
+    if (c.pooler) after.push_back("Pooler: tanh(W · h[CLS] + b), " + C + " → " + C);
+    if (c.head == "mlm") after.push_back("MLM head: dense + " + ActivationLabel(c.activation) + " + LayerNorm, decoder tied to the token embedding → (B, T, " + V + ")");
+    if (c.head == "classifier") after.push_back("Classifier " + C + " → " + N(c.num_classes) + " → (B, " + N(c.num_classes) + ")");
+    return Flow(title,
+                {"Input IDs (B, T), T ≤ " + N(c.context_length) + (c.type_vocab_size > 0 ? ", token types (B, T)" : ""),
+                 "Token (" + V + " × " + C + ") + learned position (" + N(c.context_length) + " × " + C + ")" +
+                     (c.type_vocab_size > 0 ? " + token type (" + N(c.type_vocab_size) + " × " + C + ") embeddings" : " embeddings"),
+                 "LayerNorm of the embeddings"},
+                model_name + " Encoder Blocks (× " + Layers(c.num_layers) + ")",
+                TransformerBlock(c, c.norm_position == "pre", false), after);
+  }
+  if (c.family == "vit") {
+    const int64_t side = c.image_size / c.patch_size, tokens = side * side + (c.pool == "cls" ? 1 : 0);
+    std::vector<std::string> after = {"Final " + NormLabel(c.norm),
+                                      c.pool == "cls" ? "Take the [CLS] token (B, " + C + ")" : "Mean over the patch tokens (B, " + C + ")"};
+    if (c.num_classes > 0) after.push_back("Classification head " + C + " → " + N(c.num_classes) + " → logits (B, " + N(c.num_classes) + ")");
+    return Flow(title,
+                {"Image (B, " + N(c.channels) + ", " + N(c.image_size) + ", " + N(c.image_size) + ")",
+                 "Patch embedding: conv " + N(c.patch_size) + "×" + N(c.patch_size) + " stride " + N(c.patch_size) +
+                     ", " + N(c.channels) + " → " + C + " → " + N(side * side) + " patches",
+                 std::string(c.pool == "cls" ? "Prepend [CLS] token, " : "") + "+ learned positions (" + N(tokens) +
+                     " × " + C + ") → (B, " + N(tokens) + ", " + C + ")"},
+                model_name + " Encoder Blocks (× " + Layers(c.num_layers) + ")", TransformerBlock(c, true, false),
+                after);
+  }
+  if (c.family == "resnet") {
+    const bool bottleneck = c.block == "bottleneck";
+    const int64_t expansion = bottleneck ? 4 : 1;
+    std::vector<std::string> stages;
+    int64_t width = c.base_width, side = c.image_size / 4;
+    for (size_t i = 0; i < c.stages.size(); ++i) {
+      if (i > 0) side = (side + 1) / 2;
+      stages.push_back("Stage " + N(static_cast<int64_t>(i + 1)) + ": " + N(c.stages[i]) + " × " +
+                       (bottleneck ? "bottleneck (1×1 → 3×3 → 1×1)" : "basic (3×3 → 3×3)") + ", " +
+                       N(width * expansion) + " channels, " + N(side) + "×" + N(side));
+      width *= 2;
+    }
+    std::vector<std::string> block = {"x → conv → BN → ReLU → … → BN", "  ↓", "ReLU(x' + shortcut(x))",
+                                      "shortcut: identity, or 1×1 conv + BN where the shape changes", ""};
+    block.insert(block.end(), stages.begin(), stages.end());
+    std::vector<std::string> after = {"Global average pool (B, " + N(width / 2 * expansion) + ")"};
+    if (c.num_classes > 0)
+      after.push_back("Fully connected " + N(width / 2 * expansion) + " → " + N(c.num_classes) + " → logits (B, " +
+                      N(c.num_classes) + ")");
+    return Flow(title,
+                {"Image (B, " + N(c.channels) + ", " + N(c.image_size) + ", " + N(c.image_size) + ")",
+                 "Stem: conv 7×7 stride 2, " + N(c.channels) + " → " + N(c.base_width) + ", BN, ReLU, max-pool 3×3 stride 2"},
+                "Residual stages", block, after);
+  }
+  if (c.family == "audio") {
+    const int64_t frames = engine::AudioFrames(c);
+    std::vector<std::string> after = {"Final LayerNorm → audio features (B, " + N(frames / 2) + ", " + C + ")"};
+    if (c.decoder_layers > 0)
+      after.push_back("Text decoder (× " + Layers(c.decoder_layers) + "): causal self-attention, cross-attention to the audio "
+                      "features, GELU MLP; tokens ≤ " + N(c.context_length) + " → logits (B, T, " + V + ")");
+    return Flow(title,
+                {"Waveform, " + N(c.sample_rate) + " Hz, " + FormatShortestDouble(c.chunk_seconds) + " s chunk",
+                 "Log-mel spectrogram: " + N(c.n_mels) + " mel bins, window " + N(c.n_fft) + ", hop " + N(c.hop_length) +
+                     " → (B, " + N(c.n_mels) + ", " + N(frames) + ")",
+                 "Conv front end: conv3 " + N(c.n_mels) + " → " + C + ", GELU, conv3 stride 2, GELU → (B, " +
+                     N(frames / 2) + ", " + C + ")",
+                 "+ sinusoidal positions (fixed)"},
+                model_name + " Audio Encoder Blocks (× " + Layers(c.num_layers) + ")", TransformerBlock(c, true, false),
+                after);
+  }
+  if (c.family == "recurrent") {
+    const std::string H = N(c.hidden_dim), cell = c.cell == "gru" ? "GRU" : "LSTM";
+    std::vector<std::string> block = {
+        "Input x_t, state " + std::string(c.cell == "gru" ? "h_{t-1}" : "(h_{t-1}, c_{t-1})"), "  ↓",
+        c.cell == "gru" ? "Gates r, z and candidate n from x_t and h_{t-1} (3 × " + H + ")"
+                        : "Gates i, f, g, o from x_t and h_{t-1} (4 × " + H + ")",
+        "  ↓",
+        c.cell == "gru" ? "h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}" : "c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)"};
+    return Flow(title,
+                {"Input IDs (B, T)", "Token embedding (" + V + " × " + C + ")"},
+                cell + " layers (× " + Layers(c.num_layers) + "), hidden " + H, block,
+                {"Hidden states (B, T, " + H + ")", std::string(c.tie_embeddings && c.embedding_dim == c.hidden_dim
+                                                                      ? "LM head (tied to the token embedding)"
+                                                                      : "LM head " + H + " → " + V),
+                 "Output logits (B, T, " + V + ")"});
+  }
+  return ArchitectureDiagram(c, model_name);  // decoder, moe
 }
 
 }  // namespace render

@@ -20,7 +20,7 @@ std::string I(int64_t n) { return std::to_string(n); }
 
 // The architecture (everything but the dimensions) of two configs is the same.
 bool SameArchitecture(const ModelConfig& a, const ModelConfig& b) {
-  return a.family == b.family && a.norm == b.norm && a.norm_eps == b.norm_eps && a.activation == b.activation &&
+  return a.family == b.family && a.experts_per_token == b.experts_per_token && a.norm == b.norm && a.norm_eps == b.norm_eps && a.activation == b.activation &&
          a.position == b.position && a.rope_theta == b.rope_theta && a.bias == b.bias &&
          a.qkv_bias == b.qkv_bias && a.tie_embeddings == b.tie_embeddings;
 }
@@ -71,6 +71,7 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
   bool gqa = false;
   for (const auto& s : sizes) gqa = gqa || s.config.num_kv_heads != s.config.num_heads;
   const bool gated = engine::IsGated(c.activation);
+  const bool moe = c.family == "moe";
   const bool rope = c.position == Position::kRoPE, alibi = c.position == Position::kALiBi;
   const int64_t T = std::min(sequence_length, c.context_length);
 
@@ -93,7 +94,10 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
     py += "    \"" + s.name + "\": Config(vocab_size=" + I(k.vocab_size) + ", context_length=" + I(k.context_length) +
           ", num_layers=" + I(k.num_layers) + ", embedding_dim=" + I(k.embedding_dim) + ",\n" +
           "                 num_heads=" + I(k.num_heads) + ", num_kv_heads=" + I(k.num_kv_heads) +
-          ", head_dim=" + I(k.head_dim) + ", hidden_dim=" + I(k.hidden_dim) + "),\n";
+          ", head_dim=" + I(k.head_dim) + ", hidden_dim=" + I(k.hidden_dim) +
+          (moe ? ",\n                 num_experts=" + I(k.num_experts) + ", experts_per_token=" + I(k.experts_per_token)
+               : std::string()) +
+          "),\n";
   }
   py += "}\n";
   py += "PARAMETERS = {";  // the card's exact counts
@@ -172,6 +176,24 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
     py += "        return self.proj(" + ActivationCall(c.activation, "self.fc(x)") + ")\n\n\n";
   }
 
+  if (moe) {
+    py += "class MoE(nn.Module):\n"
+          "    \"\"\"" + FeedForwardLabel(c) + ": a linear router keeps each token's top experts_per_token\n"
+          "    experts and mixes their outputs with the renormalized softmax weights.\"\"\"\n\n"
+          "    def __init__(self, c):\n        super().__init__()\n"
+          "        self.k = c.experts_per_token\n"
+          "        self.router = nn.Linear(c.embedding_dim, c.num_experts, bias=False)\n"
+          "        self.experts = nn.ModuleList(FeedForward(c) for _ in range(c.num_experts))\n\n"
+          "    def forward(self, x):\n"
+          "        weights, chosen = F.softmax(self.router(x), dim=-1).topk(self.k, dim=-1)\n"
+          "        weights = weights / weights.sum(dim=-1, keepdim=True)\n"
+          "        out = torch.zeros_like(x)\n"
+          "        for e, expert in enumerate(self.experts):  # every expert on every token, for clarity;\n"
+          "            w = (weights * (chosen == e)).sum(dim=-1, keepdim=True)  # 0 where not chosen\n"
+          "            out = out + w * expert(x)\n"
+          "        return out\n\n\n";
+  }
+
   // Block and model.
   const std::string pos_args = std::string(rope ? ", cos, sin" : "") + (alibi ? ", bias" : "");
   py += "class Block(nn.Module):\n"
@@ -180,7 +202,7 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
         "        self.norm1 = " + NormExpr(c) + "\n"
         "        self.attn = Attention(c)\n"
         "        self.norm2 = " + NormExpr(c) + "\n"
-        "        self.mlp = FeedForward(c)\n\n"
+        "        self.mlp = " + std::string(moe ? "MoE(c)" : "FeedForward(c)") + "\n\n"
         "    def forward(self, x" + pos_args + "):\n"
         "        x = x + self.attn(self.norm1(x)" + pos_args + ")\n"
         "        return x + self.mlp(self.norm2(x))\n\n\n";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -101,7 +102,7 @@ std::string PlaceholderWord(const std::string& line) {
 
 void CheckPlaceholders(const std::string& line, int number, bool in_code,
                        std::vector<std::string>* problems) {
-  static const char* kEverywhere[] = {"{{", "}}", "[ModelName]"};
+  static const char* kEverywhere[] = {"[ModelName]"};
   static const char* kOutsideCode[] = {"[Model Name]", "[model_name]",      "Description of",
                                        "e.g.,",        "Brief description", "<!--"};
   auto report = [&](const std::string& what) {
@@ -109,6 +110,13 @@ void CheckPlaceholders(const std::string& line, int number, bool in_code,
   };
   for (const char* p : kEverywhere)
     if (line.find(p) != std::string::npos) report(p);
+  // An unrendered mustache tag: {{name}}, {{#section}}, {{/x}}, {{{raw}}}. TeX's nested braces
+  // ("^{3{,}072}}") are not tags and pass.
+  static const std::regex kTag(R"(\{\{[#^/&>!{]?\s*[A-Za-z_][A-Za-z0-9_.]*\s*\}?\}\})");
+  if (std::regex_search(line, kTag)) {
+    report("{{");
+    report("}}");
+  }
   if (in_code) return;
   for (const char* p : kOutsideCode)
     if (line.find(p) != std::string::npos) report(p);

@@ -68,6 +68,10 @@ std::string Citation(const spec::Reference& r);        // "[title](url) — auth
 std::string RunShape(const engine::Run& r);            // "batch 1 × 16 tokens"
 std::string Throughput(const engine::Run& r, const std::string& key);  // "40,000 tokens/s"
 std::string Mfu(const engine::Run& r);
+// "tokens" | "images" | "s of audio" for a throughput key ("images_per_s" -> "images").
+std::string RateUnit(const std::string& key);
+// The forward run's throughput in its own unit: "1,234 tokens/s", "12.3 images/s".
+std::string ForwardRate(const engine::Run& r);
 // The engine files that implement the model of `s`, each with what it holds: {path, what}.
 std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s,
                                                                   const engine::ModelConfig& c);

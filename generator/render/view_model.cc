@@ -150,9 +150,22 @@ std::string BiasFeature(const ModelConfig& c) {
 }
 
 std::string ComponentLabel(const std::string& key, const ModelConfig& c) {
-  if (key == "embedding")
-    return c.position == engine::Position::kLearned ? "Embeddings (token + learned positions)"
-                                                    : "Token embedding";
+  if (key == "embedding") {
+    if (c.family == "encoder") return "Embeddings (token + position + token type, with their LayerNorm)";
+    if (c.family == "vit") return "Embeddings (patch projection, [CLS] token, positions)";
+    if (c.family == "audio") return "Decoder embeddings (token + learned positions)";
+    return c.position == engine::Position::kLearned && c.family != "recurrent" ? "Embeddings (token + learned positions)"
+                                                                              : "Token embedding";
+  }
+  if (key == "router") return "MoE router";
+  if (key == "pooler") return "Pooler";
+  if (key == "head") return c.family == "encoder" && c.head == "mlm" ? "MLM head" : "Classification head";
+  if (key == "stem") return "Stem (7×7 conv + batch norm)";
+  if (key == "stages") return "Residual stages (convolutions, batch norms, downsampling)";
+  if (key == "frontend") return "Conv front end";
+  if (key == "cross_attention") return "Cross-attention";
+  if (key == "recurrent") return (c.cell == "gru" ? "GRU" : "LSTM") + std::string(" layers");
+  if (key == "conv") return "Convolutions";
   if (key == "attention") return "Attention (Q, K, V and output projections)";
   if (key == "mlp") return "Feed-forward: " + FeedForwardLabel(c);
   if (key == "norm") return "Norms (" + NormLabel(c.norm) + ")";
@@ -199,12 +212,28 @@ std::string RunShape(const engine::Run& r) {
   if (r.scenario == "generate")
     return "batch " + N(r.batch) + ", " + N(r.prompt_tokens) + "-token prompt + " +
            N(r.new_tokens) + " new tokens";
-  return "batch " + N(r.batch) + " × " + N(r.sequence_length) + " tokens";
+  if (r.sequence_length > 0) return "batch " + N(r.batch) + " × " + N(r.sequence_length) + " tokens";
+  if (!r.throughput.empty() && r.throughput.front().first == "images_per_s") return "batch " + N(r.batch) + " images";
+  if (!r.throughput.empty() && r.throughput.front().first == "audio_seconds_per_s")
+    return "batch " + N(r.batch) + " audio chunks";
+  return "batch " + N(r.batch);
+}
+
+std::string RateUnit(const std::string& key) {
+  if (key == "images_per_s") return "images";
+  if (key == "audio_seconds_per_s") return "s of audio";
+  if (key == "samples_per_s") return "samples";
+  return "tokens";  // tokens_per_s, prefill_tokens_per_s, decode_tokens_per_s
+}
+
+std::string ForwardRate(const engine::Run& r) {
+  if (r.throughput.empty()) return "not recorded";
+  return FormatRate(r.throughput.front().second, RateUnit(r.throughput.front().first));
 }
 
 std::string Throughput(const engine::Run& r, const std::string& key) {
   for (const auto& [name, value] : r.throughput)
-    if (name == key) return FormatRate(value, "tokens");
+    if (name == key) return FormatRate(value, RateUnit(key));
   return "not recorded";
 }
 
@@ -263,6 +292,22 @@ std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
          "; " + FormatCountWithShort(ParametersOf(size, r).total) + " parameters";
 }
 
+// One row per parameter component: label, exact count with its short form, share of the total.
+std::vector<View> ComponentRows(const spec::Size& size, const engine::Report& r) {
+  const ModelConfig& c = size.config;
+  const engine::ParameterCount p = ParametersOf(size, r);
+  std::vector<View> components;
+  for (const auto& [key, n] : p.by_component) {
+    std::string count = FormatCountWithShort(n);
+    if (key == "lm_head" && n == 0 && c.tie_embeddings) count = "0 (tied to the token embedding)";
+    components.push_back(View()
+                             .Text("label", TableCell(ComponentLabel(key, c)))
+                             .Text("count", count)
+                             .Text("share", Share(n, p.total)));
+  }
+  return components;
+}
+
 View SizeTables(const spec::Size& size, const engine::Report& r) {
   const ModelConfig& c = size.config;
   const engine::ParameterCount p = ParametersOf(size, r);
@@ -276,15 +321,7 @@ View SizeTables(const spec::Size& size, const engine::Report& r) {
   const std::vector<View> totals = {row("Total", p.total), row("Trainable", p.trainable),
                                     row(ComponentLabel("embedding", c), p.embedding),
                                     row("Non-embedding", p.non_embedding)};
-  std::vector<View> components;
-  for (const auto& [key, n] : p.by_component) {
-    std::string count = FormatCountWithShort(n);
-    if (key == "lm_head" && n == 0 && c.tie_embeddings) count = "0 (tied to the token embedding)";
-    components.push_back(View()
-                             .Text("label", TableCell(ComponentLabel(key, c)))
-                             .Text("count", count)
-                             .Text("share", share(n)));
-  }
+  const std::vector<View> components = ComponentRows(size, r);
 
   const engine::FlopCount f = FlopsOf(size, r);
   std::vector<View> flops;
@@ -345,7 +382,7 @@ std::vector<std::string> MeasuredMetrics(const spec::Spec& s, const engine::Repo
                         Throughput(run, "decode_tokens_per_s"));
       } else {
         lines.push_back("Forward latency p50 / throughput (" + where + "): " +
-                        FormatSeconds(run.latency_s.p50) + " / " + Throughput(run, "tokens_per_s"));
+                        FormatSeconds(run.latency_s.p50) + " / " + ForwardRate(run));
       }
     }
   }
@@ -411,7 +448,8 @@ std::string AttentionText(const ModelConfig& c) {
       " of width " + N(qkv) + " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " +
       N(c.head_dim) + (c.qkv_bias ? ", with bias" : ", without bias") +
       ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
-      ", causally masked (each token attends to itself and earlier tokens), "
+      (CausalFamily(c.family) ? ", causally masked (each token attends to itself and earlier tokens), "
+                              : ", not masked (every token attends to every token, before and after it), ") +
       "normalized with softmax and applied to V; the " +
       N(c.num_heads) + " head outputs are concatenated (" + N(c.num_heads * c.head_dim) +
       " values) and projected back to " + N(c.embedding_dim) + " by " + Code("attn.proj") + ".";
@@ -478,8 +516,216 @@ std::string PositionText(const ModelConfig& c) {
   return "";
 }
 
+bool IsDecoderFamily(const std::string& family) { return family == "decoder" || family == "moe"; }
+
+// The resolved configuration of a non-decoder size: the keys its family reads.
+std::string FamilyConfigYaml(const spec::Size& size) {
+  const ModelConfig& c = size.config;
+  std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\nfamily: " + c.family + "\n";
+  auto i = [&](const char* k, int64_t v) { y += std::string(k) + ": " + std::to_string(v) + "\n"; };
+  auto t = [&](const char* k, const std::string& v) { y += std::string(k) + ": " + v + "\n"; };
+  auto b = [&](const char* k, bool v) { y += std::string(k) + ": " + (v ? "true" : "false") + "\n"; };
+  if (c.family == "resnet") {
+    std::string stages;
+    for (size_t k = 0; k < c.stages.size(); ++k) stages += (k ? ", " : "") + std::to_string(c.stages[k]);
+    t("block", c.block), t("stages", "[" + stages + "]"), i("base_width", c.base_width), i("image_size", c.image_size),
+        i("channels", c.channels), i("num_classes", c.num_classes);
+  } else if (c.family == "recurrent") {
+    t("cell", c.cell), i("vocab_size", c.vocab_size), i("num_layers", c.num_layers), i("embedding_dim", c.embedding_dim),
+        i("hidden_dim", c.hidden_dim), b("tie_embeddings", c.tie_embeddings);
+  } else {
+    i("num_layers", c.num_layers), i("embedding_dim", c.embedding_dim), i("num_heads", c.num_heads),
+        i("head_dim", c.head_dim), i("hidden_dim", c.hidden_dim);
+    t("norm_eps", FormatShortestDouble(c.norm_eps)), t("activation", engine::ActivationName(c.activation)),
+        b("bias", c.bias), b("qkv_bias", c.qkv_bias);
+    if (c.family == "encoder") {
+      i("vocab_size", c.vocab_size), i("context_length", c.context_length), i("type_vocab_size", c.type_vocab_size),
+          b("pooler", c.pooler), t("norm_position", c.norm_position), t("head", c.head), i("num_classes", c.num_classes);
+    } else if (c.family == "vit") {
+      i("image_size", c.image_size), i("patch_size", c.patch_size), i("channels", c.channels), t("pool", c.pool),
+          i("num_classes", c.num_classes);
+    } else if (c.family == "audio") {
+      i("sample_rate", c.sample_rate), i("n_mels", c.n_mels), i("n_fft", c.n_fft), i("hop_length", c.hop_length),
+          t("chunk_seconds", FormatShortestDouble(c.chunk_seconds)), i("decoder_layers", c.decoder_layers);
+      if (c.decoder_layers > 0) i("vocab_size", c.vocab_size), i("context_length", c.context_length);
+    }
+  }
+  y.pop_back();
+  return y;
+}
+
+// The doc page's "Key Components", in order: {title, diagram (may be empty), text}.
+std::vector<View> DocComponents(const ModelConfig& c) {
+  std::vector<View> out;
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    out.push_back(View()
+                      .Text("number", std::to_string(out.size() + 1))
+                      .Text("title", title)
+                      .Text("diagram", diagram)
+                      .Text("text", text));
+  };
+  const std::string C = N(c.embedding_dim);
+  if (c.family == "resnet") {
+    const bool bottleneck = c.block == "bottleneck";
+    add("Stem", "",
+        "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
+            " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " +
+            N(c.image_size) + "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" +
+            N(c.image_size / 4) + " before the first stage.");
+    add(bottleneck ? "Bottleneck Residual Block" : "Basic Residual Block", "",
+        bottleneck ? "Each block computes ReLU(x + F(x)) with F = 1×1 conv (reduce to the stage width) → BN → ReLU → "
+                     "3×3 conv → BN → ReLU → 1×1 conv (expand 4×) → BN. The stride-2 downsampling of a stage sits "
+                     "on the 3×3 convolution (ResNet v1.5, as torchvision), and where the shape changes the shortcut "
+                     "is a 1×1 convolution with batch normalization instead of the identity."
+                   : "Each block computes ReLU(x + F(x)) with F = 3×3 conv → BN → ReLU → 3×3 conv → BN; where the "
+                     "shape changes (the first block of stages 2 onwards, stride 2) the shortcut is a 1×1 "
+                     "convolution with batch normalization instead of the identity.");
+    std::string stages;
+    for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
+    add("Stages, Pooling and Classifier", "",
+        "Stages of [" + stages + "] blocks; each stage after the first halves the resolution and doubles the width "
+        "(" + N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
+            "). Global average pooling then gives one vector per image" +
+            (c.num_classes > 0 ? ", and a fully connected layer maps it to " + N(c.num_classes) + " class logits."
+                               : "; there is no classifier (num_classes = 0)."));
+    return out;
+  }
+  if (c.family == "recurrent") {
+    const std::string H = N(c.hidden_dim);
+    add(c.cell == "gru" ? "GRU Cell" : "LSTM Cell", "",
+        c.cell == "gru"
+            ? "Per layer and time step: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), "
+              "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share "
+              "one weight_ih (3·" + H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
+            : "Per layer and time step: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split "
+              "into four " + H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
+              " rows (PyTorch's layout).");
+    add("Stacked Layers", "",
+        N(c.num_layers) + (c.num_layers == 1 ? " layer" : " layers") + ": the first reads the " + N(c.embedding_dim) +
+            "-wide token embedding, each later layer the " + H + "-wide hidden state of the layer below. The state "
+            "carries from one token to the next, so generation costs the same per token at any length.");
+    add("Embedding and LM Head", "",
+        "Token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + "; the LM head maps the top layer's " + H +
+            "-wide state to " + N(c.vocab_size) + " logits" +
+            (c.tie_embeddings && c.embedding_dim == c.hidden_dim ? ", sharing the embedding matrix (tied)." : "."));
+    return out;
+  }
+  if (c.family == "vit") {
+    const int64_t side = c.image_size / c.patch_size;
+    add("Patch Embedding", "",
+        "A " + N(c.patch_size) + "×" + N(c.patch_size) + " convolution with stride " + N(c.patch_size) + " cuts the " +
+            N(c.image_size) + "×" + N(c.image_size) + " image into " + N(side * side) + " patches and projects each (" +
+            N(c.channels * c.patch_size * c.patch_size) + " values) to " + C + " channels." +
+            (c.pool == "cls" ? " A learned [CLS] token is prepended." : ""));
+  }
+  if (c.family == "audio") {
+    add("Log-Mel Front End", "",
+        "The " + N(c.sample_rate) + " Hz waveform is cut into " + FormatShortestDouble(c.chunk_seconds) +
+            " s chunks; an STFT with a " + N(c.n_fft) + "-sample Hann window and a " + N(c.hop_length) +
+            "-sample hop gives " + N(engine::AudioFrames(c)) + " frames, projected onto " + N(c.n_mels) +
+            " mel bins (Slaney scale), log10, clamped to 8 below the maximum and scaled as (x + 4) / 4 "
+            "(engine/preprocess/audio.cc). Two 3-wide convolutions with GELU (the second with stride 2) map the " +
+            N(c.n_mels) + " bins to " + C + " channels and halve the frames to " + N(engine::AudioFrames(c) / 2) + ".");
+  }
+  add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
+  add(c.family == "moe" ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
+      FeedForwardText(c) +
+          (c.family == "moe" ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
+                                   ", no bias) scores the " + N(c.num_experts) + " experts for each token; the top " +
+                                   N(c.experts_per_token) +
+                                   " are kept, their softmax weights renormalized, and only those experts run."
+                             : ""));
+  if (c.family == "encoder") {
+    add("Embeddings and Positional Encoding", "",
+        "Token (" + N(c.vocab_size) + " × " + C + "), learned absolute position (" + N(c.context_length) + " × " + C +
+            ")" + (c.type_vocab_size > 0 ? " and token-type (" + N(c.type_vocab_size) + " × " + C + ")" : "") +
+            " embeddings are summed and layer-normalized; a sequence holds at most " + N(c.context_length) +
+            " tokens. Blocks are " + (c.norm_position == "post" ? "post-norm (LayerNorm after each residual add, as BERT)"
+                                                              : "pre-norm") + ".");
+  } else if (c.family == "vit") {
+    const int64_t side = c.image_size / c.patch_size;
+    add("Positional Encoding", "",
+        "Learned absolute positions: a trainable table of " + N(side * side + (c.pool == "cls" ? 1 : 0)) + " × " + C +
+            " vectors added to the patch tokens, so the model is tied to " + N(c.image_size) + "×" + N(c.image_size) +
+            " inputs (other sizes need the table interpolated).");
+  } else if (c.family == "audio") {
+    add("Positional Encoding", "",
+        "The encoder adds fixed sinusoidal positions (no parameters) to its " + N(engine::AudioFrames(c) / 2) +
+            " frames." + (c.decoder_layers > 0 ? " The text decoder adds learned positions (" + N(c.context_length) +
+                                                     " × " + C + ") and attends to the encoder output through "
+                                                     "cross-attention in each of its " +
+                                                     N(c.decoder_layers) + " blocks."
+                                               : ""));
+  } else {
+    add("Positional Encoding", "", PositionText(c));
+  }
+  return out;
+}
+
+// The "Available Configurations" table, with the columns of the family.
+std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
+  const std::string family = s.architecture.family;
+  std::vector<std::string> header;
+  std::string align = "| --- | ---: |";
+  if (family == "resnet")
+    header = {"Block", "Stages", "Base width", "Image (px)", "Classes"};
+  else if (family == "recurrent")
+    header = {"Cell", "Layers", "Embedding Dim", "Hidden Dim", "Vocabulary"};
+  else if (family == "vit")
+    header = {"Embedding Dim", "Layers", "Heads", "Hidden Dim", "Image (px)", "Patch (px)", "Tokens", "Classes"};
+  else if (family == "audio")
+    header = {"Width", "Encoder layers", "Decoder layers", "Heads", "Mel bins", "Frames per chunk", "Vocabulary"};
+  else if (family == "encoder")
+    header = {"Embedding Dim", "Layers", "Heads", "Hidden Dim", "Context Length (tokens)", "Token types"};
+  else if (family == "moe")
+    header = {"Embedding Dim", "Layers", "Heads", "KV Heads", "Expert Hidden Dim", "Experts (active)",
+              "Context Length (tokens)"};
+  else
+    header = {"Embedding Dim", "Layers", "Heads", "KV Heads", "Hidden Dim", "Context Length (tokens)"};
+  std::string out = "| Model | Parameters |";
+  for (const auto& h : header) {
+    out += " " + h + " |";
+    align += (h == "Block" || h == "Stages" || h == "Cell") ? " --- |" : " ---: |";
+  }
+  out += "\n" + align;
+  for (const auto& size : s.architecture.sizes) {
+    const ModelConfig& z = size.config;
+    const engine::ParameterCount p = ParametersOf(size, r);
+    std::vector<std::string> cells;
+    if (family == "resnet") {
+      std::string stages;
+      for (size_t i = 0; i < z.stages.size(); ++i) stages += (i ? ", " : "") + N(z.stages[i]);
+      cells = {z.block, "[" + stages + "]", N(z.base_width), N(z.image_size), N(z.num_classes)};
+    } else if (family == "recurrent") {
+      cells = {z.cell == "gru" ? "GRU" : "LSTM", N(z.num_layers), N(z.embedding_dim), N(z.hidden_dim), N(z.vocab_size)};
+    } else if (family == "vit") {
+      const int64_t side = z.image_size / z.patch_size;
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.hidden_dim), N(z.image_size),
+               N(z.patch_size), N(side * side + (z.pool == "cls" ? 1 : 0)), N(z.num_classes)};
+    } else if (family == "audio") {
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.decoder_layers), N(z.num_heads), N(z.n_mels),
+               N(engine::AudioFrames(z)), z.decoder_layers > 0 ? N(z.vocab_size) : "—"};
+    } else if (family == "encoder") {
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.hidden_dim), N(z.context_length),
+               N(z.type_vocab_size)};
+    } else if (family == "moe") {
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.num_kv_heads), N(z.hidden_dim),
+               N(z.num_experts) + " (" + N(z.experts_per_token) + ")", N(z.context_length)};
+    } else {
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.num_kv_heads), N(z.hidden_dim),
+               N(z.context_length)};
+    }
+    std::string params = FormatCountWithShort(p.total);
+    if (family == "moe") params += ", " + FormatShortCount(p.active) + " active";
+    out += "\n| " + TableCell(size.name) + " | " + params + " |";
+    for (const auto& cell : cells) out += " " + TableCell(cell) + " |";
+  }
+  return out;
+}
+
 std::string ConfigYaml(const spec::Size& size) {
   const ModelConfig& c = size.config;
+  if (!IsDecoderFamily(c.family)) return FamilyConfigYaml(size);
   std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\n";
   y += "vocab_size: " + std::to_string(c.vocab_size) + "\n";
   y += "context_length: " + std::to_string(c.context_length) + "\n";
@@ -573,7 +819,7 @@ void AddBenchmarks(const engine::Report& r, View* v) {
       } else {
         row.Text("seq", N(run.sequence_length))
             .Text("p50", FormatSeconds(run.latency_s.p50))
-            .Text("rate", Throughput(run, "tokens_per_s"))
+            .Text("rate", ForwardRate(run))
             .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
         forward.push_back(row);
       }
@@ -744,24 +990,47 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
   return out;
 }
 
+// A few words on what the family's model file holds.
+std::string FamilyDiagramTitle(const ModelConfig& c) {
+  if (c.family == "encoder") return "embeddings, " + Plural(c.num_layers, "bidirectional block", "bidirectional blocks") + (c.pooler ? ", pooler" : "");
+  if (c.family == "vit") return "patch embedding, " + Plural(c.num_layers, "block", "blocks") + ", head";
+  if (c.family == "resnet") return "stem, " + Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + c.block + " blocks, head";
+  if (c.family == "audio") return "conv front end, " + Plural(c.num_layers, "encoder block", "encoder blocks") + (c.decoder_layers > 0 ? ", text decoder" : "");
+  if (c.family == "recurrent") return "embedding, " + Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") + ", LM head";
+  return c.family;
+}
+
 std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s,
                                                                   const ModelConfig& c) {
-  const std::string model_file = "engine/models/" + s.architecture.family + ".cc";
+  const std::string family = s.architecture.family;
+  if (family == "decoder" || family == "moe") {
+    std::vector<std::pair<std::string, std::string>> files = {
+        {"engine/models/decoder.cc",
+         "the model: token embedding" +
+             std::string(c.position == engine::Position::kLearned ? " + learned positions" : "") + ", " +
+             Plural(c.num_layers, "block", "blocks") +
+             " (pre-norm attention + feed-forward with residuals), final norm, LM head"},
+        {"engine/layers/attention.cc", "causal self-attention with the fused " + Code("qkv") + " projection, " +
+                                           AttentionKind(c) + " head layout and KV cache"},
+        {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"}};
+    if (family == "moe")
+      files.push_back({"engine/layers/moe.cc", "the router and the top-" + N(c.experts_per_token) +
+                                                   " dispatch of tokens to their experts"});
+    files.insert(files.end(), {{"engine/layers/norms.cc", NormLabel(c.norm)},
+                               {"engine/layers/positions.cc", "position encodings (" + PositionTag(c.position) + ")"},
+                               {"engine/count.cc", "the analytic parameter and FLOP formulas behind these tables"}});
+    if (family == "decoder")
+      files.push_back({"engine/weights/hf_names.cc", "the Hugging Face weight-name mapping below"});
+    return files;
+  }
   std::vector<std::pair<std::string, std::string>> files = {
-      {model_file,
-       "the model: token embedding" +
-           std::string(c.position == engine::Position::kLearned ? " + learned positions" : "") +
-           ", " + Plural(c.num_layers, "block", "blocks") +
-           " (pre-norm attention + feed-forward with residuals), final norm, LM head"},
-      {"engine/layers/attention.cc", "causal self-attention with the fused " + Code("qkv") +
-                                         " projection, " + AttentionKind(c) +
-                                         " head layout and KV cache"},
-      {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"},
-      {"engine/layers/norms.cc", NormLabel(c.norm)},
-      {"engine/layers/positions.cc", "position encodings (" + PositionTag(c.position) + ")"},
-      {"engine/count.cc", "the analytic parameter and FLOP formulas behind these tables"},
-      {"engine/weights/hf_names.cc", "the Hugging Face weight-name mapping below"},
-  };
+      {"engine/models/" + family + ".cc", "the model, built from the spec's configuration (" +
+                                              FamilyDiagramTitle(c) + ")"}};
+  if (family == "audio")
+    files.push_back({"engine/preprocess/audio.cc", "the log-mel spectrogram (STFT, Slaney mel filterbank, Whisper's scaling)"});
+  if (family == "vit" || family == "resnet")
+    files.push_back({"engine/preprocess/image.cc", "image resize, center crop and per-channel normalization"});
+  files.push_back({"engine/count_" + family + ".cc", "the analytic parameter and FLOP formulas behind these tables"});
   return files;
 }
 
@@ -908,21 +1177,10 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
   AddTraining(s.training, &v);
 
   // Documentation page.
-  std::vector<View> configurations;
-  for (const auto& size : s.architecture.sizes) {
-    const ModelConfig& z = size.config;
-    configurations.push_back(View()
-                                 .Text("size_name", size.name)
-                                 .Text("params", FormatCountWithShort(ParametersOf(size, r).total))
-                                 .Text("embedding_dim", N(z.embedding_dim))
-                                 .Text("layers", N(z.num_layers))
-                                 .Text("heads", N(z.num_heads))
-                                 .Text("kv_heads", N(z.num_kv_heads))
-                                 .Text("hidden_dim", N(z.hidden_dim))
-                                 .Text("context", N(z.context_length)));
-  }
+  const bool decoder_family = IsDecoderFamily(c.family);
+  const bool dense_decoder = c.family == "decoder";  // the layouts hf_names.cc maps (GPT-2, Llama)
   std::vector<View> weight_map;
-  for (const auto& row : engine::HfWeightNames(c)) {
+  for (const auto& row : dense_decoder ? engine::HfWeightNames(c) : std::vector<engine::WeightNameMapping>{}) {
     weight_map.push_back(View()
                              .Text("ours", Code(row.ours))
                              .Text("hf", Code(row.hf))
@@ -945,18 +1203,17 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Lines("use_cases", s.architecture.use_cases)
       .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
       .Text("primary_size", primary.name)
-      .Text("architecture_diagram", ArchitectureDiagram(c, s.name))
-      .Text("attention_diagram", AttentionDiagram(c))
-      .Text("ffn_diagram", FeedForwardDiagram(c))
-      .Text("attention_text", AttentionText(c))
-      .Text("ffn_text", FeedForwardText(c))
-      .Text("position_text", PositionText(c))
-      .Items("configurations", configurations)
+      .Text("architecture_diagram", FamilyDiagram(c, s.name))
+      .Items("doc_components", DocComponents(c))
+      .Text("configuration_table", ConfigurationTable(s, r))
       .Text("config_yaml", ConfigYaml(primary))
       .Text("size_names", Join(size_names, ", "))
       .Text("profile_seq", std::to_string(seq))
       .Items("implementation_files", implementation_files)
-      .Text("parameter_names", ParameterNames(c))
+      .Text("parameter_names", dense_decoder ? ParameterNames(c) : "")
+      .Items("component_counts", ComponentRows(primary, r))
+      .Text("family", c.family)
+      .Flag("has_kv_cache", decoder_family)
       .Text("hf_layout", engine::HfLayoutFor(c) == "gpt2"
                              ? "GPT-2 layout (" + Code("GPT2LMHeadModel") + ")"
                              : "Llama layout (" + Code("LlamaForCausalLM") + ")")

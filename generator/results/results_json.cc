@@ -102,12 +102,14 @@ Json SizeToJson(const engine::SizeReport& s) {
   p["trainable"] = s.parameters.trainable;
   p["embedding"] = s.parameters.embedding;
   p["non_embedding"] = s.parameters.non_embedding;
+  p["active"] = s.parameters.active;
   p["by_component"] = CountsToJson(s.parameters.by_component);
   Json& f = j["flops"] = Json::object();
   f["batch"] = s.flops.batch;
   f["sequence_length"] = s.flops.sequence_length;
   f["forward"] = s.flops.forward;
   f["forward_macs"] = s.flops.forward_macs;
+  f["input"] = s.flops.input;
   f["by_component"] = CountsToJson(s.flops.by_component);
   f["elementwise"] = CountsToJson(s.flops.elementwise);
   Json runs = Json::array();
@@ -327,6 +329,8 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
   RETURN_IF_ERROR(GetInt(*params, pp, "trainable", &s->parameters.trainable));
   RETURN_IF_ERROR(GetInt(*params, pp, "embedding", &s->parameters.embedding));
   RETURN_IF_ERROR(GetInt(*params, pp, "non_embedding", &s->parameters.non_embedding));
+  s->parameters.active = s->parameters.total;  // results written before "active" existed: dense
+  if (params->contains("active")) RETURN_IF_ERROR(GetInt(*params, pp, "active", &s->parameters.active));
   RETURN_IF_ERROR(GetCounts(*params, pp, "by_component", &s->parameters.by_component));
 
   const Json* flops = nullptr;
@@ -336,6 +340,7 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
   RETURN_IF_ERROR(GetInt(*flops, fp, "sequence_length", &s->flops.sequence_length));
   RETURN_IF_ERROR(GetInt(*flops, fp, "forward", &s->flops.forward));
   RETURN_IF_ERROR(GetInt(*flops, fp, "forward_macs", &s->flops.forward_macs));
+  if (flops->contains("input")) RETURN_IF_ERROR(GetString(*flops, fp, "input", &s->flops.input));
   RETURN_IF_ERROR(GetCounts(*flops, fp, "by_component", &s->flops.by_component));
   RETURN_IF_ERROR(GetCounts(*flops, fp, "elementwise", &s->flops.elementwise));
 

@@ -63,7 +63,7 @@ const Keys kBlogKeys = {"date",        "draft",       "author",         "descrip
                         "future_work", "conclusion",  "further_reading"};
 const Keys kCoverKeys = {"image", "alt", "caption", "relative", "hidden"};
 
-const Keys kFamilies = {"decoder"};
+const Keys kFamilies = {"decoder", "encoder", "vit", "resnet", "audio", "moe", "recurrent"};
 // Spellings accepted by engine::NormFromName / ActivationFromName / PositionFromName.
 const Keys kNorms = {"layernorm", "rmsnorm"};
 const Keys kActivations = {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"};
@@ -72,7 +72,8 @@ const Keys kDtypes = {"float32", "bfloat16", "float16"};
 const Keys kDevices = {"cpu", "cuda"};
 
 // Model config keys (architecture.config and every size) and how each value is read.
-enum class ConfigKind { kCount, kPositiveNumber, kBool, kNorm, kActivation, kPosition };
+enum class ConfigKind { kCount, kCountOrZero, kPositiveNumber, kBool, kNorm, kActivation, kPosition, kChoice,
+                        kCountList };
 const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
     {"vocab_size", ConfigKind::kCount},
     {"context_length", ConfigKind::kCount},
@@ -89,15 +90,75 @@ const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
     {"rope_theta", ConfigKind::kPositiveNumber},
     {"bias", ConfigKind::kBool},
     {"qkv_bias", ConfigKind::kBool},
-    {"tie_embeddings", ConfigKind::kBool}};
+    {"tie_embeddings", ConfigKind::kBool},
+    // encoder
+    {"type_vocab_size", ConfigKind::kCountOrZero},
+    {"pooler", ConfigKind::kBool},
+    {"norm_position", ConfigKind::kChoice},
+    {"head", ConfigKind::kChoice},
+    {"num_classes", ConfigKind::kCountOrZero},
+    // vit (image_size, channels and num_classes also resnet)
+    {"image_size", ConfigKind::kCount},
+    {"patch_size", ConfigKind::kCount},
+    {"channels", ConfigKind::kCount},
+    {"pool", ConfigKind::kChoice},
+    // resnet
+    {"block", ConfigKind::kChoice},
+    {"stages", ConfigKind::kCountList},
+    {"base_width", ConfigKind::kCount},
+    // audio
+    {"sample_rate", ConfigKind::kCount},
+    {"n_mels", ConfigKind::kCount},
+    {"n_fft", ConfigKind::kCount},
+    {"hop_length", ConfigKind::kCount},
+    {"chunk_seconds", ConfigKind::kPositiveNumber},
+    {"decoder_layers", ConfigKind::kCountOrZero},
+    // moe
+    {"num_experts", ConfigKind::kCount},
+    {"experts_per_token", ConfigKind::kCount},
+    // recurrent
+    {"cell", ConfigKind::kChoice}};
+
+// The spellings of each kChoice key.
+const std::map<std::string, Keys> kChoices = {
+    {"norm_position", {"pre", "post"}}, {"head", {"none", "mlm", "classifier"}}, {"pool", {"cls", "mean"}},
+    {"block", {"basic", "bottleneck"}}, {"cell", {"lstm", "gru"}}};
+
+// The config keys each family reads (any other key is an error in its spec) and the ones
+// every size must have after merging architecture.config.
+const Keys kTransformerKeys = {"num_layers", "embedding_dim", "num_heads", "head_dim", "hidden_dim",
+                               "norm_eps", "activation", "bias", "qkv_bias"};
+Keys Plus(Keys a, const Keys& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+const std::map<std::string, Keys> kFamilyKeys = {
+    {"decoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
+                                        "rope_theta", "tie_embeddings"})},
+    {"moe", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
+                                    "rope_theta", "tie_embeddings", "num_experts", "experts_per_token"})},
+    {"encoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "type_vocab_size", "pooler",
+                                        "norm_position", "head", "num_classes"})},
+    {"vit", Plus(kTransformerKeys, {"image_size", "patch_size", "channels", "pool", "num_classes"})},
+    {"resnet", {"block", "stages", "base_width", "num_classes", "image_size", "channels"}},
+    {"audio", Plus(kTransformerKeys, {"sample_rate", "n_mels", "n_fft", "hop_length", "chunk_seconds",
+                                      "decoder_layers", "vocab_size", "context_length"})},
+    {"recurrent", {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings"}}};
+const std::map<std::string, Keys> kFamilyRequired = {
+    {"decoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
+    {"moe", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads", "num_experts",
+             "experts_per_token"}},
+    {"encoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
+    {"vit", {"num_layers", "embedding_dim", "num_heads"}},
+    {"resnet", {"stages"}},
+    {"audio", {"num_layers", "embedding_dim", "num_heads"}},
+    {"recurrent", {"vocab_size", "num_layers", "embedding_dim", "hidden_dim"}}};
 
 ConfigKind KindOf(const std::string& key) {
   for (const auto& [name, kind] : kConfigKeys)
     if (name == key) return kind;
   return ConfigKind::kCount;
 }
-const Keys kRequiredSizeKeys = {"vocab_size", "context_length", "num_layers", "embedding_dim",
-                                "num_heads"};
 
 // Training hyperparameters and the type of value each takes.
 enum class ValueKind { kNumber, kInteger, kString, kNumberOrString };
@@ -234,6 +295,7 @@ struct ConfigValue {
   double number = 0;
   bool boolean = false;
   std::string name;  // enum spelling
+  std::vector<int64_t> list;
 };
 using ConfigLayer = std::map<std::string, ConfigValue>;
 
@@ -270,6 +332,48 @@ void ApplyConfigValue(const std::string& key, const ConfigValue& v, engine::Mode
     c->qkv_bias = v.boolean;
   else if (key == "tie_embeddings")
     c->tie_embeddings = v.boolean;
+  else if (key == "type_vocab_size")
+    c->type_vocab_size = v.integer;
+  else if (key == "pooler")
+    c->pooler = v.boolean;
+  else if (key == "norm_position")
+    c->norm_position = v.name;
+  else if (key == "head")
+    c->head = v.name;
+  else if (key == "num_classes")
+    c->num_classes = v.integer;
+  else if (key == "image_size")
+    c->image_size = v.integer;
+  else if (key == "patch_size")
+    c->patch_size = v.integer;
+  else if (key == "channels")
+    c->channels = v.integer;
+  else if (key == "pool")
+    c->pool = v.name;
+  else if (key == "block")
+    c->block = v.name;
+  else if (key == "stages")
+    c->stages = v.list;
+  else if (key == "base_width")
+    c->base_width = v.integer;
+  else if (key == "sample_rate")
+    c->sample_rate = v.integer;
+  else if (key == "n_mels")
+    c->n_mels = v.integer;
+  else if (key == "n_fft")
+    c->n_fft = v.integer;
+  else if (key == "hop_length")
+    c->hop_length = v.integer;
+  else if (key == "chunk_seconds")
+    c->chunk_seconds = v.number;
+  else if (key == "decoder_layers")
+    c->decoder_layers = v.integer;
+  else if (key == "num_experts")
+    c->num_experts = v.integer;
+  else if (key == "experts_per_token")
+    c->experts_per_token = v.integer;
+  else if (key == "cell")
+    c->cell = v.name;
 }
 
 // ---- The reader -----------------------------------------------------------------
@@ -303,7 +407,9 @@ class SpecReader {
   bool ReadNonEmptyString(const Entry& e, std::string* out);
   bool ReadStringList(const Entry& e, std::vector<std::string>* out,
                       std::vector<YAML::Mark>* marks = nullptr);
-  bool ReadCountList(const Entry& e, std::vector<int64_t>* out, std::vector<YAML::Mark>* marks);
+  // unique: a value may appear once (profile lists); stages may repeat.
+  bool ReadCountList(const Entry& e, std::vector<int64_t>* out, std::vector<YAML::Mark>* marks,
+                     bool unique = true);
   // An integer in [min, kMaxCount] ("num_layers must be a positive integer, got 0").
   bool ReadCount(const Entry& e, int64_t min, int64_t* out);
   // A number > 0 (or >= 0 when allow_zero).
@@ -327,6 +433,9 @@ class SpecReader {
   void ReadReferences(const Entry& e, std::vector<Reference>* out);
   void ReadArchitecture(const Entry& e, Architecture* out);
   ConfigLayer ReadConfigLayer(const Fields& fields);
+  // Reports and drops the config keys that belong to another family (e.g. patch_size in a
+  // decoder); keeps everything when the family is unknown (already reported).
+  void KeepFamilyKeys(Fields* fields, const std::string& family);
   bool ResolveSize(const std::string& name, const YAML::Mark& name_mark, const std::string& family,
                    const ConfigLayer& shared, const ConfigLayer& own, engine::ModelConfig* out);
   void ReadTraining(const Entry& e, Training* out);
@@ -519,7 +628,7 @@ bool SpecReader::ReadStringList(const Entry& e, std::vector<std::string>* out,
 }
 
 bool SpecReader::ReadCountList(const Entry& e, std::vector<int64_t>* out,
-                               std::vector<YAML::Mark>* marks) {
+                               std::vector<YAML::Mark>* marks, bool unique) {
   if (!HasValue(e)) return false;
   const std::string message = "'" + e.key + "' must be a list of positive integers";
   if (!e.value.IsSequence()) {
@@ -541,7 +650,7 @@ bool SpecReader::ReadCountList(const Entry& e, std::vector<int64_t>* out,
       ok = false;
       continue;
     }
-    if (std::find(items.begin(), items.end(), v) != items.end()) {
+    if (unique && std::find(items.begin(), items.end(), v) != items.end()) {
       Error(mark, "duplicate value " + std::to_string(v) + " in '" + e.key + "'");
       ok = false;
       continue;
@@ -743,6 +852,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
   ConfigLayer shared;
   if (const Entry* config = f.Find("config"); config && IsMapping(*config)) {
     Fields cf = ReadFields(config->value, config_keys);
+    KeepFamilyKeys(&cf, a->family);
     for (const auto& ce : cf.entries) a->config_keys.push_back(ce.key);
     shared = ReadConfigLayer(cf);
   }
@@ -762,6 +872,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
       size_names_.push_back(se.key);
     if (!IsMapping(se)) continue;
     Fields sf = ReadFields(se.value, size_keys);
+    KeepFamilyKeys(&sf, a->family);
     Size size;
     size.name = se.key;
     if (const Entry* repo = sf.Find("hf_repo")) ReadNonEmptyString(*repo, &size.hf_repo);
@@ -769,6 +880,25 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
     if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named)
       a->sizes.push_back(std::move(size));
   }
+}
+
+void SpecReader::KeepFamilyKeys(Fields* fields, const std::string& family) {
+  const auto allowed = kFamilyKeys.find(family);
+  if (allowed == kFamilyKeys.end()) return;
+  const Keys config_keys = Names(kConfigKeys);
+  std::vector<Entry> kept;
+  for (auto& entry : fields->entries) {
+    const bool config_key = std::find(config_keys.begin(), config_keys.end(), entry.key) != config_keys.end();
+    const bool family_key =
+        std::find(allowed->second.begin(), allowed->second.end(), entry.key) != allowed->second.end();
+    if (config_key && !family_key) {
+      Error(entry.key_mark, "'" + entry.key + "' does not apply to family '" + family + "'",
+            "the keys of " + family + " are: " + JoinNames(allowed->second));
+      continue;
+    }
+    kept.push_back(entry);
+  }
+  fields->entries = kept;
 }
 
 ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
@@ -782,6 +912,17 @@ ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
       case ConfigKind::kCount:
         v.valid = ReadCount(*e, 1, &v.integer);
         break;
+      case ConfigKind::kCountOrZero:
+        v.valid = ReadCount(*e, 0, &v.integer);
+        break;
+      case ConfigKind::kChoice:
+        v.valid = ReadChoice(*e, key, kChoices.at(key), &v.name);
+        break;
+      case ConfigKind::kCountList: {
+        std::vector<YAML::Mark> marks;
+        v.valid = ReadCountList(*e, &v.list, &marks, /*unique=*/false);
+        break;
+      }
       case ConfigKind::kPositiveNumber:
         v.valid = ReadPositiveNumber(*e, false, &v.number);
         break;
@@ -810,7 +951,9 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   ConfigLayer merged = shared;
   for (const auto& [key, value] : own) merged[key] = value;
   bool complete = true;
-  for (const auto& key : kRequiredSizeKeys) {
+  const auto required = kFamilyRequired.find(family);
+  if (required == kFamilyRequired.end()) return false;  // unknown family: reported where it was read
+  for (const auto& key : required->second) {
     if (merged.count(key)) continue;
     Error(name_mark, "size '" + name + "' is missing '" + key + "'");
     complete = false;
@@ -821,7 +964,7 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   for (const auto& [key, value] : merged) {
     if (value.valid) continue;
     all_valid = false;
-    if (KindOf(key) == ConfigKind::kCount) complete = false;
+    if (KindOf(key) == ConfigKind::kCount || KindOf(key) == ConfigKind::kCountList) complete = false;
   }
   if (!complete) return false;
 
@@ -833,7 +976,17 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
     auto it = merged.find(key);
     return it != merged.end() && it->second.valid;
   };
+  const bool transformer = family != "resnet" && family != "recurrent";
   if (!given("num_kv_heads")) c.num_kv_heads = c.num_heads;
+  if (!transformer) {
+    std::string problem = engine::ValidateConfig(c);
+    if (!problem.empty()) {
+      Error(name_mark, "size '" + name + "': " + problem);
+      return false;
+    }
+    *out = c;
+    return all_valid;
+  }
   if (!given("head_dim")) {
     if (c.embedding_dim % c.num_heads != 0) {
       Error(merged["num_heads"].mark, "embedding_dim (" + std::to_string(c.embedding_dim) +
@@ -962,7 +1115,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
     const Size* size = nullptr;
     for (const auto& s : arch.sizes)
       if (s.name == name) size = &s;
-    if (size && size->config.context_length < min_context) {
+    if (size && size->config.context_length > 0 && size->config.context_length < min_context) {
       min_context = size->config.context_length;
       min_context_size = name;
     }
@@ -1027,6 +1180,14 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
     } else if (!gen->value.IsScalar() || !ParseBool(gen->value.Scalar(), &p->generation_enabled)) {
       Error(ValueMark(*gen), "'generation' must be a mapping or false, got " + Got(gen->value));
     }
+  }
+  // Only the decoder families generate token by token (prefill + KV-cache decode).
+  const bool generates = arch.family == "decoder" || arch.family == "moe";
+  if (!generates && p->generation_enabled) {
+    if (gen && HasValue(*gen) && !(gen->value.IsScalar() && gen->value.Scalar() == "false"))
+      Error(gen->key_mark, "family '" + arch.family + "' does not generate token by token",
+            "remove profile.generation (or set it to false)");
+    p->generation_enabled = false;
   }
   if (p->generation_enabled && generation_ok) {
     int64_t total = p->generation.prompt_tokens + p->generation.new_tokens;

@@ -50,6 +50,9 @@ section = doc[doc.index("### Weight Mapping"):]
 table = {}
 for name, shape in re.findall(r"^\| `([^`]+)` \| [^|]+\| \(([\d, ]+)\) \|", section, re.M):
     table[name] = tuple(int(x) for x in shape.split(","))
+if not table:
+    print(f"  {sys.argv[2]} has no weight map for this family: names not compared")
+    sys.exit(0)
 if ours != table:
     for k in sorted(set(ours) | set(table)):
         if ours.get(k) != table.get(k):
@@ -95,6 +98,8 @@ variant llama-like -e 's/norm: layernorm/norm: rmsnorm/' -e 's/activation: gelu/
   -e 's/tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4}/tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_heads: 2}/'
 variant alibi-geglu -e 's/activation: gelu/activation: geglu/' -e 's/position: learned/position: alibi/'
 variant sinusoidal-relu -e 's/activation: gelu/activation: relu/' -e 's/position: learned/position: sinusoidal/'
+variant moe-swiglu -e 's/family: decoder/family: moe/' -e 's/activation: gelu/activation: swiglu/' \
+  -e 's/tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4}/tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_experts: 4, experts_per_token: 2}/'
 variant nopos-silu -e 's/activation: gelu/activation: silu/' -e 's/position: learned/position: none/' \
   -e 's/tie_embeddings: true/tie_embeddings: false/'
 

@@ -38,3 +38,30 @@ TEST_CASE("decode-step FLOPs of one token equal the forward FLOPs of a one-token
   CHECK(engine::AnalyticDecodeStepFlops(c, 1, 1) == engine::AnalyticForwardFlops(c, 1, 1).forward);
   CHECK(engine::KVCacheBytesPerToken(c, 2) == 2 * 12 * 12 * 64 * 2);
 }
+
+TEST_CASE("Mistral-7B (a dense GQA decoder) matches the published size") {
+  // Mistral 7B: Llama layout, 32 layers, 4096 wide, 32 query / 8 KV heads, FFN 14336, vocab 32000.
+  const auto c = testing_configs::Llama2(32, 4096, 32, 8, 14336);
+  const auto p = engine::AnalyticParameters(c);
+  CHECK(p.total == 7241732096);
+  CHECK(p.active == p.total);
+}
+
+TEST_CASE("Mixtral 8x7B: total and active parameters, FLOPs with the active experts") {
+  const auto moe = testing_configs::Mixtral(32, 4096, 32, 8, 14336, 8, 2);
+  const auto p = engine::AnalyticParameters(moe);
+  CHECK(p.total == 46702792704);   // 46.7B, Mistral AI's published total
+  CHECK(p.active == 12879925248);  // 12.9B used per token (2 of 8 experts)
+  int64_t sum = 0;
+  for (const auto& [name, n] : p.by_component) sum += n;
+  CHECK(sum == p.total);
+  // Per token, the MoE forward costs the dense model's FLOPs with 2 FFNs plus the router.
+  const auto dense = testing_configs::Llama2(32, 4096, 32, 8, 14336);
+  const auto f_moe = engine::AnalyticForwardFlops(moe, 1, 128);
+  const auto f_dense = engine::AnalyticForwardFlops(dense, 1, 128);
+  const int64_t L = 32, T = 128, C = 4096, H = 14336, E = 8;
+  const int64_t ffn = L * (2 * T * C * 2 * H + 2 * T * H * C);  // the second active expert (gate|up, down)
+  const int64_t router = L * 2 * T * C * E;
+  CHECK(f_moe.forward == f_dense.forward + ffn + router);
+  CHECK(engine::AnalyticDecodeStepFlops(moe, 1, 1) == engine::AnalyticForwardFlops(moe, 1, 1).forward);
+}

@@ -32,8 +32,8 @@ engine::Report SampleReport() {
   s.config.rope_theta = 500000.0;
   s.config.qkv_bias = false;
   s.parameters = {
-      124439808, 124439808, 39383808, 85056000, {{"embedding", 39383808}, {"attention", 28348416}}};
-  s.flops = {1, 1024, 291648307200, 145824153600, {{"mlp", 3}, {"lm_head", 4}}, {{"norm", 5}}};
+      124439808, 124439808, 39383808, 85056000, 124439808, {{"embedding", 39383808}, {"attention", 28348416}}};
+  s.flops = {1, 1024, 291648307200, 145824153600, "1 × 1024 tokens", {{"mlp", 3}, {"lm_head", 4}}, {{"norm", 5}}};
   engine::Run fwd;
   fwd.scenario = "forward";
   fwd.device = "cpu";

@@ -207,10 +207,88 @@ TEST_CASE("unknown enum values list the accepted ones, or suggest a close one") 
           Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: rotary}")) ==
       Lines({"t.yaml:7:71: unknown position 'rotary' (expected one of: learned, sinusoidal, rope, "
              "alibi, none)"}));
-  CHECK(Errors("schema: 1\nname: T\narchitecture:\n  family: encoder\n"
+  CHECK(Errors("schema: 1\nname: T\narchitecture:\n  family: transformer\n"
                "  sizes: {s: {vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
                "num_heads: 1}}\n") ==
-        Lines({"t.yaml:4:11: unknown family 'encoder' (expected one of: decoder)"}));
+        Lines({"t.yaml:4:11: unknown family 'transformer' (expected one of: decoder, encoder, vit, resnet, audio, "
+               "moe, recurrent)"}));
+}
+
+// A spec of `family` with one size; the config keys are given inline.
+std::string FamilySpec(const std::string& family, const std::string& size, const std::string& extra = "") {
+  return "schema: 1\nname: T\narchitecture:\n  family: " + family + "\n  sizes:\n    s: {" + size + "}\n" + extra;
+}
+
+TEST_CASE("every family reads its own keys, with its defaults") {
+  spec::ParseResult r = spec::ParseSpecText(
+      FamilySpec("resnet", "block: bottleneck, stages: [3, 4, 6, 3], num_classes: 1000"), "t.yaml");
+  REQUIRE_MESSAGE(r.ok(), (r.errors.empty() ? "" : r.errors[0].ToString()));
+  const engine::ModelConfig& resnet = r.spec.architecture.sizes[0].config;
+  CHECK(resnet.family == "resnet");
+  CHECK(resnet.stages == std::vector<int64_t>{3, 4, 6, 3});  // a count may repeat in stages
+  CHECK(resnet.base_width == 64);
+  CHECK(resnet.image_size == 224);
+  CHECK(resnet.num_classes == 1000);
+
+  r = spec::ParseSpecText(FamilySpec("vit", "num_layers: 12, embedding_dim: 768, num_heads: 12, num_classes: 1000, "
+                                            "norm_eps: 1.0e-6, pool: mean"),
+                          "t.yaml");
+  REQUIRE(r.ok());
+  const engine::ModelConfig& vit = r.spec.architecture.sizes[0].config;
+  CHECK(vit.patch_size == 16);
+  CHECK(vit.head_dim == 64);
+  CHECK(vit.hidden_dim == 3072);
+  CHECK(vit.pool == "mean");
+  CHECK_FALSE(r.spec.profile.generation_enabled);  // only decoders generate
+
+  r = spec::ParseSpecText(FamilySpec("moe", "vocab_size: 32000, context_length: 4096, num_layers: 2, embedding_dim: 64, "
+                                            "num_heads: 4, num_experts: 8, experts_per_token: 2"),
+                          "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.architecture.sizes[0].config.num_experts == 8);
+  CHECK(r.spec.profile.generation_enabled);
+
+  r = spec::ParseSpecText(FamilySpec("recurrent", "cell: gru, vocab_size: 10000, num_layers: 2, embedding_dim: 650, "
+                                                  "hidden_dim: 650"),
+                          "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.architecture.sizes[0].config.cell == "gru");
+
+  r = spec::ParseSpecText(FamilySpec("audio", "num_layers: 4, embedding_dim: 384, num_heads: 6, decoder_layers: 4, "
+                                              "vocab_size: 51865, context_length: 448"),
+                          "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.architecture.sizes[0].config.n_mels == 80);
+  CHECK(engine::AudioFrames(r.spec.architecture.sizes[0].config) == 3000);
+
+  r = spec::ParseSpecText(FamilySpec("encoder", "vocab_size: 30522, context_length: 512, num_layers: 12, "
+                                                "embedding_dim: 768, num_heads: 12, norm_eps: 1.0e-12"),
+                          "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.architecture.sizes[0].config.norm_position == "post");
+  CHECK(r.spec.architecture.sizes[0].config.pooler);
+}
+
+TEST_CASE("a key of another family, a missing family key or a bad family value is an error") {
+  CHECK(Errors(FamilySpec("decoder", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
+                                     "num_heads: 1, patch_size: 4")) ==
+        Lines({"t.yaml:6:90: 'patch_size' does not apply to family 'decoder'; hint: the keys of decoder are: "
+               "num_layers, embedding_dim, num_heads, head_dim, hidden_dim, norm_eps, activation, bias, qkv_bias, "
+               "vocab_size, context_length, num_kv_heads, norm, position, rope_theta, tie_embeddings"}));
+  CHECK(Errors(FamilySpec("resnet", "block: basic")) == Lines({"t.yaml:6:5: size 's' is missing 'stages'"}));
+  CHECK(Errors(FamilySpec("resnet", "stages: [2, 0]")) ==
+        Lines({"t.yaml:6:21: 'stages' must be a list of positive integers, got '0'"}));
+  CHECK(Errors(FamilySpec("resnet", "stages: [2, 2], block: wide")) ==
+        Lines({"t.yaml:6:32: unknown block 'wide' (expected one of: basic, bottleneck)"}));
+  CHECK(Errors(FamilySpec("moe", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, num_heads: 1, "
+                                 "num_experts: 4, experts_per_token: 5")) ==
+        Lines({"t.yaml:6:5: size 's': experts_per_token must be between 1 and num_experts (4), got 5"}));
+  CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1, image_size: 30")) ==
+        Lines({"t.yaml:6:5: size 's': image_size (30) must be divisible by patch_size (16)"}));
+  CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1",
+                          "profile: {generation: {prompt_tokens: 4, new_tokens: 4}}\n")) ==
+        Lines({"t.yaml:7:11: family 'vit' does not generate token by token; hint: remove profile.generation (or "
+               "set it to false)"}));
 }
 
 TEST_CASE("every spelling the parser accepts is one the engine knows") {

@@ -1,0 +1,47 @@
+// InitRandomWeights and PackLinears (see common.h).
+#include "engine/models/common.h"
+
+#include <string>
+
+#include "engine/layers/linear.h"
+
+namespace engine {
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+void InitRandomWeights(torch::nn::Module& module, uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (auto& item : module.named_parameters()) {
+    torch::Tensor& p = item.value();
+    if (p.device().is_meta()) continue;
+    const std::string& name = item.key();
+    const bool norm = name.find("norm") != std::string::npos || name.find("bn") != std::string::npos;
+    if (EndsWith(name, "bias") || (p.dim() == 1 && !norm)) {
+      p.zero_();
+    } else if (norm && p.dim() == 1) {
+      p.fill_(1.0);
+    } else {
+      auto w = torch::empty(p.sizes(), torch::kFloat32);
+      w.normal_(0.0, 0.02, gen);
+      p.copy_(w);
+    }
+  }
+  for (auto& item : module.named_buffers()) {
+    if (item.value().device().is_meta()) continue;
+    if (EndsWith(item.key(), "running_var")) item.value().fill_(1.0);
+    if (EndsWith(item.key(), "running_mean")) item.value().zero_();
+  }
+}
+
+void PackLinears(torch::nn::Module& module) {
+  for (auto& m : module.modules(/*include_self=*/false))
+    if (auto* linear = m->as<LinearImpl>()) linear->PackForInference();
+}
+
+}  // namespace engine

@@ -1,0 +1,63 @@
+// BuildFamilyModel: the family factories behind one switch, and the decoder's (and moe's)
+// FamilyModel adapter.
+#include <stdexcept>
+#include <string>
+
+#include "engine/models/decoder.h"
+#include "engine/models/family.h"
+
+namespace engine {
+namespace {
+
+class DecoderFamilyModel : public FamilyModel {
+ public:
+  DecoderFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : model_(c, opts) {}
+
+  torch::nn::Module& module() override { return *model_; }
+
+  torch::Tensor ExampleInput(int64_t batch, int64_t seq_len, torch::Device device,
+                             torch::ScalarType /*dtype*/) const override {
+    return torch::randint(model_->config().vocab_size, {batch, seq_len},
+                          torch::TensorOptions().dtype(torch::kLong).device(device));
+  }
+
+  torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
+
+  std::string ComponentOf(const std::string& name) const override {
+    if (name.rfind("tok_emb.", 0) == 0 || name.rfind("pos_emb.", 0) == 0) return "embedding";
+    if (name.rfind("lm_head.", 0) == 0) return "lm_head";
+    if (name.find(".attn.") != std::string::npos) return "attention";
+    if (name.find(".mlp.router.") != std::string::npos) return "router";
+    if (name.find(".mlp.") != std::string::npos) return "mlp";
+    return "norm";  // blocks.i.norm1/norm2, norm_f
+  }
+
+  void PrepareForInference(uint64_t seed) override {
+    model_->InitWeights(seed);
+    model_->PackForInference();  // oneDNN-packed weights on CPU (not counted in weights_bytes)
+  }
+
+  DecoderImpl* decoder() override { return model_.get(); }
+
+ private:
+  Decoder model_;
+};
+
+}  // namespace
+
+std::unique_ptr<FamilyModel> MakeDecoderModel(const ModelConfig& c, const torch::TensorOptions& opts) {
+  return std::make_unique<DecoderFamilyModel>(c, opts);
+}
+
+std::unique_ptr<FamilyModel> BuildFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) {
+  if (std::string problem = ValidateConfig(c); !problem.empty()) throw std::invalid_argument(problem);
+  if (c.family == "decoder" || c.family == "moe") return MakeDecoderModel(c, opts);
+  if (c.family == "encoder") return MakeEncoderModel(c, opts);
+  if (c.family == "vit") return MakeVitModel(c, opts);
+  if (c.family == "resnet") return MakeResNetModel(c, opts);
+  if (c.family == "audio") return MakeAudioModel(c, opts);
+  if (c.family == "recurrent") return MakeRecurrentModel(c, opts);
+  throw std::invalid_argument("unknown family '" + c.family + "'");
+}
+
+}  // namespace engine
