@@ -173,14 +173,18 @@ engine::Report NewReport(const spec::Spec& s) {
 
 void PrintCountTable(const spec::Spec& s, const std::vector<engine::SizeReport>& sizes) {
   std::cout << s.name << " (" << s.path << ")\n";
-  std::cout << "  convention: FLOPs = 2 x MACs over every matmul (attention QK^T and AV in full, no causal halving);"
-               " parameters count tied weights once\n";
+  std::cout << "  convention: FLOPs = 2 x MACs over every matmul and convolution (attention QK^T and AV in full, "
+               "no causal halving); parameters count tied weights once\n";
   for (const auto& r : sizes) {
     std::cout << "  " << r.name << ": " << render::FormatThousands(r.parameters.total) << " parameters ("
-              << render::FormatThousands(r.parameters.non_embedding) << " non-embedding); forward at batch "
-              << r.flops.batch << " x " << r.flops.sequence_length << " tokens: "
-              << render::FormatThousands(r.flops.forward) << " FLOPs (" << render::FormatThousands(r.flops.forward_macs)
-              << " MACs)\n";
+              << render::FormatThousands(r.parameters.non_embedding) << " non-embedding";
+    if (r.parameters.active != r.parameters.total)
+      std::cout << ", " << render::FormatThousands(r.parameters.active) << " active per token";
+    const std::string input = !r.flops.input.empty() ? r.flops.input
+                                                     : std::to_string(r.flops.batch) + " x " +
+                                                           std::to_string(r.flops.sequence_length) + " tokens";
+    std::cout << "); forward of " << input << ": " << render::FormatThousands(r.flops.forward) << " FLOPs ("
+              << render::FormatThousands(r.flops.forward_macs) << " MACs)\n";
   }
 }
 

@@ -143,7 +143,8 @@ const std::map<std::string, Keys> kFamilyKeys = {
     {"resnet", {"block", "stages", "base_width", "num_classes", "image_size", "channels"}},
     {"audio", Plus(kTransformerKeys, {"sample_rate", "n_mels", "n_fft", "hop_length", "chunk_seconds",
                                       "decoder_layers", "vocab_size", "context_length"})},
-    {"recurrent", {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings"}}};
+    {"recurrent", {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings",
+                   "context_length"}}};
 const std::map<std::string, Keys> kFamilyRequired = {
     {"decoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
     {"moe", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads", "num_experts",
@@ -978,6 +979,8 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   };
   const bool transformer = family != "resnet" && family != "recurrent";
   if (!given("num_kv_heads")) c.num_kv_heads = c.num_heads;
+  // A recurrent model has no length limit; context_length is the length its FLOPs are stated at.
+  if (family == "recurrent" && !given("context_length")) c.context_length = 128;
   if (!transformer) {
     std::string problem = engine::ValidateConfig(c);
     if (!problem.empty()) {
