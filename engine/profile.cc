@@ -141,10 +141,10 @@ struct Scenario {
     Run r = NewRun("generate", batch, P + N);
     r.prompt_tokens = P;
     r.new_tokens = N;
-    DecoderImpl* model = this->model.decoder();
-    if (model == nullptr) return Status::InvalidArgument("the " + config.family + " family does not generate");
-    auto device = model->tok_emb->weight.device();
-    auto prompt = torch::randint(0, config.vocab_size, {batch, P}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    if (model.NewGenerator(batch, P + N) == nullptr)
+      return Status::InvalidArgument("the " + config.family + " family does not generate token by token");
+    auto prompt = torch::randint(0, config.vocab_size, {batch, P},
+                                 torch::TensorOptions().dtype(torch::kLong).device(DeviceOf(options.device)));
     auto sync = DeviceSync(options.device);
     ScenarioMemory memory(options.device);
     memory.Start();
@@ -156,15 +156,15 @@ struct Scenario {
         const bool timed = round >= 0;
         if (timed && round >= rounds_min && SecondsSince(t_start) >= options.min_seconds) break;
         if (round == 0) t_start = Clock::now();
-        KVCache cache = model->NewCache(batch, P + N);
+        std::unique_ptr<TokenGenerator> generator = model.NewGenerator(batch, P + N);
         auto t0 = Clock::now();
-        auto logits = model->ForwardCached(prompt, &cache);  // (B, V)
+        auto logits = generator->Prefill(prompt);  // (B, V)
         sync();
         if (timed) prefill_s.push_back(SecondsSince(t0));
         for (int64_t i = 0; i < N; ++i) {
           auto t1 = Clock::now();
           auto next = logits.argmax(-1, /*keepdim=*/true);  // (B, 1) greedy
-          logits = model->ForwardCached(next, &cache);
+          logits = generator->Step(next);
           sync();
           if (timed) decode_s.push_back(SecondsSince(t1));
         }
@@ -223,8 +223,8 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             runs->push_back(run);
           }
         }
-        if (options.generate && model->decoder() != nullptr) {
-          if (options.prompt_tokens + options.new_tokens > c.context_length)
+        if (options.generate && model->NewGenerator(1, 1) != nullptr) {
+          if (c.family != "recurrent" && options.prompt_tokens + options.new_tokens > c.context_length)
             return Status::InvalidArgument("prompt_tokens + new_tokens exceeds context_length");
           Run run;
           if (Status s = scenario.Generate(batch, &run); !s.ok()) return s;

@@ -14,6 +14,16 @@ namespace engine {
 
 class DecoderImpl;
 
+// Token-by-token generation state of one batch (a KV cache, or a recurrent state).
+class TokenGenerator {
+ public:
+  virtual ~TokenGenerator() = default;
+  // prompt (B, P) int64 -> logits of the last position (B, V); starts a new sequence.
+  virtual torch::Tensor Prefill(const torch::Tensor& prompt) = 0;
+  // next (B, 1) int64 -> logits (B, V) of that position, extending the sequence.
+  virtual torch::Tensor Step(const torch::Tensor& next) = 0;
+};
+
 class FamilyModel {
  public:
   virtual ~FamilyModel() = default;
@@ -41,8 +51,12 @@ class FamilyModel {
   // default keeps the module's own random initialisation (the caller seeds torch first).
   virtual void PrepareForInference(uint64_t /*seed*/) {}
 
-  // The decoder behind decoder and moe models (for the generation scenario); null otherwise.
+  // The decoder behind decoder and moe models; null otherwise.
   virtual DecoderImpl* decoder() { return nullptr; }
+
+  // A generator for `batch` sequences of at most `max_len` tokens, for the families that
+  // generate token by token (decoder, moe: KV cache; recurrent: carried state); null otherwise.
+  virtual std::unique_ptr<TokenGenerator> NewGenerator(int64_t /*batch*/, int64_t /*max_len*/) { return nullptr; }
 };
 
 // Builds the model of `c` with parameters created with `opts` (`meta` allocates nothing;

@@ -45,6 +45,24 @@ class RecurrentLmImpl : public torch::nn::Module {
     return lm_head(h) + lm_head_bias;
   }
 
+  // Incremental: ids (B, T) continuing from `state` (undefined = zeros at the start); returns the
+  // logits of the last position (B, V) and replaces `state` ((h, c) for LSTM; h for GRU, in h).
+  torch::Tensor ForwardState(const torch::Tensor& ids, torch::Tensor* h, torch::Tensor* c) {
+    auto x = tok_emb(ids);
+    torch::Tensor out;
+    if (gru_) {
+      auto [y, hn] = h->defined() ? gru->forward(x, *h) : gru->forward(x);
+      out = y;
+      *h = hn;
+    } else {
+      auto [y, state] = h->defined() ? lstm->forward(x, std::make_tuple(*h, *c)) : lstm->forward(x);
+      out = y;
+      *h = std::get<0>(state);
+      *c = std::get<1>(state);
+    }
+    return lm_head(out.select(1, out.size(1) - 1)) + lm_head_bias;
+  }
+
   Embedding tok_emb{nullptr};
   torch::nn::LSTM lstm{nullptr};
   torch::nn::GRU gru{nullptr};
@@ -55,6 +73,22 @@ class RecurrentLmImpl : public torch::nn::Module {
   bool gru_;
 };
 TORCH_MODULE(RecurrentLm);
+
+// Generation carries the recurrent state: every step costs the same whatever the length.
+class StateGenerator : public TokenGenerator {
+ public:
+  explicit StateGenerator(RecurrentLmImpl* model) : model_(model) {}
+  torch::Tensor Prefill(const torch::Tensor& prompt) override {
+    h_ = torch::Tensor();
+    c_ = torch::Tensor();
+    return model_->ForwardState(prompt, &h_, &c_);
+  }
+  torch::Tensor Step(const torch::Tensor& next) override { return model_->ForwardState(next, &h_, &c_); }
+
+ private:
+  RecurrentLmImpl* model_;
+  torch::Tensor h_, c_;
+};
 
 class RecurrentFamilyModel : public FamilyModel {
  public:
@@ -68,6 +102,9 @@ class RecurrentFamilyModel : public FamilyModel {
     if (name.rfind("tok_emb.", 0) == 0) return "embedding";
     if (name.rfind("rnn.", 0) == 0) return "recurrent";
     return "lm_head";
+  }
+  std::unique_ptr<TokenGenerator> NewGenerator(int64_t, int64_t) override {
+    return std::make_unique<StateGenerator>(model_.get());
   }
   void PrepareForInference(uint64_t seed) override {
     InitRandomWeights(*model_, seed);

@@ -9,6 +9,18 @@
 namespace engine {
 namespace {
 
+class KVCacheGenerator : public TokenGenerator {
+ public:
+  KVCacheGenerator(DecoderImpl* model, int64_t batch, int64_t max_len)
+      : model_(model), cache_(model->NewCache(batch, max_len)) {}
+  torch::Tensor Prefill(const torch::Tensor& prompt) override { return model_->ForwardCached(prompt, &cache_); }
+  torch::Tensor Step(const torch::Tensor& next) override { return model_->ForwardCached(next, &cache_); }
+
+ private:
+  DecoderImpl* model_;
+  KVCache cache_;
+};
+
 class DecoderFamilyModel : public FamilyModel {
  public:
   DecoderFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : model_(c, opts) {}
@@ -38,6 +50,10 @@ class DecoderFamilyModel : public FamilyModel {
   }
 
   DecoderImpl* decoder() override { return model_.get(); }
+
+  std::unique_ptr<TokenGenerator> NewGenerator(int64_t batch, int64_t max_len) override {
+    return std::make_unique<KVCacheGenerator>(model_.get(), batch, max_len);
+  }
 
  private:
   Decoder model_;

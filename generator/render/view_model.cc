@@ -263,15 +263,57 @@ std::string TextOutputDimensions(const spec::Spec& s) {
          "), one score per vocabulary entry at every position";
 }
 
+// What the architecture itself fixes about an input or output of `modality` (empty when it
+// fixes nothing the spec's own text does not say).
+std::string ArchitectureDimensions(const spec::Spec& s, const std::string& modality, bool inputs) {
+  const std::string family = s.architecture.family;
+  auto per = [&](auto fn) { return PerSize(s, fn); };
+  if (modality == "text") {
+    if (family == "recurrent")
+      return inputs ? "any length, vocabulary " + per([](const spec::Size& z) { return N(z.config.vocab_size); }) +
+                          " token ids, embedding dimension " +
+                          per([](const spec::Size& z) { return N(z.config.embedding_dim); })
+                    : TextOutputDimensions(s);
+    if (family == "encoder" && !inputs)
+      return "hidden states of shape (batch, tokens, " +
+             per([](const spec::Size& z) { return N(z.config.embedding_dim); }) + ")" +
+             (PrimarySize(s).config.pooler ? " and a pooled (batch, embedding) vector" : "");
+    if (family == "audio")
+      return inputs ? "" : "logits of shape (batch, text tokens ≤ " +
+                               per([](const spec::Size& z) { return N(z.config.context_length); }) + ", " +
+                               per([](const spec::Size& z) { return N(z.config.vocab_size); }) + ")";
+    return inputs ? TextInputDimensions(s) : TextOutputDimensions(s);
+  }
+  if (modality == "image" && inputs) {
+    return "height × width × channels = " +
+           per([](const spec::Size& z) {
+             return N(z.config.image_size) + " × " + N(z.config.image_size) + " × " + N(z.config.channels);
+           }) +
+           ", resized (shorter side 256) and center-cropped, scaled to [0, 1] and normalized per channel with "
+           "mean (0.485, 0.456, 0.406) and standard deviation (0.229, 0.224, 0.225) (engine/preprocess/image.cc)";
+  }
+  if (modality == "audio" && inputs) {
+    const ModelConfig& c = PrimarySize(s).config;
+    return "sample rate " + N(c.sample_rate) + " Hz; frame (window) " + N(c.n_fft) + " samples = " +
+           FormatShortestDouble(1000.0 * c.n_fft / c.sample_rate) + " ms, hop " + N(c.hop_length) + " samples = " +
+           FormatShortestDouble(1000.0 * c.hop_length / c.sample_rate) + " ms; " + N(c.n_mels) + " mel bins; " +
+           FormatShortestDouble(c.chunk_seconds) + " s chunks = " + N(engine::AudioFrames(c)) +
+           " frames (engine/preprocess/audio.cc)";
+  }
+  if (!inputs && (family == "vit" || family == "resnet")) {
+    return "logits of shape (batch, " + per([](const spec::Size& z) { return N(z.config.num_classes); }) +
+           "), one per class";
+  }
+  return "";
+}
+
 std::vector<View> Modalities(const spec::Spec& s, const std::vector<spec::Modality>& list,
                              bool inputs) {
   std::vector<View> out;
   for (const auto& m : list) {
     std::string dims = m.dimensions;
-    if (m.modality == "text") {
-      const std::string arch = inputs ? TextInputDimensions(s) : TextOutputDimensions(s);
-      dims = dims.empty() ? Capitalize(arch) : dims + "; architecture: " + arch;
-    }
+    const std::string arch = ArchitectureDimensions(s, m.modality, inputs);
+    if (!arch.empty()) dims = dims.empty() ? Capitalize(arch) : dims + "; architecture: " + arch;
     out.push_back(View()
                       .Text("label", Capitalize(m.modality))  // "text" -> "Text"
                       .Text("format", m.format)
@@ -817,7 +859,7 @@ void AddBenchmarks(const engine::Report& r, View* v) {
             .Text("decode_rate", Throughput(run, "decode_tokens_per_s"));
         generate.push_back(row);
       } else {
-        row.Text("seq", N(run.sequence_length))
+        row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
             .Text("p50", FormatSeconds(run.latency_s.p50))
             .Text("rate", ForwardRate(run))
             .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));

@@ -1118,7 +1118,8 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
     const Size* size = nullptr;
     for (const auto& s : arch.sizes)
       if (s.name == name) size = &s;
-    if (size && size->config.context_length > 0 && size->config.context_length < min_context) {
+    if (size && arch.family != "recurrent" && size->config.context_length > 0 &&
+        size->config.context_length < min_context) {
       min_context = size->config.context_length;
       min_context_size = name;
     }
@@ -1184,8 +1185,8 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
       Error(ValueMark(*gen), "'generation' must be a mapping or false, got " + Got(gen->value));
     }
   }
-  // Only the decoder families generate token by token (prefill + KV-cache decode).
-  const bool generates = arch.family == "decoder" || arch.family == "moe";
+  // The decoder families (KV cache) and the recurrent one (carried state) generate token by token.
+  const bool generates = arch.family == "decoder" || arch.family == "moe" || arch.family == "recurrent";
   if (!generates && p->generation_enabled) {
     if (gen && HasValue(*gen) && !(gen->value.IsScalar() && gen->value.Scalar() == "false"))
       Error(gen->key_mark, "family '" + arch.family + "' does not generate token by token",

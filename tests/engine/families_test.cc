@@ -199,3 +199,29 @@ TEST_CASE("recurrent: logits per position, and earlier positions ignore later to
     CHECK((again.select(1, 8) - logits.select(1, 8)).abs().max().item<double>() > 1e-6);
   }
 }
+
+TEST_CASE("recurrent: generating with the carried state equals the full forward") {
+  engine::ModelConfig c;
+  c.family = "recurrent";
+  c.vocab_size = 40;
+  c.num_layers = 2;
+  c.embedding_dim = 12;
+  c.hidden_dim = 12;
+  for (const char* cell : {"lstm", "gru"}) {
+    c.cell = cell;
+    auto model = Small(c);
+    torch::NoGradGuard no_grad;
+    auto ids = torch::randint(40, {2, 10});
+    auto full = model->Forward(ids);
+    auto generator = model->NewGenerator(2, 10);
+    REQUIRE(generator != nullptr);
+    auto logits = generator->Prefill(ids.narrow(1, 0, 6));
+    CHECK(torch::allclose(logits, full.select(1, 5), 1e-5, 1e-6));
+    for (int64_t t = 6; t < 10; ++t) logits = generator->Step(ids.narrow(1, t, 1));
+    const double diff = (logits - full.select(1, 9)).abs().max().item<double>();
+    MESSAGE(std::string(cell) << ": state vs full forward max |diff| = " << diff);
+    CHECK(diff < 1e-4);
+  }
+  // Families that do not generate token by token have no generator.
+  CHECK(Small(SmallTransformer("vit"))->NewGenerator(1, 4) == nullptr);
+}
