@@ -61,6 +61,8 @@ std::string PositionWords(const ModelConfig& c) {
 std::string PyTorchListing(const std::string& model_name, const std::string& spec_path,
                            const std::vector<ListingSize>& all_sizes, const std::string& run_size,
                            int64_t sequence_length) {
+  if (all_sizes.front().config.family != "decoder" && all_sizes.front().config.family != "moe")
+    return PyTorchFamilyListing(model_name, spec_path, all_sizes, run_size, sequence_length);
   const ListingSize* run = &all_sizes.front();
   for (const auto& s : all_sizes)
     if (s.name == run_size) run = &s;

@@ -26,4 +26,10 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
                            const std::vector<ListingSize>& sizes, const std::string& run_size,
                            int64_t sequence_length);
 
+// The same for the encoder, vit, resnet, audio and recurrent families (listing_families.cc);
+// PyTorchListing dispatches there for them.
+std::string PyTorchFamilyListing(const std::string& model_name, const std::string& spec_path,
+                                 const std::vector<ListingSize>& sizes, const std::string& run_size,
+                                 int64_t sequence_length);
+
 }  // namespace render
