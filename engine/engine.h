@@ -28,6 +28,7 @@ struct ProfileOptions {
   std::string device = "cpu";                      // "cpu" | "cuda"
   bool forward = true;                             // run the forward scenario
   bool generate = true;                            // run the generation scenario
+  bool preprocess = false;                         // time the input preprocessing (vit, resnet, audio)
   int64_t prompt_tokens = 32;
   int64_t new_tokens = 32;
   int64_t warmup = 2;                              // warm-up iterations. Default: 2

@@ -14,6 +14,8 @@
 #include "engine/measure/latency.h"
 #include "engine/models/decoder.h"
 #include "engine/models/family.h"
+#include "engine/preprocess/audio.h"
+#include "engine/preprocess/image.h"
 
 namespace engine {
 namespace {
@@ -135,6 +137,47 @@ struct Scenario {
     return Status::OK();
   }
 
+  // Preprocessing of `batch` raw inputs into model inputs, on the CPU: images (480 x 640 x 3
+  // uint8, resize + center crop + normalize) or chunk_seconds of 16-bit-range audio (log-mel).
+  Status Preprocess(int64_t batch, Run* out) const {
+    Run r = NewRun("preprocess", batch, 0);
+    r.device = "cpu";
+    r.dtype = "float32";
+    r.weights_bytes = 0;
+    const bool audio = config.family == "audio";
+    torch::Tensor raw = audio ? torch::randn({batch, static_cast<int64_t>(config.chunk_seconds * config.sample_rate)}) * 0.1
+                              : torch::randint(0, 256, {batch, 480, 640, 3}, torch::kUInt8);
+    ImageTransform transform;
+    transform.crop = config.image_size;
+    transform.resize = config.image_size * 256 / 224;
+    ScenarioMemory memory("cpu");
+    memory.Start();
+    TimingOptions timing;
+    timing.warmup = std::max<int64_t>(1, options.warmup);
+    timing.min_iterations = options.min_iterations;
+    timing.min_seconds = options.min_seconds;
+    std::vector<double> samples;
+    Status s = TimeIterations(
+        [&] {
+          for (int64_t b = 0; b < batch; ++b) {
+            if (audio)
+              AudioChunkFeatures(raw[b], config);
+            else
+              PreprocessImage(raw[b], transform);
+          }
+        },
+        [] {}, timing, [&](int64_t done) { Progress("preprocess b" + std::to_string(batch) + ": iteration " + std::to_string(done)); },
+        &samples);
+    if (!s.ok()) return s;
+    r.peak_bytes = memory.PeakAboveStart();
+    r.latency_s = SummarizeLatencies(samples);
+    r.flops = 0;  // no matmuls: MFU does not apply
+    r.throughput = {{audio ? "audio_seconds_per_s" : "images_per_s",
+                     batch * (audio ? config.chunk_seconds : 1.0) / r.latency_s.mean}};
+    *out = r;
+    return Status::OK();
+  }
+
   // Rounds of (prefill prompt, decode new_tokens greedily) until both minimums are met.
   Status Generate(int64_t batch, Run* out) const {
     const int64_t P = options.prompt_tokens, N = options.new_tokens;
@@ -222,6 +265,12 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             if (Status s = scenario.Forward(batch, seq, &run); !s.ok()) return s;
             runs->push_back(run);
           }
+        }
+        if (options.preprocess && dtype == options.dtypes.front() &&
+            (c.family == "vit" || c.family == "resnet" || c.family == "audio")) {
+          Run run;
+          if (Status s = scenario.Preprocess(batch, &run); !s.ok()) return s;
+          runs->push_back(run);
         }
         if (options.generate && model->NewGenerator(1, 1) != nullptr) {
           if (c.family != "recurrent" && options.prompt_tokens + options.new_tokens > c.context_length)

@@ -289,6 +289,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
       o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
       o.generate = p.generation_enabled && !a.no_generate;
+      o.preprocess = p.preprocess;
       o.prompt_tokens = p.generation.prompt_tokens;
       o.new_tokens = p.generation.new_tokens;
       o.warmup = p.warmup;
@@ -319,6 +320,8 @@ void PrintRuns(const engine::Report& report) {
         std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", "
                   << render::internal::ForwardRate(r) << ", MFU "
                   << render::FormatPercent(r.mfu);
+      } else if (r.scenario == "preprocess") {
+        std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", " << render::internal::ForwardRate(r);
       } else {
         std::cout << " prompt " << r.prompt_tokens << " + " << r.new_tokens << " new: prefill p50 "
                   << render::FormatSeconds(r.prefill_s.p50) << ", decode "

@@ -61,6 +61,8 @@ class AudioModelImpl : public torch::nn::Module {
     return encoder_norm(x);
   }
 
+  torch::Tensor forward(const torch::Tensor& mel) { return Encode(mel); }
+
   // text ids (B, T) attending to audio features (B, S, C) -> logits (B, T, V).
   torch::Tensor Decode(const torch::Tensor& ids, const torch::Tensor& audio) {
     auto x = tok_emb(ids) + pos_emb(torch::arange(ids.size(1), ids.options()));
@@ -81,10 +83,9 @@ TORCH_MODULE(AudioModel);
 
 // Forward takes the mel features; with a text decoder it decodes the text prompt that
 // ExampleInput drew alongside (seq_len token ids, kept here), returning the decoder logits.
-class AudioFamilyModel : public FamilyModel {
+class AudioFamilyModel : public FamilyModelBase<AudioModel> {
  public:
-  AudioFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
-  torch::nn::Module& module() override { return *model_; }
+  using FamilyModelBase::FamilyModelBase;
   torch::Tensor ExampleInput(int64_t batch, int64_t seq_len, torch::Device device, torch::ScalarType dtype) const override {
     if (c_.decoder_layers > 0)
       text_ = torch::randint(c_.vocab_size, {batch, std::max<int64_t>(1, std::min(seq_len, c_.context_length))},
@@ -107,14 +108,8 @@ class AudioFamilyModel : public FamilyModel {
     if (name.find(".mlp.") != std::string::npos) return "mlp";
     return "norm";
   }
-  void PrepareForInference(uint64_t seed) override {
-    InitRandomWeights(*model_, seed);
-    PackLinears(*model_);
-  }
 
  private:
-  ModelConfig c_;
-  AudioModel model_;
   mutable torch::Tensor text_;
 };
 

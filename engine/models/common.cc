@@ -39,6 +39,14 @@ void InitRandomWeights(torch::nn::Module& module, uint64_t seed) {
   }
 }
 
+torch::Tensor ExampleTokens(const ModelConfig& c, int64_t batch, int64_t seq_len, torch::Device device) {
+  return torch::randint(c.vocab_size, {batch, seq_len}, torch::TensorOptions().dtype(torch::kLong).device(device));
+}
+
+torch::Tensor ExampleImages(const ModelConfig& c, int64_t batch, torch::Device device, torch::ScalarType dtype) {
+  return torch::randn({batch, c.channels, c.image_size, c.image_size}, torch::TensorOptions().dtype(dtype).device(device));
+}
+
 void PackLinears(torch::nn::Module& module) {
   for (auto& m : module.modules(/*include_self=*/false))
     if (auto* linear = m->as<LinearImpl>()) linear->PackForInference();

@@ -5,7 +5,31 @@
 
 #include <cstdint>
 
+#include "engine/config.h"
+#include "engine/models/family.h"
+
 namespace engine {
+
+// The FamilyModel plumbing most families share: holds the TORCH_MODULE holder `Holder` built
+// from (config, options), forwards Forward to its forward(), and prepares it with
+// InitRandomWeights + PackLinears. A family adds ExampleInput and ComponentOf.
+template <typename Holder>
+class FamilyModelBase : public FamilyModel {
+ public:
+  FamilyModelBase(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
+  torch::nn::Module& module() override { return *model_; }
+  torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
+  void PrepareForInference(uint64_t seed) override;
+
+ protected:
+  ModelConfig c_;
+  Holder model_;
+};
+
+// Random token ids (batch, seq_len) in [0, c.vocab_size).
+torch::Tensor ExampleTokens(const ModelConfig& c, int64_t batch, int64_t seq_len, torch::Device device);
+// Random images (batch, channels, image_size, image_size).
+torch::Tensor ExampleImages(const ModelConfig& c, int64_t batch, torch::Device device, torch::ScalarType dtype);
 
 // Deterministic random weights from `seed`, drawn in float32 on the CPU (so every device and
 // dtype gets the same values): matrices and convolution kernels N(0, 0.02); norm weights
@@ -14,5 +38,11 @@ void InitRandomWeights(torch::nn::Module& module, uint64_t seed);
 
 // Pre-packs every engine Linear for oneDNN inference on CPU (see LinearImpl::PackForInference).
 void PackLinears(torch::nn::Module& module);
+
+template <typename Holder>
+void FamilyModelBase<Holder>::PrepareForInference(uint64_t seed) {
+  InitRandomWeights(*model_, seed);
+  PackLinears(*model_);
+}
 
 }  // namespace engine

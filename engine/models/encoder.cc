@@ -68,14 +68,12 @@ class EncoderImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Encoder);
 
-class EncoderFamilyModel : public FamilyModel {
+class EncoderFamilyModel : public FamilyModelBase<Encoder> {
  public:
-  EncoderFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
-  torch::nn::Module& module() override { return *model_; }
+  using FamilyModelBase::FamilyModelBase;
   torch::Tensor ExampleInput(int64_t batch, int64_t seq_len, torch::Device device, torch::ScalarType) const override {
-    return torch::randint(c_.vocab_size, {batch, seq_len}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    return ExampleTokens(c_, batch, seq_len, device);
   }
-  torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
   std::string ComponentOf(const std::string& name) const override {
     if (name.rfind("tok_emb.", 0) == 0 || name.rfind("pos_emb.", 0) == 0 || name.rfind("type_emb.", 0) == 0 ||
         name.rfind("emb_norm.", 0) == 0)
@@ -86,14 +84,6 @@ class EncoderFamilyModel : public FamilyModel {
     if (name.find(".mlp.") != std::string::npos) return "mlp";
     return "norm";
   }
-  void PrepareForInference(uint64_t seed) override {
-    InitRandomWeights(*model_, seed);
-    PackLinears(*model_);
-  }
-
- private:
-  ModelConfig c_;
-  Encoder model_;
 };
 
 }  // namespace

@@ -90,14 +90,12 @@ class StateGenerator : public TokenGenerator {
   torch::Tensor h_, c_;
 };
 
-class RecurrentFamilyModel : public FamilyModel {
+class RecurrentFamilyModel : public FamilyModelBase<RecurrentLm> {
  public:
-  RecurrentFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
-  torch::nn::Module& module() override { return *model_; }
+  using FamilyModelBase::FamilyModelBase;
   torch::Tensor ExampleInput(int64_t batch, int64_t seq_len, torch::Device device, torch::ScalarType) const override {
-    return torch::randint(c_.vocab_size, {batch, seq_len}, torch::TensorOptions().dtype(torch::kLong).device(device));
+    return ExampleTokens(c_, batch, seq_len, device);
   }
-  torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
   std::string ComponentOf(const std::string& name) const override {
     if (name.rfind("tok_emb.", 0) == 0) return "embedding";
     if (name.rfind("rnn.", 0) == 0) return "recurrent";
@@ -111,10 +109,6 @@ class RecurrentFamilyModel : public FamilyModel {
     if (model_->lstm) model_->lstm->flatten_parameters();
     if (model_->gru) model_->gru->flatten_parameters();
   }
-
- private:
-  ModelConfig c_;
-  RecurrentLm model_;
 };
 
 }  // namespace

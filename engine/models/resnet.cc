@@ -99,15 +99,12 @@ class ResNetImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ResNet);
 
-class ResNetFamilyModel : public FamilyModel {
+class ResNetFamilyModel : public FamilyModelBase<ResNet> {
  public:
-  ResNetFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
-  torch::nn::Module& module() override { return *model_; }
+  using FamilyModelBase::FamilyModelBase;
   torch::Tensor ExampleInput(int64_t batch, int64_t, torch::Device device, torch::ScalarType dtype) const override {
-    return torch::randn({batch, c_.channels, c_.image_size, c_.image_size},
-                        torch::TensorOptions().dtype(dtype).device(device));
+    return ExampleImages(c_, batch, device, dtype);
   }
-  torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
   std::string ComponentOf(const std::string& name) const override {
     if (name.rfind("stem.", 0) == 0) return "stem";
     if (name.rfind("fc.", 0) == 0) return "head";
@@ -119,10 +116,6 @@ class ResNetFamilyModel : public FamilyModel {
     for (auto& p : model_->parameters())  // channels-last kernels for oneDNN
       if (p.dim() == 4 && p.device().is_cpu()) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
   }
-
- private:
-  ModelConfig c_;
-  ResNet model_;
 };
 
 }  // namespace

@@ -51,15 +51,12 @@ class VitImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Vit);
 
-class VitFamilyModel : public FamilyModel {
+class VitFamilyModel : public FamilyModelBase<Vit> {
  public:
-  VitFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
-  torch::nn::Module& module() override { return *model_; }
+  using FamilyModelBase::FamilyModelBase;
   torch::Tensor ExampleInput(int64_t batch, int64_t, torch::Device device, torch::ScalarType dtype) const override {
-    return torch::randn({batch, c_.channels, c_.image_size, c_.image_size},
-                        torch::TensorOptions().dtype(dtype).device(device));
+    return ExampleImages(c_, batch, device, dtype);
   }
-  torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
   std::string ComponentOf(const std::string& name) const override {
     if (name.rfind("patch_embed.", 0) == 0 || name == "cls_token" || name == "pos_emb") return "embedding";
     if (name.rfind("head.", 0) == 0) return "head";
@@ -67,14 +64,6 @@ class VitFamilyModel : public FamilyModel {
     if (name.find(".mlp.") != std::string::npos) return "mlp";
     return "norm";
   }
-  void PrepareForInference(uint64_t seed) override {
-    InitRandomWeights(*model_, seed);
-    PackLinears(*model_);
-  }
-
- private:
-  ModelConfig c_;
-  Vit model_;
 };
 
 }  // namespace

@@ -366,7 +366,7 @@ std::vector<View> MeasuredRows(const engine::Report& r) {
       rows.push_back(
           View()
               .Text("size_name", TableCell(size.name))
-              .Text("scenario", gen ? "generate (decode step)" : "forward")
+              .Text("scenario", gen ? "generate (decode step)" : run.scenario)
               .Text("setup", TableCell(run.device + " " + run.dtype + ", " + internal::RunShape(run)))
               .Text("p50", FormatSeconds(run.latency_s.p50))
               .Text("throughput",

@@ -274,7 +274,8 @@ std::vector<LatencyRow> LatencyRows(const engine::Report& r) {
         rows.push_back({who + " prefill " + internal::N(run.prompt_tokens), run.prefill_s});
         rows.push_back({who + " decode step", run.latency_s});
       } else {
-        rows.push_back({who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " forward",
+        rows.push_back({who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " " +
+                            run.scenario,
                         run.latency_s});
       }
     }
@@ -345,7 +346,8 @@ Chart MemoryChart(const spec::Spec& s, const engine::Report& r) {
       const std::string who = SizePrefix(r, size) + run.dtype + " b" + internal::N(run.batch);
       rows.push_back({run.scenario == "generate"
                           ? who + " generate " + internal::N(run.prompt_tokens) + "+" + internal::N(run.new_tokens)
-                          : who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " forward",
+                          : who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " " +
+                                run.scenario,
                       run.weights_bytes, run.peak_bytes});
     }
   }

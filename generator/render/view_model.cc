@@ -839,7 +839,7 @@ std::string EnvironmentText(const engine::Environment& e) {
 }
 
 void AddBenchmarks(const engine::Report& r, View* v) {
-  std::vector<View> forward, generate, latency, peaks;
+  std::vector<View> forward, generate, preprocess, latency, peaks;
   for (const auto& size : r.sizes) {
     for (const auto& run : size.runs) {
       const bool gen = run.scenario == "generate";
@@ -858,6 +858,9 @@ void AddBenchmarks(const engine::Report& r, View* v) {
             .Text("decode_p50", FormatSeconds(run.latency_s.p50))
             .Text("decode_rate", Throughput(run, "decode_tokens_per_s"));
         generate.push_back(row);
+      } else if (run.scenario == "preprocess") {
+        row.Text("p50", FormatSeconds(run.latency_s.p50)).Text("rate", ForwardRate(run));
+        preprocess.push_back(row);
       } else {
         row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
             .Text("p50", FormatSeconds(run.latency_s.p50))
@@ -882,11 +885,11 @@ void AddBenchmarks(const engine::Report& r, View* v) {
         stats_row("prefill, " + label, run.prefill_s);
         stats_row("decode step, " + label, run.latency_s);
       } else {
-        stats_row("forward, " + label, run.latency_s);
+        stats_row(run.scenario + ", " + label, run.latency_s);
       }
       peaks.push_back(View()
                           .Text("size_name", size.name)
-                          .Text("what", (gen ? "generate, " : "forward, ") + label)
+                          .Text("what", run.scenario + ", " + label)
                           .Text("peak", BytesExact(run.peak_bytes))
                           .Text("weights", BytesExact(run.weights_bytes))
                           .Text("sum", FormatBytes(run.peak_bytes + run.weights_bytes)));
@@ -895,6 +898,7 @@ void AddBenchmarks(const engine::Report& r, View* v) {
   v->Flag("has_runs", !forward.empty() || !generate.empty())
       .Items("forward_runs", forward)
       .Items("generate_runs", generate)
+      .Items("preprocess_runs", preprocess)
       .Items("latency_rows", latency)
       .Items("peak_rows", peaks);
 }

@@ -116,6 +116,7 @@ struct Profile {
   std::vector<std::string> devices = {"cpu"};   // "cpu" | "cuda" (cuda skipped when absent)
   bool generation_enabled = true;
   Generation generation;
+  bool preprocess = false;               // also time the input preprocessing (vit, resnet, audio)
   int64_t threads = 0;                   // 0 = all cores
   int64_t warmup = 2;                    // warm-up iterations
   int64_t min_iterations = 10;           // at least this many timed iterations ...

@@ -55,7 +55,7 @@ const Keys kMaintenanceKeys = {"repository",        "version",   "version_taggin
                                "scheduled_updates", "bug_fixes", "documentation"};
 const Keys kProfileKeys = {"sizes",          "dtypes",     "batch_sizes", "sequence_lengths",
                            "devices",        "generation", "threads",     "warmup",
-                           "min_iterations", "min_seconds"};
+                           "min_iterations", "min_seconds", "preprocess"};
 const Keys kGenerationKeys = {"prompt_tokens", "new_tokens"};
 const Keys kBlogKeys = {"date",        "draft",       "author",         "description",
                         "categories",  "cover",       "introduction",   "background",
@@ -1202,6 +1202,12 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   }
 
   if (const Entry* t = f.Find("threads")) ReadCount(*t, 0, &p->threads);
+  if (const Entry* pre = f.Find("preprocess")) {
+    if (ReadBool(*pre, &p->preprocess) && p->preprocess && arch.family != "vit" && arch.family != "resnet" &&
+        arch.family != "audio")
+      Error(pre->key_mark, "family '" + arch.family + "' has no preprocessing to measure",
+            "profile.preprocess applies to vit, resnet and audio");
+  }
   if (const Entry* w = f.Find("warmup")) ReadCount(*w, 0, &p->warmup);
   if (const Entry* m = f.Find("min_iterations")) ReadCount(*m, 1, &p->min_iterations);
   if (const Entry* s = f.Find("min_seconds")) ReadPositiveNumber(*s, true, &p->min_seconds);

@@ -285,6 +285,14 @@ TEST_CASE("a key of another family, a missing family key or a bad family value i
         Lines({"t.yaml:6:5: size 's': experts_per_token must be between 1 and num_experts (4), got 5"}));
   CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1, image_size: 30")) ==
         Lines({"t.yaml:6:5: size 's': image_size (30) must be divisible by patch_size (16)"}));
+  CHECK(Errors(FamilySpec("decoder", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, num_heads: 1",
+                          "profile: {preprocess: true}\n")) ==
+        Lines({"t.yaml:7:11: family 'decoder' has no preprocessing to measure; hint: profile.preprocess applies to "
+               "vit, resnet and audio"}));
+  CHECK(spec::ParseSpecText(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1",
+                                       "profile: {preprocess: true}\n"),
+                            "t.yaml")
+            .spec.profile.preprocess);
   CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1",
                           "profile: {generation: {prompt_tokens: 4, new_tokens: 4}}\n")) ==
         Lines({"t.yaml:7:11: family 'vit' does not generate token by token; hint: remove profile.generation (or "
