@@ -41,6 +41,12 @@ check_family resnet50.yaml resnet50 "images/s" "Stem: conv 7×7 stride 2" "25,55
 check_family whisper.yaml whisper "s of audio/s" "Log-mel spectrogram: 80 mel bins"
 check_family mixtral.yaml mixtral "tokens/s" "MoE: top-2 of 8" "46,702,792,704"
 check_family lstm.yaml lstm "tokens/s" "LSTM layers"
+# profile.preprocess: the input preprocessing has its own measured row, in the family's unit.
+expect_in "$WORK/docs/vit.md" "Input preprocessing on the CPU" "the preprocessing table"
+grep -qE '^\| b16 \| cpu \| float32 \| 1 \| [0-9.]+ (ms|s|µs) \| [0-9.,]+ images/s \|' "$WORK/docs/vit.md" ||
+  fail "docs/vit.md: no measured preprocessing row in images/s"
+grep -qE '^\| tiny \| cpu \| float32 \| 1 \| [0-9.]+ (ms|s|µs) \| [0-9.,]+ s of audio/s \|' "$WORK/docs/whisper.md" ||
+  fail "docs/whisper.md: no measured preprocessing row in s of audio/s"
 
 if [ $failures -ne 0 ]; then echo "torch_families: $failures check(s) failed"; exit 1; fi
 echo "torch_families: all checks passed"
