@@ -116,6 +116,8 @@ FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t T) {
 
 int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len) {
   if (c.family == "recurrent") return RecurrentForwardFlops(c, batch, 1).forward;  // independent of the length
+  if (c.family == "audio")  // no decoder KV cache: a step runs the decoder over the whole prefix again
+    return AudioForwardFlops(c, batch, context_len).forward - AudioForwardFlops(c, batch, 0).forward;
   const int64_t C = c.embedding_dim;
   const int64_t per_layer = 2 * batch * C * QkvWidth(c) +
                             4 * batch * c.num_heads * context_len * c.head_dim +

@@ -81,6 +81,30 @@ class AudioModelImpl : public torch::nn::Module {
 };
 TORCH_MODULE(AudioModel);
 
+// Generation of the text decoder: the audio is encoded once (a random chunk of log-mel features,
+// as in the forward scenario); each step runs the decoder over the whole prefix again, because
+// the decoder has no KV cache yet, so a step costs more as the text grows.
+class AudioGenerator : public TokenGenerator {
+ public:
+  AudioGenerator(AudioModelImpl* model, const torch::Tensor& mel) : model_(model), audio_(model->Encode(mel)) {}
+  torch::Tensor Prefill(const torch::Tensor& prompt) override {
+    ids_ = prompt;
+    return Last();
+  }
+  torch::Tensor Step(const torch::Tensor& next) override {
+    ids_ = torch::cat({ids_, next}, 1);
+    return Last();
+  }
+
+ private:
+  torch::Tensor Last() {
+    auto logits = model_->Decode(ids_, audio_);
+    return logits.select(1, logits.size(1) - 1);
+  }
+  AudioModelImpl* model_;
+  torch::Tensor audio_, ids_;
+};
+
 // Forward takes the mel features; with a text decoder it decodes the text prompt that
 // ExampleInput drew alongside (seq_len token ids, kept here), returning the decoder logits.
 class AudioFamilyModel : public FamilyModelBase<AudioModel> {
@@ -99,6 +123,12 @@ class AudioFamilyModel : public FamilyModelBase<AudioModel> {
                    ? text_
                    : torch::zeros({mel.size(0), 1}, torch::TensorOptions().dtype(torch::kLong).device(mel.device()));
     return model_->Decode(ids, audio);
+  }
+  std::unique_ptr<TokenGenerator> NewGenerator(int64_t batch, int64_t) override {
+    if (c_.decoder_layers == 0) return nullptr;
+    const auto weight = model_->conv1->weight;
+    auto mel = torch::randn({batch, c_.n_mels, AudioFrames(c_)}, weight.options());
+    return std::make_unique<AudioGenerator>(model_.get(), mel);
   }
   std::string ComponentOf(const std::string& name) const override {
     if (name.rfind("frontend.", 0) == 0) return "frontend";

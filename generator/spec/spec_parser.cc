@@ -1185,8 +1185,11 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
       Error(ValueMark(*gen), "'generation' must be a mapping or false, got " + Got(gen->value));
     }
   }
-  // The decoder families (KV cache) and the recurrent one (carried state) generate token by token.
-  const bool generates = arch.family == "decoder" || arch.family == "moe" || arch.family == "recurrent";
+  // The decoder families (KV cache), the recurrent one (carried state) and the audio family's text
+  // decoder generate token by token.
+  bool generates = arch.family == "decoder" || arch.family == "moe" || arch.family == "recurrent";
+  if (arch.family == "audio")
+    for (const auto& size : arch.sizes) generates = generates || size.config.decoder_layers > 0;
   if (!generates && p->generation_enabled) {
     if (gen && HasValue(*gen) && !(gen->value.IsScalar() && gen->value.Scalar() == "false"))
       Error(gen->key_mark, "family '" + arch.family + "' does not generate token by token",

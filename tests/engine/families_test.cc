@@ -225,3 +225,26 @@ TEST_CASE("recurrent: generating with the carried state equals the full forward"
   // Families that do not generate token by token have no generator.
   CHECK(Small(SmallTransformer("vit"))->NewGenerator(1, 4) == nullptr);
 }
+
+TEST_CASE("audio: the text decoder generates token by token, a step equal to decoding the whole prefix") {
+  auto c = SmallTransformer("audio");
+  c.n_mels = 16;
+  c.chunk_seconds = 1;
+  c.decoder_layers = 2;
+  auto model = Small(c);
+  torch::NoGradGuard no_grad;
+  auto prompt = torch::randint(c.vocab_size, {1, 3});
+  torch::manual_seed(5);  // the same random audio chunk for both generators
+  auto stepwise = model->NewGenerator(1, 8);
+  REQUIRE(stepwise != nullptr);
+  auto first = stepwise->Prefill(prompt);
+  REQUIRE(first.sizes() == std::vector<int64_t>{1, c.vocab_size});
+  auto next = first.argmax(-1, true);
+  auto stepped = stepwise->Step(next);
+  torch::manual_seed(5);
+  auto whole = model->NewGenerator(1, 8)->Prefill(torch::cat({prompt, next}, 1));
+  CHECK(torch::allclose(stepped, whole, 1e-5, 1e-6));
+  // Without a decoder there is nothing to generate.
+  c.decoder_layers = 0;
+  CHECK(Small(c)->NewGenerator(1, 8) == nullptr);
+}
