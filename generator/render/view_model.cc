@@ -325,13 +325,30 @@ std::vector<View> Modalities(const spec::Spec& s, const std::vector<spec::Modali
 
 std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
   const ModelConfig& c = size.config;
+  const std::string params = FormatCountWithShort(ParametersOf(size, r).total) + " parameters";
+  if (c.family == "resnet") {
+    std::string stages;
+    for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
+    return c.block + " blocks in stages of [" + stages + "], base width " + N(c.base_width) + ", " +
+           N(c.image_size) + " × " + N(c.image_size) + " input, " + N(c.num_classes) + " classes; " + params;
+  }
+  if (c.family == "recurrent")
+    return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer",
+                  c.cell == "gru" ? "GRU layers" : "LSTM layers") +
+           ", hidden dimension " + N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary " +
+           N(c.vocab_size) + "; " + params;
+  std::string extra;
+  if (c.family == "audio")
+    extra = ", " + N(c.decoder_layers) + " decoder layers, " + N(c.n_mels) + " mel bins";
+  if (c.family == "vit") extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
+  if (c.family == "moe") extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
   const std::string heads = c.num_kv_heads == c.num_heads
                                 ? Plural(c.num_heads, "attention head", "attention heads")
                                 : Plural(c.num_heads, "query head", "query heads") + " / " +
                                       Plural(c.num_kv_heads, "KV head", "KV heads");
   return Plural(c.num_layers, "layer", "layers") + ", embedding dimension " + N(c.embedding_dim) +
-         ", " + heads + " (" + AttentionKind(c) + "), FFN hidden dimension " + N(c.hidden_dim) +
-         "; " + FormatCountWithShort(ParametersOf(size, r).total) + " parameters";
+         ", " + heads + " (" + AttentionKind(c) + "), FFN hidden dimension " + N(c.hidden_dim) + extra + "; " +
+         params;
 }
 
 // One row per parameter component: label, exact count with its short form, share of the total.
@@ -958,9 +975,14 @@ std::vector<View> ModelComparison(const spec::Spec& self, const std::vector<cons
               .Text("size_name", size.name)
               .Text("params", FormatShortCount(params))
               .Text("weights", FormatBytes(params * 2))
-              .Text("kv", FormatBytes(engine::KVCacheBytesPerToken(c, 2)))
-              .Text("attention", AttentionKind(c))
-              .Text("position", PositionTag(c.position)));
+              .Text("kv", IsDecoderFamily(c.family) ? FormatBytes(engine::KVCacheBytesPerToken(c, 2)) : "—")
+              .Text("attention", c.family == "resnet"      ? "none (convolutions)"
+                                 : c.family == "recurrent" ? "none (" + std::string(c.cell == "gru" ? "GRU" : "LSTM") + ")"
+                                                           : AttentionKind(c))
+              .Text("position", c.family == "resnet" || c.family == "recurrent" ? "—"
+                                : c.family == "encoder" || c.family == "vit"    ? "learned"
+                                : c.family == "audio"                           ? "sinusoidal + learned"
+                                                                                : PositionTag(c.position)));
     }
   }
   return rows;
@@ -1260,6 +1282,11 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Items("component_counts", ComponentRows(primary, r))
       .Text("family", c.family)
       .Flag("has_kv_cache", decoder_family)
+      .Text("generation_method", c.family == "recurrent" ? "carrying the recurrent state from token to token"
+                                 : c.family == "audio"
+                                     ? "with the audio encoded once and the text decoder re-run over the whole prefix at "
+                                       "every step (no decoder KV cache yet)"
+                                     : "with a KV cache")
       .Text("hf_layout", engine::HfLayoutFor(c) == "gpt2"
                              ? "GPT-2 layout (" + Code("GPT2LMHeadModel") + ")"
                              : "Llama layout (" + Code("LlamaForCausalLM") + ")")

@@ -293,9 +293,9 @@ Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig*
 Status ReadRun(const Json& j, const std::string& p, engine::Run* r) {
   if (!j.is_object()) return Error(p, "expected an object");
   RETURN_IF_ERROR(GetString(j, p, "scenario", &r->scenario));
-  if (r->scenario != "forward" && r->scenario != "generate")
+  if (r->scenario != "forward" && r->scenario != "generate" && r->scenario != "preprocess")
     return Error(Join(p, "scenario"),
-                 "unknown value '" + r->scenario + "' (expected forward | generate)");
+                 "unknown value '" + r->scenario + "' (expected forward | generate | preprocess)");
   RETURN_IF_ERROR(GetString(j, p, "device", &r->device));
   RETURN_IF_ERROR(GetString(j, p, "dtype", &r->dtype));
   RETURN_IF_ERROR(GetInt(j, p, "batch", &r->batch));

@@ -111,6 +111,24 @@ TEST_CASE("a report round-trips through JSON exactly") {
   CHECK(out.environment.peak_flops_per_s.at("bfloat16") == 1.3e12);
 }
 
+TEST_CASE("a preprocessing run round-trips, an unknown scenario is an error") {
+  engine::Report in = SampleReport();
+  engine::Run pre = in.sizes[0].runs[0];
+  pre.scenario = "preprocess";
+  pre.throughput = {{"images_per_s", 123.5}};
+  pre.flops = 0;
+  in.sizes[0].runs.push_back(pre);
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(results::ReportToJson(in), &out).ok());
+  CHECK(results::ReportToJson(out) == results::ReportToJson(in));
+  CHECK(out.sizes[0].runs.back().scenario == "preprocess");
+  std::string json = results::ReportToJson(in);
+  json.replace(json.find("\"preprocess\""), 12, "\"train_step\"");
+  const engine::Status st = results::ReportFromJson(json, &out);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("expected forward | generate | preprocess") != std::string::npos);
+}
+
 TEST_CASE("JSON keys come in the contract's fixed order") {
   const std::string json = results::ReportToJson(SampleReport());
   CHECK(json.rfind("{\n  \"schema\": 1,\n  \"model\": \"GPT-2\",\n  \"slug\": \"gpt2\",\n", 0) ==
