@@ -151,6 +151,10 @@ std::string ValidateConfig(const ModelConfig& c) {
                          c.chunk_seconds > 0 ? "" : "chunk_seconds must be positive",
                          AudioFrames(c) >= 2 ? "" : "chunk_seconds is too short for one pair of mel frames",
                          ValidateTransformer(c),
+                         c.embedding_dim % 2 != 0 || c.embedding_dim < 4
+                             ? "embedding_dim (" + std::to_string(c.embedding_dim) +
+                                   ") must be even and at least 4 for the sinusoidal positions"
+                             : "",
                          c.decoder_layers < 0 ? "decoder_layers must not be negative" : "",
                          c.decoder_layers > 0 ? Positive("vocab_size", c.vocab_size) : "",
                          c.decoder_layers > 0 ? Positive("context_length", c.context_length) : ""});

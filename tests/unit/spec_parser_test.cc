@@ -283,6 +283,8 @@ TEST_CASE("a key of another family, a missing family key or a bad family value i
   CHECK(Errors(FamilySpec("moe", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, num_heads: 1, "
                                  "num_experts: 4, experts_per_token: 5")) ==
         Lines({"t.yaml:6:5: size 's': experts_per_token must be between 1 and num_experts (4), got 5"}));
+  CHECK(Errors(FamilySpec("audio", "num_layers: 1, embedding_dim: 9, num_heads: 1")) ==
+        Lines({"t.yaml:6:5: size 's': embedding_dim (9) must be even and at least 4 for the sinusoidal positions"}));
   CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1, image_size: 30")) ==
         Lines({"t.yaml:6:5: size 's': image_size (30) must be divisible by patch_size (16)"}));
   CHECK(Errors(FamilySpec("decoder", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, num_heads: 1",
