@@ -58,6 +58,19 @@ std::string PositionWords(const ModelConfig& c) {
 
 }  // namespace
 
+std::string ListingMainPrologue(const std::string& run_size) {
+  return "def main():\n"
+         "    ok = True\n"
+         "    for name, c in SIZES.items():\n"
+         "        with torch.device(\"meta\"):  # shapes only, nothing allocated\n"
+         "            n = sum(p.numel() for p in Model(c).parameters())\n"
+         "        ok &= n == PARAMETERS[name]\n"
+         "        print(f\"{name}: {n:,} parameters (card: {PARAMETERS[name]:,})\")\n"
+         "    c = SIZES[\"" + run_size + "\"]\n"
+         "    torch.manual_seed(0)\n"
+         "    model = Model(c).eval()\n";
+}
+
 std::string PyTorchListing(const std::string& model_name, const std::string& spec_path,
                            const std::vector<ListingSize>& all_sizes, const std::string& run_size,
                            int64_t sequence_length) {
@@ -231,16 +244,7 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
                           : "self.lm_head(self.norm_f(x))") +
         "\n\n\n";
 
-  py += "def main():\n"
-        "    ok = True\n"
-        "    for name, c in SIZES.items():\n"
-        "        with torch.device(\"meta\"):  # shapes only, nothing allocated\n"
-        "            n = sum(p.numel() for p in Model(c).parameters())\n"
-        "        ok &= n == PARAMETERS[name]\n"
-        "        print(f\"{name}: {n:,} parameters (card: {PARAMETERS[name]:,})\")\n"
-        "    c = SIZES[\"" + run->name + "\"]\n"
-        "    torch.manual_seed(0)\n"
-        "    model = Model(c).eval()\n"
+  py += ListingMainPrologue(run->name) +
         "    ids = torch.randint(c.vocab_size, (1, " + I(T) + "))\n"
         "    with torch.no_grad():\n"
         "        logits = model(ids)\n"

@@ -26,6 +26,10 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
                            const std::vector<ListingSize>& sizes, const std::string& run_size,
                            int64_t sequence_length);
 
+// The start of every listing's main(): each size's parameter count on `meta` against the card's
+// PARAMETERS, then the run size's model, seeded, in eval mode.
+std::string ListingMainPrologue(const std::string& run_size);
+
 // The same for the encoder, vit, resnet, audio and recurrent families (listing_families.cc);
 // PyTorchListing dispatches there for them.
 std::string PyTorchFamilyListing(const std::string& model_name, const std::string& spec_path,

@@ -249,18 +249,7 @@ std::string ModelCode(const ModelConfig& c) {
 
 // main(): counts on meta, then one forward of the run size with its property check.
 std::string MainCode(const ModelConfig& c, const std::string& run, int64_t T) {
-  std::string py =
-      "def main():\n"
-      "    ok = True\n"
-      "    for name, c in SIZES.items():\n"
-      "        with torch.device(\"meta\"):  # shapes only, nothing allocated\n"
-      "            n = sum(p.numel() for p in Model(c).parameters())\n"
-      "        ok &= n == PARAMETERS[name]\n"
-      "        print(f\"{name}: {n:,} parameters (card: {PARAMETERS[name]:,})\")\n"
-      "    c = SIZES[\"" + run + "\"]\n"
-      "    torch.manual_seed(0)\n"
-      "    model = Model(c).eval()\n"
-      "    with torch.no_grad():\n";
+  std::string py = ListingMainPrologue(run) + "    with torch.no_grad():\n";
   const std::string& f = c.family;
   if (f == "resnet" || f == "vit") {
     py += "        out = model(torch.randn(1, c.channels, c.image_size, c.image_size))\n"
