@@ -29,6 +29,8 @@ struct ProfileOptions {
   bool forward = true;                             // run the forward scenario
   bool generate = true;                            // run the generation scenario
   bool preprocess = false;                         // time the input preprocessing (vit, resnet, audio)
+  bool train = false;                              // run the training-step scenario (train_step.h)
+  std::vector<int64_t> train_batch_sizes = {1};    // its batch sizes (each dtype x sequence length)
   int64_t prompt_tokens = 32;
   int64_t new_tokens = 32;
   int64_t warmup = 2;                              // warm-up iterations. Default: 2

@@ -9,13 +9,14 @@
 
 #include "engine/count.h"
 #include "engine/engine.h"
-#include "engine/measure/cpu_memory.h"
-#include "engine/measure/cuda_memory.h"
+#include "engine/measure/scenario_memory.h"
 #include "engine/measure/latency.h"
 #include "engine/models/decoder.h"
 #include "engine/models/family.h"
 #include "engine/preprocess/audio.h"
 #include "engine/preprocess/image.h"
+#include "engine/scenario_util.h"
+#include "engine/train_step.h"
 
 namespace engine {
 namespace {
@@ -24,57 +25,6 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-bool DtypeFromName(const std::string& name, torch::ScalarType* out) {
-  if (name == "float32") *out = torch::kFloat32;
-  else if (name == "bfloat16") *out = torch::kBFloat16;
-  else if (name == "float16") *out = torch::kFloat16;
-  else return false;
-  return true;
-}
-
-// Tensor bytes allocated on `device` now / at peak since the last reset.
-class ScenarioMemory {
- public:
-  explicit ScenarioMemory(const std::string& device) : cuda_(device == "cuda") {
-    if (!cuda_) cpu_ = &PeakMemoryTracker::Install();
-  }
-  void Start() {
-    if (cuda_) {
-      torch::cuda::synchronize();
-      ResetCudaPeak(0);
-      baseline_ = CudaPeakBytes(0);
-    } else {
-      cpu_->ResetPeak();
-      baseline_ = cpu_->current_bytes();
-    }
-  }
-  // Peak bytes above the level at Start(): activations, outputs, caches; not the weights.
-  int64_t PeakAboveStart() const {
-    const int64_t peak = cuda_ ? CudaPeakBytes(0) : cpu_->peak_bytes();
-    return std::max<int64_t>(0, peak - baseline_);
-  }
-
- private:
-  bool cuda_;
-  PeakMemoryTracker* cpu_ = nullptr;
-  int64_t baseline_ = 0;
-};
-
-torch::Device DeviceOf(const std::string& device) { return device == "cuda" ? torch::kCUDA : torch::kCPU; }
-
-// Whether a forward pass takes a sequence length (token families; audio with a text decoder).
-bool UsesSequenceLength(const ModelConfig& c) {
-  return c.family == "decoder" || c.family == "moe" || c.family == "encoder" || c.family == "recurrent" ||
-         (c.family == "audio" && c.decoder_layers > 0);
-}
-
-// The throughput key and the work of one sample: tokens, images, or seconds of audio.
-std::pair<std::string, double> WorkUnit(const ModelConfig& c, int64_t seq) {
-  if (c.family == "vit" || c.family == "resnet") return {"images_per_s", 1.0};
-  if (c.family == "audio") return {"audio_seconds_per_s", c.chunk_seconds};
-  return {"tokens_per_s", static_cast<double>(seq)};
 }
 
 struct Scenario {
@@ -178,6 +128,28 @@ struct Scenario {
     return Status::OK();
   }
 
+  // The least a decode step must read from memory, mean over the N steps after a P-token
+  // prompt: every weight it uses once (moe: only the experts the batch's tokens can reach,
+  // min(E, B k) of E) + the KV cache over the context so far (decoder, moe).
+  int64_t DecodeStepBytes(int64_t batch, int64_t P, int64_t N) const {
+    int64_t expert_bytes = 0;
+    for (const auto& item : model.module().named_parameters())
+      if (item.key().find(".mlp.experts.") != std::string::npos)
+        expert_bytes += item.value().numel() * item.value().element_size();
+    int64_t bytes = weights_bytes;
+    if (config.family == "moe" && config.num_experts > 0) {
+      const int64_t reachable = std::min<int64_t>(config.num_experts, batch * config.experts_per_token);
+      bytes -= expert_bytes - expert_bytes / config.num_experts * reachable;
+    }
+    if (model.decoder() != nullptr) {
+      const int64_t per_token = KVCacheBytesPerToken(config, DtypeBytes(dtype));
+      int64_t cache = 0;
+      for (int64_t i = 0; i < N; ++i) cache += per_token * batch * (P + i + 1);
+      bytes += cache / std::max<int64_t>(1, N);
+    }
+    return bytes;
+  }
+
   // Rounds of (prefill prompt, decode new_tokens greedily) until both minimums are met.
   Status Generate(int64_t batch, Run* out) const {
     const int64_t P = options.prompt_tokens, N = options.new_tokens;
@@ -225,6 +197,10 @@ struct Scenario {
     r.throughput = {{"prefill_tokens_per_s", batch * P / r.prefill_s.mean},
                     {"decode_tokens_per_s", batch / r.latency_s.mean}};
     FinishRates(&r);
+    r.bytes_moved = DecodeStepBytes(batch, P, N);
+    r.achieved_bytes_per_s = r.latency_s.mean > 0 ? r.bytes_moved / r.latency_s.mean : 0;
+    r.bandwidth_utilization =
+        env.memory_bandwidth_bytes_per_s > 0 ? r.achieved_bytes_per_s / env.memory_bandwidth_bytes_per_s : 0;
     *out = r;
     return Status::OK();
   }
@@ -278,6 +254,27 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
           Run run;
           if (Status s = scenario.Generate(batch, &run); !s.ok()) return s;
           runs->push_back(run);
+        }
+      }
+      // Training builds its own float32 model (master weights); the inference one goes first.
+      model.reset();
+      if (options.train) {
+        for (int64_t batch : options.train_batch_sizes) {
+          for (int64_t seq : lengths) {
+            TrainStepOptions t;
+            t.device = options.device;
+            t.dtype = dtype;
+            t.batch = batch;
+            t.sequence_length = seq;
+            t.timing.warmup = options.warmup;
+            t.timing.min_iterations = options.min_iterations;
+            t.timing.min_seconds = options.min_seconds;
+            t.seed = options.seed;
+            t.progress = options.progress;
+            Run run;
+            if (Status s = MeasureTrainStep(c, t, env, &run); !s.ok()) return s;
+            runs->push_back(run);
+          }
         }
       }
     }

@@ -53,8 +53,14 @@ struct LatencyStats {
 //  scenario "forward":  latency_s = one forward pass of (batch, sequence_length).
 //  scenario "generate": prefill_s = the prompt forward (batch, prompt_tokens);
 //                       latency_s = one decode step (one new token per sequence, KV cache).
+//  scenario "train":    latency_s = one training step: forward + loss + backward + AdamW step
+//                       at (batch, sequence_length). dtype "float32": float32 throughout;
+//                       "bfloat16": mixed precision (bfloat16 autocast, float32 master weights,
+//                       gradients and optimizer state). flops = 3 x the forward matmul FLOPs
+//                       (backward = 2 x forward: 6 N per token plus 3 x the attention term).
+//  scenario "preprocess": latency_s = preprocessing `batch` raw inputs on the CPU.
 struct Run {
-  std::string scenario;            // "forward" | "generate"
+  std::string scenario;            // "forward" | "generate" | "train" | "preprocess"
   std::string device;              // "cpu" | "cuda"
   std::string dtype;               // "float32" | "bfloat16" | "float16"
   int64_t batch = 0;
@@ -70,6 +76,54 @@ struct Run {
   int64_t flops = 0;               // matmul FLOPs of one timed iteration (analytic)
   double achieved_flops_per_s = 0; // flops / latency_s.mean
   double mfu = 0;                  // achieved / environment.peak_flops_per_s[dtype]
+  // Roofline, generate only: bytes one decode step must read from memory at least (every
+  // weight once + the KV cache (or state) it attends over, mean over the new tokens), and
+  // that over latency_s.mean, against environment.memory_bandwidth_bytes_per_s.
+  int64_t bytes_moved = 0;
+  double achieved_bytes_per_s = 0;
+  double bandwidth_utilization = 0;
+  // train only: the step's memory, split. weights_bytes above is the float32 master weights.
+  int64_t gradients_bytes = 0;     // .grad tensors after backward
+  int64_t optimizer_bytes = 0;     // AdamW state (exp_avg, exp_avg_sq, step) after the step
+  int64_t activations_bytes = 0;   // tensors the forward pass keeps for backward (held at the
+                                   // end of forward: saved activations, logits, loss)
+};
+
+// One arm of an optimization experiment, measured in the same run as its baseline.
+struct ExperimentVariant {
+  std::string name;                // "fused attention (SDPA)", "bfloat16", "batch 8", "2 threads"
+  bool baseline = false;           // the row the others are compared with (speedup 1)
+  int64_t value = 0;               // the swept number for sweeps (batch size, threads); else 0
+  LatencyStats latency_s;          // one iteration of the experiment's unit of work
+  double first_call_s = 0;         // combined: the first call on a freshly built model
+  double speedup = 0;              // baseline latency_s.mean / this latency_s.mean (batch_scaling:
+                                   // this throughput / the baseline throughput, per-sample speedup)
+  NamedRates throughput;           // in the family's unit (tokens_per_s, images_per_s, ...)
+  int64_t peak_bytes = 0;          // peak tensor bytes of the iteration (weights excluded)
+  int64_t weights_bytes = 0;       // weights as this variant stores them
+  int64_t flops = 0;               // matmul FLOPs of one iteration (analytic)
+  double mfu = 0;                  // achieved FLOP/s / peak GEMM FLOP/s of the variant's dtype
+  // Accuracy against the float32 eager baseline on the same input (has_accuracy):
+  bool has_accuracy = false;
+  double max_abs_error = 0;        // max |y - y_ref| over the outputs (logits / class scores)
+  double max_rel_error = 0;        // max |y - y_ref| / max |y_ref|
+  double top1_agreement = 0;       // share of positions whose argmax equals the reference's
+};
+
+// One optimization experiment (engine/experiments/): a baseline and its variants.
+//   fused_attention, mixed_precision, kv_cache, int8_weights, batch_scaling, thread_scaling,
+//   activation_checkpointing, combined.
+struct Experiment {
+  std::string id;                  // one of the ids above
+  std::string title;               // "Fused attention"
+  std::string description;         // one line: what the experiment does
+  std::string setup;               // the fixed conditions: "float32, batch 1 x 128 tokens, 2 threads"
+  std::string unit;                // what one latency sample is: "forward pass", "training step", ...
+  bool applicable = true;          // false: not run for this model; `reason` says why
+  std::string reason;
+  std::vector<ExperimentVariant> variants;  // the baseline first
+  double latency_budget_s = 0;     // batch_scaling: the budget; best_batch: the largest batch
+  int64_t best_batch = 0;          //   whose mean latency fits in it (0 = none fits)
 };
 
 struct SizeReport {
@@ -78,6 +132,7 @@ struct SizeReport {
   ParameterCount parameters;
   FlopCount flops;                 // at (1, context_length) unless asked otherwise
   std::vector<Run> runs;
+  std::vector<Experiment> experiments;  // measured for the spec's first profiled size only
 };
 
 // Where the measurements were taken. Every result carries one.

@@ -2,6 +2,8 @@
 // and CUDA when there is no explicit mask), with GQA handled by the kernel (enable_gqa).
 #include "engine/layers/attention.h"
 
+#include "engine/layers/attention_kernel.h"
+
 #include <cmath>
 
 namespace engine {
@@ -49,39 +51,24 @@ torch::Tensor CausalSelfAttentionImpl::forward(const torch::Tensor& x, int64_t o
   torch::Tensor y;
   if (position_ == Position::kALiBi) {
     auto bias = AlibiCausalBias(alibi_slopes_, T, S, offset, q.options());
-    y = at::scaled_dot_product_attention(q, k, v, bias, 0.0, false, std::nullopt, gqa);
+    y = Attention(q, k, v, bias, false, gqa);
   } else if (T == S) {
-    y = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true, std::nullopt, gqa);
+    y = Attention(q, k, v, std::nullopt, /*is_causal=*/true, gqa);
   } else if (T == 1) {
-    y = at::scaled_dot_product_attention(q, k, v, {}, 0.0, false, std::nullopt, gqa);  // sees all of [0, S)
+    y = Attention(q, k, v, std::nullopt, false, gqa);  // sees all of [0, S)
   } else {
     // Queries at [offset, offset+T) over keys [0, S): SDPA's is_causal aligns top-left, so mask explicitly.
     auto i = torch::arange(offset, offset + T, x.options().dtype(torch::kLong)).unsqueeze(1);
     auto j = torch::arange(S, x.options().dtype(torch::kLong)).unsqueeze(0);
-    y = at::scaled_dot_product_attention(q, k, v, j <= i, 0.0, false, std::nullopt, gqa);
+    y = Attention(q, k, v, j <= i, false, gqa);
   }
   y = y.transpose(1, 2).reshape({B, T, n_head_ * head_dim_});  // (B, T, nh hs)
   return residual.defined() ? proj->ForwardAdd(y, residual) : proj(y);
 }
 
 torch::Tensor CausalSelfAttentionImpl::ForwardExplicit(const torch::Tensor& x) {
-  const int64_t B = x.size(0), T = x.size(1);
-  auto [q, k, v] = Project(x, 0);
-  if (n_kv_head_ != n_head_) {  // repeat each kv head for its group of query heads
-    k = k.repeat_interleave(n_head_ / n_kv_head_, 1);
-    v = v.repeat_interleave(n_head_ / n_kv_head_, 1);
-  }
-  auto att = torch::matmul(q, k.transpose(-2, -1)) / std::sqrt(static_cast<double>(head_dim_));  // (B, nh, T, T)
-  if (position_ == Position::kALiBi) {
-    att = att + AlibiCausalBias(alibi_slopes_, T, T, 0, q.options());
-  } else {
-    auto future = torch::ones({T, T}, x.options().dtype(torch::kBool)).triu(1);
-    att = att.masked_fill(future, -std::numeric_limits<float>::infinity());
-  }
-  att = torch::softmax(att.to(torch::kFloat32), -1).to(q.scalar_type());
-  auto y = torch::matmul(att, v);                                // (B, nh, T, hs)
-  y = y.transpose(1, 2).reshape({B, T, n_head_ * head_dim_});
-  return proj(y);
+  ScopedAttentionKernel explicit_kernel(AttentionKernel::kExplicit);
+  return forward(x);
 }
 
 }  // namespace engine

@@ -28,7 +28,7 @@ class CausalSelfAttentionImpl : public torch::nn::Module {
                         const torch::Tensor& residual = {});
 
   // Same result through explicit matmul -> mask -> softmax -> matmul (no fused SDPA kernel).
-  // Used by tests and by the fused-attention experiment as its baseline.
+  // (ScopedAttentionKernel(kExplicit) around forward). Used by tests.
   torch::Tensor ForwardExplicit(const torch::Tensor& x);
 
   Linear qkv{nullptr};   // C -> (nh + 2 nkv) hs

@@ -31,12 +31,27 @@ class LinearImpl : public torch::nn::Module {
 
   static constexpr int64_t kPackedMinRows = 16;
 
+  // int8 weights for float32 inference on CPU (PyTorch's dynamic quantization: the weight
+  // quantized once per output channel, symmetric; each call quantizes its activations per
+  // tensor and runs FBGEMM's int8 GEMM with int32 accumulation: quantized::linear_dynamic).
+  // The float weight stays (training, other dtypes); forward uses the int8 copy for float32
+  // inputs without grad mode. Returns false (and changes nothing) where the op is missing.
+  bool QuantizeInt8();
+  void DropInt8() { int8_packed_ = c10::IValue(); int8_bytes_ = 0; }
+  bool int8() const { return int8_bytes_ > 0; }
+  // Bytes the int8 copy stores: one byte per weight + a float scale and an int zero point
+  // (8 bytes each in ATen's per-channel quantizer) per output channel + the float32 bias.
+  int64_t int8_bytes() const { return int8_bytes_; }
+
   torch::Tensor weight;
   torch::Tensor bias;  // undefined when built without bias
 
  private:
   bool UsePacked(const torch::Tensor& x) const;
+  bool UseInt8(const torch::Tensor& x) const;
   torch::Tensor packed_;
+  c10::IValue int8_packed_;  // LinearPackedParamsBase (quantized::linear_prepack)
+  int64_t int8_bytes_ = 0;
 };
 TORCH_MODULE(Linear);
 

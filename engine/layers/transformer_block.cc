@@ -1,6 +1,9 @@
 // Bidirectional / causal / cross attention and the transformer block (see transformer_block.h).
 #include "engine/layers/transformer_block.h"
 
+#include "engine/layers/attention_kernel.h"
+#include "engine/layers/checkpoint.h"
+
 namespace engine {
 namespace {
 
@@ -25,9 +28,8 @@ SelfAttentionImpl::SelfAttentionImpl(const ModelConfig& c, const torch::TensorOp
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, bool causal, const torch::Tensor& residual) {
   const int64_t A = heads_ * head_dim_;
   auto parts = qkv(x).split({A, A, A}, -1);
-  auto y = at::scaled_dot_product_attention(SplitHeads(parts[0], heads_, head_dim_),
-                                            SplitHeads(parts[1], heads_, head_dim_),
-                                            SplitHeads(parts[2], heads_, head_dim_), {}, 0.0, causal);
+  auto y = Attention(SplitHeads(parts[0], heads_, head_dim_), SplitHeads(parts[1], heads_, head_dim_),
+                     SplitHeads(parts[2], heads_, head_dim_), std::nullopt, causal);
   y = MergeHeads(y);
   return residual.defined() ? proj->ForwardAdd(y, residual) : proj(y);
 }
@@ -44,8 +46,8 @@ torch::Tensor CrossAttentionImpl::forward(const torch::Tensor& x, const torch::T
                                           const torch::Tensor& residual) {
   const int64_t A = heads_ * head_dim_;
   auto parts = kv(memory).split({A, A}, -1);
-  auto y = at::scaled_dot_product_attention(SplitHeads(q(x), heads_, head_dim_), SplitHeads(parts[0], heads_, head_dim_),
-                                            SplitHeads(parts[1], heads_, head_dim_));
+  auto y = Attention(SplitHeads(q(x), heads_, head_dim_), SplitHeads(parts[0], heads_, head_dim_),
+                     SplitHeads(parts[1], heads_, head_dim_));
   y = MergeHeads(y);
   return residual.defined() ? proj->ForwardAdd(y, residual) : proj(y);
 }
@@ -73,6 +75,14 @@ torch::Tensor TransformerBlockImpl::forward(torch::Tensor x, const torch::Tensor
   x = norm1(attn(x, causal_, x));
   if (cross_attn) x = norm_cross(cross_attn(x, memory, x));
   return norm2(mlp(x, x));
+}
+
+torch::Tensor RunTransformerBlocks(const torch::nn::ModuleList& blocks, torch::Tensor x) {
+  for (const auto& block : *blocks) {
+    std::shared_ptr<torch::nn::Module> held = block;  // kept alive until backward
+    x = RunBlock([held](const torch::Tensor& t) { return held->as<TransformerBlockImpl>()->forward(t); }, x);
+  }
+  return x;
 }
 
 }  // namespace engine

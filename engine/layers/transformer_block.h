@@ -53,4 +53,8 @@ class TransformerBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(TransformerBlock);
 
+// x through every TransformerBlock of `blocks` (no cross-attention), each checkpointed when
+// activation checkpointing is on (engine/layers/checkpoint.h).
+torch::Tensor RunTransformerBlocks(const torch::nn::ModuleList& blocks, torch::Tensor x);
+
 }  // namespace engine

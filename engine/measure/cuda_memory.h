@@ -15,4 +15,7 @@ void ResetCudaPeak(int device);
 // start of the process). REQUIRES: as ResetCudaPeak.
 int64_t CudaPeakBytes(int device);
 
+// Bytes allocated to tensors on `device` now. REQUIRES: as ResetCudaPeak.
+int64_t CudaAllocatedBytes(int device);
+
 }  // namespace engine

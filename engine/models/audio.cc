@@ -57,7 +57,7 @@ class AudioModelImpl : public torch::nn::Module {
   torch::Tensor Encode(const torch::Tensor& mel) {
     auto x = at::gelu(conv2(at::gelu(conv1(mel)))).transpose(1, 2);  // (B, T_audio, C)
     x = x + positions;
-    for (auto& block : *encoder_blocks) x = block->as<TransformerBlockImpl>()->forward(x);
+    x = RunTransformerBlocks(encoder_blocks, x);
     return encoder_norm(x);
   }
 

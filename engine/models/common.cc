@@ -1,9 +1,12 @@
-// InitRandomWeights and PackLinears (see common.h).
+// InitRandomWeights, PackLinears and QuantizeLinearsInt8 (see common.h).
 #include "engine/models/common.h"
 
+#include <set>
 #include <string>
+#include <vector>
 
 #include "engine/layers/linear.h"
+#include "engine/models/decoder.h"
 
 namespace engine {
 namespace {
@@ -45,6 +48,29 @@ torch::Tensor ExampleTokens(const ModelConfig& c, int64_t batch, int64_t seq_len
 
 torch::Tensor ExampleImages(const ModelConfig& c, int64_t batch, torch::Device device, torch::ScalarType dtype) {
   return torch::randn({batch, c.channels, c.image_size, c.image_size}, torch::TensorOptions().dtype(dtype).device(device));
+}
+
+void FamilyModel::InitWeights(uint64_t seed) { InitRandomWeights(module(), seed); }
+
+int64_t QuantizeLinearsInt8(FamilyModel& model) {
+  std::vector<LinearImpl*> linears;
+  for (auto& m : model.module().modules(/*include_self=*/false))
+    if (auto* linear = m->as<LinearImpl>()) linears.push_back(linear);
+  if (DecoderImpl* d = model.decoder(); d != nullptr && d->config().tie_embeddings) linears.push_back(d->lm_head.get());
+  int64_t bytes = 0;
+  std::set<const void*> replaced;  // storages of the weights (and biases) an int8 copy replaces
+  for (LinearImpl* linear : linears) {
+    if (!linear->QuantizeInt8()) continue;
+    bytes += linear->int8_bytes();
+    replaced.insert(linear->weight.data_ptr());
+    if (linear->bias.defined()) replaced.insert(linear->bias.data_ptr());
+  }
+  if (bytes == 0) return 0;
+  for (const auto& p : model.module().parameters()) {
+    const bool tied_embedding = model.decoder() != nullptr && p.is_same(model.decoder()->tok_emb->weight);
+    if (tied_embedding || !replaced.count(p.data_ptr())) bytes += p.numel() * p.element_size();
+  }
+  return bytes;
 }
 
 void PackLinears(torch::nn::Module& module) {

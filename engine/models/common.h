@@ -39,6 +39,12 @@ void InitRandomWeights(torch::nn::Module& module, uint64_t seed);
 // Pre-packs every engine Linear for oneDNN inference on CPU (see LinearImpl::PackForInference).
 void PackLinears(torch::nn::Module& module);
 
+// Int8 copies (LinearImpl::QuantizeInt8) of every engine Linear of `model`, the decoder's tied
+// LM head included. Returns the bytes int8 inference stores: the int8 linears plus every
+// parameter no quantized linear replaces (embeddings, norms, convolutions; a tied embedding
+// stays float for the lookup). 0 when nothing could be quantized.
+int64_t QuantizeLinearsInt8(FamilyModel& model);
+
 template <typename Holder>
 void FamilyModelBase<Holder>::PrepareForInference(uint64_t seed) {
   InitRandomWeights(*model_, seed);

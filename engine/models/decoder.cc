@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "engine/layers/checkpoint.h"
 #include "engine/layers/positions.h"
 
 namespace engine {
@@ -89,7 +90,10 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& ids) {
   TORCH_CHECK(ids.dim() == 2, "ids must be (batch, tokens)");
   TORCH_CHECK(ids.size(1) <= config_.context_length, "sequence longer than context_length");
   auto x = Embed(ids, 0);
-  for (const auto& block : *blocks) x = block->as<Block>()->forward(x);
+  for (const auto& block : *blocks) {
+    std::shared_ptr<torch::nn::Module> held = block;  // kept alive until backward
+    x = RunBlock([held](const torch::Tensor& t) { return held->as<Block>()->forward(t); }, x);
+  }
   return Head(x);  // (B, T, V)
 }
 

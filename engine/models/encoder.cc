@@ -44,7 +44,7 @@ class EncoderImpl : public torch::nn::Module {
     auto x = tok_emb(ids) + pos_emb(positions);
     if (type_emb) x = x + type_emb(torch::zeros_like(ids));  // one segment
     x = emb_norm(x);
-    for (auto& block : *blocks) x = block->as<TransformerBlockImpl>()->forward(x);
+    x = RunTransformerBlocks(blocks, x);
     if (norm_f) x = norm_f(x);
     if (c_.head == "mlm") {
       auto h = head_dense(x);

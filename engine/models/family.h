@@ -51,6 +51,11 @@ class FamilyModel {
   // default keeps the module's own random initialisation (the caller seeds torch first).
   virtual void PrepareForInference(uint64_t /*seed*/) {}
 
+  // The same deterministic weights as PrepareForInference(seed), without any inference-only
+  // preparation (nothing packed): for training and for the eager baselines of experiments.
+  // Default: InitRandomWeights (engine/models/common.h).
+  virtual void InitWeights(uint64_t seed);
+
   // The decoder behind decoder and moe models; null otherwise.
   virtual DecoderImpl* decoder() { return nullptr; }
 

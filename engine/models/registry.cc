@@ -49,6 +49,8 @@ class DecoderFamilyModel : public FamilyModel {
     model_->PackForInference();  // oneDNN-packed weights on CPU (not counted in weights_bytes)
   }
 
+  void InitWeights(uint64_t seed) override { model_->InitWeights(seed); }
+
   DecoderImpl* decoder() override { return model_.get(); }
 
   std::unique_ptr<TokenGenerator> NewGenerator(int64_t batch, int64_t max_len) override {

@@ -34,7 +34,7 @@ class VitImpl : public torch::nn::Module {
     auto x = patch_embed(images).flatten(2).transpose(1, 2);  // (B, patches, C)
     if (cls_token.defined()) x = torch::cat({cls_token.expand({x.size(0), 1, x.size(2)}), x}, 1);
     x = x + pos_emb;
-    for (auto& block : *blocks) x = block->as<TransformerBlockImpl>()->forward(x);
+    x = RunTransformerBlocks(blocks, x);
     x = norm_f(x);
     auto pooled = c_.pool == "cls" ? x.select(1, 0) : x.mean(1);
     return head ? head(pooled) : pooled;
