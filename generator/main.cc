@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +36,7 @@
 
 #if MODELCARD_WITH_TORCH
 #include "engine/engine.h"
+#include "engine/experiments/experiments.h"
 #endif
 
 namespace fs = std::filesystem;
@@ -242,6 +244,8 @@ struct MeasureArgs {
   std::optional<int64_t> batch, seq, threads;
   bool json = false;
   bool no_generate = false;
+  bool no_train = false;
+  bool experiments = false;  // set by build (unless --no-experiments) and by profile --experiments
   bool recalibrate = false;
   std::optional<int64_t> min_iterations;
   std::optional<double> min_seconds;
@@ -290,6 +294,8 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
       o.generate = p.generation_enabled && !a.no_generate;
       o.preprocess = p.preprocess;
+      o.train = p.train_enabled && !a.no_train;
+      o.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
       o.prompt_tokens = p.generation.prompt_tokens;
       o.new_tokens = p.generation.new_tokens;
       o.warmup = p.warmup;
@@ -301,6 +307,24 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
         if (engine::Status st = engine::Profile(size->config, o, report->environment, &sr.runs); !st.ok())
           return engine::Status::Internal(s.path + ": size '" + size_name + "': " + st.message());
         measured_any = true;
+        // The optimization study: the first profiled size, on the first device measured.
+        if (a.experiments && s.experiments.enabled && size_name == sizes.front() && sr.experiments.empty()) {
+          engine::ExperimentOptions x;
+          x.device = device;
+          x.batch = s.experiments.batch;
+          x.sequence_length = s.experiments.sequence_length > 0 ? s.experiments.sequence_length : 128;
+          x.batch_sizes = s.experiments.batch_sizes;
+          x.latency_budget_s = s.experiments.latency_budget_ms / 1000.0;
+          x.prompt_tokens = p.generation.prompt_tokens;
+          x.new_tokens = s.experiments.new_tokens;
+          x.warmup = p.warmup;
+          x.min_iterations = o.min_iterations;
+          x.min_seconds = o.min_seconds;
+          x.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
+          if (engine::Status st = engine::RunExperiments(size->config, x, report->environment, &sr.experiments);
+              !st.ok())
+            return engine::Status::Internal(s.path + ": size '" + size_name + "': experiments: " + st.message());
+        }
       }
     }
   }
@@ -315,7 +339,7 @@ void PrintRuns(const engine::Report& report) {
   for (const auto& size : report.sizes) {
     for (const auto& r : size.runs) {
       std::cout << "  " << size.name << " " << r.device << " " << r.dtype << " " << r.scenario << " b" << r.batch;
-      if (r.scenario == "forward") {
+      if (r.scenario == "forward" || r.scenario == "train") {
         if (r.sequence_length > 0) std::cout << " t" << r.sequence_length;
         std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", "
                   << render::internal::ForwardRate(r) << ", MFU "
@@ -329,6 +353,14 @@ void PrintRuns(const engine::Report& report) {
       }
       std::cout << ", peak " << render::FormatBytes(r.peak_bytes) << " (n=" << r.latency_s.count
                 << ", cv " << render::FormatPercent(r.latency_s.cv) << ")\n";
+    }
+    for (const auto& e : size.experiments) {
+      std::cout << "  " << size.name << " experiment " << e.id << ":";
+      if (!e.applicable) std::cout << " not applicable (" << e.reason << ")";
+      for (const auto& v : e.variants)
+        std::cout << " [" << v.name << ": mean " << render::FormatSeconds(v.latency_s.mean) << ", "
+                  << render::FormatShortestDouble(std::round(v.speedup * 100) / 100) << "x]";
+      std::cout << "\n";
     }
   }
 }
@@ -484,6 +516,7 @@ int main(int argc, char** argv) {
     cmd->add_option("--min-iterations", measure.min_iterations, "at least this many timed iterations")->check(CLI::PositiveNumber);
     cmd->add_option("--min-seconds", measure.min_seconds, "and at least this many seconds")->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-generate", measure.no_generate, "skip the generation scenario");
+    cmd->add_flag("--no-train", measure.no_train, "skip the training-step scenario");
     cmd->add_flag("--recalibrate", measure.recalibrate, "measure the peak GEMM FLOP/s and bandwidth again");
   };
 
@@ -491,6 +524,8 @@ int main(int argc, char** argv) {
   profile_cmd->add_option("spec", measure.specs, "spec file")->required()->expected(1);
   add_measure_flags(profile_cmd);
   profile_cmd->add_flag("--json", measure.json, "print results JSON (DESIGN.md contract)");
+  profile_cmd->add_flag("--experiments", measure.experiments, "also run the optimization experiments (spec experiments:)");
+  bool no_experiments = false;
 
   auto* build_cmd = app.add_subcommand("build", "Count, profile, store results and render every document");
   build_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
@@ -498,6 +533,7 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
   build_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
   add_measure_flags(build_cmd);
+  build_cmd->add_flag("--no-experiments", no_experiments, "skip the optimization experiments");
 #endif
 
   auto* render_cmd = app.add_subcommand("render", "Render every document from stored results (no model is built)");
@@ -517,7 +553,10 @@ int main(int argc, char** argv) {
   if (render_cmd->parsed()) return RunRender(measure);
 #if MODELCARD_WITH_TORCH
   if (profile_cmd->parsed()) return RunProfile(measure);
-  if (build_cmd->parsed()) return RunBuild(measure);
+  if (build_cmd->parsed()) {
+    measure.experiments = !no_experiments;
+    return RunBuild(measure);
+  }
 #endif
   return kExitError;
 }

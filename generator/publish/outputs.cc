@@ -36,12 +36,18 @@ std::string RelativeTo(const std::string& from, const std::string& to) {
   return out;
 }
 
+std::string ExperimentsReadmePath(const std::string& slug) { return "docs/experiments/" + slug + "/README.md"; }
+
+std::string DevelopmentGuidePath(const std::string& slug) { return "docs/guides/" + slug + ".md"; }
+
 std::string ResultsPath(const std::string& slug) { return "results/" + slug + ".json"; }
 
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug) {
   return {{"model-specification", SpecificationCardPath(slug)},
           {"model-documentation", DocumentationPagePath(slug)},
-          {"hugo-blog-post", BlogPostPath(slug)}};
+          {"hugo-blog-post", BlogPostPath(slug)},
+          {"experiments-readme", ExperimentsReadmePath(slug)},
+          {"development-guide", DevelopmentGuidePath(slug)}};
 }
 
 std::string UnderRoot(const std::string& root, const std::string& relative) {

@@ -1,5 +1,6 @@
 // Where each generated file goes, relative to an output root (the repository by default):
-// cards/<slug>.md, docs/<slug>.md, site/content/posts/<slug>/index.md, results/<slug>.json.
+// cards/<slug>.md, docs/<slug>.md, site/content/posts/<slug>/index.md, docs/experiments/<slug>/README.md,
+// docs/guides/<slug>.md, results/<slug>.json.
 // One place, so the CLI, the documents' cross-links and the check mode agree.
 #pragma once
 
@@ -31,10 +32,17 @@ std::string BlogBundleFilePath(const std::string& slug, const std::string& file)
 // "../site/content/posts/gpt2/a.svg".
 std::string RelativeTo(const std::string& from, const std::string& to);
 
+// "docs/experiments/<slug>/README.md": the optimization study (seed experiments-readme.template.md).
+std::string ExperimentsReadmePath(const std::string& slug);
+
+// "docs/guides/<slug>.md": the development guide with this model's numbers (seed model-development-guide.md).
+std::string DevelopmentGuidePath(const std::string& slug);
+
 // "results/<slug>.json": the stored Report the documents are rendered from.
 std::string ResultsPath(const std::string& slug);
 
-// Every document of one model, in a fixed order (card, documentation page, Hugo post).
+// Every document of one model, in a fixed order (card, documentation page, Hugo post,
+// experiments README, development guide).
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug);
 
 // `root`/`relative`, without doubling the separator; `relative` alone when root is "".

@@ -19,6 +19,8 @@
 #include "generator/render/format.h"
 #include "generator/render/view_helpers.h"
 #include "generator/render/blog_view.h"
+#include "generator/render/experiments_view.h"
+#include "generator/render/guide_view.h"
 
 namespace render {
 namespace internal {
@@ -439,6 +441,9 @@ std::vector<std::string> MeasuredMetrics(const spec::Spec& s, const engine::Repo
         lines.push_back("Decode latency p50 per token / decode throughput (" + where +
                         "): " + FormatSeconds(run.latency_s.p50) + " / " +
                         Throughput(run, "decode_tokens_per_s"));
+      } else if (run.scenario == "train") {
+        lines.push_back("Training step p50 / training throughput (" + where + ", forward + backward + AdamW): " +
+                        FormatSeconds(run.latency_s.p50) + " / " + ForwardRate(run));
       } else {
         lines.push_back("Forward latency p50 / throughput (" + where + "): " +
                         FormatSeconds(run.latency_s.p50) + " / " + ForwardRate(run));
@@ -856,7 +861,7 @@ std::string EnvironmentText(const engine::Environment& e) {
 }
 
 void AddBenchmarks(const engine::Report& r, View* v) {
-  std::vector<View> forward, generate, preprocess, latency, peaks;
+  std::vector<View> forward, generate, preprocess, train, latency, peaks;
   for (const auto& size : r.sizes) {
     for (const auto& run : size.runs) {
       const bool gen = run.scenario == "generate";
@@ -873,8 +878,24 @@ void AddBenchmarks(const engine::Report& r, View* v) {
             .Text("prefill_p50", FormatSeconds(run.prefill_s.p50))
             .Text("prefill_rate", Throughput(run, "prefill_tokens_per_s"))
             .Text("decode_p50", FormatSeconds(run.latency_s.p50))
-            .Text("decode_rate", Throughput(run, "decode_tokens_per_s"));
+            .Text("decode_rate", Throughput(run, "decode_tokens_per_s"))
+            .Text("bytes_moved", FormatBytes(run.bytes_moved))
+            .Text("bandwidth", run.achieved_bytes_per_s > 0 ? FormatBytes(static_cast<int64_t>(run.achieved_bytes_per_s)) + "/s"
+                                                            : "not recorded")
+            .Text("bandwidth_utilization",
+                  run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization) : "n/a (no bandwidth measured)");
         generate.push_back(row);
+      } else if (run.scenario == "train") {
+        row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
+            .Text("precision", run.dtype == "float32" ? "float32" : run.dtype + " autocast (float32 master weights)")
+            .Text("p50", FormatSeconds(run.latency_s.p50))
+            .Text("rate", ForwardRate(run))
+            .Text("weights", FormatBytes(run.weights_bytes))
+            .Text("gradients", FormatBytes(run.gradients_bytes))
+            .Text("optimizer", FormatBytes(run.optimizer_bytes))
+            .Text("activations", FormatBytes(run.activations_bytes))
+            .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
+        train.push_back(row);
       } else if (run.scenario == "preprocess") {
         row.Text("p50", FormatSeconds(run.latency_s.p50)).Text("rate", ForwardRate(run));
         preprocess.push_back(row);
@@ -916,6 +937,7 @@ void AddBenchmarks(const engine::Report& r, View* v) {
       .Items("forward_runs", forward)
       .Items("generate_runs", generate)
       .Items("preprocess_runs", preprocess)
+      .Items("train_runs", train)
       .Items("latency_rows", latency)
       .Items("peak_rows", peaks);
 }
@@ -1305,7 +1327,9 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Text("min_iterations",
             Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
       .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
-  AddBlogPost(in, &v);  // post_* keys of the Hugo post
+  AddBlogPost(in, &v);            // post_* keys of the Hugo post
+  AddExperimentsReadme(in, &v);   // exp_* keys of the experiments README
+  AddDevelopmentGuide(in, &v);    // guide_* keys of the development guide
 
   // SVG charts: files of the post's page bundle; the documentation page links them there.
   std::vector<View> perf_charts, component_charts;

@@ -71,6 +71,7 @@ Json ConfigToJson(const engine::ModelConfig& c) {
 
 Json RunToJson(const engine::Run& r) {
   const bool generate = r.scenario == "generate";
+  const bool train = r.scenario == "train";
   Json j = Json::object();
   j["scenario"] = r.scenario;
   j["device"] = r.device;
@@ -88,9 +89,61 @@ Json RunToJson(const engine::Run& r) {
   j["memory"] = Json::object();
   j["memory"]["peak_bytes"] = r.peak_bytes;
   j["memory"]["weights_bytes"] = r.weights_bytes;
+  if (train) {
+    j["memory"]["gradients_bytes"] = r.gradients_bytes;
+    j["memory"]["optimizer_bytes"] = r.optimizer_bytes;
+    j["memory"]["activations_bytes"] = r.activations_bytes;
+  }
   j["flops"] = r.flops;
   j["achieved_flops_per_s"] = r.achieved_flops_per_s;
   j["mfu"] = r.mfu;
+  if (generate) {
+    j["bytes_moved"] = r.bytes_moved;
+    j["achieved_bytes_per_s"] = r.achieved_bytes_per_s;
+    j["bandwidth_utilization"] = r.bandwidth_utilization;
+  }
+  return j;
+}
+
+Json VariantToJson(const engine::ExperimentVariant& v) {
+  Json j = Json::object();
+  j["name"] = v.name;
+  j["baseline"] = v.baseline;
+  j["value"] = v.value;
+  j["latency_s"] = LatencyToJson(v.latency_s);
+  j["first_call_s"] = v.first_call_s;
+  j["speedup"] = v.speedup;
+  j["throughput"] = RatesToJson(v.throughput);
+  j["memory"] = Json::object();
+  j["memory"]["peak_bytes"] = v.peak_bytes;
+  j["memory"]["weights_bytes"] = v.weights_bytes;
+  j["flops"] = v.flops;
+  j["mfu"] = v.mfu;
+  if (v.has_accuracy) {
+    Json& a = j["accuracy"] = Json::object();
+    a["max_abs_error"] = v.max_abs_error;
+    a["max_rel_error"] = v.max_rel_error;
+    a["top1_agreement"] = v.top1_agreement;
+  } else {
+    j["accuracy"] = nullptr;
+  }
+  return j;
+}
+
+Json ExperimentToJson(const engine::Experiment& e) {
+  Json j = Json::object();
+  j["id"] = e.id;
+  j["title"] = e.title;
+  j["description"] = e.description;
+  j["setup"] = e.setup;
+  j["unit"] = e.unit;
+  j["applicable"] = e.applicable;
+  j["reason"] = e.reason;
+  Json variants = Json::array();
+  for (const auto& v : e.variants) variants.push_back(VariantToJson(v));
+  j["variants"] = std::move(variants);
+  j["latency_budget_s"] = e.latency_budget_s;
+  j["best_batch"] = e.best_batch;
   return j;
 }
 
@@ -115,6 +168,11 @@ Json SizeToJson(const engine::SizeReport& s) {
   Json runs = Json::array();
   for (const auto& r : s.runs) runs.push_back(RunToJson(r));
   j["runs"] = std::move(runs);
+  if (!s.experiments.empty()) {
+    Json experiments = Json::array();
+    for (const auto& e : s.experiments) experiments.push_back(ExperimentToJson(e));
+    j["experiments"] = std::move(experiments);
+  }
   j["config"] = ConfigToJson(s.config);
   return j;
 }
@@ -211,6 +269,18 @@ Status GetBool(const Json& obj, const std::string& path, const std::string& key,
   return Status::OK();
 }
 
+// Like GetInt / GetDouble, but an absent key leaves *out at its default.
+Status OptionalInt(const Json& obj, const std::string& path, const std::string& key, int64_t* out) {
+  if (!obj.contains(key)) return Status::OK();
+  return GetInt(obj, path, key, out);
+}
+
+Status OptionalDouble(const Json& obj, const std::string& path, const std::string& key,
+                      double* out) {
+  if (!obj.contains(key)) return Status::OK();
+  return GetDouble(obj, path, key, out);
+}
+
 Status GetCounts(const Json& obj, const std::string& path, const std::string& key,
                  engine::NamedCounts* out) {
   const Json* o = nullptr;
@@ -293,9 +363,10 @@ Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig*
 Status ReadRun(const Json& j, const std::string& p, engine::Run* r) {
   if (!j.is_object()) return Error(p, "expected an object");
   RETURN_IF_ERROR(GetString(j, p, "scenario", &r->scenario));
-  if (r->scenario != "forward" && r->scenario != "generate" && r->scenario != "preprocess")
-    return Error(Join(p, "scenario"),
-                 "unknown value '" + r->scenario + "' (expected forward | generate | preprocess)");
+  if (r->scenario != "forward" && r->scenario != "generate" && r->scenario != "train" &&
+      r->scenario != "preprocess")
+    return Error(Join(p, "scenario"), "unknown value '" + r->scenario +
+                                          "' (expected forward | generate | train | preprocess)");
   RETURN_IF_ERROR(GetString(j, p, "device", &r->device));
   RETURN_IF_ERROR(GetString(j, p, "dtype", &r->dtype));
   RETURN_IF_ERROR(GetInt(j, p, "batch", &r->batch));
@@ -312,9 +383,70 @@ Status ReadRun(const Json& j, const std::string& p, engine::Run* r) {
   RETURN_IF_ERROR(GetObject(j, p, "memory", &m));
   RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "peak_bytes", &r->peak_bytes));
   RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "weights_bytes", &r->weights_bytes));
+  if (r->scenario == "train") {  // optional: results written before the split existed
+    RETURN_IF_ERROR(OptionalInt(*m, Join(p, "memory"), "gradients_bytes", &r->gradients_bytes));
+    RETURN_IF_ERROR(OptionalInt(*m, Join(p, "memory"), "optimizer_bytes", &r->optimizer_bytes));
+    RETURN_IF_ERROR(
+        OptionalInt(*m, Join(p, "memory"), "activations_bytes", &r->activations_bytes));
+  }
   RETURN_IF_ERROR(GetInt(j, p, "flops", &r->flops));
   RETURN_IF_ERROR(GetDouble(j, p, "achieved_flops_per_s", &r->achieved_flops_per_s));
   RETURN_IF_ERROR(GetDouble(j, p, "mfu", &r->mfu));
+  if (r->scenario == "generate") {  // optional: results written before the roofline existed
+    RETURN_IF_ERROR(OptionalInt(j, p, "bytes_moved", &r->bytes_moved));
+    RETURN_IF_ERROR(OptionalDouble(j, p, "achieved_bytes_per_s", &r->achieved_bytes_per_s));
+    RETURN_IF_ERROR(OptionalDouble(j, p, "bandwidth_utilization", &r->bandwidth_utilization));
+  }
+  return Status::OK();
+}
+
+Status ReadVariant(const Json& j, const std::string& p, engine::ExperimentVariant* v) {
+  if (!j.is_object()) return Error(p, "expected an object");
+  RETURN_IF_ERROR(GetString(j, p, "name", &v->name));
+  RETURN_IF_ERROR(GetBool(j, p, "baseline", &v->baseline));
+  RETURN_IF_ERROR(GetInt(j, p, "value", &v->value));
+  RETURN_IF_ERROR(ReadLatency(j, p, "latency_s", &v->latency_s));
+  RETURN_IF_ERROR(GetDouble(j, p, "first_call_s", &v->first_call_s));
+  RETURN_IF_ERROR(GetDouble(j, p, "speedup", &v->speedup));
+  RETURN_IF_ERROR(GetRates(j, p, "throughput", &v->throughput));
+  const Json* m = nullptr;
+  RETURN_IF_ERROR(GetObject(j, p, "memory", &m));
+  RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "peak_bytes", &v->peak_bytes));
+  RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "weights_bytes", &v->weights_bytes));
+  RETURN_IF_ERROR(GetInt(j, p, "flops", &v->flops));
+  RETURN_IF_ERROR(GetDouble(j, p, "mfu", &v->mfu));
+  const Json* a = nullptr;
+  RETURN_IF_ERROR(Field(j, p, "accuracy", &a));
+  v->has_accuracy = !a->is_null();
+  if (v->has_accuracy) {
+    if (!a->is_object()) return Error(Join(p, "accuracy"), "expected an object or null");
+    const std::string ap = Join(p, "accuracy");
+    RETURN_IF_ERROR(GetDouble(*a, ap, "max_abs_error", &v->max_abs_error));
+    RETURN_IF_ERROR(GetDouble(*a, ap, "max_rel_error", &v->max_rel_error));
+    RETURN_IF_ERROR(GetDouble(*a, ap, "top1_agreement", &v->top1_agreement));
+  }
+  return Status::OK();
+}
+
+Status ReadExperiment(const Json& j, const std::string& p, engine::Experiment* e) {
+  if (!j.is_object()) return Error(p, "expected an object");
+  RETURN_IF_ERROR(GetString(j, p, "id", &e->id));
+  RETURN_IF_ERROR(GetString(j, p, "title", &e->title));
+  RETURN_IF_ERROR(GetString(j, p, "description", &e->description));
+  RETURN_IF_ERROR(GetString(j, p, "setup", &e->setup));
+  RETURN_IF_ERROR(GetString(j, p, "unit", &e->unit));
+  RETURN_IF_ERROR(GetBool(j, p, "applicable", &e->applicable));
+  RETURN_IF_ERROR(GetString(j, p, "reason", &e->reason));
+  const Json* variants = nullptr;
+  RETURN_IF_ERROR(Field(j, p, "variants", &variants));
+  if (!variants->is_array()) return Error(Join(p, "variants"), "expected an array");
+  e->variants.assign(variants->size(), engine::ExperimentVariant());
+  for (size_t i = 0; i < variants->size(); ++i) {
+    RETURN_IF_ERROR(ReadVariant((*variants)[i], Join(p, "variants") + "[" + std::to_string(i) + "]",
+                                &e->variants[i]));
+  }
+  RETURN_IF_ERROR(GetDouble(j, p, "latency_budget_s", &e->latency_budget_s));
+  RETURN_IF_ERROR(GetInt(j, p, "best_batch", &e->best_batch));
   return Status::OK();
 }
 
@@ -351,6 +483,16 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
   for (size_t i = 0; i < runs->size(); ++i) {
     RETURN_IF_ERROR(
         ReadRun((*runs)[i], Join(p, "runs") + "[" + std::to_string(i) + "]", &s->runs[i]));
+  }
+  s->experiments.clear();  // optional: results written before the experiments existed
+  if (auto it = j.find("experiments"); it != j.end()) {
+    const Json& experiments = *it;
+    if (!experiments.is_array()) return Error(Join(p, "experiments"), "expected an array");
+    s->experiments.assign(experiments.size(), engine::Experiment());
+    for (size_t i = 0; i < experiments.size(); ++i) {
+      RETURN_IF_ERROR(ReadExperiment(
+          experiments[i], Join(p, "experiments") + "[" + std::to_string(i) + "]", &s->experiments[i]));
+    }
   }
   return ReadConfig(j, p, &s->config);
 }

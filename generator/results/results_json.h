@@ -12,10 +12,15 @@ namespace results {
 
 // The report as pretty JSON ending with a newline. Keys are always written in the same
 // order; config enums by their spec names ("layernorm"); environment.cuda is null when
-// empty; prompt_tokens / new_tokens / prefill_s only for "generate" runs.
+// empty; prompt_tokens / new_tokens / prefill_s and the roofline (bytes_moved,
+// achieved_bytes_per_s, bandwidth_utilization) only for "generate" runs; memory.gradients_bytes /
+// optimizer_bytes / activations_bytes only for "train" runs; a size's "experiments" array only
+// when it has experiments (a variant's "accuracy" is null when it has none).
 std::string ReportToJson(const engine::Report& report);
 
 // Parses what ReportToJson writes. Unknown keys are ignored (later versions may add keys).
+// The keys added after the first results were stored (the roofline and train memory keys of a
+// run, a size's "experiments") are optional and default to 0 / empty.
 // On error returns InvalidArgument naming the key path and the problem, e.g.
 // "sizes[0].parameters.total: expected an integer", and leaves *out untouched.
 engine::Status ReportFromJson(const std::string& json, engine::Report* out);

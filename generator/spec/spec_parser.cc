@@ -36,7 +36,8 @@ using Keys = std::vector<std::string>;
 const Keys kTopKeys = {"schema",     "name",         "slug",     "tagline",
                        "summary",    "license",      "tags",     "inputs",
                        "outputs",    "architecture", "training", "evaluation",
-                       "deployment", "maintenance",  "profile",  "blog"};
+                       "deployment", "maintenance",  "profile",  "experiments",
+                       "blog"};
 const Keys kInputKeys = {"modality", "format", "preprocessing", "dimensions"};
 const Keys kOutputKeys = {"modality", "format", "postprocessing", "dimensions"};
 const Keys kArchitectureKeys = {"family",     "base",     "key_components",
@@ -55,8 +56,11 @@ const Keys kMaintenanceKeys = {"repository",        "version",   "version_taggin
                                "scheduled_updates", "bug_fixes", "documentation"};
 const Keys kProfileKeys = {"sizes",          "dtypes",     "batch_sizes", "sequence_lengths",
                            "devices",        "generation", "threads",     "warmup",
-                           "min_iterations", "min_seconds", "preprocess"};
+                           "min_iterations", "min_seconds", "preprocess", "train"};
 const Keys kGenerationKeys = {"prompt_tokens", "new_tokens"};
+const Keys kTrainKeys = {"batch_sizes"};
+const Keys kExperimentsKeys = {"enabled", "batch", "sequence_length", "batch_sizes", "latency_budget_ms",
+                               "new_tokens"};
 const Keys kBlogKeys = {"date",        "draft",       "author",         "description",
                         "categories",  "cover",       "introduction",   "background",
                         "prior_work",  "innovations", "applications",   "limitations",
@@ -443,6 +447,7 @@ class SpecReader {
   void ReadMetrics(const Entry& e, std::vector<Metric>* out);
   void ReadProfile(const Entry* e, const YAML::Mark& where, const Architecture& arch, Profile* out);
   void ReadBlog(const Entry& e, Blog* out);
+  void ReadExperiments(const Entry& e, const Architecture& arch, const Profile& profile, Experiments* out);
 
   std::string path_;
   std::vector<Diagnostic>* errors_;
@@ -789,6 +794,11 @@ void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
   }
   const Entry* profile = top.Find("profile");
   ReadProfile(profile, profile ? profile->key_mark : root_mark, spec->architecture, &spec->profile);
+  if (const Entry* e = top.Find("experiments")) {
+    ReadExperiments(*e, spec->architecture, spec->profile, &spec->experiments);
+  } else if (!spec->profile.sequence_lengths.empty()) {
+    spec->experiments.sequence_length = spec->profile.sequence_lengths.front();
+  }
   if (const Entry* e = top.Find("blog"); e && IsMapping(*e)) {
     spec->has_blog = true;
     ReadBlog(*e, &spec->blog);
@@ -1211,9 +1221,52 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
       Error(pre->key_mark, "family '" + arch.family + "' has no preprocessing to measure",
             "profile.preprocess applies to vit, resnet and audio");
   }
+  // Training step: true / false, or {batch_sizes: [...]}; default: on, at the first batch size.
+  p->train_batch_sizes = {p->batch_sizes.empty() ? 1 : p->batch_sizes.front()};
+  if (const Entry* t = f.Find("train"); t && HasValue(*t)) {
+    if (t->value.IsMap()) {
+      Fields tf = ReadFields(t->value, kTrainKeys);
+      std::vector<YAML::Mark> train_marks;
+      if (const Entry* b = tf.Find("batch_sizes")) ReadCountList(*b, &p->train_batch_sizes, &train_marks);
+    } else if (!t->value.IsScalar() || !ParseBool(t->value.Scalar(), &p->train_enabled)) {
+      Error(ValueMark(*t), "'train' must be a mapping or true/false, got " + Got(t->value));
+    }
+  }
   if (const Entry* w = f.Find("warmup")) ReadCount(*w, 0, &p->warmup);
   if (const Entry* m = f.Find("min_iterations")) ReadCount(*m, 1, &p->min_iterations);
   if (const Entry* s = f.Find("min_seconds")) ReadPositiveNumber(*s, true, &p->min_seconds);
+}
+
+void SpecReader::ReadExperiments(const Entry& e, const Architecture& arch, const Profile& profile,
+                                 Experiments* x) {
+  x->sequence_length = profile.sequence_lengths.empty() ? 0 : profile.sequence_lengths.front();
+  if (HasValue(e) && e.value.IsScalar()) {  // experiments: false
+    if (!ParseBool(e.value.Scalar(), &x->enabled))
+      Error(ValueMark(e), "'experiments' must be a mapping or true/false, got " + Got(e.value));
+    return;
+  }
+  if (!IsMapping(e)) return;
+  Fields f = ReadFields(e.value, kExperimentsKeys);
+  if (const Entry* en = f.Find("enabled")) ReadBool(*en, &x->enabled);
+  if (const Entry* b = f.Find("batch")) ReadCount(*b, 1, &x->batch);
+  if (const Entry* s = f.Find("sequence_length")) {
+    if (ReadCount(*s, 1, &x->sequence_length) && arch.family != "recurrent") {
+      for (const auto& name : profile.sizes) {
+        const Size* size = nullptr;
+        for (const auto& candidate : arch.sizes)
+          if (candidate.name == name) size = &candidate;
+        if (size && size->config.context_length > 0 && x->sequence_length > size->config.context_length) {
+          Error(ValueMark(*s), "sequence length " + std::to_string(x->sequence_length) + " exceeds context_length (" +
+                                   std::to_string(size->config.context_length) + ") of size '" + name + "'");
+          break;
+        }
+      }
+    }
+  }
+  std::vector<YAML::Mark> marks;
+  if (const Entry* b = f.Find("batch_sizes")) ReadCountList(*b, &x->batch_sizes, &marks);
+  if (const Entry* l = f.Find("latency_budget_ms")) ReadPositiveNumber(*l, false, &x->latency_budget_ms);
+  if (const Entry* n = f.Find("new_tokens")) ReadCount(*n, 1, &x->new_tokens);
 }
 
 void SpecReader::ReadBlog(const Entry& e, Blog* b) {

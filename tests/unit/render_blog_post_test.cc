@@ -256,7 +256,7 @@ TEST_CASE("the post compares the other bundled models, measured or not") {
 TEST_CASE("the post is published as a Hugo page bundle") {
   CHECK(publish::BlogPostPath("gpt2") == "site/content/posts/gpt2/index.md");
   const auto docs = publish::DocumentOutputs("gpt2");
-  REQUIRE(docs.size() == 3);
+  REQUIRE(docs.size() == 5);
   CHECK(docs[2].template_name == "hugo-blog-post");
   CHECK(docs[2].relative_path == "site/content/posts/gpt2/index.md");
 }

@@ -32,44 +32,8 @@ std::string Render(const render::RenderInput& in, const std::string& name) {
   return out;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
-}
-
-void CompareWithGolden(const std::string& rendered, const std::string& golden_name) {
-  const std::string path = kTests + "/golden/" + golden_name;
-  const char* update = std::getenv("MODELCARD_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    REQUIRE(publish::WriteFileAtomic(path, rendered).ok());
-    MESSAGE("rewrote " << path);
-    return;
-  }
-  const std::string golden = Slurp(path);
-  if (rendered == golden) return;
-  // Report the first differing line rather than two whole documents.
-  std::istringstream want(golden), got(rendered);
-  std::string want_line, got_line;
-  int line = 0;
-  while (true) {
-    ++line;
-    const bool has_want = static_cast<bool>(std::getline(want, want_line));
-    const bool has_got = static_cast<bool>(std::getline(got, got_line));
-    if (!has_want && !has_got) break;  // only the final newline differs
-    if (!has_want || !has_got || want_line != got_line) {
-      if (!has_want) want_line = "<end of file>";
-      if (!has_got) got_line = "<end of file>";
-      break;
-    }
-  }
-  FAIL_CHECK(path << " differs from the rendered document at line " << line << ":\n  golden:   "
-                  << want_line << "\n  rendered: " << got_line
-                  << "\nIf the change is intended, run MODELCARD_UPDATE_GOLDEN=1 unit_tests and "
-                     "review the diff.");
 }
 
 // A templates directory holding one template, removed at the end of the test.

@@ -126,7 +126,165 @@ TEST_CASE("a preprocessing run round-trips, an unknown scenario is an error") {
   json.replace(json.find("\"preprocess\""), 12, "\"train_step\"");
   const engine::Status st = results::ReportFromJson(json, &out);
   CHECK_FALSE(st.ok());
-  CHECK(st.message().find("expected forward | generate | preprocess") != std::string::npos);
+  CHECK(st.message() ==
+        "sizes[0].runs[2].scenario: unknown value 'train_step' (expected forward | generate | "
+        "train | preprocess)");
+}
+
+namespace {
+
+// SampleReport() plus what the experiments README reads: a train run with its memory split,
+// the generate run's roofline, and two experiments (one not applicable).
+engine::Report ReportWithExperiments() {
+  engine::Report r = SampleReport();
+  engine::SizeReport& s = r.sizes[0];
+  s.runs[1].bytes_moved = 497807360;
+  s.runs[1].achieved_bytes_per_s = 1.0 / 7.0 * 1e11;
+  s.runs[1].bandwidth_utilization = 0.8403361344537815;
+  engine::Run train = s.runs[0];
+  train.scenario = "train";
+  train.gradients_bytes = 497759232;
+  train.optimizer_bytes = 995518592;
+  train.activations_bytes = 1234567;
+  s.runs.push_back(train);
+
+  engine::Experiment mp;
+  mp.id = "mixed_precision";
+  mp.title = "Mixed precision";
+  mp.description = "the forward pass in bfloat16";
+  mp.setup = "batch 1 × 128 tokens, 2 threads";
+  mp.unit = "forward pass";
+  engine::ExperimentVariant base;
+  base.name = "float32";
+  base.baseline = true;
+  base.latency_s = {0.1, 0.09, 0.11, 0.12, 0.01, 0.1, 10, 1.0};
+  base.speedup = 1;
+  base.throughput = {{"tokens_per_s", 1280.0}};
+  base.peak_bytes = 1000;
+  base.weights_bytes = 497759232;
+  base.flops = 36453335040;
+  base.mfu = 0.25;
+  engine::ExperimentVariant bf16 = base;
+  bf16.name = "bfloat16";
+  bf16.baseline = false;
+  bf16.latency_s.mean = 1.0 / 41.0;
+  bf16.first_call_s = 0.3;
+  bf16.speedup = 4.1;
+  bf16.weights_bytes = 248879616;
+  bf16.has_accuracy = true;
+  bf16.max_abs_error = 0.03125;
+  bf16.max_rel_error = 1.0 / 3.0;
+  bf16.top1_agreement = 0.9921875;
+  mp.variants = {base, bf16};
+  engine::Experiment batch;
+  batch.id = "batch_scaling";
+  batch.title = "Batch scaling";
+  batch.applicable = false;
+  batch.reason = "one sample only";
+  batch.latency_budget_s = 0.1;
+  batch.best_batch = 8;
+  s.experiments = {mp, batch};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("train memory, the decode roofline and experiments round-trip exactly") {
+  const engine::Report in = ReportWithExperiments();
+  const std::string json = results::ReportToJson(in);
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  CHECK(results::ReportToJson(out) == json);
+
+  const engine::SizeReport& s = out.sizes[0];
+  REQUIRE(s.runs.size() == 3);
+  CHECK(s.runs[1].bytes_moved == 497807360);
+  CHECK(s.runs[1].achieved_bytes_per_s == 1.0 / 7.0 * 1e11);
+  CHECK(s.runs[1].bandwidth_utilization == 0.8403361344537815);
+  CHECK(s.runs[2].scenario == "train");
+  CHECK(s.runs[2].gradients_bytes == 497759232);
+  CHECK(s.runs[2].optimizer_bytes == 995518592);
+  CHECK(s.runs[2].activations_bytes == 1234567);
+
+  REQUIRE(s.experiments.size() == 2);
+  const engine::Experiment& mp = s.experiments[0];
+  CHECK(mp.id == "mixed_precision");
+  CHECK(mp.title == "Mixed precision");
+  CHECK(mp.description == "the forward pass in bfloat16");
+  CHECK(mp.setup == "batch 1 × 128 tokens, 2 threads");
+  CHECK(mp.unit == "forward pass");
+  CHECK(mp.applicable);
+  REQUIRE(mp.variants.size() == 2);
+  CHECK(mp.variants[0].baseline);
+  CHECK_FALSE(mp.variants[0].has_accuracy);
+  const engine::ExperimentVariant& v = mp.variants[1];
+  CHECK(v.name == "bfloat16");
+  CHECK_FALSE(v.baseline);
+  CHECK(v.latency_s.mean == 1.0 / 41.0);
+  CHECK(v.latency_s.count == 10);
+  CHECK(v.first_call_s == 0.3);
+  CHECK(v.speedup == 4.1);
+  CHECK(v.throughput == engine::NamedRates{{"tokens_per_s", 1280.0}});
+  CHECK(v.peak_bytes == 1000);
+  CHECK(v.weights_bytes == 248879616);
+  CHECK(v.flops == 36453335040);
+  CHECK(v.mfu == 0.25);
+  CHECK(v.has_accuracy);
+  CHECK(v.max_abs_error == 0.03125);
+  CHECK(v.max_rel_error == 1.0 / 3.0);
+  CHECK(v.top1_agreement == 0.9921875);
+  const engine::Experiment& batch = s.experiments[1];
+  CHECK_FALSE(batch.applicable);
+  CHECK(batch.reason == "one sample only");
+  CHECK(batch.variants.empty());
+  CHECK(batch.latency_budget_s == 0.1);
+  CHECK(batch.best_batch == 8);
+
+  // Only train runs carry the memory split, only generate runs the roofline.
+  const size_t forward = json.find("\"scenario\": \"forward\""),
+               generate = json.find("\"scenario\": \"generate\""),
+               train = json.find("\"scenario\": \"train\"");
+  CHECK(json.find("\"bytes_moved\"") > generate);
+  CHECK(json.find("\"bytes_moved\"") < train);
+  CHECK(json.find("\"gradients_bytes\"") > train);
+  CHECK(forward < generate);
+  CHECK(json.find("\"experiments\"") > train);
+  CHECK(json.find("\"experiments\"") < json.find("\"config\""));
+}
+
+TEST_CASE("results written before the new keys existed still load, with defaults") {
+  // SampleReport() has no train run, no roofline and no experiments: its JSON, with the
+  // roofline keys removed, is what older builds wrote.
+  std::string json = results::ReportToJson(SampleReport());
+  CHECK(json.find("\"experiments\"") == std::string::npos);  // absent when there are none
+  for (const char* key : {"bandwidth_utilization", "achieved_bytes_per_s", "bytes_moved"}) {  // last first
+    const size_t at = json.find(std::string(",\n          \"") + key);
+    REQUIRE(at != std::string::npos);
+    json.erase(at, json.find('\n', at + 2) - at);
+  }
+  CHECK(json.find("bandwidth_utilization") == std::string::npos);
+  engine::Report out;
+  engine::Status st = results::ReportFromJson(json, &out);
+  REQUIRE_MESSAGE(st.ok(), st.ToString());
+  CHECK(out.sizes[0].runs[1].bytes_moved == 0);
+  CHECK(out.sizes[0].runs[1].bandwidth_utilization == 0);
+  CHECK(out.sizes[0].experiments.empty());
+}
+
+TEST_CASE("experiment errors name the key path") {
+  const std::string json = results::ReportToJson(ReportWithExperiments());
+  CHECK(ErrorOf(Replace(json, "\"speedup\": 4.1", "\"speedup\": \"fast\"")) ==
+        "sizes[0].experiments[0].variants[1].speedup: expected a number");
+  CHECK(ErrorOf(Replace(json, "\"top1_agreement\": 0.9921875", "\"top1_agreement\": null")) ==
+        "sizes[0].experiments[0].variants[1].accuracy.top1_agreement: expected a number");
+  CHECK(ErrorOf(Replace(json, "\"applicable\": false", "\"applicable\": 0")) ==
+        "sizes[0].experiments[1].applicable: expected true or false");
+  CHECK(ErrorOf(Replace(json, "\"gradients_bytes\": 497759232", "\"gradients_bytes\": 1.5")) ==
+        "sizes[0].runs[2].memory.gradients_bytes: expected an integer");
+  CHECK(ErrorOf(Replace(json, "\"bytes_moved\": 497807360", "\"bytes_moved\": \"x\"")) ==
+        "sizes[0].runs[1].bytes_moved: expected an integer");
+  CHECK(ErrorOf(Replace(json, "\"experiments\": [", "\"experiments\": 3, \"later\": [")) ==
+        "sizes[0].experiments: expected an array");
 }
 
 TEST_CASE("JSON keys come in the contract's fixed order") {

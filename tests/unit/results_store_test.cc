@@ -101,11 +101,15 @@ TEST_CASE("documents go to cards/, docs/ and site/content/posts/, results to res
   CHECK(publish::DocumentationPagePath("gpt2") == "docs/gpt2.md");
   CHECK(publish::ResultsPath("gpt2") == "results/gpt2.json");
   const auto outputs = publish::DocumentOutputs("llama2");
-  REQUIRE(outputs.size() == 3);
+  REQUIRE(outputs.size() == 5);
   CHECK(outputs[0].template_name == "model-specification");
   CHECK(outputs[0].relative_path == "cards/llama2.md");
   CHECK(outputs[1].template_name == "model-documentation");
   CHECK(outputs[1].relative_path == "docs/llama2.md");
+  CHECK(outputs[3].template_name == "experiments-readme");
+  CHECK(outputs[3].relative_path == "docs/experiments/llama2/README.md");
+  CHECK(outputs[4].template_name == "development-guide");
+  CHECK(outputs[4].relative_path == "docs/guides/llama2.md");
   CHECK(outputs[2].template_name == "hugo-blog-post");
   CHECK(outputs[2].relative_path == "site/content/posts/llama2/index.md");
   CHECK(publish::UnderRoot("out", "docs/x.md") == "out/docs/x.md");

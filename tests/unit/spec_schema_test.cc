@@ -86,6 +86,8 @@ TEST_CASE("schema.json allows exactly the keys the parser accepts") {
       {"maintenance: {PROBE}", "/properties/maintenance/properties"},
       {"profile: {PROBE}", "/$defs/profile/properties"},
       {"profile: {generation: {PROBE}}", "/$defs/profile/properties/generation/oneOf/1/properties"},
+      {"profile: {train: {PROBE}}", "/$defs/profile/properties/train/oneOf/1/properties"},
+      {"experiments: {PROBE}", "/$defs/experiments/oneOf/1/properties"},
       {"blog: {PROBE}", "/$defs/blog/properties"},
       {"blog: {cover: {PROBE}}", "/$defs/blog/properties/cover/properties"},
       {"blog: {further_reading: [{PROBE}]}", "/$defs/reference/properties"},
