@@ -279,6 +279,10 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
     engine::EnvironmentOptions env_options;
     env_options.device = device;
     env_options.dtypes = dtypes;
+    if (a.experiments && s.experiments.enabled)  // the mixed-precision experiment's MFU needs both peaks
+      for (const char* d : {"float32", "bfloat16"})
+        if (std::find(env_options.dtypes.begin(), env_options.dtypes.end(), d) == env_options.dtypes.end())
+          env_options.dtypes.push_back(d);
     env_options.cache_path = CalibrationCachePath();
     env_options.recalibrate = a.recalibrate;
     env_options.progress = [&](const std::string& line) { progress("calibrating " + device + ": " + line); };

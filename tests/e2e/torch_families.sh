@@ -26,12 +26,23 @@ check_family() {  # spec slug unit diagram-line [published count line]...
     return
   fi
   for f in "cards/$slug.md" "docs/$slug.md" "site/content/posts/$slug/index.md" "results/$slug.json" \
+           "docs/experiments/$slug/README.md" "docs/guides/$slug.md" \
            "site/content/posts/$slug/throughput.svg" "site/content/posts/$slug/components.svg"; do
     [ -s "$WORK/$f" ] || fail "$spec: $f was not written"
   done
   expect_in "$WORK/docs/$slug.md" "$unit" "the family's throughput unit"
   expect_in "$WORK/docs/$slug.md" "$diagram" "the family's architecture diagram"
   for line in "$@"; do expect_in "$WORK/cards/$slug.md" "$line" "a published count"; done
+  # The optimization study ran: every experiment either has a measured baseline row or says why not,
+  # and the training step was measured (its row in the documentation page and the guide).
+  local readme="$WORK/docs/experiments/$slug/README.md"
+  local measured na
+  measured=$(grep -cF '| baseline |' "$readme")
+  na=$(grep -c '^Not applicable' "$readme")
+  [ "$measured" -ge 4 ] && [ $((measured + na)) -ge 8 ] ||
+    fail "$readme: $measured measured baselines and $na not-applicable experiments (8 expected)"
+  expect_in "$WORK/docs/$slug.md" "Training step (forward, loss, backward and one AdamW step" "the training-step table"
+  expect_in "$WORK/docs/guides/$slug.md" "**MEASURED** training steps" "the measured training steps"
   echo "$spec: built, measured and rendered in $((SECONDS - start)) s"
 }
 
