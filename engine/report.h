@@ -101,6 +101,8 @@ struct ExperimentVariant {
   NamedRates throughput;           // in the family's unit (tokens_per_s, images_per_s, ...)
   int64_t peak_bytes = 0;          // peak tensor bytes of the iteration (weights excluded)
   int64_t weights_bytes = 0;       // weights as this variant stores them
+  int64_t activations_bytes = 0;   // activation_checkpointing: tensors the forward pass keeps for
+                                   // backward (Run::activations_bytes); 0 elsewhere
   int64_t flops = 0;               // matmul FLOPs of one iteration (analytic)
   double mfu = 0;                  // achieved FLOP/s / peak GEMM FLOP/s of the variant's dtype
   // Accuracy against the float32 eager baseline on the same input (has_accuracy):
@@ -154,11 +156,16 @@ struct Environment {
   double memory_bandwidth_bytes_per_s = 0;             // measured copy bandwidth
 };
 
+// The version of what the engine measures and how: bump it when a scenario, an experiment or a
+// formula changes, so `modelcard build` measures every spec again (results store, issue 6).
+inline constexpr const char* kEngineVersion = "2";
+
 struct Report {
   int schema = 1;
   std::string model;               // spec name
   std::string slug;
   std::string spec_sha256;
+  std::string engine_version;      // kEngineVersion of the build that measured it; "" = unknown (old file)
   std::vector<SizeReport> sizes;
   Environment environment;
 };

@@ -432,6 +432,7 @@ class Study {
       v.latency_s = run.latency_s;
       v.throughput = run.throughput;
       v.peak_bytes = run.peak_bytes;
+      v.activations_bytes = run.activations_bytes;
       v.weights_bytes = run.weights_bytes;
       v.flops = run.flops;
       v.mfu = run.mfu;
@@ -474,7 +475,7 @@ class Study {
     torch::ScalarType st = torch::kFloat32;
     const bool int8 = dtype == "int8";
     if (!int8) DtypeFromName(dtype, &st);
-    const std::string label = (int8 ? "int8 weights" : dtype) + " + fused attention (SDPA)" +
+    const std::string label = (int8 ? "int8 weights" : dtype) + (HasAttention(c_) ? " + fused attention (SDPA)" : "") +
                               (int8 ? "" : " + oneDNN-packed weights") + ", " + ThreadsText(threads);
     e->description = "the fastest measured choices together (" + label +
                      ") against the float32 eager baseline; the first call includes preparing the weights";

@@ -34,7 +34,7 @@ torch::Tensor MoeMlpImpl::forward(const torch::Tensor& x, const torch::Tensor& r
     torch::Tensor tokens = at::floor_divide(slots, top_k_);              // token of each slot
     torch::Tensor y = experts[e]->as<MlpImpl>()->forward(flat.index_select(0, tokens));
     y.mul_(flat_weights.index_select(0, slots).unsqueeze(1));
-    out.index_add_(0, tokens, y);
+    out.index_add_(0, tokens, y.to(out.scalar_type()));  // autocast: the expert ran in a lower precision
   }
   out = out.reshape(shape);
   return residual.defined() ? out.add_(residual) : out;

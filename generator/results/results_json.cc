@@ -117,6 +117,7 @@ Json VariantToJson(const engine::ExperimentVariant& v) {
   j["memory"] = Json::object();
   j["memory"]["peak_bytes"] = v.peak_bytes;
   j["memory"]["weights_bytes"] = v.weights_bytes;
+  if (v.activations_bytes > 0) j["memory"]["activations_bytes"] = v.activations_bytes;
   j["flops"] = v.flops;
   j["mfu"] = v.mfu;
   if (v.has_accuracy) {
@@ -413,6 +414,8 @@ Status ReadVariant(const Json& j, const std::string& p, engine::ExperimentVarian
   RETURN_IF_ERROR(GetObject(j, p, "memory", &m));
   RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "peak_bytes", &v->peak_bytes));
   RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "weights_bytes", &v->weights_bytes));
+  if (m->contains("activations_bytes"))
+    RETURN_IF_ERROR(GetInt(*m, Join(p, "memory"), "activations_bytes", &v->activations_bytes));
   RETURN_IF_ERROR(GetInt(j, p, "flops", &v->flops));
   RETURN_IF_ERROR(GetDouble(j, p, "mfu", &v->mfu));
   const Json* a = nullptr;
@@ -539,6 +542,7 @@ std::string ReportToJson(const engine::Report& report) {
   j["model"] = report.model;
   j["slug"] = report.slug;
   j["spec_sha256"] = report.spec_sha256;
+  if (!report.engine_version.empty()) j["engine_version"] = report.engine_version;
   Json sizes = Json::array();
   for (const auto& s : report.sizes) sizes.push_back(SizeToJson(s));
   j["sizes"] = std::move(sizes);
@@ -569,6 +573,7 @@ Status ReportFromJson(const std::string& json, engine::Report* out) {
   RETURN_IF_ERROR(GetString(root, "", "model", &r.model));
   RETURN_IF_ERROR(GetString(root, "", "slug", &r.slug));
   RETURN_IF_ERROR(GetString(root, "", "spec_sha256", &r.spec_sha256));
+  if (root.contains("engine_version")) RETURN_IF_ERROR(GetString(root, "", "engine_version", &r.engine_version));
   const Json* sizes = nullptr;
   RETURN_IF_ERROR(Field(root, "", "sizes", &sizes));
   if (!sizes->is_array()) return Error("sizes", "expected an array");
