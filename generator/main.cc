@@ -25,6 +25,8 @@
 #include "engine/status.h"
 #include "generator/project/project_config.h"
 #include "generator/publish/atomic_write.h"
+#include "generator/publish/inject.h"
+#include "generator/publish/unified_diff.h"
 #include "generator/publish/outputs.h"
 #include "generator/render/charts.h"
 #include "generator/render/format.h"
@@ -169,6 +171,7 @@ engine::Report NewReport(const spec::Spec& s) {
   report.model = s.name;
   report.slug = s.slug;
   report.spec_sha256 = s.sha256;
+  report.engine_version = engine::kEngineVersion;
   report.environment.tool_version = MODELCARD_VERSION;
   return report;
 }
@@ -237,7 +240,7 @@ int RunLint(const std::vector<std::string>& args) {
 
 struct MeasureArgs {
   std::vector<std::string> specs;
-  std::string out_dir = ".";
+  std::string out_dir;       // --out; "" = modelcard.yaml's out, else "."
   std::string templates_dir;
   std::string config_path;  // --config; "" = ./modelcard.yaml if present
   std::string size, dtype, device;
@@ -249,7 +252,25 @@ struct MeasureArgs {
   bool recalibrate = false;
   std::optional<int64_t> min_iterations;
   std::optional<double> min_seconds;
+  std::optional<int64_t> warmup;             // modelcard.yaml's profile.warmup
+  std::vector<std::string> devices;          // modelcard.yaml's devices (when --device is not given)
+  std::string machine;                       // --machine / modelcard.yaml's machine: results/<slug>@<machine>.json
+  std::string shard;                         // --shard I/N
+  bool force = false;                        // --force: measure even when the stored results are current
+  bool diff = false;                         // check --diff
 };
+
+// modelcard.yaml's settings under the flags: a flag given on the command line wins.
+void ApplyProject(const project::ProjectConfig& project, MeasureArgs* a) {
+  if (a->out_dir.empty()) a->out_dir = project.out.empty() ? "." : project.out;
+  if (a->templates_dir.empty()) a->templates_dir = project.templates;
+  if (a->machine.empty()) a->machine = project.machine;
+  if (a->device.empty()) a->devices = project.devices;
+  if (!a->threads) a->threads = project.profile.threads;
+  if (!a->min_iterations) a->min_iterations = project.profile.min_iterations;
+  if (!a->min_seconds) a->min_seconds = project.profile.min_seconds;
+  if (!a->warmup) a->warmup = project.profile.warmup;
+}
 
 #if MODELCARD_WITH_TORCH
 std::string CalibrationCachePath() {
@@ -266,7 +287,9 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
   if (engine::Status st = CountSizes(s, "", 1, 0, &report->sizes); !st.ok()) return st;
   const spec::Profile& p = s.profile;
   const int64_t threads = engine::ConfigureThreads(a.threads.value_or(p.threads));
-  std::vector<std::string> devices = a.device.empty() ? p.devices : std::vector<std::string>{a.device};
+  std::vector<std::string> devices = !a.device.empty()    ? std::vector<std::string>{a.device}
+                                     : !a.devices.empty() ? a.devices
+                                                          : p.devices;
   std::vector<std::string> dtypes = a.dtype.empty() ? p.dtypes : std::vector<std::string>{a.dtype};
   std::vector<std::string> sizes = a.size.empty() ? p.sizes : std::vector<std::string>{a.size};
   bool measured_any = false;
@@ -302,7 +325,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       o.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
       o.prompt_tokens = p.generation.prompt_tokens;
       o.new_tokens = p.generation.new_tokens;
-      o.warmup = p.warmup;
+      o.warmup = a.warmup.value_or(p.warmup);
       o.min_iterations = a.min_iterations.value_or(p.min_iterations);
       o.min_seconds = a.min_seconds.value_or(p.min_seconds);
       o.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
@@ -321,7 +344,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
           x.latency_budget_s = s.experiments.latency_budget_ms / 1000.0;
           x.prompt_tokens = p.generation.prompt_tokens;
           x.new_tokens = s.experiments.new_tokens;
-          x.warmup = p.warmup;
+          x.warmup = o.warmup;
           x.min_iterations = o.min_iterations;
           x.min_seconds = o.min_seconds;
           x.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
@@ -369,7 +392,10 @@ void PrintRuns(const engine::Report& report) {
   }
 }
 
-int RunProfile(const MeasureArgs& a) {
+int RunProfile(MeasureArgs a) {
+  project::ProjectConfig project;
+  if (!LoadProject(a.config_path, &project)) return kExitError;
+  ApplyProject(project, &a);
   std::vector<spec::Spec> specs;
   if (!ParseAll(a.specs, &specs)) return kExitError;
   Progress progress;
@@ -388,38 +414,150 @@ int RunProfile(const MeasureArgs& a) {
 }
 #endif  // MODELCARD_WITH_TORCH
 
-// Renders every document of every spec in memory; writes nothing unless all succeeded.
-int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                   const project::ProjectConfig& project, const MeasureArgs& a) {
-  std::vector<const spec::Spec*> all;
-  for (const auto& s : specs) all.push_back(&s);
-  std::vector<const engine::Report*> all_reports;
-  for (const auto& r : reports) all_reports.push_back(&r);
-  const std::string templates = FindTemplatesDir(a.templates_dir);
-  std::vector<std::pair<std::string, std::string>> files;  // path, bytes
+// ---- rendering, checking, injecting ---------------------------------------------------------
+
+// "a, b, c": the sections templates/inject/ provides.
+std::string InjectSections(const std::string& templates) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(templates + "/inject", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 9 && name.compare(name.size() - 9, 9, ".mustache") == 0) names.push_back(name.substr(0, name.size() - 9));
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none: " + templates + "/inject/ is empty" : out;
+}
+
+struct RenderedFile {
+  std::string path;   // under the output root
+  std::string bytes;
+};
+
+// The merged stored results of every spec (results/<slug>.json and results/<slug>@<machine>.json).
+// Prints the problem and returns false when one is missing or unreadable.
+bool LoadStoredReports(const std::vector<spec::Spec>& specs, const std::string& out_dir,
+                       std::vector<engine::Report>* reports) {
+  reports->assign(specs.size(), engine::Report());
   for (size_t i = 0; i < specs.size(); ++i) {
-    render::RenderInput in;
-    in.spec = &specs[i];
-    in.report = &reports[i];
-    in.templates_dir = templates;
-    in.spec_display_path = specs[i].path;
-    in.all_specs = all;
-    in.all_reports = all_reports;
-    in.site = project.site;
+    if (engine::Status st = results::LoadMergedReport(out_dir, specs[i].slug, &(*reports)[i], nullptr); !st.ok()) {
+      PrintError(st.message() + "; hint: run `modelcard build " + specs[i].path + "` to measure it first");
+      return false;
+    }
+  }
+  return true;
+}
+
+// The render inputs of spec i among all of them.
+render::RenderInput InputFor(size_t i, const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
+                             const project::ProjectConfig& project, const std::string& templates,
+                             std::vector<const spec::Spec*>* all, std::vector<const engine::Report*>* all_reports) {
+  if (all->empty()) {
+    for (const auto& s : specs) all->push_back(&s);
+    for (const auto& r : reports) all_reports->push_back(&r);
+  }
+  render::RenderInput in;
+  in.spec = &specs[i];
+  in.report = &reports[i];
+  in.templates_dir = templates;
+  in.spec_display_path = specs[i].path;
+  in.all_specs = *all;
+  in.all_reports = *all_reports;
+  in.site = project.site;
+  return in;
+}
+
+// Every document and chart of every spec, rendered in memory (nothing written).
+engine::Status RenderAll(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
+                         const project::ProjectConfig& project, const MeasureArgs& a, std::vector<RenderedFile>* files) {
+  const std::string templates = FindTemplatesDir(a.templates_dir);
+  std::vector<const spec::Spec*> all;
+  std::vector<const engine::Report*> all_reports;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const render::RenderInput in = InputFor(i, specs, reports, project, templates, &all, &all_reports);
     for (const auto& doc : publish::DocumentOutputs(specs[i].slug)) {
       std::string text;
-      if (engine::Status st = render::RenderDocument(in, doc.template_name, &text); !st.ok()) {
-        PrintError(specs[i].path + ": " + doc.template_name + ": " + st.message());
-        return kExitError;
-      }
-      files.push_back({publish::UnderRoot(a.out_dir, doc.relative_path), text});
+      if (engine::Status st = render::RenderDocument(in, doc.template_name, &text); !st.ok())
+        return engine::Status::InvalidArgument(specs[i].path + ": " + doc.template_name + ": " + st.message());
+      files->push_back({doc.relative_path, text});
     }
     for (const auto& chart : render::BuildCharts(specs[i], reports[i]))
-      files.push_back(
-          {publish::UnderRoot(a.out_dir, publish::BlogBundleFilePath(specs[i].slug, chart.file)), chart.svg});
+      files->push_back({publish::BlogBundleFilePath(specs[i].slug, chart.file), chart.svg});
   }
-  for (const auto& [path, bytes] : files) {
-    if (engine::Status st = publish::WriteFileAtomic(path, bytes); !st.ok()) {
+  return engine::Status::OK();
+}
+
+// The injected text of each of modelcard.yaml's inject files (or `only`), for the given specs:
+// {path as given, current bytes, injected bytes}. A region's section is
+// templates/inject/<section>.mustache rendered for that slug.
+struct InjectedFile {
+  std::string path, before, after;
+};
+
+// The text between a region's marker lines, as it stands in `text` (kept when `render specs/x.yaml`
+// renders a subset and the region belongs to another model).
+std::string RegionText(const std::string& text, const publish::InjectRegion& region) {
+  size_t pos = 0;
+  for (int line = 1; line <= region.begin_line && pos != std::string::npos; ++line) {
+    pos = text.find('\n', pos);
+    if (pos != std::string::npos) ++pos;
+  }
+  size_t end = pos;
+  for (int line = region.begin_line + 1; line < region.end_line && end != std::string::npos; ++line) {
+    end = text.find('\n', end);
+    if (end != std::string::npos) ++end;
+  }
+  if (pos == std::string::npos || end == std::string::npos) return "";
+  return text.substr(pos, end - pos);
+}
+
+// strict: a region naming a model that is not among `specs` is an error (explicit `inject`);
+// otherwise (modelcard.yaml's inject files during render/build/check of some specs) it is kept.
+engine::Status InjectAll(const std::vector<std::string>& targets, const std::vector<spec::Spec>& specs,
+                         const std::vector<engine::Report>& reports, const project::ProjectConfig& project,
+                         const MeasureArgs& a, bool strict, std::vector<InjectedFile>* out) {
+  const std::string templates = FindTemplatesDir(a.templates_dir);
+  std::vector<const spec::Spec*> all;
+  std::vector<const engine::Report*> all_reports;
+  for (const std::string& target : targets) {
+    InjectedFile f;
+    const std::string path = !target.empty() && target[0] == '/' ? target : publish::UnderRoot(a.out_dir, target);
+    f.path = path;
+    std::error_code ec;
+    if (!strict && !fs::exists(path, ec)) {
+      std::cerr << "modelcard: note: " << path << " (modelcard.yaml inject:) does not exist; skipped\n";
+      continue;
+    }
+    if (engine::Status st = publish::ReadFile(path, &f.before); !st.ok()) return st;
+    auto content = [&](const publish::InjectRegion& region, std::string* text) -> engine::Status {
+      for (size_t i = 0; i < specs.size(); ++i) {
+        if (specs[i].slug != region.slug) continue;
+        const render::RenderInput in = InputFor(i, specs, reports, project, templates, &all, &all_reports);
+        std::error_code ec;
+        if (!fs::is_regular_file(templates + "/inject/" + region.section + ".mustache", ec))
+          return engine::Status::InvalidArgument("unknown section '" + region.section + "' (the sections are " +
+                                                 InjectSections(templates) + ")");
+        return render::RenderDocument(in, "inject/" + region.section, text);
+      }
+      if (!strict) {
+        *text = RegionText(f.before, region);
+        return engine::Status::OK();
+      }
+      std::string known;
+      for (const auto& s : specs) known += (known.empty() ? "" : ", ") + s.slug;
+      return engine::Status::InvalidArgument("unknown model '" + region.slug + "' (the specs given are " + known + ")");
+    };
+    if (engine::Status st = publish::InjectRegions(f.before, path, content, &f.after); !st.ok()) return st;
+    out->push_back(std::move(f));
+  }
+  return engine::Status::OK();
+}
+
+int WriteRendered(const std::string& out_dir, const std::vector<RenderedFile>& files) {
+  for (const auto& f : files) {
+    const std::string path = publish::UnderRoot(out_dir, f.path);
+    if (engine::Status st = publish::WriteFileAtomic(path, f.bytes); !st.ok()) {
       PrintError(st.message());
       return kExitError;
     }
@@ -428,32 +566,167 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
   return kExitOk;
 }
 
-int RunRender(const MeasureArgs& a) {
+// Parses the specs and the project file and loads the stored results. False: printed already.
+bool PrepareRender(MeasureArgs* a, std::vector<spec::Spec>* specs, project::ProjectConfig* project,
+                   std::vector<engine::Report>* reports) {
   std::vector<std::string> paths;
-  if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
+  if (engine::Status st = ExpandSpecPaths(a->specs, &paths); !st.ok()) {
+    PrintError(st.message());
+    return false;
+  }
+  if (!LoadProject(a->config_path, project)) return false;
+  ApplyProject(*project, a);
+  if (!ParseAll(paths, specs)) return false;
+  return LoadStoredReports(*specs, a->out_dir, reports);
+}
+
+// Renders everything (and fills the inject files) in memory, then writes: nothing is written
+// unless every document rendered.
+int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
+                   const project::ProjectConfig& project, const MeasureArgs& a) {
+  std::vector<RenderedFile> files;
+  if (engine::Status st = RenderAll(specs, reports, project, a, &files); !st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
-  std::vector<spec::Spec> specs;
-  project::ProjectConfig project;
-  if (!LoadProject(a.config_path, &project)) return kExitError;
-  if (!ParseAll(paths, &specs)) return kExitError;
-  std::vector<engine::Report> reports(specs.size());
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(specs[i].slug));
-    if (engine::Status st = results::LoadReport(path, &reports[i]); !st.ok()) {
-      PrintError(st.message() + "; hint: run `modelcard build " + specs[i].path + "` to measure it first");
+  std::vector<InjectedFile> injected;
+  if (engine::Status st = InjectAll(project.inject, specs, reports, project, a, /*strict=*/false, &injected); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  if (int rc = WriteRendered(a.out_dir, files); rc != kExitOk) return rc;
+  for (const auto& f : injected) {
+    if (f.after == f.before) continue;
+    if (engine::Status st = publish::WriteFileAtomic(f.path, f.after); !st.ok()) {
+      PrintError(st.message());
       return kExitError;
     }
-    if (reports[i].spec_sha256 != specs[i].sha256)
-      std::cerr << "modelcard: warning: " << path << " was measured from a different version of " << specs[i].path
-                << "; run `modelcard build` to refresh it\n";
+    std::cout << "injected " << f.path << "\n";
   }
+  return kExitOk;
+}
+
+int RunRender(MeasureArgs a) {
+  std::vector<spec::Spec> specs;
+  project::ProjectConfig project;
+  std::vector<engine::Report> reports;
+  if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
+  for (size_t i = 0; i < specs.size(); ++i)
+    if (std::string why = results::StaleReason(reports[i], specs[i].sha256); !why.empty())
+      std::cerr << "modelcard: warning: " << publish::ResultsPath(specs[i].slug) << " is out of date (" << why
+                << "); run `modelcard build " << specs[i].path << "` to refresh it\n";
   return RenderAndWrite(specs, reports, project, a);
 }
 
+// check: renders in memory and compares with the files on disk, byte for byte.
+int RunCheck(MeasureArgs a) {
+  std::vector<spec::Spec> specs;
+  project::ProjectConfig project;
+  std::vector<engine::Report> reports;
+  if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
+  bool stale = false;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    for (const auto& stored : results::ListStoredResults(a.out_dir, specs[i].slug)) {
+      engine::Report r;
+      const std::string path = publish::UnderRoot(a.out_dir, stored.path);
+      if (engine::Status st = results::LoadReport(path, &r); !st.ok()) {
+        PrintError(st.message());
+        return kExitError;
+      }
+      if (std::string why = results::StaleReason(r, specs[i].sha256); !why.empty()) {
+        std::cout << path << " is out of date (" << why << "; run `modelcard build " << specs[i].path << "`)\n";
+        stale = true;
+      } else {
+        std::cout << path << " is up to date\n";
+      }
+    }
+  }
+  std::vector<RenderedFile> files;
+  if (engine::Status st = RenderAll(specs, reports, project, a, &files); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  std::vector<InjectedFile> injected;
+  for (const std::string& target : project.inject) {
+    const std::string path = !target.empty() && target[0] == '/' ? target : publish::UnderRoot(a.out_dir, target);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      std::cout << path << " is missing (modelcard.yaml inject:)\n";
+      stale = true;
+    }
+  }
+  if (engine::Status st = InjectAll(project.inject, specs, reports, project, a, /*strict=*/false, &injected); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  for (const auto& f : injected) files.push_back({f.path, f.after});
+  for (const auto& f : files) {
+    const bool is_injected = std::any_of(injected.begin(), injected.end(), [&](const InjectedFile& x) { return x.path == f.path; });
+    const std::string path = is_injected ? f.path : publish::UnderRoot(a.out_dir, f.path);
+    std::string on_disk;
+    if (!publish::ReadFile(path, &on_disk).ok()) {
+      std::cout << path << " is missing\n";
+      stale = true;
+    } else if (on_disk != f.bytes) {
+      std::cout << path << " is out of date\n";
+      if (a.diff) std::cout << publish::UnifiedDiff(on_disk, f.bytes, "a/" + path, "b/" + path);
+      stale = true;
+    } else {
+      std::cout << path << " is up to date\n";
+    }
+  }
+  if (stale) std::cerr << "modelcard: documents are stale; run `modelcard build` (or `modelcard render`) and commit\n";
+  return stale ? kExitError : kExitOk;
+}
+
+// inject FILE...: fills the MODELCARD regions of hand-written files from the stored results.
+int RunInject(MeasureArgs a, const std::vector<std::string>& targets) {
+  std::vector<spec::Spec> specs;
+  project::ProjectConfig project;
+  std::vector<engine::Report> reports;
+  if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
+  std::vector<InjectedFile> injected;
+  if (engine::Status st = InjectAll(targets.empty() ? project.inject : targets, specs, reports, project, a, /*strict=*/true, &injected);
+      !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  if (injected.empty()) {
+    PrintError("no files to inject; hint: name them (modelcard inject README.md) or list them under 'inject:' in modelcard.yaml");
+    return kExitError;
+  }
+  for (const auto& f : injected) {
+    if (f.after == f.before) {
+      std::cout << f.path << " is up to date\n";
+      continue;
+    }
+    if (engine::Status st = publish::WriteFileAtomic(f.path, f.after); !st.ok()) {
+      PrintError(st.message());
+      return kExitError;
+    }
+    std::cout << "injected " << f.path << "\n";
+  }
+  return kExitOk;
+}
+
+// "I/N" -> (I, N) with 1 <= I <= N.
+bool ParseShard(const std::string& text, int64_t* index, int64_t* count) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    size_t used = 0;
+    *index = std::stoll(text.substr(0, slash), &used);
+    if (used != slash) return false;
+    *count = std::stoll(text.substr(slash + 1), &used);
+    if (used != text.size() - slash - 1) return false;
+  } catch (const std::exception&) {
+    return false;
+  }
+  return *count >= 1 && *index >= 1 && *index <= *count;
+}
+
 #if MODELCARD_WITH_TORCH
-int RunBuild(const MeasureArgs& a) {
+int RunBuild(MeasureArgs a) {
   std::vector<std::string> paths;
   if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
     PrintError(st.message());
@@ -462,26 +735,51 @@ int RunBuild(const MeasureArgs& a) {
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   if (!LoadProject(a.config_path, &project)) return kExitError;  // nothing measured or written
+  ApplyProject(project, &a);
+  if (!a.machine.empty() && !project::IsValidMachineLabel(a.machine)) {
+    PrintError("--machine '" + a.machine + "' must match [a-z0-9][a-z0-9._-]*");
+    return kExitError;
+  }
+  int64_t shard = 1, shards = 1;
+  if (!a.shard.empty() && !ParseShard(a.shard, &shard, &shards)) {
+    PrintError("--shard '" + a.shard + "' must be I/N with 1 <= I <= N, e.g. --shard 2/4");
+    return kExitError;
+  }
   if (!ParseAll(paths, &specs)) return kExitError;
   Progress progress;
-  std::vector<engine::Report> reports(specs.size());
   MeasureArgs args = a;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (i > 0) args.recalibrate = false;  // calibrate once per run: every spec shares the same peaks
-    if (engine::Status st = MeasureSpec(specs[i], args, progress, &reports[i]); !st.ok()) {
+  bool calibrated = false;
+  for (const spec::Spec& s : specs) {
+    if (!a.shard.empty() && publish::ShardOf(s.slug, shards) != shard) continue;
+    const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug, a.machine));
+    engine::Report stored;
+    if (!a.force && results::LoadReport(path, &stored).ok()) {
+      if (std::string why = results::StaleReason(stored, s.sha256); why.empty()) {
+        std::cout << path << " is up to date (spec and engine unchanged; --force measures again)\n";
+        continue;
+      }
+    }
+    if (calibrated) args.recalibrate = false;  // calibrate once per run: every spec shares the same peaks
+    engine::Report report;
+    if (engine::Status st = MeasureSpec(s, args, progress, &report); !st.ok()) {
       progress.Done();
       PrintError(st.message());
       return kExitError;
     }
-  }
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(specs[i].slug));
-    if (engine::Status st = results::SaveReport(path, reports[i]); !st.ok()) {
+    calibrated = true;
+    if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
       PrintError(st.message());
       return kExitError;
     }
     std::cout << "wrote " << path << "\n";
   }
+  if (!a.shard.empty()) {
+    std::cout << "shard " << shard << "/" << shards << ": results only; render every document with `modelcard render`"
+              << " once all shards are in\n";
+    return kExitOk;
+  }
+  std::vector<engine::Report> reports;
+  if (!LoadStoredReports(specs, a.out_dir, &reports)) return kExitError;
   return RenderAndWrite(specs, reports, project, a);
 }
 #endif
@@ -538,6 +836,11 @@ int main(int argc, char** argv) {
   build_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
   add_measure_flags(build_cmd);
   build_cmd->add_flag("--no-experiments", no_experiments, "skip the optimization experiments");
+  build_cmd->add_flag("--force", measure.force, "measure every spec again, even when its stored results are current");
+  build_cmd->add_option("--shard", measure.shard,
+                        "I/N: measure only the specs of shard I of N (stable by slug) and write only results/");
+  build_cmd->add_option("--machine", measure.machine,
+                        "label of this machine: results go to results/<slug>@<machine>.json, beside the others");
 #endif
 
   auto* render_cmd = app.add_subcommand("render", "Render every document from stored results (no model is built)");
@@ -545,6 +848,24 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--out", measure.out_dir, "output root holding results/ (default .)");
   render_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
   render_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
+
+  auto* check_cmd = app.add_subcommand(
+      "check", "Render in memory and compare with the files on disk; exit 1 when anything is stale or missing");
+  check_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
+  check_cmd->add_option("--out", measure.out_dir, "output root holding results/ and the documents (default .)");
+  check_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
+  check_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
+  check_cmd->add_flag("--diff", measure.diff, "print a unified diff of every stale file");
+
+  std::vector<std::string> inject_files;
+  std::vector<std::string> inject_specs = {"specs"};
+  auto* inject_cmd = app.add_subcommand(
+      "inject", "Fill the <!-- BEGIN MODELCARD <slug> <section> --> regions of hand-written Markdown files");
+  inject_cmd->add_option("files", inject_files, "files to fill (default: modelcard.yaml's inject: list)");
+  inject_cmd->add_option("--specs", inject_specs, "spec files or directories the regions refer to (default specs)");
+  inject_cmd->add_option("--out", measure.out_dir, "output root holding results/ (default .)");
+  inject_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
+  inject_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
 
   try {
     app.parse(argc, argv);
@@ -555,6 +876,11 @@ int main(int argc, char** argv) {
   if (count_cmd->parsed()) return RunCount(count);
   if (lint_cmd->parsed()) return RunLint(lint_specs);
   if (render_cmd->parsed()) return RunRender(measure);
+  if (check_cmd->parsed()) return RunCheck(measure);
+  if (inject_cmd->parsed()) {
+    measure.specs = inject_specs;
+    return RunInject(measure, inject_files);
+  }
 #if MODELCARD_WITH_TORCH
   if (profile_cmd->parsed()) return RunProfile(measure);
   if (build_cmd->parsed()) {

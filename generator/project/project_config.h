@@ -8,8 +8,16 @@
 //     repository_url: "https://github.com/o/r"   # editPost.URL = <repo>/edit/<branch>/<spec path>
 //     branch: main
 //     edit_text: "Suggest Changes"
+//   out: .                                       # output root of results/, cards/, docs/, site/ (--out)
+//   templates: my-templates/                     # template directory overriding templates/ (--templates)
+//   machine: gpu-runner                          # results go to results/<slug>@<machine>.json (--machine)
+//   devices: [cpu, cuda]                         # replaces every spec's profile.devices (--device)
+//   profile: {threads: 2, warmup: 2, min_iterations: 10, min_seconds: 1}   # replace the specs' values
+//   inject: [README.md]                          # hand-written files with MODELCARD regions (inject, check)
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,10 +33,26 @@ struct SiteConfig {
   std::string edit_text = "Suggest Changes";
 };
 
+// Measurement settings that replace the specs' own profile values on this project's machines.
+// A key left out keeps each spec's value (std::nullopt).
+struct ProfileDefaults {
+  std::optional<int64_t> threads, warmup, min_iterations;
+  std::optional<double> min_seconds;
+};
+
 struct ProjectConfig {
   std::string path;                     // the file read; "" = none (defaults)
   SiteConfig site;
+  std::string out;                      // "" = the current directory (or --out)
+  std::string templates;                // "" = the bundled templates (or --templates)
+  std::string machine;                  // "" = the default machine: results/<slug>.json
+  std::vector<std::string> devices;     // empty = each spec's profile.devices
+  ProfileDefaults profile;
+  std::vector<std::string> inject;      // files whose MODELCARD regions inject / check fill
 };
+
+// A machine label: [a-z0-9][a-z0-9._-]* (it becomes part of a file name). "" is the default machine.
+bool IsValidMachineLabel(const std::string& label);
 
 struct ProjectParseResult {
   ProjectConfig config;

@@ -40,7 +40,9 @@ std::string ExperimentsReadmePath(const std::string& slug) { return "docs/experi
 
 std::string DevelopmentGuidePath(const std::string& slug) { return "docs/guides/" + slug + ".md"; }
 
-std::string ResultsPath(const std::string& slug) { return "results/" + slug + ".json"; }
+std::string ResultsPath(const std::string& slug, const std::string& machine) {
+  return "results/" + slug + (machine.empty() ? "" : "@" + machine) + ".json";
+}
 
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug) {
   return {{"model-specification", SpecificationCardPath(slug)},
@@ -48,6 +50,15 @@ std::vector<DocumentOutput> DocumentOutputs(const std::string& slug) {
           {"hugo-blog-post", BlogPostPath(slug)},
           {"experiments-readme", ExperimentsReadmePath(slug)},
           {"development-guide", DevelopmentGuidePath(slug)}};
+}
+
+int64_t ShardOf(const std::string& slug, int64_t shards) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64-bit
+  for (unsigned char c : slug) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return shards <= 1 ? 1 : static_cast<int64_t>(h % static_cast<uint64_t>(shards)) + 1;
 }
 
 std::string UnderRoot(const std::string& root, const std::string& relative) {

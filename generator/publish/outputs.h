@@ -4,6 +4,7 @@
 // One place, so the CLI, the documents' cross-links and the check mode agree.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,12 +39,18 @@ std::string ExperimentsReadmePath(const std::string& slug);
 // "docs/guides/<slug>.md": the development guide with this model's numbers (seed model-development-guide.md).
 std::string DevelopmentGuidePath(const std::string& slug);
 
-// "results/<slug>.json": the stored Report the documents are rendered from.
-std::string ResultsPath(const std::string& slug);
+// "results/<slug>.json": the stored Report the documents are rendered from, measured on the
+// default machine; "results/<slug>@<machine>.json" for a labelled machine (--machine), so results
+// from several machines sit side by side.
+std::string ResultsPath(const std::string& slug, const std::string& machine = "");
 
 // Every document of one model, in a fixed order (card, documentation page, Hugo post,
 // experiments README, development guide).
 std::vector<DocumentOutput> DocumentOutputs(const std::string& slug);
+
+// The shard, 1..shards, that measures the model `slug` in `build --shard I/N`: FNV-1a of the
+// slug modulo N, plus 1. Stable: adding or removing other specs never moves a spec.
+int64_t ShardOf(const std::string& slug, int64_t shards);
 
 // `root`/`relative`, without doubling the separator; `relative` alone when root is "".
 std::string UnderRoot(const std::string& root, const std::string& relative);

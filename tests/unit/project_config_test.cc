@@ -64,3 +64,41 @@ TEST_CASE("project config: problems are file:line:col diagnostics with hints") {
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].message == "modelcard.yaml holds one YAML document");
 }
+
+TEST_CASE("project config: outputs, templates, machine, devices, profile defaults and inject files") {
+  project::ProjectParseResult r = project::ParseProjectText(
+      "out: build/docs\ntemplates: my-templates\nmachine: gpu-runner\ndevices: [cpu, cuda]\n"
+      "profile: {threads: 2, warmup: 1, min_iterations: 5, min_seconds: 0.5}\ninject: [README.md, docs/index.md]\n",
+      "modelcard.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.config.out == "build/docs");
+  CHECK(r.config.templates == "my-templates");
+  CHECK(r.config.machine == "gpu-runner");
+  CHECK(r.config.devices == std::vector<std::string>{"cpu", "cuda"});
+  CHECK(r.config.profile.threads == 2);
+  CHECK(r.config.profile.warmup == 1);
+  CHECK(r.config.profile.min_iterations == 5);
+  CHECK(r.config.profile.min_seconds == doctest::Approx(0.5));
+  CHECK(r.config.inject == std::vector<std::string>{"README.md", "docs/index.md"});
+  project::ProjectParseResult defaults = project::ParseProjectText("site: {author: x}\n", "modelcard.yaml");
+  REQUIRE(defaults.ok());
+  CHECK(!defaults.config.profile.threads.has_value());
+  CHECK(defaults.config.devices.empty());
+}
+
+TEST_CASE("project config: bad machine labels, devices and profile values are diagnostics") {
+  auto first_error = [](const std::string& text) {
+    project::ProjectParseResult r = project::ParseProjectText(text, "modelcard.yaml");
+    REQUIRE(!r.ok());
+    return r.errors.front().ToString();
+  };
+  CHECK(first_error("machine: GPU box\n") ==
+        "modelcard.yaml:1:10: machine 'GPU box' must match [a-z0-9][a-z0-9._-]*; hint: e.g. machine: gpu-runner");
+  CHECK(first_error("devices: [tpu]\n") == "modelcard.yaml:1:10: unknown device 'tpu' in devices (expected one of: cpu, cuda)");
+  CHECK(first_error("profile: {min_iterations: 0}\n") == "modelcard.yaml:1:27: profile.min_iterations must be an integer >= 1");
+  CHECK(first_error("profile: {thread: 2}\n").find("unknown key 'profile.thread'") != std::string::npos);
+  CHECK(first_error("inject: README.md\n") == "modelcard.yaml:1:9: 'inject' must be a non-empty list of strings");
+  CHECK(project::IsValidMachineLabel("ci-h100.2"));
+  CHECK(!project::IsValidMachineLabel("-x"));
+  CHECK(!project::IsValidMachineLabel("a/b"));
+}

@@ -116,3 +116,81 @@ TEST_CASE("documents go to cards/, docs/ and site/content/posts/, results to res
   CHECK(publish::UnderRoot("out/", "docs/x.md") == "out/docs/x.md");
   CHECK(publish::UnderRoot("", "docs/x.md") == "docs/x.md");
 }
+
+TEST_CASE("shards: every spec lands in exactly one shard, the same one whatever the other specs") {
+  const std::vector<std::string> slugs = {"gpt2", "llama2", "bert", "vit", "resnet50", "whisper", "mixtral", "lstm", "tiny"};
+  for (int64_t n : {1, 2, 3, 4}) {
+    std::vector<int> per_shard(n + 1, 0);
+    for (const auto& slug : slugs) {
+      const int64_t shard = publish::ShardOf(slug, n);
+      REQUIRE(shard >= 1);
+      REQUIRE(shard <= n);
+      per_shard[shard]++;
+      CHECK(publish::ShardOf(slug, n) == shard);  // stable
+    }
+    int total = 0;
+    for (int count : per_shard) total += count;
+    CHECK(total == static_cast<int>(slugs.size()));  // a partition: no spec twice, none left out
+  }
+  CHECK(publish::ShardOf("gpt2", 1) == 1);
+}
+
+TEST_CASE("results of several machines sit side by side and merge for rendering") {
+  TempDir dir;
+  CHECK(publish::ResultsPath("gpt2", "") == "results/gpt2.json");
+  CHECK(publish::ResultsPath("gpt2", "gpu-runner") == "results/gpt2@gpu-runner.json");
+  engine::Report cpu;
+  cpu.model = "GPT-2";
+  cpu.slug = "gpt2";
+  cpu.spec_sha256 = "abc";
+  cpu.engine_version = engine::kEngineVersion;
+  cpu.environment.device = "cpu";
+  engine::SizeReport small;
+  small.name = "small";
+  engine::Run run;
+  run.scenario = "forward";
+  run.device = "cpu";
+  run.dtype = "float32";
+  small.runs = {run};
+  cpu.sizes = {small};
+  engine::Report gpu = cpu;
+  gpu.environment.device = "NVIDIA H200";
+  gpu.sizes[0].runs[0].device = "cuda";
+  engine::SizeReport medium = small;
+  medium.name = "medium";
+  gpu.sizes.push_back(medium);
+  REQUIRE(results::SaveReport(dir / "results/gpt2.json", cpu).ok());
+  REQUIRE(results::SaveReport(dir / "results/gpt2@gpu-runner.json", gpu).ok());
+  REQUIRE(results::SaveReport(dir / "results/gpt2-xl.json", cpu).ok());   // another model: not listed
+  const auto files = results::ListStoredResults(dir.path.string(), "gpt2");
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].path == "results/gpt2.json");
+  CHECK(files[0].machine.empty());
+  CHECK(files[1].path == "results/gpt2@gpu-runner.json");
+  CHECK(files[1].machine == "gpu-runner");
+  engine::Report merged;
+  std::vector<std::string> read;
+  REQUIRE(results::LoadMergedReport(dir.path.string(), "gpt2", &merged, &read).ok());
+  CHECK(read.size() == 2);
+  CHECK(merged.environment.device == "cpu");  // the default machine's environment
+  REQUIRE(merged.sizes.size() == 2);
+  REQUIRE(merged.sizes[0].runs.size() == 2);
+  CHECK(merged.sizes[0].runs[0].device == "cpu");
+  CHECK(merged.sizes[0].runs[1].device == "cuda (gpu-runner)");
+  CHECK(merged.sizes[1].name == "medium");
+  CHECK(merged.sizes[1].runs[0].device == "cpu (gpu-runner)");
+  engine::Report none;
+  CHECK(results::LoadMergedReport(dir.path.string(), "bert", &none, nullptr).ToString().find("no results for 'bert'") !=
+        std::string::npos);
+}
+
+TEST_CASE("stored results are stale when the spec or the engine changed") {
+  engine::Report r;
+  r.spec_sha256 = "abc";
+  r.engine_version = engine::kEngineVersion;
+  CHECK(results::StaleReason(r, "abc").empty());
+  CHECK(results::StaleReason(r, "def") == "the spec changed since it was measured");
+  r.engine_version = "";
+  CHECK(results::StaleReason(r, "abc") ==
+        std::string("it was measured by engine version unknown, this is ") + engine::kEngineVersion);
+}
