@@ -38,11 +38,6 @@ std::string Guide(const spec::Spec* spec, const engine::Report* report, const st
   return out;
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
@@ -159,36 +154,6 @@ engine::Report TinyGuideReport() {
   return r;
 }
 
-void CompareGuideWithGolden(const std::string& rendered, const std::string& golden_name) {
-  const std::string path = kTests + "/golden/" + golden_name;
-  const char* update = std::getenv("MODELCARD_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    REQUIRE(publish::WriteFileAtomic(path, rendered).ok());
-    MESSAGE("rewrote " << path);
-    return;
-  }
-  const std::string golden = Slurp(path);
-  if (rendered == golden) return;
-  std::istringstream want(golden), got(rendered);
-  std::string want_line, got_line;
-  int line = 0;
-  while (true) {
-    ++line;
-    const bool has_want = static_cast<bool>(std::getline(want, want_line));
-    const bool has_got = static_cast<bool>(std::getline(got, got_line));
-    if (!has_want && !has_got) break;
-    if (!has_want || !has_got || want_line != got_line) {
-      if (!has_want) want_line = "<end of file>";
-      if (!has_got) got_line = "<end of file>";
-      break;
-    }
-  }
-  FAIL_CHECK(path << " differs from the rendered document at line " << line << ":\n  golden:   "
-                  << want_line << "\n  rendered: " << got_line
-                  << "\nIf the change is intended, run MODELCARD_UPDATE_GOLDEN=1 unit_tests and "
-                     "review the diff.");
-}
-
 // The seed's (model-development-guide.md) section and subsection headings, in order.
 const char* const kSeedHeadings[] = {
     "## 1. Architecture Design",  "### Model Components",     "### Architecture Decisions",
@@ -241,7 +206,7 @@ TEST_CASE("the tiny development guide matches its golden file and is clean Markd
   const spec::Spec spec = TinySpec();
   const engine::Report report = TinyGuideReport();
   const std::string doc = Guide(&spec, &report, "specs/tiny.yaml");
-  CompareGuideWithGolden(doc, "tiny.guide.md");
+  CompareWithGolden(doc, "tiny.guide.md");
   CHECK(render::CheckMarkdown(doc).empty());
   CHECK_FALSE(Contains(doc, "{{"));
   CHECK(Guide(&spec, &report, "specs/tiny.yaml") == doc);  // deterministic
@@ -321,7 +286,7 @@ TEST_CASE("GPT-2 small: exact parameter, memory and FLOP numbers, and 'not measu
 }
 
 TEST_CASE("the test list in the guide names exactly the test files of the repository") {
-  const std::string tmpl = Slurp(kRoot + "/templates/development-guide.mustache");
+  const std::string tmpl = ReadTextFile(kRoot + "/templates/development-guide.mustache");
   std::set<std::string> listed, on_disk;
   const std::regex name("`([a-z0-9_]+_test\\.cc|[a-z0-9_]+\\.sh)`");
   for (std::sregex_iterator it(tmpl.begin(), tmpl.end(), name), end; it != end; ++it)
