@@ -29,6 +29,8 @@ struct ProfileOptions {
   bool forward = true;                             // run the forward scenario
   bool generate = true;                            // run the generation scenario
   bool preprocess = false;                         // time the input preprocessing (vit, resnet, audio)
+  std::string weights_path;                        // load this checkpoint instead of random weights
+                                                   // (decoder family; engine/weights/load.h). Default: ""
   bool train = false;                              // run the training-step scenario (train_step.h)
   std::vector<int64_t> train_batch_sizes = {1};    // its batch sizes (each dtype x sequence length)
   int64_t prompt_tokens = 32;
@@ -42,8 +44,11 @@ struct ProfileOptions {
 
 // Builds the model with random weights and runs each (dtype x batch x sequence) scenario.
 // REQUIRES: ConfigureThreads() called; env->peak_flops_per_s filled for MFU (else mfu = 0).
+// With options.weights_path, the model of each dtype is loaded from that checkpoint (the first
+// load's cold-start time and bytes go to *load when given) and the training step, which builds
+// its own float32 model, still starts from random weights.
 Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env,
-               std::vector<Run>* runs);
+               std::vector<Run>* runs, WeightsLoad* load = nullptr);
 
 // Sets LibTorch's intra-op threads (0 = all available cores) and returns the count in use.
 int64_t ConfigureThreads(int64_t threads);

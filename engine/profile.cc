@@ -17,6 +17,7 @@
 #include "engine/preprocess/image.h"
 #include "engine/scenario_util.h"
 #include "engine/train_step.h"
+#include "engine/weights/load.h"
 
 namespace engine {
 namespace {
@@ -208,7 +209,8 @@ struct Scenario {
 
 }  // namespace
 
-Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env, std::vector<Run>* runs) {
+Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env, std::vector<Run>* runs,
+               WeightsLoad* load) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
   if (options.device == "cuda" && !CudaAvailable())
     return Status::Unavailable("no CUDA device is available to this process");
@@ -224,7 +226,23 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
       std::unique_ptr<FamilyModel> model =
           BuildFamilyModel(c, torch::TensorOptions().dtype(st).device(DeviceOf(options.device)));
       model->module().eval();
-      model->PrepareForInference(options.seed);
+      if (options.weights_path.empty()) {
+        model->PrepareForInference(options.seed);
+      } else {
+        if (c.family != "decoder" || model->decoder() == nullptr)
+          return Status::InvalidArgument("loading weights is implemented for the decoder family only");
+        const auto t0 = Clock::now();
+        WeightLoadStats stats;
+        if (Status s = LoadHfWeights(options.weights_path, model->decoder(), &stats); !s.ok()) return s;
+        const double load_s = SecondsSince(t0);
+        if (load != nullptr && load->load_s == 0) {  // the first (coldest) load
+          load->layout = stats.layout;
+          load->tensors = stats.tensors;
+          load->bytes_read = stats.bytes_read;
+          load->load_s = load_s;
+        }
+        model->decoder()->PackForInference();
+      }
       int64_t weights_bytes = 0;
       for (const auto& p : model->module().parameters()) weights_bytes += p.numel() * p.element_size();
       Scenario scenario{c, options, env, *model, dtype, weights_bytes};

@@ -128,6 +128,28 @@ struct Experiment {
   int64_t best_batch = 0;          //   whose mean latency fits in it (0 = none fits)
 };
 
+// A checkpoint loaded instead of random weights (a spec size's `weights:`), timed once: the
+// cold start from opening the file to the last tensor copied into the model, per dtype built.
+struct WeightsLoad {
+  std::string weights;             // as the spec names it ("" = random weights; nothing loaded)
+  std::string layout;              // "gpt2" | "llama" (engine/weights/hf_names.h)
+  int64_t tensors = 0;             // checkpoint tensors copied
+  int64_t bytes_read = 0;          // their bytes as stored in the checkpoint
+  double load_s = 0;               // wall time of the first load (memory-mapped; page cache as found)
+};
+
+// A quality metric measured here on a data file (`modelcard eval`), shown beside the spec's
+// reported values.
+struct MeasuredEvaluation {
+  std::string metric;              // "perplexity"
+  std::string dataset;             // the data file's name (or --name)
+  int64_t tokens = 0;              // tokens predicted
+  double value = 0;
+  std::string dtype;               // "float32" | "bfloat16"
+  std::string weights;             // the checkpoint, as the spec names it
+  std::string date;                // ISO date of the measurement
+};
+
 struct SizeReport {
   std::string name;                // spec size name ("small")
   ModelConfig config;
@@ -135,6 +157,8 @@ struct SizeReport {
   FlopCount flops;                 // at (1, context_length) unless asked otherwise
   std::vector<Run> runs;
   std::vector<Experiment> experiments;  // measured for the spec's first profiled size only
+  WeightsLoad weights_load;             // weights.empty(): the runs used random weights
+  std::vector<MeasuredEvaluation> evaluations;  // modelcard eval
 };
 
 // Where the measurements were taken. Every result carries one.

@@ -23,6 +23,7 @@
 #include "engine/count.h"
 #include "engine/report.h"
 #include "engine/status.h"
+#include "generator/importer/hf_import.h"
 #include "generator/project/project_config.h"
 #include "generator/publish/atomic_write.h"
 #include "generator/publish/inject.h"
@@ -38,6 +39,7 @@
 
 #if MODELCARD_WITH_TORCH
 #include "engine/engine.h"
+#include "engine/evaluate.h"
 #include "engine/experiments/experiments.h"
 #endif
 
@@ -323,6 +325,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       o.preprocess = p.preprocess;
       o.train = p.train_enabled && !a.no_train;
       o.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
+      o.weights_path = size->weights_path;
       o.prompt_tokens = p.generation.prompt_tokens;
       o.new_tokens = p.generation.new_tokens;
       o.warmup = a.warmup.value_or(p.warmup);
@@ -331,7 +334,10 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       o.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
       for (auto& sr : report->sizes) {
         if (sr.name != size_name) continue;
-        if (engine::Status st = engine::Profile(size->config, o, report->environment, &sr.runs); !st.ok())
+        if (!size->weights.empty()) sr.weights_load.weights = size->weights;
+        if (engine::Status st = engine::Profile(size->config, o, report->environment, &sr.runs,
+                                                size->weights.empty() ? nullptr : &sr.weights_load);
+            !st.ok())
           return engine::Status::Internal(s.path + ": size '" + size_name + "': " + st.message());
         measured_any = true;
         // The optimization study: the first profiled size, on the first device measured.
@@ -709,6 +715,38 @@ int RunInject(MeasureArgs a, const std::vector<std::string>& targets) {
   return kExitOk;
 }
 
+// import DIR: a spec from a Hugging Face config.json, written to --out (default specs/<slug>.yaml).
+int RunImport(const std::string& dir, const std::string& out_flag, bool force) {
+  // The spec's `weights:` is relative to the spec's own directory: import once to learn the
+  // slug (and so the default path), then again with the checkpoint path seen from there.
+  importer::ImportResult first;
+  if (engine::Status st = importer::ImportHfConfig(dir, dir, &first); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  const std::string out = out_flag.empty() ? "specs/" + first.slug + ".yaml" : out_flag;
+  std::error_code ec;
+  const fs::path spec_dir = fs::absolute(fs::path(out).parent_path(), ec);
+  std::string display = fs::relative(fs::absolute(dir, ec), spec_dir, ec).generic_string();
+  if (ec || display.empty()) display = fs::absolute(dir).generic_string();
+  importer::ImportResult result;
+  if (engine::Status st = importer::ImportHfConfig(dir, display, &result); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  if (fs::exists(out, ec) && !force) {
+    PrintError(out + " exists; hint: pass --out elsewhere, or --force to replace it");
+    return kExitError;
+  }
+  if (engine::Status st = publish::WriteFileAtomic(out, result.spec_text); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  std::cout << "wrote " << out << " (" << result.architecture << ", family " << result.family << ", size "
+            << result.size_name << "); next: modelcard build " << out << "\n";
+  return kExitOk;
+}
+
 // "I/N" -> (I, N) with 1 <= I <= N.
 bool ParseShard(const std::string& text, int64_t* index, int64_t* count) {
   const size_t slash = text.find('/');
@@ -726,6 +764,84 @@ bool ParseShard(const std::string& text, int64_t* index, int64_t* count) {
 }
 
 #if MODELCARD_WITH_TORCH
+struct EvalArgs {
+  std::string spec_path, size, data, name, dtype = "float32", out_dir = ".";
+  int64_t window = 0, batch = 8, max_tokens = 0;
+};
+
+// eval: perplexity of a size's loaded checkpoint on a token file, stored in its results.
+int RunEval(const EvalArgs& a) {
+  std::vector<spec::Spec> specs;
+  if (!ParseAll({a.spec_path}, &specs)) return kExitError;
+  const spec::Spec& s = specs.front();
+  const spec::Size* size = a.size.empty() ? &s.architecture.sizes.front() : s.FindSize(a.size);
+  if (size == nullptr) {
+    PrintError("unknown size '" + a.size + "' in " + s.path);
+    return kExitError;
+  }
+  if (size->weights_path.empty()) {
+    PrintError(s.path + ": size '" + size->name +
+               "' names no weights; hint: add 'weights: <checkpoint dir>' to it (evaluating random weights measures nothing)");
+    return kExitError;
+  }
+  std::vector<int64_t> tokens;
+  if (engine::Status st = engine::ReadTokenFile(a.data, size->config.vocab_size, &tokens); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  engine::ConfigureThreads(s.profile.threads);
+  engine::EvalOptions o;
+  o.weights_path = size->weights_path;
+  o.dtype = a.dtype;
+  o.window = a.window;
+  o.batch = a.batch;
+  o.max_tokens = a.max_tokens;
+  engine::EvalResult result;
+  if (engine::Status st = engine::EvaluatePerplexity(size->config, tokens, o, &result); !st.ok()) {
+    PrintError(s.path + ": size '" + size->name + "': " + st.message());
+    return kExitError;
+  }
+  const std::string dataset = a.name.empty() ? fs::path(a.data).filename().string() : a.name;
+  std::cout << s.name << " " << size->name << " (" << a.dtype << ", " << size->weights << "): perplexity "
+            << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
+            << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
+            << render::FormatSeconds(result.seconds) << ")\n";
+  // Stored beside the measurements: the card's evaluation table shows it after `render`.
+  const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug));
+  engine::Report report;
+  if (!results::LoadReport(path, &report).ok()) {
+    report = NewReport(s);
+    if (engine::Status st = CountSizes(s, "", 1, 0, &report.sizes); !st.ok()) {
+      PrintError(st.message());
+      return kExitError;
+    }
+  }
+  engine::MeasuredEvaluation e;
+  e.metric = "perplexity";
+  e.dataset = dataset;
+  e.tokens = result.tokens;
+  e.value = result.value;
+  e.dtype = a.dtype;
+  e.weights = size->weights;
+  e.date = result.date;
+  for (auto& sr : report.sizes) {
+    if (sr.name != size->name) continue;
+    auto& list = sr.evaluations;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const engine::MeasuredEvaluation& x) {
+                                return x.metric == e.metric && x.dataset == e.dataset && x.dtype == e.dtype;
+                              }),
+               list.end());
+    list.push_back(e);
+  }
+  if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  std::cout << "wrote " << path << " (run `modelcard render` to show it in the card)\n";
+  return kExitOk;
+}
+
 int RunBuild(MeasureArgs a) {
   std::vector<std::string> paths;
   if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
@@ -849,6 +965,28 @@ int main(int argc, char** argv) {
   render_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
   render_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
 
+#if MODELCARD_WITH_TORCH
+  EvalArgs eval;
+  auto* eval_cmd = app.add_subcommand("eval", "Measure perplexity of a size's checkpoint (weights:) on a token file");
+  eval_cmd->add_option("spec", eval.spec_path, "spec file")->required();
+  eval_cmd->add_option("--size", eval.size, "the size (default: the first)");
+  eval_cmd->add_option("--data", eval.data, "token ids, nanoGPT .bin format (little-endian uint16)")->required();
+  eval_cmd->add_option("--name", eval.name, "dataset name shown in the card (default: the file name)");
+  eval_cmd->add_option("--dtype", eval.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
+  eval_cmd->add_option("--window", eval.window, "tokens predicted per window (default: context_length - 1)")
+      ->check(CLI::PositiveNumber);
+  eval_cmd->add_option("--batch", eval.batch, "windows per forward pass (default 8)")->check(CLI::PositiveNumber);
+  eval_cmd->add_option("--max-tokens", eval.max_tokens, "stop after this many predicted tokens")->check(CLI::PositiveNumber);
+  eval_cmd->add_option("--out", eval.out_dir, "output root holding results/ (default .)");
+#endif
+
+  std::string import_dir, import_out;
+  bool import_force = false;
+  auto* import_cmd = app.add_subcommand("import", "Write a spec from a Hugging Face checkpoint directory's config.json");
+  import_cmd->add_option("dir", import_dir, "checkpoint directory (config.json, model.safetensors)")->required();
+  import_cmd->add_option("--out", import_out, "spec file to write (default specs/<slug>.yaml)");
+  import_cmd->add_flag("--force", import_force, "replace the spec file if it exists");
+
   auto* check_cmd = app.add_subcommand(
       "check", "Render in memory and compare with the files on disk; exit 1 when anything is stale or missing");
   check_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
@@ -877,12 +1015,14 @@ int main(int argc, char** argv) {
   if (lint_cmd->parsed()) return RunLint(lint_specs);
   if (render_cmd->parsed()) return RunRender(measure);
   if (check_cmd->parsed()) return RunCheck(measure);
+  if (import_cmd->parsed()) return RunImport(import_dir, import_out, import_force);
   if (inject_cmd->parsed()) {
     measure.specs = inject_specs;
     return RunInject(measure, inject_files);
   }
 #if MODELCARD_WITH_TORCH
   if (profile_cmd->parsed()) return RunProfile(measure);
+  if (eval_cmd->parsed()) return RunEval(eval);
   if (build_cmd->parsed()) {
     measure.experiments = !no_experiments;
     return RunBuild(measure);

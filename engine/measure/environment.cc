@@ -87,6 +87,8 @@ std::string Compiler() {
 #endif
 }
 
+}  // namespace
+
 std::string TodayUtc() {
   const std::time_t now = std::time(nullptr);
   std::tm utc{};
@@ -95,8 +97,6 @@ std::string TodayUtc() {
   std::strftime(date, sizeof(date), "%Y-%m-%d", &utc);
   return date;
 }
-
-}  // namespace
 
 std::string SummarizeCpuBlas(const std::string& show_config, const std::string& cpu_flags) {
   const std::string blas_info = After(show_config, "BLAS_INFO=", ", \n");

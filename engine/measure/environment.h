@@ -20,4 +20,7 @@ std::string SummarizeCpuBlas(const std::string& show_config, const std::string& 
 // "13.2" for CUDART_VERSION 13020; "" for 0 (no CUDA).
 std::string CudaVersionString(int64_t cudart_version);
 
+// Today's date in UTC, "YYYY-MM-DD" (the date every measurement records).
+std::string TodayUtc();
+
 }  // namespace engine

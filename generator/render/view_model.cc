@@ -933,6 +933,20 @@ void AddBenchmarks(const engine::Report& r, View* v) {
                           .Text("sum", FormatBytes(run.peak_bytes + run.weights_bytes)));
     }
   }
+  std::vector<View> loads;
+  for (const auto& size : r.sizes) {
+    const engine::WeightsLoad& w = size.weights_load;
+    if (w.weights.empty()) continue;
+    loads.push_back(View()
+                        .Text("size_name", size.name)
+                        .Text("weights", Code(w.weights))
+                        .Text("layout", w.layout)
+                        .Text("tensors", N(w.tensors))
+                        .Text("bytes", FormatBytes(w.bytes_read))
+                        .Text("load_time", FormatSeconds(w.load_s))
+                        .Text("load_rate", w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
+  }
+  v->Items("weight_loads", loads);
   v->Flag("has_runs", !forward.empty() || !generate.empty())
       .Items("forward_runs", forward)
       .Items("generate_runs", generate)
@@ -1226,6 +1240,19 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
   }
   std::vector<std::string> primary_metrics, secondary_metrics;
   for (const auto& m : s.evaluation.primary) primary_metrics.push_back(MetricText(m));
+  std::vector<View> measured_evaluations;
+  for (const auto& size : r.sizes)
+    for (const auto& e : size.evaluations)
+      measured_evaluations.push_back(View()
+                                         .Text("size_name", size.name)
+                                         .Text("metric", e.metric)
+                                         .Text("dataset", TableCell(e.dataset))
+                                         .Text("tokens", N(e.tokens))
+                                         .Text("value", FormatShortestDouble(std::round(e.value * 1000) / 1000))
+                                         .Text("dtype", e.dtype)
+                                         .Text("weights", Code(e.weights))
+                                         .Text("date", e.date));
+  v.Items("measured_evaluations", measured_evaluations);
   for (const auto& m : s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
   for (auto& line : MeasuredMetrics(s, r, build_command)) secondary_metrics.push_back(line);
 

@@ -174,6 +174,29 @@ Json SizeToJson(const engine::SizeReport& s) {
     for (const auto& e : s.experiments) experiments.push_back(ExperimentToJson(e));
     j["experiments"] = std::move(experiments);
   }
+  if (!s.weights_load.weights.empty()) {
+    Json& w = j["weights_load"] = Json::object();
+    w["weights"] = s.weights_load.weights;
+    w["layout"] = s.weights_load.layout;
+    w["tensors"] = s.weights_load.tensors;
+    w["bytes_read"] = s.weights_load.bytes_read;
+    w["load_s"] = s.weights_load.load_s;
+  }
+  if (!s.evaluations.empty()) {
+    Json list = Json::array();
+    for (const auto& e : s.evaluations) {
+      Json x = Json::object();
+      x["metric"] = e.metric;
+      x["dataset"] = e.dataset;
+      x["tokens"] = e.tokens;
+      x["value"] = e.value;
+      x["dtype"] = e.dtype;
+      x["weights"] = e.weights;
+      x["date"] = e.date;
+      list.push_back(std::move(x));
+    }
+    j["evaluations"] = std::move(list);
+  }
   j["config"] = ConfigToJson(s.config);
   return j;
 }
@@ -495,6 +518,35 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
     for (size_t i = 0; i < experiments.size(); ++i) {
       RETURN_IF_ERROR(ReadExperiment(
           experiments[i], Join(p, "experiments") + "[" + std::to_string(i) + "]", &s->experiments[i]));
+    }
+  }
+  s->weights_load = engine::WeightsLoad();  // optional: only sizes measured on loaded weights have it
+  if (j.contains("weights_load")) {
+    const Json* w = nullptr;
+    RETURN_IF_ERROR(GetObject(j, p, "weights_load", &w));
+    const std::string wp = Join(p, "weights_load");
+    RETURN_IF_ERROR(GetString(*w, wp, "weights", &s->weights_load.weights));
+    RETURN_IF_ERROR(GetString(*w, wp, "layout", &s->weights_load.layout));
+    RETURN_IF_ERROR(GetInt(*w, wp, "tensors", &s->weights_load.tensors));
+    RETURN_IF_ERROR(GetInt(*w, wp, "bytes_read", &s->weights_load.bytes_read));
+    RETURN_IF_ERROR(GetDouble(*w, wp, "load_s", &s->weights_load.load_s));
+  }
+  s->evaluations.clear();  // optional: `modelcard eval` adds them
+  if (auto it = j.find("evaluations"); it != j.end()) {
+    if (!it->is_array()) return Error(Join(p, "evaluations"), "expected an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const std::string ep = Join(p, "evaluations") + "[" + std::to_string(i) + "]";
+      const Json& x = (*it)[i];
+      if (!x.is_object()) return Error(ep, "expected an object");
+      engine::MeasuredEvaluation e;
+      RETURN_IF_ERROR(GetString(x, ep, "metric", &e.metric));
+      RETURN_IF_ERROR(GetString(x, ep, "dataset", &e.dataset));
+      RETURN_IF_ERROR(GetInt(x, ep, "tokens", &e.tokens));
+      RETURN_IF_ERROR(GetDouble(x, ep, "value", &e.value));
+      RETURN_IF_ERROR(GetString(x, ep, "dtype", &e.dtype));
+      RETURN_IF_ERROR(GetString(x, ep, "weights", &e.weights));
+      RETURN_IF_ERROR(GetString(x, ep, "date", &e.date));
+      s->evaluations.push_back(std::move(e));
     }
   }
   return ReadConfig(j, p, &s->config);

@@ -38,6 +38,9 @@ struct Size {
   std::string name;                      // "small"
   engine::ModelConfig config;            // fully resolved (shared config + overrides + defaults)
   std::string hf_repo;                   // optional Hugging Face repository id
+  std::string weights;                   // optional checkpoint as written: a .safetensors file or a
+                                         // Hugging Face directory, relative to the spec's directory
+  std::string weights_path;              // `weights` resolved against the spec's directory
 };
 
 struct Benefit {

@@ -17,6 +17,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <filesystem>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -874,6 +875,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
   if (size_entries.empty()) Error(ValueMark(*sizes), "'sizes' must define at least one size");
   Keys size_keys = config_keys;
   size_keys.push_back("hf_repo");
+  size_keys.push_back("weights");
   for (const Entry& se : size_entries) {
     bool named = IsSizeName(se.key);
     if (!named)
@@ -887,6 +889,16 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
     Size size;
     size.name = se.key;
     if (const Entry* repo = sf.Find("hf_repo")) ReadNonEmptyString(*repo, &size.hf_repo);
+    if (const Entry* w = sf.Find("weights"); w && ReadNonEmptyString(*w, &size.weights)) {
+      // Relative to the spec file's directory, like every path a spec names.
+      namespace fs = std::filesystem;
+      fs::path p(size.weights);
+      if (p.is_relative()) p = fs::path(path_).parent_path() / p;
+      size.weights_path = p.lexically_normal().string();
+      if (a->family != "decoder")
+        Error(w->key_mark, "loading weights is implemented for the decoder family only (GPT-2, Llama, Mistral, Qwen2)",
+              "remove 'weights:' or use family: decoder");
+    }
     ConfigLayer own = ReadConfigLayer(sf);
     if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named)
       a->sizes.push_back(std::move(size));

@@ -382,3 +382,27 @@ TEST_CASE("the tiny results fixture is canonical JSON and agrees with the analyt
   }
   CHECK(r.environment.cpu_model.find("fixture") != std::string::npos);
 }
+
+TEST_CASE("the engine version, a checkpoint load and measured evaluations round-trip; old files lack them") {
+  engine::Report in = SampleReport();
+  in.engine_version = engine::kEngineVersion;
+  in.sizes[0].weights_load = {"../ckpt/gpt2", "gpt2", 28, 118400, 0.000584};
+  in.sizes[0].evaluations.push_back({"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
+  const std::string json = results::ReportToJson(in);
+  CHECK(json.find("\"engine_version\": \"2\"") != std::string::npos);
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  CHECK(results::ReportToJson(out) == json);
+  CHECK(out.engine_version == engine::kEngineVersion);
+  CHECK(out.sizes[0].weights_load.tensors == 28);
+  CHECK(out.sizes[0].weights_load.load_s == 0.000584);
+  REQUIRE(out.sizes[0].evaluations.size() == 1);
+  CHECK(out.sizes[0].evaluations[0].value == 107.10530712);
+  CHECK(out.sizes[0].evaluations[0].dataset == "val.bin");
+  // A file written before these keys existed still loads, with nothing loaded or evaluated.
+  engine::Report old;
+  REQUIRE(results::ReportFromJson(results::ReportToJson(SampleReport()), &old).ok());
+  CHECK(old.engine_version.empty());
+  CHECK(old.sizes[0].weights_load.weights.empty());
+  CHECK(old.sizes[0].evaluations.empty());
+}

@@ -1,0 +1,629 @@
+// Hugging Face config.json -> model spec text (see hf_import.h). One function per architecture
+// maps the config's keys to ours; the spec is then written in a fixed key order and parsed back,
+// so a config that imports always gives a spec that parses.
+#include "generator/importer/hf_import.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "generator/spec/spec_parser.h"
+#include "generator/spec/yaml_document.h"
+
+namespace importer {
+
+const char* const kImportableArchitectures[] = {
+    "GPT2LMHeadModel",    "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM",
+    "MixtralForCausalLM", "BertModel",        "BertForMaskedLM",    "BertForSequenceClassification",
+    "ViTForImageClassification"};
+
+namespace {
+
+using engine::Status;
+using Json = nlohmann::json;
+
+#define RETURN_IF_ERROR(expr)          \
+  do {                                 \
+    Status _status = (expr);           \
+    if (!_status.ok()) return _status; \
+  } while (0)
+
+// model_type -> the architecture a config without `architectures` is read as.
+const std::pair<const char*, const char*> kModelTypes[] = {
+    {"bert", "BertModel"},          {"gpt2", "GPT2LMHeadModel"},       {"llama", "LlamaForCausalLM"},
+    {"mistral", "MistralForCausalLM"}, {"mixtral", "MixtralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
+    {"vit", "ViTForImageClassification"}};
+
+// Families whose checkpoints the engine loads (spec_parser.cc accepts `weights:` for these only).
+const char* const kWeightFamilies[] = {"decoder"};
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// ---- Reading config.json ----------------------------------------------------
+
+// Typed access to one JSON object of the config; every error names the file and the key
+// ("ckpt/config.json: 'hidden_size' must be a positive integer, got 64.5").
+// A key whose value is null counts as absent (transformers writes null for "use the default").
+class ConfigReader {
+ public:
+  ConfigReader(const Json& object, const std::string& path, std::string prefix = "")
+      : j_(object), path_(path), prefix_(std::move(prefix)) {}
+
+  bool Present(const std::string& key) const { return j_.contains(key); }
+  bool Has(const std::string& key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+  const Json& Get(const std::string& key) const { return j_.at(key); }
+  std::string Name(const std::string& key) const { return prefix_ + key; }
+  const std::string& path() const { return path_; }
+
+  Status Error(const std::string& message) const { return Status::InvalidArgument(path_ + ": " + message); }
+  Status Missing(const std::string& key) const { return Error("missing '" + Name(key) + "'"); }
+  // "<path>: 'key' = <value> is not supported<detail>".
+  Status Unsupported(const std::string& key, const std::string& detail) const {
+    return Error("'" + Name(key) + "' = " + Shown(Get(key)) + " is not supported" + detail);
+  }
+
+  // A required positive integer (an integral float such as 4096.0 is accepted).
+  Status Count(const std::string& key, int64_t* out) const {
+    if (!Has(key)) return Missing(key);
+    return ReadCount(key, out);
+  }
+  // A positive integer, or `fallback` when absent or null.
+  Status CountOr(const std::string& key, int64_t fallback, int64_t* out) const {
+    if (!Has(key)) {
+      *out = fallback;
+      return Status::OK();
+    }
+    return ReadCount(key, out);
+  }
+  // A positive finite number, or `fallback` when absent or null.
+  Status PositiveOr(const std::string& key, double fallback, double* out) const {
+    if (!Has(key)) {
+      *out = fallback;
+      return Status::OK();
+    }
+    const Json& v = Get(key);
+    if (!v.is_number() || !(v.get<double>() > 0) || !std::isfinite(v.get<double>()))
+      return Error("'" + Name(key) + "' must be a positive number, got " + Shown(v));
+    *out = v.get<double>();
+    return Status::OK();
+  }
+  Status BoolOr(const std::string& key, bool fallback, bool* out) const {
+    if (!Has(key)) {
+      *out = fallback;
+      return Status::OK();
+    }
+    if (!Get(key).is_boolean()) return Error("'" + Name(key) + "' must be true or false, got " + Shown(Get(key)));
+    *out = Get(key).get<bool>();
+    return Status::OK();
+  }
+  Status StringOr(const std::string& key, const std::string& fallback, std::string* out) const {
+    if (!Has(key)) {
+      *out = fallback;
+      return Status::OK();
+    }
+    if (!Get(key).is_string()) return Error("'" + Name(key) + "' must be a string, got " + Shown(Get(key)));
+    *out = Get(key).get<std::string>();
+    return Status::OK();
+  }
+
+  // A value as it appears in a message: compact JSON, long values cut.
+  static std::string Shown(const Json& v) {
+    std::string s = v.dump(-1, ' ', true, Json::error_handler_t::replace);
+    return s.size() <= 80 ? s : s.substr(0, 77) + "...";
+  }
+
+ private:
+  Status ReadCount(const std::string& key, int64_t* out) const {
+    const Json& v = Get(key);
+    int64_t n = 0;
+    if (v.is_number_integer()) {
+      n = v.get<int64_t>();
+    } else if (v.is_number_float() && std::isfinite(v.get<double>()) && v.get<double>() == std::floor(v.get<double>()) &&
+               std::fabs(v.get<double>()) < 9.0e15) {
+      n = static_cast<int64_t>(v.get<double>());
+    } else {
+      return Error("'" + Name(key) + "' must be a positive integer, got " + Shown(v));
+    }
+    if (n <= 0) return Error("'" + Name(key) + "' must be a positive integer, got " + Shown(v));
+    *out = n;
+    return Status::OK();
+  }
+
+  const Json& j_;
+  const std::string& path_;
+  std::string prefix_;
+};
+
+// ---- What the spec will say -----------------------------------------------------
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;  // key -> YAML scalar, in order
+
+struct Mapped {
+  std::string family;
+  KeyValues shared;            // architecture.config
+  KeyValues size;              // the size's own keys (the dimensions that differ between sizes)
+  int64_t context_length = 0;  // 0: the family takes no sequence (vit)
+};
+
+std::string Int(int64_t v) { return std::to_string(v); }
+std::string Bool(bool v) { return v ? "true" : "false"; }
+// The shortest text that reads back as the same double ("1e-05", "10000", "0.1").
+std::string Number(double v) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+}
+
+// The transformer dimensions every family has, as size keys.
+struct Dims {
+  int64_t layers = 0, width = 0, heads = 0, kv_heads = 0, head_dim = 0, hidden = 0;
+};
+void AddDims(const Dims& d, bool kv_heads, Mapped* m) {
+  m->size.push_back({"num_layers", Int(d.layers)});
+  m->size.push_back({"embedding_dim", Int(d.width)});
+  m->size.push_back({"num_heads", Int(d.heads)});
+  if (kv_heads) m->size.push_back({"num_kv_heads", Int(d.kv_heads)});
+  // Only when it is not the default embedding_dim / num_heads.
+  if (d.head_dim > 0 && !(d.width % d.heads == 0 && d.head_dim == d.width / d.heads))
+    m->size.push_back({"head_dim", Int(d.head_dim)});
+  m->size.push_back({"hidden_dim", Int(d.hidden)});
+}
+
+// hidden_act / activation_function of a plain (two-matrix) MLP -> our activation name.
+Status PlainActivation(const ConfigReader& r, const std::string& key, const std::string& fallback,
+                       std::string* out) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"gelu", "gelu"}, {"gelu_new", "gelu_tanh"}, {"gelu_pytorch_tanh", "gelu_tanh"},
+      {"relu", "relu"}, {"silu", "silu"},          {"swish", "silu"}};
+  std::string act;
+  RETURN_IF_ERROR(r.StringOr(key, fallback, &act));
+  for (const auto& [hf, ours] : kNames)
+    if (act == hf) {
+      *out = ours;
+      return Status::OK();
+    }
+  return r.Unsupported(key, " (supported: gelu, gelu_new, gelu_pytorch_tanh, relu, silu, swish)");
+}
+
+// The number of classes of a classification head: id2label's entries, else num_labels,
+// else transformers' default of 2.
+Status NumLabels(const ConfigReader& r, int64_t* out) {
+  if (r.Has("id2label")) {
+    const Json& labels = r.Get("id2label");
+    if (!labels.is_object() || labels.empty())
+      return r.Error("'id2label' must be a non-empty mapping, got " + ConfigReader::Shown(labels));
+    *out = static_cast<int64_t>(labels.size());
+    return Status::OK();
+  }
+  return r.CountOr("num_labels", 2, out);
+}
+
+// GPT2LMHeadModel: pre-LayerNorm decoder with learned positions, biases and a tied LM head.
+Status MapGpt2(const ConfigReader& r, Mapped* m) {
+  bool flag = false;
+  RETURN_IF_ERROR(r.BoolOr("add_cross_attention", false, &flag));
+  if (flag) return r.Unsupported("add_cross_attention", ": the decoder family has no cross-attention");
+  RETURN_IF_ERROR(r.BoolOr("scale_attn_weights", true, &flag));
+  if (!flag) return r.Unsupported("scale_attn_weights", ": the engine always scales attention by 1/sqrt(head_dim)");
+  RETURN_IF_ERROR(r.BoolOr("scale_attn_by_inverse_layer_idx", false, &flag));
+  if (flag)
+    return r.Unsupported("scale_attn_by_inverse_layer_idx",
+                         ": the engine does not scale attention by the layer index");
+
+  int64_t vocab = 0, context = 0;
+  Dims d;
+  double eps = 0;
+  std::string act;
+  bool tie = true;
+  RETURN_IF_ERROR(r.Count("vocab_size", &vocab));
+  RETURN_IF_ERROR(r.Count("n_positions", &context));
+  RETURN_IF_ERROR(r.Count("n_layer", &d.layers));
+  RETURN_IF_ERROR(r.Count("n_embd", &d.width));
+  RETURN_IF_ERROR(r.Count("n_head", &d.heads));
+  RETURN_IF_ERROR(r.CountOr("n_inner", 4 * d.width, &d.hidden));  // null: 4 x n_embd
+  RETURN_IF_ERROR(r.PositiveOr("layer_norm_epsilon", 1e-5, &eps));
+  RETURN_IF_ERROR(PlainActivation(r, "activation_function", "gelu_new", &act));
+  RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", true, &tie));
+  d.kv_heads = d.heads;
+
+  m->family = "decoder";
+  m->context_length = context;
+  m->shared = {{"vocab_size", Int(vocab)},   {"context_length", Int(context)}, {"norm", "layernorm"},
+               {"norm_eps", Number(eps)},     {"activation", act},              {"position", "learned"},
+               {"bias", "true"},              {"tie_embeddings", Bool(tie)}};
+  AddDims(d, /*kv_heads=*/false, m);
+  return Status::OK();
+}
+
+// rope_theta of a RoPE model: transformers 5 keeps it in rope_parameters (with rope_type),
+// earlier versions at the top level. Any scaling is an error.
+Status ReadRopeTheta(const ConfigReader& r, double fallback, double* theta) {
+  if (r.Has("rope_scaling"))
+    return r.Unsupported("rope_scaling", ": the engine implements unscaled RoPE only");
+  double partial = 1;
+  RETURN_IF_ERROR(r.PositiveOr("partial_rotary_factor", 1, &partial));
+  if (partial != 1)
+    return r.Unsupported("partial_rotary_factor", ": the engine rotates every dimension of a head");
+  if (r.Has("rope_parameters")) {
+    const Json& rp = r.Get("rope_parameters");
+    if (!rp.is_object())
+      return r.Error("'rope_parameters' must be a mapping, got " + ConfigReader::Shown(rp));
+    ConfigReader sub(rp, r.path(), "rope_parameters.");
+    std::string type;
+    RETURN_IF_ERROR(sub.StringOr("rope_type", "default", &type));
+    if (type != "default")
+      return r.Unsupported("rope_parameters", ": the engine implements unscaled RoPE only (rope_type 'default')");
+    if (sub.Has("rope_theta")) return sub.PositiveOr("rope_theta", fallback, theta);
+  }
+  return r.PositiveOr("rope_theta", fallback, theta);
+}
+
+// LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, MixtralForCausalLM: pre-RMSNorm
+// decoder with a gated MLP and RoPE; Mixtral's MLP is a top-k mixture of experts.
+Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
+  const bool qwen2 = arch == "Qwen2ForCausalLM", mixtral = arch == "MixtralForCausalLM";
+  const bool mistral = arch == "MistralForCausalLM";
+  int64_t vocab = 0, context = 0;
+  Dims d;
+  RETURN_IF_ERROR(r.Count("vocab_size", &vocab));
+  RETURN_IF_ERROR(r.Count("max_position_embeddings", &context));
+  RETURN_IF_ERROR(r.Count("num_hidden_layers", &d.layers));
+  RETURN_IF_ERROR(r.Count("hidden_size", &d.width));
+  RETURN_IF_ERROR(r.Count("num_attention_heads", &d.heads));
+  RETURN_IF_ERROR(r.CountOr("num_key_value_heads", d.heads, &d.kv_heads));
+  RETURN_IF_ERROR(r.Count("intermediate_size", &d.hidden));
+  RETURN_IF_ERROR(r.CountOr("head_dim", 0, &d.head_dim));
+
+  double eps = 0, theta = 0;
+  RETURN_IF_ERROR(r.PositiveOr("rms_norm_eps", mixtral ? 1e-5 : 1e-6, &eps));
+  RETURN_IF_ERROR(ReadRopeTheta(r, mixtral ? 1e6 : 1e4, &theta));
+
+  std::string act;
+  RETURN_IF_ERROR(r.StringOr("hidden_act", "silu", &act));
+  if (act == "silu" || act == "swish")
+    act = "swiglu";
+  else if (act == "gelu")
+    act = "geglu";
+  else
+    return r.Unsupported("hidden_act", " (supported for gated MLPs: silu, swish, gelu)");
+
+  // Attention over the whole context only. A window at least as long as the context changes nothing.
+  if (qwen2) {
+    bool sliding = false;
+    RETURN_IF_ERROR(r.BoolOr("use_sliding_window", false, &sliding));
+    if (sliding) return r.Unsupported("use_sliding_window", ": the engine attends over the whole context");
+  } else if (mistral || mixtral) {
+    // null: no window. Absent: MistralConfig's default window of 4096; Mixtral's default is none.
+    const std::string why = ": the engine attends over the whole context (max_position_embeddings " + Int(context) + ")";
+    int64_t window = 0;
+    if (r.Has("sliding_window")) RETURN_IF_ERROR(r.Count("sliding_window", &window));
+    if (window > 0 && window < context) return r.Unsupported("sliding_window", why);
+    if (mistral && !r.Present("sliding_window") && 4096 < context)
+      return r.Error("missing 'sliding_window' means MistralConfig's default window of 4096, which is not supported" +
+                     why);
+  }
+  if (r.Has("layer_types")) {
+    const Json& types = r.Get("layer_types");
+    if (!types.is_array()) return r.Error("'layer_types' must be a list, got " + ConfigReader::Shown(types));
+    for (const Json& t : types)
+      if (t != "full_attention")
+        return r.Unsupported("layer_types", ": every layer must be \"full_attention\"");
+  }
+
+  // Biases: Llama's attention_bias covers q, k, v and o, mlp_bias the MLP; ours are all or
+  // nothing, plus q/k/v alone (Qwen2).
+  bool bias = false, qkv_bias = qwen2;
+  if (arch == "LlamaForCausalLM") {
+    bool attention_bias = false, mlp_bias = false;
+    RETURN_IF_ERROR(r.BoolOr("attention_bias", false, &attention_bias));
+    RETURN_IF_ERROR(r.BoolOr("mlp_bias", false, &mlp_bias));
+    if (attention_bias != mlp_bias)
+      return r.Unsupported(attention_bias ? "attention_bias" : "mlp_bias",
+                           " without '" + std::string(attention_bias ? "mlp_bias" : "attention_bias") +
+                               "': the engine has biases in every linear layer or in none (besides q/k/v)");
+    bias = qkv_bias = attention_bias;
+  }
+
+  bool tie = false;
+  RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", false, &tie));
+
+  m->family = mixtral ? "moe" : "decoder";
+  m->context_length = context;
+  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)}, {"norm", "rmsnorm"},
+               {"norm_eps", Number(eps)},   {"activation", act},              {"position", "rope"},
+               {"rope_theta", Number(theta)}, {"bias", Bool(bias)}};
+  if (qkv_bias != bias) m->shared.push_back({"qkv_bias", Bool(qkv_bias)});
+  m->shared.push_back({"tie_embeddings", Bool(tie)});
+  if (mixtral) {
+    int64_t experts = 0, k = 0;
+    RETURN_IF_ERROR(r.Count("num_local_experts", &experts));
+    RETURN_IF_ERROR(r.Count("num_experts_per_tok", &k));
+    m->shared.push_back({"num_experts", Int(experts)});
+    m->shared.push_back({"experts_per_token", Int(k)});
+  }
+  AddDims(d, /*kv_heads=*/true, m);
+  return Status::OK();
+}
+
+// BertModel (pooler), BertForMaskedLM (MLM head, no pooler), BertForSequenceClassification
+// (pooler + classifier): post-LayerNorm bidirectional encoder.
+Status MapBert(const ConfigReader& r, const std::string& arch, Mapped* m) {
+  bool flag = false;
+  RETURN_IF_ERROR(r.BoolOr("is_decoder", false, &flag));
+  if (flag) return r.Unsupported("is_decoder", ": the encoder family is bidirectional");
+  RETURN_IF_ERROR(r.BoolOr("add_cross_attention", false, &flag));
+  if (flag) return r.Unsupported("add_cross_attention", ": the encoder family has no cross-attention");
+  std::string positions;
+  RETURN_IF_ERROR(r.StringOr("position_embedding_type", "absolute", &positions));
+  if (positions != "absolute")
+    return r.Unsupported("position_embedding_type", ": the encoder family has absolute position embeddings only");
+
+  int64_t vocab = 0, context = 0, types = 0;
+  Dims d;
+  double eps = 0;
+  std::string act;
+  RETURN_IF_ERROR(r.Count("vocab_size", &vocab));
+  RETURN_IF_ERROR(r.Count("max_position_embeddings", &context));
+  RETURN_IF_ERROR(r.Count("num_hidden_layers", &d.layers));
+  RETURN_IF_ERROR(r.Count("hidden_size", &d.width));
+  RETURN_IF_ERROR(r.Count("num_attention_heads", &d.heads));
+  RETURN_IF_ERROR(r.Count("intermediate_size", &d.hidden));
+  if (r.Has("type_vocab_size") && r.Get("type_vocab_size") == 0)
+    types = 0;
+  else
+    RETURN_IF_ERROR(r.CountOr("type_vocab_size", 2, &types));
+  RETURN_IF_ERROR(r.PositiveOr("layer_norm_eps", 1e-12, &eps));
+  RETURN_IF_ERROR(PlainActivation(r, "hidden_act", "gelu", &act));
+
+  bool pooler = true;
+  std::string head = "none";
+  int64_t classes = 0;
+  if (arch == "BertForMaskedLM") {
+    bool tie = true;
+    RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", true, &tie));
+    if (!tie)
+      return r.Unsupported("tie_word_embeddings", ": the encoder's MLM decoder shares the token embedding matrix");
+    pooler = false;
+    head = "mlm";
+  } else if (arch == "BertForSequenceClassification") {
+    head = "classifier";
+    RETURN_IF_ERROR(NumLabels(r, &classes));
+  }
+
+  m->family = "encoder";
+  m->context_length = context;
+  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)}, {"type_vocab_size", Int(types)},
+               {"norm_eps", Number(eps)},   {"activation", act},              {"norm_position", "post"},
+               {"pooler", Bool(pooler)},    {"head", head}};
+  if (head == "classifier") m->shared.push_back({"num_classes", Int(classes)});
+  AddDims(d, /*kv_heads=*/false, m);
+  return Status::OK();
+}
+
+// ViTForImageClassification: pre-LayerNorm encoder over patches, [CLS] token, linear classifier.
+Status MapVit(const ConfigReader& r, Mapped* m) {
+  Dims d;
+  int64_t image = 0, patch = 0, channels = 0, classes = 0;
+  double eps = 0;
+  std::string act;
+  bool qkv_bias = true;
+  RETURN_IF_ERROR(r.Count("num_hidden_layers", &d.layers));
+  RETURN_IF_ERROR(r.Count("hidden_size", &d.width));
+  RETURN_IF_ERROR(r.Count("num_attention_heads", &d.heads));
+  RETURN_IF_ERROR(r.Count("intermediate_size", &d.hidden));
+  RETURN_IF_ERROR(r.CountOr("image_size", 224, &image));
+  RETURN_IF_ERROR(r.CountOr("patch_size", 16, &patch));
+  RETURN_IF_ERROR(r.CountOr("num_channels", 3, &channels));
+  RETURN_IF_ERROR(r.PositiveOr("layer_norm_eps", 1e-12, &eps));
+  RETURN_IF_ERROR(PlainActivation(r, "hidden_act", "gelu", &act));
+  RETURN_IF_ERROR(r.BoolOr("qkv_bias", true, &qkv_bias));
+  RETURN_IF_ERROR(NumLabels(r, &classes));
+
+  m->family = "vit";
+  m->context_length = 0;
+  m->shared = {{"image_size", Int(image)}, {"patch_size", Int(patch)}, {"channels", Int(channels)},
+               {"num_classes", Int(classes)}, {"pool", "cls"},          {"norm_eps", Number(eps)},
+               {"activation", act}};
+  if (!qkv_bias) m->shared.push_back({"qkv_bias", "false"});
+  AddDims(d, /*kv_heads=*/false, m);
+  return Status::OK();
+}
+
+// The architecture the config describes: architectures[0], else by model_type.
+Status ResolveArchitecture(const ConfigReader& r, std::string* arch) {
+  if (r.Has("architectures")) {
+    const Json& list = r.Get("architectures");
+    if (!list.is_array() || list.empty() || !list[0].is_string())
+      return r.Error("'architectures' must be a non-empty list of names, got " + ConfigReader::Shown(list));
+    *arch = list[0].get<std::string>();
+    return Status::OK();
+  }
+  if (!r.Has("model_type")) return r.Error("neither 'architectures' nor 'model_type' names the architecture");
+  std::string type;
+  RETURN_IF_ERROR(r.StringOr("model_type", "", &type));
+  std::vector<std::string> known;
+  for (const auto& [model_type, architecture] : kModelTypes) {
+    known.push_back(model_type);
+    if (type == model_type) {
+      *arch = architecture;
+      return Status::OK();
+    }
+  }
+  return r.Error("model_type '" + type + "' is not supported (supported: " + Joined(known) + ")");
+}
+
+Status MapArchitecture(const ConfigReader& r, const std::string& arch, Mapped* m) {
+  if (arch == "GPT2LMHeadModel") return MapGpt2(r, m);
+  if (arch == "LlamaForCausalLM" || arch == "MistralForCausalLM" || arch == "Qwen2ForCausalLM" ||
+      arch == "MixtralForCausalLM")
+    return MapLlamaLike(r, arch, m);
+  if (arch == "BertModel" || arch == "BertForMaskedLM" || arch == "BertForSequenceClassification")
+    return MapBert(r, arch, m);
+  if (arch == "ViTForImageClassification") return MapVit(r, m);
+  std::vector<std::string> supported(std::begin(kImportableArchitectures), std::end(kImportableArchitectures));
+  std::string why;
+  if (arch == "ViTModel")
+    why = ": its pooler (dense + tanh over the [CLS] token) is not part of the vit family";
+  return r.Error("architecture '" + arch + "' is not supported" + why + " (supported: " + Joined(supported) + ")");
+}
+
+// ---- Writing YAML --------------------------------------------------------------
+
+// True when `s` can be written as a plain YAML scalar and reads back as the same string.
+bool IsPlainSafe(const std::string& s) {
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  // Starts with a letter, digit, '.', '/' or '_'; ends with no space; no indicator characters.
+  if (s.empty() || !(alnum(s.front()) || s.front() == '.' || s.front() == '/' || s.front() == '_') ||
+      s.back() == ' ')
+    return false;
+  for (char c : s)
+    if (!alnum(c) && std::string(" _./()-+").find(c) == std::string::npos) return false;
+  std::string lower = s;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
+  if (lower.rfind(".inf", 0) == 0 || lower.rfind(".nan", 0) == 0) return false;
+  for (const char* word : {"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
+    if (lower == word) return false;
+  if (lower.rfind("0x", 0) == 0 || lower.rfind("0o", 0) == 0) return false;
+  double number = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
+  return !(ec == std::errc() && end == s.data() + s.size());  // "1.5" would read as a number
+}
+
+// A string as a YAML scalar: plain when safe, else double-quoted (JSON escapes are valid YAML).
+std::string Quote(const std::string& s) {
+  if (IsPlainSafe(s)) return s;
+  return Json(s).dump(-1, ' ', true, Json::error_handler_t::replace);
+}
+
+// The last component of a path or hub id ("meta-llama/Llama-2-7b-hf" -> "Llama-2-7b-hf").
+std::string LastComponent(std::string s) {
+  while (!s.empty() && (s.back() == '/' || s.back() == '\\')) s.pop_back();
+  const size_t slash = s.find_last_of("/\\");
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+// `s` with line breaks as spaces, for a YAML comment.
+std::string OneLine(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+std::string SpecText(const std::string& name, const std::string& slug, const std::string& license,
+                     const std::string& arch, const std::string& model_type, const std::string& config_path,
+                     const std::string& size_name, const std::string& display_dir, const Mapped& m) {
+  const bool loads_weights = std::find_if(std::begin(kWeightFamilies), std::end(kWeightFamilies),
+                                          [&](const char* f) { return m.family == f; }) != std::end(kWeightFamilies);
+  std::string y;
+  y += "# Written by `modelcard import` from a Hugging Face config.json: the architecture only.\n";
+  y += "# Add the card's other sections (training, evaluation, ...) by hand; see DESIGN.md \"Spec format\".\n";
+  y += "schema: 1\n";
+  y += "name: " + Quote(name) + "\n";
+  y += "slug: " + slug + "\n";
+  y += "tagline: " + Quote("Imported from a Hugging Face config.json (" + arch + ")") + "\n";
+  y += "summary: " +
+       Quote("The " + arch + (model_type.empty() ? "" : " (model_type " + model_type + ")") +
+             " architecture read from " + config_path + " by modelcard import.") +
+       "\n";
+  if (!license.empty()) y += "license: " + Quote(license) + "\n";
+  y += "architecture:\n";
+  y += "  family: " + m.family + "\n";
+  y += "  base: Transformer\n";
+  y += "  config:\n";
+  for (const auto& [key, value] : m.shared) y += "    " + key + ": " + value + "\n";
+  y += "  sizes:\n";
+  y += "    " + Quote(size_name) + ":\n";
+  for (const auto& [key, value] : m.size) y += "      " + key + ": " + value + "\n";
+  if (loads_weights)
+    y += "      weights: " + Quote(display_dir) + "\n";
+  else
+    y += "      # checkpoint: " + OneLine(display_dir) + " (the engine loads weights for the decoder family only)\n";
+  y += "profile:\n";
+  y += "  sizes: [" + Quote(size_name) + "]\n";
+  y += "  dtypes: [float32]\n";
+  y += "  batch_sizes: [1]\n";
+  if (m.context_length > 0) y += "  sequence_lengths: [" + Int(std::min<int64_t>(128, m.context_length)) + "]\n";
+  return y;
+}
+
+}  // namespace
+
+Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
+                          const std::string& dir_name, const std::string& display_dir, ImportResult* out) {
+  Json root;
+  try {
+    root = Json::parse(json_text);
+  } catch (const Json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 14: ...".
+    std::string what = e.what();
+    const size_t bracket = what.find("] ");
+    if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) what = what.substr(bracket + 2);
+    return Status::InvalidArgument(config_path + ": invalid JSON: " + what);
+  }
+  if (!root.is_object()) return Status::InvalidArgument(config_path + ": expected a JSON object at the top level");
+  const ConfigReader r(root, config_path);
+
+  std::string arch, model_type, license, name_or_path;
+  RETURN_IF_ERROR(ResolveArchitecture(r, &arch));
+  Mapped m;
+  RETURN_IF_ERROR(MapArchitecture(r, arch, &m));
+  RETURN_IF_ERROR(r.StringOr("model_type", "", &model_type));
+  RETURN_IF_ERROR(r.StringOr("license", "", &license));
+  RETURN_IF_ERROR(r.StringOr("_name_or_path", "", &name_or_path));
+
+  std::string name = LastComponent(name_or_path);
+  if (name.empty()) name = dir_name;
+  if (name.empty()) name = "imported";
+  std::string slug = spec::SlugFromName(name);
+  if (slug.empty()) slug = "imported";
+  std::string size_name = spec::SlugFromName(dir_name);
+  if (size_name.empty()) size_name = "imported";
+
+  const std::string text =
+      SpecText(name, slug, license, arch, model_type, config_path, size_name, display_dir, m);
+  // The written spec must parse: a config whose values the engine rejects (e.g. a width not
+  // divisible by the heads) is reported here, in our key names.
+  const spec::ParseResult parsed = spec::ParseSpecText(text, slug + ".yaml");
+  if (!parsed.ok()) {
+    const spec::Diagnostic& d = parsed.errors.front();
+    return Status::InvalidArgument(config_path + ": " + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"));
+  }
+
+  out->spec_text = text;
+  out->slug = slug;
+  out->size_name = size_name;
+  out->architecture = arch;
+  out->family = m.family;
+  return Status::OK();
+}
+
+Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out) {
+  namespace fs = std::filesystem;
+  const std::string shown_dir = display_dir.empty() ? dir : display_dir;
+  const std::string config_path =
+      shown_dir.empty() ? "config.json"
+                        : shown_dir + (shown_dir.back() == '/' ? "" : "/") + "config.json";
+  std::string text, error;
+  if (!spec::ReadWholeFile((fs::path(dir) / "config.json").string(), &text, &error))
+    return Status::NotFound(config_path + ": cannot read file: " + error);
+
+  std::error_code ec;
+  fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
+  std::string dir_name = abs.filename().string();
+  if (dir_name.empty()) dir_name = abs.parent_path().filename().string();
+  return ImportHfConfigText(text, config_path, dir_name, shown_dir, out);
+}
+
+}  // namespace importer

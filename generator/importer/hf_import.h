@@ -1,0 +1,51 @@
+// Hugging Face config.json -> the text of a model spec (format v1, DESIGN.md "Spec format"),
+// for `modelcard import DIR`. Maps only what the engine can represent; any setting it cannot
+// (RoPE scaling, sliding windows, an activation it lacks, ...) is an error, never a guess.
+#pragma once
+
+#include <string>
+
+#include "engine/status.h"
+
+namespace importer {
+
+struct ImportResult {
+  std::string spec_text;     // the spec's YAML; parses with zero diagnostics (checked on import)
+  std::string slug;          // the spec's slug, e.g. "llama-2-7b-hf": the file name to write
+  std::string size_name;     // its one size, named after the checkpoint directory
+  std::string architecture;  // the config's architecture, e.g. "LlamaForCausalLM"
+  std::string family;        // the engine family it maps to, e.g. "decoder"
+};
+
+// The Hugging Face architectures (config.json `architectures[0]`) that can be imported.
+//   GPT2LMHeadModel                                     -> decoder (GPT-2 layout)
+//   LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM -> decoder (Llama layout)
+//   MixtralForCausalLM                                  -> moe
+//   BertModel, BertForMaskedLM, BertForSequenceClassification -> encoder
+//   ViTForImageClassification                           -> vit
+// A config without `architectures` is read by its `model_type` (gpt2, llama, mistral, qwen2,
+// mixtral, bert, vit), as that model type's first architecture above.
+extern const char* const kImportableArchitectures[];
+
+// Reads `<dir>/config.json` and writes the spec of that checkpoint into *out: name (the last
+// part of `_name_or_path`, else the directory's name), slug, a tagline and summary saying it was
+// imported, `license` only when the config has one, architecture.family + config, one size
+// named after the directory with `weights: <display_dir>` (decoder family only: the families
+// whose checkpoints the engine loads), and a small `profile` (float32, batch 1, sequence length
+// min(128, context)).
+// `display_dir` is how the directory is written in the spec and in messages (e.g. relative to
+// where the spec will be written); empty: `dir`.
+// Returns OK on success; NotFound when config.json cannot be read; InvalidArgument, naming
+// the file and the key, for malformed JSON, an unsupported architecture, or a setting the
+// engine cannot represent, e.g.
+//   "ckpt/config.json: architecture 'FalconForCausalLM' is not supported (supported: ...)".
+// REQUIRES: out != nullptr. *out is changed only on success.
+engine::Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out);
+
+// The same from the text of a config.json: `config_path` names it in messages and `dir_name`
+// stands for the directory's name (the default model and size name).
+engine::Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
+                                  const std::string& dir_name, const std::string& display_dir,
+                                  ImportResult* out);
+
+}  // namespace importer
