@@ -16,8 +16,8 @@ import pathlib
 
 import torch
 import transformers
-from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, Qwen2Config,
-                          Qwen2ForCausalLM)
+from transformers import (BertConfig, BertForMaskedLM, GPT2Config, GPT2LMHeadModel, LlamaConfig,
+                          LlamaForCausalLM, Qwen2Config, Qwen2ForCausalLM, ViTConfig, ViTForImageClassification)
 
 HERE = pathlib.Path(__file__).resolve().parent
 SEED = 1234
@@ -34,11 +34,19 @@ def randomize(model, std):
     with torch.no_grad():
         for name, p in model.named_parameters():
             noise = torch.randn(p.shape, generator=gen) * std
-            is_norm = ("norm" in name or ".ln_" in name or name.startswith("ln_")) and name.endswith(".weight")
+            is_norm = (("norm" in name.lower() or ".ln_" in name or name.startswith("ln_")) and
+                       name.endswith(".weight"))  # BERT/ViT: LayerNorm, layernorm_before/after
             p.copy_(1.0 + noise if is_norm else noise)
 
 
-def write_fixture(name, model, storage):
+def round_nested(values):
+    """Nested lists of floats, each printed with 8 significant digits."""
+    if isinstance(values, list):
+        return [round_nested(v) for v in values]
+    return float(f"{values:.8g}")
+
+
+def write_fixture(name, model, storage, images=None):
     out = HERE / name
     out.mkdir(parents=True, exist_ok=True)
     randomize(model, std=0.2)
@@ -47,9 +55,18 @@ def write_fixture(name, model, storage):
             p.copy_(p.to(STORAGE[storage]).to(torch.float32))
     model.eval()
     gen = torch.Generator().manual_seed(SEED + 1)
-    ids = torch.randint(0, model.config.vocab_size, (BATCH, TOKENS), generator=gen)
-    with torch.no_grad():
-        logits = model(ids).logits.float()  # (B, T, V)
+    if images:  # a fixed random image batch (B, channels, H, W) instead of token ids
+        c = model.config
+        pixels = torch.randn((BATCH, c.num_channels, c.image_size, c.image_size), generator=gen)
+        pixels = torch.round(pixels * 16) / 16  # multiples of 1/16: short, exact in reference.json
+        with torch.no_grad():
+            logits = model(pixel_values=pixels).logits.float()  # (B, classes)
+        inputs = {"pixel_values": pixels.tolist()}
+    else:
+        ids = torch.randint(0, model.config.vocab_size, (BATCH, TOKENS), generator=gen)
+        with torch.no_grad():
+            logits = model(ids).logits.float()  # (B, T, V)
+        inputs = {"input_ids": ids.tolist()}
     if storage != "F32":
         model.to(STORAGE[storage])
     model.save_pretrained(out, safe_serialization=True)
@@ -60,8 +77,8 @@ def write_fixture(name, model, storage):
         "seed": SEED,
         "transformers": transformers.__version__,
         "torch": torch.__version__,
-        "input_ids": ids.tolist(),
-        "logits": [[[float(f"{x:.8g}") for x in row] for row in seq] for seq in logits.tolist()],
+        **inputs,
+        "logits": round_nested(logits.tolist()),
     }
     (out / "reference.json").write_text(json.dumps(reference, separators=(",", ":")) + "\n")
     for f in sorted(out.iterdir()):
@@ -89,6 +106,22 @@ def main():
         num_attention_heads=4, num_key_value_heads=2, rope_theta=10000.0, rms_norm_eps=1e-6,
         tie_word_embeddings=True, use_sliding_window=False, attn_implementation="eager"))
     write_fixture("qwen2", qwen2, "F16")
+
+    # BERT (the encoder family): post-norm, exact GELU, LayerNorm eps 1e-12, MLM head tied to the
+    # word embeddings; BertForMaskedLM has no pooler.
+    bert = BertForMaskedLM(BertConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, type_vocab_size=2, hidden_act="gelu", layer_norm_eps=1e-12,
+        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, tie_word_embeddings=True,
+        attn_implementation="eager"))
+    write_fixture("bert", bert, "F32")
+
+    # ViT (the vit family): pre-norm, exact GELU, eps 1e-12, [CLS] pooling, a 10-class head.
+    vit = ViTForImageClassification(ViTConfig(
+        image_size=32, patch_size=8, num_channels=3, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, hidden_act="gelu", layer_norm_eps=1e-12, qkv_bias=True, num_labels=10,
+        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, attn_implementation="eager"))
+    write_fixture("vit", vit, "F16", images=True)  # F16 keeps the directory under 100 KB
 
 
 if __name__ == "__main__":
