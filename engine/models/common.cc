@@ -50,7 +50,13 @@ torch::Tensor ExampleImages(const ModelConfig& c, int64_t batch, torch::Device d
   return torch::randn({batch, c.channels, c.image_size, c.image_size}, torch::TensorOptions().dtype(dtype).device(device));
 }
 
-void FamilyModel::InitWeights(uint64_t seed) { InitRandomWeights(module(), seed); }
+void FamilyModel::InitWeights(uint64_t seed) {
+  for (auto& m : module().modules(/*include_self=*/false))
+    if (auto* linear = m->as<LinearImpl>()) linear->DropPacked();
+  InitRandomWeights(module(), seed);
+}
+
+void FamilyModel::PackForInference() { PackLinears(module()); }
 
 int64_t QuantizeLinearsInt8(FamilyModel& model) {
   std::vector<LinearImpl*> linears;

@@ -12,14 +12,14 @@ namespace engine {
 
 // The FamilyModel plumbing most families share: holds the TORCH_MODULE holder `Holder` built
 // from (config, options), forwards Forward to its forward(), and prepares it with
-// InitRandomWeights + PackLinears. A family adds ExampleInput and ComponentOf.
+// InitRandomWeights + PackLinears (the FamilyModel defaults). A family adds ExampleInput and ComponentOf.
 template <typename Holder>
 class FamilyModelBase : public FamilyModel {
  public:
   FamilyModelBase(const ModelConfig& c, const torch::TensorOptions& opts) : c_(c), model_(c, opts) {}
   torch::nn::Module& module() override { return *model_; }
+  const ModelConfig& config() const override { return c_; }
   torch::Tensor Forward(const torch::Tensor& input) override { return model_->forward(input); }
-  void PrepareForInference(uint64_t seed) override;
 
  protected:
   ModelConfig c_;
@@ -44,11 +44,5 @@ void PackLinears(torch::nn::Module& module);
 // parameter no quantized linear replaces (embeddings, norms, convolutions; a tied embedding
 // stays float for the lookup). 0 when nothing could be quantized.
 int64_t QuantizeLinearsInt8(FamilyModel& model);
-
-template <typename Holder>
-void FamilyModelBase<Holder>::PrepareForInference(uint64_t seed) {
-  InitRandomWeights(*model_, seed);
-  PackLinears(*model_);
-}
 
 }  // namespace engine

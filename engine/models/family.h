@@ -31,6 +31,9 @@ class FamilyModel {
   // The root module: named_parameters() gives the stable names (e.g. "blocks.0.attn.qkv.weight").
   virtual torch::nn::Module& module() = 0;
 
+  // The config the model was built from.
+  virtual const ModelConfig& config() const = 0;
+
   // A representative input for one forward pass of `batch` samples on `device`:
   //   token families (decoder, moe, encoder, recurrent): int64 ids (batch, seq_len);
   //   vit, resnet: float images (batch, channels, image_size, image_size) in `dtype`;
@@ -47,9 +50,17 @@ class FamilyModel {
   virtual std::string ComponentOf(const std::string& parameter_name) const = 0;
 
   // Called once before measuring, after the module is on its device and dtype: deterministic
-  // weights from `seed` and any inference-only preparation (e.g. pre-packed weights). The
-  // default keeps the module's own random initialisation (the caller seeds torch first).
-  virtual void PrepareForInference(uint64_t /*seed*/) {}
+  // weights from `seed` (InitWeights) and the inference-only preparation (PackForInference).
+  void PrepareForInference(uint64_t seed) {
+    InitWeights(seed);
+    PackForInference();
+  }
+
+  // Inference-only preparation of the current weights (random or loaded from a checkpoint):
+  // oneDNN-packed linear weights on CPU, channels-last kernels, flattened RNN weights.
+  // Default: PackLinears (engine/models/common.h). Changing the weights afterwards needs
+  // InitWeights or a checkpoint load, which drop the packed copies.
+  virtual void PackForInference();
 
   // The same deterministic weights as PrepareForInference(seed), without any inference-only
   // preparation (nothing packed): for training and for the eager baselines of experiments.

@@ -104,8 +104,7 @@ class RecurrentFamilyModel : public FamilyModelBase<RecurrentLm> {
   std::unique_ptr<TokenGenerator> NewGenerator(int64_t, int64_t) override {
     return std::make_unique<StateGenerator>(model_.get());
   }
-  void PrepareForInference(uint64_t seed) override {
-    InitRandomWeights(*model_, seed);
+  void PackForInference() override {
     if (model_->lstm) model_->lstm->flatten_parameters();
     if (model_->gru) model_->gru->flatten_parameters();
   }

@@ -44,10 +44,10 @@ class DecoderFamilyModel : public FamilyModel {
     return "norm";  // blocks.i.norm1/norm2, norm_f
   }
 
-  void PrepareForInference(uint64_t seed) override {
-    model_->InitWeights(seed);
-    model_->PackForInference();  // oneDNN-packed weights on CPU (not counted in weights_bytes)
-  }
+  const ModelConfig& config() const override { return model_->config(); }
+
+  // oneDNN-packed weights on CPU (not counted in weights_bytes), the tied head included.
+  void PackForInference() override { model_->PackForInference(); }
 
   void InitWeights(uint64_t seed) override { model_->InitWeights(seed); }
 

@@ -110,8 +110,7 @@ class ResNetFamilyModel : public FamilyModelBase<ResNet> {
     if (name.rfind("fc.", 0) == 0) return "head";
     return "stages";
   }
-  void PrepareForInference(uint64_t seed) override {
-    InitRandomWeights(*model_, seed);
+  void PackForInference() override {
     torch::NoGradGuard no_grad;
     for (auto& p : model_->parameters())  // channels-last kernels for oneDNN
       if (p.dim() == 4 && p.device().is_cpu()) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));

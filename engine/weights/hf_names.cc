@@ -1,114 +1,364 @@
-// Our parameter names <-> Hugging Face GPT-2 and Llama checkpoint names.
+// Our parameter names <-> checkpoint names of the Hugging Face and torchvision layouts.
 #include "engine/weights/hf_names.h"
 
+#include <cctype>
 #include <string>
 #include <utility>
 
 namespace engine {
+namespace {
 
-std::string HfLayoutFor(const ModelConfig& c) {
-  return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
+std::string ShapeText(const std::vector<int64_t>& dims) {
+  std::string shape = "(";
+  for (size_t k = 0; k < dims.size(); ++k) shape += (k ? ", " : "") + std::to_string(dims[k]);
+  return shape + ")";
 }
 
-std::vector<WeightNameMapping> HfWeightNames(const ModelConfig& c) {
+// Rows under construction.
+struct Rows {
+  std::vector<WeightNameMapping> rows;
+  void Add(std::string ours, std::string hf, std::vector<int64_t> dims, std::string note = "", bool transposed = false,
+           std::vector<int64_t> parts = {}) {
+    std::string shape = ShapeText(dims);
+    rows.push_back({std::move(ours), std::move(hf), std::move(shape), std::move(note), std::move(dims), transposed,
+                    std::move(parts)});
+  }
+  // A row whose shape varies (ResNet stages): the loader takes the parameter's own shape.
+  void AddSymbolic(std::string ours, std::string hf, std::string shape, std::string note = "") {
+    rows.push_back({std::move(ours), std::move(hf), std::move(shape), std::move(note), {}, false, {}});
+  }
+  // weight (and bias) of a LayerNorm: ours.{weight,bias} <- hf.{weight,bias}.
+  void AddNorm(const std::string& ours, const std::string& hf, int64_t dim, bool bias = true) {
+    Add(ours + ".weight", hf + ".weight", {dim});
+    if (bias) Add(ours + ".bias", hf + ".bias", {dim});
+  }
+  void AddLinear(const std::string& ours, const std::string& hf, int64_t out, int64_t in, bool bias) {
+    Add(ours + ".weight", hf + ".weight", {out, in});
+    if (bias) Add(ours + ".bias", hf + ".bias", {out});
+  }
+};
+
+void Gpt2Rows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim;
+  const int64_t qkv = (c.num_heads + 2 * c.num_kv_heads) * c.head_dim;
+  const int64_t H = c.hidden_dim, fc = (IsGated(c.activation) ? 2 : 1) * H;
+  const bool norm_bias = c.bias;
+  // Conv1D computes x W + b with W stored (in, out): the transpose of our (out, in).
+  const std::string conv = "Conv1D: stored transposed, (in, out)";
+  auto add_conv = [&](std::string ours, std::string hf, std::vector<int64_t> dims) {
+    r->Add(std::move(ours), std::move(hf), std::move(dims), conv, /*transposed=*/true);
+  };
+  r->Add("tok_emb.weight", "transformer.wte.weight", {c.vocab_size, C});
+  r->Add("pos_emb.weight", "transformer.wpe.weight", {c.context_length, C});
+  r->AddNorm("blocks.{i}.norm1", "transformer.h.{i}.ln_1", C, norm_bias);
+  // c_attn is already fused: its output columns are q | k | v, like our qkv rows.
+  add_conv("blocks.{i}.attn.qkv.weight", "transformer.h.{i}.attn.c_attn.weight", {qkv, C});
+  if (c.qkv_bias) r->Add("blocks.{i}.attn.qkv.bias", "transformer.h.{i}.attn.c_attn.bias", {qkv});
+  add_conv("blocks.{i}.attn.proj.weight", "transformer.h.{i}.attn.c_proj.weight", {C, A});
+  if (c.bias) r->Add("blocks.{i}.attn.proj.bias", "transformer.h.{i}.attn.c_proj.bias", {C});
+  r->AddNorm("blocks.{i}.norm2", "transformer.h.{i}.ln_2", C, norm_bias);
+  add_conv("blocks.{i}.mlp.fc.weight", "transformer.h.{i}.mlp.c_fc.weight", {fc, C});
+  if (c.bias) r->Add("blocks.{i}.mlp.fc.bias", "transformer.h.{i}.mlp.c_fc.bias", {fc});
+  add_conv("blocks.{i}.mlp.proj.weight", "transformer.h.{i}.mlp.c_proj.weight", {C, H});
+  if (c.bias) r->Add("blocks.{i}.mlp.proj.bias", "transformer.h.{i}.mlp.c_proj.bias", {C});
+  r->AddNorm("norm_f", "transformer.ln_f", C, norm_bias);
+  if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
+}
+
+// Llama / Mistral / Qwen2, and Mixtral (moe: the feed-forward rows are the experts').
+void LlamaRows(const ModelConfig& c, Rows* r) {
   const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim;
   const int64_t q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim, qkv = q + 2 * kv;
   const int64_t H = c.hidden_dim, fc = (IsGated(c.activation) ? 2 : 1) * H;
-  const bool gpt2 = HfLayoutFor(c) == "gpt2";
   const bool norm_bias = c.norm == Norm::kLayerNorm && c.bias;
   const std::vector<int64_t> qkv_parts = {q, kv, kv}, gate_up_parts = {H, H};
-  std::vector<WeightNameMapping> rows;
-  auto add = [&](std::string ours, std::string hf, std::vector<int64_t> dims, std::string note = "",
-                 bool transposed = false, std::vector<int64_t> parts = {}) {
-    std::string shape = "(";
-    for (size_t k = 0; k < dims.size(); ++k) shape += (k ? ", " : "") + std::to_string(dims[k]);
-    shape += ")";
-    rows.push_back({std::move(ours), std::move(hf), std::move(shape), std::move(note), std::move(dims),
-                    transposed, std::move(parts)});
-  };
-  if (gpt2) {
-    // Conv1D computes x W + b with W stored (in, out): the transpose of our (out, in).
-    const std::string conv = "Conv1D: stored transposed, (in, out)";
-    auto add_conv = [&](std::string ours, std::string hf, std::vector<int64_t> dims) {
-      add(std::move(ours), std::move(hf), std::move(dims), conv, /*transposed=*/true);
-    };
-    add("tok_emb.weight", "transformer.wte.weight", {c.vocab_size, C});
-    add("pos_emb.weight", "transformer.wpe.weight", {c.context_length, C});
-    add("blocks.{i}.norm1.weight", "transformer.h.{i}.ln_1.weight", {C});
-    if (norm_bias) add("blocks.{i}.norm1.bias", "transformer.h.{i}.ln_1.bias", {C});
-    // c_attn is already fused: its output columns are q | k | v, like our qkv rows.
-    add_conv("blocks.{i}.attn.qkv.weight", "transformer.h.{i}.attn.c_attn.weight", {qkv, C});
-    if (c.qkv_bias) add("blocks.{i}.attn.qkv.bias", "transformer.h.{i}.attn.c_attn.bias", {qkv});
-    add_conv("blocks.{i}.attn.proj.weight", "transformer.h.{i}.attn.c_proj.weight", {C, A});
-    if (c.bias) add("blocks.{i}.attn.proj.bias", "transformer.h.{i}.attn.c_proj.bias", {C});
-    add("blocks.{i}.norm2.weight", "transformer.h.{i}.ln_2.weight", {C});
-    if (norm_bias) add("blocks.{i}.norm2.bias", "transformer.h.{i}.ln_2.bias", {C});
-    add_conv("blocks.{i}.mlp.fc.weight", "transformer.h.{i}.mlp.c_fc.weight", {fc, C});
-    if (c.bias) add("blocks.{i}.mlp.fc.bias", "transformer.h.{i}.mlp.c_fc.bias", {fc});
-    add_conv("blocks.{i}.mlp.proj.weight", "transformer.h.{i}.mlp.c_proj.weight", {C, H});
-    if (c.bias) add("blocks.{i}.mlp.proj.bias", "transformer.h.{i}.mlp.c_proj.bias", {C});
-    add("norm_f.weight", "transformer.ln_f.weight", {C});
-    if (norm_bias) add("norm_f.bias", "transformer.ln_f.bias", {C});
-    if (!c.tie_embeddings) add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
-    return rows;
-  }
-  // Llama / Mistral / Qwen2. Their RoPE rotates halves (rotate_half), as our RotaryEmbedding
-  // does (engine/layers/positions.h), so q_proj/k_proj rows are copied without permutation.
-  add("tok_emb.weight", "model.embed_tokens.weight", {c.vocab_size, C});
-  if (c.position == Position::kLearned)
-    add("pos_emb.weight", "model.embed_positions.weight", {c.context_length, C});
-  add("blocks.{i}.norm1.weight", "model.layers.{i}.input_layernorm.weight", {C});
-  if (norm_bias) add("blocks.{i}.norm1.bias", "model.layers.{i}.input_layernorm.bias", {C});
-  add("blocks.{i}.attn.qkv.weight", "model.layers.{i}.self_attn.{q,k,v}_proj.weight", {qkv, C},
-      "rows = concat(q_proj, k_proj, v_proj)", false, qkv_parts);
+  // Their RoPE rotates halves (rotate_half), as our RotaryEmbedding does
+  // (engine/layers/positions.h), so q_proj/k_proj rows are copied without permutation.
+  r->Add("tok_emb.weight", "model.embed_tokens.weight", {c.vocab_size, C});
+  if (c.position == Position::kLearned) r->Add("pos_emb.weight", "model.embed_positions.weight", {c.context_length, C});
+  r->AddNorm("blocks.{i}.norm1", "model.layers.{i}.input_layernorm", C, norm_bias);
+  r->Add("blocks.{i}.attn.qkv.weight", "model.layers.{i}.self_attn.{q,k,v}_proj.weight", {qkv, C},
+         "rows = concat(q_proj, k_proj, v_proj)", false, qkv_parts);
   if (c.qkv_bias)
-    add("blocks.{i}.attn.qkv.bias", "model.layers.{i}.self_attn.{q,k,v}_proj.bias", {qkv},
-        "concat(q, k, v)", false, qkv_parts);
-  add("blocks.{i}.attn.proj.weight", "model.layers.{i}.self_attn.o_proj.weight", {C, A});
-  if (c.bias) add("blocks.{i}.attn.proj.bias", "model.layers.{i}.self_attn.o_proj.bias", {C});
-  add("blocks.{i}.norm2.weight", "model.layers.{i}.post_attention_layernorm.weight", {C});
-  if (norm_bias)
-    add("blocks.{i}.norm2.bias", "model.layers.{i}.post_attention_layernorm.bias", {C});
-  if (IsGated(c.activation)) {
+    r->Add("blocks.{i}.attn.qkv.bias", "model.layers.{i}.self_attn.{q,k,v}_proj.bias", {qkv}, "concat(q, k, v)", false,
+           qkv_parts);
+  r->Add("blocks.{i}.attn.proj.weight", "model.layers.{i}.self_attn.o_proj.weight", {C, A});
+  if (c.bias) r->Add("blocks.{i}.attn.proj.bias", "model.layers.{i}.self_attn.o_proj.bias", {C});
+  r->AddNorm("blocks.{i}.norm2", "model.layers.{i}.post_attention_layernorm", C, norm_bias);
+  if (c.family == "moe") {
+    // Mixtral: router = block_sparse_moe.gate; expert e's w1 (gate), w3 (up), w2 (down).
+    const std::string moe = "model.layers.{i}.block_sparse_moe";
+    r->Add("blocks.{i}.mlp.router.weight", moe + ".gate.weight", {c.num_experts, C}, "router");
+    r->Add("blocks.{i}.mlp.experts.{e}.fc.weight", moe + ".experts.{e}.{w1,w3}.weight", {fc, C},
+           "rows = concat(w1 (gate), w3 (up))", false, gate_up_parts);
+    r->Add("blocks.{i}.mlp.experts.{e}.proj.weight", moe + ".experts.{e}.w2.weight", {C, H}, "w2 (down)");
+  } else if (IsGated(c.activation)) {
     // Our fc rows are [gate; up] (engine/layers/mlp.h): act(gate) * up.
-    add("blocks.{i}.mlp.fc.weight", "model.layers.{i}.mlp.{gate,up}_proj.weight", {fc, C},
-        "rows = concat(gate_proj, up_proj)", false, gate_up_parts);
+    r->Add("blocks.{i}.mlp.fc.weight", "model.layers.{i}.mlp.{gate,up}_proj.weight", {fc, C},
+           "rows = concat(gate_proj, up_proj)", false, gate_up_parts);
     if (c.bias)
-      add("blocks.{i}.mlp.fc.bias", "model.layers.{i}.mlp.{gate,up}_proj.bias", {fc}, "", false, gate_up_parts);
+      r->Add("blocks.{i}.mlp.fc.bias", "model.layers.{i}.mlp.{gate,up}_proj.bias", {fc}, "", false, gate_up_parts);
   } else {
-    add("blocks.{i}.mlp.fc.weight", "model.layers.{i}.mlp.up_proj.weight", {fc, C});
-    if (c.bias) add("blocks.{i}.mlp.fc.bias", "model.layers.{i}.mlp.up_proj.bias", {fc});
+    r->Add("blocks.{i}.mlp.fc.weight", "model.layers.{i}.mlp.up_proj.weight", {fc, C});
+    if (c.bias) r->Add("blocks.{i}.mlp.fc.bias", "model.layers.{i}.mlp.up_proj.bias", {fc});
   }
-  add("blocks.{i}.mlp.proj.weight", "model.layers.{i}.mlp.down_proj.weight", {C, H});
-  if (c.bias) add("blocks.{i}.mlp.proj.bias", "model.layers.{i}.mlp.down_proj.bias", {C});
-  add("norm_f.weight", "model.norm.weight", {C});
-  if (norm_bias) add("norm_f.bias", "model.norm.bias", {C});
-  if (!c.tie_embeddings) add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
-  return rows;
+  if (c.family != "moe") {
+    r->Add("blocks.{i}.mlp.proj.weight", "model.layers.{i}.mlp.down_proj.weight", {C, H});
+    if (c.bias) r->Add("blocks.{i}.mlp.proj.bias", "model.layers.{i}.mlp.down_proj.bias", {C});
+  }
+  r->AddNorm("norm_f", "model.norm", C, norm_bias);
+  if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
+}
+
+// A BERT / ViT encoder layer: separate query/key/value into our qkv rows.
+void EncoderLayerRows(const ModelConfig& c, const std::string& layer, const std::string& self,
+                      const std::string& norm1, const std::string& norm2, Rows* r) {
+  const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim, H = c.hidden_dim;
+  r->Add("blocks.{i}.attn.qkv.weight", layer + "." + self + ".{query,key,value}.weight", {3 * A, C},
+         "rows = concat(query, key, value)", false, {A, A, A});
+  if (c.qkv_bias)
+    r->Add("blocks.{i}.attn.qkv.bias", layer + "." + self + ".{query,key,value}.bias", {3 * A}, "concat(q, k, v)",
+           false, {A, A, A});
+  r->AddLinear("blocks.{i}.attn.proj", layer + ".attention.output.dense", C, A, c.bias);
+  r->AddNorm("blocks.{i}.norm1", layer + "." + norm1, C);
+  r->AddLinear("blocks.{i}.mlp.fc", layer + ".intermediate.dense", H, C, c.bias);
+  r->AddLinear("blocks.{i}.mlp.proj", layer + ".output.dense", C, H, c.bias);
+  r->AddNorm("blocks.{i}.norm2", layer + "." + norm2, C);
+}
+
+void BertRows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim;
+  r->Add("tok_emb.weight", "bert.embeddings.word_embeddings.weight", {c.vocab_size, C});
+  r->Add("pos_emb.weight", "bert.embeddings.position_embeddings.weight", {c.context_length, C});
+  if (c.type_vocab_size > 0)
+    r->Add("type_emb.weight", "bert.embeddings.token_type_embeddings.weight", {c.type_vocab_size, C});
+  r->AddNorm("emb_norm", "bert.embeddings.LayerNorm", C);
+  // Post-norm: attention.output.LayerNorm follows attention, output.LayerNorm the MLP.
+  EncoderLayerRows(c, "bert.encoder.layer.{i}", "attention.self", "attention.output.LayerNorm", "output.LayerNorm", r);
+  if (c.pooler) r->AddLinear("pooler", "bert.pooler.dense", C, C, true);
+  if (c.head == "mlm") {
+    r->AddLinear("head.dense", "cls.predictions.transform.dense", C, C, true);
+    r->AddNorm("head.norm", "cls.predictions.transform.LayerNorm", C);
+    r->Add("head.bias", "cls.predictions.bias", {c.vocab_size}, "decoder weight tied to word_embeddings");
+  } else if (c.head == "classifier") {
+    r->AddLinear("head", "classifier", c.num_classes, C, true);
+  }
+}
+
+void VitRows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim, side = c.image_size / c.patch_size;
+  r->Add("patch_embed.weight", "vit.embeddings.patch_embeddings.projection.weight",
+         {C, c.channels, c.patch_size, c.patch_size});
+  r->Add("patch_embed.bias", "vit.embeddings.patch_embeddings.projection.bias", {C});
+  r->Add("cls_token", "vit.embeddings.cls_token", {1, 1, C});
+  r->Add("pos_emb", "vit.embeddings.position_embeddings", {1, side * side + 1, C});
+  EncoderLayerRows(c, "vit.encoder.layer.{i}", "attention.attention", "layernorm_before", "layernorm_after", r);
+  r->AddNorm("norm_f", "vit.layernorm", C);
+  if (c.num_classes > 0) r->AddLinear("head", "classifier", c.num_classes, C, true);
+}
+
+void ResNetRows(const ModelConfig& c, Rows* r) {
+  const int64_t w = c.base_width, expansion = c.block == "bottleneck" ? 4 : 1;
+  const int64_t final_width = (w << (c.stages.empty() ? 0 : c.stages.size() - 1)) * expansion;
+  r->Add("stem.conv.weight", "conv1.weight", {w, c.channels, 7, 7});
+  auto bn = [&](const std::string& ours, const std::string& tv, const std::string& shape, bool symbolic,
+                int64_t dim) {
+    for (const char* part : {"weight", "bias", "running_mean", "running_var"}) {
+      const std::string note = std::string(part).rfind("running", 0) == 0 ? "batch-norm statistics (buffer)" : "";
+      if (symbolic)
+        r->AddSymbolic(ours + "." + part, tv + "." + part, shape, note);
+      else
+        r->Add(ours + "." + part, tv + "." + part, {dim}, note);
+    }
+  };
+  bn("stem.bn", "bn1", "", false, w);
+  const std::string block = "stages.{s}.{b}", tv = "layer{s+1}.{b}";
+  const std::string widths = "W_s = " + std::to_string(w) + " x 2^s";
+  if (expansion == 4) {
+    r->AddSymbolic(block + ".conv1.weight", tv + ".conv1.weight", "(W_s, in, 1, 1)", widths);
+    bn(block + ".bn1", tv + ".bn1", "(W_s)", true, 0);
+    r->AddSymbolic(block + ".conv2.weight", tv + ".conv2.weight", "(W_s, W_s, 3, 3)", "stride 2 in block 0 of s > 0");
+    bn(block + ".bn2", tv + ".bn2", "(W_s)", true, 0);
+    r->AddSymbolic(block + ".conv3.weight", tv + ".conv3.weight", "(4 W_s, W_s, 1, 1)");
+    bn(block + ".bn3", tv + ".bn3", "(4 W_s)", true, 0);
+  } else {
+    r->AddSymbolic(block + ".conv1.weight", tv + ".conv1.weight", "(W_s, in, 3, 3)",
+                   widths + "; stride 2 in block 0 of s > 0");
+    bn(block + ".bn1", tv + ".bn1", "(W_s)", true, 0);
+    r->AddSymbolic(block + ".conv2.weight", tv + ".conv2.weight", "(W_s, W_s, 3, 3)");
+    bn(block + ".bn2", tv + ".bn2", "(W_s)", true, 0);
+  }
+  r->AddSymbolic(block + ".downsample.conv.weight", tv + ".downsample.0.weight", "(out, in, 1, 1)",
+                 "block 0 where the shape changes");
+  bn(block + ".downsample.bn", tv + ".downsample.1", "(out)", true, 0);
+  if (c.num_classes > 0) r->AddLinear("fc", "fc", c.num_classes, final_width, true);
+}
+
+bool IsPlaceholder(const std::string& inner) {
+  if (inner.empty() || !std::isalpha(static_cast<unsigned char>(inner[0]))) return false;
+  for (char ch : inner)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '+' || ch == '_')) return false;
+  return true;
+}
+
+// "s+1" -> ("s", 1); "i" -> ("i", 0).
+std::pair<std::string, int64_t> SplitShift(const std::string& inner) {
+  const size_t plus = inner.find('+');
+  if (plus == std::string::npos) return {inner, 0};
+  return {inner.substr(0, plus), std::stoll(inner.substr(plus + 1))};
+}
+
+}  // namespace
+
+std::string HfLayoutProblem(const ModelConfig& c) {
+  if (c.family == "decoder") return "";
+  if (c.family == "moe") {
+    if (c.norm != Norm::kRMSNorm || c.position != Position::kRoPE || c.activation != Activation::kSwiGLU || c.bias ||
+        c.qkv_bias)
+      return "Mixtral checkpoints have RMSNorm, RoPE, SwiGLU experts and no biases; this config differs";
+    return "";
+  }
+  if (c.family == "encoder") {
+    if (c.norm_position != "post") return "BERT checkpoints are post-norm; this config uses norm_position: pre";
+    if (c.head == "classifier" && !c.pooler)
+      return "BertForSequenceClassification classifies the pooled output; this config has pooler: false";
+    return "";
+  }
+  if (c.family == "vit") {
+    if (c.pool != "cls") return "ViT checkpoints pool the [CLS] token; this config uses pool: " + c.pool;
+    return "";
+  }
+  if (c.family == "resnet") return "";
+  return "the " + c.family + " family has no checkpoint mapping yet";
+}
+
+std::string HfLayoutFor(const ModelConfig& c) {
+  if (!HfLayoutProblem(c).empty()) return "";
+  if (c.family == "decoder")
+    return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
+  if (c.family == "moe") return "mixtral";
+  if (c.family == "encoder") return "bert";
+  if (c.family == "vit") return "vit";
+  return "torchvision-resnet";
+}
+
+std::string HfReferenceClass(const ModelConfig& c) {
+  const std::string layout = HfLayoutFor(c);
+  if (layout == "gpt2") return "GPT2LMHeadModel";
+  if (layout == "llama") return "LlamaForCausalLM";
+  if (layout == "mixtral") return "MixtralForCausalLM";
+  if (layout == "bert")
+    return c.head == "mlm" ? "BertForMaskedLM" : c.head == "classifier" ? "BertForSequenceClassification" : "BertModel";
+  if (layout == "vit") return c.num_classes > 0 ? "ViTForImageClassification" : "ViTModel";
+  if (layout == "torchvision-resnet") return "torchvision.models.ResNet";
+  return "";
+}
+
+std::vector<WeightNameMapping> HfWeightNames(const ModelConfig& c) {
+  Rows r;
+  const std::string layout = HfLayoutFor(c);
+  if (layout == "gpt2") Gpt2Rows(c, &r);
+  if (layout == "llama" || layout == "mixtral") LlamaRows(c, &r);
+  if (layout == "bert") BertRows(c, &r);
+  if (layout == "vit") VitRows(c, &r);
+  if (layout == "torchvision-resnet") ResNetRows(c, &r);
+  return std::move(r.rows);
+}
+
+bool MatchNamePattern(const std::string& pattern, const std::string& name, NameCaptures* captures) {
+  NameCaptures found;
+  size_t p = 0, n = 0;
+  while (p < pattern.size()) {
+    if (pattern[p] != '{') {
+      if (n >= name.size() || name[n] != pattern[p]) return false;
+      ++p, ++n;
+      continue;
+    }
+    const size_t close = pattern.find('}', p);
+    if (close == std::string::npos) return false;
+    const std::string inner = pattern.substr(p + 1, close - p - 1);
+    if (!IsPlaceholder(inner)) return false;
+    size_t end = n;
+    while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]))) ++end;
+    if (end == n || end - n > 12) return false;
+    const auto [key, shift] = SplitShift(inner);
+    const int64_t value = std::stoll(name.substr(n, end - n)) - shift;
+    if (value < 0) return false;
+    auto [it, inserted] = found.emplace(key, value);
+    if (!inserted && it->second != value) return false;
+    p = close + 1;
+    n = end;
+  }
+  if (n != name.size()) return false;
+  if (captures != nullptr) *captures = std::move(found);
+  return true;
+}
+
+std::vector<std::string> ExpandHfName(const std::string& pattern, const NameCaptures& captures) {
+  std::string head;  // the name before a group
+  std::vector<std::string> group;
+  std::string tail;
+  std::string* out = &head;
+  for (size_t p = 0; p < pattern.size();) {
+    const size_t open = pattern.find('{', p);
+    if (open == std::string::npos) {
+      *out += pattern.substr(p);
+      break;
+    }
+    *out += pattern.substr(p, open - p);
+    const size_t close = pattern.find('}', open);
+    if (close == std::string::npos) {
+      *out += pattern.substr(open);
+      break;
+    }
+    const std::string inner = pattern.substr(open + 1, close - open - 1);
+    if (IsPlaceholder(inner)) {
+      const auto [key, shift] = SplitShift(inner);
+      auto it = captures.find(key);
+      *out += it == captures.end() ? "{" + inner + "}" : std::to_string(it->second + shift);
+    } else if (group.empty() && inner.find(',') != std::string::npos) {
+      for (size_t begin = 0;;) {
+        const size_t comma = inner.find(',', begin);
+        group.push_back(inner.substr(begin, comma - begin));
+        if (comma == std::string::npos) break;
+        begin = comma + 1;
+      }
+      out = &tail;
+    } else {
+      *out += "{" + inner + "}";
+    }
+    p = close + 1;
+  }
+  if (group.empty()) return {head};
+  std::vector<std::string> names;
+  for (const std::string& part : group) names.push_back(head + part + tail);
+  return names;
 }
 
 std::vector<std::string> ExpandHfName(const std::string& pattern, int64_t layer) {
-  std::string name = pattern;
-  for (size_t at = name.find("{i}"); at != std::string::npos; at = name.find("{i}"))
-    name.replace(at, 3, std::to_string(layer));
-  const size_t open = name.find('{');
-  const size_t close = open == std::string::npos ? open : name.find('}', open);
-  if (close == std::string::npos) return {name};
-  const std::string head = name.substr(0, open), tail = name.substr(close + 1);
-  const std::string group = name.substr(open + 1, close - open - 1);
-  std::vector<std::string> out;
-  for (size_t begin = 0;;) {
-    const size_t comma = group.find(',', begin);
-    out.push_back(head + group.substr(begin, comma - begin) + tail);
-    if (comma == std::string::npos) break;
-    begin = comma + 1;
-  }
-  return out;
+  return ExpandHfName(pattern, NameCaptures{{"i", layer}});
 }
 
 std::vector<std::string> HfIgnoredBuffers(const ModelConfig& c) {
-  if (HfLayoutFor(c) == "gpt2") return {"transformer.h.{i}.attn.bias", "transformer.h.{i}.attn.masked_bias"};
-  return {"model.layers.{i}.self_attn.rotary_emb.inv_freq"};
+  const std::string layout = HfLayoutFor(c);
+  if (layout == "gpt2") return {"transformer.h.{i}.attn.bias", "transformer.h.{i}.attn.masked_bias"};
+  if (layout == "llama" || layout == "mixtral") return {"model.layers.{i}.self_attn.rotary_emb.inv_freq"};
+  if (layout == "bert") return {"bert.embeddings.position_ids"};
+  if (layout == "vit") return {"vit.pooler.dense.weight", "vit.pooler.dense.bias"};
+  if (layout == "torchvision-resnet")
+    return {"bn1.num_batches_tracked", "layer{s}.{b}.bn{k}.num_batches_tracked",
+            "layer{s}.{b}.downsample.1.num_batches_tracked"};
+  return {};
+}
+
+std::vector<std::pair<std::string, std::string>> HfTiedCopies(const ModelConfig& c) {
+  const std::string layout = HfLayoutFor(c);
+  if ((layout == "gpt2" || layout == "llama" || layout == "mixtral") && c.tie_embeddings)
+    return {{"lm_head.weight", layout == "gpt2" ? "transformer.wte.weight" : "model.embed_tokens.weight"}};
+  if (layout == "bert" && c.head == "mlm")
+    return {{"cls.predictions.decoder.weight", "bert.embeddings.word_embeddings.weight"},
+            {"cls.predictions.decoder.bias", "cls.predictions.bias"}};
+  return {};
 }
 
 }  // namespace engine

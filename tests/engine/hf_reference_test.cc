@@ -8,16 +8,21 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/evaluate.h"
 #include "engine/models/decoder.h"
+#include "engine/models/family.h"
 #include "engine/weights/hf_names.h"
 #include "engine/weights/load.h"
 #include "engine/weights/safetensors.h"
 #include "engine/weights/tensor_from_view.h"
+#include "generator/importer/hf_import.h"
+#include "generator/spec/spec_parser.h"
 
 namespace fs = std::filesystem;
 using engine::ModelConfig;
@@ -33,53 +38,33 @@ json ReadJson(const fs::path& path) {
   return json::parse(in);
 }
 
-// Our config from a fixture's config.json. Hard-coded per model_type until `modelcard import`.
-ModelConfig ConfigFromHf(const json& hf) {
-  ModelConfig c;
-  const std::string type = hf.at("model_type");
-  c.vocab_size = hf.at("vocab_size");
-  if (type == "gpt2") {
-    c.context_length = hf.at("n_positions");
-    c.num_layers = hf.at("n_layer");
-    c.embedding_dim = hf.at("n_embd");
-    c.num_heads = c.num_kv_heads = hf.at("n_head");
-    c.head_dim = c.embedding_dim / c.num_heads;
-    c.hidden_dim = hf.value("n_inner", json()).is_null() ? 4 * c.embedding_dim : hf.at("n_inner").get<int64_t>();
-    c.norm = engine::Norm::kLayerNorm;
-    c.norm_eps = hf.at("layer_norm_epsilon");
-    REQUIRE(hf.at("activation_function") == "gelu_new");
-    c.activation = engine::Activation::kGELUTanh;
-    c.position = engine::Position::kLearned;
-    c.bias = c.qkv_bias = true;
-    c.tie_embeddings = hf.value("tie_word_embeddings", true);
-    return c;
-  }
-  REQUIRE((type == "llama" || type == "mistral" || type == "qwen2"));
-  c.context_length = hf.at("max_position_embeddings");
-  c.num_layers = hf.at("num_hidden_layers");
-  c.embedding_dim = hf.at("hidden_size");
-  c.num_heads = hf.at("num_attention_heads");
-  c.num_kv_heads = hf.value("num_key_value_heads", c.num_heads);
-  c.head_dim = hf.value("head_dim", json()).is_null() ? c.embedding_dim / c.num_heads : hf.at("head_dim").get<int64_t>();
-  c.hidden_dim = hf.at("intermediate_size");
-  c.norm = engine::Norm::kRMSNorm;
-  c.norm_eps = hf.at("rms_norm_eps");
-  REQUIRE(hf.at("hidden_act") == "silu");
-  c.activation = engine::Activation::kSwiGLU;
-  c.position = engine::Position::kRoPE;
-  // transformers 5 moved rope_theta into "rope_parameters".
-  c.rope_theta = hf.contains("rope_theta") ? hf.at("rope_theta").get<double>()
-                                           : hf.at("rope_parameters").at("rope_theta").get<double>();
-  c.bias = hf.value("attention_bias", false);
-  c.qkv_bias = type == "qwen2" ? true : c.bias;
-  c.tie_embeddings = hf.value("tie_word_embeddings", false);
-  return c;
+// Our config of a fixture, as `modelcard import` writes it from config.json (then parsed).
+ModelConfig ImportedConfig(const fs::path& dir) {
+  importer::ImportResult imported;
+  const engine::Status s = importer::ImportHfConfig(dir.string(), dir.string(), &imported);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  const spec::ParseResult parsed = spec::ParseSpecText(imported.spec_text, (dir / "imported.yaml").string());
+  std::string errors;
+  for (const auto& d : parsed.errors) errors += d.ToString() + "\n";
+  REQUIRE_MESSAGE(parsed.ok(), errors);
+  REQUIRE(parsed.spec.architecture.sizes.size() == 1);
+  return parsed.spec.architecture.sizes.front().config;
 }
 
-int64_t ParameterCount(engine::Decoder& m) {
-  int64_t n = 0;
-  for (const auto& p : m->parameters()) n += p.numel();
-  return n;
+// A nested JSON array of numbers as a float32 tensor of its shape.
+torch::Tensor TensorFromJson(const json& value) {
+  std::vector<int64_t> shape;
+  for (const json* level = &value; level->is_array(); level = &level->front()) shape.push_back(level->size());
+  std::vector<float> flat;
+  std::function<void(const json&)> walk = [&](const json& v) {
+    if (v.is_array()) {
+      for (const json& x : v) walk(x);
+    } else {
+      flat.push_back(v.get<float>());
+    }
+  };
+  walk(value);
+  return torch::tensor(flat, torch::kFloat32).view(shape);
 }
 
 // A scratch directory removed at the end of the test.
@@ -175,44 +160,42 @@ engine::Status LoadInto(const ModelConfig& c, const fs::path& path, engine::Weig
 }  // namespace
 
 TEST_CASE("Hugging Face fixtures: our logits equal transformers' within 1e-4 (float32)") {
-  for (const std::string name : {"gpt2", "llama", "qwen2"}) {
+  // Every fixture with a config.json: decoders (GPT-2, Llama, Qwen2), Mixtral, BERT, ViT.
+  for (const std::string name : {"gpt2", "llama", "qwen2", "bert", "vit", "mixtral"}) {
     CAPTURE(name);
     const fs::path dir = fs::path(kFixtures) / name;
     REQUIRE_MESSAGE(fs::exists(dir / "reference.json"),
                     "run tests/data/hf_reference/make_fixtures.py to create " << dir);
     const json reference = ReadJson(dir / "reference.json");
-    const ModelConfig c = ConfigFromHf(ReadJson(dir / "config.json"));
+    const ModelConfig c = ImportedConfig(dir);
     REQUIRE(engine::ValidateConfig(c) == "");
-    engine::Decoder m(c, torch::TensorOptions().dtype(torch::kFloat32));
+    auto model = engine::BuildFamilyModel(c, torch::TensorOptions().dtype(torch::kFloat32));
+    model->module().eval();
     engine::WeightLoadStats stats;
-    const engine::Status s = engine::LoadHfWeights(dir.string(), m.get(), &stats);
+    const engine::Status s = engine::LoadHfWeights(dir.string(), model.get(), &stats);
     REQUIRE_MESSAGE(s.ok(), s.ToString());
     const std::string storage = reference.at("storage_dtype");
     const int64_t element_bytes = static_cast<int64_t>(engine::SafetensorsElementBytes(storage));
-    CHECK(stats.bytes_read == ParameterCount(m) * element_bytes);  // every parameter, read once
-    CHECK(stats.layout == (name == "gpt2" ? "gpt2" : "llama"));
+    int64_t parameters = 0;
+    for (const auto& p : model->module().parameters()) parameters += p.numel();
+    CHECK(stats.bytes_read == parameters * element_bytes);  // every parameter, read once
+    const std::map<std::string, std::string> layouts = {{"gpt2", "gpt2"},     {"llama", "llama"}, {"qwen2", "llama"},
+                                                        {"mixtral", "mixtral"}, {"bert", "bert"},   {"vit", "vit"}};
+    CHECK(stats.layout == layouts.at(name));
 
-    const auto ids_list = reference.at("input_ids").get<std::vector<std::vector<int64_t>>>();
-    const auto logits_list = reference.at("logits").get<std::vector<std::vector<std::vector<double>>>>();
-    std::vector<int64_t> flat_ids;
-    for (const auto& row : ids_list) flat_ids.insert(flat_ids.end(), row.begin(), row.end());
-    std::vector<float> flat_logits;
-    for (const auto& seq : logits_list)
-      for (const auto& row : seq) flat_logits.insert(flat_logits.end(), row.begin(), row.end());
-    const int64_t B = static_cast<int64_t>(ids_list.size()), T = static_cast<int64_t>(ids_list[0].size());
-    auto ids = torch::tensor(flat_ids, torch::kLong).view({B, T});
-    auto expected = torch::tensor(flat_logits, torch::kFloat32).view({B, T, c.vocab_size});
-
+    const bool images = reference.contains("pixel_values");
+    const torch::Tensor input = images ? TensorFromJson(reference.at("pixel_values"))
+                                       : TensorFromJson(reference.at("input_ids")).to(torch::kLong);
+    const torch::Tensor expected = TensorFromJson(reference.at("logits"));  // (B, T, V) or (B, classes)
     torch::NoGradGuard no_grad;
-    m->eval();
-    const auto logits = m->forward(ids);  // (B, T, V)
+    const auto logits = model->Forward(input);
     REQUIRE(logits.sizes() == expected.sizes());
     const double max_diff = (logits - expected).abs().max().item<double>();
-    MESSAGE(name << " (" << storage << " weights): max |logits - transformers| = " << max_diff
-                 << " (max |logit| " << expected.abs().max().item<double>() << ")");
+    MESSAGE(name << " (" << storage << " weights): max |logits - reference| = " << max_diff << " (max |logit| "
+                 << expected.abs().max().item<double>() << ")");
     CHECK(max_diff <= 1e-4);
-    m->PackForInference();  // the profile scenarios' path: oneDNN-packed weights
-    const double packed_diff = (m->forward(ids) - expected).abs().max().item<double>();
+    model->PackForInference();  // the profile scenarios' path: oneDNN-packed weights
+    const double packed_diff = (model->Forward(input) - expected).abs().max().item<double>();
     MESSAGE(name << " packed for inference: max difference " << packed_diff);
     CHECK(packed_diff <= 1e-4);
   }
@@ -224,6 +207,25 @@ TEST_CASE("Hugging Face names: {i} and {a,b} groups expand in order") {
                                  "model.layers.3.self_attn.v_proj.weight"});
   CHECK(engine::ExpandHfName("transformer.h.{i}.ln_1.weight", 0) == std::vector<std::string>{"transformer.h.0.ln_1.weight"});
   CHECK(engine::ExpandHfName("lm_head.weight", 7) == std::vector<std::string>{"lm_head.weight"});
+  // Several placeholders, a shifted one (torchvision counts stages from 1) and a group after them.
+  CHECK(engine::ExpandHfName("layer{s+1}.{b}.conv1.weight", {{"s", 2}, {"b", 0}}) ==
+        std::vector<std::string>{"layer3.0.conv1.weight"});
+  CHECK(engine::ExpandHfName("model.layers.{i}.block_sparse_moe.experts.{e}.{w1,w3}.weight", {{"i", 1}, {"e", 7}}) ==
+        std::vector<std::string>{"model.layers.1.block_sparse_moe.experts.7.w1.weight",
+                                 "model.layers.1.block_sparse_moe.experts.7.w3.weight"});
+  engine::NameCaptures captures;
+  REQUIRE(engine::MatchNamePattern("stages.{s}.{b}.downsample.bn.running_var", "stages.3.0.downsample.bn.running_var",
+                                   &captures));
+  CHECK(captures == engine::NameCaptures{{"s", 3}, {"b", 0}});
+  REQUIRE(engine::MatchNamePattern("layer{s+1}.{b}.bn{k}.num_batches_tracked", "layer4.12.bn3.num_batches_tracked",
+                                   &captures));
+  CHECK(captures == engine::NameCaptures{{"s", 3}, {"b", 12}, {"k", 3}});
+  CHECK_FALSE(engine::MatchNamePattern("layer{s+1}.0.conv1.weight", "layer0.0.conv1.weight", nullptr));  // s = -1
+  CHECK_FALSE(engine::MatchNamePattern("blocks.{i}.norm1.weight", "blocks.x.norm1.weight", nullptr));
+  CHECK_FALSE(engine::MatchNamePattern("blocks.{i}.norm1.weight", "blocks.1.norm1.weight.extra", nullptr));
+  CHECK_FALSE(engine::MatchNamePattern("{i}.{i}", "1.2", nullptr));  // the same placeholder, two values
+  CHECK(engine::MatchNamePattern("{i}.{i}", "2.2", nullptr));
+  CHECK_FALSE(engine::MatchNamePattern("a.{q,k}.w", "a.q.w", nullptr));  // groups never match
 }
 
 TEST_CASE("Hugging Face loading: GPT-2 Conv1D is transposed, the base-model prefix is optional") {
@@ -459,4 +461,150 @@ TEST_CASE("safetensors: F16 and BF16 tensors convert exactly") {
     CHECK((t.scalar_type() == (view.name == "h" ? torch::kFloat16 : torch::kBFloat16)));
     CHECK(torch::equal(t.to(torch::kFloat32), torch::tensor({1.5f, -2.0f})));
   }
+}
+
+TEST_CASE("torchvision ResNet fixtures: imported from tensor shapes, logits equal torchvision's within 1e-4") {
+  for (const std::string name : {"resnet_basic", "resnet_bottleneck"}) {
+    CAPTURE(name);
+    const fs::path dir = fs::path(kFixtures) / name;
+    REQUIRE_MESSAGE(fs::exists(dir / "reference.json"),
+                    "run tests/data/hf_reference/make_fixtures.py to create " << dir);
+    const json reference = ReadJson(dir / "reference.json");
+    const ModelConfig c = ImportedConfig(dir);  // no config.json: ImportTorchvisionResNet
+    CHECK(c.family == "resnet");
+    CHECK(c.block == (reference.at("block") == "BasicBlock" ? "basic" : "bottleneck"));
+    CHECK(c.stages == reference.at("layers").get<std::vector<int64_t>>());
+    CHECK(c.base_width == reference.at("base_width").get<int64_t>());
+    CHECK(c.num_classes == reference.at("num_classes").get<int64_t>());
+    auto model = engine::BuildFamilyModel(c, torch::TensorOptions().dtype(torch::kFloat32));
+    model->module().eval();
+    engine::WeightLoadStats stats;
+    const engine::Status s = engine::LoadHfWeights(dir.string(), model.get(), &stats);
+    REQUIRE_MESSAGE(s.ok(), s.ToString());
+    CHECK(stats.layout == "torchvision-resnet");
+    // Parameters and the batch-norm running statistics; num_batches_tracked is skipped.
+    int64_t loaded = 0, batch_norms = 0;
+    for (const auto& p : model->module().parameters()) loaded += p.numel();
+    for (const auto& b : model->module().named_buffers()) {
+      loaded += b.value().numel();
+      batch_norms += b.key().find("running_mean") != std::string::npos ? 1 : 0;
+    }
+    const std::string storage = reference.at("storage_dtype");
+    CHECK(stats.bytes_read == loaded * static_cast<int64_t>(engine::SafetensorsElementBytes(storage)));
+    CHECK(stats.ignored == batch_norms);
+
+    const torch::Tensor input = TensorFromJson(reference.at("pixel_values"));
+    const torch::Tensor expected = TensorFromJson(reference.at("logits"));
+    torch::NoGradGuard no_grad;
+    const auto logits = model->Forward(input);
+    REQUIRE(logits.sizes() == expected.sizes());
+    const double max_diff = (logits - expected).abs().max().item<double>();
+    MESSAGE(name << " (" << storage << " weights): max |logits - torchvision| = " << max_diff << " (max |logit| "
+                 << expected.abs().max().item<double>() << ")");
+    CHECK(max_diff <= 1e-4);
+    model->PackForInference();  // channels-last kernels
+    const double packed_diff = (model->Forward(input) - expected).abs().max().item<double>();
+    MESSAGE(name << " prepared for inference (channels last): max difference " << packed_diff);
+    CHECK(packed_diff <= 1e-4);
+  }
+}
+
+TEST_CASE("torchvision ResNet names: the table reproduces resnet18's and resnet50's state_dict exactly") {
+  // tests/data/hf_reference/resnet_names.json: every [name, shape] of torchvision.models.resnet18()
+  // and resnet50() (make_fixtures.py; no weights). Ours are built on `meta` and mapped by the table.
+  const json names = ReadJson(fs::path(kFixtures) / "resnet_names.json");
+  for (const std::string model : {"resnet18", "resnet50"}) {
+    CAPTURE(model);
+    ModelConfig c;
+    c.family = "resnet";
+    c.block = model == "resnet18" ? "basic" : "bottleneck";
+    c.stages = model == "resnet18" ? std::vector<int64_t>{2, 2, 2, 2} : std::vector<int64_t>{3, 4, 6, 3};
+    c.num_classes = 1000;
+    REQUIRE(engine::ValidateConfig(c) == "");
+    auto built = engine::BuildFamilyModel(c, torch::TensorOptions().device(torch::kMeta));
+    std::map<std::string, std::vector<int64_t>> ours;  // checkpoint name -> shape, from our modules
+    const auto rows = engine::HfWeightNames(c);
+    auto map_tensor = [&](const std::string& name, const torch::Tensor& t) {
+      for (const auto& row : rows) {
+        engine::NameCaptures captures;
+        if (!engine::MatchNamePattern(row.ours, name, &captures)) continue;
+        for (const std::string& hf : engine::ExpandHfName(row.hf, captures)) ours[hf] = t.sizes().vec();
+        return true;
+      }
+      return false;
+    };
+    for (const auto& p : built->module().named_parameters()) CHECK_MESSAGE(map_tensor(p.key(), p.value()), p.key());
+    for (const auto& b : built->module().named_buffers()) CHECK_MESSAGE(map_tensor(b.key(), b.value()), b.key());
+    std::map<std::string, std::vector<int64_t>> theirs;
+    int64_t ignored = 0;
+    for (const json& entry : names.at(model)) {
+      const std::string name = entry.at(0);
+      bool skip = false;
+      for (const std::string& pattern : engine::HfIgnoredBuffers(c)) skip = skip || engine::MatchNamePattern(pattern, name, nullptr);
+      if (skip) {
+        ++ignored;
+        continue;
+      }
+      theirs[name] = entry.at(1).get<std::vector<int64_t>>();
+    }
+    CHECK(ours == theirs);
+    for (const auto& [name, shape] : theirs)
+      if (ours.count(name) == 0) MESSAGE("not produced by the table: " << name << " " << engine::ShapeString(shape));
+    for (const auto& [name, shape] : ours)
+      if (theirs.count(name) == 0) MESSAGE("not in torchvision: " << name << " " << engine::ShapeString(shape));
+    CHECK(ignored == (model == "resnet18" ? 20 : 53));  // num_batches_tracked: one per batch norm
+  }
+}
+
+TEST_CASE("accuracy: top-1 / top-5 on a labelled set equal the reference's; malformed sets are errors") {
+  const fs::path dir = fs::path(kFixtures) / "resnet_basic";
+  const json reference = ReadJson(dir / "eval_reference.json");
+  const ModelConfig c = ImportedConfig(dir);
+  REQUIRE(engine::IsClassifier(c));
+  engine::EvalOptions o;
+  o.weights_path = dir.string();
+  o.batch = 5;  // 32 samples: six full batches and a partial one
+  engine::AccuracyResult result;
+  const engine::Status s = engine::EvaluateAccuracy(c, (dir / "eval.safetensors").string(), o, &result);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  CHECK(result.samples == reference.at("n").get<int64_t>());
+  CHECK(result.input == "pixel_values");
+  CHECK(result.top1 == doctest::Approx(reference.at("top1").get<double>()).epsilon(1e-12));
+  CHECK(result.top5 == doctest::Approx(reference.at("top5").get<double>()).epsilon(1e-12));
+  CHECK(result.top1 > 0);
+  CHECK(result.top5 < 1);
+  o.max_samples = 16;  // the first half: labelled with the reference's own top-1 class
+  REQUIRE(engine::EvaluateAccuracy(c, (dir / "eval.safetensors").string(), o, &result).ok());
+  CHECK(result.samples == 16);
+  CHECK(result.top1 == 1.0);
+
+  TempDir tmp;
+  const fs::path file = tmp.path / "set.safetensors";
+  auto run = [&]() {
+    engine::AccuracyResult r;
+    return engine::EvaluateAccuracy(c, file.string(), o, &r).ToString();
+  };
+  const std::string where = "invalid argument: " + file.string() + ": ";
+  WriteSafetensors(file, {{"pixel_values", {2, 3, 32, 32}}});
+  CHECK(run() == where + "a labelled set holds 'labels' and 'pixel_values' tensors; missing: 'labels'");
+  WriteSafetensors(file, {{"pixel_values", {2, 1, 32, 32}}, {"labels", {2}, {}, "I64"}});
+  CHECK(run() == where + "tensor 'pixel_values' has shape (2, 1, 32, 32); expected (2, 3, H, W) with H, W >= 32 for 2 labels");
+  WriteSafetensors(file, {{"pixel_values", {2, 3, 32, 32}}, {"labels", {2}, {}, "F32"}});
+  CHECK(run() == where + "tensor 'labels' has dtype F32; integer labels and ids are I64, I32, I16 or U8");
+  // Labels 10 and 0 as I32 (10 is outside the 10 classes).
+  {
+    const int64_t pixel_bytes = 2 * 3 * 32 * 32 * 2;  // F16 zeros after the labels
+    json header = {{"labels", {{"dtype", "I32"}, {"shape", {2}}, {"data_offsets", {0, 8}}}},
+                   {"pixel_values", {{"dtype", "F16"}, {"shape", {2, 3, 32, 32}}, {"data_offsets", {8, 8 + pixel_bytes}}}}};
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' ');
+    std::ofstream out(file, std::ios::binary);
+    for (int i = 0; i < 8; ++i) out.put(static_cast<char>((text.size() >> (8 * i)) & 0xff));
+    out << text << std::string("\x0a\x00\x00\x00\x00\x00\x00\x00", 8) << std::string(pixel_bytes, '\0');
+  }
+  CHECK(run() == where + "label 0 is 10, outside the 10 classes");
+  ModelConfig decoder = TinyGpt2();
+  engine::AccuracyResult r;
+  CHECK(engine::EvaluateAccuracy(decoder, file.string(), o, &r).ToString().find("accuracy needs a classifier") !=
+        std::string::npos);
 }
