@@ -1,5 +1,6 @@
-// Measured evaluation of a language model on a token file: perplexity over non-overlapping
-// windows, from a loaded checkpoint (engine/weights/load.h). No LibTorch type in this header.
+// Measured evaluation from a loaded checkpoint (engine/weights/load.h): a language model's
+// perplexity on a token file over non-overlapping windows, and a classifier's top-1 / top-5
+// accuracy on a labelled set. No LibTorch type in this header.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@ struct EvalOptions {
   int64_t window = 0;              // tokens predicted per window; 0 = context_length - 1 ... see below
   int64_t batch = 8;               // windows per forward pass
   int64_t max_tokens = 0;          // stop after this many predicted tokens; 0 = the whole file
+  int64_t max_samples = 0;         // accuracy: the first this many samples; 0 = all
 };
 
 struct EvalResult {
@@ -36,8 +38,33 @@ Status ReadTokenFile(const std::string& path, int64_t vocab_size, std::vector<in
 // Perplexity of the decoder `c` with the weights of options.weights_path over `tokens`, cut into
 // non-overlapping windows of window + 1 tokens (each predicts its last `window` tokens from the
 // ones before it, so no token is predicted without context inside its window); window 0 =
-// context_length - 1. A remainder shorter than 2 tokens is dropped. Decoder family only.
+// context_length - 1. A remainder shorter than 2 tokens is dropped. Decoder and moe families.
 Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& tokens, const EvalOptions& options,
                           EvalResult* out);
+
+// A classifier's accuracy on a labelled set.
+struct AccuracyResult {
+  double top1 = 0;                 // share of samples whose label is the highest logit, in [0, 1]
+  double top5 = 0;                 // ... is among the 5 highest (all of them with <= 5 classes)
+  int64_t samples = 0;             // images (vit, resnet) or token sequences (encoder classifier)
+  std::string input;               // "pixel_values" | "input_ids": what the set holds
+  double seconds = 0;              // wall time of the evaluation
+  std::string date;                // UTC date of the evaluation, YYYY-MM-DD
+};
+
+// True for the configs `EvaluateAccuracy` takes: vit and resnet with a classification head,
+// and the encoder with head: classifier.
+bool IsClassifier(const ModelConfig& c);
+
+// Top-1 and top-5 accuracy of the classifier `c` with the weights of options.weights_path on
+// the labelled set at `data_path`: a .safetensors file holding `labels` (N) integers (I64, I32,
+// I16, U8) in [0, num_classes) and the inputs, either `pixel_values` (N, channels, image_size,
+// image_size) F32/F16/BF16 (resnet: any H, W >= 32, as it pools globally), already preprocessed (resized, cropped, normalized as the
+// checkpoint expects), or `input_ids` (N, T) integers. Batches of options.batch samples, the
+// first options.max_samples of them when > 0.
+// InvalidArgument naming the file and tensor for a missing tensor, a wrong shape, dtype or
+// label; any family other than IsClassifier's.
+Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, const EvalOptions& options,
+                        AccuracyResult* out);
 
 }  // namespace engine

@@ -141,13 +141,15 @@ struct WeightsLoad {
 // A quality metric measured here on a data file (`modelcard eval`), shown beside the spec's
 // reported values.
 struct MeasuredEvaluation {
-  std::string metric;              // "perplexity"
+  std::string metric;              // "perplexity" | "top-1 accuracy" | "top-5 accuracy" (value in [0, 1])
   std::string dataset;             // the data file's name (or --name)
-  int64_t tokens = 0;              // tokens predicted
+  int64_t tokens = 0;              // perplexity: tokens predicted
   double value = 0;
   std::string dtype;               // "float32" | "bfloat16"
   std::string weights;             // the checkpoint, as the spec names it
   std::string date;                // ISO date of the measurement
+  int64_t samples = 0;             // accuracy: images (vit, resnet) or sequences (encoder) classified
+  std::string tokenizer;           // "byte-level BPE" when the data was text; "" for token ids
 };
 
 struct SizeReport {

@@ -23,6 +23,7 @@
 #include "engine/count.h"
 #include "engine/report.h"
 #include "engine/status.h"
+#include "generator/text/bpe_tokenizer.h"
 #include "generator/importer/hf_import.h"
 #include "generator/project/project_config.h"
 #include "generator/publish/atomic_write.h"
@@ -353,6 +354,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
           x.warmup = o.warmup;
           x.min_iterations = o.min_iterations;
           x.min_seconds = o.min_seconds;
+          x.weights_path = size->weights_path;
           x.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
           if (engine::Status st = engine::RunExperiments(size->config, x, report->environment, &sr.experiments);
               !st.ok())
@@ -766,10 +768,47 @@ bool ParseShard(const std::string& text, int64_t* index, int64_t* count) {
 #if MODELCARD_WITH_TORCH
 struct EvalArgs {
   std::string spec_path, size, data, name, dtype = "float32", out_dir = ".";
-  int64_t window = 0, batch = 8, max_tokens = 0;
+  int64_t window = 0, batch = 8, max_tokens = 0, max_samples = 0;
 };
 
-// eval: perplexity of a size's loaded checkpoint on a token file, stored in its results.
+// The token ids of a text file, by the byte-level BPE tokenizer (vocab.json + merges.txt) of the
+// checkpoint directory `weights_path` (or of the directory holding a .safetensors file).
+bool TokenizeTextFile(const std::string& data, const std::string& weights_path, int64_t vocab_size,
+                      std::vector<int64_t>* ids, std::string* tokenizer_dir) {
+  fs::path dir(weights_path);
+  if (!fs::is_directory(dir)) dir = dir.parent_path();
+  *tokenizer_dir = dir.string();
+  modelcard::BpeTokenizer tokenizer;
+  std::string error;
+  if (!fs::exists(dir / "vocab.json") || !fs::exists(dir / "merges.txt")) {
+    PrintError(data + ": text needs the checkpoint's byte-level BPE tokenizer, but " + dir.string() +
+               " has no vocab.json + merges.txt; hint: pass token ids (.bin, nanoGPT format) or a labelled "
+               ".safetensors set");
+    return false;
+  }
+  if (!modelcard::BpeTokenizer::Load(dir.string(), &tokenizer, &error)) {
+    PrintError(error);
+    return false;
+  }
+  std::string text;
+  if (engine::Status st = publish::ReadFile(data, &text); !st.ok()) {
+    PrintError(st.message());
+    return false;
+  }
+  *ids = tokenizer.Encode(text);
+  for (size_t i = 0; i < ids->size(); ++i) {
+    if ((*ids)[i] >= vocab_size) {
+      PrintError(data + ": the tokenizer gives id " + std::to_string((*ids)[i]) + " (token " + std::to_string(i) +
+                 "), outside the model's vocabulary of " + std::to_string(vocab_size) +
+                 "; hint: the tokenizer and the checkpoint do not belong together");
+      return false;
+    }
+  }
+  return true;
+}
+
+// eval: perplexity of a size's loaded checkpoint on token ids or text, or a classifier's top-1
+// and top-5 accuracy on a labelled set; stored in its results for the card's evaluation table.
 int RunEval(const EvalArgs& a) {
   std::vector<spec::Spec> specs;
   if (!ParseAll({a.spec_path}, &specs)) return kExitError;
@@ -784,11 +823,9 @@ int RunEval(const EvalArgs& a) {
                "' names no weights; hint: add 'weights: <checkpoint dir>' to it (evaluating random weights measures nothing)");
     return kExitError;
   }
-  std::vector<int64_t> tokens;
-  if (engine::Status st = engine::ReadTokenFile(a.data, size->config.vocab_size, &tokens); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
+  const engine::ModelConfig& c = size->config;
+  const std::string dataset = a.name.empty() ? fs::path(a.data).filename().string() : a.name;
+  const bool labelled = fs::path(a.data).extension() == ".safetensors";
   engine::ConfigureThreads(s.profile.threads);
   engine::EvalOptions o;
   o.weights_path = size->weights_path;
@@ -796,16 +833,63 @@ int RunEval(const EvalArgs& a) {
   o.window = a.window;
   o.batch = a.batch;
   o.max_tokens = a.max_tokens;
-  engine::EvalResult result;
-  if (engine::Status st = engine::EvaluatePerplexity(size->config, tokens, o, &result); !st.ok()) {
-    PrintError(s.path + ": size '" + size->name + "': " + st.message());
-    return kExitError;
+  o.max_samples = a.max_samples;
+  const std::string where = s.path + ": size '" + size->name + "': ";
+  std::vector<engine::MeasuredEvaluation> measured;
+  engine::MeasuredEvaluation e;
+  e.dataset = dataset;
+  e.dtype = a.dtype;
+  e.weights = size->weights;
+  if (labelled || engine::IsClassifier(c)) {
+    if (!labelled) {
+      PrintError(where + "a classifier is evaluated on a labelled set: a .safetensors file with 'labels' and '" +
+                 std::string(c.family == "encoder" ? "input_ids" : "pixel_values") + "'");
+      return kExitError;
+    }
+    engine::AccuracyResult result;
+    if (engine::Status st = engine::EvaluateAccuracy(c, a.data, o, &result); !st.ok()) {
+      PrintError(where + st.message());
+      return kExitError;
+    }
+    std::cout << s.name << " " << size->name << " (" << a.dtype << ", " << size->weights << "): top-1 "
+              << render::FormatPercent(result.top1) << ", top-5 " << render::FormatPercent(result.top5) << " on "
+              << dataset << " (" << render::FormatThousands(result.samples) << " samples, "
+              << render::FormatSeconds(result.seconds) << ")\n";
+    e.samples = result.samples;
+    e.date = result.date;
+    e.metric = "top-1 accuracy";
+    e.value = result.top1;
+    measured.push_back(e);
+    e.metric = "top-5 accuracy";
+    e.value = result.top5;
+    measured.push_back(e);
+  } else {
+    std::vector<int64_t> tokens;
+    if (fs::path(a.data).extension() == ".bin") {
+      if (engine::Status st = engine::ReadTokenFile(a.data, c.vocab_size, &tokens); !st.ok()) {
+        PrintError(st.message());
+        return kExitError;
+      }
+    } else {
+      std::string tokenizer_dir;
+      if (!TokenizeTextFile(a.data, size->weights_path, c.vocab_size, &tokens, &tokenizer_dir)) return kExitError;
+      e.tokenizer = "byte-level BPE";
+    }
+    engine::EvalResult result;
+    if (engine::Status st = engine::EvaluatePerplexity(c, tokens, o, &result); !st.ok()) {
+      PrintError(where + st.message());
+      return kExitError;
+    }
+    std::cout << s.name << " " << size->name << " (" << a.dtype << ", " << size->weights << "): perplexity "
+              << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
+              << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
+              << render::FormatSeconds(result.seconds) << ")\n";
+    e.metric = "perplexity";
+    e.tokens = result.tokens;
+    e.value = result.value;
+    e.date = result.date;
+    measured.push_back(e);
   }
-  const std::string dataset = a.name.empty() ? fs::path(a.data).filename().string() : a.name;
-  std::cout << s.name << " " << size->name << " (" << a.dtype << ", " << size->weights << "): perplexity "
-            << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
-            << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
-            << render::FormatSeconds(result.seconds) << ")\n";
   // Stored beside the measurements: the card's evaluation table shows it after `render`.
   const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug));
   engine::Report report;
@@ -816,23 +900,17 @@ int RunEval(const EvalArgs& a) {
       return kExitError;
     }
   }
-  engine::MeasuredEvaluation e;
-  e.metric = "perplexity";
-  e.dataset = dataset;
-  e.tokens = result.tokens;
-  e.value = result.value;
-  e.dtype = a.dtype;
-  e.weights = size->weights;
-  e.date = result.date;
   for (auto& sr : report.sizes) {
     if (sr.name != size->name) continue;
     auto& list = sr.evaluations;
-    list.erase(std::remove_if(list.begin(), list.end(),
-                              [&](const engine::MeasuredEvaluation& x) {
-                                return x.metric == e.metric && x.dataset == e.dataset && x.dtype == e.dtype;
-                              }),
-               list.end());
-    list.push_back(e);
+    for (const engine::MeasuredEvaluation& m : measured) {
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const engine::MeasuredEvaluation& x) {
+                                  return x.metric == m.metric && x.dataset == m.dataset && x.dtype == m.dtype;
+                                }),
+                 list.end());
+      list.push_back(m);
+    }
   }
   if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
     PrintError(st.message());
@@ -967,16 +1045,23 @@ int main(int argc, char** argv) {
 
 #if MODELCARD_WITH_TORCH
   EvalArgs eval;
-  auto* eval_cmd = app.add_subcommand("eval", "Measure perplexity of a size's checkpoint (weights:) on a token file");
+  auto* eval_cmd = app.add_subcommand(
+      "eval", "Measure a size's checkpoint (weights:): perplexity on tokens or text, or classifier accuracy");
   eval_cmd->add_option("spec", eval.spec_path, "spec file")->required();
   eval_cmd->add_option("--size", eval.size, "the size (default: the first)");
-  eval_cmd->add_option("--data", eval.data, "token ids, nanoGPT .bin format (little-endian uint16)")->required();
+  eval_cmd->add_option("--data", eval.data,
+                       "token ids (.bin: nanoGPT's little-endian uint16), text (any other extension: tokenized by "
+                       "the checkpoint's vocab.json + merges.txt), or a labelled set (.safetensors: labels + "
+                       "pixel_values or input_ids) for classifiers")
+      ->required();
   eval_cmd->add_option("--name", eval.name, "dataset name shown in the card (default: the file name)");
   eval_cmd->add_option("--dtype", eval.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
   eval_cmd->add_option("--window", eval.window, "tokens predicted per window (default: context_length - 1)")
       ->check(CLI::PositiveNumber);
   eval_cmd->add_option("--batch", eval.batch, "windows per forward pass (default 8)")->check(CLI::PositiveNumber);
   eval_cmd->add_option("--max-tokens", eval.max_tokens, "stop after this many predicted tokens")->check(CLI::PositiveNumber);
+  eval_cmd->add_option("--max-samples", eval.max_samples, "classifiers: the first this many samples of the set")
+      ->check(CLI::PositiveNumber);
   eval_cmd->add_option("--out", eval.out_dir, "output root holding results/ (default .)");
 #endif
 

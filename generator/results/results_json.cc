@@ -189,6 +189,8 @@ Json SizeToJson(const engine::SizeReport& s) {
       x["metric"] = e.metric;
       x["dataset"] = e.dataset;
       x["tokens"] = e.tokens;
+      if (e.samples > 0) x["samples"] = e.samples;
+      if (!e.tokenizer.empty()) x["tokenizer"] = e.tokenizer;
       x["value"] = e.value;
       x["dtype"] = e.dtype;
       x["weights"] = e.weights;
@@ -542,6 +544,8 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
       RETURN_IF_ERROR(GetString(x, ep, "metric", &e.metric));
       RETURN_IF_ERROR(GetString(x, ep, "dataset", &e.dataset));
       RETURN_IF_ERROR(GetInt(x, ep, "tokens", &e.tokens));
+      if (x.contains("samples")) RETURN_IF_ERROR(GetInt(x, ep, "samples", &e.samples));
+      if (x.contains("tokenizer")) RETURN_IF_ERROR(GetString(x, ep, "tokenizer", &e.tokenizer));
       RETURN_IF_ERROR(GetDouble(x, ep, "value", &e.value));
       RETURN_IF_ERROR(GetString(x, ep, "dtype", &e.dtype));
       RETURN_IF_ERROR(GetString(x, ep, "weights", &e.weights));

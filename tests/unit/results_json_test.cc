@@ -388,6 +388,10 @@ TEST_CASE("the engine version, a checkpoint load and measured evaluations round-
   in.engine_version = engine::kEngineVersion;
   in.sizes[0].weights_load = {"../ckpt/gpt2", "gpt2", 28, 118400, 0.000584};
   in.sizes[0].evaluations.push_back({"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
+  in.sizes[0].evaluations.push_back(
+      {"perplexity", "sample.txt", 640, 96.5, "float32", "../ckpt/gpt2", "2026-12-01", 0, "byte-level BPE"});
+  in.sizes[0].evaluations.push_back(
+      {"top-1 accuracy", "eval.safetensors", 0, 0.625, "float32", "../ckpt/vit", "2026-12-01", 32, ""});
   const std::string json = results::ReportToJson(in);
   CHECK(json.find("\"engine_version\": \"2\"") != std::string::npos);
   engine::Report out;
@@ -396,9 +400,14 @@ TEST_CASE("the engine version, a checkpoint load and measured evaluations round-
   CHECK(out.engine_version == engine::kEngineVersion);
   CHECK(out.sizes[0].weights_load.tensors == 28);
   CHECK(out.sizes[0].weights_load.load_s == 0.000584);
-  REQUIRE(out.sizes[0].evaluations.size() == 1);
+  REQUIRE(out.sizes[0].evaluations.size() == 3);
   CHECK(out.sizes[0].evaluations[0].value == 107.10530712);
   CHECK(out.sizes[0].evaluations[0].dataset == "val.bin");
+  CHECK(out.sizes[0].evaluations[0].samples == 0);
+  CHECK(out.sizes[0].evaluations[1].tokenizer == "byte-level BPE");
+  CHECK(out.sizes[0].evaluations[2].samples == 32);
+  CHECK(out.sizes[0].evaluations[2].metric == "top-1 accuracy");
+  CHECK(json.find("\"samples\": 32") != std::string::npos);
   // A file written before these keys existed still loads, with nothing loaded or evaluated.
   engine::Report old;
   REQUIRE(results::ReportFromJson(results::ReportToJson(SampleReport()), &old).ok());
