@@ -30,7 +30,7 @@ struct ProfileOptions {
   bool generate = true;                            // run the generation scenario
   bool preprocess = false;                         // time the input preprocessing (vit, resnet, audio)
   std::string weights_path;                        // load this checkpoint instead of random weights
-                                                   // (decoder family; engine/weights/load.h). Default: ""
+                                                   // (every family with a layout; engine/weights/load.h). Default: ""
   bool train = false;                              // run the training-step scenario (train_step.h)
   std::vector<int64_t> train_batch_sizes = {1};    // its batch sizes (each dtype x sequence length)
   int64_t prompt_tokens = 32;
@@ -45,8 +45,8 @@ struct ProfileOptions {
 // Builds the model with random weights and runs each (dtype x batch x sequence) scenario.
 // REQUIRES: ConfigureThreads() called; env->peak_flops_per_s filled for MFU (else mfu = 0).
 // With options.weights_path, the model of each dtype is loaded from that checkpoint (the first
-// load's cold-start time and bytes go to *load when given) and the training step, which builds
-// its own float32 model, still starts from random weights.
+// load's cold-start time and bytes go to *load when given); the training step, which builds
+// its own float32 model (master weights), loads the same checkpoint into it.
 Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env,
                std::vector<Run>* runs, WeightsLoad* load = nullptr);
 

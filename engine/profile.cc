@@ -229,11 +229,9 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
       if (options.weights_path.empty()) {
         model->PrepareForInference(options.seed);
       } else {
-        if (c.family != "decoder" || model->decoder() == nullptr)
-          return Status::InvalidArgument("loading weights is implemented for the decoder family only");
         const auto t0 = Clock::now();
         WeightLoadStats stats;
-        if (Status s = LoadHfWeights(options.weights_path, model->decoder(), &stats); !s.ok()) return s;
+        if (Status s = LoadHfWeights(options.weights_path, model.get(), &stats); !s.ok()) return s;
         const double load_s = SecondsSince(t0);
         if (load != nullptr && load->load_s == 0) {  // the first (coldest) load
           load->layout = stats.layout;
@@ -241,7 +239,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
           load->bytes_read = stats.bytes_read;
           load->load_s = load_s;
         }
-        model->decoder()->PackForInference();
+        model->PackForInference();
       }
       int64_t weights_bytes = 0;
       for (const auto& p : model->module().parameters()) weights_bytes += p.numel() * p.element_size();
@@ -288,6 +286,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             t.timing.min_iterations = options.min_iterations;
             t.timing.min_seconds = options.min_seconds;
             t.seed = options.seed;
+            t.weights_path = options.weights_path;
             t.progress = options.progress;
             Run run;
             if (Status s = MeasureTrainStep(c, t, env, &run); !s.ok()) return s;

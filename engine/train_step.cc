@@ -10,6 +10,7 @@
 #include "engine/measure/scenario_memory.h"
 #include "engine/models/family.h"
 #include "engine/scenario_util.h"
+#include "engine/weights/load.h"
 
 namespace engine {
 namespace {
@@ -85,7 +86,7 @@ Status MeasureTrainStep(const ModelConfig& c, const TrainStepOptions& o, const E
     torch::manual_seed(o.seed);
     std::unique_ptr<FamilyModel> model =
         BuildFamilyModel(c, torch::TensorOptions().dtype(torch::kFloat32).device(device));
-    model->InitWeights(o.seed);
+    if (Status s = InitOrLoadWeights(model.get(), o.seed, o.weights_path); !s.ok()) return s;
     model->module().train();
     ScopedActivationCheckpointing checkpointing(o.activation_checkpointing);
     const bool tokens = UsesSequenceLength(c);

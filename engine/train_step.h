@@ -23,6 +23,7 @@ struct TrainStepOptions {
   bool activation_checkpointing = false;  // checkpoint every transformer block (checkpoint.h)
   TimingOptions timing;
   uint64_t seed = 0;                // weights and targets
+  std::string weights_path;         // start from this checkpoint instead of random weights (load.h)
   ProgressFn progress;
 };
 

@@ -24,6 +24,7 @@
 #include "engine/models/family.h"
 #include "engine/scenario_util.h"
 #include "engine/train_step.h"
+#include "engine/weights/load.h"
 
 namespace engine {
 namespace {
@@ -104,10 +105,8 @@ class Study {
     torch::manual_seed(o_.seed);
     ModelPtr m = BuildFamilyModel(c_, torch::TensorOptions().dtype(dtype).device(device_));
     m->module().eval();
-    if (prepared)
-      m->PrepareForInference(o_.seed);
-    else
-      m->InitWeights(o_.seed);
+    if (Status s = InitOrLoadWeights(m.get(), o_.seed, o_.weights_path); !s.ok()) throw std::runtime_error(s.message());
+    if (prepared) m->PackForInference();
     return m;
   }
 
@@ -486,8 +485,10 @@ class Study {
     int64_t int8_bytes = 0;
     if (int8)
       int8_bytes = QuantizeLinearsInt8(*m);
+    else if (Status s = InitOrLoadWeights(m.get(), o_.seed, o_.weights_path); s.ok())
+      m->PackForInference();  // the weights' preparation: initialised (or loaded) and packed
     else
-      m->PrepareForInference(o_.seed);
+      throw std::runtime_error(s.message());
     torch::Tensor y = m->Forward(xo);
     sync_();
     const double first = SecondsSince(t0);

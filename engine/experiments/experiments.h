@@ -28,6 +28,7 @@ struct ExperimentOptions {
   int64_t min_iterations = 10;
   double min_seconds = 1.0;
   uint64_t seed = 0;
+  std::string weights_path;                    // run on this checkpoint's weights (load.h); "" = random
   std::vector<std::string> only;               // experiment ids to run; empty = all eight
   ProgressFn progress;
 };
@@ -35,7 +36,7 @@ struct ExperimentOptions {
 // The experiment ids in their fixed order.
 const std::vector<std::string>& ExperimentIds();
 
-// Runs the experiments on `c` with random weights (seeded), appending one Experiment per id to
+// Runs the experiments on `c` with random weights (seeded) or options.weights_path's, appending one Experiment per id to
 // *out (applicable = false with a reason where one does not apply to the family or device).
 // Leaves the intra-op thread count as it found it. REQUIRES: ConfigureThreads() called;
 // env->peak_flops_per_s filled for MFU. Returns InvalidArgument for a bad config or option.
