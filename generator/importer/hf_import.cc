@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/weights/safetensors.h"
 #include "generator/spec/spec_parser.h"
 #include "generator/spec/yaml_document.h"
 
@@ -41,8 +42,6 @@ const std::pair<const char*, const char*> kModelTypes[] = {
     {"mistral", "MistralForCausalLM"}, {"mixtral", "MixtralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
     {"vit", "ViTForImageClassification"}};
 
-// Families whose checkpoints the engine loads (spec_parser.cc accepts `weights:` for these only).
-const char* const kWeightFamilies[] = {"decoder"};
 
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
@@ -154,6 +153,7 @@ struct Mapped {
   KeyValues shared;            // architecture.config
   KeyValues size;              // the size's own keys (the dimensions that differ between sizes)
   int64_t context_length = 0;  // 0: the family takes no sequence (vit)
+  std::vector<std::string> notes;  // comment lines for the spec's header
 };
 
 std::string Int(int64_t v) { return std::to_string(v); }
@@ -514,25 +514,18 @@ std::string LastComponent(std::string s) {
   return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
-// `s` with line breaks as spaces, for a YAML comment.
-std::string OneLine(std::string s) {
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  std::replace(s.begin(), s.end(), '\r', ' ');
-  return s;
-}
-
 std::string SpecText(const std::string& name, const std::string& slug, const std::string& license,
                      const std::string& arch, const std::string& model_type, const std::string& config_path,
-                     const std::string& size_name, const std::string& display_dir, const Mapped& m) {
-  const bool loads_weights = std::find_if(std::begin(kWeightFamilies), std::end(kWeightFamilies),
-                                          [&](const char* f) { return m.family == f; }) != std::end(kWeightFamilies);
+                     const std::string& size_name, const std::string& display_dir, const Mapped& m,
+                     const std::string& source = "a Hugging Face config.json") {
   std::string y;
-  y += "# Written by `modelcard import` from a Hugging Face config.json: the architecture only.\n";
+  y += "# Written by `modelcard import` from " + source + ": the architecture only.\n";
   y += "# Add the card's other sections (training, evaluation, ...) by hand; see DESIGN.md \"Spec format\".\n";
+  for (const std::string& note : m.notes) y += "# " + note + "\n";
   y += "schema: 1\n";
   y += "name: " + Quote(name) + "\n";
   y += "slug: " + slug + "\n";
-  y += "tagline: " + Quote("Imported from a Hugging Face config.json (" + arch + ")") + "\n";
+  y += "tagline: " + Quote("Imported from " + source + " (" + arch + ")") + "\n";
   y += "summary: " +
        Quote("The " + arch + (model_type.empty() ? "" : " (model_type " + model_type + ")") +
              " architecture read from " + config_path + " by modelcard import.") +
@@ -546,10 +539,8 @@ std::string SpecText(const std::string& name, const std::string& slug, const std
   y += "  sizes:\n";
   y += "    " + Quote(size_name) + ":\n";
   for (const auto& [key, value] : m.size) y += "      " + key + ": " + value + "\n";
-  if (loads_weights)
-    y += "      weights: " + Quote(display_dir) + "\n";
-  else
-    y += "      # checkpoint: " + OneLine(display_dir) + " (the engine loads weights for the decoder family only)\n";
+  // Every importable architecture has a checkpoint layout (engine/weights/hf_names.cc).
+  y += "      weights: " + Quote(display_dir) + "\n";
   y += "profile:\n";
   y += "  sizes: [" + Quote(size_name) + "]\n";
   y += "  dtypes: [float32]\n";
@@ -609,12 +600,74 @@ Status ImportHfConfigText(const std::string& json_text, const std::string& confi
   return Status::OK();
 }
 
+Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out) {
+  namespace fs = std::filesystem;
+  const std::string shown_dir = display_dir.empty() ? dir : display_dir;
+  engine::SafetensorsCheckpoint ckpt;
+  RETURN_IF_ERROR(engine::SafetensorsCheckpoint::Open(dir, &ckpt));
+  auto shape = [&](const std::string& name) -> std::vector<int64_t> {
+    const engine::TensorView* v = ckpt.Find(name);
+    return v == nullptr ? std::vector<int64_t>{} : v->shape;
+  };
+  const std::string where = shown_dir + ": ";
+  const std::vector<int64_t> stem = shape("conv1.weight"), fc = shape("fc.weight");
+  if (stem.size() != 4 || stem[2] != 7 || stem[3] != 7 || shape("layer1.0.conv1.weight").empty())
+    return Status::InvalidArgument(where + "no config.json, and the checkpoint is not a torchvision ResNet "
+                                   "(conv1.weight (W, C, 7, 7) and layer1.0.conv1.weight)");
+  if (fc.size() != 2)
+    return Status::InvalidArgument(where + "torchvision ResNet without fc.weight (classes, features): only "
+                                   "classification checkpoints are imported");
+  const bool bottleneck = !shape("layer1.0.conv3.weight").empty();
+  std::vector<std::string> stages;
+  for (int s = 1; !shape("layer" + std::to_string(s) + ".0.conv1.weight").empty(); ++s) {
+    int64_t blocks = 0;
+    while (!shape("layer" + std::to_string(s) + "." + std::to_string(blocks) + ".conv1.weight").empty()) ++blocks;
+    stages.push_back(std::to_string(blocks));
+  }
+  std::string stage_list = "[";
+  for (size_t k = 0; k < stages.size(); ++k) stage_list += (k ? ", " : "") + stages[k];
+  stage_list += "]";
+  Mapped m;
+  m.family = "resnet";
+  // torchvision's ImageNet size: a ResNet pools globally, so its weights fix no input size.
+  m.shared = {{"image_size", "224"},
+              {"channels", Int(stem[1])},
+              {"base_width", Int(stem[0])},
+              {"num_classes", Int(fc[0])}};
+  m.size = {{"block", bottleneck ? "bottleneck" : "basic"}, {"stages", stage_list}};
+  m.notes = {"image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it (global average "
+             "pooling); set yours."};
+  std::error_code ec;
+  fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
+  std::string dir_name = abs.filename().string();
+  if (dir_name.empty()) dir_name = abs.parent_path().filename().string();
+  std::string slug = spec::SlugFromName(dir_name);
+  if (slug.empty()) slug = "imported";
+  const std::string arch = "torchvision.models.ResNet";
+  const std::string text = SpecText(dir_name.empty() ? "imported" : dir_name, slug, "", arch, "", shown_dir, slug,
+                                    shown_dir, m, "the tensor shapes of a torchvision ResNet checkpoint");
+  const spec::ParseResult parsed = spec::ParseSpecText(text, slug + ".yaml");
+  if (!parsed.ok()) {
+    const spec::Diagnostic& d = parsed.errors.front();
+    return Status::InvalidArgument(where + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"));
+  }
+  out->spec_text = text;
+  out->slug = slug;
+  out->size_name = slug;
+  out->architecture = arch;
+  out->family = m.family;
+  return Status::OK();
+}
+
 Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out) {
   namespace fs = std::filesystem;
   const std::string shown_dir = display_dir.empty() ? dir : display_dir;
   const std::string config_path =
       shown_dir.empty() ? "config.json"
                         : shown_dir + (shown_dir.back() == '/' ? "" : "/") + "config.json";
+  // torchvision checkpoints have no config.json: their shapes say what they are.
+  if (!fs::exists(fs::path(dir) / "config.json") && fs::exists(fs::path(dir) / "model.safetensors"))
+    return ImportTorchvisionResNet(dir, display_dir, out);
   std::string text, error;
   if (!spec::ReadWholeFile((fs::path(dir) / "config.json").string(), &text, &error))
     return Status::NotFound(config_path + ": cannot read file: " + error);

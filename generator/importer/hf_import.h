@@ -23,6 +23,7 @@ struct ImportResult {
 //   MixtralForCausalLM                                  -> moe
 //   BertModel, BertForMaskedLM, BertForSequenceClassification -> encoder
 //   ViTForImageClassification                           -> vit
+//   (no config.json) torchvision ResNet                 -> resnet (ImportTorchvisionResNet)
 // A config without `architectures` is read by its `model_type` (gpt2, llama, mistral, qwen2,
 // mixtral, bert, vit), as that model type's first architecture above.
 extern const char* const kImportableArchitectures[];
@@ -30,8 +31,7 @@ extern const char* const kImportableArchitectures[];
 // Reads `<dir>/config.json` and writes the spec of that checkpoint into *out: name (the last
 // part of `_name_or_path`, else the directory's name), slug, a tagline and summary saying it was
 // imported, `license` only when the config has one, architecture.family + config, one size
-// named after the directory with `weights: <display_dir>` (decoder family only: the families
-// whose checkpoints the engine loads), and a small `profile` (float32, batch 1, sequence length
+// named after the directory with `weights: <display_dir>`, and a small `profile` (float32, batch 1, sequence length
 // min(128, context)).
 // `display_dir` is how the directory is written in the spec and in messages (e.g. relative to
 // where the spec will be written); empty: `dir`.
@@ -41,6 +41,14 @@ extern const char* const kImportableArchitectures[];
 //   "ckpt/config.json: architecture 'FalconForCausalLM' is not supported (supported: ...)".
 // REQUIRES: out != nullptr. *out is changed only on success.
 engine::Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out);
+
+// A torchvision ResNet checkpoint (no config.json; `dir` holds model.safetensors with
+// torchvision's names): the spec from its tensor shapes. conv1.weight gives the stem width and
+// channels, layer{s}.{b}.conv3 the bottleneck block, the layer{s}.{b} counts the stages,
+// fc.weight the classes; image_size is written as 224 (torchvision's ImageNet input), with a
+// comment: the weights do not fix it. ImportHfConfig calls it for a directory without
+// config.json that has model.safetensors.
+engine::Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out);
 
 // The same from the text of a config.json: `config_path` names it in messages and `dir_name`
 // stands for the directory's name (the default model and size name).

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/config.h"
+#include "engine/weights/hf_names.h"
 #include "generator/spec/sha256.h"
 #include "generator/spec/suggest.h"
 #include "generator/spec/yaml_document.h"
@@ -895,13 +896,18 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
       fs::path p(size.weights);
       if (p.is_relative()) p = fs::path(path_).parent_path() / p;
       size.weights_path = p.lexically_normal().string();
-      if (a->family != "decoder")
-        Error(w->key_mark, "loading weights is implemented for the decoder family only (GPT-2, Llama, Mistral, Qwen2)",
-              "remove 'weights:' or use family: decoder");
     }
     ConfigLayer own = ReadConfigLayer(sf);
-    if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named)
+    if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named) {
+      // Only a config with a checkpoint layout (engine/weights/hf_names.h) can load weights.
+      if (const Entry* w = sf.Find("weights"); w && !size.weights_path.empty()) {
+        if (std::string problem = engine::HfLayoutProblem(size.config); !problem.empty())
+          Error(w->key_mark, "size '" + se.key + "' cannot load weights: " + problem,
+                "remove 'weights:' (GPT-2, Llama, Mistral, Qwen2, Mixtral, BERT, ViT and torchvision ResNet "
+                "checkpoints load)");
+      }
       a->sizes.push_back(std::move(size));
+    }
   }
 }
 

@@ -244,9 +244,8 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
     CHECK(c.rope_theta == 1e6);
     CHECK(c.context_length == 32768);
     CHECK(engine::AnalyticParameters(c).total == 46702792704);
-    // The engine loads decoder checkpoints only, so the directory is named in a comment.
-    CHECK(text.find("      # checkpoint: ckpt/Mixtral-8x7B-v0.1 (the engine loads weights for the decoder "
-                    "family only)\n") != std::string::npos);
+    // Mixtral experts load (engine/weights/hf_names.cc), so the size names its checkpoint.
+    CHECK(text.find("      weights: ckpt/Mixtral-8x7B-v0.1\n") != std::string::npos);
     CHECK(text.find("    mixtral-8x7b-v0-1:\n") != std::string::npos);
     CHECK(text.find("name: Mixtral-8x7B-v0.1\n") != std::string::npos);
     CHECK(text.find("  sequence_lengths: [128]\n") != std::string::npos);

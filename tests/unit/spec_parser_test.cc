@@ -627,3 +627,28 @@ TEST_CASE("mutated specs never crash and always give sound results") {
   CHECK(ok_count > 0);
   CHECK(error_count > 0);
 }
+
+TEST_CASE("weights: is accepted where a checkpoint layout exists, an error naming why elsewhere") {
+  // A decoder (GPT-2 layout): resolved against the spec's directory.
+  const spec::ParseResult ok = spec::ParseSpecText(
+      Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, weights: ckpt/small}"), "specs/t.yaml");
+  REQUIRE(ok.ok());
+  CHECK(ok.spec.architecture.sizes[0].weights_path == "specs/ckpt/small");
+  // A ViT with mean pooling has no Hugging Face layout; an LSTM has no mapping at all.
+  const std::string vit =
+      "schema: 1\nname: V\narchitecture:\n  family: vit\n"
+      "  config: {image_size: 32, patch_size: 8, num_classes: 10, pool: mean}\n"
+      "  sizes:\n    s: {num_layers: 2, embedding_dim: 32, num_heads: 4, weights: ckpt}\n";
+  CHECK(Errors(vit) ==
+        Lines({"t.yaml:7:57: size 's' cannot load weights: ViT checkpoints pool the [CLS] token; this config uses pool: "
+               "mean; hint: remove 'weights:' (GPT-2, Llama, Mistral, Qwen2, Mixtral, BERT, ViT and torchvision ResNet "
+               "checkpoints load)"}));
+  std::string cls = vit;
+  cls.replace(cls.find("pool: mean"), 10, "pool: cls");
+  CHECK(Errors(cls).empty());
+  const std::string lstm =
+      "schema: 1\nname: L\narchitecture:\n  family: recurrent\n  config: {vocab_size: 256, context_length: 64}\n"
+      "  sizes:\n    s: {num_layers: 1, embedding_dim: 32, hidden_dim: 64, weights: ckpt}\n";
+  CHECK(Errors(lstm).find("size 's' cannot load weights: the recurrent family has no checkpoint mapping yet") !=
+        std::string::npos);
+}
