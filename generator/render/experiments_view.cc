@@ -787,7 +787,7 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
     std::string name = internal::Capitalize(ComponentLabel(stem));
     if (path.rfind("engine/models/", 0) == 0) name = s.name + " model";
     if (path == "engine/count.cc" || path.rfind("engine/count_", 0) == 0) name = "Analytic counts";
-    if (path == "engine/weights/hf_names.cc") name = "Hugging Face weight names";
+    if (path == "engine/weights/hf_names.cc") name = "Checkpoint weight names";
     if (path.rfind("engine/preprocess/", 0) == 0) name = internal::Capitalize(stem) + " preprocessing";
     components.push_back(View()
                              .Text("number", std::to_string(components.size() + 1))
@@ -979,6 +979,11 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
       .Text("exp_count", std::to_string(total_experiments))
       .Text("exp_applicable", experiments.empty() ? "" : std::to_string(applicable))
       .Text("exp_input", s.inputs.empty() ? "" : s.inputs.front().format)
+      .Text("exp_weights", size != nullptr && !size->weights_load.weights.empty()
+                               ? "loaded from the checkpoint " + Code(size->weights_load.weights) + " (the size's " +
+                                     Code("weights:") + "), for the baselines and every variant"
+                               : "random, seeded (speed, memory and agreement with float32 do not depend on their "
+                                 "values)")
       .Text("exp_exploration_heading", exploration_heading)
       .Text("exp_exploration_anchor", GithubAnchor(exploration_heading))
       .Items("exp_components", components)

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -1123,8 +1124,8 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
     files.insert(files.end(), {{"engine/layers/norms.cc", NormLabel(c.norm)},
                                {"engine/layers/positions.cc", "position encodings (" + PositionTag(c.position) + ")"},
                                {"engine/count.cc", "the analytic parameter and FLOP formulas behind these tables"}});
-    if (family == "decoder")
-      files.push_back({"engine/weights/hf_names.cc", "the Hugging Face weight-name mapping below"});
+    if (!engine::HfLayoutFor(c).empty())
+      files.push_back({"engine/weights/hf_names.cc", "checkpoint tensor names -> ours (the Weight Mapping table)"});
     return files;
   }
   std::vector<std::pair<std::string, std::string>> files = {
@@ -1135,7 +1136,43 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
   if (family == "vit" || family == "resnet")
     files.push_back({"engine/preprocess/image.cc", "image resize, center crop and per-channel normalization"});
   files.push_back({"engine/count_" + family + ".cc", "the analytic parameter and FLOP formulas behind these tables"});
+  if (!engine::HfLayoutFor(c).empty())
+    files.push_back({"engine/weights/hf_names.cc", "checkpoint tensor names -> ours (the Weight Mapping table)"});
   return files;
+}
+
+// "Hugging Face GPT-2 (`GPT2LMHeadModel`)": whose checkpoints the mapping reads.
+std::string HfLayoutTitle(const ModelConfig& c) {
+  const std::string layout = engine::HfLayoutFor(c);
+  const std::map<std::string, std::string> titles = {
+      {"gpt2", "Hugging Face GPT-2"}, {"llama", "Hugging Face Llama / Mistral / Qwen2"},
+      {"mixtral", "Hugging Face Mixtral"}, {"bert", "Hugging Face BERT"}, {"vit", "Hugging Face ViT"},
+      {"torchvision-resnet", "torchvision ResNet"}};
+  auto it = titles.find(layout);
+  if (it == titles.end()) return "";
+  return it->second + " (" + Code(engine::HfReferenceClass(c)) + ")";
+}
+
+// "`{i}` is the block index (0..11), ..." for the placeholders the mapping's rows use.
+std::string PlaceholderNote(const ModelConfig& c, const std::vector<engine::WeightNameMapping>& rows) {
+  auto uses = [&](const std::string& placeholder) {
+    for (const auto& row : rows)
+      if (row.ours.find(placeholder) != std::string::npos) return true;
+    return false;
+  };
+  std::vector<std::string> parts;
+  if (uses("{i}")) parts.push_back(Code("{i}") + " is the block index (0.." + N(c.num_layers - 1) + ")");
+  if (uses("{e}")) parts.push_back(Code("{e}") + " the expert (0.." + N(c.num_experts - 1) + ")");
+  if (uses("{s}")) {
+    std::vector<std::string> blocks;
+    for (int64_t n : c.stages) blocks.push_back(N(n));
+    parts.push_back(Code("{s}") + " the stage (0.." + N(static_cast<int64_t>(c.stages.size()) - 1) + ") and " +
+                    Code("{b}") + " the block in it (" + Join(blocks, ", ") + " blocks)");
+  }
+  bool groups = false;
+  for (const auto& row : rows) groups = groups || !row.part_rows.empty();
+  if (groups) parts.push_back("a " + Code("{a,b}") + " group lists the tensors concatenated by rows into ours");
+  return Join(parts, "; ");
 }
 
 std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const spec::Spec*>& all) {
@@ -1241,18 +1278,35 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
   std::vector<std::string> primary_metrics, secondary_metrics;
   for (const auto& m : s.evaluation.primary) primary_metrics.push_back(MetricText(m));
   std::vector<View> measured_evaluations;
-  for (const auto& size : r.sizes)
-    for (const auto& e : size.evaluations)
-      measured_evaluations.push_back(View()
-                                         .Text("size_name", size.name)
-                                         .Text("metric", e.metric)
-                                         .Text("dataset", TableCell(e.dataset))
-                                         .Text("tokens", N(e.tokens))
-                                         .Text("value", FormatShortestDouble(std::round(e.value * 1000) / 1000))
-                                         .Text("dtype", e.dtype)
-                                         .Text("weights", Code(e.weights))
-                                         .Text("date", e.date));
-  v.Items("measured_evaluations", measured_evaluations);
+  bool measured_perplexity = false, measured_accuracy = false;
+  for (const auto& size : r.sizes) {
+    for (const auto& e : size.evaluations) {
+      const bool accuracy = e.metric.find("accuracy") != std::string::npos;
+      measured_accuracy = measured_accuracy || accuracy;
+      measured_perplexity = measured_perplexity || !accuracy;
+      const std::string unit = size.config.family == "encoder" ? "sequences" : "images";
+      std::string data = accuracy ? N(e.samples) + " " + unit : N(e.tokens) + " tokens predicted";
+      if (!e.tokenizer.empty()) data += " (text, " + e.tokenizer + ")";
+      measured_evaluations.push_back(
+          View()
+              .Text("size_name", size.name)
+              .Text("metric", e.metric)
+              .Text("dataset", TableCell(e.dataset))
+              .Text("data", data)
+              .Text("value", accuracy ? FormatPercent(e.value) : FormatShortestDouble(std::round(e.value * 1000) / 1000))
+              .Text("dtype", e.dtype)
+              .Text("weights", Code(e.weights))
+              .Text("date", e.date));
+    }
+  }
+  std::vector<std::string> conventions;
+  if (measured_perplexity)
+    conventions.push_back("perplexity = exp(mean next-token negative log-likelihood, natural log) over non-overlapping "
+                          "windows of the data");
+  if (measured_accuracy)
+    conventions.push_back("top-k accuracy = the share of samples whose label is among the k highest logits");
+  v.Items("measured_evaluations", measured_evaluations)
+      .Text("measured_conventions", Join(conventions, "; "));
   for (const auto& m : s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
   for (auto& line : MeasuredMetrics(s, r, build_command)) secondary_metrics.push_back(line);
 
@@ -1295,9 +1349,10 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
 
   // Documentation page.
   const bool decoder_family = IsDecoderFamily(c.family);
-  const bool dense_decoder = c.family == "decoder";  // the layouts hf_names.cc maps (GPT-2, Llama)
+  const bool dense_decoder = c.family == "decoder";  // parameter names listed as text (GPT-2, Llama)
+  const std::vector<engine::WeightNameMapping> mapping = engine::HfWeightNames(c);
   std::vector<View> weight_map;
-  for (const auto& row : dense_decoder ? engine::HfWeightNames(c) : std::vector<engine::WeightNameMapping>{}) {
+  for (const auto& row : mapping) {
     weight_map.push_back(View()
                              .Text("ours", Code(row.ours))
                              .Text("hf", Code(row.hf))
@@ -1336,9 +1391,9 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
                                      ? "with the audio encoded once and the text decoder re-run over the whole prefix at "
                                        "every step (no decoder KV cache yet)"
                                      : "with a KV cache")
-      .Text("hf_layout", engine::HfLayoutFor(c) == "gpt2"
-                             ? "GPT-2 layout (" + Code("GPT2LMHeadModel") + ")"
-                             : "Llama layout (" + Code("LlamaForCausalLM") + ")")
+      .Text("hf_layout", HfLayoutTitle(c))
+      .Text("weight_map_placeholders", PlaceholderNote(c, mapping))
+      .Text("weight_map_problem", engine::HfLayoutProblem(c))
       .Items("weight_map", weight_map)
       .Items("memory_rows", MemoryRows(s, r))
       .Text("size_comparison", SizeComparison(s, r))

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Real weights end to end (issue 7, first slice): `modelcard import` writes a spec from the tiny
-# GPT-2 fixture checkpoint, `build` measures it on the loaded weights (with the load time), `eval`
-# measures perplexity on a token file and equals the perplexity of transformers' own logits
-# (tests/data/hf_reference/gpt2/reference.json), and the card's evaluation table shows it.
+# Real weights end to end (issue 7): `modelcard import` writes a spec from the tiny GPT-2 fixture
+# checkpoint, `build` measures it on the loaded weights (with the load time), `eval` measures
+# perplexity on a token file and equals the perplexity of transformers' own logits
+# (tests/data/hf_reference/gpt2/reference.json), and the card's evaluation table shows it; the
+# same for the ViT fixture's top-1 / top-5 accuracy on a labelled set.
 #   tests/e2e/torch_weights.sh <modelcard binary> <source dir>
 set -uo pipefail
 MC=$1
@@ -48,7 +49,7 @@ python3 -c 'import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); print(f"p
   fail "eval perplexity $got differs from the reference's $want"
 grep -qF '11 tokens in 1 windows' <<<"$out" || fail "eval did not predict 11 tokens in 1 window: $out"
 "$MC" render specs/ --templates "$SRC/templates" >/dev/null 2>&1 || fail "render after eval failed"
-grep -qE '^\| gpt2 \| perplexity \| reference-ids \| 11 \| [0-9.]+ \| float32 \|' cards/gpt2.md ||
+grep -qE '^\| gpt2 \| perplexity \| reference-ids \| 11 tokens predicted \| [0-9.]+ \| float32 \|' cards/gpt2.md ||
   fail "cards/gpt2.md lacks the measured perplexity row"
 
 printf '\x01' >odd.bin
@@ -57,6 +58,58 @@ grep -qF "not a whole number of uint16 token ids" <<<"$out" || fail "odd-size me
 printf '\xff\xff' >big.bin
 out=$("$MC" eval specs/fixture.yaml --data big.bin 2>&1) && fail "eval accepted an id outside the vocabulary"
 grep -qF "token 0 is 65535, outside the vocabulary (97 ids)" <<<"$out" || fail "vocabulary message: $out"
+
+# Text: the gpt2_bpe fixture ships vocab.json + merges.txt; eval tokenizes bpe/sample.txt with our
+# byte-level BPE and must give the perplexity of transformers' logits over the same windows.
+BPE=$SRC/tests/data/hf_reference/gpt2_bpe
+out=$("$MC" import "$BPE" --out specs/bpe.yaml 2>&1) || fail "gpt2_bpe import failed: $out"
+read -r want_ppl want_tokens window < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["perplexity"], r["tokens"], r["window"])' "$BPE/reference.json")
+out=$("$MC" eval specs/bpe.yaml --data "$SRC/tests/data/hf_reference/bpe/sample.txt" --window "$window" 2>&1) ||
+  fail "text eval failed: $out"
+echo "$out" | head -1
+got=$(sed -n 's/.*perplexity \([0-9.]*\) on sample.txt.*/\1/p' <<<"$out")
+python3 -c 'import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); print(f"text perplexity: ours {g}, transformers {w:.6f}"); sys.exit(0 if abs(g - w) <= 1e-4 * w else 1)' "$got" "$want_ppl" ||
+  fail "text eval perplexity $got differs from the reference's $want_ppl"
+grep -qF "on sample.txt ($(python3 -c 'import sys; print(f"{int(sys.argv[1]):,}")' "$want_tokens") tokens in" <<<"$out" ||
+  fail "text eval predicted a different number of tokens than the reference ($want_tokens): $out"
+"$MC" render specs/ --templates "$SRC/templates" >/dev/null 2>&1 || fail "render after the text eval failed"
+grep -qE '^\| gpt2-bpe \| perplexity \| sample.txt \| [0-9,]+ tokens predicted \(text, byte-level BPE\) \|' cards/gpt2-bpe.md ||
+  fail "cards/gpt2-bpe.md lacks the text perplexity row: $(grep -A5 'Measured here' cards/gpt2-bpe.md)"
+printf 'plain text\n' >words.txt
+out=$("$MC" eval specs/fixture.yaml --data words.txt 2>&1) && fail "text eval without a tokenizer succeeded"
+grep -qF "has no vocab.json + merges.txt" <<<"$out" || fail "missing-tokenizer message: $out"
+
+# A classifier (issue 7, point 5): import the ViT fixture, build it on the loaded weights (training
+# step and experiments included), then top-1 / top-5 accuracy on its labelled set must equal the
+# accuracy of transformers' own logits (eval_reference.json), and the card shows both rows.
+VIT=$SRC/tests/data/hf_reference/vit
+out=$("$MC" import "$VIT" --out specs/vit.yaml 2>&1) || fail "vit import failed: $out"
+out=$("$MC" build specs/vit.yaml --templates "$SRC/templates" 2>&1) || fail "vit build failed: $out"
+grep -qF 'loaded from the checkpoint' docs/experiments/vit/README.md ||
+  fail "the vit experiments README does not say it ran on the loaded weights"
+grep -qE '^\| vit \| `.*` \| vit \| 40 \|' docs/vit.md || fail "docs/vit.md lacks the load row: $(grep -A4 'Weights loaded' docs/vit.md)"
+python3 - "$WORK/results/vit.json" <<'PY' || fail "the vit results lack a train run or experiments on the loaded weights"
+import json, sys
+size = json.load(open(sys.argv[1]))["sizes"][0]
+assert size["weights_load"]["layout"] == "vit", size["weights_load"]
+assert any(r["scenario"] == "train" for r in size["runs"]), [r["scenario"] for r in size["runs"]]
+assert len(size["experiments"]) == 8, len(size["experiments"])
+PY
+out=$("$MC" eval specs/vit.yaml --data "$VIT/eval.safetensors" --name fixture-eval 2>&1) || fail "vit eval failed: $out"
+echo "$out" | head -1
+read -r want1 want5 n < <(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["top1"], r["top5"], r["n"])' "$VIT/eval_reference.json")
+got1=$(sed -n 's/.*top-1 \([0-9.]*\)%.*/\1/p' <<<"$out")
+got5=$(sed -n 's/.*top-5 \([0-9.]*\)%.*/\1/p' <<<"$out")
+python3 -c 'import sys; g1, g5, w1, w5 = map(float, sys.argv[1:]); print(f"accuracy: ours top-1 {g1}% top-5 {g5}%, transformers {100*w1:.2f}% {100*w5:.2f}%"); sys.exit(0 if abs(g1 - 100*w1) < 0.01 and abs(g5 - 100*w5) < 0.01 else 1)' "$got1" "$got5" "$want1" "$want5" ||
+  fail "eval accuracy ($got1%, $got5%) differs from the reference's ($want1, $want5)"
+"$MC" render specs/ --templates "$SRC/templates" >/dev/null 2>&1 || fail "render after the vit eval failed"
+grep -qE "^\| vit \| top-1 accuracy \| fixture-eval \| $n images \| [0-9.]+% \| float32 \|" cards/vit.md ||
+  fail "cards/vit.md lacks the measured top-1 row: $(grep -A6 'Measured here' cards/vit.md)"
+grep -qE "^\| vit \| top-5 accuracy \| fixture-eval \| $n images \|" cards/vit.md || fail "cards/vit.md lacks the top-5 row"
+out=$("$MC" eval specs/vit.yaml --data tokens.bin 2>&1) && fail "a classifier accepted a token file"
+grep -qF "a classifier is evaluated on a labelled set" <<<"$out" || fail "classifier/token-file message: $out"
+out=$("$MC" eval specs/fixture.yaml --data "$VIT/eval.safetensors" 2>&1) && fail "a language model accepted a labelled set"
+grep -qF "accuracy needs a classifier" <<<"$out" || fail "decoder/labelled-set message: $out"
 
 if [ $failures -ne 0 ]; then echo "torch_weights: $failures check(s) failed"; exit 1; fi
 echo "torch_weights: all checks passed"
