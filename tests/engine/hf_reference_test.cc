@@ -608,3 +608,42 @@ TEST_CASE("accuracy: top-1 / top-5 on a labelled set equal the reference's; malf
   CHECK(engine::EvaluateAccuracy(decoder, file.string(), o, &r).ToString().find("accuracy needs a classifier") !=
         std::string::npos);
 }
+
+TEST_CASE("checkpoint loading: a config that disagrees with the checkpoint is an error naming the tensor") {
+  const fs::path bert = fs::path(kFixtures) / "bert";
+  ModelConfig c = ImportedConfig(bert);
+  c.pooler = true;  // BertForMaskedLM saves no pooler
+  auto model = engine::BuildFamilyModel(c, torch::TensorOptions().dtype(torch::kFloat32));
+  CHECK(engine::LoadHfWeights(bert.string(), model.get(), nullptr).ToString() ==
+        "invalid argument: " + bert.string() +
+            ": missing tensor 'bert.pooler.dense.weight' (needed for pooler.weight, shape (32, 32))");
+
+  const fs::path mixtral = fs::path(kFixtures) / "mixtral";
+  ModelConfig m = ImportedConfig(mixtral);
+  m.num_experts = 3;  // the checkpoint has 4 experts per layer
+  model = engine::BuildFamilyModel(m, torch::TensorOptions().dtype(torch::kFloat32));
+  CHECK(engine::LoadHfWeights(mixtral.string(), model.get(), nullptr).ToString() ==
+        "invalid argument: " + (mixtral / "model.safetensors").string() +
+            ": tensor 'model.layers.0.block_sparse_moe.gate.weight' has shape (4, 32) but blocks.0.mlp.router.weight "
+            "needs (3, 32) (router)");
+
+  const fs::path resnet = fs::path(kFixtures) / "resnet_basic";
+  ModelConfig r = ImportedConfig(resnet);
+  r.stages = {2, 1, 1};  // one stage fewer than the checkpoint
+  model = engine::BuildFamilyModel(r, torch::TensorOptions().dtype(torch::kFloat32));
+  const std::string why = engine::LoadHfWeights(resnet.string(), model.get(), nullptr).ToString();
+  CHECK(why == "invalid argument: " + (resnet / "model.safetensors").string() +
+                   ": tensor 'fc.weight' has shape (10, 64) but fc.weight needs (10, 32)");
+
+  ModelConfig audio;  // no checkpoint layout
+  audio.family = "recurrent";
+  audio.vocab_size = 16;
+  audio.context_length = 8;
+  audio.num_layers = 1;
+  audio.embedding_dim = 8;
+  audio.hidden_dim = 8;
+  model = engine::BuildFamilyModel(audio, torch::TensorOptions().dtype(torch::kFloat32));
+  CHECK(engine::LoadHfWeights(resnet.string(), model.get(), nullptr).ToString() ==
+        "invalid argument: " + resnet.string() +
+            ": no checkpoint layout to load: the recurrent family has no checkpoint mapping yet");
+}

@@ -46,7 +46,8 @@ int64_t CheckpointParameters(const std::string& path, bool tied) {
   for (const auto& [name, tensor] : tensors.items()) {
     if (name == "__metadata__") continue;
     if (EndsWith(name, ".attn.bias") || EndsWith(name, ".attn.masked_bias") ||
-        EndsWith(name, "rotary_emb.inv_freq"))
+        EndsWith(name, "rotary_emb.inv_freq") || EndsWith(name, ".running_mean") || EndsWith(name, ".running_var") ||
+        EndsWith(name, ".num_batches_tracked"))  // batch-norm statistics: buffers, not parameters
       continue;
     if (tied && name == "lm_head.weight") continue;
     int64_t elements = 1;
@@ -149,19 +150,25 @@ Json VitBase() {
 }  // namespace
 
 TEST_CASE("import: each committed fixture's analytic count equals its safetensors tensors") {
-  for (const std::string name : {"gpt2", "llama", "qwen2"}) {
+  // torchvision's ResNets have no config.json: their spec comes from the tensor shapes.
+  for (const std::string name : {"gpt2", "llama", "qwen2", "mixtral", "bert", "vit", "gpt2_bpe", "resnet_basic",
+                                 "resnet_bottleneck"}) {
     CAPTURE(name);
     const std::string dir = kFixtures + "/" + name;
     importer::ImportResult result;
     spec::Spec spec = ImportAndParse(dir, "hf_reference/" + name, &result);
     const spec::Size& size = spec.architecture.sizes.front();
-    CHECK(result.slug == name);
-    CHECK(size.name == name);
+    const std::string slug = spec::SlugFromName(name);  // "gpt2_bpe" -> "gpt2-bpe"
+    CHECK(result.slug == slug);
+    CHECK(size.name == slug);
     CHECK(size.weights == "hf_reference/" + name);
-    CHECK(spec.profile.sizes == std::vector<std::string>{name});
+    CHECK(spec.profile.sizes == std::vector<std::string>{slug});
     CHECK(spec.profile.dtypes == std::vector<std::string>{"float32"});
     CHECK(spec.profile.batch_sizes == std::vector<int64_t>{1});
-    CHECK(spec.profile.sequence_lengths == std::vector<int64_t>{32});  // min(128, context 32)
+    if (name == "vit" || name.rfind("resnet", 0) == 0)
+      CHECK(spec.profile.sequence_lengths == std::vector<int64_t>{128});  // not written: the default, unused
+    else
+      CHECK(spec.profile.sequence_lengths == std::vector<int64_t>{name == "gpt2_bpe" ? 64 : 32});  // min(128, context)
     const int64_t stored = CheckpointParameters(dir + "/model.safetensors", size.config.tie_embeddings);
     CHECK(engine::AnalyticParameters(size.config).total == stored);
   }
@@ -420,4 +427,32 @@ TEST_CASE("import: errors name the file, the key and the value") {
   engine::Status missing = importer::ImportHfConfig((tmp.path / "nowhere").string(), "ckpt/nowhere", &result);
   CHECK(missing.ToString() == "not found: ckpt/nowhere/config.json: cannot read file: No such file or directory");
   CHECK(result.spec_text.empty());  // untouched on failure
+}
+
+TEST_CASE("import: a torchvision ResNet's spec comes from its tensor shapes, with image_size flagged") {
+  importer::ImportResult result;
+  REQUIRE(importer::ImportHfConfig(kFixtures + "/resnet_bottleneck", "ckpt/resnet_bottleneck", &result).ok());
+  CHECK(result.architecture == "torchvision.models.ResNet");
+  CHECK(result.family == "resnet");
+  CHECK(result.spec_text.find("# Written by `modelcard import` from the tensor shapes of a torchvision ResNet "
+                              "checkpoint: the architecture only.\n") == 0);
+  CHECK(result.spec_text.find("# image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it") !=
+        std::string::npos);
+  CHECK(result.spec_text.find("    image_size: 224\n    channels: 3\n    base_width: 8\n    num_classes: 10\n") !=
+        std::string::npos);
+  CHECK(result.spec_text.find("      block: bottleneck\n      stages: [1, 1, 1, 1]\n      weights: "
+                              "ckpt/resnet_bottleneck\n") != std::string::npos);
+  importer::ImportResult basic;
+  REQUIRE(importer::ImportHfConfig(kFixtures + "/resnet_basic", "", &basic).ok());
+  CHECK(basic.spec_text.find("      block: basic\n      stages: [2, 1, 1, 1]\n") != std::string::npos);
+
+  // A directory with a safetensors file that is not a torchvision ResNet, and no config.json.
+  const fs::path tmp = fs::temp_directory_path() / ("modelcard-import-tv-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  fs::copy_file(kFixtures + "/gpt2/model.safetensors", tmp / "model.safetensors", fs::copy_options::overwrite_existing);
+  importer::ImportResult none;
+  const engine::Status s = importer::ImportHfConfig(tmp.string(), "ckpt/x", &none);
+  CHECK(s.ToString() == "invalid argument: ckpt/x: no config.json, and the checkpoint is not a torchvision ResNet "
+                        "(conv1.weight (W, C, 7, 7) and layer1.0.conv1.weight)");
+  fs::remove_all(tmp);
 }
