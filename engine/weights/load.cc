@@ -33,6 +33,18 @@ struct Assignment {
   std::vector<Source> sources;
 };
 
+// Older BERT exports (converted from TensorFlow) name LayerNorm parameters gamma / beta; transformers
+// renames them on load, and so do we.
+const TensorView* LegacyNormName(const SafetensorsCheckpoint& ckpt, const std::string& name) {
+  if (name.find("LayerNorm.") == std::string::npos) return nullptr;
+  auto swap_suffix = [&](const std::string& from, const std::string& to) -> const TensorView* {
+    if (name.size() < from.size() || name.compare(name.size() - from.size(), from.size(), from) != 0) return nullptr;
+    return ckpt.Find(name.substr(0, name.size() - from.size()) + to);
+  };
+  if (const TensorView* v = swap_suffix(".weight", ".gamma")) return v;
+  return swap_suffix(".bias", ".beta");
+}
+
 void DropPackedCopies(torch::nn::Module* module) {
   for (auto& m : module->modules(/*include_self=*/false))
     if (auto* linear = m->as<LinearImpl>()) linear->DropPacked();
@@ -121,19 +133,20 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
       const int64_t rows_filled = needed.empty() ? 1 : needed[0];
       if (row->hf_transposed) std::swap(needed[0], needed[1]);
       const TensorView* view = ckpt.Find(name);
+      if (view == nullptr) view = LegacyNormName(ckpt, name);
       if (view == nullptr) {
         return Status::InvalidArgument(ckpt.path() + ": missing tensor '" + name + "' (needed for " + ours +
                                        ", shape " + ShapeString(needed) + ")");
       }
       if (view->shape != needed) {
-        std::string why = view->file + ": tensor '" + name + "' has shape " + ShapeString(view->shape) + " but " + ours +
+        std::string why = view->file + ": tensor '" + view->name + "' has shape " + ShapeString(view->shape) + " but " + ours +
                           " needs " + ShapeString(needed);
         if (!row->note.empty()) why += " (" + row->note + ")";
         return Status::InvalidArgument(why);
       }
       torch::ScalarType dtype;
       if (Status s = TorchDtypeOf(*view, &dtype); !s.ok()) return s;
-      used.insert(name);
+      used.insert(view->name);
       a.sources.push_back({view, row_offset, rows_filled});
       row_offset += rows_filled;
     }

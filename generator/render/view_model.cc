@@ -1162,11 +1162,11 @@ std::string PlaceholderNote(const ModelConfig& c, const std::vector<engine::Weig
   };
   std::vector<std::string> parts;
   if (uses("{i}")) parts.push_back(Code("{i}") + " is the block index (0.." + N(c.num_layers - 1) + ")");
-  if (uses("{e}")) parts.push_back(Code("{e}") + " the expert (0.." + N(c.num_experts - 1) + ")");
+  if (uses("{e}")) parts.push_back(Code("{e}") + " is the expert (0.." + N(c.num_experts - 1) + ")");
   if (uses("{s}")) {
     std::vector<std::string> blocks;
     for (int64_t n : c.stages) blocks.push_back(N(n));
-    parts.push_back(Code("{s}") + " the stage (0.." + N(static_cast<int64_t>(c.stages.size()) - 1) + ") and " +
+    parts.push_back(Code("{s}") + " is the stage (0.." + N(static_cast<int64_t>(c.stages.size()) - 1) + ") and " +
                     Code("{b}") + " the block in it (" + Join(blocks, ", ") + " blocks)");
   }
   bool groups = false;

@@ -647,3 +647,38 @@ TEST_CASE("checkpoint loading: a config that disagrees with the checkpoint is an
         "invalid argument: " + resnet.string() +
             ": no checkpoint layout to load: the recurrent family has no checkpoint mapping yet");
 }
+
+TEST_CASE("BERT exports with LayerNorm gamma / beta names load like weight / bias") {
+  const fs::path bert = fs::path(kFixtures) / "bert";
+  std::unique_ptr<engine::SafetensorsFile> original;
+  REQUIRE(engine::SafetensorsFile::Open((bert / "model.safetensors").string(), &original).ok());
+  std::vector<FakeTensor> renamed;
+  int64_t legacy = 0;
+  for (const engine::TensorView& v : original->tensors()) {
+    REQUIRE(v.dtype == "F32");
+    FakeTensor t{v.name, v.shape};
+    t.values.resize(v.bytes / 4);
+    std::memcpy(t.values.data(), v.data, v.bytes);
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"LayerNorm.weight", "LayerNorm.gamma"},
+                                   {"LayerNorm.bias", "LayerNorm.beta"}}) {
+      const size_t at = t.name.find(from);
+      if (at != std::string::npos && at + from.size() == t.name.size()) {
+        t.name.replace(at, from.size(), to);
+        ++legacy;
+      }
+    }
+    renamed.push_back(std::move(t));
+  }
+  CHECK(legacy == 12);  // 6 LayerNorms (embeddings, 2 per layer, the MLM head) x (weight, bias)
+  TempDir tmp;
+  WriteSafetensors(tmp.path / "model.safetensors", renamed);
+  const ModelConfig c = ImportedConfig(bert);
+  auto model = engine::BuildFamilyModel(c, torch::TensorOptions().dtype(torch::kFloat32));
+  model->module().eval();
+  const engine::Status s = engine::LoadHfWeights(tmp.path.string(), model.get(), nullptr);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  const json reference = ReadJson(bert / "reference.json");
+  torch::NoGradGuard no_grad;
+  const auto logits = model->Forward(TensorFromJson(reference.at("input_ids")).to(torch::kLong));
+  CHECK((logits - TensorFromJson(reference.at("logits"))).abs().max().item<double>() <= 1e-4);
+}
