@@ -15,8 +15,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/evaluate.h"
+#include "engine/experiments/experiments.h"
 #include "engine/models/decoder.h"
 #include "engine/models/family.h"
+#include "engine/train_step.h"
 #include "engine/weights/hf_names.h"
 #include "engine/weights/load.h"
 #include "engine/weights/safetensors.h"
@@ -160,8 +162,8 @@ engine::Status LoadInto(const ModelConfig& c, const fs::path& path, engine::Weig
 }  // namespace
 
 TEST_CASE("Hugging Face fixtures: our logits equal transformers' within 1e-4 (float32)") {
-  // Every fixture with a config.json: decoders (GPT-2, Llama, Qwen2), Mixtral, BERT, ViT.
-  for (const std::string name : {"gpt2", "llama", "qwen2", "bert", "vit", "mixtral"}) {
+  // Every fixture with a config.json: decoders (GPT-2, Llama, Qwen2, Mistral), Mixtral, BERT, ViT.
+  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "bert", "vit", "mixtral"}) {
     CAPTURE(name);
     const fs::path dir = fs::path(kFixtures) / name;
     REQUIRE_MESSAGE(fs::exists(dir / "reference.json"),
@@ -179,7 +181,7 @@ TEST_CASE("Hugging Face fixtures: our logits equal transformers' within 1e-4 (fl
     int64_t parameters = 0;
     for (const auto& p : model->module().parameters()) parameters += p.numel();
     CHECK(stats.bytes_read == parameters * element_bytes);  // every parameter, read once
-    const std::map<std::string, std::string> layouts = {{"gpt2", "gpt2"},     {"llama", "llama"}, {"qwen2", "llama"},
+    const std::map<std::string, std::string> layouts = {{"gpt2", "gpt2"},     {"llama", "llama"}, {"qwen2", "llama"}, {"mistral", "llama"},
                                                         {"mixtral", "mixtral"}, {"bert", "bert"},   {"vit", "vit"}};
     CHECK(stats.layout == layouts.at(name));
 
@@ -681,4 +683,40 @@ TEST_CASE("BERT exports with LayerNorm gamma / beta names load like weight / bia
   torch::NoGradGuard no_grad;
   const auto logits = model->Forward(TensorFromJson(reference.at("input_ids")).to(torch::kLong));
   CHECK((logits - TensorFromJson(reference.at("logits"))).abs().max().item<double>() <= 1e-4);
+}
+
+TEST_CASE("the training step and the experiments start from the checkpoint when one is named") {
+  const fs::path vit = fs::path(kFixtures) / "vit";
+  const ModelConfig c = ImportedConfig(vit);
+  engine::Environment env;
+  env.peak_flops_per_s = {{"float32", 1e11}, {"bfloat16", 2e11}};
+  engine::TrainStepOptions t;
+  t.batch = 2;
+  t.timing.warmup = 0;
+  t.timing.min_iterations = 1;
+  t.timing.min_seconds = 0;
+  t.weights_path = vit.string();
+  engine::Run run;
+  const engine::Status trained = engine::MeasureTrainStep(c, t, env, &run);
+  REQUIRE_MESSAGE(trained.ok(), trained.ToString());
+  CHECK(run.scenario == "train");
+  t.weights_path = (vit / "missing").string();
+  CHECK(engine::MeasureTrainStep(c, t, env, &run).ToString() ==
+        "not found: " + t.weights_path + ": no such file or directory");
+
+  engine::ExperimentOptions x;
+  x.batch = 2;
+  x.warmup = 0;
+  x.min_iterations = 1;
+  x.min_seconds = 0;
+  x.only = {"fused_attention", "mixed_precision"};
+  x.weights_path = vit.string();
+  std::vector<engine::Experiment> experiments;
+  const engine::Status ran = engine::RunExperiments(c, x, env, &experiments);
+  REQUIRE_MESSAGE(ran.ok(), ran.ToString());
+  REQUIRE(experiments.size() == 2);
+  x.weights_path = (vit / "missing").string();
+  experiments.clear();
+  CHECK(engine::RunExperiments(c, x, env, &experiments).ToString().find(x.weights_path + ": no such file or directory") !=
+        std::string::npos);
 }

@@ -27,7 +27,7 @@ import sys
 import safetensors.torch
 import torch
 import transformers
-from transformers import (BertConfig, BertForMaskedLM, GPT2Config, GPT2LMHeadModel, LlamaConfig,
+from transformers import (BertConfig, BertForMaskedLM, MistralConfig, MistralForCausalLM, GPT2Config, GPT2LMHeadModel, LlamaConfig,
                           LlamaForCausalLM, MixtralConfig, MixtralForCausalLM, Qwen2Config, Qwen2ForCausalLM,
                           ViTConfig, ViTForImageClassification)
 
@@ -126,6 +126,16 @@ def make_qwen2():
         num_attention_heads=4, num_key_value_heads=2, rope_theta=10000.0, rms_norm_eps=1e-6,
         tie_word_embeddings=True, use_sliding_window=False, attn_implementation="eager"))
     write_fixture("qwen2", qwen2, "F16")
+
+
+def make_mistral():
+    # Mistral: the Llama layout with an explicit head_dim (here 16, not hidden / heads = 8), GQA 4:1,
+    # rope_theta 1e6, no sliding window (the engine has none); stored as float32.
+    mistral = MistralForCausalLM(MistralConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=1, head_dim=16, rope_theta=1e6, rms_norm_eps=1e-5,
+        sliding_window=None, tie_word_embeddings=False, attn_implementation="eager"))
+    write_fixture("mistral", mistral, "F32")
 
 
 def make_bert():
@@ -449,7 +459,7 @@ def make_gpt2_bpe():
 
 
 FIXTURES = {
-    "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "bert": make_bert, "vit": make_vit,
+    "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "mistral": make_mistral, "bert": make_bert, "vit": make_vit,
     "mixtral": make_mixtral, "resnet_basic": make_resnet_basic, "resnet_bottleneck": make_resnet_bottleneck,
     "resnet_names": make_resnet_names, "vit_eval": make_vit_eval, "gpt2_bpe": make_gpt2_bpe,
 }
