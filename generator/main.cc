@@ -283,6 +283,119 @@ std::string CalibrationCachePath() {
   return std::string(home != nullptr ? home : ".") + "/.cache/modelcard/calibration.json";
 }
 
+// The token ids of a text file, by the byte-level BPE tokenizer (vocab.json + merges.txt) of the
+// checkpoint directory `weights_path` (or of the directory holding a .safetensors file).
+engine::Status TokenizeTextFile(const std::string& data, const std::string& weights_path, int64_t vocab_size,
+                                std::vector<int64_t>* ids) {
+  fs::path dir(weights_path);
+  if (!fs::is_directory(dir)) dir = dir.parent_path();
+  if (!fs::exists(dir / "vocab.json") || !fs::exists(dir / "merges.txt"))
+    return engine::Status::InvalidArgument(
+        data + ": text needs the checkpoint's byte-level BPE tokenizer, but " + dir.string() +
+        " has no vocab.json + merges.txt; hint: pass token ids (.bin, nanoGPT format) or a labelled .safetensors set");
+  modelcard::BpeTokenizer tokenizer;
+  std::string error;
+  if (!modelcard::BpeTokenizer::Load(dir.string(), &tokenizer, &error)) return engine::Status::InvalidArgument(error);
+  std::string text;
+  if (engine::Status st = publish::ReadFile(data, &text); !st.ok()) return st;
+  *ids = tokenizer.Encode(text);
+  for (size_t i = 0; i < ids->size(); ++i) {
+    if ((*ids)[i] >= vocab_size)
+      return engine::Status::InvalidArgument(
+          data + ": the tokenizer gives id " + std::to_string((*ids)[i]) + " (token " + std::to_string(i) +
+          "), outside the model's vocabulary of " + std::to_string(vocab_size) +
+          "; hint: the tokenizer and the checkpoint do not belong together");
+  }
+  return engine::Status::OK();
+}
+
+// One evaluation of a size's loaded checkpoint (`modelcard eval`, and `build` for the spec's
+// evaluation.measure): perplexity on token ids (.bin) or text (other extensions), top-1 and
+// top-5 accuracy on a labelled .safetensors set. Appends the measured rows to *out and prints
+// one line of results.
+struct EvalRequest {
+  std::string data, name, dtype = "float32";
+  int64_t window = 0, batch = 8, max_tokens = 0, max_samples = 0;
+};
+
+engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const EvalRequest& q,
+                            std::vector<engine::MeasuredEvaluation>* out) {
+  const std::string where = s.path + ": size '" + size.name + "': ";
+  if (size.weights_path.empty())
+    return engine::Status::InvalidArgument(
+        s.path + ": size '" + size.name +
+        "' names no weights; hint: add 'weights: <checkpoint dir>' to it (evaluating random weights measures nothing)");
+  const engine::ModelConfig& c = size.config;
+  const std::string dataset = q.name.empty() ? fs::path(q.data).filename().string() : q.name;
+  const bool labelled = fs::path(q.data).extension() == ".safetensors";
+  engine::EvalOptions o;
+  o.weights_path = size.weights_path;
+  o.dtype = q.dtype;
+  o.window = q.window;
+  o.batch = q.batch;
+  o.max_tokens = q.max_tokens;
+  o.max_samples = q.max_samples;
+  engine::MeasuredEvaluation e;
+  e.dataset = dataset;
+  e.dtype = q.dtype;
+  e.weights = size.weights;
+  if (labelled || engine::IsClassifier(c)) {
+    if (!labelled)
+      return engine::Status::InvalidArgument(
+          where + "a classifier is evaluated on a labelled set: a .safetensors file with 'labels' and '" +
+          std::string(c.family == "encoder" ? "input_ids" : "pixel_values") + "'");
+    engine::AccuracyResult result;
+    if (engine::Status st = engine::EvaluateAccuracy(c, q.data, o, &result); !st.ok())
+      return engine::Status::InvalidArgument(where + st.message());
+    std::cout << s.name << " " << size.name << " (" << q.dtype << ", " << size.weights << "): top-1 "
+              << render::FormatPercent(result.top1) << ", top-5 " << render::FormatPercent(result.top5) << " on "
+              << dataset << " (" << render::FormatThousands(result.samples) << " samples, "
+              << render::FormatSeconds(result.seconds) << ")\n";
+    e.samples = result.samples;
+    e.date = result.date;
+    e.metric = "top-1 accuracy";
+    e.value = result.top1;
+    out->push_back(e);
+    e.metric = "top-5 accuracy";
+    e.value = result.top5;
+    out->push_back(e);
+    return engine::Status::OK();
+  }
+  std::vector<int64_t> tokens;
+  if (fs::path(q.data).extension() == ".bin") {
+    if (engine::Status st = engine::ReadTokenFile(q.data, c.vocab_size, &tokens); !st.ok()) return st;
+  } else {
+    if (engine::Status st = TokenizeTextFile(q.data, size.weights_path, c.vocab_size, &tokens); !st.ok()) return st;
+    e.tokenizer = "byte-level BPE";
+  }
+  engine::EvalResult result;
+  if (engine::Status st = engine::EvaluatePerplexity(c, tokens, o, &result); !st.ok())
+    return engine::Status::InvalidArgument(where + st.message());
+  std::cout << s.name << " " << size.name << " (" << q.dtype << ", " << size.weights << "): perplexity "
+            << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
+            << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
+            << render::FormatSeconds(result.seconds) << ")\n";
+  e.metric = "perplexity";
+  e.tokens = result.tokens;
+  e.value = result.value;
+  e.date = result.date;
+  out->push_back(e);
+  return engine::Status::OK();
+}
+
+// Adds `measured` to `list`, replacing the rows of the same metric, dataset and dtype.
+void MergeEvaluations(const std::vector<engine::MeasuredEvaluation>& measured,
+                      std::vector<engine::MeasuredEvaluation>* list) {
+  for (const engine::MeasuredEvaluation& m : measured) {
+    list->erase(std::remove_if(list->begin(), list->end(),
+                               [&](const engine::MeasuredEvaluation& x) {
+                                 return x.metric == m.metric && x.dataset == m.dataset && x.dtype == m.dtype;
+                               }),
+                list->end());
+    list->push_back(m);
+  }
+}
+
 // Counts every size and measures the spec's profile (narrowed by the flags) into `report`.
 engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Progress& progress,
                            engine::Report* report) {
@@ -364,6 +477,24 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
     }
   }
   if (!measured_any) return engine::Status::Unavailable(s.path + ": nothing could be measured on this machine");
+  // evaluation.measure: every listed data set on each profiled size with weights (or the one named).
+  for (const spec::MeasuredDataset& m : s.evaluation.measure) {
+    for (auto& sr : report->sizes) {
+      const spec::Size* size = s.FindSize(sr.name);
+      if (size == nullptr || size->weights_path.empty()) continue;
+      if (!m.size.empty() ? m.size != sr.name : std::find(sizes.begin(), sizes.end(), sr.name) == sizes.end())
+        continue;
+      progress(s.slug + " " + sr.name + ": evaluating on " + m.data);
+      EvalRequest q;
+      q.data = m.data_path;
+      q.name = m.name.empty() ? fs::path(m.data).filename().string() : m.name;
+      q.dtype = m.dtype;
+      q.window = m.window;
+      std::vector<engine::MeasuredEvaluation> measured;
+      if (engine::Status st = EvaluateSize(s, *size, q, &measured); !st.ok()) return st;
+      MergeEvaluations(measured, &sr.evaluations);
+    }
+  }
   progress.Done();
   return engine::Status::OK();
 }
@@ -718,7 +849,8 @@ int RunInject(MeasureArgs a, const std::vector<std::string>& targets) {
 }
 
 // import DIR: a spec from a Hugging Face config.json, written to --out (default specs/<slug>.yaml).
-int RunImport(const std::string& dir, const std::string& out_flag, bool force) {
+int RunImport(const std::string& dir, const std::string& out_flag, bool force,
+              const std::vector<std::string>& eval_files) {
   // The spec's `weights:` is relative to the spec's own directory: import once to learn the
   // slug (and so the default path), then again with the checkpoint path seen from there.
   importer::ImportResult first;
@@ -740,7 +872,26 @@ int RunImport(const std::string& dir, const std::string& out_flag, bool force) {
     PrintError(out + " exists; hint: pass --out elsewhere, or --force to replace it");
     return kExitError;
   }
-  if (engine::Status st = publish::WriteFileAtomic(out, result.spec_text); !st.ok()) {
+  // --eval: data sets `build` evaluates the checkpoint on (evaluation.measure), relative to the spec.
+  std::string text = result.spec_text;
+  if (!eval_files.empty()) {
+    text += "evaluation:\n  measure:\n";
+    for (const std::string& file : eval_files) {
+      if (!fs::is_regular_file(file, ec)) {
+        PrintError(file + ": --eval names no readable file");
+        return kExitError;
+      }
+      std::string shown = fs::relative(fs::absolute(file, ec), spec_dir, ec).generic_string();
+      if (ec || shown.empty()) shown = fs::absolute(file).generic_string();
+      text += "    - data: " + importer::YamlScalar(shown) + "\n";
+    }
+    const spec::ParseResult parsed = spec::ParseSpecText(text, out);
+    if (!parsed.ok()) {
+      PrintError(parsed.errors.front().ToString());
+      return kExitError;
+    }
+  }
+  if (engine::Status st = publish::WriteFileAtomic(out, text); !st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
@@ -771,42 +922,6 @@ struct EvalArgs {
   int64_t window = 0, batch = 8, max_tokens = 0, max_samples = 0;
 };
 
-// The token ids of a text file, by the byte-level BPE tokenizer (vocab.json + merges.txt) of the
-// checkpoint directory `weights_path` (or of the directory holding a .safetensors file).
-bool TokenizeTextFile(const std::string& data, const std::string& weights_path, int64_t vocab_size,
-                      std::vector<int64_t>* ids, std::string* tokenizer_dir) {
-  fs::path dir(weights_path);
-  if (!fs::is_directory(dir)) dir = dir.parent_path();
-  *tokenizer_dir = dir.string();
-  modelcard::BpeTokenizer tokenizer;
-  std::string error;
-  if (!fs::exists(dir / "vocab.json") || !fs::exists(dir / "merges.txt")) {
-    PrintError(data + ": text needs the checkpoint's byte-level BPE tokenizer, but " + dir.string() +
-               " has no vocab.json + merges.txt; hint: pass token ids (.bin, nanoGPT format) or a labelled "
-               ".safetensors set");
-    return false;
-  }
-  if (!modelcard::BpeTokenizer::Load(dir.string(), &tokenizer, &error)) {
-    PrintError(error);
-    return false;
-  }
-  std::string text;
-  if (engine::Status st = publish::ReadFile(data, &text); !st.ok()) {
-    PrintError(st.message());
-    return false;
-  }
-  *ids = tokenizer.Encode(text);
-  for (size_t i = 0; i < ids->size(); ++i) {
-    if ((*ids)[i] >= vocab_size) {
-      PrintError(data + ": the tokenizer gives id " + std::to_string((*ids)[i]) + " (token " + std::to_string(i) +
-                 "), outside the model's vocabulary of " + std::to_string(vocab_size) +
-                 "; hint: the tokenizer and the checkpoint do not belong together");
-      return false;
-    }
-  }
-  return true;
-}
-
 // eval: perplexity of a size's loaded checkpoint on token ids or text, or a classifier's top-1
 // and top-5 accuracy on a labelled set; stored in its results for the card's evaluation table.
 int RunEval(const EvalArgs& a) {
@@ -818,77 +933,19 @@ int RunEval(const EvalArgs& a) {
     PrintError("unknown size '" + a.size + "' in " + s.path);
     return kExitError;
   }
-  if (size->weights_path.empty()) {
-    PrintError(s.path + ": size '" + size->name +
-               "' names no weights; hint: add 'weights: <checkpoint dir>' to it (evaluating random weights measures nothing)");
-    return kExitError;
-  }
-  const engine::ModelConfig& c = size->config;
-  const std::string dataset = a.name.empty() ? fs::path(a.data).filename().string() : a.name;
-  const bool labelled = fs::path(a.data).extension() == ".safetensors";
   engine::ConfigureThreads(s.profile.threads);
-  engine::EvalOptions o;
-  o.weights_path = size->weights_path;
-  o.dtype = a.dtype;
-  o.window = a.window;
-  o.batch = a.batch;
-  o.max_tokens = a.max_tokens;
-  o.max_samples = a.max_samples;
-  const std::string where = s.path + ": size '" + size->name + "': ";
+  EvalRequest q;
+  q.data = a.data;
+  q.name = a.name;
+  q.dtype = a.dtype;
+  q.window = a.window;
+  q.batch = a.batch;
+  q.max_tokens = a.max_tokens;
+  q.max_samples = a.max_samples;
   std::vector<engine::MeasuredEvaluation> measured;
-  engine::MeasuredEvaluation e;
-  e.dataset = dataset;
-  e.dtype = a.dtype;
-  e.weights = size->weights;
-  if (labelled || engine::IsClassifier(c)) {
-    if (!labelled) {
-      PrintError(where + "a classifier is evaluated on a labelled set: a .safetensors file with 'labels' and '" +
-                 std::string(c.family == "encoder" ? "input_ids" : "pixel_values") + "'");
-      return kExitError;
-    }
-    engine::AccuracyResult result;
-    if (engine::Status st = engine::EvaluateAccuracy(c, a.data, o, &result); !st.ok()) {
-      PrintError(where + st.message());
-      return kExitError;
-    }
-    std::cout << s.name << " " << size->name << " (" << a.dtype << ", " << size->weights << "): top-1 "
-              << render::FormatPercent(result.top1) << ", top-5 " << render::FormatPercent(result.top5) << " on "
-              << dataset << " (" << render::FormatThousands(result.samples) << " samples, "
-              << render::FormatSeconds(result.seconds) << ")\n";
-    e.samples = result.samples;
-    e.date = result.date;
-    e.metric = "top-1 accuracy";
-    e.value = result.top1;
-    measured.push_back(e);
-    e.metric = "top-5 accuracy";
-    e.value = result.top5;
-    measured.push_back(e);
-  } else {
-    std::vector<int64_t> tokens;
-    if (fs::path(a.data).extension() == ".bin") {
-      if (engine::Status st = engine::ReadTokenFile(a.data, c.vocab_size, &tokens); !st.ok()) {
-        PrintError(st.message());
-        return kExitError;
-      }
-    } else {
-      std::string tokenizer_dir;
-      if (!TokenizeTextFile(a.data, size->weights_path, c.vocab_size, &tokens, &tokenizer_dir)) return kExitError;
-      e.tokenizer = "byte-level BPE";
-    }
-    engine::EvalResult result;
-    if (engine::Status st = engine::EvaluatePerplexity(c, tokens, o, &result); !st.ok()) {
-      PrintError(where + st.message());
-      return kExitError;
-    }
-    std::cout << s.name << " " << size->name << " (" << a.dtype << ", " << size->weights << "): perplexity "
-              << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
-              << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
-              << render::FormatSeconds(result.seconds) << ")\n";
-    e.metric = "perplexity";
-    e.tokens = result.tokens;
-    e.value = result.value;
-    e.date = result.date;
-    measured.push_back(e);
+  if (engine::Status st = EvaluateSize(s, *size, q, &measured); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
   }
   // Stored beside the measurements: the card's evaluation table shows it after `render`.
   const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug));
@@ -900,18 +957,8 @@ int RunEval(const EvalArgs& a) {
       return kExitError;
     }
   }
-  for (auto& sr : report.sizes) {
-    if (sr.name != size->name) continue;
-    auto& list = sr.evaluations;
-    for (const engine::MeasuredEvaluation& m : measured) {
-      list.erase(std::remove_if(list.begin(), list.end(),
-                                [&](const engine::MeasuredEvaluation& x) {
-                                  return x.metric == m.metric && x.dataset == m.dataset && x.dtype == m.dtype;
-                                }),
-                 list.end());
-      list.push_back(m);
-    }
-  }
+  for (auto& sr : report.sizes)
+    if (sr.name == size->name) MergeEvaluations(measured, &sr.evaluations);
   if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
     PrintError(st.message());
     return kExitError;
@@ -947,7 +994,8 @@ int RunBuild(MeasureArgs a) {
     if (!a.shard.empty() && publish::ShardOf(s.slug, shards) != shard) continue;
     const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug, a.machine));
     engine::Report stored;
-    if (!a.force && results::LoadReport(path, &stored).ok()) {
+    const bool have_stored = results::LoadReport(path, &stored).ok();
+    if (!a.force && have_stored) {
       if (std::string why = results::StaleReason(stored, s.sha256); why.empty()) {
         std::cout << path << " is up to date (spec and engine unchanged; --force measures again)\n";
         continue;
@@ -961,6 +1009,24 @@ int RunBuild(MeasureArgs a) {
       return kExitError;
     }
     calibrated = true;
+    // `modelcard eval` results of the same checkpoint survive a re-measure (evaluation.measure's
+    // rows were just measured again and replace theirs).
+    if (have_stored) {
+      for (auto& sr : report.sizes) {
+        const spec::Size* size = s.FindSize(sr.name);
+        for (const auto& old_sr : stored.sizes) {
+          if (old_sr.name != sr.name || size == nullptr) continue;
+          std::vector<engine::MeasuredEvaluation> kept;
+          for (const auto& e : old_sr.evaluations) {
+            bool replaced = false;
+            for (const auto& x : sr.evaluations)
+              replaced = replaced || (x.metric == e.metric && x.dataset == e.dataset && x.dtype == e.dtype);
+            if (!replaced && e.weights == size->weights) kept.push_back(e);
+          }
+          sr.evaluations.insert(sr.evaluations.begin(), kept.begin(), kept.end());
+        }
+      }
+    }
     if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
       PrintError(st.message());
       return kExitError;
@@ -1066,11 +1132,16 @@ int main(int argc, char** argv) {
 #endif
 
   std::string import_dir, import_out;
+  std::vector<std::string> import_evals;
   bool import_force = false;
-  auto* import_cmd = app.add_subcommand("import", "Write a spec from a Hugging Face checkpoint directory's config.json");
+  auto* import_cmd = app.add_subcommand(
+      "import", "Write a spec from a checkpoint directory: its config.json, or a torchvision ResNet's tensor shapes");
   import_cmd->add_option("dir", import_dir, "checkpoint directory (config.json, model.safetensors)")->required();
   import_cmd->add_option("--out", import_out, "spec file to write (default specs/<slug>.yaml)");
   import_cmd->add_flag("--force", import_force, "replace the spec file if it exists");
+  import_cmd->add_option("--eval", import_evals,
+                         "a data set `build` evaluates the checkpoint on (evaluation.measure; repeatable): token "
+                         "ids (.bin), text, or a labelled .safetensors set");
 
   auto* check_cmd = app.add_subcommand(
       "check", "Render in memory and compare with the files on disk; exit 1 when anything is stale or missing");
@@ -1100,7 +1171,7 @@ int main(int argc, char** argv) {
   if (lint_cmd->parsed()) return RunLint(lint_specs);
   if (render_cmd->parsed()) return RunRender(measure);
   if (check_cmd->parsed()) return RunCheck(measure);
-  if (import_cmd->parsed()) return RunImport(import_dir, import_out, import_force);
+  if (import_cmd->parsed()) return RunImport(import_dir, import_out, import_force, import_evals);
   if (inject_cmd->parsed()) {
     measure.specs = inject_specs;
     return RunInject(measure, inject_files);

@@ -549,7 +549,37 @@ std::string SpecText(const std::string& name, const std::string& slug, const std
   return y;
 }
 
+// Checks that the written spec parses (a config whose values the engine rejects, e.g. a width not
+// divisible by the heads, is reported here, in our key names, after `where`) and fills *out.
+Status FinishImport(const std::string& text, const std::string& where, const std::string& slug,
+                    const std::string& size_name, const std::string& arch, const std::string& family,
+                    ImportResult* out) {
+  const spec::ParseResult parsed = spec::ParseSpecText(text, slug + ".yaml");
+  if (!parsed.ok()) {
+    const spec::Diagnostic& d = parsed.errors.front();
+    return Status::InvalidArgument(where + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"));
+  }
+  out->spec_text = text;
+  out->slug = slug;
+  out->size_name = size_name;
+  out->architecture = arch;
+  out->family = family;
+  return Status::OK();
+}
+
+// The directory's own name, also for "ckpt/gpt2/" or "." ("gpt2", the working directory's name).
+std::string DirName(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
+  std::string name = abs.filename().string();
+  if (name.empty()) name = abs.parent_path().filename().string();
+  return name;
+}
+
 }  // namespace
+
+std::string YamlScalar(const std::string& s) { return Quote(s); }
 
 Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
                           const std::string& dir_name, const std::string& display_dir, ImportResult* out) {
@@ -584,24 +614,10 @@ Status ImportHfConfigText(const std::string& json_text, const std::string& confi
 
   const std::string text =
       SpecText(name, slug, license, arch, model_type, config_path, size_name, display_dir, m);
-  // The written spec must parse: a config whose values the engine rejects (e.g. a width not
-  // divisible by the heads) is reported here, in our key names.
-  const spec::ParseResult parsed = spec::ParseSpecText(text, slug + ".yaml");
-  if (!parsed.ok()) {
-    const spec::Diagnostic& d = parsed.errors.front();
-    return Status::InvalidArgument(config_path + ": " + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"));
-  }
-
-  out->spec_text = text;
-  out->slug = slug;
-  out->size_name = size_name;
-  out->architecture = arch;
-  out->family = m.family;
-  return Status::OK();
+  return FinishImport(text, config_path + ": ", slug, size_name, arch, m.family, out);
 }
 
 Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out) {
-  namespace fs = std::filesystem;
   const std::string shown_dir = display_dir.empty() ? dir : display_dir;
   engine::SafetensorsCheckpoint ckpt;
   RETURN_IF_ERROR(engine::SafetensorsCheckpoint::Open(dir, &ckpt));
@@ -637,26 +653,13 @@ Status ImportTorchvisionResNet(const std::string& dir, const std::string& displa
   m.size = {{"block", bottleneck ? "bottleneck" : "basic"}, {"stages", stage_list}};
   m.notes = {"image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it (global average "
              "pooling); set yours."};
-  std::error_code ec;
-  fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
-  std::string dir_name = abs.filename().string();
-  if (dir_name.empty()) dir_name = abs.parent_path().filename().string();
+  const std::string dir_name = DirName(dir);
   std::string slug = spec::SlugFromName(dir_name);
   if (slug.empty()) slug = "imported";
   const std::string arch = "torchvision.models.ResNet";
   const std::string text = SpecText(dir_name.empty() ? "imported" : dir_name, slug, "", arch, "", shown_dir, slug,
                                     shown_dir, m, "the tensor shapes of a torchvision ResNet checkpoint");
-  const spec::ParseResult parsed = spec::ParseSpecText(text, slug + ".yaml");
-  if (!parsed.ok()) {
-    const spec::Diagnostic& d = parsed.errors.front();
-    return Status::InvalidArgument(where + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"));
-  }
-  out->spec_text = text;
-  out->slug = slug;
-  out->size_name = slug;
-  out->architecture = arch;
-  out->family = m.family;
-  return Status::OK();
+  return FinishImport(text, where, slug, slug, arch, m.family, out);
 }
 
 Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out) {
@@ -672,11 +675,7 @@ Status ImportHfConfig(const std::string& dir, const std::string& display_dir, Im
   if (!spec::ReadWholeFile((fs::path(dir) / "config.json").string(), &text, &error))
     return Status::NotFound(config_path + ": cannot read file: " + error);
 
-  std::error_code ec;
-  fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
-  std::string dir_name = abs.filename().string();
-  if (dir_name.empty()) dir_name = abs.parent_path().filename().string();
-  return ImportHfConfigText(text, config_path, dir_name, shown_dir, out);
+  return ImportHfConfigText(text, config_path, DirName(dir), shown_dir, out);
 }
 
 }  // namespace importer

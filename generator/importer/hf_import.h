@@ -56,4 +56,7 @@ engine::Status ImportHfConfigText(const std::string& json_text, const std::strin
                                   const std::string& dir_name, const std::string& display_dir,
                                   ImportResult* out);
 
+// `s` as a YAML scalar: plain when it reads back as the same string, else double-quoted.
+std::string YamlScalar(const std::string& s);
+
 }  // namespace importer

@@ -84,9 +84,22 @@ struct Metric {
   std::string source;                    // citation / URL
 };
 
+// A data set `modelcard build` evaluates the loaded checkpoint on (evaluation.measure), as
+// `modelcard eval` does: perplexity on token ids (.bin) or text, accuracy on a labelled
+// .safetensors set. The results go into the card's evaluation table.
+struct MeasuredDataset {
+  std::string data;                      // as written
+  std::string data_path;                 // resolved against the spec file's directory
+  std::string name;                      // the dataset name shown; "" = the file name
+  std::string size;                      // "" = every size with weights
+  std::string dtype = "float32";         // "float32" | "bfloat16"
+  int64_t window = 0;                    // perplexity window; 0 = context_length - 1
+};
+
 struct Evaluation {
   std::vector<Metric> primary;
   std::vector<Metric> secondary;
+  std::vector<MeasuredDataset> measure;  // measured by `build` on the sizes' checkpoints
 };
 
 struct Deployment {

@@ -51,7 +51,8 @@ const Keys kAdvantageKeys = {"title", "description"};
 const Keys kTrainingKeys = {"datasets", "preprocessing", "hyperparameters", "tokens",
                             "environment"};
 const Keys kEnvironmentKeys = {"hardware", "framework", "distributed"};
-const Keys kEvaluationKeys = {"primary", "secondary"};
+const Keys kEvaluationKeys = {"primary", "secondary", "measure"};
+const Keys kMeasureKeys = {"data", "name", "size", "dtype", "window"};
 const Keys kMetricKeys = {"metric", "dataset", "value", "size", "source"};
 const Keys kDeploymentKeys = {"techniques", "platforms", "horizontal_scaling", "vertical_scaling"};
 const Keys kMaintenanceKeys = {"repository",        "version",   "version_tagging",
@@ -447,6 +448,7 @@ class SpecReader {
                    const ConfigLayer& shared, const ConfigLayer& own, engine::ModelConfig* out);
   void ReadTraining(const Entry& e, Training* out);
   void ReadMetrics(const Entry& e, std::vector<Metric>* out);
+  void ReadMeasure(const Entry& e, const Architecture& arch, std::vector<MeasuredDataset>* out);
   void ReadProfile(const Entry* e, const YAML::Mark& where, const Architecture& arch, Profile* out);
   void ReadBlog(const Entry& e, Blog* out);
   void ReadExperiments(const Entry& e, const Architecture& arch, const Profile& profile, Experiments* out);
@@ -773,6 +775,7 @@ void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
     Fields f = ReadFields(e->value, kEvaluationKeys);
     if (const Entry* m = f.Find("primary")) ReadMetrics(*m, &spec->evaluation.primary);
     if (const Entry* m = f.Find("secondary")) ReadMetrics(*m, &spec->evaluation.secondary);
+    if (const Entry* m = f.Find("measure")) ReadMeasure(*m, spec->architecture, &spec->evaluation.measure);
   }
   if (const Entry* e = top.Find("deployment"); e && IsMapping(*e)) {
     spec->has_deployment = true;
@@ -1109,6 +1112,58 @@ void SpecReader::ReadMetrics(const Entry& e, std::vector<Metric>* out) {
       }
     }
     Optional(f, "source", &m.source);
+    out->push_back(std::move(m));
+  });
+}
+
+void SpecReader::ReadMeasure(const Entry& e, const Architecture& arch, std::vector<MeasuredDataset>* out) {
+  bool any_weights = false;
+  for (const Size& size : arch.sizes) any_weights = any_weights || !size.weights_path.empty();
+  ForEachMapping(e, kMeasureKeys, {"data"}, [&](const Fields& f) {
+    MeasuredDataset m;
+    if (const Entry* data = f.Find("data"); data && ReadNonEmptyString(*data, &m.data)) {
+      namespace fs = std::filesystem;
+      fs::path p(m.data);
+      if (p.is_relative()) p = fs::path(path_).parent_path() / p;
+      m.data_path = p.lexically_normal().string();
+      if (!any_weights)
+        Error(data->key_mark, "evaluation.measure needs a size with 'weights:' (random weights measure nothing)",
+              "add 'weights: <checkpoint>' to a size, or remove 'measure'");
+    }
+    Optional(f, "name", &m.name);
+    if (const Entry* size = f.Find("size")) {
+      std::string name;
+      if (ReadString(*size, &name)) {
+        const Size* found = nullptr;
+        for (const Size& candidate : arch.sizes)
+          if (candidate.name == name) found = &candidate;
+        if (found == nullptr)
+          Error(ValueMark(*size), "unknown size '" + name + "' in evaluation.measure", SuggestionHint(name, size_names_));
+        else if (found->weights_path.empty())
+          Error(ValueMark(*size), "size '" + name + "' names no weights to evaluate",
+                "add 'weights: <checkpoint>' to it");
+        else
+          m.size = name;
+      }
+    }
+    if (const Entry* dtype = f.Find("dtype")) {
+      std::string name;
+      if (ReadString(*dtype, &name)) {
+        if (name == "float32" || name == "bfloat16")
+          m.dtype = name;
+        else
+          Error(ValueMark(*dtype), "unsupported evaluation dtype '" + name + "'", "use float32 or bfloat16");
+      }
+    }
+    if (const Entry* window = f.Find("window")) {
+      int64_t w = 0;
+      if (ReadInteger(*window, &w)) {
+        if (w > 0)
+          m.window = w;
+        else
+          Error(ValueMark(*window), "'window' must be positive, got " + std::to_string(w));
+      }
+    }
     out->push_back(std::move(m));
   });
 }

@@ -83,8 +83,12 @@ grep -qF "has no vocab.json + merges.txt" <<<"$out" || fail "missing-tokenizer m
 # step and experiments included), then top-1 / top-5 accuracy on its labelled set must equal the
 # accuracy of transformers' own logits (eval_reference.json), and the card shows both rows.
 VIT=$SRC/tests/data/hf_reference/vit
-out=$("$MC" import "$VIT" --out specs/vit.yaml 2>&1) || fail "vit import failed: $out"
+# `import --eval` names the labelled set in the spec (evaluation.measure): `build` alone measures it.
+out=$("$MC" import "$VIT" --out specs/vit.yaml --eval "$VIT/eval.safetensors" 2>&1) || fail "vit import failed: $out"
+grep -qE '^    - data: .*hf_reference/vit/eval.safetensors$' specs/vit.yaml || fail "import --eval wrote no measure entry: $(cat specs/vit.yaml)"
 out=$("$MC" build specs/vit.yaml --templates "$SRC/templates" 2>&1) || fail "vit build failed: $out"
+grep -qE '^\| vit \| top-1 accuracy \| eval.safetensors \| 32 images \| 50(\.0)?% \| float32 \|' cards/vit.md ||
+  fail "import + build gave no measured top-1 row: $(grep -A6 'Measured here' cards/vit.md)"
 grep -qF 'loaded from the checkpoint' docs/experiments/vit/README.md ||
   fail "the vit experiments README does not say it ran on the loaded weights"
 grep -qE '^\| vit \| `.*` \| vit \| 40 \|' docs/vit.md || fail "docs/vit.md lacks the load row: $(grep -A4 'Weights loaded' docs/vit.md)"
@@ -106,6 +110,12 @@ python3 -c 'import sys; g1, g5, w1, w5 = map(float, sys.argv[1:]); print(f"accur
 grep -qE "^\| vit \| top-1 accuracy \| fixture-eval \| $n images \| [0-9.]+% \| float32 \|" cards/vit.md ||
   fail "cards/vit.md lacks the measured top-1 row: $(grep -A6 'Measured here' cards/vit.md)"
 grep -qE "^\| vit \| top-5 accuracy \| fixture-eval \| $n images \|" cards/vit.md || fail "cards/vit.md lacks the top-5 row"
+# A re-measure keeps `eval`'s rows of the same checkpoint beside the spec's own.
+out=$("$MC" build specs/vit.yaml --force --no-experiments --no-train --templates "$SRC/templates" 2>&1) || fail "vit rebuild failed: $out"
+grep -qE "^\| vit \| top-1 accuracy \| fixture-eval \|" cards/vit.md && grep -qE "^\| vit \| top-1 accuracy \| eval.safetensors \|" cards/vit.md ||
+  fail "a rebuild lost an evaluation row: $(grep -A8 'Measured here' cards/vit.md)"
+out=$("$MC" import "$VIT" --out specs/vit2.yaml --eval "$WORK/none.safetensors" 2>&1) && fail "import --eval accepted a missing file"
+grep -qF "none.safetensors: --eval names no readable file" <<<"$out" || fail "import --eval message: $out"
 out=$("$MC" eval specs/vit.yaml --data tokens.bin 2>&1) && fail "a classifier accepted a token file"
 grep -qF "a classifier is evaluated on a labelled set" <<<"$out" || fail "classifier/token-file message: $out"
 out=$("$MC" eval specs/fixture.yaml --data "$VIT/eval.safetensors" 2>&1) && fail "a language model accepted a labelled set"

@@ -652,3 +652,31 @@ TEST_CASE("weights: is accepted where a checkpoint layout exists, an error namin
   CHECK(Errors(lstm).find("size 's' cannot load weights: the recurrent family has no checkpoint mapping yet") !=
         std::string::npos);
 }
+
+TEST_CASE("evaluation.measure: data resolved against the spec, sizes with weights only, exact errors") {
+  const std::string sizes =
+      "small: {num_layers: 2, embedding_dim: 64, num_heads: 4, weights: ckpt}\n"
+      "    big: {num_layers: 4, embedding_dim: 64, num_heads: 4}";
+  const spec::ParseResult ok = spec::ParseSpecText(
+      Minimal(sizes, "evaluation:\n  measure:\n    - {data: val.bin, name: val, dtype: bfloat16, window: 31}\n"
+                     "    - data: /data/test.txt\n"),
+      "specs/t.yaml");
+  REQUIRE_MESSAGE(ok.ok(), (ok.errors.empty() ? "" : ok.errors.front().ToString()));
+  const auto& m = ok.spec.evaluation.measure;
+  REQUIRE(m.size() == 2);
+  CHECK(m[0].data_path == "specs/val.bin");
+  CHECK(m[0].name == "val");
+  CHECK(m[0].dtype == "bfloat16");
+  CHECK(m[0].window == 31);
+  CHECK(m[1].data_path == "/data/test.txt");
+  CHECK(m[1].dtype == "float32");
+  CHECK(Errors(Minimal(sizes, "evaluation:\n  measure:\n    - {data: v.bin, size: big, dtype: int8, window: 0}\n")) ==
+        Lines({"t.yaml:11:27: size 'big' names no weights to evaluate; hint: add 'weights: <checkpoint>' to it",
+               "t.yaml:11:39: unsupported evaluation dtype 'int8'; hint: use float32 or bfloat16",
+               "t.yaml:11:53: 'window' must be positive, got 0"}));
+  CHECK(Errors(Minimal(kSmall, "evaluation:\n  measure:\n    - {data: v.bin}\n")) ==
+        Lines({"t.yaml:10:8: evaluation.measure needs a size with 'weights:' (random weights measure nothing); hint: "
+               "add 'weights: <checkpoint>' to a size, or remove 'measure'"}));
+  CHECK(Errors(Minimal(sizes, "evaluation:\n  measure:\n    - {name: x}\n")).find("missing required key 'data'") !=
+        std::string::npos);
+}

@@ -82,6 +82,7 @@ TEST_CASE("schema.json allows exactly the keys the parser accepts") {
       {"training: {environment: {PROBE}}", "/$defs/training/properties/environment/properties"},
       {"evaluation: {PROBE}", "/properties/evaluation/properties"},
       {"evaluation: {primary: [{PROBE}]}", "/$defs/metric/properties"},
+      {"evaluation: {measure: [{PROBE}]}", "/$defs/measure/properties"},
       {"deployment: {PROBE}", "/properties/deployment/properties"},
       {"maintenance: {PROBE}", "/properties/maintenance/properties"},
       {"profile: {PROBE}", "/$defs/profile/properties"},
