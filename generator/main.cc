@@ -314,8 +314,8 @@ engine::Status TokenizeTextFile(const std::string& data, const std::string& weig
 // top-5 accuracy on a labelled .safetensors set. Appends the measured rows to *out and prints
 // one line of results.
 struct EvalRequest {
-  std::string data, name, dtype = "float32";
-  int64_t window = 0, batch = 8, max_tokens = 0, max_samples = 0;
+  std::string data, name;
+  engine::EvalOptions options;  // weights_path is the size's
 };
 
 engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const EvalRequest& q,
@@ -328,16 +328,11 @@ engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const E
   const engine::ModelConfig& c = size.config;
   const std::string dataset = q.name.empty() ? fs::path(q.data).filename().string() : q.name;
   const bool labelled = fs::path(q.data).extension() == ".safetensors";
-  engine::EvalOptions o;
+  engine::EvalOptions o = q.options;
   o.weights_path = size.weights_path;
-  o.dtype = q.dtype;
-  o.window = q.window;
-  o.batch = q.batch;
-  o.max_tokens = q.max_tokens;
-  o.max_samples = q.max_samples;
   engine::MeasuredEvaluation e;
   e.dataset = dataset;
-  e.dtype = q.dtype;
+  e.dtype = o.dtype;
   e.weights = size.weights;
   if (labelled || engine::IsClassifier(c)) {
     if (!labelled)
@@ -347,7 +342,7 @@ engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const E
     engine::AccuracyResult result;
     if (engine::Status st = engine::EvaluateAccuracy(c, q.data, o, &result); !st.ok())
       return engine::Status::InvalidArgument(where + st.message());
-    std::cout << s.name << " " << size.name << " (" << q.dtype << ", " << size.weights << "): top-1 "
+    std::cout << s.name << " " << size.name << " (" << o.dtype << ", " << size.weights << "): top-1 "
               << render::FormatPercent(result.top1) << ", top-5 " << render::FormatPercent(result.top5) << " on "
               << dataset << " (" << render::FormatThousands(result.samples) << " samples, "
               << render::FormatSeconds(result.seconds) << ")\n";
@@ -371,7 +366,7 @@ engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const E
   engine::EvalResult result;
   if (engine::Status st = engine::EvaluatePerplexity(c, tokens, o, &result); !st.ok())
     return engine::Status::InvalidArgument(where + st.message());
-  std::cout << s.name << " " << size.name << " (" << q.dtype << ", " << size.weights << "): perplexity "
+  std::cout << s.name << " " << size.name << " (" << o.dtype << ", " << size.weights << "): perplexity "
             << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
             << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
             << render::FormatSeconds(result.seconds) << ")\n";
@@ -488,8 +483,8 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       EvalRequest q;
       q.data = m.data_path;
       q.name = m.name.empty() ? fs::path(m.data).filename().string() : m.name;
-      q.dtype = m.dtype;
-      q.window = m.window;
+      q.options.dtype = m.dtype;
+      q.options.window = m.window;
       std::vector<engine::MeasuredEvaluation> measured;
       if (engine::Status st = EvaluateSize(s, *size, q, &measured); !st.ok()) return st;
       MergeEvaluations(measured, &sr.evaluations);
@@ -918,8 +913,8 @@ bool ParseShard(const std::string& text, int64_t* index, int64_t* count) {
 
 #if MODELCARD_WITH_TORCH
 struct EvalArgs {
-  std::string spec_path, size, data, name, dtype = "float32", out_dir = ".";
-  int64_t window = 0, batch = 8, max_tokens = 0, max_samples = 0;
+  std::string spec_path, size, out_dir = ".";
+  EvalRequest request;
 };
 
 // eval: perplexity of a size's loaded checkpoint on token ids or text, or a classifier's top-1
@@ -934,16 +929,8 @@ int RunEval(const EvalArgs& a) {
     return kExitError;
   }
   engine::ConfigureThreads(s.profile.threads);
-  EvalRequest q;
-  q.data = a.data;
-  q.name = a.name;
-  q.dtype = a.dtype;
-  q.window = a.window;
-  q.batch = a.batch;
-  q.max_tokens = a.max_tokens;
-  q.max_samples = a.max_samples;
   std::vector<engine::MeasuredEvaluation> measured;
-  if (engine::Status st = EvaluateSize(s, *size, q, &measured); !st.ok()) {
+  if (engine::Status st = EvaluateSize(s, *size, a.request, &measured); !st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
@@ -1115,18 +1102,18 @@ int main(int argc, char** argv) {
       "eval", "Measure a size's checkpoint (weights:): perplexity on tokens or text, or classifier accuracy");
   eval_cmd->add_option("spec", eval.spec_path, "spec file")->required();
   eval_cmd->add_option("--size", eval.size, "the size (default: the first)");
-  eval_cmd->add_option("--data", eval.data,
+  eval_cmd->add_option("--data", eval.request.data,
                        "token ids (.bin: nanoGPT's little-endian uint16), text (any other extension: tokenized by "
                        "the checkpoint's vocab.json + merges.txt), or a labelled set (.safetensors: labels + "
                        "pixel_values or input_ids) for classifiers")
       ->required();
-  eval_cmd->add_option("--name", eval.name, "dataset name shown in the card (default: the file name)");
-  eval_cmd->add_option("--dtype", eval.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
-  eval_cmd->add_option("--window", eval.window, "tokens predicted per window (default: context_length - 1)")
+  eval_cmd->add_option("--name", eval.request.name, "dataset name shown in the card (default: the file name)");
+  eval_cmd->add_option("--dtype", eval.request.options.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
+  eval_cmd->add_option("--window", eval.request.options.window, "tokens predicted per window (default: context_length - 1)")
       ->check(CLI::PositiveNumber);
-  eval_cmd->add_option("--batch", eval.batch, "windows per forward pass (default 8)")->check(CLI::PositiveNumber);
-  eval_cmd->add_option("--max-tokens", eval.max_tokens, "stop after this many predicted tokens")->check(CLI::PositiveNumber);
-  eval_cmd->add_option("--max-samples", eval.max_samples, "classifiers: the first this many samples of the set")
+  eval_cmd->add_option("--batch", eval.request.options.batch, "windows per forward pass (default 8)")->check(CLI::PositiveNumber);
+  eval_cmd->add_option("--max-tokens", eval.request.options.max_tokens, "stop after this many predicted tokens")->check(CLI::PositiveNumber);
+  eval_cmd->add_option("--max-samples", eval.request.options.max_samples, "classifiers: the first this many samples of the set")
       ->check(CLI::PositiveNumber);
   eval_cmd->add_option("--out", eval.out_dir, "output root holding results/ (default .)");
 #endif
