@@ -162,8 +162,9 @@ engine::Status LoadInto(const ModelConfig& c, const fs::path& path, engine::Weig
 }  // namespace
 
 TEST_CASE("Hugging Face fixtures: our logits equal transformers' within 1e-4 (float32)") {
-  // Every fixture with a config.json: decoders (GPT-2, Llama, Qwen2, Mistral), Mixtral, BERT, ViT.
-  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "bert", "vit", "mixtral"}) {
+  // Every fixture with a config.json: decoders (GPT-2, Llama, Qwen2, Mistral), Mixtral, BERT (MLM and
+  // sequence classification), ViT.
+  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "bert", "bert_cls", "vit", "mixtral"}) {
     CAPTURE(name);
     const fs::path dir = fs::path(kFixtures) / name;
     REQUIRE_MESSAGE(fs::exists(dir / "reference.json"),
@@ -182,7 +183,7 @@ TEST_CASE("Hugging Face fixtures: our logits equal transformers' within 1e-4 (fl
     for (const auto& p : model->module().parameters()) parameters += p.numel();
     CHECK(stats.bytes_read == parameters * element_bytes);  // every parameter, read once
     const std::map<std::string, std::string> layouts = {{"gpt2", "gpt2"},     {"llama", "llama"}, {"qwen2", "llama"}, {"mistral", "llama"},
-                                                        {"mixtral", "mixtral"}, {"bert", "bert"},   {"vit", "vit"}};
+                                                        {"mixtral", "mixtral"}, {"bert", "bert"}, {"bert_cls", "bert"},   {"vit", "vit"}};
     CHECK(stats.layout == layouts.at(name));
 
     const bool images = reference.contains("pixel_values");
@@ -605,6 +606,20 @@ TEST_CASE("accuracy: top-1 / top-5 on a labelled set equal the reference's; malf
     out << text << std::string("\x0a\x00\x00\x00\x00\x00\x00\x00", 8) << std::string(pixel_bytes, '\0');
   }
   CHECK(run() == where + "label 0 is 10, outside the 10 classes");
+  // An encoder classifier reads a labelled set of token ids.
+  const fs::path bert = fs::path(kFixtures) / "bert_cls";
+  const json bert_reference = ReadJson(bert / "eval_reference.json");
+  const ModelConfig bc = ImportedConfig(bert);
+  REQUIRE(engine::IsClassifier(bc));
+  engine::EvalOptions bo;
+  bo.weights_path = bert.string();
+  engine::AccuracyResult tokens;
+  const engine::Status bs = engine::EvaluateAccuracy(bc, (bert / "eval.safetensors").string(), bo, &tokens);
+  REQUIRE_MESSAGE(bs.ok(), bs.ToString());
+  CHECK(tokens.input == "input_ids");
+  CHECK(tokens.samples == 32);
+  CHECK(tokens.top1 == doctest::Approx(bert_reference.at("top1").get<double>()).epsilon(1e-12));
+  CHECK(tokens.top5 == doctest::Approx(bert_reference.at("top5").get<double>()).epsilon(1e-12));
   ModelConfig decoder = TinyGpt2();
   engine::AccuracyResult r;
   CHECK(engine::EvaluateAccuracy(decoder, file.string(), o, &r).ToString().find("accuracy needs a classifier") !=

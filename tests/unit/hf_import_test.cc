@@ -151,7 +151,7 @@ Json VitBase() {
 
 TEST_CASE("import: each committed fixture's analytic count equals its safetensors tensors") {
   // torchvision's ResNets have no config.json: their spec comes from the tensor shapes.
-  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "mixtral", "bert", "vit", "gpt2_bpe", "resnet_basic",
+  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "mixtral", "bert", "bert_cls", "vit", "gpt2_bpe", "resnet_basic",
                                  "resnet_bottleneck"}) {
     CAPTURE(name);
     const std::string dir = kFixtures + "/" + name;

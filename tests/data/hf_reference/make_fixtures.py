@@ -27,7 +27,7 @@ import sys
 import safetensors.torch
 import torch
 import transformers
-from transformers import (BertConfig, BertForMaskedLM, MistralConfig, MistralForCausalLM, GPT2Config, GPT2LMHeadModel, LlamaConfig,
+from transformers import (BertConfig, BertForMaskedLM, BertForSequenceClassification, MistralConfig, MistralForCausalLM, GPT2Config, GPT2LMHeadModel, LlamaConfig,
                           LlamaForCausalLM, MixtralConfig, MixtralForCausalLM, Qwen2Config, Qwen2ForCausalLM,
                           ViTConfig, ViTForImageClassification)
 
@@ -147,6 +147,36 @@ def make_bert():
         hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, tie_word_embeddings=True,
         attn_implementation="eager"))
     write_fixture("bert", bert, "F32")
+
+
+def make_bert_cls():
+    """BertForSequenceClassification (encoder, head: classifier): the tanh pooler on [CLS] and a
+    5-class head, F16; plus a labelled set of token ids (input_ids (N, 12) I64, labels (N,) I64),
+    labelled like write_eval_set's images, for `modelcard eval`'s accuracy on an encoder."""
+    bert = BertForSequenceClassification(BertConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+        intermediate_size=64, type_vocab_size=2, hidden_act="gelu", layer_norm_eps=1e-12, num_labels=5,
+        hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, attn_implementation="eager"))
+    write_fixture("bert_cls", bert, "F16")
+    out = HERE / "bert_cls"
+    gen = torch.Generator().manual_seed(SEED + 2)
+    ids = torch.randint(0, bert.config.vocab_size, (EVAL_N, TOKENS), generator=gen)
+    bert.float()
+    with torch.no_grad():
+        logits = bert(ids).logits.float()  # (N, 5)
+    ranked = logits.argsort(dim=-1, descending=True)
+    half, quarter = EVAL_N // 2, EVAL_N // 4
+    labels = torch.cat([ranked[:half, 0], ranked[half:half + quarter, 2], ranked[half + quarter:, -1]]).long()
+    top1 = (logits.argmax(dim=-1) == labels).float().mean().item()
+    top5 = (logits.topk(5, dim=-1).indices == labels[:, None]).any(dim=-1).float().mean().item()  # 5 classes: 1
+    safetensors.torch.save_file({"input_ids": ids.contiguous(), "labels": labels.contiguous()},
+                                out / "eval.safetensors", metadata={"format": "pt"})
+    reference = {"model": "bert_cls", "n": EVAL_N, "top1": top1, "top5": top5, "seed": SEED + 2,
+                 "labels": "first half: the reference's top-1 class; next quarter: its 3rd; rest: its lowest-ranked",
+                 "transformers": transformers.__version__, "torch": torch.__version__}
+    (out / "eval_reference.json").write_text(json.dumps(reference, indent=1) + "\n")
+    report(out)
+    print(f"  bert_cls eval: n {EVAL_N}, top-1 {top1}, top-5 {top5}")
 
 
 def make_vit():
@@ -459,7 +489,7 @@ def make_gpt2_bpe():
 
 
 FIXTURES = {
-    "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "mistral": make_mistral, "bert": make_bert, "vit": make_vit,
+    "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "mistral": make_mistral, "bert": make_bert, "bert_cls": make_bert_cls, "vit": make_vit,
     "mixtral": make_mixtral, "resnet_basic": make_resnet_basic, "resnet_bottleneck": make_resnet_bottleneck,
     "resnet_names": make_resnet_names, "vit_eval": make_vit_eval, "gpt2_bpe": make_gpt2_bpe,
 }
