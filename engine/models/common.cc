@@ -51,8 +51,7 @@ torch::Tensor ExampleImages(const ModelConfig& c, int64_t batch, torch::Device d
 }
 
 void FamilyModel::InitWeights(uint64_t seed) {
-  for (auto& m : module().modules(/*include_self=*/false))
-    if (auto* linear = m->as<LinearImpl>()) linear->DropPacked();
+  DropPackedLinears(module());
   InitRandomWeights(module(), seed);
 }
 
@@ -82,6 +81,11 @@ int64_t QuantizeLinearsInt8(FamilyModel& model) {
 void PackLinears(torch::nn::Module& module) {
   for (auto& m : module.modules(/*include_self=*/false))
     if (auto* linear = m->as<LinearImpl>()) linear->PackForInference();
+}
+
+void DropPackedLinears(torch::nn::Module& module) {
+  for (auto& m : module.modules(/*include_self=*/false))
+    if (auto* linear = m->as<LinearImpl>()) linear->DropPacked();
 }
 
 }  // namespace engine

@@ -38,6 +38,8 @@ void InitRandomWeights(torch::nn::Module& module, uint64_t seed);
 
 // Pre-packs every engine Linear for oneDNN inference on CPU (see LinearImpl::PackForInference).
 void PackLinears(torch::nn::Module& module);
+// Forgets those packed copies (before the weights change: InitWeights, a checkpoint load).
+void DropPackedLinears(torch::nn::Module& module);
 
 // Int8 copies (LinearImpl::QuantizeInt8) of every engine Linear of `model`, the decoder's tied
 // LM head included. Returns the bytes int8 inference stores: the int8 linears plus every

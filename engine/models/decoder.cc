@@ -5,6 +5,7 @@
 
 #include "engine/layers/checkpoint.h"
 #include "engine/layers/positions.h"
+#include "engine/models/common.h"
 
 namespace engine {
 
@@ -45,9 +46,8 @@ void DecoderImpl::PackForInference() {
 
 void DecoderImpl::InitWeights(uint64_t seed) {
   torch::NoGradGuard no_grad;
-  for (auto& module : modules(/*include_self=*/false))
-    if (auto* linear = module->as<LinearImpl>()) linear->DropPacked();
-  lm_head->DropPacked();
+  DropPackedLinears(*this);
+  lm_head->DropPacked();  // not registered when tied
   auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   const double residual_std = 0.02 / std::sqrt(2.0 * config_.num_layers);
   for (auto& item : named_parameters()) {

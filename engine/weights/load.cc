@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/layers/linear.h"
+#include "engine/models/common.h"
 #include "engine/models/decoder.h"
 #include "engine/models/family.h"
 #include "engine/weights/hf_names.h"
@@ -43,11 +43,6 @@ const TensorView* LegacyNormName(const SafetensorsCheckpoint& ckpt, const std::s
   };
   if (const TensorView* v = swap_suffix(".weight", ".gamma")) return v;
   return swap_suffix(".bias", ".beta");
-}
-
-void DropPackedCopies(torch::nn::Module* module) {
-  for (auto& m : module->modules(/*include_self=*/false))
-    if (auto* linear = m->as<LinearImpl>()) linear->DropPacked();
 }
 
 }  // namespace
@@ -192,7 +187,7 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
 
   try {
     torch::NoGradGuard no_grad;
-    DropPackedCopies(module);
+    DropPackedLinears(*module);
     for (Assignment& a : plan) {
       for (const Source& src : a.sources) {
         torch::Tensor t;

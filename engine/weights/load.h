@@ -29,7 +29,7 @@ struct WeightLoadStats {
 // Opens `path` (a .safetensors file or a Hugging Face directory, see SafetensorsCheckpoint) and
 // loads it into `model`, dropping any packed inference copies (call PackForInference after).
 Status LoadHfWeights(const std::string& path, FamilyModel* model, WeightLoadStats* stats);
-Status LoadHfWeights(const std::string& path, DecoderImpl* model, WeightLoadStats* stats);
+Status LoadHfWeights(const std::string& path, DecoderImpl* model, WeightLoadStats* stats);  // a bare decoder
 
 // The weights measurements start from: the checkpoint at `weights_path` when it is set,
 // otherwise model->InitWeights(seed) (deterministic random weights). Nothing is packed.
