@@ -106,6 +106,14 @@ int64_t AudioFrames(const ModelConfig& c) {
   return static_cast<int64_t>(c.chunk_seconds * static_cast<double>(c.sample_rate) + 0.5) / c.hop_length;
 }
 
+int64_t ResNetPlanes(const ModelConfig& c, size_t stage) { return c.base_width << stage; }
+
+int64_t ResNetInnerWidth(const ModelConfig& c, size_t stage) {
+  const int64_t planes = ResNetPlanes(c, stage);
+  if (c.block != "bottleneck") return planes;
+  return planes * c.width_per_group / 64 * c.groups;  // int(planes * (width_per_group / 64.)) * groups
+}
+
 std::string ValidateConfig(const ModelConfig& c) {
   const std::string& f = c.family;
   if (f == "decoder") return ValidateDecoder(c);
@@ -140,8 +148,17 @@ std::string ValidateConfig(const ModelConfig& c) {
     std::string stages = c.stages.empty() ? "stages must list at least one stage, e.g. [3, 4, 6, 3]" : "";
     for (int64_t n : c.stages)
       if (n < 1 && stages.empty()) stages = "every stage must have at least one block, got " + std::to_string(n);
+    std::string grouping;
+    if (c.block == "basic" && (c.groups != 1 || c.width_per_group != 64))
+      grouping = "basic blocks support only groups 1 and width_per_group 64 (torchvision's BasicBlock), got groups " +
+                 std::to_string(c.groups) + " and width_per_group " + std::to_string(c.width_per_group);
+    else if (c.block == "bottleneck" && c.groups > 0 && c.width_per_group > 0 && c.base_width > 0 &&
+             ResNetInnerWidth(c, 0) < 1)
+      grouping = "width_per_group " + std::to_string(c.width_per_group) + " leaves no channels in a group: base_width (" +
+                 std::to_string(c.base_width) + ") x width_per_group / 64 must be at least 1";
     return FirstProblem({OneOf("block", c.block, {"basic", "bottleneck"}), stages,
                          Positive("base_width", c.base_width), Positive("channels", c.channels),
+                         Positive("groups", c.groups), Positive("width_per_group", c.width_per_group), grouping,
                          c.image_size < 32 ? "image_size must be at least 32, got " + std::to_string(c.image_size) : "",
                          c.num_classes < 0 ? "num_classes must not be negative" : ""});
   }

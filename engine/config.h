@@ -77,6 +77,12 @@ struct ModelConfig {
   std::string block = "bottleneck";  // "basic" | "bottleneck"
   std::vector<int64_t> stages;       // blocks per stage, e.g. {3, 4, 6, 3}
   int64_t base_width = 64;           // channels of the stem and the first stage
+  // torchvision's ResNeXt / Wide ResNet keys: a bottleneck's inner width in stage s is
+  // int(planes * width_per_group / 64) * groups with planes = base_width * 2^s, and its 3x3
+  // convolution has `groups` groups (resnext50_32x4d: 32, 4; wide_resnet50_2: 1, 128).
+  // Basic blocks require groups 1 and width_per_group 64, as torchvision's BasicBlock does.
+  int64_t groups = 1;
+  int64_t width_per_group = 64;
 
   // audio (Whisper-style)
   int64_t sample_rate = 16000;     // Hz
@@ -96,6 +102,12 @@ struct ModelConfig {
 
 // Mel frames of one audio chunk: chunk_seconds * sample_rate / hop_length (Whisper: 3,000).
 int64_t AudioFrames(const ModelConfig& c);
+
+// The resnet family's widths in stage s (0-based): planes = base_width * 2^s; a block's output
+// is planes * 4 (bottleneck) or planes (basic); a bottleneck's inner width (conv1, conv2) is
+// int(planes * width_per_group / 64) * groups, torchvision's formula.
+int64_t ResNetPlanes(const ModelConfig& c, size_t stage);
+int64_t ResNetInnerWidth(const ModelConfig& c, size_t stage);
 
 // Empty string when the config is valid, otherwise the first problem found
 // (e.g. "embedding_dim (770) must be divisible by num_heads (12)").

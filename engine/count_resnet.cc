@@ -1,7 +1,9 @@
 // Analytic counts of the resnet family (engine/count_families.h): torchvision's ResNet (v1.5,
 // stride on the 3x3 convolution of a bottleneck). Convolutions have no bias; each batch norm
 // has a weight and a bias per channel (its running statistics are buffers, not parameters).
-// Conv MACs = C_out x H_out x W_out x C_in x k x k; FLOPs = 2 x MACs.
+// ResNeXt / Wide ResNet: a bottleneck's inner width is int(planes * width_per_group / 64) * groups
+// and its 3x3 convolution is grouped (weight (C_out, C_in / groups, 3, 3)).
+// Conv MACs = C_out x H_out x W_out x (C_in / groups) x k x k; FLOPs = 2 x MACs.
 #include <string>
 
 #include "engine/count_families.h"
@@ -10,98 +12,94 @@ namespace engine {
 namespace {
 
 struct Conv {
-  int64_t in, out, k, stride;
+  int64_t in, out, k, stride, groups = 1;
 };
 
 // Output side of a k x k convolution or pooling with padding k/2: floor((H + 2p - k) / s) + 1.
 int64_t OutSide(int64_t h, int64_t k, int64_t s) { return (h + 2 * (k / 2) - k) / s + 1; }
 
 struct Walk {
-  int64_t stem_params = 0, stage_params = 0, head_params = 0;
-  int64_t stem_macs = 0, stage_macs = 0, head_macs = 0;
-  int64_t bn_elements = 0, relu_elements = 0, add_elements = 0, pool_elements = 0;
+  Checked stem_params = 0, stage_params = 0, head_params = 0;  // overflow-checked (engine/checked.h)
+  Checked stem_macs = 0, stage_macs = 0, head_macs = 0;
+  Checked bn_elements = 0, relu_elements = 0, add_elements = 0, pool_elements = 0;
   int64_t features = 0;  // channels after the last stage
 };
 
 Walk WalkResNet(const ModelConfig& c) {
   Walk w;
-  auto conv = [&](const Conv& cv, int64_t* side, int64_t* params, int64_t* macs) {
+  auto conv = [&](const Conv& cv, int64_t* side, Checked* params, Checked* macs) {
     *side = OutSide(*side, cv.k, cv.stride);
-    *params += cv.in * cv.out * cv.k * cv.k + 2 * cv.out;  // weight + batch norm
-    *macs += cv.out * *side * *side * cv.in * cv.k * cv.k;
-    w.bn_elements += cv.out * *side * *side;
+    const int64_t in_per_group = cv.in / cv.groups;
+    *params += Checked(in_per_group) * cv.out * cv.k * cv.k + Checked(2) * cv.out;  // weight + batch norm
+    *macs += Checked(cv.out) * *side * *side * in_per_group * cv.k * cv.k;
+    w.bn_elements += Checked(cv.out) * *side * *side;
   };
   int64_t side = c.image_size;
   conv({c.channels, c.base_width, 7, 2}, &side, &w.stem_params, &w.stem_macs);
-  w.relu_elements += c.base_width * side * side;
+  w.relu_elements += Checked(c.base_width) * side * side;
   side = OutSide(side, 3, 2);  // max-pool 3x3 stride 2
-  w.pool_elements += c.base_width * side * side * 9;
+  w.pool_elements += Checked(c.base_width) * side * side * 9;
   const bool bottleneck = c.block == "bottleneck";
   const int64_t expansion = bottleneck ? 4 : 1;
   int64_t in = c.base_width;
   for (size_t stage = 0; stage < c.stages.size(); ++stage) {
-    const int64_t width = c.base_width << stage;
+    const int64_t width = ResNetPlanes(c, stage), inner = ResNetInnerWidth(c, stage);
     for (int64_t b = 0; b < c.stages[stage]; ++b) {
       const int64_t stride = (stage > 0 && b == 0) ? 2 : 1;
       int64_t s = side;
       if (bottleneck) {
-        conv({in, width, 1, 1}, &s, &w.stage_params, &w.stage_macs);
-        conv({width, width, 3, stride}, &s, &w.stage_params, &w.stage_macs);
-        conv({width, width * 4, 1, 1}, &s, &w.stage_params, &w.stage_macs);
-        w.relu_elements += (2 * width + width * 4) * s * s;
+        conv({in, inner, 1, 1}, &s, &w.stage_params, &w.stage_macs);
+        conv({inner, inner, 3, stride, c.groups}, &s, &w.stage_params, &w.stage_macs);
+        conv({inner, width * 4, 1, 1}, &s, &w.stage_params, &w.stage_macs);
+        w.relu_elements += (Checked(2) * inner + Checked(width) * 4) * s * s;
       } else {
         conv({in, width, 3, stride}, &s, &w.stage_params, &w.stage_macs);
         conv({width, width, 3, 1}, &s, &w.stage_params, &w.stage_macs);
-        w.relu_elements += 2 * width * s * s;
+        w.relu_elements += Checked(2) * width * s * s;
       }
       if (stride != 1 || in != width * expansion) {
         int64_t ds = side;
         conv({in, width * expansion, 1, stride}, &ds, &w.stage_params, &w.stage_macs);
       }
-      w.add_elements += width * expansion * s * s;
+      w.add_elements += Checked(width) * expansion * s * s;
       side = s;
       in = width * expansion;
     }
   }
   w.features = in;
-  w.pool_elements += in * side * side;  // global average pool
+  w.pool_elements += Checked(in) * side * side;  // global average pool
   if (c.num_classes > 0) {
-    w.head_params = in * c.num_classes + c.num_classes;
-    w.head_macs = in * c.num_classes;
+    w.head_params = Checked(in) * c.num_classes + c.num_classes;
+    w.head_macs = Checked(in) * c.num_classes;
   }
   return w;
 }
 
 }  // namespace
 
-ParameterCount ResNetParameters(const ModelConfig& c) {
+Status ResNetParameters(const ModelConfig& c, ParameterCount* out) {
   const Walk w = WalkResNet(c);
-  ParameterCount p;
-  p.by_component = {{"stem", w.stem_params}, {"stages", w.stage_params}, {"head", w.head_params}};
-  for (const auto& [name, n] : p.by_component) p.total += n;
-  p.trainable = p.active = p.total;
-  p.embedding = 0;
-  p.non_embedding = p.total;
-  return p;
+  return FinishParameters({{"stem", w.stem_params}, {"stages", w.stage_params}, {"head", w.head_params}},
+                          /*embedding=*/0, out);
 }
 
-FlopCount ResNetForwardFlops(const ModelConfig& c, int64_t batch) {
+Status ResNetForwardFlops(const ModelConfig& c, int64_t batch, FlopCount* out) {
   const Walk w = WalkResNet(c);
-  FlopCount f;
+  FlopCount& f = *out;
+  f = FlopCount();
   f.batch = batch;
   f.sequence_length = 0;
-  f.by_component = {{"stem", 2 * batch * w.stem_macs}, {"stages", 2 * batch * w.stage_macs},
-                    {"head", 2 * batch * w.head_macs}};
-  for (const auto& [name, n] : f.by_component) f.forward += n;
-  f.forward_macs = f.forward / 2;
   f.input = std::to_string(batch) + " × " + std::to_string(c.channels) + " × " + std::to_string(c.image_size) +
             " × " + std::to_string(c.image_size) + " image";
   // Batch norm in inference: a multiply and an add per element; ReLU 1; residual add 1; pooling 1 per input read.
-  f.elementwise = {{"batch_norm", 2 * batch * w.bn_elements},
-                   {"relu", batch * w.relu_elements},
-                   {"residual", batch * w.add_elements},
-                   {"pooling", batch * w.pool_elements}};
-  return f;
+  return FinishFlops({{"stem", Checked(2) * batch * w.stem_macs},
+                      {"stages", Checked(2) * batch * w.stage_macs},
+                      {"head", Checked(2) * batch * w.head_macs}},
+                     {{"batch_norm", Checked(2) * batch * w.bn_elements},
+                      {"relu", Checked(batch) * w.relu_elements},
+                      {"residual", Checked(batch) * w.add_elements},
+                      {"pooling", Checked(batch) * w.pool_elements}},
+                     &f);
 }
 
 }  // namespace engine
