@@ -190,7 +190,10 @@ struct Report {
   int schema = 1;
   std::string model;               // spec name
   std::string slug;
-  std::string spec_sha256;
+  std::string spec_sha256;          // of the spec file's bytes when measured (information only)
+  // results::MeasuredInputsSha256 of the spec when measured: the results are current while it and
+  // engine_version match. "" = not recorded (a file written before it existed): stale.
+  std::string measured_inputs_sha256;
   std::string engine_version;      // kEngineVersion of the build that measured it; "" = unknown (old file)
   std::vector<SizeReport> sizes;
   Environment environment;

@@ -34,6 +34,7 @@
 #include "generator/render/format.h"
 #include "generator/render/renderer.h"
 #include "generator/render/view_helpers.h"
+#include "generator/results/measured_inputs.h"
 #include "generator/results/results_json.h"
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
@@ -174,6 +175,7 @@ engine::Report NewReport(const spec::Spec& s) {
   report.model = s.name;
   report.slug = s.slug;
   report.spec_sha256 = s.sha256;
+  report.measured_inputs_sha256 = results::MeasuredInputsSha256(s);
   report.engine_version = engine::kEngineVersion;
   report.environment.tool_version = MODELCARD_VERSION;
   return report;
@@ -746,7 +748,7 @@ int RunRender(MeasureArgs a) {
   std::vector<engine::Report> reports;
   if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
   for (size_t i = 0; i < specs.size(); ++i)
-    if (std::string why = results::StaleReason(reports[i], specs[i].sha256); !why.empty())
+    if (std::string why = results::StaleReason(reports[i], results::MeasuredInputsSha256(specs[i])); !why.empty())
       std::cerr << "modelcard: warning: " << publish::ResultsPath(specs[i].slug) << " is out of date (" << why
                 << "); run `modelcard build " << specs[i].path << "` to refresh it\n";
   return RenderAndWrite(specs, reports, project, a);
@@ -759,6 +761,7 @@ int RunCheck(MeasureArgs a) {
   std::vector<engine::Report> reports;
   if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
   bool stale = false;
+  bool results_stale = false;  // a results file needs `build`, not only `render`
   for (size_t i = 0; i < specs.size(); ++i) {
     for (const auto& stored : results::ListStoredResults(a.out_dir, specs[i].slug)) {
       engine::Report r;
@@ -767,9 +770,10 @@ int RunCheck(MeasureArgs a) {
         PrintError(st.message());
         return kExitError;
       }
-      if (std::string why = results::StaleReason(r, specs[i].sha256); !why.empty()) {
-        std::cout << path << " is out of date (" << why << "; run `modelcard build " << specs[i].path << "`)\n";
+      if (std::string why = results::StaleReason(r, results::MeasuredInputsSha256(specs[i])); !why.empty()) {
+        std::cout << path << " is stale: " << why << " (run `modelcard build " << specs[i].path << "`)\n";
         stale = true;
+        results_stale = true;
       } else {
         std::cout << path << " is up to date\n";
       }
@@ -799,17 +803,22 @@ int RunCheck(MeasureArgs a) {
     const std::string path = is_injected ? f.path : publish::UnderRoot(a.out_dir, f.path);
     std::string on_disk;
     if (!publish::ReadFile(path, &on_disk).ok()) {
-      std::cout << path << " is missing\n";
+      std::cout << path << " is missing (run `modelcard render`)\n";
       stale = true;
     } else if (on_disk != f.bytes) {
-      std::cout << path << " is out of date\n";
+      std::cout << path << " is out of date (run `modelcard render`)\n";
       if (a.diff) std::cout << publish::UnifiedDiff(on_disk, f.bytes, "a/" + path, "b/" + path);
       stale = true;
     } else {
       std::cout << path << " is up to date\n";
     }
   }
-  if (stale) std::cerr << "modelcard: documents are stale; run `modelcard build` (or `modelcard render`) and commit\n";
+  // What clears it: stale results need a measurement (which renders too); documents out of date
+  // against current results need only `render`.
+  if (results_stale)
+    std::cerr << "modelcard: results are stale; run `modelcard build` and commit\n";
+  else if (stale)
+    std::cerr << "modelcard: documents are out of date; run `modelcard render` and commit\n";
   return stale ? kExitError : kExitOk;
 }
 
@@ -983,8 +992,8 @@ int RunBuild(MeasureArgs a) {
     engine::Report stored;
     const bool have_stored = results::LoadReport(path, &stored).ok();
     if (!a.force && have_stored) {
-      if (std::string why = results::StaleReason(stored, s.sha256); why.empty()) {
-        std::cout << path << " is up to date (spec and engine unchanged; --force measures again)\n";
+      if (std::string why = results::StaleReason(stored, results::MeasuredInputsSha256(s)); why.empty()) {
+        std::cout << path << " is up to date (measured inputs and engine unchanged; --force measures again)\n";
         continue;
       }
     }

@@ -46,6 +46,6 @@ log "modelcard ${MC_ARGS[*]}"
 status=0
 "$BUILD_DIR/modelcard" "${MC_ARGS[@]}" || status=$?
 if [ "$MODE" = check ] && [ "$status" -ne 0 ]; then
-  log "documents are stale: run 'modelcard render specs/' (or 'bash scripts/docs-ci.sh render') and commit the result"
+  log "stale: documents out of date need 'modelcard render specs/' (or 'bash scripts/docs-ci.sh render'), stale results 'modelcard build' (see above); commit the result"
 fi
 exit "$status"

@@ -598,6 +598,7 @@ std::string ReportToJson(const engine::Report& report) {
   j["model"] = report.model;
   j["slug"] = report.slug;
   j["spec_sha256"] = report.spec_sha256;
+  if (!report.measured_inputs_sha256.empty()) j["measured_inputs_sha256"] = report.measured_inputs_sha256;
   if (!report.engine_version.empty()) j["engine_version"] = report.engine_version;
   Json sizes = Json::array();
   for (const auto& s : report.sizes) sizes.push_back(SizeToJson(s));
@@ -629,6 +630,8 @@ Status ReportFromJson(const std::string& json, engine::Report* out) {
   RETURN_IF_ERROR(GetString(root, "", "model", &r.model));
   RETURN_IF_ERROR(GetString(root, "", "slug", &r.slug));
   RETURN_IF_ERROR(GetString(root, "", "spec_sha256", &r.spec_sha256));
+  if (root.contains("measured_inputs_sha256"))
+    RETURN_IF_ERROR(GetString(root, "", "measured_inputs_sha256", &r.measured_inputs_sha256));
   if (root.contains("engine_version")) RETURN_IF_ERROR(GetString(root, "", "engine_version", &r.engine_version));
   const Json* sizes = nullptr;
   RETURN_IF_ERROR(Field(root, "", "sizes", &sizes));

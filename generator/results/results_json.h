@@ -20,7 +20,8 @@ std::string ReportToJson(const engine::Report& report);
 
 // Parses what ReportToJson writes. Unknown keys are ignored (later versions may add keys).
 // The keys added after the first results were stored (the roofline and train memory keys of a
-// run, a size's "experiments") are optional and default to 0 / empty.
+// run, a size's "experiments", the top-level "engine_version" and "measured_inputs_sha256") are
+// optional and default to 0 / empty.
 // On error returns InvalidArgument naming the key path and the problem, e.g.
 // "sizes[0].parameters.total: expected an integer", and leaves *out untouched.
 engine::Status ReportFromJson(const std::string& json, engine::Report* out);

@@ -70,8 +70,10 @@ engine::Status LoadMergedReport(const std::string& root, const std::string& slug
   return engine::Status::OK();
 }
 
-std::string StaleReason(const engine::Report& stored, const std::string& spec_sha256) {
-  if (stored.spec_sha256 != spec_sha256) return "the spec changed since it was measured";
+std::string StaleReason(const engine::Report& stored, const std::string& measured_inputs_sha256) {
+  if (stored.measured_inputs_sha256.empty())
+    return "it records no measured inputs (written by an older modelcard, or by `modelcard eval` before any build)";
+  if (stored.measured_inputs_sha256 != measured_inputs_sha256) return "measured inputs changed";
   if (stored.engine_version != engine::kEngineVersion)
     return "it was measured by engine version " + (stored.engine_version.empty() ? "unknown" : stored.engine_version) +
            ", this is " + engine::kEngineVersion;

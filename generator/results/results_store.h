@@ -31,9 +31,12 @@ std::vector<StoredResults> ListStoredResults(const std::string& root, const std:
 engine::Status LoadMergedReport(const std::string& root, const std::string& slug, engine::Report* out,
                                 std::vector<std::string>* paths);
 
-// Why `stored` must be measured again for a spec whose bytes hash to `spec_sha256`: "" when it
-// is current (same spec hash and engine version), else a short reason ("the spec changed").
-std::string StaleReason(const engine::Report& stored, const std::string& spec_sha256);
+// Why `stored` must be measured again (`modelcard build`) for a spec whose measured inputs hash to
+// `measured_inputs_sha256` (results::MeasuredInputsSha256, measured_inputs.h): "" when it is
+// current (same measured inputs and engine version; prose edits of the spec do not matter), else
+// a short reason: "measured inputs changed", "it records no measured inputs (...)" for a file
+// written before they were recorded, or the engine version it was measured by.
+std::string StaleReason(const engine::Report& stored, const std::string& measured_inputs_sha256);
 
 // Reads and parses `path`. Every error message starts with the path:
 // "results/gpt2.json: sizes[0].parameters.total: expected an integer".

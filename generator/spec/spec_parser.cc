@@ -154,6 +154,25 @@ const std::map<std::string, Keys> kFamilyKeys = {
                    "context_length"}}};
 const std::map<std::string, Keys> kFamilyRequired = {
     {"decoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
+// Config keys a family does not read because its engine model fixes them (engine/models/*):
+// encoder, vit and audio blocks always use LayerNorm (TransformerBlock, the final and embedding
+// norms); encoder and vit add a learned position table; the encoder's masked-LM head and the
+// audio text decoder's head always share the token embedding; resnet's nonlinearity is ReLU; an
+// LSTM/GRU has no position encoding and always has biases. Writing the fixed value is accepted;
+// any other value is an error naming the fixed one.
+const std::map<std::string, std::vector<std::pair<std::string, std::string>>> kFamilyFixed = {
+    {"encoder", {{"norm", "layernorm"}, {"position", "learned"}, {"tie_embeddings", "true"}}},
+    {"vit", {{"norm", "layernorm"}, {"position", "learned"}}},
+    {"audio", {{"norm", "layernorm"}, {"tie_embeddings", "true"}}},
+    {"resnet", {{"activation", "relu"}}},
+    {"recurrent", {{"position", "none"}, {"bias", "true"}}}};
+const std::string* FixedValue(const std::string& family, const std::string& key) {
+  const auto it = kFamilyFixed.find(family);
+  if (it == kFamilyFixed.end()) return nullptr;
+  for (const auto& [name, value] : it->second)
+    if (name == key) return &value;
+  return nullptr;
+}
     {"moe", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads", "num_experts",
              "experts_per_token"}},
     {"encoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
@@ -231,6 +250,14 @@ bool ParseBool(const std::string& text, bool* out) {
 
 bool IsDigits(const std::string& s, size_t from, size_t count) {
   for (size_t i = from; i < from + count; ++i)
+// Whether a config value written as `text` is the family's fixed `value` of `key` (booleans in
+// any YAML spelling).
+bool SameFixedValue(const std::string& key, const std::string& text, const std::string& value) {
+  bool given = false;
+  if (KindOf(key) == ConfigKind::kBool) return ParseBool(text, &given) && given == (value == "true");
+  return text == value;
+}
+
     if (s[i] < '0' || s[i] > '9') return false;
   return true;
 }
@@ -275,6 +302,11 @@ struct Entry {
   YAML::Node value;
 };
 
+  // yaml-cpp's Node::operator= does not rebind a handle: it re-points the document node the
+  // handle refers to, so assigning one Entry over another (vector copy-assignment, erase,
+  // remove_if, sort) would rewrite the spec being read. Entries are constructed, copied into
+  // new slots and moved as whole vectors, never assigned.
+  Entry& operator=(const Entry&) = delete;
 // The known keys given in one mapping, first occurrences, in file order.
 struct Fields {
   std::vector<Entry> entries;
@@ -930,7 +962,7 @@ void SpecReader::KeepFamilyKeys(Fields* fields, const std::string& family) {
     }
     kept.push_back(entry);
   }
-  fields->entries = kept;
+  fields->entries = std::move(kept);  // never element-wise assignment (see Entry)
 }
 
 ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
@@ -945,6 +977,14 @@ ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
         v.valid = ReadCount(*e, 1, &v.integer);
         break;
       case ConfigKind::kCountOrZero:
+      if (const std::string* fixed = FixedValue(family, entry.key)) {
+        // Stating the value the family's model always uses is true, and changes nothing.
+        if (entry.value.IsScalar() && SameFixedValue(entry.key, entry.value.Scalar(), *fixed)) continue;
+        Error(ValueMark(entry), "'" + entry.key + "' is fixed to '" + *fixed + "' in family '" + family + "', got " +
+                                    Got(entry.value),
+              "remove it, or write '" + entry.key + ": " + *fixed + "'");
+        continue;
+      }
         v.valid = ReadCount(*e, 0, &v.integer);
         break;
       case ConfigKind::kChoice:

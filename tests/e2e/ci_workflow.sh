@@ -173,13 +173,30 @@ grep -q '^-hand-edited line' "$WORK/diff.log" || { cat "$WORK/diff.log"; fail "c
 (cd "$REPO" && "$RMC" check specs/) >"$WORK/check2.log" 2>&1 || { cat "$WORK/check2.log"; fail "check after render exited non-zero"; }
 [ "$before" == "$(tree_sum)" ] || fail "render did not restore the committed documents byte for byte"
 
-# --- an edited spec: its spec hash changes, so its stored results (and check) are out of date ----
-echo '# edited' >>"$REPO/specs/tiny.yaml"
+# --- an edited spec: prose needs only `render`; a measured input makes its stored results stale ---
+# Prose (summary) changes the documents, not the measurements: the results stay current and check
+# says the documents need `render`.
+cp "$REPO/specs/tiny.yaml" "$WORK/tiny.yaml.orig"
+sed -i 's/^summary: >-$/summary: >-\n  An edited summary sentence./' "$REPO/specs/tiny.yaml"
+grep -q 'An edited summary sentence' "$REPO/specs/tiny.yaml" || fail "could not edit the summary of specs/tiny.yaml"
 (cd "$REPO" && "$RMC" check specs/) >"$WORK/check3.log" 2>&1
 rc=$?
-[ $rc -eq 1 ] || { cat "$WORK/check3.log"; fail "check after editing specs/tiny.yaml exited $rc, expected 1"; }
-grep -q 'is out of date' "$WORK/check3.log" || { cat "$WORK/check3.log"; fail "check after editing specs/tiny.yaml printed no 'is out of date'"; }
-grep -q 'results/tiny[^ ]*\.json is out of date' "$WORK/check3.log" || { cat "$WORK/check3.log"; fail "check did not report results/tiny.json as out of date"; }
+[ $rc -eq 1 ] || { cat "$WORK/check3.log"; fail "check after editing the summary of specs/tiny.yaml exited $rc, expected 1"; }
+grep -q 'results/tiny[^ ]*\.json is up to date' "$WORK/check3.log" || { cat "$WORK/check3.log"; fail "a prose edit made results/tiny.json stale"; }
+grep -q 'is stale' "$WORK/check3.log" && { cat "$WORK/check3.log"; fail "a prose edit made a results file stale"; }
+grep -q 'cards/tiny.md is out of date (run `modelcard render`)' "$WORK/check3.log" || { cat "$WORK/check3.log"; fail "check did not say cards/tiny.md needs render"; }
+grep -q 'run `modelcard render` and commit' "$WORK/check3.log" || { cat "$WORK/check3.log"; fail "check did not end with 'run modelcard render'"; }
 if grep 'is out of date' "$WORK/check3.log" | grep -v tiny; then fail "check reported files of unedited specs as out of date (above)"; fi
-
+(cd "$REPO" && "$RMC" render specs/) >"$WORK/render2.log" 2>&1 || { cat "$WORK/render2.log"; fail "render after a prose edit failed"; }
+(cd "$REPO" && "$RMC" check specs/) >"$WORK/check4.log" 2>&1 || { cat "$WORK/check4.log"; fail "check after render of a prose edit exited non-zero"; }
+# A measured input (the model's width) changes what build measures: its results are stale.
+cp "$WORK/tiny.yaml.orig" "$REPO/specs/tiny.yaml"
+sed -i 's/embedding_dim: 64,/embedding_dim: 128,/' "$REPO/specs/tiny.yaml"
+grep -q 'embedding_dim: 128,' "$REPO/specs/tiny.yaml" || fail "could not edit the width of specs/tiny.yaml"
+(cd "$REPO" && "$RMC" check specs/) >"$WORK/check5.log" 2>&1
+rc=$?
+[ $rc -eq 1 ] || { cat "$WORK/check5.log"; fail "check after editing the width of specs/tiny.yaml exited $rc, expected 1"; }
+grep -q 'results/tiny[^ ]*\.json is stale: measured inputs changed (run `modelcard build' "$WORK/check5.log" || { cat "$WORK/check5.log"; fail "check did not report results/tiny.json as stale (measured inputs)"; }
+grep -q 'results are stale; run `modelcard build`' "$WORK/check5.log" || { cat "$WORK/check5.log"; fail "check did not end with 'run modelcard build'"; }
+if grep 'is stale' "$WORK/check5.log" | grep -v tiny; then fail "check reported results of unedited specs as stale (above)"; fi
 summary

@@ -54,7 +54,7 @@ grep -qF '| Tiny GPT `tiny` | Parameters | Share of total |' README.md || fail "
 # 2. Nothing changed: build measures nothing and the documents keep their bytes.
 cp -r docs "$WORK/docs-before"
 out=$($MC build specs/ --templates "$SRC/templates" --no-experiments 2>&1) || fail "second build failed"
-expect_in "$out" "./results/tiny.json is up to date (spec and engine unchanged; --force measures again)" "second build"
+expect_in "$out" "./results/tiny.json is up to date (measured inputs and engine unchanged; --force measures again)" "second build"
 diff -r "$WORK/docs-before" docs >/dev/null || fail "a build from the same results changed the documents"
 
 # 3. Determinism: two renders from the same results are byte-identical.
@@ -65,10 +65,22 @@ mct render specs/ --out "$WORK/r2" >/dev/null || fail "render 2 failed"
 diff -r "$WORK/r1" "$WORK/r2" >/dev/null || fail "two renders of the same results differ"
 diff -r "$WORK/r1/docs" docs >/dev/null || fail "render differs from build"
 
-# 4. Edit a spec: check fails (stale results), build re-measures it only, check passes again.
-echo "# edited" >>specs/tiny.yaml
+# 4. Edit a spec's prose: its results stay current, check asks for `render` only, build measures nothing.
+sed -i 's/^tagline: .*/tagline: An edited tagline/' specs/tiny.yaml
+out=$(mct check specs/ 2>&1) && fail "check passed with an edited tagline"
+expect_in "$out" "./results/tiny.json is up to date" "check after a prose edit"
+expect_in "$out" "./cards/tiny.md is out of date (run \`modelcard render\`)" "check after a prose edit"
+expect_in "$out" "documents are out of date; run \`modelcard render\`" "check after a prose edit"
+out=$($MC build specs/ --templates "$SRC/templates" --no-experiments 2>&1) || fail "build after a prose edit failed"
+expect_in "$out" "./results/tiny.json is up to date (measured inputs and engine unchanged" "build after a prose edit"
+mct check specs/ >/dev/null 2>&1 || fail "check after a prose edit and build still fails"
+# Edit a measured input (profile.sequence_lengths): check fails (stale results), build re-measures it
+# only, check passes again.
+grep -q '^  sequence_lengths: ' specs/tiny.yaml || fail "specs/tiny.yaml has no profile.sequence_lengths line"
+sed -i 's/^  sequence_lengths: .*/  sequence_lengths: [8]/' specs/tiny.yaml
 out=$(mct check specs/ 2>&1) && fail "check passed with an edited spec"
-expect_in "$out" "./results/tiny.json is out of date (the spec changed since it was measured" "check after an edit"
+expect_in "$out" "./results/tiny.json is stale: measured inputs changed (run \`modelcard build" "check after an edit"
+expect_in "$out" "results are stale; run \`modelcard build\`" "check after an edit"
 out=$($MC build specs/ --templates "$SRC/templates" --no-experiments 2>&1) || fail "build after the edit failed"
 expect_in "$out" "wrote ./results/tiny.json" "build after the edit"
 expect_in "$out" "./results/tiny-two.json is up to date" "build after the edit leaves the other spec"

@@ -184,12 +184,13 @@ TEST_CASE("results of several machines sit side by side and merge for rendering"
         std::string::npos);
 }
 
-TEST_CASE("stored results are stale when the spec or the engine changed") {
+TEST_CASE("stored results are stale when the measured inputs or the engine changed") {
   engine::Report r;
-  r.spec_sha256 = "abc";
+  r.spec_sha256 = "spec bytes: information only";
+  r.measured_inputs_sha256 = "abc";
   r.engine_version = engine::kEngineVersion;
   CHECK(results::StaleReason(r, "abc").empty());
-  CHECK(results::StaleReason(r, "def") == "the spec changed since it was measured");
+  CHECK(results::StaleReason(r, "def") == "measured inputs changed");
   r.engine_version = "";
   CHECK(results::StaleReason(r, "abc") ==
         std::string("it was measured by engine version unknown, this is ") + engine::kEngineVersion);

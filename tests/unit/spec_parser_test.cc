@@ -305,6 +305,104 @@ TEST_CASE("every spelling the parser accepts is one the engine knows") {
   for (const char* name : {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"}) {
     auto r = spec::ParseSpecText(
         Minimal(
+// Issue 13: dropping a foreign key used to copy-assign the kept entries over the old ones, and
+// yaml-cpp's Node::operator= re-points the document's nodes, so every later key read the value of
+// the key after it ("'norm_eps' must be a number, got 'post'").
+TEST_CASE("a key foreign to the family leaves every later key its own value (block and flow, config and size)") {
+  const std::string encoder_keys =
+      "hint: the keys of encoder are: num_layers, embedding_dim, num_heads, head_dim, hidden_dim, norm_eps, "
+      "activation, bias, qkv_bias, vocab_size, context_length, type_vocab_size, pooler, norm_position, head, "
+      "num_classes";
+  const std::string block_config_flow_size = Lines({
+      "schema: 1",                 // 1
+      "name: T",                   // 2
+      "architecture:",             // 3
+      "  family: encoder",         // 4
+      "  config:",                 // 5
+      "    vocab_size: 100",       // 6
+      "    rope_theta: 10000",     // 7  foreign
+      "    norm_eps: 1.0e-12",     // 8
+      "    norm_position: pre",    // 9
+      "    num_layers: 3",         // 10
+      "    pooler: false",         // 11
+      "    context_length: 64",    // 12
+      "  sizes:",                  // 13
+      "    s: {embedding_dim: 32, patch_size: 4, num_heads: 4, head: mlm, hidden_dim: 48, type_vocab_size: 0}",
+  });
+  CHECK(Errors(block_config_flow_size) ==
+        Lines({"t.yaml:7:5: 'rope_theta' does not apply to family 'encoder'; " + encoder_keys,
+               "t.yaml:14:28: 'patch_size' does not apply to family 'encoder'; " + encoder_keys}));
+  const std::string flow_config_block_size = Lines({
+      "schema: 1",
+      "name: T",
+      "architecture:",
+      "  family: encoder",
+      "  config: {vocab_size: 100, rope_theta: 10000, norm_eps: 1.0e-12, norm_position: pre, num_layers: 3, "
+      "pooler: false, context_length: 64}",
+      "  sizes:",
+      "    s:",
+      "      embedding_dim: 32",
+      "      patch_size: 4",
+      "      num_heads: 4",
+      "      head: mlm",
+      "      hidden_dim: 48",
+      "      type_vocab_size: 0",
+  });
+  CHECK(Errors(flow_config_block_size) ==
+        Lines({"t.yaml:5:29: 'rope_theta' does not apply to family 'encoder'; " + encoder_keys,
+               "t.yaml:9:7: 'patch_size' does not apply to family 'encoder'; " + encoder_keys}));
+  for (const std::string& text : {block_config_flow_size, flow_config_block_size}) {
+    const spec::ParseResult r = spec::ParseSpecText(text, "t.yaml");
+    REQUIRE(r.spec.architecture.sizes.size() == 1);
+    const engine::ModelConfig& c = r.spec.architecture.sizes[0].config;
+    CHECK(c.vocab_size == 100);
+    CHECK(c.norm_eps == 1.0e-12);
+    CHECK(c.norm_position == "pre");
+    CHECK(c.num_layers == 3);
+    CHECK_FALSE(c.pooler);
+    CHECK(c.context_length == 64);
+    CHECK(c.embedding_dim == 32);
+    CHECK(c.num_heads == 4);
+    CHECK(c.head == "mlm");
+    CHECK(c.hidden_dim == 48);
+    CHECK(c.type_vocab_size == 0);
+    CHECK(r.spec.architecture.config_keys ==
+          std::vector<std::string>{"vocab_size", "norm_eps", "norm_position", "num_layers", "pooler",
+                                   "context_length"});
+  }
+}
+
+TEST_CASE("a key the family's model fixes is accepted at its fixed value and an error at any other") {
+  const std::string encoder = "vocab_size: 100, context_length: 64, num_layers: 1, embedding_dim: 8, num_heads: 1";
+  auto r = spec::ParseSpecText(FamilySpec("encoder", encoder + ", norm: layernorm, position: learned, "
+                                                               "tie_embeddings: True, norm_eps: 1.0e-12"),
+                               "t.yaml");
+  REQUIRE_MESSAGE(r.ok(), (r.errors.empty() ? "" : r.errors[0].ToString()));
+  CHECK(r.spec.architecture.sizes[0].config.norm_eps == 1.0e-12);
+  CHECK(Errors(FamilySpec("encoder", encoder + ", norm: rmsnorm, norm_eps: 1.0e-12")) ==
+        Lines({"t.yaml:6:99: 'norm' is fixed to 'layernorm' in family 'encoder', got 'rmsnorm'; hint: remove it, "
+               "or write 'norm: layernorm'"}));
+  CHECK(Errors(FamilySpec("encoder", encoder + ", tie_embeddings: false")) ==
+        Lines({"t.yaml:6:109: 'tie_embeddings' is fixed to 'true' in family 'encoder', got 'false'; hint: remove "
+               "it, or write 'tie_embeddings: true'"}));
+  CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1, position: rope")) ==
+        Lines({"t.yaml:6:66: 'position' is fixed to 'learned' in family 'vit', got 'rope'; hint: remove it, or "
+               "write 'position: learned'"}));
+  CHECK(spec::ParseSpecText(FamilySpec("resnet", "stages: [2, 2], block: basic, activation: relu"), "t.yaml").ok());
+  CHECK(Errors(FamilySpec("resnet", "stages: [2, 2], block: basic, activation: gelu")) ==
+        Lines({"t.yaml:6:51: 'activation' is fixed to 'relu' in family 'resnet', got 'gelu'; hint: remove it, or "
+               "write 'activation: relu'"}));
+  r = spec::ParseSpecText(FamilySpec("recurrent", "vocab_size: 10, num_layers: 1, embedding_dim: 4, hidden_dim: 4, "
+                                                  "position: none, bias: true"),
+                          "t.yaml");
+  REQUIRE_MESSAGE(r.ok(), (r.errors.empty() ? "" : r.errors[0].ToString()));
+  // Keys with no fixed value stay foreign: audio positions differ between its encoder and decoder.
+  CHECK(Errors(FamilySpec("audio", "num_layers: 1, embedding_dim: 8, num_heads: 1, position: sinusoidal")) ==
+        Lines({"t.yaml:6:56: 'position' does not apply to family 'audio'; hint: the keys of audio are: num_layers, "
+               "embedding_dim, num_heads, head_dim, hidden_dim, norm_eps, activation, bias, qkv_bias, sample_rate, "
+               "n_mels, n_fft, hop_length, chunk_seconds, decoder_layers, vocab_size, context_length"}));
+}
+
             std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: ") +
             name + "}"),
         "t.yaml");
