@@ -152,8 +152,6 @@ const std::map<std::string, Keys> kFamilyKeys = {
                                       "decoder_layers", "vocab_size", "context_length"})},
     {"recurrent", {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings",
                    "context_length"}}};
-const std::map<std::string, Keys> kFamilyRequired = {
-    {"decoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
 // Config keys a family does not read because its engine model fixes them (engine/models/*):
 // encoder, vit and audio blocks always use LayerNorm (TransformerBlock, the final and embedding
 // norms); encoder and vit add a learned position table; the encoder's masked-LM head and the
@@ -173,6 +171,8 @@ const std::string* FixedValue(const std::string& family, const std::string& key)
     if (name == key) return &value;
   return nullptr;
 }
+const std::map<std::string, Keys> kFamilyRequired = {
+    {"decoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
     {"moe", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads", "num_experts",
              "experts_per_token"}},
     {"encoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
@@ -248,8 +248,6 @@ bool ParseBool(const std::string& text, bool* out) {
   return false;
 }
 
-bool IsDigits(const std::string& s, size_t from, size_t count) {
-  for (size_t i = from; i < from + count; ++i)
 // Whether a config value written as `text` is the family's fixed `value` of `key` (booleans in
 // any YAML spelling).
 bool SameFixedValue(const std::string& key, const std::string& text, const std::string& value) {
@@ -258,6 +256,8 @@ bool SameFixedValue(const std::string& key, const std::string& text, const std::
   return text == value;
 }
 
+bool IsDigits(const std::string& s, size_t from, size_t count) {
+  for (size_t i = from; i < from + count; ++i)
     if (s[i] < '0' || s[i] > '9') return false;
   return true;
 }
@@ -300,13 +300,13 @@ struct Entry {
   std::string key;
   YAML::Mark key_mark;
   YAML::Node value;
-};
-
   // yaml-cpp's Node::operator= does not rebind a handle: it re-points the document node the
   // handle refers to, so assigning one Entry over another (vector copy-assignment, erase,
   // remove_if, sort) would rewrite the spec being read. Entries are constructed, copied into
   // new slots and moved as whole vectors, never assigned.
   Entry& operator=(const Entry&) = delete;
+};
+
 // The known keys given in one mapping, first occurrences, in file order.
 struct Fields {
   std::vector<Entry> entries;
@@ -956,6 +956,14 @@ void SpecReader::KeepFamilyKeys(Fields* fields, const std::string& family) {
     const bool family_key =
         std::find(allowed->second.begin(), allowed->second.end(), entry.key) != allowed->second.end();
     if (config_key && !family_key) {
+      if (const std::string* fixed = FixedValue(family, entry.key)) {
+        // Stating the value the family's model always uses is true, and changes nothing.
+        if (entry.value.IsScalar() && SameFixedValue(entry.key, entry.value.Scalar(), *fixed)) continue;
+        Error(ValueMark(entry), "'" + entry.key + "' is fixed to '" + *fixed + "' in family '" + family + "', got " +
+                                    Got(entry.value),
+              "remove it, or write '" + entry.key + ": " + *fixed + "'");
+        continue;
+      }
       Error(entry.key_mark, "'" + entry.key + "' does not apply to family '" + family + "'",
             "the keys of " + family + " are: " + JoinNames(allowed->second));
       continue;
@@ -977,14 +985,6 @@ ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
         v.valid = ReadCount(*e, 1, &v.integer);
         break;
       case ConfigKind::kCountOrZero:
-      if (const std::string* fixed = FixedValue(family, entry.key)) {
-        // Stating the value the family's model always uses is true, and changes nothing.
-        if (entry.value.IsScalar() && SameFixedValue(entry.key, entry.value.Scalar(), *fixed)) continue;
-        Error(ValueMark(entry), "'" + entry.key + "' is fixed to '" + *fixed + "' in family '" + family + "', got " +
-                                    Got(entry.value),
-              "remove it, or write '" + entry.key + ": " + *fixed + "'");
-        continue;
-      }
         v.valid = ReadCount(*e, 0, &v.integer);
         break;
       case ConfigKind::kChoice:
