@@ -854,11 +854,11 @@ int RunInject(MeasureArgs a, const std::vector<std::string>& targets) {
 
 // import DIR: a spec from a Hugging Face config.json, written to --out (default specs/<slug>.yaml).
 int RunImport(const std::string& dir, const std::string& out_flag, bool force,
-              const std::vector<std::string>& eval_files) {
+              const std::vector<std::string>& eval_files, const importer::ImportOptions& options) {
   // The spec's `weights:` is relative to the spec's own directory: import once to learn the
   // slug (and so the default path), then again with the checkpoint path seen from there.
   importer::ImportResult first;
-  if (engine::Status st = importer::ImportHfConfig(dir, dir, &first); !st.ok()) {
+  if (engine::Status st = importer::ImportHfConfig(dir, dir, &first, options); !st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
@@ -868,7 +868,7 @@ int RunImport(const std::string& dir, const std::string& out_flag, bool force,
   std::string display = fs::relative(fs::absolute(dir, ec), spec_dir, ec).generic_string();
   if (ec || display.empty()) display = fs::absolute(dir).generic_string();
   importer::ImportResult result;
-  if (engine::Status st = importer::ImportHfConfig(dir, display, &result); !st.ok()) {
+  if (engine::Status st = importer::ImportHfConfig(dir, display, &result, options); !st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
@@ -928,6 +928,7 @@ struct EvalArgs {
 
 // eval: perplexity of a size's loaded checkpoint on token ids or text, or a classifier's top-1
 // and top-5 accuracy on a labelled set; stored in its results for the card's evaluation table.
+  if (!result.note.empty()) std::cerr << "note: " << result.note << "\n";
 int RunEval(const EvalArgs& a) {
   std::vector<spec::Spec> specs;
   if (!ParseAll({a.spec_path}, &specs)) return kExitError;
@@ -1167,12 +1168,16 @@ int main(int argc, char** argv) {
   if (lint_cmd->parsed()) return RunLint(lint_specs);
   if (render_cmd->parsed()) return RunRender(measure);
   if (check_cmd->parsed()) return RunCheck(measure);
-  if (import_cmd->parsed()) return RunImport(import_dir, import_out, import_force, import_evals);
+  if (import_cmd->parsed()) return RunImport(import_dir, import_out, import_force, import_evals, import_options);
+  importer::ImportOptions import_options;
   if (inject_cmd->parsed()) {
     measure.specs = inject_specs;
     return RunInject(measure, inject_files);
   }
 #if MODELCARD_WITH_TORCH
+  import_cmd->add_option("--name", import_options.name,
+                         "the spec's name (and slug); default: config.json's _name_or_path, else the directory's "
+                         "name (a Hugging Face cache snapshot: its repository)");
   if (profile_cmd->parsed()) return RunProfile(measure);
   if (eval_cmd->parsed()) return RunEval(eval);
   if (build_cmd->parsed()) {

@@ -514,9 +514,17 @@ std::string LastComponent(std::string s) {
   return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
+// The spec's architecture.base for a family, as the bundled specs write it.
+std::string BaseOf(const std::string& family) {
+  if (family == "resnet") return "CNN";
+  if (family == "recurrent") return "RNN";
+  return "Transformer";
+}
+
+// `weights` empty: the checkpoint has no safetensors, so the size names none (a comment says so).
 std::string SpecText(const std::string& name, const std::string& slug, const std::string& license,
                      const std::string& arch, const std::string& model_type, const std::string& config_path,
-                     const std::string& size_name, const std::string& display_dir, const Mapped& m,
+                     const std::string& size_name, const std::string& weights, const Mapped& m,
                      const std::string& source = "a Hugging Face config.json") {
   std::string y;
   y += "# Written by `modelcard import` from " + source + ": the architecture only.\n";
@@ -533,14 +541,18 @@ std::string SpecText(const std::string& name, const std::string& slug, const std
   if (!license.empty()) y += "license: " + Quote(license) + "\n";
   y += "architecture:\n";
   y += "  family: " + m.family + "\n";
-  y += "  base: Transformer\n";
+  y += "  base: " + BaseOf(m.family) + "\n";
   y += "  config:\n";
   for (const auto& [key, value] : m.shared) y += "    " + key + ": " + value + "\n";
   y += "  sizes:\n";
   y += "    " + Quote(size_name) + ":\n";
   for (const auto& [key, value] : m.size) y += "      " + key + ": " + value + "\n";
   // Every importable architecture has a checkpoint layout (engine/weights/hf_names.cc).
-  y += "      weights: " + Quote(display_dir) + "\n";
+  if (!weights.empty())
+    y += "      weights: " + Quote(weights) + "\n";
+  else
+    y += "      # no weights: the checkpoint directory holds no model.safetensors (or model.safetensors.index.json);\n"
+         "      # build measures random weights. Add `weights: DIR` once it holds safetensors.\n";
   y += "profile:\n";
   y += "  sizes: [" + Quote(size_name) + "]\n";
   y += "  dtypes: [float32]\n";
@@ -551,10 +563,12 @@ std::string SpecText(const std::string& name, const std::string& slug, const std
 
 // Checks that the written spec parses (a config whose values the engine rejects, e.g. a width not
 // divisible by the heads, is reported here, in our key names, after `where`) and fills *out.
-Status FinishImport(const std::string& text, const std::string& where, const std::string& slug,
-                    const std::string& size_name, const std::string& arch, const std::string& family,
-                    ImportResult* out) {
-  const spec::ParseResult parsed = spec::ParseSpecText(text, slug + ".yaml");
+// `check_text` is the same spec with `weights:` naming the checkpoint as seen from here (the
+// parser checks that the path holds safetensors; `text` names it as seen from the spec's directory).
+Status FinishImport(const std::string& text, const std::string& check_text, const std::string& where,
+                    const std::string& slug, const std::string& size_name, const std::string& arch,
+                    const std::string& family, bool has_weights, const std::string& note, ImportResult* out) {
+  const spec::ParseResult parsed = spec::ParseSpecText(check_text, slug + ".yaml");
   if (!parsed.ok()) {
     const spec::Diagnostic& d = parsed.errors.front();
     return Status::InvalidArgument(where + d.message + (d.hint.empty() ? "" : " (" + d.hint + ")"));
@@ -564,25 +578,56 @@ Status FinishImport(const std::string& text, const std::string& where, const std
   out->size_name = size_name;
   out->architecture = arch;
   out->family = family;
+  out->has_weights = has_weights;
+  out->note = note;
   return Status::OK();
 }
 
 // The directory's own name, also for "ckpt/gpt2/" or "." ("gpt2", the working directory's name).
+// A Hugging Face cache snapshot, .../models--ORG--REPO/snapshots/HASH, is named REPO.
 std::string DirName(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
-  std::string name = abs.filename().string();
-  if (name.empty()) name = abs.parent_path().filename().string();
-  return name;
+  fs::path abs = fs::absolute(fs::path(dir), ec).lexically_normal();
+  if (abs.filename().empty()) abs = abs.parent_path();
+  const fs::path parent = abs.parent_path();
+  const std::string cache = parent.parent_path().filename().string();
+  if (parent.filename() == "snapshots" && cache.rfind("models--", 0) == 0 && cache.size() > 8) {
+    const size_t last = cache.rfind("--");
+    return cache.substr(last + 2);
+  }
+  return abs.filename().string();
 }
 
-}  // namespace
+// True when `dir` holds weights the engine loads: model.safetensors or a sharded index.
+bool HasSafetensors(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(dir) / "model.safetensors", ec) ||
+         fs::is_regular_file(fs::path(dir) / "model.safetensors.index.json", ec);
+}
 
-std::string YamlScalar(const std::string& s) { return Quote(s); }
+// The spec's name and slug: --name, else `fallback`, else "imported".
+Status NameAndSlug(const ImportOptions& options, const std::string& fallback, std::string* name, std::string* slug) {
+  if (!options.name.empty()) {
+    *slug = spec::SlugFromName(options.name);
+    if (slug->empty())
+      return Status::InvalidArgument("--name '" + options.name +
+                                     "' has no letter or digit to make the spec's slug from");
+    *name = options.name;
+    return Status::OK();
+  }
+  *name = fallback.empty() ? "imported" : fallback;
+  *slug = spec::SlugFromName(*name);
+  if (slug->empty()) *slug = "imported";
+  return Status::OK();
+}
 
-Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
-                          const std::string& dir_name, const std::string& display_dir, ImportResult* out) {
+// ImportHfConfigText, parsing the spec with `weights: <check_weights_dir>` (the checkpoint as
+// seen from the working directory) to check it.
+Status ImportConfigText(const std::string& json_text, const std::string& config_path, const std::string& dir_name,
+                        const std::string& weights_dir, const std::string& check_weights_dir, ImportResult* out,
+                        const ImportOptions& options) {
   Json root;
   try {
     root = Json::parse(json_text);
@@ -604,20 +649,38 @@ Status ImportHfConfigText(const std::string& json_text, const std::string& confi
   RETURN_IF_ERROR(r.StringOr("license", "", &license));
   RETURN_IF_ERROR(r.StringOr("_name_or_path", "", &name_or_path));
 
-  std::string name = LastComponent(name_or_path);
-  if (name.empty()) name = dir_name;
-  if (name.empty()) name = "imported";
-  std::string slug = spec::SlugFromName(name);
-  if (slug.empty()) slug = "imported";
+  std::string fallback = LastComponent(name_or_path);
+  if (fallback.empty()) fallback = dir_name;
+  std::string name, slug;
+  RETURN_IF_ERROR(NameAndSlug(options, fallback, &name, &slug));
   std::string size_name = spec::SlugFromName(dir_name);
   if (size_name.empty()) size_name = "imported";
 
   const std::string text =
-      SpecText(name, slug, license, arch, model_type, config_path, size_name, display_dir, m);
-  return FinishImport(text, config_path + ": ", slug, size_name, arch, m.family, out);
+      SpecText(name, slug, license, arch, model_type, config_path, size_name, weights_dir, m);
+  const std::string check =
+      SpecText(name, slug, license, arch, model_type, config_path, size_name, check_weights_dir, m);
+  const std::string note =
+      weights_dir.empty() ? config_path + ": its directory holds no model.safetensors (or "
+                                          "model.safetensors.index.json): the spec names no weights, so build "
+                                          "measures random weights"
+                          : "";
+  return FinishImport(text, check, config_path + ": ", slug, size_name, arch, m.family, !weights_dir.empty(), note,
+                      out);
 }
 
-Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out) {
+}  // namespace
+
+std::string YamlScalar(const std::string& s) { return Quote(s); }
+
+Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
+                          const std::string& dir_name, const std::string& weights_dir, ImportResult* out,
+                          const ImportOptions& options) {
+  return ImportConfigText(json_text, config_path, dir_name, weights_dir, weights_dir, out, options);
+}
+
+Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out,
+                               const ImportOptions& options) {
   const std::string shown_dir = display_dir.empty() ? dir : display_dir;
   engine::SafetensorsCheckpoint ckpt;
   RETURN_IF_ERROR(engine::SafetensorsCheckpoint::Open(dir, &ckpt));
@@ -643,6 +706,31 @@ Status ImportTorchvisionResNet(const std::string& dir, const std::string& displa
   std::string stage_list = "[";
   for (size_t k = 0; k < stages.size(); ++k) stage_list += (k ? ", " : "") + stages[k];
   stage_list += "]";
+
+  // ResNeXt / Wide ResNet: a bottleneck's conv2 is (inner, inner / groups, 3, 3) with
+  // inner = int(planes * width_per_group / 64) * groups and planes = stem width * 2^s.
+  int64_t groups = 1, width_per_group = 64;
+  if (bottleneck) {
+    const int64_t planes0 = stem[0];
+    const std::vector<int64_t> conv2 = shape("layer1.0.conv2.weight");
+    if (conv2.size() != 4 || conv2[1] <= 0 || conv2[0] % conv2[1] != 0)
+      return Status::InvalidArgument(where + "layer1.0.conv2.weight " + engine::ShapeString(conv2) +
+                                     " is not a torchvision bottleneck's (inner, inner / groups, 3, 3)");
+    groups = conv2[0] / conv2[1];
+    const int64_t per_group = conv2[1];  // int(planes0 * width_per_group / 64)
+    width_per_group = (per_group * 64 + planes0 - 1) / planes0;  // the smallest that gives per_group
+    for (size_t s = 0; s < stages.size(); ++s) {
+      const std::string name = "layer" + std::to_string(s + 1) + ".0.conv2.weight";
+      const std::vector<int64_t> got = shape(name);
+      const int64_t planes = planes0 << s, inner = planes * width_per_group / 64 * groups;
+      if (got != std::vector<int64_t>{inner, inner / groups, 3, 3})
+        return Status::InvalidArgument(
+            where + name + " " + engine::ShapeString(got) + " does not follow torchvision's bottleneck widths: " +
+            "with groups " + std::to_string(groups) + " and width_per_group " + std::to_string(width_per_group) +
+            " (from layer1.0.conv2.weight) it would be " + engine::ShapeString({inner, inner / groups, 3, 3}));
+    }
+  }
+
   Mapped m;
   m.family = "resnet";
   // torchvision's ImageNet size: a ResNet pools globally, so its weights fix no input size.
@@ -651,18 +739,29 @@ Status ImportTorchvisionResNet(const std::string& dir, const std::string& displa
               {"base_width", Int(stem[0])},
               {"num_classes", Int(fc[0])}};
   m.size = {{"block", bottleneck ? "bottleneck" : "basic"}, {"stages", stage_list}};
+  if (groups != 1 || width_per_group != 64) {
+    m.size.push_back({"groups", Int(groups)});
+    m.size.push_back({"width_per_group", Int(width_per_group)});
+  }
   m.notes = {"image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it (global average "
              "pooling); set yours."};
   const std::string dir_name = DirName(dir);
-  std::string slug = spec::SlugFromName(dir_name);
-  if (slug.empty()) slug = "imported";
+  std::string name, slug;
+  RETURN_IF_ERROR(NameAndSlug(options, dir_name, &name, &slug));
+  std::string size_name = spec::SlugFromName(dir_name);
+  if (size_name.empty()) size_name = slug;
   const std::string arch = "torchvision.models.ResNet";
-  const std::string text = SpecText(dir_name.empty() ? "imported" : dir_name, slug, "", arch, "", shown_dir, slug,
-                                    shown_dir, m, "the tensor shapes of a torchvision ResNet checkpoint");
-  return FinishImport(text, where, slug, slug, arch, m.family, out);
+  const std::string source = "the tensor shapes of a torchvision ResNet checkpoint";
+  const std::string text = SpecText(name, slug, "", arch, "", shown_dir, size_name, shown_dir, m, source);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string here = fs::absolute(fs::path(dir), ec).lexically_normal().string();
+  const std::string check = SpecText(name, slug, "", arch, "", shown_dir, size_name, here, m, source);
+  return FinishImport(text, check, where, slug, size_name, arch, m.family, true, "", out);
 }
 
-Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out) {
+Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out,
+                      const ImportOptions& options) {
   namespace fs = std::filesystem;
   const std::string shown_dir = display_dir.empty() ? dir : display_dir;
   const std::string config_path =
@@ -670,12 +769,17 @@ Status ImportHfConfig(const std::string& dir, const std::string& display_dir, Im
                         : shown_dir + (shown_dir.back() == '/' ? "" : "/") + "config.json";
   // torchvision checkpoints have no config.json: their shapes say what they are.
   if (!fs::exists(fs::path(dir) / "config.json") && fs::exists(fs::path(dir) / "model.safetensors"))
-    return ImportTorchvisionResNet(dir, display_dir, out);
+    return ImportTorchvisionResNet(dir, display_dir, out, options);
   std::string text, error;
   if (!spec::ReadWholeFile((fs::path(dir) / "config.json").string(), &text, &error))
     return Status::NotFound(config_path + ": cannot read file: " + error);
 
-  return ImportHfConfigText(text, config_path, DirName(dir), shown_dir, out);
+  // No safetensors (e.g. only pytorch_model.bin): a spec without `weights:`, and a note saying so.
+  const bool weights = HasSafetensors(dir);
+  std::error_code ec;
+  const std::string here = fs::absolute(fs::path(dir), ec).lexically_normal().string();
+  return ImportConfigText(text, config_path, DirName(dir), weights ? shown_dir : "", weights ? here : "", out,
+                          options);
 }
 
 }  // namespace importer

@@ -15,6 +15,15 @@ struct ImportResult {
   std::string size_name;     // its one size, named after the checkpoint directory
   std::string architecture;  // the config's architecture, e.g. "LlamaForCausalLM"
   std::string family;        // the engine family it maps to, e.g. "decoder"
+  bool has_weights = false;  // the size names the checkpoint (`weights:`): the directory holds safetensors
+  std::string note;          // for the user (stderr) when something was left out, e.g. why no `weights:`
+};
+
+struct ImportOptions {
+  // The spec's `name:` (and so its slug), e.g. `modelcard import DIR --name "Llama 2 7B"`. Empty: the
+  // last part of config.json's `_name_or_path`, else the directory's name; for a Hugging Face cache
+  // snapshot (.../models--ORG--REPO/snapshots/HASH) the repository's name REPO, never the hash.
+  std::string name;
 };
 
 // The Hugging Face architectures (config.json `architectures[0]`) that can be imported.
@@ -28,11 +37,13 @@ struct ImportResult {
 // mixtral, bert, vit), as that model type's first architecture above.
 extern const char* const kImportableArchitectures[];
 
-// Reads `<dir>/config.json` and writes the spec of that checkpoint into *out: name (the last
-// part of `_name_or_path`, else the directory's name), slug, a tagline and summary saying it was
-// imported, `license` only when the config has one, architecture.family + config, one size
-// named after the directory with `weights: <display_dir>`, and a small `profile` (float32, batch 1, sequence length
-// min(128, context)).
+// Reads `<dir>/config.json` and writes the spec of that checkpoint into *out: name (options.name,
+// else as ImportOptions says), slug, a tagline and summary saying it was imported, `license` only
+// when the config has one, architecture.family + base (Transformer; CNN for resnet) + config, one
+// size named after the directory (a cache snapshot: its repository) with `weights: <display_dir>`
+// when the directory holds model.safetensors or model.safetensors.index.json (otherwise no
+// `weights:`, a comment in the spec and out->note saying so), and a small `profile` (float32,
+// batch 1, sequence length min(128, context)).
 // `display_dir` is how the directory is written in the spec and in messages (e.g. relative to
 // where the spec will be written); empty: `dir`.
 // Returns OK on success; NotFound when config.json cannot be read; InvalidArgument, naming
@@ -40,21 +51,26 @@ extern const char* const kImportableArchitectures[];
 // engine cannot represent, e.g.
 //   "ckpt/config.json: architecture 'FalconForCausalLM' is not supported (supported: ...)".
 // REQUIRES: out != nullptr. *out is changed only on success.
-engine::Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out);
+engine::Status ImportHfConfig(const std::string& dir, const std::string& display_dir, ImportResult* out,
+                              const ImportOptions& options = {});
 
 // A torchvision ResNet checkpoint (no config.json; `dir` holds model.safetensors with
 // torchvision's names): the spec from its tensor shapes. conv1.weight gives the stem width and
 // channels, layer{s}.{b}.conv3 the bottleneck block, the layer{s}.{b} counts the stages,
-// fc.weight the classes; image_size is written as 224 (torchvision's ImageNet input), with a
-// comment: the weights do not fix it. ImportHfConfig calls it for a directory without
-// config.json that has model.safetensors.
-engine::Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out);
+// fc.weight the classes, and a bottleneck's conv2 (inner, inner / groups, 3, 3) in every stage
+// `groups` and `width_per_group` (ResNeXt, Wide ResNet; written only when not 1 and 64);
+// image_size is written as 224 (torchvision's ImageNet input), with a comment: the weights do not
+// fix it. ImportHfConfig calls it for a directory without config.json that has model.safetensors.
+// Shapes no torchvision ResNet / ResNeXt / Wide ResNet has are an error naming the tensor.
+engine::Status ImportTorchvisionResNet(const std::string& dir, const std::string& display_dir, ImportResult* out,
+                                       const ImportOptions& options = {});
 
 // The same from the text of a config.json: `config_path` names it in messages and `dir_name`
-// stands for the directory's name (the default model and size name).
+// stands for the directory's name (the default model and size name). `weights_dir` is written as
+// the size's `weights:`; empty: the checkpoint has no safetensors, so the spec names none.
 engine::Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
-                                  const std::string& dir_name, const std::string& display_dir,
-                                  ImportResult* out);
+                                  const std::string& dir_name, const std::string& weights_dir,
+                                  ImportResult* out, const ImportOptions& options = {});
 
 // `s` as a YAML scalar: plain when it reads back as the same string, else double-quoted.
 std::string YamlScalar(const std::string& s);

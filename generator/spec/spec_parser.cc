@@ -113,6 +113,8 @@ const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
     {"block", ConfigKind::kChoice},
     {"stages", ConfigKind::kCountList},
     {"base_width", ConfigKind::kCount},
+    {"groups", ConfigKind::kCount},
+    {"width_per_group", ConfigKind::kCount},
     // audio
     {"sample_rate", ConfigKind::kCount},
     {"n_mels", ConfigKind::kCount},
@@ -147,7 +149,7 @@ const std::map<std::string, Keys> kFamilyKeys = {
     {"encoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "type_vocab_size", "pooler",
                                         "norm_position", "head", "num_classes"})},
     {"vit", Plus(kTransformerKeys, {"image_size", "patch_size", "channels", "pool", "num_classes"})},
-    {"resnet", {"block", "stages", "base_width", "num_classes", "image_size", "channels"}},
+    {"resnet", {"block", "stages", "base_width", "groups", "width_per_group", "num_classes", "image_size", "channels"}},
     {"audio", Plus(kTransformerKeys, {"sample_rate", "n_mels", "n_fft", "hop_length", "chunk_seconds",
                                       "decoder_layers", "vocab_size", "context_length"})},
     {"recurrent", {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings",
@@ -396,6 +398,10 @@ void ApplyConfigValue(const std::string& key, const ConfigValue& v, engine::Mode
     c->stages = v.list;
   else if (key == "base_width")
     c->base_width = v.integer;
+  else if (key == "groups")
+    c->groups = v.integer;
+  else if (key == "width_per_group")
+    c->width_per_group = v.integer;
   else if (key == "sample_rate")
     c->sample_rate = v.integer;
   else if (key == "n_mels")
@@ -932,6 +938,20 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
       if (p.is_relative()) p = fs::path(path_).parent_path() / p;
       size.weights_path = p.lexically_normal().string();
     }
+      // A path that exists must hold what the loader reads (engine/weights/safetensors.h); one
+      // that does not exist here is left to `build` (the checkpoint may live on another machine).
+      std::error_code ec;
+      const fs::path dir(size.weights_path);
+      if (fs::is_directory(dir, ec) && !fs::is_regular_file(dir / "model.safetensors", ec) &&
+          !fs::is_regular_file(dir / "model.safetensors.index.json", ec))
+        Error(ValueMark(*w),
+              "size '" + se.key + "' weights: '" + size.weights +
+                  "' holds no model.safetensors (or model.safetensors.index.json)",
+              "point weights: at a directory with safetensors weights, or remove it (build then measures random "
+              "weights)");
+      else if (fs::is_regular_file(dir, ec) && dir.extension() != ".safetensors")
+        Error(ValueMark(*w), "size '" + se.key + "' weights: '" + size.weights + "' is not a .safetensors file",
+              "point weights: at a .safetensors file or a directory holding model.safetensors");
     ConfigLayer own = ReadConfigLayer(sf);
     if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named) {
       // Only a config with a checkpoint layout (engine/weights/hf_names.h) can load weights.
@@ -1053,6 +1073,18 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   // A recurrent model has no length limit; context_length is the length its FLOPs are stated at.
   if (family == "recurrent" && !given("context_length")) c.context_length = 128;
   if (!transformer) {
+  // torchvision's BasicBlock has no grouped or widened form: point at the key that asks for one.
+  if (family == "resnet" && c.block == "basic") {
+    for (const std::string key : {"groups", "width_per_group"}) {
+      const int64_t value = key == "groups" ? c.groups : c.width_per_group;
+      if (!given(key.c_str()) || value == (key == "groups" ? 1 : 64)) continue;
+      Error(merged[key].mark,
+            "size '" + name + "': " + key + " " + std::to_string(value) +
+                " needs bottleneck blocks (torchvision's BasicBlock supports only groups 1 and width_per_group 64)",
+            "use block: bottleneck (ResNeXt, Wide ResNet), or remove '" + key + "'");
+      return false;
+    }
+  }
     std::string problem = engine::ValidateConfig(c);
     if (!problem.empty()) {
       Error(name_mark, "size '" + name + "': " + problem);

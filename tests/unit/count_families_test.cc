@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/count.h"
+#include "generator/spec/spec_parser.h"
 #include "tests/model_configs.h"
 
 namespace {
@@ -58,6 +59,40 @@ TEST_CASE("ResNet-50 and ResNet-18 match torchvision's parameter counts, ResNet-
   CHECK(double(f.forward_macs) / 1e9 == doctest::Approx(4.09).epsilon(0.005));
   const auto f18 = engine::AnalyticForwardFlops(r18, 1, 0);
   CHECK(double(f18.forward_macs) / 1e9 == doctest::Approx(1.81).epsilon(0.01));  // torchvision: 1.81
+}
+
+TEST_CASE("ResNeXt and Wide ResNet specs (groups, width_per_group) match torchvision's counts and GFLOPS") {
+  // torchvision.models: resnext50_32x4d 25,028,904 parameters, 4.23 GFLOPS (multiply-adds);
+  // wide_resnet50_2 68,883,240, 11.4; resnext101_32x8d 88,791,336, 16.41; wide_resnet101_2
+  // 126,886,696, 22.75. Counted from a spec, nothing allocated.
+  const spec::ParseResult parsed = spec::ParseSpecText(
+      "schema: 1\nname: R\narchitecture:\n  family: resnet\n  config: {block: bottleneck, num_classes: 1000}\n"
+      "  sizes:\n"
+      "    resnext50: {stages: [3, 4, 6, 3], groups: 32, width_per_group: 4}\n"
+      "    wide50: {stages: [3, 4, 6, 3], width_per_group: 128}\n"
+      "    resnext101: {stages: [3, 4, 23, 3], groups: 32, width_per_group: 8}\n"
+      "    wide101: {stages: [3, 4, 23, 3], width_per_group: 128}\n"
+      "    resnet50: {stages: [3, 4, 6, 3], groups: 1, width_per_group: 64}\n",
+      "r.yaml");
+  std::string errors;
+  for (const auto& d : parsed.errors) errors += d.ToString() + "\n";
+  REQUIRE_MESSAGE(parsed.ok(), errors);
+  const auto& sizes = parsed.spec.architecture.sizes;
+  REQUIRE(sizes.size() == 5);
+  const int64_t params[] = {25028904, 68883240, 88791336, 126886696, 25557032};
+  const double gmacs[] = {4.23, 11.4, 16.41, 22.75, 4.09};
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    CAPTURE(sizes[i].name);
+    const auto p = engine::AnalyticParameters(sizes[i].config);
+    CHECK(p.total == params[i]);
+    CHECK(Sum(p.by_component) == p.total);
+    const auto f = engine::AnalyticForwardFlops(sizes[i].config, 1, 0);
+    CHECK(Sum(f.by_component) == f.forward);
+    CHECK(double(f.forward_macs) / 1e9 == doctest::Approx(gmacs[i]).epsilon(0.005));
+  }
+  // The grouped 3x3 convolutions, exactly: ResNeXt-50's MACs and Wide ResNet-50-2's.
+  CHECK(engine::AnalyticForwardFlops(sizes[0].config, 1, 0).forward_macs == 4230479872);
+  CHECK(engine::AnalyticForwardFlops(sizes[1].config, 1, 0).forward_macs == 11398021120);
 }
 
 TEST_CASE("a Whisper-tiny-shaped audio model: components sum, and the differences from the checkpoint") {

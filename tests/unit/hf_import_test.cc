@@ -251,8 +251,10 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
     CHECK(c.rope_theta == 1e6);
     CHECK(c.context_length == 32768);
     CHECK(engine::AnalyticParameters(c).total == 46702792704);
-    // Mixtral experts load (engine/weights/hf_names.cc), so the size names its checkpoint.
-    CHECK(text.find("      weights: ckpt/Mixtral-8x7B-v0.1\n") != std::string::npos);
+    // Mixtral experts load (engine/weights/hf_names.cc), but this directory holds only config.json:
+    // the size names no checkpoint (a comment says why).
+    CHECK(text.find("\n      weights: ") == std::string::npos);
+    CHECK(text.find("      # no weights: the checkpoint directory holds no model.safetensors") != std::string::npos);
     CHECK(text.find("    mixtral-8x7b-v0-1:\n") != std::string::npos);
     CHECK(text.find("name: Mixtral-8x7B-v0.1\n") != std::string::npos);
     CHECK(text.find("  sequence_lengths: [128]\n") != std::string::npos);
@@ -331,7 +333,9 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
     j["_name_or_path"] = "true";
     j["license"] = "other: see LICENSE # not a comment";
     importer::ImportResult result;
-    spec::Spec spec = ImportAndParse(tmp.Config("1.5", j.dump()), "dir: with #colon", &result);
+    const std::string dir = tmp.Config("1.5", j.dump());
+    std::ofstream(fs::path(dir) / "model.safetensors");  // only its presence matters to import
+    spec::Spec spec = ImportAndParse(dir, "dir: with #colon", &result);
     CHECK(spec.name == "true");
     CHECK(spec.license == "other: see LICENSE # not a comment");
     CHECK(spec.architecture.sizes[0].name == "1-5");
@@ -455,4 +459,171 @@ TEST_CASE("import: a torchvision ResNet's spec comes from its tensor shapes, wit
   CHECK(s.ToString() == "invalid argument: ckpt/x: no config.json, and the checkpoint is not a torchvision ResNet "
                         "(conv1.weight (W, C, 7, 7) and layer1.0.conv1.weight)");
   fs::remove_all(tmp);
+}
+
+namespace {
+
+// A safetensors file holding `entries` ([name, shape] pairs, e.g. from resnet_names.json) with
+// no data written: the header, then a sparse data section of the right length (F16; I64 for
+// num_batches_tracked). Import reads only the shapes.
+void WriteShapesOnly(const fs::path& file, const Json& entries) {
+  Json header = Json::object();
+  uint64_t offset = 0;
+  for (const Json& entry : entries) {
+    const std::string name = entry.at(0);
+    uint64_t elements = 1;
+    for (const Json& d : entry.at(1)) elements *= d.get<uint64_t>();
+    const bool counter = EndsWith(name, "num_batches_tracked");
+    const uint64_t bytes = elements * (counter ? 8 : 2);
+    header[name] = {{"dtype", counter ? "I64" : "F16"}, {"shape", entry.at(1)}, {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+  }
+  const std::string text = header.dump();
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    unsigned char len[8];
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(static_cast<uint64_t>(text.size()) >> (8 * i));
+    out.write(reinterpret_cast<const char*>(len), 8);
+    out << text;
+  }
+  fs::resize_file(file, 8 + text.size() + offset);
+}
+
+// tests/data/hf_reference/resnet_names.json: every [name, shape] of torchvision's resnet18,
+// resnet50, resnext50_32x4d and wide_resnet50_2 (make_fixtures.py).
+Json ResNetNames() {
+  std::ifstream in(kFixtures + "/resnet_names.json");
+  REQUIRE(in);
+  return Json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("import: torchvision ResNeXt and Wide ResNet state dicts give groups and width_per_group") {
+  const Json names = ResNetNames();
+  TempDir tmp;
+  struct Want {
+    const char* model;
+    int64_t groups, width_per_group, parameters;
+    const char* keys;  // the size's keys after stages, as written
+  };
+  const Want wants[] = {
+      {"resnext50_32x4d", 32, 4, 25028904, "      groups: 32\n      width_per_group: 4\n"},
+      {"wide_resnet50_2", 1, 128, 68883240, "      groups: 1\n      width_per_group: 128\n"},
+      {"resnet50", 1, 64, 25557032, ""},
+      {"resnet18", 1, 64, 11689512, ""}};
+  for (const Want& want : wants) {
+    CAPTURE(want.model);
+    const fs::path dir = tmp.path / want.model;
+    fs::create_directories(dir);
+    WriteShapesOnly(dir / "model.safetensors", names.at(want.model));
+    importer::ImportResult result;
+    const spec::Spec spec = ImportAndParse(dir.string(), std::string("ckpt/") + want.model, &result);
+    const engine::ModelConfig& c = spec.architecture.sizes.front().config;
+    CHECK(c.groups == want.groups);
+    CHECK(c.width_per_group == want.width_per_group);
+    CHECK(c.stages == (std::string(want.model) == "resnet18" ? std::vector<int64_t>{2, 2, 2, 2}
+                                                              : std::vector<int64_t>{3, 4, 6, 3}));
+    CHECK(engine::AnalyticParameters(c).total == want.parameters);
+    const size_t stages = result.spec_text.find("      stages: [");
+    REQUIRE(stages != std::string::npos);
+    const size_t after = result.spec_text.find('\n', stages) + 1;
+    CHECK(result.spec_text.substr(after, result.spec_text.find("      weights: ", after) - after) == want.keys);
+  }
+
+  // A stage whose grouped convolution does not follow torchvision's widths is an error naming it.
+  Json odd = names.at("resnext50_32x4d");
+  for (Json& entry : odd)
+    if (entry.at(0) == "layer3.0.conv2.weight") entry[1] = {512, 8, 3, 3};
+  const fs::path dir = tmp.path / "odd";
+  fs::create_directories(dir);
+  WriteShapesOnly(dir / "model.safetensors", odd);
+  importer::ImportResult result;
+  CHECK(importer::ImportHfConfig(dir.string(), "ckpt/odd", &result).ToString() ==
+        "invalid argument: ckpt/odd: layer3.0.conv2.weight (512, 8, 3, 3) does not follow torchvision's bottleneck "
+        "widths: with groups 32 and width_per_group 4 (from layer1.0.conv2.weight) it would be (512, 16, 3, 3)");
+}
+
+TEST_CASE("import: architecture.base follows the family (CNN for a ResNet, Transformer otherwise)") {
+  importer::ImportResult resnet, gpt2;
+  REQUIRE(importer::ImportHfConfig(kFixtures + "/resnet_basic", "ckpt/r", &resnet).ok());
+  CHECK(resnet.spec_text.find("  family: resnet\n  base: CNN\n") != std::string::npos);
+  REQUIRE(importer::ImportHfConfig(kFixtures + "/gpt2", "ckpt/g", &gpt2).ok());
+  CHECK(gpt2.spec_text.find("  family: decoder\n  base: Transformer\n") != std::string::npos);
+}
+
+TEST_CASE("import: a directory without safetensors gives a spec without weights:, and a note saying so") {
+  TempDir tmp;
+  Json gpt2;
+  {
+    std::ifstream in(kFixtures + "/gpt2/config.json");
+    REQUIRE(in);
+    gpt2 = Json::parse(in);
+  }
+  const std::string dir = tmp.Config("bin-only", gpt2.dump());
+  std::ofstream(fs::path(dir) / "pytorch_model.bin") << "not loaded";
+  importer::ImportResult result;
+  const spec::Spec spec = ImportAndParse(dir, "ckpt/bin-only", &result);
+  CHECK_FALSE(result.has_weights);
+  CHECK(spec.architecture.sizes.front().weights.empty());
+  CHECK(result.spec_text.find("\n      weights: ") == std::string::npos);
+  CHECK(result.spec_text.find("      # no weights: the checkpoint directory holds no model.safetensors (or "
+                              "model.safetensors.index.json);\n") != std::string::npos);
+  CHECK(result.note ==
+        "ckpt/bin-only/config.json: its directory holds no model.safetensors (or model.safetensors.index.json): the "
+        "spec names no weights, so build measures random weights");
+  // A sharded checkpoint (model.safetensors.index.json) counts as weights.
+  std::ofstream(fs::path(dir) / "model.safetensors.index.json") << "{}";
+  importer::ImportResult sharded;
+  ImportAndParse(dir, "ckpt/bin-only", &sharded);
+  CHECK(sharded.has_weights);
+  CHECK(sharded.note.empty());
+  CHECK(sharded.spec_text.find("      weights: ckpt/bin-only\n") != std::string::npos);
+}
+
+TEST_CASE("import: --name sets the name and slug; a Hugging Face cache snapshot is named after its repository") {
+  TempDir tmp;
+  Json gpt2;
+  {
+    std::ifstream in(kFixtures + "/gpt2/config.json");
+    REQUIRE(in);
+    gpt2 = Json::parse(in);
+  }
+  gpt2.erase("_name_or_path");
+  const fs::path snapshot =
+      tmp.path / "hub" / "models--openai-community--gpt2" / "snapshots" / "607a30d783dfa663caf39e06633721c8d4cfcd7e";
+  fs::create_directories(snapshot);
+  std::ofstream(snapshot / "config.json") << gpt2.dump();
+  importer::ImportResult named_by_repo;
+  const spec::Spec by_repo = ImportAndParse(snapshot.string(), "", &named_by_repo);
+  CHECK(by_repo.name == "gpt2");
+  CHECK(named_by_repo.slug == "gpt2");
+  CHECK(named_by_repo.size_name == "gpt2");
+  // A trailing slash names the same directory.
+  importer::ImportResult slash;
+  REQUIRE(importer::ImportHfConfig(snapshot.string() + "/", "", &slash).ok());
+  CHECK(slash.slug == "gpt2");
+
+  importer::ImportOptions options;
+  options.name = "My GPT-2 (tiny)";
+  importer::ImportResult named;
+  REQUIRE(importer::ImportHfConfig(snapshot.string(), "", &named, options).ok());
+  CHECK(named.spec_text.find("\nname: My GPT-2 (tiny)\nslug: my-gpt-2-tiny\n") != std::string::npos);
+  CHECK(named.slug == "my-gpt-2-tiny");
+  CHECK(named.size_name == "gpt2");
+  // --name wins over config.json's _name_or_path, and names torchvision checkpoints too.
+  gpt2["_name_or_path"] = "openai-community/gpt2-medium";
+  importer::ImportResult over;
+  REQUIRE(importer::ImportHfConfig(tmp.Config("x", gpt2.dump()), "", &over, options).ok());
+  CHECK(over.slug == "my-gpt-2-tiny");
+  importer::ImportResult resnet;
+  options.name = "ResNet tiny";
+  REQUIRE(importer::ImportHfConfig(kFixtures + "/resnet_basic", "", &resnet, options).ok());
+  CHECK(resnet.spec_text.find("\nname: ResNet tiny\nslug: resnet-tiny\n") != std::string::npos);
+  CHECK(resnet.size_name == "resnet-basic");
+
+  options.name = "--";
+  importer::ImportResult bad;
+  CHECK(importer::ImportHfConfig(snapshot.string(), "", &bad, options).ToString() ==
+        "invalid argument: --name '--' has no letter or digit to make the spec's slug from");
 }

@@ -4,7 +4,11 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -777,4 +781,66 @@ TEST_CASE("evaluation.measure: data resolved against the spec, sizes with weight
                "add 'weights: <checkpoint>' to a size, or remove 'measure'"}));
   CHECK(Errors(Minimal(sizes, "evaluation:\n  measure:\n    - {name: x}\n")).find("missing required key 'data'") !=
         std::string::npos);
+}
+
+TEST_CASE("resnet groups and width_per_group: read per size, bottleneck only, errors at the key") {
+  const std::string head =
+      "schema: 1\nname: R\narchitecture:\n  family: resnet\n  config: {num_classes: 10}\n  sizes:\n";  // 1-6
+  const spec::ParseResult ok = spec::ParseSpecText(
+      head + "    x: {block: bottleneck, stages: [3, 4, 6, 3], groups: 32, width_per_group: 4}\n", "t.yaml");
+  REQUIRE_MESSAGE(ok.ok(), (ok.errors.empty() ? "" : ok.errors.front().ToString()));
+  CHECK(ok.spec.architecture.sizes[0].config.groups == 32);
+  CHECK(ok.spec.architecture.sizes[0].config.width_per_group == 4);
+  const spec::ParseResult plain =
+      spec::ParseSpecText(head + "    x: {block: bottleneck, stages: [3, 4, 6, 3]}\n", "t.yaml");
+  REQUIRE(plain.ok());
+  CHECK(plain.spec.architecture.sizes[0].config.groups == 1);
+  CHECK(plain.spec.architecture.sizes[0].config.width_per_group == 64);
+  CHECK(Errors(head + "    x: {block: basic, stages: [2, 2, 2, 2], groups: 32}\n") ==
+        Lines({"t.yaml:7:53: size 'x': groups 32 needs bottleneck blocks (torchvision's BasicBlock supports only "
+               "groups 1 and width_per_group 64); hint: use block: bottleneck (ResNeXt, Wide ResNet), or remove "
+               "'groups'"}));
+  CHECK(Errors(head + "    x: {block: basic, stages: [2, 2, 2, 2], width_per_group: 128}\n") ==
+        Lines({"t.yaml:7:62: size 'x': width_per_group 128 needs bottleneck blocks (torchvision's BasicBlock "
+               "supports only groups 1 and width_per_group 64); hint: use block: bottleneck (ResNeXt, Wide ResNet), "
+               "or remove 'width_per_group'"}));
+  CHECK(Errors(head + "    x: {block: bottleneck, stages: [1], groups: 0}\n") ==
+        Lines({"t.yaml:7:49: groups must be a positive integer, got 0"}));
+  // A width_per_group that leaves no channel in a group.
+  CHECK(Errors(head + "    x: {block: bottleneck, stages: [1], base_width: 8, width_per_group: 4}\n") ==
+        Lines({"t.yaml:7:5: size 'x': width_per_group 4 leaves no channels in a group: base_width (8) x "
+               "width_per_group / 64 must be at least 1"}));
+  // Another family has no such keys.
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, groups: 2}"))
+            .find("t.yaml:7:61: 'groups' does not apply to family 'decoder'") != std::string::npos);
+}
+
+TEST_CASE("weights: an existing path without safetensors is an error at the value") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("modelcard-weights-test-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "specs" / "bin-only");
+  std::ofstream(dir / "specs" / "bin-only" / "pytorch_model.bin") << "x";
+  std::ofstream(dir / "specs" / "model.pt") << "x";
+  const std::string spec_path = (dir / "specs" / "t.yaml").string();
+  auto errors = [&](const std::string& weights) {
+    std::string out;
+    for (const auto& d :
+         spec::ParseSpecText(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, weights: " + weights + "}"),
+                             spec_path)
+             .errors)
+      out += d.ToString() + "\n";
+    return out;
+  };
+  CHECK(errors("bin-only") ==
+        Lines({spec_path + ":7:70: size 'small' weights: 'bin-only' holds no model.safetensors (or "
+                           "model.safetensors.index.json); hint: point weights: at a directory with safetensors "
+                           "weights, or remove it (build then measures random weights)"}));
+  CHECK(errors("model.pt") == Lines({spec_path + ":7:70: size 'small' weights: 'model.pt' is not a .safetensors "
+                                                 "file; hint: point weights: at a .safetensors file or a directory "
+                                                 "holding model.safetensors"}));
+  std::ofstream(dir / "specs" / "bin-only" / "model.safetensors") << "x";  // its presence is what lint checks
+  CHECK(errors("bin-only").empty());
+  CHECK(errors("elsewhere").empty());  // not here: the checkpoint may live on the machine that builds
+  fs::remove_all(dir);
 }
