@@ -14,6 +14,7 @@
 #include "engine/count.h"
 #include "generator/render/blog_families.h"
 #include "generator/render/diagrams.h"
+#include "generator/render/family_facts.h"
 #include "generator/render/format.h"
 #include "generator/render/listing.h"
 
@@ -275,10 +276,10 @@ std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& se
               .Text("model", TableCell(is_self ? "**" + other->name + "**" : other->name))
               .Text("size_name", TableCell(size.name))
               .Text("params", FormatCountWithShort(params))
-              .Text("flops_per_token", c.context_length > 0
+              .Text("flops_per_token", FactsOf(c).sequence && c.context_length > 0
                                            ? N(f.forward / c.context_length) + " (T = " +
                                                  N(c.context_length) + ")"
-                                           : "n/a")
+                                           : "—")
               .Text("throughput", TableCell(throughput))
               .Text("memory", TableCell(memory)));
     }
@@ -286,21 +287,18 @@ std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& se
   return rows;
 }
 
-std::string FamilyLine(const ModelConfig& c) {
-  return NormLabel(c.norm) + ", " + AttentionKind(c) + ", " + internal::PositionTag(c.position) +
-         ", " + FeedForwardLabel(c);
-}
+std::string FamilyLine(const ModelConfig& c) { return ArchitectureSummary(c); }
 
 std::vector<View> VersusSections(const RenderInput& in, const engine::Report& r) {
   std::vector<View> out;
   const spec::Spec& self = *in.spec;
-  const spec::Size& mine = internal::PrimarySize(self);
+  const spec::Size& mine = internal::ProseSize(self);
   const int64_t my_params = internal::ParametersOf(mine, r).total;
   const engine::Report empty;
   for (const spec::Spec* other : in.all_specs) {
     if (!other || other->slug == self.slug || other->architecture.sizes.empty()) continue;
     // A draft post is not published: no link to it.
-    const spec::Size& theirs = internal::PrimarySize(*other);
+    const spec::Size& theirs = internal::ProseSize(*other);
     const int64_t their_params = internal::ParametersOf(theirs, empty).total;
     std::string text = Code(mine.name) + " of " + self.name + " has " +
                        FormatCountWithShort(my_params) + " parameters, " + Code(theirs.name) +
@@ -390,17 +388,30 @@ std::string UsageListing(const spec::Spec& s, const spec::Size& primary, const e
 std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
                                 const engine::Report& r) {
   const ModelConfig& c = size.config;
-  std::string text = s.name + " (" + Code(size.name) + ") is a " +
-                     N(c.num_layers) + "-layer, " +
-                     N(c.embedding_dim) + "-wide " + AttentionKind(c) + " " +
-                     (s.architecture.base.empty() ? "transformer" : s.architecture.base) +
-                     " with " + FormatCountWithShort(internal::ParametersOf(size, r).total) +
-                     " parameters and a context of " + N(c.context_length) + " tokens.";
-  if (const engine::Run* run = FirstForwardRun(&r, size.name))
-    text += " On " + (r.environment.cpu_model.empty() ? r.environment.device
-                                                        : r.environment.cpu_model) +
-            " it ran a forward pass at " + internal::ForwardRate(*run) + " (" +
-            run->dtype + ", " + internal::RunShape(*run) + ").";
+  const FamilyFacts x = FactsOf(c);
+  const std::string base = s.architecture.base.empty() ? "model" : s.architecture.base;
+  const std::string params = FormatCountWithShort(internal::ParametersOf(size, r).total) + " parameters";
+  std::string text = s.name + " (" + Code(size.name) + ") is a ";
+  if (x.conv_stages)
+    text += c.block + "-block " + base + " with stages " + StageList(c) + " and " + params + ", for " +
+            N(c.image_size) + " × " + N(c.image_size) + " images.";
+  else if (x.recurrent)
+    text += N(c.num_layers) + "-layer, " + N(c.hidden_dim) + "-wide " + (c.cell == "gru" ? "GRU " : "LSTM ") + base +
+            " with " + params + " and a vocabulary of " + N(c.vocab_size) + " tokens.";
+  else
+    text += N(c.num_layers) + "-layer, " + N(c.embedding_dim) + "-wide " + AttentionKind(c) + " " + base + " with " +
+            params + (x.text_context ? " and a context of " + N(c.context_length) + " tokens." : ".");
+  for (const auto& measured : r.sizes) {  // the first measured forward run, naming its size
+    const engine::Run* run = FirstForwardRun(&r, measured.name);
+    if (!run) continue;
+    const spec::Size* z = s.FindSize(measured.name);
+    text += " On " + (r.environment.cpu_model.empty() ? r.environment.device : r.environment.cpu_model) + ", " +
+            (measured.name == size.name ? std::string("it") : "size " + Code(measured.name) +
+                                                                (z ? " (" + internal::SizeShape(z->config) + ")" : "")) +
+            " ran a forward pass at " + internal::ForwardRate(*run) + " (" + run->dtype + ", " +
+            internal::RunShape(*run) + ").";
+    break;
+  }
   return text;
 }
 
@@ -449,7 +460,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
   const spec::Blog& b = s.blog;
   const engine::Report empty_report;
   const engine::Report& r = in.report ? *in.report : empty_report;
-  const spec::Size& primary = internal::PrimarySize(s);
+  const spec::Size& primary = internal::ProseSize(s);  // the size the post's prose describes
   const ModelConfig& c = primary.config;
 
   // Front matter.

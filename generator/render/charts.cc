@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "generator/render/diagrams.h"
+#include "generator/render/family_facts.h"
 #include "generator/render/format.h"
 #include "generator/render/view_helpers.h"
 
@@ -298,7 +299,9 @@ Chart LatencyChart(const spec::Spec& s, const engine::Report& r) {
   }
   chart.alt = "Bar chart of the p50, p90 and p99 wall-clock latency of every measured scenario on a log scale, "
               "measured on " + r.environment.device + " with " + internal::N(r.environment.threads) +
-              " threads (b = batch; forward rows are batch × tokens). " + internal::Join(parts, "; ") + ".";
+              " threads (b = batch" +
+              (FactsOf(internal::PrimarySize(s).config).sequence ? "; forward rows are batch × tokens" : "") + "). " +
+              internal::Join(parts, "; ") + ".";
 
   double label_width = 0;
   for (const auto& row : rows) label_width = std::max(label_width, TextWidth(row.label));
@@ -361,9 +364,10 @@ Chart MemoryChart(const spec::Spec& s, const engine::Report& r) {
                     FormatBytes(row.peak));
     max = std::max(max, double(row.weights + row.peak));
   }
-  chart.alt = "Stacked bar chart of memory per measured scenario: the parameter bytes in the run's dtype, plus "
-              "the peak bytes of tensors allocated during the run (activations, KV cache, workspace; weights "
-              "excluded). " + internal::Join(parts, "; ") + ".";
+  chart.alt = std::string("Stacked bar chart of memory per measured scenario: the parameter bytes in the run's dtype, plus "
+              "the peak bytes of tensors allocated during the run (activations, ") +
+              (FactsOf(internal::PrimarySize(s).config).kv_cache ? "KV cache, " : "") +
+              "workspace; weights excluded). " + internal::Join(parts, "; ") + ".";
 
   double label_width = 0;
   for (const auto& row : rows) label_width = std::max(label_width, TextWidth(row.label));
@@ -430,7 +434,10 @@ Chart ComponentsChart(const spec::Spec& s, const engine::Report& r) {
   };
   chart.alt = "Two bar charts of shares of the total. Parameters (" + internal::N(p.total) +
               ", tied weights counted once): " + describe(params, p.total, false) +
-              ". Forward matmul FLOPs of one " + internal::N(f.sequence_length) + "-token sequence (" +
+              ". Forward matmul FLOPs of one " +
+              (FactsOf(size.config).sequence ? internal::N(f.sequence_length) + "-token sequence ("
+                                             : internal::N(size.config.image_size) + " × " +
+                                                   internal::N(size.config.image_size) + " image (") +
               FormatFlops(double(f.forward)) + ", FLOPs = 2 × MACs): " + describe(flops, f.forward, true) + ".";
 
   const double top = 70, row_h = 26;
@@ -458,7 +465,9 @@ Chart ComponentsChart(const spec::Spec& s, const engine::Report& r) {
       svg.Text(left + (right - left) * share / scale + 5, y + 12, FormatPercent(share), "muted");
     }
     svg.Text(left, bottom + 18,
-             is_flops ? "total " + FormatFlops(double(total)) + " (T = " + internal::N(f.sequence_length) + ")"
+             is_flops ? "total " + FormatFlops(double(total)) +
+                            (FactsOf(size.config).sequence ? " (T = " + internal::N(f.sequence_length) + ")"
+                                                           : " (one image)")
                       : "total " + FormatCountWithShort(total),
              "muted");
   };

@@ -59,8 +59,17 @@ const engine::SizeReport* FindSizeReport(const engine::Report& r, const std::str
 // Measured when the report has the size, else analytic (engine/count.h).
 engine::ParameterCount ParametersOf(const spec::Size& size, const engine::Report& r);
 engine::FlopCount FlopsOf(const spec::Size& size, const engine::Report& r);
-// The first profiled size, else the first size.
+// The first profiled size, else the first size: what the commands and measured tables use.
 const spec::Size& PrimarySize(const spec::Spec& s);
+// The size the prose describes (introductions, architecture, equations, diagrams): blog.size,
+// which defaults to the first size of architecture.sizes.
+const spec::Size& ProseSize(const spec::Spec& s);
+// "6 layers, 512 wide" | "stages [3, 4, 6, 3] of bottleneck blocks" | "2 LSTM layers, 650 wide":
+// the few dimensions that tell one size from another.
+std::string SizeShape(const engine::ModelConfig& c);
+// "Measured on size `mini` (6 layers, 512 wide); the description above is of size `7b`." when
+// the measured sizes differ from the described one, else "".
+std::string MeasuredSizeNote(const spec::Spec& s, const engine::Report& r);
 
 std::string PositionTag(engine::Position p);           // "RoPE"
 std::string HyperparameterLabel(const std::string& key);  // "learning_rate" -> "Learning rate"

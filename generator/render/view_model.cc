@@ -17,6 +17,7 @@
 #include "generator/publish/outputs.h"
 #include "generator/render/charts.h"
 #include "generator/render/diagrams.h"
+#include "generator/render/family_facts.h"
 #include "generator/render/format.h"
 #include "generator/render/view_helpers.h"
 #include "generator/render/blog_view.h"
@@ -91,6 +92,37 @@ const spec::Size& PrimarySize(const spec::Spec& s) {
   for (const auto& name : s.profile.sizes)
     if (const spec::Size* size = s.FindSize(name)) return *size;
   return s.architecture.sizes.front();
+}
+
+const spec::Size& ProseSize(const spec::Spec& s) {
+  if (const spec::Size* size = s.FindSize(s.blog.size)) return *size;
+  return s.architecture.sizes.front();
+}
+
+std::string SizeShape(const ModelConfig& c) {
+  const FamilyFacts x = FactsOf(c);
+  if (x.conv_stages) return "stages " + StageList(c) + " of " + c.block + " blocks";
+  if (x.recurrent)
+    return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") +
+           ", " + N(c.hidden_dim) + " wide";
+  std::string shape = Plural(c.num_layers, "layer", "layers") + ", " + N(c.embedding_dim) + " wide";
+  if (c.family == "moe") shape += ", " + N(c.num_experts) + " experts";
+  return shape;
+}
+
+std::string MeasuredSizeNote(const spec::Spec& s, const engine::Report& r) {
+  const spec::Size& prose = ProseSize(s);
+  std::vector<std::string> measured;
+  bool other = false;
+  for (const auto& size : r.sizes) {
+    if (size.runs.empty()) continue;
+    const spec::Size* z = s.FindSize(size.name);
+    measured.push_back(Code(size.name) + (z ? " (" + SizeShape(z->config) + ")" : ""));
+    other = other || size.name != prose.name;
+  }
+  if (measured.empty() || !other) return "";
+  return "Measured on " + std::string(measured.size() == 1 ? "size " : "sizes ") + Join(measured, ", ") +
+         "; the description above is of size " + Code(prose.name) + " (" + SizeShape(prose.config) + ").";
 }
 
 // One value when every size agrees, else each distinct value with its sizes, in first-seen
@@ -380,9 +412,11 @@ View SizeTables(const spec::Size& size, const engine::Report& r) {
         .Text("count", FormatCountWithShort(n))
         .Text("share", share(n));
   };
-  const std::vector<View> totals = {row("Total", p.total), row("Trainable", p.trainable),
-                                    row(ComponentLabel("embedding", c), p.embedding),
-                                    row("Non-embedding", p.non_embedding)};
+  std::vector<View> totals = {row("Total", p.total), row("Trainable", p.trainable)};
+  if (!FactsOf(c).conv_stages) {  // a CNN has no embedding: every parameter is non-embedding
+    totals.push_back(row(ComponentLabel("embedding", c), p.embedding));
+    totals.push_back(row("Non-embedding", p.non_embedding));
+  }
   const std::vector<View> components = ComponentRows(size, r);
 
   const engine::FlopCount f = FlopsOf(size, r);
@@ -407,9 +441,13 @@ View SizeTables(const spec::Size& size, const engine::Report& r) {
       .Items("elementwise_flops", elementwise)
       .Text("flops_total", FormatCountWithShort(f.forward))
       .Text("macs_total", FormatCountWithShort(f.forward_macs))
-      .Text("flops_shape", "batch " + N(f.batch) + " × " + N(f.sequence_length) + " tokens" +
-                               (f.sequence_length == c.context_length ? " (the full context)" : ""))
-      .Text("flops_per_token", tokens > 0 ? N(f.forward / tokens) : "n/a");
+      .Text("flops_shape", !FactsOf(c).sequence
+                               ? "batch " + N(f.batch) + " × " + N(c.image_size) + " × " + N(c.image_size) + " images"
+                               : "batch " + N(f.batch) + " × " + N(f.sequence_length) + " tokens" +
+                                     (FactsOf(c).text_context && f.sequence_length == c.context_length
+                                          ? " (the full context)"
+                                          : ""))
+      .Text("flops_per_token", FactsOf(c).sequence && tokens > 0 ? N(f.forward / tokens) : "");
 }
 
 // ---- card: evaluation, training, deployment, maintenance ---------------------------------
@@ -480,30 +518,95 @@ void AddTraining(const spec::Training& t, View* v) {
 
 std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
                                      const engine::Report& r) {
+  const FamilyFacts x = FactsOf(c);
   const std::string family =
       s.architecture.family == "decoder" ? "Decoder-only" : Capitalize(s.architecture.family);
   const std::string base = s.architecture.base.empty() ? "transformer" : s.architecture.base;
   std::vector<std::string> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back(Code(size.name) + " (" + FormatShortCount(ParametersOf(size, r).total) + ")");
+  const std::string sizes_line = "Sizes, with parameter counts: " + Join(sizes, ", ");
+  const std::string head =
+      x.classifier ? "Classification head over " + N(c.num_classes) + " classes" : "No classification head";
+  if (x.conv_stages) {
+    const bool bottleneck = c.block == "bottleneck";
+    return {
+        family + " " + base + ": " + (bottleneck ? "bottleneck" : "basic") + " residual blocks in " +
+            Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + StageList(c) + " blocks",
+        "Widths: a " + N(c.base_width) + "-channel stem, stage outputs of " + StageWidths(c) +
+            " channels; each stage after the first halves the resolution",
+        "Input " + N(c.image_size) + " × " + N(c.image_size) + " × " + N(c.channels) +
+            " images; batch normalization after every convolution, ReLU",
+        "Global average pooling, then " +
+            (x.classifier ? "a fully connected layer over " + N(c.num_classes) + " classes" : std::string("no classifier")),
+        "Convolutions only: no attention and no position encoding",
+        sizes_line,
+    };
+  }
+  if (x.recurrent) {
+    const std::string cell = c.cell == "gru" ? "GRU" : "LSTM";
+    return {
+        family + " " + base + ": " + Plural(c.num_layers, cell + " layer", cell + " layers") + ", hidden dimension " +
+            N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
+            " tokens",
+        "Order is carried by the recurrent state: no attention and no position encoding",
+        c.tie_embeddings && c.embedding_dim == c.hidden_dim ? "LM head tied to the token embedding"
+                                                            : "Separate (untied) LM head " + N(c.hidden_dim) + " → " +
+                                                                  N(c.vocab_size),
+        sizes_line,
+    };
+  }
+  std::string shape = family + " " + base + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " +
+                      N(c.embedding_dim);
+  if (x.patches)
+    shape += ", " + N(SequenceLength(c)) + " tokens from " + N(c.patch_size) + " × " + N(c.patch_size) +
+             " patches of " + N(c.image_size) + " × " + N(c.image_size) + " images";
+  if (x.audio)
+    shape += ", " + N(c.n_mels) + " mel bins" +
+             (c.decoder_layers > 0 ? ", " + Plural(c.decoder_layers, "text decoder layer", "text decoder layers")
+                                   : std::string(", encoder only"));
+  if (x.vocabulary) shape += ", vocabulary of " + N(c.vocab_size) + " tokens";
+  if (x.text_context) shape += ", context of " + N(c.context_length) + " tokens";
   std::string ffn = "Feed-forward: " + FeedForwardLabel(c);
   if (c.hidden_dim > 0 && c.embedding_dim > 0)
     ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) +
            " the embedding dimension)";
-  return {
-      family + " " + base + ": " + Plural(c.num_layers, "layer", "layers") +
-          ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
-          " tokens, context of " + N(c.context_length) + " tokens",
+  const bool post_norm = c.family == "encoder" && c.norm_position == "post";
+  std::vector<std::string> out = {
+      shape,
       AttentionLabel(c) + ", head dimension " + N(c.head_dim),
-      NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
-          FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) +
-          " after the last block",
+      post_norm ? NormLabel(c.norm) + " after each residual add (post-norm), ε = " + FormatShortestDouble(c.norm_eps) +
+                      ", and one on the summed embeddings"
+                : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
+                      FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) +
+                      " after the last block",
       ffn,
-      PositionShort(c),
-      c.tie_embeddings ? "LM head tied to the token embedding" : "Separate (untied) LM head",
-      BiasFeature(c),
-      "Sizes, with parameter counts: " + Join(sizes, ", "),
   };
+  if (c.family == "vit")
+    out.push_back("Learned absolute position embeddings (" + N(SequenceLength(c)) + " × " + N(c.embedding_dim) + ")");
+  else if (c.family == "audio")
+    out.push_back("Fixed sinusoidal positions on the audio frames" +
+                  std::string(c.decoder_layers > 0 ? "; learned positions (" + N(c.context_length) + " × " +
+                                                         N(c.embedding_dim) + ") in the text decoder"
+                                                   : ""));
+  else if (c.family == "encoder")
+    out.push_back("Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")");
+  else
+    out.push_back(PositionShort(c));
+  if (x.lm_head)
+    out.push_back(c.family == "encoder" ? "MLM head tied to the token embedding"
+                  : c.tie_embeddings    ? "LM head tied to the token embedding"
+                                        : "Separate (untied) LM head");
+  else if (c.family == "encoder")
+    out.push_back(x.classifier ? "Classifier over " + N(c.num_classes) + " classes on the pooled output"
+                               : c.pooler ? "Outputs hidden states and a pooled vector; no LM head"
+                                          : "Outputs hidden states; no LM head");
+  else if (c.family == "vit" || c.family == "audio")
+    out.push_back(x.classifier ? head + " on the " + std::string(c.pool == "cls" ? "[CLS] token" : "mean patch token")
+                               : std::string("Outputs features; no LM head"));
+  out.push_back(BiasFeature(c));
+  out.push_back(sizes_line);
+  return out;
 }
 
 std::string AttentionText(const ModelConfig& c) {
@@ -834,6 +937,13 @@ std::string ParameterNames(const ModelConfig& c) {
   return out;
 }
 
+// `text` as the inside of a Markdown code span: no backticks, no line breaks, no table pipes.
+static std::string CodeSpanText(std::string text) {
+  for (char& c : text)
+    if (c == '`' || c == '\n' || c == '\r' || c == '|') c = c == '|' ? '/' : ' ';
+  return text;
+}
+
 std::string EnvironmentText(const engine::Environment& e) {
   std::vector<std::string> parts;
   std::string machine = e.cpu_model.empty() ? e.device : e.cpu_model;
@@ -849,6 +959,7 @@ std::string EnvironmentText(const engine::Environment& e) {
   if (!e.libtorch.empty())
     parts.push_back("LibTorch " + e.libtorch + (e.cuda.empty() ? "" : " (CUDA " + e.cuda + ")"));
   if (!e.blas.empty()) parts.push_back("BLAS: " + e.blas);
+  if (!e.cpu_features.empty()) parts.push_back("CPU features: " + e.cpu_features);
   std::vector<std::string> peaks;
   for (const auto& [dtype, x] : e.peak_flops_per_s)
     peaks.push_back(FormatFlopsPerSecond(x) + " " + dtype);
@@ -986,9 +1097,10 @@ std::string SizeComparison(const spec::Spec& s, const engine::Report& r) {
   const double ratio = double(ParametersOf(*largest, r).total) / ParametersOf(*smallest, r).total;
   const std::string times =
       ratio >= 100 ? FormatThousands(std::llround(ratio)) : FormatFixed(ratio, 1);
-  return "Weight memory grows with the parameter count: " + Code(largest->name) + " needs " +
-         times + "× the weight memory of " + Code(smallest->name) +
-         " in any dtype. Per token of context, the bfloat16 KV cache takes " +
+  const std::string weights = "Weight memory grows with the parameter count: " + Code(largest->name) + " needs " +
+                              times + "× the weight memory of " + Code(smallest->name) + " in any dtype.";
+  if (!FactsOf(largest->config).kv_cache) return weights;
+  return weights + " Per token of context, the bfloat16 KV cache takes " +
          FormatBytes(engine::KVCacheBytesPerToken(largest->config, 2)) + " in " +
          Code(largest->name) + " and " +
          FormatBytes(engine::KVCacheBytesPerToken(smallest->config, 2)) + " in " +
@@ -1013,13 +1125,8 @@ std::vector<View> ModelComparison(const spec::Spec& self, const std::vector<cons
               .Text("params", FormatShortCount(params))
               .Text("weights", FormatBytes(params * 2))
               .Text("kv", IsDecoderFamily(c.family) ? FormatBytes(engine::KVCacheBytesPerToken(c, 2)) : "—")
-              .Text("attention", c.family == "resnet"      ? "none (convolutions)"
-                                 : c.family == "recurrent" ? "none (" + std::string(c.cell == "gru" ? "GRU" : "LSTM") + ")"
-                                                           : AttentionKind(c))
-              .Text("position", c.family == "resnet" || c.family == "recurrent" ? "—"
-                                : c.family == "encoder" || c.family == "vit"    ? "learned"
-                                : c.family == "audio"                           ? "sinusoidal + learned"
-                                                                                : PositionTag(c.position)));
+              .Text("attention", AttentionSummary(c))
+              .Text("position", PositionSummary(c)));
     }
   }
   return rows;
@@ -1040,8 +1147,10 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
                            const spec::Size& primary) {
   std::vector<std::pair<std::string, std::string>> items;
   for (const auto& b : s.architecture.advantages) items.emplace_back(b.title, b.description);
-  if (const spec::Size* size =
-          FirstSizeWith(s, primary, [](const ModelConfig& c) { return c.tie_embeddings; })) {
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
+        return c.tie_embeddings && FactsOf(c).lm_head && c.family != "encoder" &&
+               (c.family != "recurrent" || c.embedding_dim == c.hidden_dim);
+      })) {
     const ModelConfig& c = size->config;
     const int64_t total = ParametersOf(*size, r).total;
     const int64_t saved = c.vocab_size * c.embedding_dim;
@@ -1052,7 +1161,7 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
                            " total of " + Code(size->name) + ").");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
-        return c.num_kv_heads != c.num_heads && c.num_kv_heads > 0;
+        return FactsOf(c).attention && c.num_kv_heads != c.num_heads && c.num_kv_heads > 0;
       })) {
     const ModelConfig& c = size->config;
     ModelConfig mha = c;
@@ -1066,7 +1175,7 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
             " with one K/V head per query head.");
   }
   if (const spec::Size* size =
-          FirstSizeWith(s, primary, [](const ModelConfig& c) { return !c.bias || !c.qkv_bias; })) {
+          FirstSizeWith(s, primary, [](const ModelConfig& c) { return FactsOf(c).transformer && (!c.bias || !c.qkv_bias); })) {
     ModelConfig biased = size->config;
     biased.bias = biased.qkv_bias = true;
     const int64_t saved =
@@ -1076,7 +1185,7 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
                                              " parameters in " + Code(size->name) + ".");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
-        return c.position != engine::Position::kLearned;
+        return IsDecoderFamily(c.family) && c.position != engine::Position::kLearned;
       })) {
     const ModelConfig& c = size->config;
     items.emplace_back("No position parameters",
@@ -1196,8 +1305,7 @@ std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const sp
             .Text("link", link)
             .Text("note", "comparison: " + params + " parameters in " +
                               Plural(int64_t(other->architecture.sizes.size()), "size", "sizes") +
-                              "; " + NormLabel(c.norm) + ", " + AttentionKind(c) + ", " +
-                              PositionTag(c.position) + ", " + FeedForwardLabel(c)));
+                              "; " + ArchitectureSummary(c)));
   }
   return out;
 }
@@ -1237,8 +1345,9 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
   const spec::Spec& s = *in.spec;
   const engine::Report empty_report;
   const engine::Report& r = in.report ? *in.report : empty_report;
-  const spec::Size& primary = PrimarySize(s);
-  const ModelConfig& c = primary.config;
+  const spec::Size& primary = PrimarySize(s);  // commands and measured tables
+  const spec::Size& prose = ProseSize(s);       // descriptions, diagrams, configuration
+  const ModelConfig& c = prose.config;
   const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
   const std::string build_command = "modelcard build " + spec_path;
   const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
@@ -1365,7 +1474,7 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
   std::vector<std::string> size_names;
   for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
-  const std::vector<View> benefits = Benefits(s, r, primary);
+  const std::vector<View> benefits = Benefits(s, r, prose);
   std::vector<View> implementation_files;
   for (const auto& [path, what] : ImplementationFiles(s, c))
     implementation_files.push_back(View().Text("path", path).Text("what", what));
@@ -1375,12 +1484,28 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Lines("use_cases", s.architecture.use_cases)
       .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
       .Text("primary_size", primary.name)
+      .Text("prose_size", prose.name)
+      .Text("measured_size_note", MeasuredSizeNote(s, r))
       .Text("architecture_diagram", FamilyDiagram(c, s.name))
       .Items("doc_components", DocComponents(c))
       .Text("configuration_table", ConfigurationTable(s, r))
-      .Text("config_yaml", ConfigYaml(primary))
+      .Text("config_yaml", ConfigYaml(prose))
       .Text("size_names", Join(size_names, ", "))
       .Text("profile_seq", std::to_string(seq))
+      .Text("profile_seq_words", FactsOf(c).sequence ? " with " + std::to_string(seq) + "-token sequences" : "")
+      .Text("profile_seq_arg", FactsOf(c).sequence ? " --seq " + std::to_string(seq) : "")
+      .Text("dims_legend", FactsOf(c).sequence ? "B = batch, T = " + SequenceUnit(c) + "." : "B = batch.")
+      .Flag("has_attention", FactsOf(c).attention)
+      .Text("throughput_unit", FactsOf(c).images ? "images" : c.family == "audio" ? "seconds of audio" : "tokens")
+      .Text("throughput_item", FactsOf(c).images ? "image" : "token")
+      .Text("embedding_convention",
+            FactsOf(c).conv_stages ? "a CNN has no embedding: every parameter is non-embedding"
+            : FactsOf(c).patches   ? "embedding = the patch projection, any [CLS] token and the learned position table; "
+                                     "non-embedding = total − embedding"
+                                   : "embedding = the token embedding plus any learned position table; non-embedding = "
+                                     "total − embedding")
+      .Text("forward_pass_shape", FactsOf(c).sequence ? "one pass over batch × sequence tokens"
+                                                      : "one pass over a batch of images")
       .Items("implementation_files", implementation_files)
       .Text("parameter_names", dense_decoder ? ParameterNames(c) : "")
       .Items("component_counts", ComponentRows(primary, r))
@@ -1404,6 +1529,13 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Items("related_docs", RelatedDocs(s, in.all_specs));
 
   AddBenchmarks(r, &v);  // sets has_runs
+  std::vector<std::string> failed;  // scenarios that could not run on the measuring machine
+  for (const auto& size : r.sizes)
+    for (const auto& f : size.failures)
+      failed.push_back("size `" + size.name + "` " + f.dtype + " " + f.scenario +
+                       (f.batch > 0 ? " batch " + std::to_string(f.batch) : "") + " on " + f.device + " (`" +
+                       CodeSpanText(f.reason) + "`)");
+  v.Flag("has_run_failures", !failed.empty()).Text("run_failures", Join(failed, "; "));
   v.Text("environment", EnvironmentText(r.environment))
       .Text("warmup", Plural(s.profile.warmup, "warm-up iteration", "warm-up iterations"))
       .Text("min_iterations",

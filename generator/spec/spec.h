@@ -164,6 +164,9 @@ struct Cover {
 struct Blog {
   std::string date;                      // YYYY-MM-DD
   bool draft = false;
+  // The size the prose (introduction, architecture, equations, diagrams) describes: one of
+  // architecture.sizes; defaults to the first size, whether or not the spec has a blog section.
+  std::string size;
   std::string author;
   std::string description;
   std::vector<std::string> categories;

@@ -67,7 +67,7 @@ const Keys kExperimentsKeys = {"enabled", "batch", "sequence_length", "batch_siz
 const Keys kBlogKeys = {"date",        "draft",       "author",         "description",
                         "categories",  "cover",       "introduction",   "background",
                         "prior_work",  "innovations", "applications",   "limitations",
-                        "future_work", "conclusion",  "further_reading"};
+                        "future_work", "conclusion",  "further_reading", "size"};
 const Keys kCoverKeys = {"image", "alt", "caption", "relative", "hidden"};
 
 const Keys kFamilies = {"decoder", "encoder", "vit", "resnet", "audio", "moe", "recurrent"};
@@ -846,6 +846,7 @@ void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
     spec->has_blog = true;
     ReadBlog(*e, &spec->blog);
   }
+  if (spec->blog.size.empty() && !size_names_.empty()) spec->blog.size = size_names_.front();
 }
 
 void SpecReader::ReadModalities(const Entry& e, bool inputs, std::vector<Modality>* out) {
@@ -1446,6 +1447,16 @@ void SpecReader::ReadBlog(const Entry& e, Blog* b) {
   Optional(f, "limitations", &b->limitations);
   Optional(f, "future_work", &b->future_work);
   Optional(f, "conclusion", &b->conclusion);
+  if (const Entry* size = f.Find("size")) {
+    std::string name;
+    if (ReadString(*size, &name)) {
+      if (Contains(size_names_, name))
+        b->size = name;
+      else
+        Error(ValueMark(*size), "unknown size '" + name + "' in blog.size (the size the prose describes)",
+              SuggestionHint(name, size_names_));
+    }
+  }
   if (const Entry* reading = f.Find("further_reading"))
     ReadReferences(*reading, &b->further_reading);
 }

@@ -446,6 +446,23 @@ TEST_CASE("profile sizes must be defined sizes") {
         Lines({"t.yaml:9:11: unknown size 'tiny' in profile.sizes (did you mean 'tiny2'?)"}));
 }
 
+TEST_CASE("blog.size names the size the prose describes: a defined size, the first by default") {
+  const std::string two = "small: {num_layers: 2, embedding_dim: 64, num_heads: 4}\n"
+                          "    big: {num_layers: 4, embedding_dim: 128, num_heads: 4}";
+  auto r = spec::ParseSpecText(Minimal(two), "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.blog.size == "small");  // no blog section: still the first size
+  r = spec::ParseSpecText(Minimal(two, "profile: {sizes: [big]}\nblog: {draft: true}\n"), "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.blog.size == "small");  // the first size, not the profiled one
+  r = spec::ParseSpecText(Minimal(two, "blog: {size: big}\n"), "t.yaml");
+  REQUIRE(r.ok());
+  CHECK(r.spec.blog.size == "big");
+  CHECK(Errors(Minimal(two, "blog:\n  size: bigg\n")) ==
+        Lines({"t.yaml:10:9: unknown size 'bigg' in blog.size (the size the prose describes) (did you mean "
+               "'big'?)"}));
+}
+
 TEST_CASE("profiled lengths must fit the context of every profiled size") {
   CHECK(Errors(Minimal(kSmall, "profile:\n  sequence_lengths: [32, 128]\n")) ==
         Lines({"t.yaml:9:26: sequence length 128 exceeds context_length (64) of size 'small'"}));
