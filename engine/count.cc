@@ -7,21 +7,29 @@
 
 #include "engine/count_families.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace engine {
 namespace {
 
 // Width of the fused q|k|v projection output.
-int64_t QkvWidth(const ModelConfig& c) { return (c.num_heads + 2 * c.num_kv_heads) * c.head_dim; }
+Checked QkvWidth(const ModelConfig& c) { return (Checked(c.num_heads) + Checked(2) * c.num_kv_heads) * c.head_dim; }
 // Rows of the first FFN matrix: gated activations fuse gate and up projections.
-int64_t FcWidth(const ModelConfig& c) { return (IsGated(c.activation) ? 2 : 1) * c.hidden_dim; }
+Checked FcWidth(const ModelConfig& c) { return Checked(IsGated(c.activation) ? 2 : 1) * c.hidden_dim; }
 // Experts whose feed-forward runs for each token: all of the one FFN of a dense decoder; k of E for moe.
 int64_t ActiveExperts(const ModelConfig& c) { return c.family == "moe" ? c.experts_per_token : 1; }
 int64_t Experts(const ModelConfig& c) { return c.family == "moe" ? c.num_experts : 1; }
 // Parameters of one norm layer: weight (+ bias for LayerNorm with biases).
-int64_t NormParams(const ModelConfig& c) {
-  return c.embedding_dim * ((c.norm == Norm::kLayerNorm && c.bias) ? 2 : 1);
+Checked NormParams(const ModelConfig& c) {
+  return Checked(c.embedding_dim) * ((c.norm == Norm::kLayerNorm && c.bias) ? 2 : 1);
+}
+
+// A broken precondition of the Analytic* wrappers (count.h): never a wrapped number.
+[[noreturn]] void Abort(const Status& st) {
+  std::fprintf(stderr, "modelcard: internal error: unchecked count: %s\n", st.ToString().c_str());
+  std::abort();
 }
 
 }  // namespace
@@ -32,72 +40,70 @@ int64_t DtypeBytes(const std::string& dtype) {
   return 0;
 }
 
+Status CountParameters(const ModelConfig& c, ParameterCount* out) {
+  *out = ParameterCount();
+  if (c.family == "encoder") return EncoderParameters(c, out);
+  if (c.family == "vit") return VitParameters(c, out);
+  if (c.family == "resnet") return ResNetParameters(c, out);
+  if (c.family == "audio") return AudioParameters(c, out);
+  if (c.family == "recurrent") return RecurrentParameters(c, out);
+
+  const Checked C = c.embedding_dim, L = c.num_layers;
+  const Checked attn = C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +   // qkv
+                       Checked(c.num_heads) * c.head_dim * C + (c.bias ? C : Checked(0));  // output proj
+  const Checked mlp = C * FcWidth(c) + (c.bias ? FcWidth(c) : Checked(0)) +           // fc (gate|up)
+                      Checked(c.hidden_dim) * C + (c.bias ? C : Checked(0));             // proj (down)
+  const Checked norms = Checked(2) * NormParams(c);
+  const Checked tok = Checked(c.vocab_size) * C;
+  const Checked pos = c.position == Position::kLearned ? Checked(c.context_length) * C : Checked(0);
+  const Checked head = c.tie_embeddings ? Checked(0) : Checked(c.vocab_size) * C;
+
+  CheckedCounts parts = {{"embedding", tok + pos},
+                         {"attention", attn * L},
+                         {"mlp", Checked(Experts(c)) * mlp * L},
+                         {"norm", norms * L + NormParams(c)},
+                         {"lm_head", head}};
+  if (c.family == "moe") parts.push_back({"router", C * c.num_experts * L});  // gate, no bias (Mixtral)
+  if (Status st = FinishParameters(parts, tok + pos, out); !st.ok()) return st;
+  // Every parameter but the experts a token does not reach (all of them for a dense decoder).
+  out->active = (Checked(out->total) - (Checked(Experts(c)) - ActiveExperts(c)) * mlp * L).value();
+  return Status::OK();
+}
+
 ParameterCount AnalyticParameters(const ModelConfig& c) {
-  if (c.family != "decoder" && c.family != "moe") {
-    ParameterCount p = c.family == "encoder"  ? EncoderParameters(c)
-                       : c.family == "vit"    ? VitParameters(c)
-                       : c.family == "resnet" ? ResNetParameters(c)
-                       : c.family == "audio"  ? AudioParameters(c)
-                                              : RecurrentParameters(c);
-    if (p.active == 0) p.active = p.total;  // dense: every parameter works on every input
-    return p;
-  }
-
-  const int64_t C = c.embedding_dim;
-  const int64_t attn = C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : 0) +  // qkv
-                       c.num_heads * c.head_dim * C + (c.bias ? C : 0);    // output proj
-  const int64_t mlp = C * FcWidth(c) + (c.bias ? FcWidth(c) : 0) +         // fc (gate|up)
-                      c.hidden_dim * C + (c.bias ? C : 0);                 // proj (down)
-  const int64_t norms = 2 * NormParams(c);
-  const int64_t tok = c.vocab_size * C;
-  const int64_t pos = c.position == Position::kLearned ? c.context_length * C : 0;
-  const int64_t head = c.tie_embeddings ? 0 : c.vocab_size * C;
-
-  const int64_t router = c.family == "moe" ? C * c.num_experts : 0;  // gate, no bias (Mixtral)
-
   ParameterCount p;
-  p.by_component = {{"embedding", tok + pos},
-                    {"attention", attn * c.num_layers},
-                    {"mlp", Experts(c) * mlp * c.num_layers},
-                    {"norm", norms * c.num_layers + NormParams(c)},
-                    {"lm_head", head}};
-  if (c.family == "moe") p.by_component.push_back({"router", router * c.num_layers});
-  for (const auto& [name, n] : p.by_component) p.total += n;
-  p.active = p.total - (Experts(c) - ActiveExperts(c)) * mlp * c.num_layers;
-  p.trainable = p.total;
-  p.embedding = tok + pos;
-  p.non_embedding = p.total - p.embedding;
+  if (Status st = CountParameters(c, &p); !st.ok()) Abort(st);
   return p;
 }
 
-FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t T) {
-  if (c.family == "encoder") return EncoderForwardFlops(c, batch, T);
-  if (c.family == "vit") return VitForwardFlops(c, batch);
-  if (c.family == "resnet") return ResNetForwardFlops(c, batch);
-  if (c.family == "audio") return AudioForwardFlops(c, batch, T);
-  if (c.family == "recurrent") return RecurrentForwardFlops(c, batch, T);
+Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCount* out) {
+  if (c.family == "encoder") return EncoderForwardFlops(c, batch, T, out);
+  if (c.family == "vit") return VitForwardFlops(c, batch, out);
+  if (c.family == "resnet") return ResNetForwardFlops(c, batch, out);
+  if (c.family == "audio") return AudioForwardFlops(c, batch, T, out);
+  if (c.family == "recurrent") return RecurrentForwardFlops(c, batch, T, out);
   // decoder and moe
-  const int64_t C = c.embedding_dim, L = c.num_layers, N = batch * T;
-  const int64_t attn_dim = c.num_heads * c.head_dim;
+  const Checked C = c.embedding_dim, L = c.num_layers, N = Checked(batch) * T;
+  const Checked attn_dim = Checked(c.num_heads) * c.head_dim;
   // Matmul FLOPs, per layer unless noted.
-  const int64_t qkv = 2 * N * C * QkvWidth(c);
-  const int64_t scores = 2 * batch * c.num_heads * T * T * c.head_dim;   // Q K^T
-  const int64_t mix = 2 * batch * c.num_heads * T * T * c.head_dim;      // softmax(.) V
-  const int64_t proj = 2 * N * attn_dim * C;
-  const int64_t mlp = ActiveExperts(c) * (2 * N * C * FcWidth(c) + 2 * N * c.hidden_dim * C);
-  const int64_t router = c.family == "moe" ? 2 * N * C * c.num_experts : 0;
-  const int64_t head = 2 * N * C * c.vocab_size;                        // once
+  const Checked qkv = Checked(2) * N * C * QkvWidth(c);
+  const Checked scores = Checked(2) * batch * c.num_heads * T * T * c.head_dim;  // Q K^T
+  const Checked mix = Checked(2) * batch * c.num_heads * T * T * c.head_dim;     // softmax(.) V
+  const Checked proj = Checked(2) * N * attn_dim * C;
+  const Checked mlp =
+      Checked(ActiveExperts(c)) * (Checked(2) * N * C * FcWidth(c) + Checked(2) * N * c.hidden_dim * C);
+  const Checked router = c.family == "moe" ? Checked(2) * N * C * c.num_experts : Checked(0);
+  const Checked head = Checked(2) * N * C * c.vocab_size;  // once
 
-  FlopCount f;
+  FlopCount& f = *out;
+  f = FlopCount();
   f.batch = batch;
   f.sequence_length = T;
-  f.by_component = {{"attention_projections", L * (qkv + proj)},
-                    {"attention_scores", L * (scores + mix)},
-                    {"mlp", L * mlp},
-                    {"lm_head", head}};
-  if (c.family == "moe") f.by_component.push_back({"router", L * router});
-  for (const auto& [name, n] : f.by_component) f.forward += n;
-  f.forward_macs = f.forward / 2;
+  CheckedCounts parts = {{"attention_projections", L * (qkv + proj)},
+                         {"attention_scores", L * (scores + mix)},
+                         {"mlp", L * mlp},
+                         {"lm_head", head}};
+  if (c.family == "moe") parts.push_back({"router", L * router});
   f.input = std::to_string(batch) + " × " + std::to_string(T) + " tokens";
 
   // Elementwise estimates (FLOPs per element, stated): norm ~5 (LayerNorm) or ~4 (RMSNorm)
@@ -105,26 +111,51 @@ FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t T) {
   // ~5 (gated: act + mul) per hidden element; residual adds 1 per element; bias adds 1.
   const int64_t norm_per = c.norm == Norm::kLayerNorm ? 5 : 4;
   const int64_t act_per = IsGated(c.activation) ? 5 : 8;
-  f.elementwise = {{"norm", norm_per * N * C * (2 * L + 1)},
-                   {"softmax", 5 * batch * c.num_heads * T * T * L},
-                   {"activation", act_per * N * c.hidden_dim * L * ActiveExperts(c)},
-                   {"residual", 2 * N * C * L}};
+  CheckedCounts elementwise = {{"norm", Checked(norm_per) * N * C * (L * 2 + 1)},
+                               {"softmax", Checked(5) * batch * c.num_heads * T * T * L},
+                               {"activation", Checked(act_per) * N * c.hidden_dim * L * ActiveExperts(c)},
+                               {"residual", Checked(2) * N * C * L}};
   if (c.position == Position::kRoPE)
-    f.elementwise.push_back({"rope", 3 * N * (c.num_heads + c.num_kv_heads) * c.head_dim * L});
+    elementwise.push_back(
+        {"rope", Checked(3) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L});
+  return FinishFlops(parts, elementwise, &f);
+}
+
+FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t T) {
+  FlopCount f;
+  if (Status st = CountForwardFlops(c, batch, T, &f); !st.ok()) Abort(st);
   return f;
 }
 
+Status CountDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len, int64_t* out) {
+  FlopCount f;
+  if (c.family == "recurrent") {  // independent of the length
+    if (Status st = RecurrentForwardFlops(c, batch, 1, &f); !st.ok()) return st;
+    *out = f.forward;
+    return Status::OK();
+  }
+  if (c.family == "audio") {  // no decoder KV cache: a step runs the decoder over the whole prefix again
+    FlopCount encoder_only;
+    if (Status st = AudioForwardFlops(c, batch, context_len, &f); !st.ok()) return st;
+    if (Status st = AudioForwardFlops(c, batch, 0, &encoder_only); !st.ok()) return st;
+    *out = f.forward - encoder_only.forward;
+    return Status::OK();
+  }
+  const Checked C = c.embedding_dim, B = batch;
+  const Checked per_layer = B * 2 * C * QkvWidth(c) + B * 4 * c.num_heads * context_len * c.head_dim +
+                            B * 2 * c.num_heads * c.head_dim * C +
+                            Checked(ActiveExperts(c)) * (B * 2 * C * FcWidth(c) + B * 2 * c.hidden_dim * C) +
+                            (c.family == "moe" ? B * 2 * C * c.num_experts : Checked(0));
+  const Checked step = per_layer * c.num_layers + B * 2 * C * c.vocab_size;
+  if (step.overflow()) return OverflowError("decode-step FLOPs");
+  *out = step.value();
+  return Status::OK();
+}
+
 int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len) {
-  if (c.family == "recurrent") return RecurrentForwardFlops(c, batch, 1).forward;  // independent of the length
-  if (c.family == "audio")  // no decoder KV cache: a step runs the decoder over the whole prefix again
-    return AudioForwardFlops(c, batch, context_len).forward - AudioForwardFlops(c, batch, 0).forward;
-  const int64_t C = c.embedding_dim;
-  const int64_t per_layer = 2 * batch * C * QkvWidth(c) +
-                            4 * batch * c.num_heads * context_len * c.head_dim +
-                            2 * batch * c.num_heads * c.head_dim * C +
-                            ActiveExperts(c) * (2 * batch * C * FcWidth(c) + 2 * batch * c.hidden_dim * C) +
-                            (c.family == "moe" ? 2 * batch * C * c.num_experts : 0);
-  return c.num_layers * per_layer + 2 * batch * C * c.vocab_size;
+  int64_t flops = 0;
+  if (Status st = CountDecodeStepFlops(c, batch, context_len, &flops); !st.ok()) Abort(st);
+  return flops;
 }
 
 int64_t KVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes) {

@@ -11,51 +11,48 @@
 
 namespace engine {
 
-ParameterCount AudioParameters(const ModelConfig& c) {
-  const int64_t C = c.embedding_dim, L = c.num_layers, D = c.decoder_layers;
-  const int64_t frontend = c.n_mels * C * 3 + C + C * C * 3 + C;
-  ParameterCount p;
-  p.by_component = {{"frontend", frontend},
-                    {"embedding", D > 0 ? (c.vocab_size + c.context_length) * C : 0},
-                    {"attention", (L + D) * SelfAttentionParams(c)},
-                    {"cross_attention", D * SelfAttentionParams(c)},
-                    {"mlp", (L + D) * MlpParams(c)},
-                    {"norm", (2 * L + 1 + (D > 0 ? 3 * D + 1 : 0)) * LayerNormParams(c)}};
-  for (const auto& [name, n] : p.by_component) p.total += n;
-  p.trainable = p.active = p.total;
-  p.embedding = D > 0 ? (c.vocab_size + c.context_length) * C : 0;
-  p.non_embedding = p.total - p.embedding;
-  return p;
+Status AudioParameters(const ModelConfig& c, ParameterCount* out) {
+  const Checked C = c.embedding_dim, L = c.num_layers, D = c.decoder_layers;
+  const Checked frontend = Checked(c.n_mels) * C * 3 + C + C * C * 3 + C;
+  const Checked embedding = c.decoder_layers > 0 ? (Checked(c.vocab_size) + c.context_length) * C : Checked(0);
+  return FinishParameters(
+      {{"frontend", frontend},
+       {"embedding", embedding},
+       {"attention", (L + D) * SelfAttentionParams(c)},
+       {"cross_attention", D * SelfAttentionParams(c)},
+       {"mlp", (L + D) * MlpParams(c)},
+       {"norm", (L * 2 + 1 + (c.decoder_layers > 0 ? D * 3 + 1 : Checked(0))) * LayerNormParams(c)}},
+      embedding, out);
 }
 
-FlopCount AudioForwardFlops(const ModelConfig& c, int64_t batch, int64_t text_tokens) {
-  const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim, frames = AudioFrames(c);
+Status AudioForwardFlops(const ModelConfig& c, int64_t batch, int64_t text_tokens, FlopCount* out) {
+  const Checked C = c.embedding_dim, A = Checked(c.num_heads) * c.head_dim;
+  const int64_t frames = AudioFrames(c);
   const int64_t Ta = (frames - 1) / 2 + 1;  // after the stride-2 convolution
-  FlopCount f;
+  FlopCount& f = *out;
+  f = FlopCount();
   f.batch = batch;
   f.sequence_length = Ta;
-  f.by_component = {{"frontend", 2 * batch * (C * frames * c.n_mels * 3 + C * Ta * C * 3)}};
-  NamedCounts encoder = TransformerStackFlops(c, batch, Ta, c.num_layers);
-  int64_t decoder_head = 0, cross = 0;
+  CheckedCounts parts = {{"frontend", Checked(2) * batch * (C * frames * c.n_mels * 3 + C * Ta * C * 3)}};
+  CheckedCounts encoder = TransformerStackFlops(c, batch, Ta, c.num_layers);
+  Checked decoder_head = 0, cross = 0;
   if (c.decoder_layers > 0 && text_tokens > 0) {
-    const int64_t T = text_tokens, N = batch * T, Dl = c.decoder_layers;
-    const NamedCounts self = TransformerStackFlops(c, batch, T, Dl);
+    const int64_t T = text_tokens;
+    const Checked N = Checked(batch) * T, Dl = c.decoder_layers;
+    const CheckedCounts self = TransformerStackFlops(c, batch, T, c.decoder_layers);
     for (size_t i = 0; i < encoder.size(); ++i) encoder[i].second += self[i].second;
-    cross = Dl * (2 * N * C * A + 2 * batch * Ta * C * 2 * A + 2 * (2 * batch * c.num_heads * T * Ta * c.head_dim) +
-                  2 * N * A * C);
-    decoder_head = 2 * N * C * c.vocab_size;
+    cross = Dl * (Checked(2) * N * C * A + Checked(2) * batch * Ta * C * 2 * A +
+                  Checked(2) * (Checked(2) * batch * c.num_heads * T * Ta * c.head_dim) + Checked(2) * N * A * C);
+    decoder_head = Checked(2) * N * C * c.vocab_size;
   }
-  for (const auto& kv : encoder) f.by_component.push_back(kv);
+  for (const auto& kv : encoder) parts.push_back(kv);
   if (c.decoder_layers > 0) {
-    f.by_component.push_back({"cross_attention", cross});
-    f.by_component.push_back({"lm_head", decoder_head});
+    parts.push_back({"cross_attention", cross});
+    parts.push_back({"lm_head", decoder_head});
   }
-  for (const auto& [name, n] : f.by_component) f.forward += n;
-  f.forward_macs = f.forward / 2;
   f.input = std::to_string(batch) + " × " + std::to_string(c.n_mels) + " × " + std::to_string(frames) +
             " log-mel frames" + (c.decoder_layers > 0 ? " + " + std::to_string(text_tokens) + " text tokens" : "");
-  f.elementwise = TransformerElementwise(c, batch, Ta, c.num_layers, 2 * c.num_layers + 1);
-  return f;
+  return FinishFlops(parts, TransformerElementwise(c, batch, Ta, c.num_layers, 2 * c.num_layers + 1), &f);
 }
 
 }  // namespace engine

@@ -14,39 +14,34 @@ int64_t Tokens(const ModelConfig& c) { return Patches(c) + (c.pool == "cls" ? 1 
 
 }  // namespace
 
-ParameterCount VitParameters(const ModelConfig& c) {
-  const int64_t C = c.embedding_dim;
-  const int64_t patch = c.channels * c.patch_size * c.patch_size * C + C;  // conv weight + bias
-  const int64_t embedding = patch + (c.pool == "cls" ? C : 0) + Tokens(c) * C;
-  ParameterCount p;
-  p.by_component = {{"embedding", embedding},
-                    {"attention", c.num_layers * SelfAttentionParams(c)},
-                    {"mlp", c.num_layers * MlpParams(c)},
-                    {"norm", (2 * c.num_layers + 1) * LayerNormParams(c)},
-                    {"head", c.num_classes > 0 ? C * c.num_classes + c.num_classes : 0}};
-  for (const auto& [name, n] : p.by_component) p.total += n;
-  p.trainable = p.active = p.total;
-  p.embedding = embedding;
-  p.non_embedding = p.total - embedding;
-  return p;
+Status VitParameters(const ModelConfig& c, ParameterCount* out) {
+  const Checked C = c.embedding_dim;
+  const Checked patch = Checked(c.channels) * c.patch_size * c.patch_size * C + C;  // conv weight + bias
+  const Checked embedding = patch + (c.pool == "cls" ? C : Checked(0)) + Checked(Tokens(c)) * C;
+  return FinishParameters({{"embedding", embedding},
+                           {"attention", SelfAttentionParams(c) * c.num_layers},
+                           {"mlp", MlpParams(c) * c.num_layers},
+                           {"norm", (Checked(c.num_layers) * 2 + 1) * LayerNormParams(c)},
+                           {"head", c.num_classes > 0 ? C * c.num_classes + c.num_classes : Checked(0)}},
+                          embedding, out);
 }
 
 // The patch projection is a convolution (kernel = stride = patch): MACs = C x patches x (channels x patch²).
 // torchvision's 17.56 GMACs for ViT-B/16 counts the same matmuls and convolution.
-FlopCount VitForwardFlops(const ModelConfig& c, int64_t batch) {
-  const int64_t C = c.embedding_dim, T = Tokens(c);
-  FlopCount f;
+Status VitForwardFlops(const ModelConfig& c, int64_t batch, FlopCount* out) {
+  const Checked C = c.embedding_dim;
+  const int64_t T = Tokens(c);
+  FlopCount& f = *out;
+  f = FlopCount();
   f.batch = batch;
   f.sequence_length = T;
-  f.by_component = {{"patch_embedding", 2 * batch * Patches(c) * C * c.channels * c.patch_size * c.patch_size}};
-  for (const auto& kv : TransformerStackFlops(c, batch, T, c.num_layers)) f.by_component.push_back(kv);
-  if (c.num_classes > 0) f.by_component.push_back({"head", 2 * batch * C * c.num_classes});
-  for (const auto& [name, n] : f.by_component) f.forward += n;
-  f.forward_macs = f.forward / 2;
+  CheckedCounts parts = {
+      {"patch_embedding", Checked(2) * batch * Patches(c) * C * c.channels * c.patch_size * c.patch_size}};
+  for (const auto& kv : TransformerStackFlops(c, batch, T, c.num_layers)) parts.push_back(kv);
+  if (c.num_classes > 0) parts.push_back({"head", Checked(2) * batch * C * c.num_classes});
   f.input = std::to_string(batch) + " × " + std::to_string(c.channels) + " × " + std::to_string(c.image_size) +
             " × " + std::to_string(c.image_size) + " image";
-  f.elementwise = TransformerElementwise(c, batch, T, c.num_layers, 2 * c.num_layers + 1);
-  return f;
+  return FinishFlops(parts, TransformerElementwise(c, batch, T, c.num_layers, 2 * c.num_layers + 1), &f);
 }
 
 }  // namespace engine

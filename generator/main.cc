@@ -23,6 +23,7 @@
 #include "engine/count.h"
 #include "engine/report.h"
 #include "engine/status.h"
+#include "generator/app/run_limits.h"
 #include "generator/text/bpe_tokenizer.h"
 #include "generator/importer/hf_import.h"
 #include "generator/project/project_config.h"
@@ -143,13 +144,24 @@ std::string FindTemplatesDir(const std::string& flag) {
 // Parameters and FLOPs of every size of `s` (or only `only_size`). With LibTorch, the
 // instantiated module (built on `meta`) must agree with the analytic formula.
 engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int64_t batch, int64_t seq,
-                          std::vector<engine::SizeReport>* out) {
+                          std::vector<engine::SizeReport>* out, std::vector<std::string>* notes = nullptr) {
+// batch and seq (0 = each size's default length) are checked (app::CheckRunFlags): a --seq the
+// family cannot take or past its positions, or counts past int64, are errors; extrapolation
+// notes go to *notes.
   for (const spec::Size& size : s.architecture.sizes) {
     if (!only_size.empty() && size.name != only_size) continue;
     engine::SizeReport r;
     r.name = size.name;
     r.config = size.config;
-    r.parameters = engine::AnalyticParameters(size.config);
+    const std::string what = s.path + ": size '" + size.name + "'";
+    if (engine::Status st = engine::CountParameters(size.config, &r.parameters); !st.ok())
+      return engine::Status::InvalidArgument(what + ": " + st.message());
+    std::string note;
+    if (engine::Status st = app::CheckRunFlags(size.config, what, batch,
+                                               seq > 0 ? std::optional<int64_t>(seq) : std::nullopt, &note);
+        !st.ok())
+      return st;
+    if (!note.empty() && notes != nullptr) notes->push_back(what + ": " + note);
 #if MODELCARD_WITH_TORCH
     engine::ParameterCount instantiated;
     if (engine::Status st = engine::CountInstantiatedParameters(size.config, &instantiated); !st.ok()) return st;
@@ -158,8 +170,9 @@ engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int
                                       std::to_string(instantiated.total) + " parameters but the formula gives " +
                                       std::to_string(r.parameters.total));
 #endif
-    const int64_t t = seq > 0 ? seq : size.config.context_length;
-    r.flops = engine::AnalyticForwardFlops(size.config, batch, t);
+    const int64_t t = seq > 0 ? seq : app::DefaultSequenceLength(size.config);
+    if (engine::Status st = engine::CountForwardFlops(size.config, batch, t, &r.flops); !st.ok())
+      return engine::Status::InvalidArgument(what + ": " + st.message());
     out->push_back(r);
   }
   if (!only_size.empty() && out->empty()) {
@@ -202,7 +215,7 @@ void PrintCountTable(const spec::Spec& s, const std::vector<engine::SizeReport>&
 
 struct CountArgs {
   std::string spec_path, size;
-  int64_t batch = 1, seq = 0;
+  std::string batch = "1", seq;  // parsed exactly by app::ParsePositiveCount (CLI11 clamps past int64)
   bool json = false;
 };
 
@@ -211,13 +224,19 @@ int RunCount(const CountArgs& a) {
   if (!ParseAll({a.spec_path}, &specs)) return kExitError;
   const spec::Spec& s = specs.front();
   engine::Report report = NewReport(s);
-  if (engine::Status st = CountSizes(s, a.size, a.batch, a.seq, &report.sizes); !st.ok()) {
+  int64_t batch = 1, seq = 0;
+  std::vector<std::string> notes;
+  engine::Status st = app::ParsePositiveCount("--batch", a.batch, &batch);
+  if (st.ok() && !a.seq.empty()) st = app::ParsePositiveCount("--seq", a.seq, &seq);
+  if (st.ok()) st = CountSizes(s, a.size, batch, seq, &report.sizes, &notes);
+  if (!st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
   if (a.json) {
     std::cout << results::ReportToJson(report);
   } else {
+  for (const std::string& note : notes) std::cerr << "modelcard: note: " << note << "\n";
     PrintCountTable(s, report.sizes);
   }
   return kExitOk;
@@ -430,6 +449,13 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       engine::ProfileOptions o;
       o.device = device;
       o.dtypes = dtypes;
+      if (a.batch || a.seq) {  // the flags against this size: --seq it can take, counts that fit int64
+        const std::string what = s.path + ": size '" + size_name + "'";
+        std::string note;
+        if (engine::Status st = app::CheckRunFlags(size->config, what, a.batch.value_or(1), a.seq, &note); !st.ok())
+          return st;
+        if (!note.empty()) std::cerr << "modelcard: note: " << what << ": " << note << "\n";
+      }
       o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
       o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
       o.generate = p.generation_enabled && !a.no_generate;
@@ -899,6 +925,7 @@ int RunImport(const std::string& dir, const std::string& out_flag, bool force,
     PrintError(st.message());
     return kExitError;
   }
+  if (!result.note.empty()) std::cerr << "note: " << result.note << "\n";
   std::cout << "wrote " << out << " (" << result.architecture << ", family " << result.family << ", size "
             << result.size_name << "); next: modelcard build " << out << "\n";
   return kExitOk;
@@ -928,7 +955,6 @@ struct EvalArgs {
 
 // eval: perplexity of a size's loaded checkpoint on token ids or text, or a classifier's top-1
 // and top-5 accuracy on a labelled set; stored in its results for the card's evaluation table.
-  if (!result.note.empty()) std::cerr << "note: " << result.note << "\n";
 int RunEval(const EvalArgs& a) {
   std::vector<spec::Spec> specs;
   if (!ParseAll({a.spec_path}, &specs)) return kExitError;
@@ -1053,8 +1079,10 @@ int main(int argc, char** argv) {
   auto* count_cmd = app.add_subcommand("count", "Exact parameters and forward FLOPs of every size (no timing, nothing allocated)");
   count_cmd->add_option("spec", count.spec_path, "spec file")->required();
   count_cmd->add_option("--size", count.size, "only this size");
-  count_cmd->add_option("--batch", count.batch, "batch size for FLOPs (default 1)")->check(CLI::PositiveNumber);
-  count_cmd->add_option("--seq", count.seq, "sequence length for FLOPs (default: the context length)")->check(CLI::PositiveNumber);
+  count_cmd->add_option("--batch", count.batch, "batch size for FLOPs (default 1)");
+  count_cmd->add_option("--seq", count.seq,
+                        "sequence length for FLOPs (default: the context length; audio: text decoder tokens; "
+                        "not for vit/resnet)");
   count_cmd->add_flag("--json", count.json, "print results JSON (DESIGN.md contract)");
 
   std::vector<std::string> lint_specs;
@@ -1068,8 +1096,19 @@ int main(int argc, char** argv) {
     cmd->add_option("--dtype", measure.dtype, "float32 | bfloat16 | float16 (default: profile.dtypes)")
         ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
     cmd->add_option("--device", measure.device, "cpu | cuda (default: profile.devices)")->check(CLI::IsMember({"cpu", "cuda"}));
-    cmd->add_option("--batch", measure.batch, "only this batch size")->check(CLI::PositiveNumber);
-    cmd->add_option("--seq", measure.seq, "only this sequence length")->check(CLI::PositiveNumber);
+    // Checked on the text: CLI11 would clamp a number past int64 (app::ParsePositiveCount).
+    auto count_check = [](const std::string& flag) {
+      return CLI::Validator(
+          [flag](std::string& text) {
+            int64_t value = 0;
+            const engine::Status st = app::ParsePositiveCount(flag, text, &value);
+            return st.ok() ? std::string() : st.message();
+          },
+          "POSITIVE INT64");
+    };
+    cmd->add_option("--batch", measure.batch, "only this batch size")->check(count_check("--batch"));
+    cmd->add_option("--seq", measure.seq, "only this sequence length (not for vit/resnet; audio: text decoder tokens)")
+        ->check(count_check("--seq"));
     cmd->add_option("--threads", measure.threads, "intra-op threads (default: profile.threads, 0 = all cores)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_option("--min-iterations", measure.min_iterations, "at least this many timed iterations")->check(CLI::PositiveNumber);
@@ -1131,11 +1170,15 @@ int main(int argc, char** argv) {
   std::string import_dir, import_out;
   std::vector<std::string> import_evals;
   bool import_force = false;
+  importer::ImportOptions import_options;
   auto* import_cmd = app.add_subcommand(
       "import", "Write a spec from a checkpoint directory: its config.json, or a torchvision ResNet's tensor shapes");
   import_cmd->add_option("dir", import_dir, "checkpoint directory (config.json, model.safetensors)")->required();
   import_cmd->add_option("--out", import_out, "spec file to write (default specs/<slug>.yaml)");
   import_cmd->add_flag("--force", import_force, "replace the spec file if it exists");
+  import_cmd->add_option("--name", import_options.name,
+                         "the spec's name (and slug); default: config.json's _name_or_path, else the directory's "
+                         "name (a Hugging Face cache snapshot: its repository)");
   import_cmd->add_option("--eval", import_evals,
                          "a data set `build` evaluates the checkpoint on (evaluation.measure; repeatable): token "
                          "ids (.bin), text, or a labelled .safetensors set");
@@ -1169,15 +1212,11 @@ int main(int argc, char** argv) {
   if (render_cmd->parsed()) return RunRender(measure);
   if (check_cmd->parsed()) return RunCheck(measure);
   if (import_cmd->parsed()) return RunImport(import_dir, import_out, import_force, import_evals, import_options);
-  importer::ImportOptions import_options;
   if (inject_cmd->parsed()) {
     measure.specs = inject_specs;
     return RunInject(measure, inject_files);
   }
 #if MODELCARD_WITH_TORCH
-  import_cmd->add_option("--name", import_options.name,
-                         "the spec's name (and slug); default: config.json's _name_or_path, else the directory's "
-                         "name (a Hugging Face cache snapshot: its repository)");
   if (profile_cmd->parsed()) return RunProfile(measure);
   if (eval_cmd->parsed()) return RunEval(eval);
   if (build_cmd->parsed()) {
