@@ -938,7 +938,6 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
       fs::path p(size.weights);
       if (p.is_relative()) p = fs::path(path_).parent_path() / p;
       size.weights_path = p.lexically_normal().string();
-    }
       // A path that exists must hold what the loader reads (engine/weights/safetensors.h); one
       // that does not exist here is left to `build` (the checkpoint may live on another machine).
       std::error_code ec;
@@ -953,6 +952,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
       else if (fs::is_regular_file(dir, ec) && dir.extension() != ".safetensors")
         Error(ValueMark(*w), "size '" + se.key + "' weights: '" + size.weights + "' is not a .safetensors file",
               "point weights: at a .safetensors file or a directory holding model.safetensors");
+    }
     ConfigLayer own = ReadConfigLayer(sf);
     if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named) {
       // Only a config with a checkpoint layout (engine/weights/hf_names.h) can load weights.
@@ -1073,7 +1073,6 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   if (!given("num_kv_heads")) c.num_kv_heads = c.num_heads;
   // A recurrent model has no length limit; context_length is the length its FLOPs are stated at.
   if (family == "recurrent" && !given("context_length")) c.context_length = 128;
-  if (!transformer) {
   // torchvision's BasicBlock has no grouped or widened form: point at the key that asks for one.
   if (family == "resnet" && c.block == "basic") {
     for (const std::string key : {"groups", "width_per_group"}) {
@@ -1086,6 +1085,7 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
       return false;
     }
   }
+  if (!transformer) {
     std::string problem = engine::ValidateConfig(c);
     if (!problem.empty()) {
       Error(name_mark, "size '" + name + "': " + problem);
