@@ -58,8 +58,7 @@ using CheckedCounts = std::vector<std::pair<std::string, Checked>>;
 inline std::string Int64LimitText() { return "9,223,372,036,854,775,807 (int64 max, about 9.2e18)"; }
 
 inline Status OverflowError(const std::string& what) {
-  return Status::InvalidArgument(what + " exceeds " + Int64LimitText() +
-                                 "; hint: use a smaller batch or sequence length");
+  return Status::InvalidArgument(what + " exceeds " + Int64LimitText());
 }
 
 // Checked named counts -> plain ones and their sum; the first that overflowed is named in the

@@ -71,7 +71,7 @@ engine::Status CheckRunFlags(const engine::ModelConfig& c, const std::string& wh
       !st.ok())
     return engine::Status::InvalidArgument(what + ": batch " + std::to_string(batch) +
                                            (seq ? ", --seq " + std::to_string(*seq) : std::string()) + ": " +
-                                           st.message());
+                                           st.message() + "; hint: use a smaller batch or sequence length");
   return engine::Status::OK();
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/config.h"
+#include "engine/count.h"
 #include "engine/weights/hf_names.h"
 #include "generator/spec/sha256.h"
 #include "generator/spec/suggest.h"
@@ -955,6 +956,16 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
     }
     ConfigLayer own = ReadConfigLayer(sf);
     if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named) {
+      // Every document states the size's parameters and its forward FLOPs over the context: both
+      // must fit int64 (engine/count.h), or the size is an error here rather than a wrong number.
+      engine::ParameterCount params;
+      engine::FlopCount flops;
+      engine::Status counted = engine::CountParameters(size.config, &params);
+      if (counted.ok()) counted = engine::CountForwardFlops(size.config, 1, size.config.context_length, &flops);
+      if (!counted.ok()) {
+        Error(se.key_mark, "size '" + se.key + "': " + counted.message());
+        continue;
+      }
       // Only a config with a checkpoint layout (engine/weights/hf_names.h) can load weights.
       if (const Entry* w = sf.Find("weights"); w && !size.weights_path.empty()) {
         if (std::string problem = engine::HfLayoutProblem(size.config); !problem.empty())
