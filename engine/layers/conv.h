@@ -7,14 +7,15 @@
 
 namespace engine {
 
-// 2-D convolution, square kernel, zero padding `padding`. weight (out, in, k, k).
+// 2-D convolution, square kernel, zero padding `padding`, `groups` groups (in and out divisible
+// by it). weight (out, in / groups, k, k).
 class Conv2dImpl : public torch::nn::Module {
  public:
   Conv2dImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool bias,
-             const torch::TensorOptions& opts);
+             const torch::TensorOptions& opts, int64_t groups = 1);
   torch::Tensor forward(const torch::Tensor& x);  // (B, in, H, W) -> (B, out, H', W')
   torch::Tensor weight, bias;
-  int64_t stride, padding;
+  int64_t stride, padding, groups;
 };
 TORCH_MODULE(Conv2d);
 

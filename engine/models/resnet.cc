@@ -1,6 +1,8 @@
 // ResNet (the resnet family; He et al. 2016), exactly torchvision's layout (v1.5: the stride of
 // a bottleneck sits on its 3x3 convolution): stem conv 7x7/2 + BN + ReLU + max-pool 3x3/2,
-// stages of basic or bottleneck blocks, global average pool, fully connected head.
+// stages of basic or bottleneck blocks, global average pool, fully connected head. ResNeXt and
+// Wide ResNet (groups, width_per_group): a bottleneck's 1x1 / grouped 3x3 / 1x1 run at its inner
+// width int(planes * width_per_group / 64) * groups (engine/config.h ResNetInnerWidth).
 // Names follow torchvision (conv1, bn1, layer{1..4}.{j}.conv{1,2,3}/bn{1,2,3}/downsample.{0,1}, fc)
 // under our components: stem.{conv,bn}, stages.{i}.{j}.*, fc.
 // On CPU the activations run channels-last (oneDNN's preferred layout for convolutions).
@@ -16,15 +18,17 @@ namespace {
 
 class ResidualBlockImpl : public torch::nn::Module {
  public:
-  ResidualBlockImpl(bool bottleneck, int64_t in, int64_t width, int64_t stride, const torch::TensorOptions& opts)
+  // width: the stage's planes; inner: a bottleneck's inner width; groups: of its 3x3 convolution.
+  ResidualBlockImpl(bool bottleneck, int64_t in, int64_t width, int64_t inner, int64_t groups, int64_t stride,
+                    const torch::TensorOptions& opts)
       : bottleneck_(bottleneck) {
     const int64_t out = width * (bottleneck ? 4 : 1);
     if (bottleneck) {
-      conv1 = register_module("conv1", Conv2d(in, width, 1, 1, 0, false, opts));
-      bn1 = register_module("bn1", BatchNorm2d(width, opts));
-      conv2 = register_module("conv2", Conv2d(width, width, 3, stride, 1, false, opts));
-      bn2 = register_module("bn2", BatchNorm2d(width, opts));
-      conv3 = register_module("conv3", Conv2d(width, out, 1, 1, 0, false, opts));
+      conv1 = register_module("conv1", Conv2d(in, inner, 1, 1, 0, false, opts));
+      bn1 = register_module("bn1", BatchNorm2d(inner, opts));
+      conv2 = register_module("conv2", Conv2d(inner, inner, 3, stride, 1, false, opts, groups));
+      bn2 = register_module("bn2", BatchNorm2d(inner, opts));
+      conv3 = register_module("conv3", Conv2d(inner, out, 1, 1, 0, false, opts));
       bn3 = register_module("bn3", BatchNorm2d(out, opts));
     } else {
       conv1 = register_module("conv1", Conv2d(in, width, 3, stride, 1, false, opts));
@@ -70,9 +74,9 @@ class ResNetImpl : public torch::nn::Module {
     int64_t in = c.base_width;
     for (size_t s = 0; s < c.stages.size(); ++s) {
       auto stage = torch::nn::ModuleList();
-      const int64_t width = c.base_width << s;
+      const int64_t width = ResNetPlanes(c, s), inner = ResNetInnerWidth(c, s);
       for (int64_t b = 0; b < c.stages[s]; ++b) {
-        stage->push_back(ResidualBlock(bottleneck, in, width, (s > 0 && b == 0) ? 2 : 1, opts));
+        stage->push_back(ResidualBlock(bottleneck, in, width, inner, c.groups, (s > 0 && b == 0) ? 2 : 1, opts));
         in = width * (bottleneck ? 4 : 1);
       }
       stages->push_back(stage);

@@ -174,7 +174,18 @@ void ResNetRows(const ModelConfig& c, Rows* r) {
   bn("stem.bn", "bn1", "", false, w);
   const std::string block = "stages.{s}.{b}", tv = "layer{s+1}.{b}";
   const std::string widths = "W_s = " + std::to_string(w) + " x 2^s";
-  if (expansion == 4) {
+  if (expansion == 4 && (c.groups != 1 || c.width_per_group != 64)) {
+    // ResNeXt / Wide ResNet: inner width D_s = int(W_s x width_per_group / 64) x groups, grouped 3x3.
+    const std::string g = std::to_string(c.groups);
+    r->AddSymbolic(block + ".conv1.weight", tv + ".conv1.weight", "(D_s, in, 1, 1)",
+                   widths + "; D_s = int(W_s x " + std::to_string(c.width_per_group) + " / 64) x " + g);
+    bn(block + ".bn1", tv + ".bn1", "(D_s)", true, 0);
+    r->AddSymbolic(block + ".conv2.weight", tv + ".conv2.weight", c.groups == 1 ? "(D_s, D_s, 3, 3)" : "(D_s, D_s / " + g + ", 3, 3)",
+                   (c.groups == 1 ? "" : g + " groups; ") + std::string("stride 2 in block 0 of s > 0"));
+    bn(block + ".bn2", tv + ".bn2", "(D_s)", true, 0);
+    r->AddSymbolic(block + ".conv3.weight", tv + ".conv3.weight", "(4 W_s, D_s, 1, 1)");
+    bn(block + ".bn3", tv + ".bn3", "(4 W_s)", true, 0);
+  } else if (expansion == 4) {
     r->AddSymbolic(block + ".conv1.weight", tv + ".conv1.weight", "(W_s, in, 1, 1)", widths);
     bn(block + ".bn1", tv + ".bn1", "(W_s)", true, 0);
     r->AddSymbolic(block + ".conv2.weight", tv + ".conv2.weight", "(W_s, W_s, 3, 3)", "stride 2 in block 0 of s > 0");

@@ -28,6 +28,7 @@ std::string ConfigLiteral(const ModelConfig& k) {
     for (size_t i = 0; i < k.stages.size(); ++i) stages += (i ? ", " : "") + I(k.stages[i]);
     add("block", Q(k.block)), add("stages", "[" + stages + "]"), add("base_width", I(k.base_width)),
         add("channels", I(k.channels)), add("image_size", I(k.image_size)), add("num_classes", I(k.num_classes));
+    add("groups", I(k.groups)), add("width_per_group", I(k.width_per_group));
   } else if (f == "recurrent") {
     add("cell", Q(k.cell)), add("vocab_size", I(k.vocab_size)), add("num_layers", I(k.num_layers)),
         add("embedding_dim", I(k.embedding_dim)), add("hidden_dim", I(k.hidden_dim)),
@@ -130,16 +131,17 @@ std::string ModelCode(const ModelConfig& c) {
            "        self.bn = nn.BatchNorm2d(cout)\n\n"
            "    def forward(self, x):\n        return self.bn(self.conv(x))\n\n\n"
            "class Block(nn.Module):\n"
-           "    \"\"\"Residual block: ReLU(F(x) + shortcut(x)); bottleneck = 1x1, 3x3 (with the stride), 1x1 (x4).\"\"\"\n\n"
-           "    def __init__(self, cin, width, stride, bottleneck):\n        super().__init__()\n"
+           "    \"\"\"Residual block: ReLU(F(x) + shortcut(x)); bottleneck = 1x1, 3x3 (with the stride, in `groups`\n"
+           "    groups), 1x1 (x4) at an inner width (ResNeXt / Wide ResNet: int(width * width_per_group / 64) * groups).\"\"\"\n\n"
+           "    def __init__(self, cin, width, inner, groups, stride, bottleneck):\n        super().__init__()\n"
            "        cout, k1 = width * (4 if bottleneck else 1), 1 if bottleneck else 3\n"
            "        self.bottleneck = bottleneck\n"
-           "        self.conv1 = nn.Conv2d(cin, width, k1, 1 if bottleneck else stride, k1 // 2, bias=False)\n"
-           "        self.bn1 = nn.BatchNorm2d(width)\n"
-           "        self.conv2 = nn.Conv2d(width, width, 3, stride if bottleneck else 1, 1, bias=False)\n"
-           "        self.bn2 = nn.BatchNorm2d(width)\n"
+           "        self.conv1 = nn.Conv2d(cin, inner, k1, 1 if bottleneck else stride, k1 // 2, bias=False)\n"
+           "        self.bn1 = nn.BatchNorm2d(inner)\n"
+           "        self.conv2 = nn.Conv2d(inner, inner, 3, stride if bottleneck else 1, 1, groups=groups, bias=False)\n"
+           "        self.bn2 = nn.BatchNorm2d(inner)\n"
            "        if bottleneck:\n"
-           "            self.conv3 = nn.Conv2d(width, cout, 1, bias=False)\n"
+           "            self.conv3 = nn.Conv2d(inner, cout, 1, bias=False)\n"
            "            self.bn3 = nn.BatchNorm2d(cout)\n"
            "        self.downsample = ConvBN(cin, cout, 1, stride) if stride != 1 or cin != cout else None\n\n"
            "    def forward(self, x):\n"
@@ -154,8 +156,9 @@ std::string ModelCode(const ModelConfig& c) {
            "        self.stages = nn.ModuleList()\n"
            "        for i, blocks in enumerate(c.stages):\n"
            "            width, stage = c.base_width * 2**i, nn.ModuleList()\n"
+           "            inner = int(width * (c.width_per_group / 64.0)) * c.groups if bottleneck else width\n"
            "            for j in range(blocks):\n"
-           "                stage.append(Block(cin, width, 2 if i > 0 and j == 0 else 1, bottleneck))\n"
+           "                stage.append(Block(cin, width, inner, c.groups, 2 if i > 0 and j == 0 else 1, bottleneck))\n"
            "                cin = width * (4 if bottleneck else 1)\n"
            "            self.stages.append(stage)\n"
            "        self.fc = nn.Linear(cin, c.num_classes) if c.num_classes > 0 else nn.Identity()\n\n"

@@ -113,5 +113,35 @@ variant moe-swiglu -e 's/family: decoder/family: moe/' -e 's/activation: gelu/ac
 variant nopos-silu -e 's/activation: gelu/activation: silu/' -e 's/position: learned/position: none/' \
   -e 's/tie_embeddings: true/tie_embeddings: false/'
 
+# --- 3. ResNeXt and Wide ResNet (groups, width_per_group): grouped, widened bottlenecks ----------
+mkdir -p "$WORK/specs"
+cat >"$WORK/specs/tiny-resnext.yaml" <<'YAML'
+schema: 1
+name: Tiny ResNeXt
+slug: tiny-resnext
+architecture:
+  family: resnet
+  base: CNN
+  config: {block: bottleneck, image_size: 32, num_classes: 10, base_width: 8}
+  sizes:
+    x32: {stages: [1, 1, 1, 1], groups: 4, width_per_group: 32}
+    wide: {stages: [1, 2, 1, 1], width_per_group: 128}
+profile: {sizes: [x32], dtypes: [float32], batch_sizes: [1]}
+experiments: false
+YAML
+if "$MC" build "$WORK/specs/tiny-resnext.yaml" --out "$WORK/out" --no-generate --no-train --min-iterations 3 \
+    --min-seconds 0.1 >"$WORK/tiny-resnext.log" 2>&1; then
+  post=$WORK/out/site/content/posts/tiny-resnext/index.md
+  while read -r size total; do
+    grep -q "\"$size\": $total[,}]" "$post" || fail "tiny-resnext: listing does not state the engine's count $total of $size"
+  done < <("$MC" count "$WORK/specs/tiny-resnext.yaml" --json |
+           python3 -c 'import json,sys; [print(s["name"], s["parameters"]["total"]) for s in json.load(sys.stdin)["sizes"]]')
+  mkdir -p "$WORK/listings"
+  run_listing "$post" "$WORK/listings/tiny-resnext.py" "$WORK/out/docs/tiny-resnext.md"
+else
+  cat "$WORK/tiny-resnext.log"
+  fail "modelcard build of the ResNeXt variant failed"
+fi
+
 if [ $failures -ne 0 ]; then echo "torch_listings: $failures check(s) failed"; exit 1; fi
 echo "torch_listings: all checks passed"

@@ -467,7 +467,7 @@ TEST_CASE("safetensors: F16 and BF16 tensors convert exactly") {
 }
 
 TEST_CASE("torchvision ResNet fixtures: imported from tensor shapes, logits equal torchvision's within 1e-4") {
-  for (const std::string name : {"resnet_basic", "resnet_bottleneck"}) {
+  for (const std::string name : {"resnet_basic", "resnet_bottleneck", "resnext"}) {
     CAPTURE(name);
     const fs::path dir = fs::path(kFixtures) / name;
     REQUIRE_MESSAGE(fs::exists(dir / "reference.json"),
@@ -478,6 +478,8 @@ TEST_CASE("torchvision ResNet fixtures: imported from tensor shapes, logits equa
     CHECK(c.block == (reference.at("block") == "BasicBlock" ? "basic" : "bottleneck"));
     CHECK(c.stages == reference.at("layers").get<std::vector<int64_t>>());
     CHECK(c.base_width == reference.at("base_width").get<int64_t>());
+    CHECK(c.groups == reference.value("groups", int64_t{1}));  // resnext: 4 groups of 2 * 2^s channels
+    CHECK(c.width_per_group == reference.value("width_per_group", int64_t{64}));
     CHECK(c.num_classes == reference.at("num_classes").get<int64_t>());
     auto model = engine::BuildFamilyModel(c, torch::TensorOptions().dtype(torch::kFloat32));
     model->module().eval();
@@ -512,16 +514,19 @@ TEST_CASE("torchvision ResNet fixtures: imported from tensor shapes, logits equa
   }
 }
 
-TEST_CASE("torchvision ResNet names: the table reproduces resnet18's and resnet50's state_dict exactly") {
-  // tests/data/hf_reference/resnet_names.json: every [name, shape] of torchvision.models.resnet18()
-  // and resnet50() (make_fixtures.py; no weights). Ours are built on `meta` and mapped by the table.
+TEST_CASE("torchvision ResNet names: the table reproduces resnet18/50, resnext50_32x4d, wide_resnet50_2 exactly") {
+  // tests/data/hf_reference/resnet_names.json: every [name, shape] of torchvision.models.resnet18(),
+  // resnet50(), resnext50_32x4d() and wide_resnet50_2() (make_fixtures.py; no weights). Ours are
+  // built on `meta` and mapped by the table.
   const json names = ReadJson(fs::path(kFixtures) / "resnet_names.json");
-  for (const std::string model : {"resnet18", "resnet50"}) {
+  for (const std::string model : {"resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2"}) {
     CAPTURE(model);
     ModelConfig c;
     c.family = "resnet";
     c.block = model == "resnet18" ? "basic" : "bottleneck";
     c.stages = model == "resnet18" ? std::vector<int64_t>{2, 2, 2, 2} : std::vector<int64_t>{3, 4, 6, 3};
+    c.groups = model == "resnext50_32x4d" ? 32 : 1;
+    c.width_per_group = model == "resnext50_32x4d" ? 4 : model == "wide_resnet50_2" ? 128 : 64;
     c.num_classes = 1000;
     REQUIRE(engine::ValidateConfig(c) == "");
     auto built = engine::BuildFamilyModel(c, torch::TensorOptions().device(torch::kMeta));

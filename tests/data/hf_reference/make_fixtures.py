@@ -13,10 +13,11 @@ reference.json: fixed input ids and the float32 logits transformers computes for
 The weights are rounded to the storage dtype BEFORE the reference runs, so an F16/BF16 file
 holds exactly the weights the float32 reference used.
 
-torchvision ResNets (resnet_basic, resnet_bottleneck) have no config.json: torchvision's own
-state dict (model.safetensors, num_batches_tracked included) and reference.json, which names the
-block, stage depths and widths. resnet_names.json lists the [name, shape] of every state-dict
-entry of the real torchvision resnet18 and resnet50. vit and resnet_basic also get a small
+torchvision ResNets (resnet_basic, resnet_bottleneck, resnext: grouped 3x3 convolutions) have no
+config.json: torchvision's own state dict (model.safetensors, num_batches_tracked included) and
+reference.json, which names the block, stage depths, widths, groups and width_per_group.
+resnet_names.json lists the [name, shape] of every state-dict entry of the real torchvision
+resnet18, resnet50, resnext50_32x4d and wide_resnet50_2. vit and resnet_basic also get a small
 labelled set, eval.safetensors, with the reference top-1 / top-5 accuracy in eval_reference.json.
 """
 import json
@@ -242,14 +243,15 @@ def make_mixtral():
 
 
 
-def tiny_resnet(block, layers, base_width, num_classes):
+def tiny_resnet(block, layers, base_width, num_classes, groups=1, width_per_group=64):
     """torchvision's ResNet with stage widths base_width * (1, 2, 4, 8) instead of 64 * (1, 2, 4, 8).
 
     torchvision hard-codes 64..512 (even one block per stage is megabytes), so this subclass
     repeats ResNet.__init__ with a configurable width and keeps torchvision's BasicBlock /
     Bottleneck, _make_layer and forward: the state-dict names and the computation are
     torchvision's (base_width 64 reproduces resnet18 / resnet50 exactly, checked in
-    make_resnet_names). width_per_group stays 64, so a Bottleneck's inner width is its planes."""
+    make_resnet_names). groups and width_per_group are torchvision's (ResNeXt, Wide ResNet): a
+    Bottleneck's inner width is int(planes * width_per_group / 64) * groups."""
     import torch.nn as nn
     from torchvision.models.resnet import ResNet
 
@@ -259,8 +261,8 @@ def tiny_resnet(block, layers, base_width, num_classes):
             self._norm_layer = nn.BatchNorm2d
             self.inplanes = base_width
             self.dilation = 1
-            self.groups = 1
-            self.base_width = 64  # torchvision's width_per_group
+            self.groups = groups
+            self.base_width = width_per_group  # torchvision's name for width_per_group
             self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
             self.bn1 = nn.BatchNorm2d(self.inplanes)
             self.relu = nn.ReLU(inplace=True)
@@ -303,11 +305,12 @@ def image_batch(n, channels, size, seed):
     return torch.round(pixels * 16) / 16
 
 
-def write_resnet_fixture(name, block, layers, base_width, storage, num_classes=10, image_size=32):
+def write_resnet_fixture(name, block, layers, base_width, storage, num_classes=10, image_size=32, groups=1,
+                         width_per_group=64):
     import torchvision
     out = HERE / name
     out.mkdir(parents=True, exist_ok=True)
-    model = tiny_resnet(block, layers, base_width, num_classes)
+    model = tiny_resnet(block, layers, base_width, num_classes, groups, width_per_group)
     randomize_resnet(model, gain=1.2)  # max |logit| ~5, like the transformers fixtures
     with torch.no_grad():  # parameters and running statistics: everything the file stores as floats
         for t in model.state_dict().values():
@@ -320,7 +323,7 @@ def write_resnet_fixture(name, block, layers, base_width, storage, num_classes=1
     state = {k: (v.to(STORAGE[storage]) if v.is_floating_point() else v).contiguous()
              for k, v in model.state_dict().items()}  # num_batches_tracked stays int64
     safetensors.torch.save_file(state, out / "model.safetensors", metadata={"format": "pt"})
-    reloaded = tiny_resnet(block, layers, base_width, num_classes)
+    reloaded = tiny_resnet(block, layers, base_width, num_classes, groups, width_per_group)
     loaded = safetensors.torch.load_file(out / "model.safetensors")
     reloaded.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in loaded.items()})
     with torch.no_grad():
@@ -330,6 +333,8 @@ def write_resnet_fixture(name, block, layers, base_width, storage, num_classes=1
         "block": block.__name__,
         "layers": list(layers),
         "base_width": base_width,
+        "groups": groups,
+        "width_per_group": width_per_group,
         "num_classes": num_classes,
         "image_size": image_size,
         "storage_dtype": storage,
@@ -396,19 +401,28 @@ def make_resnet_bottleneck():
     write_resnet_fixture("resnet_bottleneck", Bottleneck, [1, 1, 1, 1], 8, "F16")
 
 
+def make_resnext():
+    """A tiny ResNeXt: stage widths 4 * 2^s, 4 groups of int(planes * 32 / 64) channels in each 3x3
+    convolution, so the inner width (8 * 2^s) differs from the planes and from the output (16 * 2^s)."""
+    from torchvision.models.resnet import Bottleneck
+    write_resnet_fixture("resnext", Bottleneck, [1, 1, 1, 1], 4, "F16", groups=4, width_per_group=32)
+
+
 def make_resnet_names():
-    """resnet_names.json: [name, shape] of every state-dict entry of torchvision's real resnet18 and
-    resnet50 (random init, nothing downloaded); also checks that tiny_resnet at base width 64 is
-    exactly those models (names, shapes, logits)."""
+    """resnet_names.json: [name, shape] of every state-dict entry of torchvision's real resnet18,
+    resnet50, resnext50_32x4d and wide_resnet50_2 (random init, nothing downloaded); also checks that
+    tiny_resnet at base width 64 is exactly those models (names, shapes, logits)."""
     import torchvision
     from torchvision.models.resnet import BasicBlock, Bottleneck
     names = {"torchvision": torchvision.__version__}
-    for arch, block, layers in (("resnet18", BasicBlock, [2, 2, 2, 2]), ("resnet50", Bottleneck, [3, 4, 6, 3])):
+    archs = (("resnet18", BasicBlock, [2, 2, 2, 2], 1, 64), ("resnet50", Bottleneck, [3, 4, 6, 3], 1, 64),
+             ("resnext50_32x4d", Bottleneck, [3, 4, 6, 3], 32, 4), ("wide_resnet50_2", Bottleneck, [3, 4, 6, 3], 1, 128))
+    for arch, block, layers, groups, width_per_group in archs:
         torch.manual_seed(SEED)
         real = getattr(torchvision.models, arch)(weights=None).eval()
         state = real.state_dict()
         names[arch] = [[k, list(v.shape)] for k, v in state.items()]
-        ours = tiny_resnet(block, layers, 64, 1000).eval()
+        ours = tiny_resnet(block, layers, 64, 1000, groups, width_per_group).eval()
         assert [[k, list(v.shape)] for k, v in ours.state_dict().items()] == names[arch], arch
         ours.load_state_dict(state)
         x = image_batch(1, 3, 64, SEED + 3)
@@ -416,7 +430,7 @@ def make_resnet_names():
             assert torch.equal(ours(x), real(x)), f"tiny_resnet(64) computes other logits than {arch}"
         print(f"  {arch}: {len(state)} state-dict entries; tiny_resnet at base width 64 matches")
     lines = [f'  "torchvision": {json.dumps(names["torchvision"])}']
-    for arch in ("resnet18", "resnet50"):
+    for arch, *_ in archs:
         rows = ",\n".join("    " + json.dumps(row) for row in names[arch])
         lines.append(f'  "{arch}": [\n{rows}\n  ]')
     path = HERE / "resnet_names.json"
@@ -491,9 +505,9 @@ def make_gpt2_bpe():
 FIXTURES = {
     "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "mistral": make_mistral, "bert": make_bert, "bert_cls": make_bert_cls, "vit": make_vit,
     "mixtral": make_mixtral, "resnet_basic": make_resnet_basic, "resnet_bottleneck": make_resnet_bottleneck,
-    "resnet_names": make_resnet_names, "vit_eval": make_vit_eval, "gpt2_bpe": make_gpt2_bpe,
+    "resnet_names": make_resnet_names, "resnext": make_resnext, "vit_eval": make_vit_eval, "gpt2_bpe": make_gpt2_bpe,
 }
-GROUPS = {"resnet": ["resnet_basic", "resnet_bottleneck", "resnet_names"]}
+GROUPS = {"resnet": ["resnet_basic", "resnet_bottleneck", "resnext", "resnet_names"]}
 
 
 def main(names):
