@@ -47,8 +47,11 @@ struct ProfileOptions {
 // With options.weights_path, the model of each dtype is loaded from that checkpoint (the first
 // load's cold-start time and bytes go to *load when given); the training step, which builds
 // its own float32 model (master weights), loads the same checkpoint into it.
+// With `failures`, a scenario that fails on this machine (its model cannot be built in that
+// dtype, an operator or allocation fails) is recorded there with its reason and the others still
+// run; without it, the first such failure is returned. Invalid options are returned either way.
 Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env,
-               std::vector<Run>* runs, WeightsLoad* load = nullptr);
+               std::vector<Run>* runs, WeightsLoad* load = nullptr, std::vector<RunFailure>* failures = nullptr);
 
 // Sets LibTorch's intra-op threads (0 = all available cores) and returns the count in use.
 int64_t ConfigureThreads(int64_t threads);

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <functional>
 #include <sstream>
 
 #include "engine/count.h"
@@ -209,13 +210,66 @@ struct Scenario {
 
 }  // namespace
 
+namespace {
+
+std::string OneLine(std::string text) {
+  const size_t end = text.find('\n');
+  if (end != std::string::npos) text.resize(end);
+  return text;
+}
+
+// Runs one scenario. A failure (Status or exception) is returned as a Status; with `failures`
+// it is recorded there instead and the caller goes on with the next scenario.
+Status RunScenario(const std::function<Status(Run*)>& body, const RunFailure& what, std::vector<Run>* runs,
+                   std::vector<RunFailure>* failures) {
+  Run run;
+  Status s;
+  try {
+    s = body(&run);
+  } catch (const c10::Error& e) {
+    s = Status::Internal(e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    s = Status::Internal(e.what());
+  }
+  if (s.ok()) {
+    runs->push_back(run);
+    return s;
+  }
+  if (failures == nullptr) return s;
+  RunFailure f = what;
+  f.reason = OneLine(s.message());
+  failures->push_back(f);
+  return Status::OK();
+}
+
+}  // namespace
+
 Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env, std::vector<Run>* runs,
-               WeightsLoad* load) {
+               WeightsLoad* load, std::vector<RunFailure>* failures) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
   if (options.device == "cuda" && !CudaAvailable())
     return Status::Unavailable("no CUDA device is available to this process");
   if (options.device != "cpu" && options.device != "cuda")
     return Status::InvalidArgument("unknown device '" + options.device + "' (expected cpu or cuda)");
+  // Token families run each sequence length; image and audio inputs are fixed by the config.
+  const bool tokens = UsesSequenceLength(c);
+  const std::vector<int64_t> lengths = tokens ? options.sequence_lengths : std::vector<int64_t>{0};
+  for (int64_t seq : lengths)
+    if (tokens && c.family != "recurrent" && seq > c.context_length)
+      return Status::InvalidArgument("sequence length " + std::to_string(seq) + " exceeds context_length " +
+                                     std::to_string(c.context_length));
+  const bool kv_generation = c.family == "decoder" || c.family == "moe";  // bounded by the context
+  if (options.generate && kv_generation && options.prompt_tokens + options.new_tokens > c.context_length)
+    return Status::InvalidArgument("prompt_tokens + new_tokens exceeds context_length");
+  auto failure = [&](const std::string& scenario, const std::string& dtype, int64_t batch, int64_t seq) {
+    RunFailure f;
+    f.scenario = scenario;
+    f.device = options.device;
+    f.dtype = dtype;
+    f.batch = batch;
+    f.sequence_length = seq;
+    return f;
+  };
   try {
     c10::InferenceMode inference;
     for (const std::string& dtype : options.dtypes) {
@@ -223,53 +277,63 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
       if (!DtypeFromName(dtype, &st)) return Status::InvalidArgument("unknown dtype '" + dtype + "'");
       if (options.progress) options.progress(dtype + ": building the model");
       torch::manual_seed(options.seed);
-      std::unique_ptr<FamilyModel> model =
-          BuildFamilyModel(c, torch::TensorOptions().dtype(st).device(DeviceOf(options.device)));
-      model->module().eval();
-      if (options.weights_path.empty()) {
-        model->PrepareForInference(options.seed);
-      } else {
-        const auto t0 = Clock::now();
-        WeightLoadStats stats;
-        if (Status s = LoadHfWeights(options.weights_path, model.get(), &stats); !s.ok()) return s;
-        const double load_s = SecondsSince(t0);
-        if (load != nullptr && load->load_s == 0) {  // the first (coldest) load
-          load->layout = stats.layout;
-          load->tensors = stats.tensors;
-          load->bytes_read = stats.bytes_read;
-          load->load_s = load_s;
-        }
-        model->PackForInference();
-      }
+      std::unique_ptr<FamilyModel> model;
       int64_t weights_bytes = 0;
-      for (const auto& p : model->module().parameters()) weights_bytes += p.numel() * p.element_size();
-      Scenario scenario{c, options, env, *model, dtype, weights_bytes};
-      // Token families run each sequence length; image and audio inputs are fixed by the config.
-      const bool tokens = UsesSequenceLength(c);
-      const std::vector<int64_t> lengths = tokens ? options.sequence_lengths : std::vector<int64_t>{0};
-      for (int64_t batch : options.batch_sizes) {
-        if (options.forward) {
-          for (int64_t seq : lengths) {
-            if (tokens && c.family != "recurrent" && seq > c.context_length)
-              return Status::InvalidArgument("sequence length " + std::to_string(seq) + " exceeds context_length " +
-                                             std::to_string(c.context_length));
-            Run run;
-            if (Status s = scenario.Forward(batch, seq, &run); !s.ok()) return s;
-            runs->push_back(run);
+      // Building (and loading) the model of this dtype; a failure here fails its inference rows.
+      auto build = [&](Run*) -> Status {
+        model = BuildFamilyModel(c, torch::TensorOptions().dtype(st).device(DeviceOf(options.device)));
+        model->module().eval();
+        if (options.weights_path.empty()) {
+          model->PrepareForInference(options.seed);
+        } else {
+          const auto t0 = Clock::now();
+          WeightLoadStats stats;
+          if (Status s = LoadHfWeights(options.weights_path, model.get(), &stats); !s.ok()) return s;
+          const double load_s = SecondsSince(t0);
+          if (load != nullptr && load->load_s == 0) {  // the first (coldest) load
+            load->layout = stats.layout;
+            load->tensors = stats.tensors;
+            load->bytes_read = stats.bytes_read;
+            load->load_s = load_s;
           }
+          model->PackForInference();
         }
-        if (options.preprocess && dtype == options.dtypes.front() &&
-            (c.family == "vit" || c.family == "resnet" || c.family == "audio")) {
-          Run run;
-          if (Status s = scenario.Preprocess(batch, &run); !s.ok()) return s;
-          runs->push_back(run);
-        }
-        if (options.generate && model->NewGenerator(1, 1) != nullptr) {
-          if (c.family != "recurrent" && options.prompt_tokens + options.new_tokens > c.context_length)
-            return Status::InvalidArgument("prompt_tokens + new_tokens exceeds context_length");
-          Run run;
-          if (Status s = scenario.Generate(batch, &run); !s.ok()) return s;
-          runs->push_back(run);
+        for (const auto& p : model->module().parameters()) weights_bytes += p.numel() * p.element_size();
+        return Status::OK();
+      };
+      std::vector<Run> no_runs;
+      std::vector<RunFailure> build_failed;
+      if (Status s = RunScenario([&](Run* r) { return build(r); }, failure("inference", dtype, 0, 0), &no_runs,
+                                 failures == nullptr ? nullptr : &build_failed);
+          !s.ok())
+        return s;
+      if (!build_failed.empty()) {
+        build_failed.back().reason = "building the " + dtype + " model failed: " + build_failed.back().reason;
+        failures->push_back(build_failed.back());
+        model.reset();
+      }
+      if (model != nullptr) {
+        Scenario scenario{c, options, env, *model, dtype, weights_bytes};
+        for (int64_t batch : options.batch_sizes) {
+          if (options.forward) {
+            for (int64_t seq : lengths) {
+              Status s = RunScenario([&](Run* r) { return scenario.Forward(batch, seq, r); },
+                                     failure("forward", dtype, batch, seq), runs, failures);
+              if (!s.ok()) return s;
+            }
+          }
+          if (options.preprocess && dtype == options.dtypes.front() &&
+              (c.family == "vit" || c.family == "resnet" || c.family == "audio")) {
+            Status s = RunScenario([&](Run* r) { return scenario.Preprocess(batch, r); },
+                                   failure("preprocess", "float32", batch, 0), runs, failures);
+            if (!s.ok()) return s;
+          }
+          if (options.generate && model->NewGenerator(1, 1) != nullptr) {
+            Status s = RunScenario([&](Run* r) { return scenario.Generate(batch, r); },
+                                   failure("generate", dtype, batch, options.prompt_tokens + options.new_tokens),
+                                   runs, failures);
+            if (!s.ok()) return s;
+          }
         }
       }
       // Training builds its own float32 model (master weights); the inference one goes first.
@@ -288,9 +352,9 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             t.seed = options.seed;
             t.weights_path = options.weights_path;
             t.progress = options.progress;
-            Run run;
-            if (Status s = MeasureTrainStep(c, t, env, &run); !s.ok()) return s;
-            runs->push_back(run);
+            Status s = RunScenario([&](Run* r) { return MeasureTrainStep(c, t, env, r); },
+                                   failure("train", dtype, batch, seq), runs, failures);
+            if (!s.ok()) return s;
           }
         }
       }

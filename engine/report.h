@@ -112,6 +112,18 @@ struct ExperimentVariant {
   double top1_agreement = 0;       // share of positions whose argmax equals the reference's
 };
 
+// A scenario that could not run on this machine (an operator the CPU cannot run, an allocator
+// error, ...). The size's other runs are kept; documents list it with its reason.
+struct RunFailure {
+  std::string scenario;            // as Run::scenario, or "inference": the dtype's model could not be
+                                   // built, so none of its inference scenarios ran
+  std::string device;
+  std::string dtype;
+  int64_t batch = 0;
+  int64_t sequence_length = 0;
+  std::string reason;              // the error, one line
+};
+
 // One optimization experiment (engine/experiments/): a baseline and its variants.
 //   fused_attention, mixed_precision, kv_cache, int8_weights, batch_scaling, thread_scaling,
 //   activation_checkpointing, combined.
@@ -158,6 +170,7 @@ struct SizeReport {
   ParameterCount parameters;
   FlopCount flops;                 // at (1, context_length) unless asked otherwise
   std::vector<Run> runs;
+  std::vector<RunFailure> failures;     // scenarios that failed here (runs holds the rest)
   std::vector<Experiment> experiments;  // measured for the spec's first profiled size only
   WeightsLoad weights_load;             // weights.empty(): the runs used random weights
   std::vector<MeasuredEvaluation> evaluations;  // modelcard eval
@@ -175,7 +188,9 @@ struct Environment {
   std::string libtorch;            // e.g. "2.15.0"
   std::string cuda;                // CUDA runtime version LibTorch was built with; "" = none
   std::string gpu;                 // GPU name when measured on CUDA; "" otherwise
-  std::string blas;                // BLAS / oneDNN summary from at::show_config()
+  std::string blas;                // BLAS / oneDNN summary: which kernels ran float32 and bfloat16
+  std::string cpu_features;        // what decided them: "AVX-512, AVX512-VNNI, AVX512-BF16, AMX (ATen AVX512)";
+                                   // "" = not recorded (older results, cuda)
   std::string date;                // ISO date of the measurement (YYYY-MM-DD)
   std::string tool_version;        // modelcard version
   std::map<std::string, double> peak_flops_per_s;      // dtype -> measured GEMM FLOP/s

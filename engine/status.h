@@ -19,6 +19,7 @@ class Status {
 
   bool ok() const { return code_ == Code::kOk; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool IsInternal() const { return code_ == Code::kInternal; }
   const std::string& message() const { return message_; }
   // "invalid argument: <message>" style; "OK" for success.
   std::string ToString() const;

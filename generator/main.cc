@@ -36,6 +36,7 @@
 #include "generator/render/renderer.h"
 #include "generator/render/view_helpers.h"
 #include "generator/results/measured_inputs.h"
+#include "generator/results/measured_inputs.h"
 #include "generator/results/results_json.h"
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
@@ -44,6 +45,7 @@
 #include "engine/engine.h"
 #include "engine/evaluate.h"
 #include "engine/experiments/experiments.h"
+#include "engine/measure/cpu_kernels.h"
 #endif
 
 namespace fs = std::filesystem;
@@ -143,11 +145,11 @@ std::string FindTemplatesDir(const std::string& flag) {
 
 // Parameters and FLOPs of every size of `s` (or only `only_size`). With LibTorch, the
 // instantiated module (built on `meta`) must agree with the analytic formula.
-engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int64_t batch, int64_t seq,
-                          std::vector<engine::SizeReport>* out, std::vector<std::string>* notes = nullptr) {
 // batch and seq (0 = each size's default length) are checked (app::CheckRunFlags): a --seq the
 // family cannot take or past its positions, or counts past int64, are errors; extrapolation
 // notes go to *notes.
+engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int64_t batch, int64_t seq,
+                          std::vector<engine::SizeReport>* out, std::vector<std::string>* notes = nullptr) {
   for (const spec::Size& size : s.architecture.sizes) {
     if (!only_size.empty() && size.name != only_size) continue;
     engine::SizeReport r;
@@ -188,6 +190,7 @@ engine::Report NewReport(const spec::Spec& s) {
   report.model = s.name;
   report.slug = s.slug;
   report.spec_sha256 = s.sha256;
+  report.measured_inputs_sha256 = results::MeasuredInputsSha256(s);
   report.measured_inputs_sha256 = results::MeasuredInputsSha256(s);
   report.engine_version = engine::kEngineVersion;
   report.environment.tool_version = MODELCARD_VERSION;
@@ -233,10 +236,10 @@ int RunCount(const CountArgs& a) {
     PrintError(st.message());
     return kExitError;
   }
+  for (const std::string& note : notes) std::cerr << "modelcard: note: " << note << "\n";
   if (a.json) {
     std::cout << results::ReportToJson(report);
   } else {
-  for (const std::string& note : notes) std::cerr << "modelcard: note: " << note << "\n";
     PrintCountTable(s, report.sizes);
   }
   return kExitOk;
@@ -446,9 +449,6 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
     for (const std::string& size_name : sizes) {
       const spec::Size* size = s.FindSize(size_name);
       if (size == nullptr) return engine::Status::InvalidArgument("unknown size '" + size_name + "' in " + s.path);
-      engine::ProfileOptions o;
-      o.device = device;
-      o.dtypes = dtypes;
       if (a.batch || a.seq) {  // the flags against this size: --seq it can take, counts that fit int64
         const std::string what = s.path + ": size '" + size_name + "'";
         std::string note;
@@ -456,6 +456,9 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
           return st;
         if (!note.empty()) std::cerr << "modelcard: note: " << what << ": " << note << "\n";
       }
+      engine::ProfileOptions o;
+      o.device = device;
+      o.dtypes = dtypes;
       o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
       o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
       o.generate = p.generation_enabled && !a.no_generate;
@@ -472,10 +475,17 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
       for (auto& sr : report->sizes) {
         if (sr.name != size_name) continue;
         if (!size->weights.empty()) sr.weights_load.weights = size->weights;
+        const size_t failed_before = sr.failures.size();
         if (engine::Status st = engine::Profile(size->config, o, report->environment, &sr.runs,
-                                                size->weights.empty() ? nullptr : &sr.weights_load);
+                                                size->weights.empty() ? nullptr : &sr.weights_load, &sr.failures);
             !st.ok())
           return engine::Status::Internal(s.path + ": size '" + size_name + "': " + st.message());
+        for (size_t i = failed_before; i < sr.failures.size(); ++i) {
+          const engine::RunFailure& f = sr.failures[i];
+          std::cerr << "modelcard: warning: " << s.path << ": size '" << size_name << "': " << f.dtype << " "
+                    << f.scenario << (f.batch > 0 ? " b" + std::to_string(f.batch) : "") << " could not run here ("
+                    << f.reason << "); the other rows are kept\n";
+        }
         measured_any = true;
         // The optimization study: the first profiled size, on the first device measured.
         if (a.experiments && s.experiments.enabled && size_name == sizes.front() && sr.experiments.empty()) {
@@ -1072,6 +1082,13 @@ int RunBuild(MeasureArgs a) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if MODELCARD_WITH_TORCH
+  // MODELCARD_CPU_ISA=avx2 must reach oneDNN, ATen and MKL before their first operation.
+  if (std::string problem = engine::ApplyCpuIsaOverride(); !problem.empty()) {
+    std::cerr << "modelcard: error: " << problem << "\n";
+    return 2;
+  }
+#endif
   CLI::App app{"modelcard " MODELCARD_VERSION
                ": model spec (YAML) -> real LibTorch model -> measured model cards and documentation"};
   app.require_subcommand(1);

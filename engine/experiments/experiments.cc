@@ -17,6 +17,7 @@
 
 #include "engine/count.h"
 #include "engine/layers/attention_kernel.h"
+#include "engine/measure/cpu_kernels.h"
 #include "engine/measure/latency.h"
 #include "engine/measure/scenario_memory.h"
 #include "engine/measure/threads.h"
@@ -70,14 +71,21 @@ class Study {
       Progress(id);
       Experiment e;
       e.id = id;
-      if (id == "fused_attention") FusedAttention(&e);
-      else if (id == "mixed_precision") MixedPrecision(&e);
-      else if (id == "kv_cache") KVCache(&e);
-      else if (id == "int8_weights") Int8Weights(&e);
-      else if (id == "batch_scaling") BatchScaling(&e);
-      else if (id == "thread_scaling") ThreadScaling(&e);
-      else if (id == "activation_checkpointing") ActivationCheckpointing(&e);
-      else if (id == "combined") Combined(&e);
+      // One experiment that fails on this machine (an operator the CPU cannot run, an allocation)
+      // is reported with its reason; the others still run.
+      std::string failed;
+      try {
+        RunOne(id, &e);
+      } catch (const c10::Error& error) {
+        failed = error.what_without_backtrace();
+      } catch (const std::exception& error) {
+        failed = error.what();
+      }
+      if (!failed.empty()) {
+        if (const size_t end = failed.find('\n'); end != std::string::npos) failed.resize(end);
+        e.variants.clear();
+        NotApplicable(&e, "failed on this machine: " + failed);
+      }
       at::set_num_threads(static_cast<int>(threads_before));
       SetSpeedups(&e);
       Remember(e);
@@ -86,6 +94,17 @@ class Study {
   }
 
  private:
+  void RunOne(const std::string& id, Experiment* e) {
+    if (id == "fused_attention") FusedAttention(e);
+    else if (id == "mixed_precision") MixedPrecision(e);
+    else if (id == "kv_cache") KVCache(e);
+    else if (id == "int8_weights") Int8Weights(e);
+    else if (id == "batch_scaling") BatchScaling(e);
+    else if (id == "thread_scaling") ThreadScaling(e);
+    else if (id == "activation_checkpointing") ActivationCheckpointing(e);
+    else if (id == "combined") Combined(e);
+  }
+
   void Progress(const std::string& line) const {
     if (o_.progress) o_.progress("experiment " + line);
   }
@@ -210,8 +229,10 @@ class Study {
                      std::string(o_.device == "cuda" ? " and float16" : "") +
                      " instead of float32 (float32 softmax statistics; same kernels otherwise)";
     e->unit = "forward pass";
-    e->setup = ShapeText(o_.batch) + ", " + ThreadsText(at::get_num_threads()) + ", " + o_.device +
-               ", oneDNN-packed weights, fused attention";
+    e->setup = ShapeText(o_.batch) + ", " + ThreadsText(at::get_num_threads()) + ", " + o_.device;
+    if (o_.device == "cpu")  // which GEMM each arm runs on this CPU (bfloat16 is emulated on AVX2-only CPUs)
+      e->setup += "; float32: " + GemmPath("float32") + "; bfloat16: " + GemmPath("bfloat16");
+    if (HasAttention(c_)) e->setup += "; fused attention";
     std::vector<std::pair<std::string, torch::ScalarType>> arms = {{"float32", torch::kFloat32},
                                                                    {"bfloat16", torch::kBFloat16}};
     if (o_.device == "cuda") arms.push_back({"float16", torch::kFloat16});
@@ -302,7 +323,10 @@ class Study {
                      "FBGEMM's int8 GEMM with activations quantized on the fly (PyTorch's dynamic quantization)";
     e->unit = "forward pass";
     if (o_.device != "cpu") return NotApplicable(e, "FBGEMM's dynamic int8 linear runs on the CPU only");
-    e->setup = Setup("float32", o_.batch, at::get_num_threads());
+    e->setup = Setup("float32", o_.batch, at::get_num_threads()) +
+               (Int8NeedsReducedRange() ? ", 7-bit activations (no AVX512-VNNI: FBGEMM's int16 sums would saturate "
+                                          "at 8 bits)"
+                                        : ", 8-bit activations (AVX512-VNNI int32 accumulation)");
     ModelPtr base = Build(torch::kFloat32, true);
     const torch::Tensor x = Input(*base, torch::kFloat32, o_.batch);
     torch::Tensor y;
@@ -475,7 +499,9 @@ class Study {
     const bool int8 = dtype == "int8";
     if (!int8) DtypeFromName(dtype, &st);
     const std::string label = (int8 ? "int8 weights" : dtype) + (HasAttention(c_) ? " + fused attention (SDPA)" : "") +
-                              (int8 ? "" : " + oneDNN-packed weights") + ", " + ThreadsText(threads);
+                              (!int8 && o_.device == "cpu" && PackedLinearSupported(dtype) ? " + oneDNN-packed weights"
+                                                                                           : "") +
+                              ", " + ThreadsText(threads);
     e->description = "the fastest measured choices together (" + label +
                      ") against the float32 eager baseline; the first call includes preparing the weights";
     e->setup = ShapeText(o_.batch) + ", " + o_.device;

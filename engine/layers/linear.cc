@@ -4,6 +4,8 @@
 
 #include <ATen/core/dispatch/Dispatcher.h>
 
+#include "engine/measure/cpu_kernels.h"
+
 namespace engine {
 namespace {
 
@@ -43,7 +45,10 @@ LinearImpl::LinearImpl(const torch::Tensor& shared_weight) : weight(shared_weigh
 void LinearImpl::PackForInference() {
   packed_ = torch::Tensor();
   const auto dtype = weight.scalar_type();
-  if (!weight.device().is_cpu() || !at::hasMKLDNN() || (dtype != torch::kFloat32 && dtype != torch::kBFloat16))
+  // bfloat16 packing needs native support (AVX-512 BW/VL/DQ or AVX-NE-CONVERT); elsewhere
+  // (AVX2-only CPUs) inference stays on ATen's GEMM, which emulates bfloat16 in float32.
+  if (!weight.device().is_cpu() ||
+      !PackedLinearSupported(dtype == torch::kFloat32 ? "float32" : dtype == torch::kBFloat16 ? "bfloat16" : ""))
     return;
   static const c10::OperatorHandle reorder = Op("mkldnn::_reorder_linear_weight", "");
   torch::NoGradGuard no_grad;
@@ -68,6 +73,7 @@ bool LinearImpl::QuantizeInt8() {
   torch::jit::Stack stack{q, b};
   prepack->callBoxed(&stack);
   int8_packed_ = stack.at(0);
+  int8_reduce_range_ = Int8NeedsReducedRange();
   int8_bytes_ = w.numel() + out * 16 + (bias.defined() ? bias.numel() * 4 : 0);
   return true;
 }
@@ -84,7 +90,7 @@ bool LinearImpl::UsePacked(const torch::Tensor& x) const {
 torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
   if (UseInt8(x)) {
     static const c10::OperatorHandle op = Op("quantized::linear_dynamic", "");
-    return CallBoxed(op, {x.contiguous(), int8_packed_, false});
+    return CallBoxed(op, {x.contiguous(), int8_packed_, int8_reduce_range_});
   }
   if (UsePacked(x)) return PackedPointwise(x, packed_, bias, "none", "");
   return at::linear(x, weight, bias);

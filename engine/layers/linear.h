@@ -34,11 +34,14 @@ class LinearImpl : public torch::nn::Module {
   // int8 weights for float32 inference on CPU (PyTorch's dynamic quantization: the weight
   // quantized once per output channel, symmetric; each call quantizes its activations per
   // tensor and runs FBGEMM's int8 GEMM with int32 accumulation: quantized::linear_dynamic).
+  // Activations use 8 bits where the CPU has AVX512-VNNI and 7 bits (reduce_range) elsewhere,
+  // where FBGEMM's int16 intermediate sums would saturate (Int8NeedsReducedRange).
   // The float weight stays (training, other dtypes); forward uses the int8 copy for float32
   // inputs without grad mode. Returns false (and changes nothing) where the op is missing.
   bool QuantizeInt8();
   void DropInt8() { int8_packed_ = c10::IValue(); int8_bytes_ = 0; }
   bool int8() const { return int8_bytes_ > 0; }
+  bool int8_reduce_range() const { return int8_reduce_range_; }
   // Bytes the int8 copy stores: one byte per weight + a float scale and an int zero point
   // (8 bytes each in ATen's per-channel quantizer) per output channel + the float32 bias.
   int64_t int8_bytes() const { return int8_bytes_; }
@@ -52,6 +55,7 @@ class LinearImpl : public torch::nn::Module {
   torch::Tensor packed_;
   c10::IValue int8_packed_;  // LinearPackedParamsBase (quantized::linear_prepack)
   int64_t int8_bytes_ = 0;
+  bool int8_reduce_range_ = false;
 };
 TORCH_MODULE(Linear);
 

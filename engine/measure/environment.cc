@@ -19,6 +19,7 @@
 
 #include "engine/engine.h"
 #include "engine/measure/calibration.h"
+#include "engine/measure/cpu_kernels.h"
 #include "engine/measure/threads.h"
 
 namespace engine {
@@ -98,7 +99,7 @@ std::string TodayUtc() {
   return date;
 }
 
-std::string SummarizeCpuBlas(const std::string& show_config, const std::string& cpu_flags) {
+std::string SummarizeCpuBlas(const std::string& show_config, const CpuKernels& k) {
   const std::string blas_info = After(show_config, "BLAS_INFO=", ", \n");
   std::string blas;
   if (blas_info == "mkl") {
@@ -111,21 +112,15 @@ std::string SummarizeCpuBlas(const std::string& show_config, const std::string& 
   } else {
     blas = "ATen native GEMM";
   }
-
-  std::set<std::string> flags;
-  std::istringstream words(cpu_flags);
-  for (std::string flag; words >> flag;) flags.insert(flag);
-  auto has = [&](const char* flag) { return flags.count(flag) > 0; };
-  std::string isa;
-  if (has("amx_bf16")) isa = "AMX";
-  else if (has("avx512_bf16")) isa = "AVX512-BF16";
-  else if (has("avx512bw") && has("avx512vl") && has("avx512dq")) isa = "AVX-512";
-  else if (has("bf16")) isa = "BF16";  // ARM
-
+  const bool onednn_build = show_config.find("USE_MKLDNN=ON") != std::string::npos && k.onednn;
+  if (!onednn_build) return blas + " (float32 and bfloat16 GEMM)";
   const std::string onednn = After(show_config, "MKL-DNN v", " \n");
-  if (show_config.find("USE_MKLDNN=ON") == std::string::npos || isa.empty())
-    return blas + " (float32 and bfloat16 GEMM)";
-  return blas + " (float32 GEMM), oneDNN " + (onednn.empty() ? "" : onednn + " ") + "(bfloat16 GEMM, " + isa + ")";
+  const std::string dnnl = "oneDNN " + (onednn.empty() ? "" : onednn + " ");
+  if (!k.onednn_bf16)
+    return blas + " (float32 GEMM), ATen (bfloat16 GEMM, emulated in float32: no native bfloat16 on this CPU" +
+           (k.forced ? ", forced by MODELCARD_CPU_ISA=avx2" : "") + ")";
+  const std::string isa = k.amx ? "AMX" : k.avx512_bf16 ? "AVX512-BF16" : "AVX-512";
+  return blas + " (float32 GEMM), " + dnnl + "(bfloat16 GEMM, " + isa + ")";
 }
 
 std::string CudaVersionString(int64_t cudart_version) {
@@ -157,14 +152,15 @@ Status DetectEnvironment(const EnvironmentOptions& options, Environment* env) {
       e.blas = "cuBLAS (CUDA " + e.cuda + ")";
     } else {
       e.device = "cpu";
-      std::string flags = LineValue(cpuinfo, "flags", ':');
-      if (flags.empty()) flags = LineValue(cpuinfo, "Features", ':');
-      e.blas = SummarizeCpuBlas(at::show_config(), flags);
+      e.blas = SummarizeCpuBlas(at::show_config(), DetectCpuKernels());
+      e.cpu_features = CpuFeatureSummary();
     }
     e.date = TodayUtc();
     e.tool_version = MODELCARD_VERSION;
 
-    CalibrationKey key{e.cpu_model, e.threads, e.libtorch, e.device};
+    // The kernels the scenarios will use are part of the key: a forced AVX2 run (or a CPU whose
+    // model name hides a different ISA) never reuses the peaks of another path.
+    CalibrationKey key{e.cpu_model + (cuda ? "" : " | " + CpuFeatureSummary()), e.threads, e.libtorch, e.device};
     MeasuredPeaks peaks;
     Status s = LoadOrMeasurePeaks(key, options.device, options.dtypes, options.cache_path, options.recalibrate,
                                   options.progress, &peaks, nullptr);

@@ -743,6 +743,7 @@ std::vector<std::string> HardwareLines(const engine::Environment& e) {
   add("Compiler", e.compiler);
   add("LibTorch", e.libtorch.empty() ? "" : e.libtorch + (e.cuda.empty() ? " (CPU run)" : " (CUDA " + e.cuda + ")"));
   add("BLAS", e.blas);
+  add("CPU features", e.cpu_features);
   std::vector<std::string> peaks;
   for (const auto& [dtype, x] : e.peak_flops_per_s) peaks.push_back(FormatFlopsPerSecond(x) + " " + dtype);
   add("Measured peak GEMM", Join(peaks, ", "));
@@ -852,7 +853,8 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
     if (unusable.empty() && e.id == "combined")
       note = "The combination (engine/experiments/experiments.cc): the fastest dtype measured in the mixed-precision "
              "and int8 experiments whose top-1 agreement with float32 eager stayed at 99% or more (else float32), "
-             "the fastest thread count of the thread-scaling experiment, fused attention and packed weights. "
+             "the fastest thread count of the thread-scaling experiment, fused attention, and packed weights where the "
+             "dtype's kernel packs them (the row's label says which). "
              "First call: the first call on a freshly built model (includes one-time setup such as weight "
              "packing and kernel selection); steady state: the mean after warm-up.";
     if (unusable.empty() && e.id == "kv_cache")

@@ -169,6 +169,13 @@ Json SizeToJson(const engine::SizeReport& s) {
   Json runs = Json::array();
   for (const auto& r : s.runs) runs.push_back(RunToJson(r));
   j["runs"] = std::move(runs);
+  if (!s.failures.empty()) {
+    Json failures = Json::array();
+    for (const auto& f : s.failures)
+      failures.push_back({{"scenario", f.scenario}, {"device", f.device}, {"dtype", f.dtype}, {"batch", f.batch},
+                          {"sequence_length", f.sequence_length}, {"reason", f.reason}});
+    j["failures"] = std::move(failures);
+  }
   if (!s.experiments.empty()) {
     Json experiments = Json::array();
     for (const auto& e : s.experiments) experiments.push_back(ExperimentToJson(e));
@@ -216,6 +223,7 @@ Json EnvironmentToJson(const engine::Environment& e) {
   j["cuda"] = e.cuda.empty() ? Json(nullptr) : Json(e.cuda);
   j["gpu"] = e.gpu;
   j["blas"] = e.blas;
+  if (!e.cpu_features.empty()) j["cpu_features"] = e.cpu_features;
   j["date"] = e.date;
   j["tool_version"] = e.tool_version;
   Json peaks = Json::object();
@@ -512,6 +520,23 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
     RETURN_IF_ERROR(
         ReadRun((*runs)[i], Join(p, "runs") + "[" + std::to_string(i) + "]", &s->runs[i]));
   }
+  s->failures.clear();  // optional: only sizes with a scenario that could not run have it
+  if (auto it = j.find("failures"); it != j.end()) {
+    if (!it->is_array()) return Error(Join(p, "failures"), "expected an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& f = (*it)[i];
+      const std::string fp = Join(p, "failures") + "[" + std::to_string(i) + "]";
+      if (!f.is_object()) return Error(fp, "expected an object");
+      engine::RunFailure rf;
+      RETURN_IF_ERROR(GetString(f, fp, "scenario", &rf.scenario));
+      RETURN_IF_ERROR(GetString(f, fp, "device", &rf.device));
+      RETURN_IF_ERROR(GetString(f, fp, "dtype", &rf.dtype));
+      RETURN_IF_ERROR(GetInt(f, fp, "batch", &rf.batch));
+      RETURN_IF_ERROR(GetInt(f, fp, "sequence_length", &rf.sequence_length));
+      RETURN_IF_ERROR(GetString(f, fp, "reason", &rf.reason));
+      s->failures.push_back(rf);
+    }
+  }
   s->experiments.clear();  // optional: results written before the experiments existed
   if (auto it = j.find("experiments"); it != j.end()) {
     const Json& experiments = *it;
@@ -579,6 +604,8 @@ Status ReadEnvironment(const Json& root, engine::Environment* e) {
   }
   RETURN_IF_ERROR(GetString(*j, p, "gpu", &e->gpu));
   RETURN_IF_ERROR(GetString(*j, p, "blas", &e->blas));
+  e->cpu_features.clear();  // optional: results written before the kernel choice was recorded
+  if (j->contains("cpu_features")) RETURN_IF_ERROR(GetString(*j, p, "cpu_features", &e->cpu_features));
   RETURN_IF_ERROR(GetString(*j, p, "date", &e->date));
   RETURN_IF_ERROR(GetString(*j, p, "tool_version", &e->tool_version));
   engine::NamedRates peaks;
@@ -598,6 +625,7 @@ std::string ReportToJson(const engine::Report& report) {
   j["model"] = report.model;
   j["slug"] = report.slug;
   j["spec_sha256"] = report.spec_sha256;
+  if (!report.measured_inputs_sha256.empty()) j["measured_inputs_sha256"] = report.measured_inputs_sha256;
   if (!report.measured_inputs_sha256.empty()) j["measured_inputs_sha256"] = report.measured_inputs_sha256;
   if (!report.engine_version.empty()) j["engine_version"] = report.engine_version;
   Json sizes = Json::array();
@@ -630,6 +658,8 @@ Status ReportFromJson(const std::string& json, engine::Report* out) {
   RETURN_IF_ERROR(GetString(root, "", "model", &r.model));
   RETURN_IF_ERROR(GetString(root, "", "slug", &r.slug));
   RETURN_IF_ERROR(GetString(root, "", "spec_sha256", &r.spec_sha256));
+  if (root.contains("measured_inputs_sha256"))
+    RETURN_IF_ERROR(GetString(root, "", "measured_inputs_sha256", &r.measured_inputs_sha256));
   if (root.contains("measured_inputs_sha256"))
     RETURN_IF_ERROR(GetString(root, "", "measured_inputs_sha256", &r.measured_inputs_sha256));
   if (root.contains("engine_version")) RETURN_IF_ERROR(GetString(root, "", "engine_version", &r.engine_version));

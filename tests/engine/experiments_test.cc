@@ -11,6 +11,7 @@
 #include "engine/experiments/experiments.h"
 #include "engine/layers/attention_kernel.h"
 #include "engine/layers/checkpoint.h"
+#include "engine/measure/cpu_kernels.h"
 #include "engine/models/common.h"
 #include "engine/models/family.h"
 #include "engine/train_step.h"
@@ -117,10 +118,14 @@ TEST_CASE("explicit matmul-softmax-matmul attention equals the fused SDPA kernel
   }
 }
 
-TEST_CASE("int8 weights keep the logits within 5% of float32's largest logit") {
-  // Tolerance: symmetric per-channel int8 weights and per-tensor uint8 activations give a few
+TEST_CASE("int8 weights keep the logits within the tolerance of their activation range") {
+  // Tolerance: symmetric per-channel int8 weights and per-tensor 8-bit activations give a few
   // tenths of a percent of error per layer; 5% of max |logit| leaves room for two layers and
   // the head while still failing on a wrong scale or a transposed weight (errors of ~100%).
+  // Where the CPU needs 7-bit activations (no AVX512-VNNI: FBGEMM's int16 pair sums would
+  // saturate at 8 bits) the activation step doubles, and so does the tolerance. The per-layer
+  // bound the kernel guarantees is checked exactly in cpu_kernels_test.cc.
+  const double tolerance = engine::Int8NeedsReducedRange() ? 0.10 : 0.05;
   for (const auto& c : {TinyGpt2(), TinyLlama()}) {
     c10::InferenceMode inference;
     auto reference = Build(c);
@@ -131,7 +136,7 @@ TEST_CASE("int8 weights keep the logits within 5% of float32's largest logit") {
     const torch::Tensor want = reference->Forward(x), got = quantized->Forward(x);
     const double rel = MaxAbs(got, want) / want.abs().max().item<double>();
     MESSAGE(c.family << ": int8 max |diff| / max |logit| = " << rel << ", bytes " << bytes);
-    CHECK(rel < 0.05);
+    CHECK(rel < tolerance);
     CHECK(rel > 0);  // the int8 path really ran
     // The stored bytes: one per linear weight + 16 per output channel + float32 biases, plus
     // every other parameter (embeddings, norms) in float32.

@@ -44,17 +44,10 @@ class TempDir {
 
 void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-std::string CpuFlags() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("flags", 0) == 0) return line.substr(line.find(':') + 1);
-  return "";
-}
-
 // This build and CPU send float32 GEMMs to MKL and bfloat16 GEMMs to oneDNN (the development
 // machine does; tests of those paths are skipped elsewhere).
 bool MklAndOneDnn() {
-  const std::string blas = engine::SummarizeCpuBlas(at::show_config(), CpuFlags());
+  const std::string blas = engine::SummarizeCpuBlas(at::show_config(), engine::DetectCpuKernels());
   return blas.rfind("MKL ", 0) == 0 && blas.find("oneDNN") != std::string::npos;
 }
 
@@ -378,22 +371,32 @@ TEST_CASE("LoadOrMeasurePeaks: a corrupt cache is ignored and replaced") {
 
 // ---- environment -------------------------------------------------------------------------------
 
-TEST_CASE("SummarizeCpuBlas: which library runs float32 and bfloat16 GEMMs") {
+TEST_CASE("SummarizeCpuBlas: which kernels run float32 and bfloat16 GEMMs, from the capability queries") {
   const std::string mkl =
       "  - Intel(R) oneAPI Math Kernel Library Version 2024.2-Product Build 20240605 for Intel(R) 64 architecture "
       "applications\n  - Intel(R) MKL-DNN v3.13.3 (Git Hash b38f97eb6f2173513112f15a0481750b8a66e901)\n"
       "  - Build settings: BLAS_INFO=mkl, BUILD_TYPE=Release, USE_MKL=ON, USE_MKLDNN=ON, USE_OPENMP=ON,\n";
-  CHECK(engine::SummarizeCpuBlas(mkl, "fpu avx2 avx512f avx512dq avx512bw avx512vl avx512_bf16 avx512_vnni") ==
-        "MKL 2024.2 (float32 GEMM), oneDNN 3.13.3 (bfloat16 GEMM, AVX512-BF16)");
-  CHECK(engine::SummarizeCpuBlas(mkl, "avx512f avx512dq avx512bw avx512vl avx512_bf16 amx_bf16 amx_tile") ==
-        "MKL 2024.2 (float32 GEMM), oneDNN 3.13.3 (bfloat16 GEMM, AMX)");
-  CHECK(engine::SummarizeCpuBlas(mkl, "avx512f avx512dq avx512bw avx512vl") ==
-        "MKL 2024.2 (float32 GEMM), oneDNN 3.13.3 (bfloat16 GEMM, AVX-512)");
-  CHECK(engine::SummarizeCpuBlas(mkl, "fpu sse4_2 avx2 fma") == "MKL 2024.2 (float32 and bfloat16 GEMM)");
+  engine::CpuKernels zen4;  // AVX-512 with AVX512-BF16, no AMX
+  zen4.avx2 = zen4.avx512 = zen4.avx512_vnni = zen4.avx512_bf16 = true;
+  zen4.onednn = zen4.onednn_bf16 = true;
+  CHECK(engine::SummarizeCpuBlas(mkl, zen4) == "MKL 2024.2 (float32 GEMM), oneDNN 3.13.3 (bfloat16 GEMM, AVX512-BF16)");
+  engine::CpuKernels spr = zen4;
+  spr.amx = true;
+  CHECK(engine::SummarizeCpuBlas(mkl, spr) == "MKL 2024.2 (float32 GEMM), oneDNN 3.13.3 (bfloat16 GEMM, AMX)");
+  engine::CpuKernels skx = zen4;  // AVX-512 without BF16: oneDNN converts
+  skx.avx512_bf16 = false;
+  CHECK(engine::SummarizeCpuBlas(mkl, skx) == "MKL 2024.2 (float32 GEMM), oneDNN 3.13.3 (bfloat16 GEMM, AVX-512)");
+  engine::CpuKernels zen3;  // AVX2 only: oneDNN has no bfloat16 kernel, ATen emulates it
+  zen3.avx2 = true;
+  zen3.onednn = true;
+  CHECK(engine::SummarizeCpuBlas(mkl, zen3) ==
+        "MKL 2024.2 (float32 GEMM), ATen (bfloat16 GEMM, emulated in float32: no native bfloat16 on this CPU)");
+  engine::CpuKernels forced = zen3;
+  forced.forced = true;
+  CHECK(engine::SummarizeCpuBlas(mkl, forced).find("forced by MODELCARD_CPU_ISA=avx2") != std::string::npos);
   const std::string openblas = "  - Build settings: BLAS_INFO=open, USE_MKLDNN=OFF, USE_OPENMP=ON,\n";
-  CHECK(engine::SummarizeCpuBlas(openblas, "avx512f avx512dq avx512bw avx512vl avx512_bf16") ==
-        "OpenBLAS (float32 and bfloat16 GEMM)");
-  CHECK(engine::SummarizeCpuBlas("", "") == "ATen native GEMM (float32 and bfloat16 GEMM)");
+  CHECK(engine::SummarizeCpuBlas(openblas, zen4) == "OpenBLAS (float32 and bfloat16 GEMM)");
+  CHECK(engine::SummarizeCpuBlas("", engine::CpuKernels()) == "ATen native GEMM (float32 and bfloat16 GEMM)");
 }
 
 TEST_CASE("CudaVersionString") {
@@ -424,7 +427,8 @@ TEST_CASE("DetectEnvironment: fills every field and a second call reuses the cal
   const size_t at = config.find("CUDA_VERSION=");
   CHECK(env.cuda == (at == std::string::npos ? "" : config.substr(at + 13, config.find(',', at) - at - 13)));
   CHECK(env.gpu.empty());
-  CHECK(env.blas == engine::SummarizeCpuBlas(config, CpuFlags()));
+  CHECK(env.blas == engine::SummarizeCpuBlas(config, engine::DetectCpuKernels()));
+  CHECK(env.cpu_features == engine::CpuFeatureSummary());
   CHECK(std::regex_match(env.date, std::regex("20\\d\\d-\\d\\d-\\d\\d")));
   CHECK(std::regex_match(env.tool_version, std::regex("\\d+\\.\\d+\\.\\d+")));
   REQUIRE(env.peak_flops_per_s.size() == 2);

@@ -95,3 +95,33 @@ TEST_CASE("Profile refuses what it cannot measure, with a Status") {
     CHECK(s.message() == "no CUDA device is available to this process");
   }
 }
+
+TEST_CASE("Profile: a scenario that fails on this machine is reported with its reason; the other rows are kept") {
+  // A batch whose input alone needs 2^47 bytes: the allocator refuses it at once (a real
+  // failure of the machine, not of the options), between two batches that fit.
+  engine::ConfigureThreads(1);
+  engine::Environment env;
+  auto o = FastOptions();
+  o.dtypes = {"float32"};
+  o.batch_sizes = {1, int64_t{1} << 40, 2};
+  o.sequence_lengths = {16};
+  o.generate = false;
+  std::vector<engine::Run> runs;
+  std::vector<engine::RunFailure> failures;
+  engine::Status s = engine::Profile(TinyRope(), o, env, &runs, nullptr, &failures);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].batch == 1);
+  CHECK(runs[1].batch == 2);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].scenario == "forward");
+  CHECK(failures[0].dtype == "float32");
+  CHECK(failures[0].batch == (int64_t{1} << 40));
+  CHECK(failures[0].sequence_length == 16);
+  MESSAGE("reason: " << failures[0].reason);
+  CHECK(!failures[0].reason.empty());
+  CHECK(failures[0].reason.find('\n') == std::string::npos);
+  // Without a failure list the first failure is the result, as before.
+  runs.clear();
+  CHECK(!engine::Profile(TinyRope(), o, env, &runs).ok());
+}

@@ -176,6 +176,26 @@ TEST_CASE("without measurements the benchmark sections say how to measure") {
   }
 }
 
+TEST_CASE("a scenario that could not run on the measuring machine is listed with its reason") {
+  const spec::Spec spec = TinySpec();
+  engine::Report report = TinyReport();
+  engine::RunFailure f;
+  f.scenario = "train";
+  f.device = "cpu";
+  f.dtype = "bfloat16";
+  f.batch = 4;
+  f.reason = "some `kernel` | failed\nsecond line";
+  report.sizes[0].failures = {f};
+  const std::string want =
+      "- **Not measured on this machine:** size `tiny` bfloat16 train batch 4 on cpu (`some  kernel  / failed second "
+      "line`). The other rows were measured as usual.\n";
+  CHECK(Contains(Render(Input(&spec, &report), "model-documentation"), want));
+  CHECK(Contains(Render(Input(&spec, &report), "model-specification"), want));
+  CHECK(Contains(Render(Input(&spec, &report), "hugo-blog-post"), "; not measured on this machine: size `tiny`"));
+  report.sizes[0].failures.clear();
+  CHECK_FALSE(Contains(Render(Input(&spec, &report), "model-documentation"), "Not measured on this machine"));
+}
+
 TEST_CASE("other bundled models are linked and compared") {
   const spec::Spec tiny = TinySpec();
   spec::Spec other = tiny;

@@ -415,3 +415,34 @@ TEST_CASE("the engine version, a checkpoint load and measured evaluations round-
   CHECK(old.sizes[0].weights_load.weights.empty());
   CHECK(old.sizes[0].evaluations.empty());
 }
+
+TEST_CASE("scenarios that failed here and the CPU features round-trip; older files have neither") {
+  engine::Report in = SampleReport();
+  in.environment.cpu_features = "AVX2 (ATen AVX2) [forced: MODELCARD_CPU_ISA=avx2]";
+  engine::RunFailure f;
+  f.scenario = "forward";
+  f.device = "cpu";
+  f.dtype = "bfloat16";
+  f.batch = 8;
+  f.sequence_length = 128;
+  f.reason = "DefaultCPUAllocator: not enough memory";
+  in.sizes[0].failures = {f};
+  const std::string json = results::ReportToJson(in);
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  CHECK(results::ReportToJson(out) == json);
+  CHECK(out.environment.cpu_features == in.environment.cpu_features);
+  REQUIRE(out.sizes[0].failures.size() == 1);
+  CHECK(out.sizes[0].failures[0].dtype == "bfloat16");
+  CHECK(out.sizes[0].failures[0].batch == 8);
+  CHECK(out.sizes[0].failures[0].reason == f.reason);
+  CHECK(ErrorOf(Replace(json, "\"reason\": \"DefaultCPUAllocator", "\"reason\": 7, \"x\": \"")) ==
+        "sizes[0].failures[0].reason: expected a string");
+  // A file without them (written before they existed) loads with none.
+  const std::string old = results::ReportToJson(SampleReport());
+  CHECK(old.find("failures") == std::string::npos);
+  CHECK(old.find("cpu_features") == std::string::npos);
+  REQUIRE(results::ReportFromJson(old, &out).ok());
+  CHECK(out.sizes[0].failures.empty());
+  CHECK(out.environment.cpu_features.empty());
+}

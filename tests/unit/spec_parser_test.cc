@@ -377,7 +377,8 @@ TEST_CASE("a size whose counts pass int64 is an error where it is named, not a w
   const std::string big = "vocab_size: 2147483647, context_length: 8, num_layers: 1, embedding_dim: 2147483647, "
                           "num_heads: 1, hidden_dim: 4, tie_embeddings: false";
   CHECK(Errors(FamilySpec("decoder", big)) ==
-        Lines({"t.yaml:6:5: size 's': parameters total exceeds 9,223,372,036,854,775,807 (int64 max, about 9.2e18)"}));
+        Lines({"t.yaml:6:5: size 's': parameters 'attention' exceeds 9,223,372,036,854,775,807 (int64 max, about "
+               "9.2e18)"}));
 }
 
 TEST_CASE("a key the family's model fixes is accepted at its fixed value and an error at any other") {
