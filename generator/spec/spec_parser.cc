@@ -1322,7 +1322,12 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
 
   std::vector<YAML::Mark> marks;
   if (const Entry* b = f.Find("batch_sizes")) ReadCountList(*b, &p->batch_sizes, &marks);
-  if (const Entry* s = f.Find("sequence_lengths")) {
+  if (const Entry* s = f.Find("sequence_lengths"); s && (arch.family == "vit" || arch.family == "resnet")) {
+    // An image model's input fixes its length: a list here would be silently ignored.
+    Error(s->key_mark, "'sequence_lengths' does not apply to family '" + arch.family +
+                           "': its input is an image of image_size pixels",
+          "remove 'sequence_lengths' (the image size is architecture.config.image_size)");
+  } else if (s) {
     if (ReadCountList(*s, &p->sequence_lengths, &marks)) {
       for (size_t i = 0; i < marks.size(); ++i) {
         std::string problem = context_problem(p->sequence_lengths[i]);

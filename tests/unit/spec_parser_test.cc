@@ -870,3 +870,18 @@ TEST_CASE("weights: an existing path without safetensors is an error at the valu
   CHECK(errors("elsewhere").empty());  // not here: the checkpoint may live on the machine that builds
   fs::remove_all(dir);
 }
+
+TEST_CASE("profile.sequence_lengths is an error for image models, whose input fixes the length") {
+  const std::string profile = "profile: {sizes: [s], sequence_lengths: [64]}\n";
+  CHECK(Errors(FamilySpec("resnet", "block: basic, stages: [1, 1], num_classes: 10", profile)) ==
+        Lines({"t.yaml:7:23: 'sequence_lengths' does not apply to family 'resnet': its input is an image of "
+               "image_size pixels; hint: remove 'sequence_lengths' (the image size is "
+               "architecture.config.image_size)"}));
+  CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1, num_classes: 10", profile))
+            .find("t.yaml:7:23: 'sequence_lengths' does not apply to family 'vit'") == 0);
+  // A text model takes it as before.
+  CHECK(Errors(FamilySpec("decoder", "vocab_size: 8, context_length: 64, num_layers: 1, embedding_dim: 8, "
+                                     "num_heads: 1",
+                          profile))
+            .empty());
+}
