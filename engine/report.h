@@ -199,7 +199,7 @@ struct Environment {
 
 // The version of what the engine measures and how: bump it when a scenario, an experiment or a
 // formula changes, so `modelcard build` measures every spec again (results store, issue 6).
-inline constexpr const char* kEngineVersion = "2";
+inline constexpr const char* kEngineVersion = "3";  // 3: kernels per CPU, failures kept, 7-bit int8 without VNNI
 
 struct Report {
   int schema = 1;
