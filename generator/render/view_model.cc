@@ -1295,7 +1295,7 @@ std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const sp
       lo = std::min(lo, p);
       hi = std::max(hi, p);
     }
-    const ModelConfig& c = other->architecture.sizes.front().config;
+    const ModelConfig& c = ProseSize(*other).config;  // the size its own page describes
     const std::string params =
         lo == hi ? FormatShortCount(lo) : FormatShortCount(lo) + " to " + FormatShortCount(hi);
     const std::string link = publish::DocumentationPagePath(other->slug).substr(5);  // "docs/"

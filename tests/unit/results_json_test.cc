@@ -393,7 +393,7 @@ TEST_CASE("the engine version, a checkpoint load and measured evaluations round-
   in.sizes[0].evaluations.push_back(
       {"top-1 accuracy", "eval.safetensors", 0, 0.625, "float32", "../ckpt/vit", "2026-12-01", 32, ""});
   const std::string json = results::ReportToJson(in);
-  CHECK(json.find("\"engine_version\": \"2\"") != std::string::npos);
+  CHECK(json.find(std::string("\"engine_version\": \"") + engine::kEngineVersion + "\"") != std::string::npos);
   engine::Report out;
   REQUIRE(results::ReportFromJson(json, &out).ok());
   CHECK(results::ReportToJson(out) == json);
