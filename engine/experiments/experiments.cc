@@ -477,7 +477,9 @@ class Study {
       reference_model_->Forward(x);
       sync_();
       const double first = SecondsSince(t0);
-      base = Forward(*reference_model_, x, "baseline (float32 eager, explicit attention)", "float32");
+      base = Forward(*reference_model_, x,
+                     HasAttention(c_) ? "baseline (float32 eager, explicit attention)" : "baseline (float32 eager)",
+                     "float32");
       base.first_call_s = first;
     }
     base.baseline = true;

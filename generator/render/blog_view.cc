@@ -376,13 +376,14 @@ std::vector<View> MeasuredRows(const engine::Report& r) {
   return rows;
 }
 
-std::string UsageListing(const spec::Spec& s, const spec::Size& primary, const engine::Report& r,
-                         const std::string& spec_path) {
+// The listing counts every size on the meta device and runs the profiled size (PrimarySize): the
+// size the prose describes (blog.size) may be far too large to run on the reader's CPU.
+std::string UsageListing(const spec::Spec& s, const engine::Report& r, const std::string& spec_path) {
   std::vector<ListingSize> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back({size.name, size.config, internal::ParametersOf(size, r).total});
   const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
-  return PyTorchListing(s.name, spec_path, sizes, primary.name, seq);
+  return PyTorchListing(s.name, spec_path, sizes, internal::PrimarySize(s).name, seq);
 }
 
 std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
@@ -591,7 +592,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
       .Text("post_loss_math", FamilyLossMath(c))
       .Lines("post_optimization", optimization)
       .Items("post_complexity", {decoder_family ? Complexity(primary, r) : FamilyComplexityView(primary, r)})
-      .Text("post_usage_listing", UsageListing(s, primary, r, in.spec_display_path))
+      .Text("post_usage_listing", UsageListing(s, r, in.spec_display_path))
       .Text("post_listing_file", s.slug + ".py")
       .Text("post_implementation_heading", "PyTorch Implementation")
       .Items("post_implementation_files", implementation_files)

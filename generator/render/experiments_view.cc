@@ -13,6 +13,7 @@
 
 #include "engine/report.h"
 #include "generator/publish/outputs.h"
+#include "generator/render/family_facts.h"
 #include "generator/render/format.h"
 #include "generator/render/view_helpers.h"
 
@@ -853,8 +854,9 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
     if (unusable.empty() && e.id == "combined")
       note = "The combination (engine/experiments/experiments.cc): the fastest dtype measured in the mixed-precision "
              "and int8 experiments whose top-1 agreement with float32 eager stayed at 99% or more (else float32), "
-             "the fastest thread count of the thread-scaling experiment, fused attention, and packed weights where the "
-             "dtype's kernel packs them (the row's label says which). "
+             "the fastest thread count of the thread-scaling experiment, " +
+             std::string(FactsOf(c).attention ? "fused attention, " : "") +
+             "and packed weights where the dtype's kernel packs them (the row's label says which). "
              "First call: the first call on a freshly built model (includes one-time setup such as weight "
              "packing and kernel selection); steady state: the mean after warm-up.";
     if (unusable.empty() && e.id == "kv_cache")

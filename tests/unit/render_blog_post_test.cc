@@ -200,6 +200,21 @@ TEST_CASE("a GQA model with RoPE, RMSNorm and SwiGLU gets its own equations") {
   CHECK_FALSE(Contains(post, "### Benchmark Results\n\nMeasured"));  // no report, no runs
 }
 
+TEST_CASE("the listing runs the profiled size, however large the size the prose describes") {
+  spec::Spec spec = TinySpec();
+  spec::Size big = spec.architecture.sizes[0];
+  big.name = "huge";
+  big.config.num_layers = 80;
+  big.config.embedding_dim = 8192;
+  spec.architecture.sizes.insert(spec.architecture.sizes.begin(), big);
+  spec.blog.size = "huge";  // the prose describes the 80-layer size ...
+  spec.profile.sizes = {"tiny"};  // ... the engine measured the tiny one
+  const std::string post = RenderPost(Input(&spec, nullptr));
+  CHECK(Contains(post, "    \"huge\": Config("));  // counted on the meta device
+  CHECK(Contains(post, "    c = SIZES[\"tiny\"]\n"));  // built and run for real
+  CHECK_FALSE(Contains(post, "SIZES[\"huge\"]"));
+}
+
 TEST_CASE("the site configuration sets the author default, the canonical URL and the edit link") {
   spec::Spec spec = TinySpec();
   const engine::Report report = TinyReport();
