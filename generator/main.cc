@@ -321,7 +321,8 @@ engine::Status TokenizeTextFile(const std::string& data, const std::string& weig
   std::string error;
   if (!modelcard::BpeTokenizer::Load(dir.string(), &tokenizer, &error)) return engine::Status::InvalidArgument(error);
   std::string text;
-  if (engine::Status st = publish::ReadFile(data, &text); !st.ok()) return st;
+  if (engine::Status st = engine::ReadRegularFile(data, engine::kMaxTextFileBytes, "text file", &text); !st.ok())
+    return st;
   *ids = tokenizer.Encode(text);
   for (size_t i = 0; i < ids->size(); ++i) {
     if ((*ids)[i] >= vocab_size)
@@ -358,6 +359,10 @@ engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const E
   e.dataset = dataset;
   e.dtype = o.dtype;
   e.weights = size.weights;
+  // A directory, FIFO or device (/dev/zero) is refused before anything opens or reads it.
+  uint64_t data_bytes = 0;
+  if (engine::Status st = engine::CheckRegularFile(q.data, &data_bytes); !st.ok())
+    return engine::Status::InvalidArgument("--data " + st.message());
   if (labelled || engine::IsClassifier(c)) {
     if (!labelled)
       return engine::Status::InvalidArgument(
@@ -564,12 +569,29 @@ void PrintRuns(const engine::Report& report) {
   }
 }
 
+// A flag that applies to none of the specs it was given for is an error, not silently ignored:
+// --no-generate where no spec generates token by token (a directory build where some do is fine).
+bool MeasureFlagsApply(const std::vector<spec::Spec>& specs, const MeasureArgs& a) {
+  if (!a.no_generate) return true;
+  std::vector<std::string> families;
+  for (const spec::Spec& s : specs) {
+    if (spec::FamilyGenerates(s.architecture)) return true;
+    families.push_back(s.slug + " is " + s.architecture.family);
+  }
+  std::string list;
+  for (const std::string& f : families) list += (list.empty() ? "" : ", ") + f;
+  PrintError("--no-generate does not apply: no spec here generates token by token (" + list +
+             "; only the decoder, moe, recurrent and audio-with-decoder families do)");
+  return false;
+}
+
 int RunProfile(MeasureArgs a) {
   project::ProjectConfig project;
   if (!LoadProject(a.config_path, &project)) return kExitError;
   ApplyProject(project, &a);
   std::vector<spec::Spec> specs;
   if (!ParseAll(a.specs, &specs)) return kExitError;
+  if (!MeasureFlagsApply(specs, a)) return kExitError;
   Progress progress;
   engine::Report report;
   if (engine::Status st = MeasureSpec(specs.front(), a, progress, &report); !st.ok()) {
@@ -983,7 +1005,14 @@ int RunEval(const EvalArgs& a) {
   // Stored beside the measurements: the card's evaluation table shows it after `render`.
   const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug));
   engine::Report report;
-  if (!results::LoadReport(path, &report).ok()) {
+  std::error_code exists_error;
+  if (fs::exists(fs::symlink_status(path, exists_error))) {
+    // Stored results that cannot be read are reported, never replaced by a counted-only report.
+    if (engine::Status st = results::LoadReport(path, &report); !st.ok()) {
+      PrintError(st.message() + "; nothing stored (the measured value is above)");
+      return kExitError;
+    }
+  } else {
     report = NewReport(s);
     // Counted, not measured: no measured inputs recorded, so `build` still profiles this spec.
     report.measured_inputs_sha256.clear();
@@ -1022,6 +1051,7 @@ int RunBuild(MeasureArgs a) {
     return kExitError;
   }
   if (!ParseAll(paths, &specs)) return kExitError;
+  if (!MeasureFlagsApply(specs, a)) return kExitError;
   Progress progress;
   MeasureArgs args = a;
   bool calibrated = false;
@@ -1177,12 +1207,29 @@ int main(int argc, char** argv) {
       ->required();
   eval_cmd->add_option("--name", eval.request.name, "dataset name shown in the card (default: the file name)");
   eval_cmd->add_option("--dtype", eval.request.options.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
+  // "--window: must be a positive number of tokens (got 0)" rather than CLI11's range with 1.79e308.
+  auto positive = [](const std::string& unit) {
+    return CLI::Validator(
+        [unit](std::string& text) -> std::string {
+          int64_t n = 0;
+          size_t used = 0;
+          try {
+            n = std::stoll(text, &used);
+          } catch (const std::exception&) {
+            used = 0;
+          }
+          if (used == 0 || used != text.size() || n <= 0)
+            return "must be a positive number of " + unit + " (got '" + text + "')";
+          return "";
+        },
+        "POSITIVE");
+  };
   eval_cmd->add_option("--window", eval.request.options.window, "tokens predicted per window (default: context_length - 1)")
-      ->check(CLI::PositiveNumber);
-  eval_cmd->add_option("--batch", eval.request.options.batch, "windows per forward pass (default 8)")->check(CLI::PositiveNumber);
-  eval_cmd->add_option("--max-tokens", eval.request.options.max_tokens, "stop after this many predicted tokens")->check(CLI::PositiveNumber);
+      ->check(positive("tokens"));
+  eval_cmd->add_option("--batch", eval.request.options.batch, "windows per forward pass (default 8)")->check(positive("windows or samples"));
+  eval_cmd->add_option("--max-tokens", eval.request.options.max_tokens, "stop after this many predicted tokens")->check(positive("tokens"));
   eval_cmd->add_option("--max-samples", eval.request.options.max_samples, "classifiers: the first this many samples of the set")
-      ->check(CLI::PositiveNumber);
+      ->check(positive("samples"));
   eval_cmd->add_option("--out", eval.out_dir, "output root holding results/ (default .)");
 #endif
 

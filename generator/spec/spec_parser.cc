@@ -1359,9 +1359,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   }
   // The decoder families (KV cache), the recurrent one (carried state) and the audio family's text
   // decoder generate token by token.
-  bool generates = arch.family == "decoder" || arch.family == "moe" || arch.family == "recurrent";
-  if (arch.family == "audio")
-    for (const auto& size : arch.sizes) generates = generates || size.config.decoder_layers > 0;
+  const bool generates = FamilyGenerates(arch);
   if (!generates && p->generation_enabled) {
     if (gen && HasValue(*gen) && !(gen->value.IsScalar() && gen->value.Scalar() == "false"))
       Error(gen->key_mark, "family '" + arch.family + "' does not generate token by token",
@@ -1497,6 +1495,14 @@ std::string SlugFromName(const std::string& name) {
     }
   }
   return slug;
+}
+
+bool FamilyGenerates(const Architecture& arch) {
+  if (arch.family == "decoder" || arch.family == "moe" || arch.family == "recurrent") return true;
+  if (arch.family == "audio")
+    for (const auto& size : arch.sizes)
+      if (size.config.decoder_layers > 0) return true;
+  return false;
 }
 
 bool IsValidSlug(const std::string& slug) { return !slug.empty() && SlugFromName(slug) == slug; }

@@ -32,4 +32,8 @@ std::string SlugFromName(const std::string& name);
 // True when `slug` matches ^[a-z0-9]+(-[a-z0-9]+)*$.
 bool IsValidSlug(const std::string& slug);
 
+// Whether some size of the architecture generates token by token: the decoder families (KV
+// cache), the recurrent one (carried state) and the audio family with a text decoder.
+bool FamilyGenerates(const Architecture& arch);
+
 }  // namespace spec

@@ -45,6 +45,12 @@ check_bad syntax_error.yaml "4:15: YAML syntax error: illegal map value"
 check_bad indivisible_heads.yaml "13:18: embedding_dim (770) must be divisible by num_heads (12)"
 "$MC" lint specs/ >/dev/null || fail "lint of the bundled specs reported problems"
 
+# --- a flag that applies to none of the given specs is an error, before anything is measured ---
+out=$("$MC" profile specs/resnet50.yaml --no-generate 2>&1) && fail "profile resnet50 --no-generate exited 0"
+grep -q "^modelcard: error: --no-generate does not apply: no spec here generates token by token (resnet50 is resnet" <<<"$out" ||
+  fail "profile resnet50 --no-generate: unexpected message [$out]"
+out=$("$MC" profile specs/vit.yaml --seq 64 2>&1) && fail "profile vit --seq exited 0"
+
 # --- build the tiny spec: results + card + documentation page ----------------------------------
 "$MC" build specs/tiny.yaml --out "$WORK/out" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; fail "build tiny"; }
 for f in results/tiny.json cards/tiny.md docs/tiny.md; do
