@@ -6,7 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 
 #include "engine/measure/environment.h"
 #include "engine/models/family.h"
@@ -19,15 +19,15 @@
 namespace engine {
 
 Status ReadTokenFile(const std::string& path, int64_t vocab_size, std::vector<int64_t>* out) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::NotFound(path + ": cannot open the token file");
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(f)), {});
-  if (bytes.size() % 2 != 0)
-    return Status::InvalidArgument(path + ": " + std::to_string(bytes.size()) +
+  std::string text;
+  if (Status s = ReadRegularFile(path, kMaxTokenFileBytes, "token file", &text); !s.ok()) return s;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  if (text.size() % 2 != 0)
+    return Status::InvalidArgument(path + ": " + std::to_string(text.size()) +
                                    " bytes is not a whole number of uint16 token ids (nanoGPT .bin format)");
   out->clear();
-  out->reserve(bytes.size() / 2);
-  for (size_t i = 0; i < bytes.size(); i += 2) {
+  out->reserve(text.size() / 2);
+  for (size_t i = 0; i < text.size(); i += 2) {
     const int64_t id = bytes[i] | (int64_t(bytes[i + 1]) << 8);  // little-endian uint16
     if (vocab_size > 0 && id >= vocab_size)
       return Status::InvalidArgument(path + ": token " + std::to_string(i / 2) + " is " + std::to_string(id) +
@@ -47,6 +47,9 @@ Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& toke
     return Status::InvalidArgument("no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
   torch::ScalarType st;
   if (!DtypeFromName(o.dtype, &st)) return Status::InvalidArgument("unknown dtype '" + o.dtype + "'");
+  if (o.window < 0)
+    return Status::InvalidArgument("window " + std::to_string(o.window) +
+                                   ": the window must be a positive number of tokens (0: context_length - 1)");
   const int64_t window = o.window > 0 ? o.window : c.context_length - 1;
   if (window + 1 > c.context_length)
     return Status::InvalidArgument("window " + std::to_string(window) + " + 1 exceeds context_length " +
@@ -87,9 +90,17 @@ Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& toke
       predicted += target.numel();
       if (o.max_tokens > 0 && predicted >= o.max_tokens) break;
     }
+    const double mean_nll = nll_sum / double(predicted);
+    if (!std::isfinite(mean_nll) || !std::isfinite(std::exp(mean_nll))) {
+      std::ostringstream nll;
+      nll << mean_nll;
+      return Status::InvalidArgument("the perplexity is not finite (mean negative log-likelihood " + nll.str() +
+                                     " nats over " + std::to_string(predicted) + " tokens): the model overflows in " +
+                                     o.dtype + " on this data; nothing is stored");
+    }
     out->tokens = predicted;
     out->windows = static_cast<int64_t>(i);
-    out->mean_nll = nll_sum / double(predicted);
+    out->mean_nll = mean_nll;
     out->value = std::exp(out->mean_nll);
     out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out->date = TodayUtc();
@@ -187,8 +198,9 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
     const auto t0 = std::chrono::steady_clock::now();
     torch::Tensor x;
     if (images) {
+      // Borrowed from the mapping (which `file` keeps open until we return); each batch is
+      // converted on its own, so a large set is never copied whole.
       if (Status s = TensorFromView(*inputs, &x); !s.ok()) return s;
-      x = x.to(st).clone();  // owned: the mapping closes with `file`
     } else {
       std::vector<int64_t> flat;
       if (Status s = ReadIntegers(*inputs, &flat); !s.ok()) return s;
@@ -210,7 +222,9 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
     int64_t hit1 = 0, hit5 = 0;
     for (int64_t start = 0; start < count; start += batch) {
       const int64_t b = std::min(batch, count - start);
-      const torch::Tensor logits = model->Forward(x.narrow(0, start, b)).to(torch::kFloat32);  // (b, classes)
+      torch::Tensor batch_x = x.narrow(0, start, b);
+      if (images) batch_x = batch_x.to(st, /*non_blocking=*/false, /*copy=*/true);  // owned, writable
+      const torch::Tensor logits = model->Forward(batch_x).to(torch::kFloat32);  // (b, classes)
       const torch::Tensor top = std::get<1>(logits.topk(k, /*dim=*/1));                       // (b, k)
       const torch::Tensor hits = top.eq(target.narrow(0, start, b).unsqueeze(1));              // (b, k)
       hit1 += hits.select(1, 0).sum().item<int64_t>();

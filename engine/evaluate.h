@@ -31,14 +31,23 @@ struct EvalResult {
   std::string date;                // UTC date of the evaluation, YYYY-MM-DD
 };
 
+// The largest data files `eval` reads: a token file is read whole and held as int64 ids twice
+// (1 GiB each at this limit); a text file is read whole and tokenized.
+constexpr uint64_t kMaxTokenFileBytes = uint64_t{256} << 20;  // 134,217,728 uint16 ids
+constexpr uint64_t kMaxTextFileBytes = uint64_t{64} << 20;
+
 // Reads token ids in nanoGPT's .bin format: a flat array of little-endian uint16.
-// InvalidArgument for an odd byte count or an id >= vocab_size (with its position).
+// InvalidArgument for anything but a regular file (a directory, a FIFO, /dev/zero: refused
+// before opening), a file over kMaxTokenFileBytes (with both sizes), an odd byte count or an id
+// >= vocab_size (with its position); NotFound for a missing file.
 Status ReadTokenFile(const std::string& path, int64_t vocab_size, std::vector<int64_t>* out);
 
 // Perplexity of the decoder `c` with the weights of options.weights_path over `tokens`, cut into
 // non-overlapping windows of window + 1 tokens (each predicts its last `window` tokens from the
 // ones before it, so no token is predicted without context inside its window); window 0 =
 // context_length - 1. A remainder shorter than 2 tokens is dropped. Decoder and moe families.
+// InvalidArgument for a negative window, and for a perplexity that is not finite (the model
+// overflows in options.dtype): nothing is returned that could not be stored as a number.
 Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& tokens, const EvalOptions& options,
                           EvalResult* out);
 

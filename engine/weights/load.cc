@@ -141,6 +141,13 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
       }
       torch::ScalarType dtype;
       if (Status s = TorchDtypeOf(*view, &dtype); !s.ok()) return s;
+      size_t bad = 0;
+      std::string what;
+      if (FindNonFinite(*view, &bad, &what)) {
+        return Status::InvalidArgument(view->file + ": tensor '" + view->name + "' holds " + what + " (element " +
+                                       std::to_string(bad) + " of " + ShapeString(view->shape) +
+                                       "); weights with NaN or infinity measure nothing (corrupt checkpoint?)");
+      }
       used.insert(view->name);
       a.sources.push_back({view, row_offset, rows_filled});
       row_offset += rows_filled;

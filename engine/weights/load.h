@@ -42,8 +42,8 @@ Status InitOrLoadWeights(FamilyModel* model, uint64_t seed, const std::string& w
 // base-model prefix ("wte.weight" for "transformer.wte.weight", as GPT2Model saves it).
 // Checks everything before copying anything; InvalidArgument naming the tensor for a config
 // without a layout, a missing tensor (with the shape needed), an extra tensor (with its shape),
-// a shape mismatch (both shapes), an unsupported dtype, or a tied copy (lm_head.weight) that
-// differs from its original.
+// a shape mismatch (both shapes), an unsupported dtype, a NaN or infinity among the values (with
+// the first one's index), or a tied copy (lm_head.weight) that differs from its original.
 Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, torch::nn::Module* module,
                      WeightLoadStats* stats);
 

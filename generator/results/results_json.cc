@@ -565,6 +565,9 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
       const std::string ep = Join(p, "evaluations") + "[" + std::to_string(i) + "]";
       const Json& x = (*it)[i];
       if (!x.is_object()) return Error(ep, "expected an object");
+      // A value stored as null (a NaN or infinity that older versions wrote) was never measured:
+      // the row is left out, so the documents show no number rather than failing to render.
+      if (auto value = x.find("value"); value != x.end() && value->is_null()) continue;
       engine::MeasuredEvaluation e;
       RETURN_IF_ERROR(GetString(x, ep, "metric", &e.metric));
       RETURN_IF_ERROR(GetString(x, ep, "dataset", &e.dataset));
