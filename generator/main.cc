@@ -997,19 +997,15 @@ int RunEval(const EvalArgs& a) {
     return kExitError;
   }
   engine::ConfigureThreads(s.profile.threads);
-  std::vector<engine::MeasuredEvaluation> measured;
-  if (engine::Status st = EvaluateSize(s, *size, a.request, &measured); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
   // Stored beside the measurements: the card's evaluation table shows it after `render`.
   const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug));
   engine::Report report;
   std::error_code exists_error;
   if (fs::exists(fs::symlink_status(path, exists_error))) {
-    // Stored results that cannot be read are reported, never replaced by a counted-only report.
+    // Stored results that cannot be read are reported (before evaluating), never replaced by a
+    // counted-only report.
     if (engine::Status st = results::LoadReport(path, &report); !st.ok()) {
-      PrintError(st.message() + "; nothing stored (the measured value is above)");
+      PrintError(st.message() + "; hint: fix or remove it (nothing was evaluated or stored)");
       return kExitError;
     }
   } else {
@@ -1021,8 +1017,21 @@ int RunEval(const EvalArgs& a) {
       return kExitError;
     }
   }
-  for (auto& sr : report.sizes)
-    if (sr.name == size->name) MergeEvaluations(measured, &sr.evaluations);
+  std::vector<engine::MeasuredEvaluation> measured;
+  if (engine::Status st = EvaluateSize(s, *size, a.request, &measured); !st.ok()) {
+    PrintError(st.message());
+    return kExitError;
+  }
+  bool merged = false;
+  for (auto& sr : report.sizes) {
+    if (sr.name != size->name) continue;
+    MergeEvaluations(measured, &sr.evaluations);
+    merged = true;
+  }
+  if (!merged) {
+    PrintError(path + " has no size '" + size->name + "' to store the evaluation in; hint: modelcard build " + s.path);
+    return kExitError;
+  }
   if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
     PrintError(st.message());
     return kExitError;
