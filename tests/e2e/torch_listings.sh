@@ -41,7 +41,12 @@ import torch
 spec = importlib.util.spec_from_file_location("listing", sys.argv[1])
 m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
-run = re.search(r'SIZES\["([^"]+)"\]', open(sys.argv[1]).read()).group(1)
+doc = open(sys.argv[2], encoding="utf-8").read()
+section = doc[doc.index("### Weight Mapping"):]
+# The page gives the shapes of the size its prose describes (blog.size), which may be one too
+# large to run: it is only built here on the meta device.
+described = re.search(r"with the shapes of size `([^`]+)`", section)
+run = described.group(1) if described else re.search(r'SIZES\["([^"]+)"\]', open(sys.argv[1]).read()).group(1)
 with torch.device("meta"):
     model = m.Model(m.SIZES[run])
 def pattern(name):  # indices -> the weight map's placeholders: blocks.{i}, experts.{e}, stages.{s}.{b}
@@ -53,8 +58,6 @@ for k, v in model.state_dict().items():
     if k.endswith(".num_batches_tracked"):  # a counter, not a weight: checkpoints' copies are skipped
         continue
     shapes.setdefault(pattern(k), set()).add(tuple(v.shape))
-doc = open(sys.argv[2], encoding="utf-8").read()
-section = doc[doc.index("### Weight Mapping"):]
 table = {}  # name -> shape, or None where the page gives it symbolically (it varies by stage)
 for name, shape in re.findall(r"^\| `([^`]+)` \| [^|]+\| \(([^)]*)\) \|", section, re.M):
     table[name] = tuple(int(x) for x in shape.split(",")) if re.fullmatch(r"[\d, ]+", shape) else None
@@ -67,8 +70,10 @@ for k in bad:
     print(f"  {k}: listing {sorted(shapes.get(k, []))}, documentation {table.get(k, 'absent')}")
 if bad:
     sys.exit(1)
-print(f"  {len(table)} parameter names ({sum(v is not None for v in table.values())} with fixed shapes) equal "
-      f"the weight map of {sys.argv[2]}")
+if not described:
+    sys.exit(f"  {sys.argv[2]}: the weight map does not say which size its shapes are")
+print(f"  {len(table)} parameter names ({sum(v is not None for v in table.values())} with fixed shapes, size {run}) "
+      f"equal the weight map of {sys.argv[2]}")
 PY
 }
 
