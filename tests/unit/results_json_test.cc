@@ -446,3 +446,21 @@ TEST_CASE("scenarios that failed here and the CPU features round-trip; older fil
   CHECK(out.sizes[0].failures.empty());
   CHECK(out.environment.cpu_features.empty());
 }
+
+TEST_CASE("an evaluation stored with a null value (a NaN perplexity) loads as not measured") {
+  // Issue 14: `eval` on NaN weights stored "value": null, and every later render failed reading
+  // it. The row holds no measurement: it is left out, the others load.
+  engine::Report in = SampleReport();
+  in.sizes[0].evaluations.push_back({"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
+  in.sizes[0].evaluations.push_back({"perplexity", "nan.bin", 11, 2.5, "float32", "../ckpt/gpt2", "2026-12-02"});
+  const std::string json = Replace(results::ReportToJson(in), "\"value\": 2.5", "\"value\": null");
+  engine::Report out;
+  REQUIRE(ErrorOf(json) == "OK");
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  REQUIRE(out.sizes[0].evaluations.size() == 1);
+  CHECK(out.sizes[0].evaluations[0].dataset == "val.bin");
+  CHECK(out.sizes[0].evaluations[0].value == 107.10530712);
+  // Any other non-number is still an error naming the key.
+  CHECK(ErrorOf(Replace(results::ReportToJson(in), "\"value\": 2.5", "\"value\": \"nan\"")) ==
+        "sizes[0].evaluations[1].value: expected a number");
+}
