@@ -1,9 +1,14 @@
 // Spellings of the ModelConfig enums and the structural validity check.
 #include "engine/config.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <utility>
+
+#include "engine/checked.h"
 
 namespace engine {
 namespace {
@@ -101,17 +106,56 @@ std::string ValidateDecoder(const ModelConfig& c) {
 
 }  // namespace
 
-int64_t AudioFrames(const ModelConfig& c) {
-  if (c.hop_length <= 0) return 0;
-  return static_cast<int64_t>(c.chunk_seconds * static_cast<double>(c.sample_rate) + 0.5) / c.hop_length;
+namespace {
+
+// Samples of one chunk, rounded; int64 max when chunk_seconds x sample_rate is past it (which
+// ValidateConfig reports), never an out-of-range conversion.
+int64_t ChunkSamples(const ModelConfig& c) {
+  const double samples = c.chunk_seconds * static_cast<double>(c.sample_rate) + 0.5;
+  if (!(samples < 9223372036854775808.0)) return std::numeric_limits<int64_t>::max();  // 2^63; NaN too
+  return samples < 0 ? 0 : static_cast<int64_t>(samples);
 }
 
-int64_t ResNetPlanes(const ModelConfig& c, size_t stage) { return c.base_width << stage; }
+}  // namespace
+
+int64_t AudioFrames(const ModelConfig& c) {
+  if (c.hop_length <= 0) return 0;
+  return ChunkSamples(c) / c.hop_length;
+}
+
+namespace {
+
+// The widths of stage s, overflow-checked: planes = base_width x 2^s, the block output planes x 4
+// (bottleneck) and the inner width; "" when all fit int64 (then ResNetPlanes and
+// ResNetInnerWidth are exact), else the problem.
+std::string ResNetWidthProblem(const ModelConfig& c) {
+  if (c.base_width < 1 || c.stages.empty()) return "";
+  const size_t last = c.stages.size() - 1;
+  const Checked planes = last >= 63 ? Checked(std::numeric_limits<int64_t>::max()) + 1
+                                    : Checked(c.base_width) * (int64_t{1} << last);
+  const Checked out = planes * (c.block == "bottleneck" ? 4 : 1);
+  const Checked inner = planes * std::max<int64_t>(c.width_per_group, 1) * std::max<int64_t>(c.groups, 1);
+  if (!planes.overflow() && !out.overflow() && !inner.overflow()) return "";
+  return std::to_string(c.stages.size()) + " stages double base_width (" + std::to_string(c.base_width) +
+         ") to base_width x 2^" + std::to_string(last) + " channels in the last stage, past " + Int64LimitText();
+}
+
+}  // namespace
+
+// Exact for a config that ValidateConfig accepts (ResNetWidthProblem); saturated at int64 max
+// otherwise, never shifted past 63 bits.
+int64_t ResNetPlanes(const ModelConfig& c, size_t stage) {
+  const Checked planes = stage >= 63 ? Checked(std::numeric_limits<int64_t>::max()) + 1
+                                     : Checked(c.base_width) * (int64_t{1} << stage);
+  return planes.overflow() ? std::numeric_limits<int64_t>::max() : planes.value();
+}
 
 int64_t ResNetInnerWidth(const ModelConfig& c, size_t stage) {
   const int64_t planes = ResNetPlanes(c, stage);
   if (c.block != "bottleneck") return planes;
-  return planes * c.width_per_group / 64 * c.groups;  // int(planes * (width_per_group / 64.)) * groups
+  // int(planes * (width_per_group / 64.)) * groups
+  const Checked inner = Checked(planes) * c.width_per_group / 64 * c.groups;
+  return inner.overflow() ? std::numeric_limits<int64_t>::max() : inner.value();
 }
 
 std::string ValidateConfig(const ModelConfig& c) {
@@ -157,7 +201,7 @@ std::string ValidateConfig(const ModelConfig& c) {
       grouping = "width_per_group " + std::to_string(c.width_per_group) + " leaves no channels in a group: base_width (" +
                  std::to_string(c.base_width) + ") x width_per_group / 64 must be at least 1";
     return FirstProblem({OneOf("block", c.block, {"basic", "bottleneck"}), stages,
-                         Positive("base_width", c.base_width), Positive("channels", c.channels),
+                         Positive("base_width", c.base_width), ResNetWidthProblem(c), Positive("channels", c.channels),
                          Positive("groups", c.groups), Positive("width_per_group", c.width_per_group), grouping,
                          c.image_size < 32 ? "image_size must be at least 32, got " + std::to_string(c.image_size) : "",
                          c.num_classes < 0 ? "num_classes must not be negative" : ""});
@@ -166,6 +210,10 @@ std::string ValidateConfig(const ModelConfig& c) {
     return FirstProblem({Positive("sample_rate", c.sample_rate), Positive("n_mels", c.n_mels),
                          Positive("n_fft", c.n_fft), Positive("hop_length", c.hop_length),
                          c.chunk_seconds > 0 ? "" : "chunk_seconds must be positive",
+                         ChunkSamples(c) < std::numeric_limits<int64_t>::max()
+                             ? ""
+                             : "chunk_seconds x sample_rate (" + std::to_string(c.sample_rate) +
+                                   ") is past " + Int64LimitText() + " samples",
                          AudioFrames(c) >= 2 ? "" : "chunk_seconds is too short for one pair of mel frames",
                          ValidateTransformer(c),
                          c.embedding_dim % 2 != 0 || c.embedding_dim < 4

@@ -9,6 +9,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <limits>
 #include <string>
 
 namespace engine {
@@ -158,8 +160,140 @@ int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t con
   return flops;
 }
 
+Status CountTrainingFlops(const ModelConfig& c, int64_t batch, int64_t seq_len, int64_t* out) {
+  FlopCount f;
+  if (Status st = CountForwardFlops(c, batch, seq_len, &f); !st.ok()) return st;
+  const Checked training = Checked(3) * f.forward;
+  if (training.overflow()) return OverflowError("training-step FLOPs (3 x forward)");
+  *out = training.value();
+  return Status::OK();
+}
+
+namespace {
+
+// Sum of g(t) over t in [from, to], where g is a polynomial of degree <= 2 in t with
+// non-negative coefficients (every count here: linear terms in the tokens, T^2 in attention).
+// Up to 3 terms are added directly; more are summed in closed form from g at from .. from + 3
+// (the fourth value checks the degree), in 128-bit arithmetic checked against int64.
+Status SumPolynomial(const std::function<Status(int64_t, int64_t*)>& g, int64_t from, int64_t to,
+                     const std::string& what, int64_t* out) {
+  *out = 0;
+  if (to < from) return Status::OK();
+  const __int128 n = static_cast<__int128>(to) - from + 1;
+  if (n <= 3) {
+    Checked sum;
+    for (int64_t t = from;; ++t) {
+      int64_t v = 0;
+      if (Status st = g(t, &v); !st.ok()) return st;
+      sum += v;
+      if (t == to) break;
+    }
+    if (sum.overflow()) return OverflowError(what);
+    *out = sum.value();
+    return Status::OK();
+  }
+  // g(from + u) = A + B u + C u^2; each g(from + u), u <= 3, is one of the summed terms.
+  __int128 v[4];
+  for (int u = 0; u < 4; ++u) {
+    int64_t x = 0;
+    if (Status st = g(from + u, &x); !st.ok()) return st;
+    v[u] = x;
+  }
+  const __int128 two_c = v[2] - 2 * v[1] + v[0];
+  const __int128 C = two_c / 2, B = v[1] - v[0] - C, A = v[0];
+  if (two_c < 0 || two_c % 2 != 0 || B < 0 || A + 3 * B + 9 * C != v[3])
+    return Status::Internal(what + ": the count is not a polynomial of degree <= 2 in the length");
+  constexpr __int128 kLimit = std::numeric_limits<int64_t>::max();
+  // n A + B n(n-1)/2 + C (n-1) n (2n-1)/6, every term >= 0: a term past int64 is the sum past it.
+  __int128 total = 0, term = 0, s2 = 0;
+  bool over = __builtin_mul_overflow(n, A, &total) || total > kLimit;
+  if (!over && B > 0) over = __builtin_mul_overflow(B, n * (n - 1) / 2, &term) || __builtin_add_overflow(total, term, &total);
+  if (!over && C > 0)
+    over = __builtin_mul_overflow(n * (n - 1), 2 * n - 1, &s2) || __builtin_mul_overflow(C, s2 / 6, &term) ||
+           __builtin_add_overflow(total, term, &total);
+  if (over || total > kLimit) return OverflowError(what);
+  *out = static_cast<int64_t>(total);
+  return Status::OK();
+}
+
+// The families that generate token by token (a decode step means something): decoder, moe,
+// recurrent, and audio with a text decoder.
+bool Generates(const ModelConfig& c) {
+  return c.family == "decoder" || c.family == "moe" || c.family == "recurrent" ||
+         (c.family == "audio" && c.decoder_layers > 0);
+}
+bool HasKVCache(const ModelConfig& c) { return c.family == "decoder" || c.family == "moe"; }
+
+}  // namespace
+
+Status SumForwardFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out) {
+  return SumPolynomial(
+      [&](int64_t t, int64_t* v) {
+        FlopCount f;
+        if (Status st = CountForwardFlops(c, batch, t, &f); !st.ok()) return st;
+        *v = f.forward;
+        return Status::OK();
+      },
+      from, to, "forward FLOPs summed over lengths " + std::to_string(from) + " to " + std::to_string(to), out);
+}
+
+Status SumDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out) {
+  return SumPolynomial([&](int64_t t, int64_t* v) { return CountDecodeStepFlops(c, batch, t, v); }, from, to,
+                       "decode-step FLOPs summed over contexts " + std::to_string(from) + " to " + std::to_string(to),
+                       out);
+}
+
+Status CountKVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes, int64_t* out) {
+  const Checked bytes = Checked(2) * c.num_layers * c.num_kv_heads * c.head_dim * dtype_bytes;
+  if (bytes.overflow()) return OverflowError("KV cache bytes per token");
+  *out = bytes.value();
+  return Status::OK();
+}
+
 int64_t KVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes) {
-  return 2 * c.num_layers * c.num_kv_heads * c.head_dim * dtype_bytes;
+  int64_t bytes = 0;
+  if (Status st = CountKVCacheBytesPerToken(c, dtype_bytes, &bytes); !st.ok()) Abort(st);
+  return bytes;
+}
+
+Status CheckSizeCounts(const ModelConfig& c) {
+  ParameterCount p;
+  if (Status st = CountParameters(c, &p); !st.ok()) return st;
+  if ((Checked(16) * p.total).overflow())
+    return OverflowError("float32 training state (16 bytes per parameter: weights, gradients, AdamW moments)");
+  const int64_t T = c.context_length;
+  int64_t flops = 0;
+  if (Status st = CountTrainingFlops(c, 1, T, &flops); !st.ok()) return st;  // checks the forward too
+  if (Generates(c) && T > 0) {
+    if (Status st = CountDecodeStepFlops(c, 1, T, &flops); !st.ok()) return st;
+  }
+  if (HasKVCache(c)) {
+    int64_t per_token = 0;
+    if (Status st = CountKVCacheBytesPerToken(c, 4, &per_token); !st.ok()) return st;
+    if ((Checked(per_token) * T).overflow()) return OverflowError("float32 KV cache bytes of the full context");
+  }
+  return Status::OK();
+}
+
+Status CheckGenerationCounts(const ModelConfig& c, int64_t batch, int64_t prompt, int64_t new_tokens) {
+  if (new_tokens < 1 || !Generates(c)) return Status::OK();
+  FlopCount prefill;
+  if (Status st = CountForwardFlops(c, batch, prompt, &prefill); !st.ok()) return st;
+  int64_t decode = 0, recompute = 0;
+  if (Status st = SumDecodeStepFlops(c, batch, prompt + 1, prompt + new_tokens, &decode); !st.ok()) return st;
+  if ((Checked(prefill.forward) + decode).overflow()) return OverflowError("generation FLOPs (prefill + decode steps)");
+  if (Status st = SumForwardFlops(c, batch, prompt, prompt + new_tokens - 1, &recompute); !st.ok()) return st;
+  if (HasKVCache(c)) {
+    int64_t per_token = 0;
+    if (Status st = CountKVCacheBytesPerToken(c, 4, &per_token); !st.ok()) return st;
+    // The cache at the end, and the bytes the N steps read from it: per token x batch x (N P + N(N+1)/2).
+    const Checked tokens = Checked(prompt) + new_tokens;
+    const Checked read = Checked(new_tokens) * prompt + Checked(new_tokens) * (Checked(new_tokens) + 1) / 2;
+    if ((Checked(per_token) * batch * tokens).overflow()) return OverflowError("float32 KV cache bytes");
+    if ((Checked(per_token) * batch * read).overflow())
+      return OverflowError("float32 KV cache bytes read over the decode steps");
+  }
+  return Status::OK();
 }
 
 }  // namespace engine

@@ -28,15 +28,44 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t seq_len, F
 // cached positions (including the new one), logits for the new tokens only.
 Status CountDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len, int64_t* out);
 
-// The same counts for inputs already known to fit: the spec parser checks every size's
-// parameters and its forward at (1, context_length), and the CLI checks the batch and sequence
-// lengths it is given before measuring. A count that overflows anyway is a broken precondition:
-// these abort with the error rather than return a wrapped number.
+// FLOPs of one training step over `batch` x `seq_len`: 3 x the forward (the backward pass costs
+// twice the forward's matmuls: gradients of the inputs and of the weights).
+Status CountTrainingFlops(const ModelConfig& c, int64_t batch, int64_t seq_len, int64_t* out);
+
+// Sums over every length t in [from, to] (0 when to < from), exact: the forward FLOPs at
+// (batch, t) (generating by recomputing the whole prefix at each step) and the decode-step FLOPs
+// at (batch, t) (the steps of a generation with a cache: t = P + 1 .. P + N after a P-token
+// prompt). Each count is a polynomial of degree <= 2 in the length, so a sum is closed-form: the
+// cost does not grow with to - from.
+Status SumForwardFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out);
+Status SumDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out);
+
+// Bytes of KV cache per token per sequence: 2 (K,V) x layers x kv_heads x head_dim x dtype bytes
+// (decoder, moe; what a cache would hold for the other families, which keep none).
+Status CountKVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes, int64_t* out);
+
+// Every count the documents state for one size, at batch 1 over its context (context_length;
+// the image or audio chunk for vit, resnet, audio): parameters; float32 training state, 16 bytes
+// per parameter (weights, gradients, AdamW's two moments); forward and training-step FLOPs;
+// a decode step at the full context; the float32 KV cache of the full context. OK when every one
+// fits int64, else the first that does not ("training-step FLOPs exceeds ...").
+Status CheckSizeCounts(const ModelConfig& c);
+
+// Every count a generation of `new_tokens` after a `prompt`-token prompt states, for the families
+// that generate (decoder, moe, recurrent, audio with a text decoder; OK for the others): the
+// prefill forward at (batch, prompt), the decode steps summed and with the prefill, the
+// recompute-per-token sum (the optimization study), the float32 KV cache of batch x (prompt +
+// new_tokens) tokens and the cache bytes the steps read. OK or the first count past int64, named.
+Status CheckGenerationCounts(const ModelConfig& c, int64_t batch, int64_t prompt, int64_t new_tokens);
+
+// The same counts for inputs already known to fit: the spec parser checks every size
+// (CheckSizeCounts) and every profiled scenario (forward, training, CheckGenerationCounts), and the CLI checks the
+// batch and sequence lengths it is given (app::CheckRunFlags) before measuring. A count that
+// overflows anyway is a broken precondition: these abort with the error rather than return a
+// wrapped number.
 ParameterCount AnalyticParameters(const ModelConfig& c);
 FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t seq_len);
 int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len);
-
-// Bytes of KV cache per token per sequence: 2 (K,V) x layers x kv_heads x head_dim x dtype bytes.
 int64_t KVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes);
 
 // Bytes per element of "float32" | "bfloat16" | "float16"; 0 for an unknown name.

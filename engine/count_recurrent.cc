@@ -15,11 +15,11 @@ bool Tied(const ModelConfig& c) { return c.tie_embeddings && c.embedding_dim == 
 
 Status RecurrentParameters(const ModelConfig& c, ParameterCount* out) {
   const Checked g = Gates(c), H = c.hidden_dim;
-  Checked recurrent = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l) {
-    const Checked in = l == 0 ? c.embedding_dim : c.hidden_dim;
-    recurrent += g * H * in + g * H * H + Checked(2) * g * H;
-  }
+  // Layer 0 reads the embedding, every later one the hidden state below it: closed form, so the
+  // cost does not grow with num_layers.
+  auto layer = [&](Checked in) { return g * H * in + g * H * H + Checked(2) * g * H; };
+  const Checked recurrent =
+      c.num_layers < 1 ? Checked(0) : layer(c.embedding_dim) + Checked(c.num_layers - 1) * layer(c.hidden_dim);
   const Checked embedding = Checked(c.vocab_size) * c.embedding_dim;
   return FinishParameters({{"embedding", embedding},
                            {"recurrent", recurrent},
@@ -29,9 +29,9 @@ Status RecurrentParameters(const ModelConfig& c, ParameterCount* out) {
 
 Status RecurrentForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCount* out) {
   const Checked g = Gates(c), H = c.hidden_dim, N = Checked(batch) * T;
-  Checked recurrent = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l)
-    recurrent += Checked(2) * N * g * H * (Checked(l == 0 ? c.embedding_dim : c.hidden_dim) + H);
+  auto layer = [&](Checked in) { return Checked(2) * N * g * H * (in + H); };
+  const Checked recurrent =
+      c.num_layers < 1 ? Checked(0) : layer(c.embedding_dim) + Checked(c.num_layers - 1) * layer(c.hidden_dim);
   FlopCount& f = *out;
   f = FlopCount();
   f.batch = batch;

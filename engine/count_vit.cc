@@ -6,18 +6,18 @@
 namespace engine {
 namespace {
 
-int64_t Patches(const ModelConfig& c) {
-  const int64_t side = c.image_size / c.patch_size;
-  return side * side;
+Checked Patches(const ModelConfig& c) {
+  const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
+  return Checked(side) * side;
 }
-int64_t Tokens(const ModelConfig& c) { return Patches(c) + (c.pool == "cls" ? 1 : 0); }
+Checked Tokens(const ModelConfig& c) { return Patches(c) + (c.pool == "cls" ? 1 : 0); }
 
 }  // namespace
 
 Status VitParameters(const ModelConfig& c, ParameterCount* out) {
   const Checked C = c.embedding_dim;
   const Checked patch = Checked(c.channels) * c.patch_size * c.patch_size * C + C;  // conv weight + bias
-  const Checked embedding = patch + (c.pool == "cls" ? C : Checked(0)) + Checked(Tokens(c)) * C;
+  const Checked embedding = patch + (c.pool == "cls" ? C : Checked(0)) + Tokens(c) * C;
   return FinishParameters({{"embedding", embedding},
                            {"attention", SelfAttentionParams(c) * c.num_layers},
                            {"mlp", MlpParams(c) * c.num_layers},
@@ -30,7 +30,8 @@ Status VitParameters(const ModelConfig& c, ParameterCount* out) {
 // torchvision's 17.56 GMACs for ViT-B/16 counts the same matmuls and convolution.
 Status VitForwardFlops(const ModelConfig& c, int64_t batch, FlopCount* out) {
   const Checked C = c.embedding_dim;
-  const int64_t T = Tokens(c);
+  if (Tokens(c).overflow()) return OverflowError("image tokens ((image_size / patch_size)^2)");
+  const int64_t T = Tokens(c).value();
   FlopCount& f = *out;
   f = FlopCount();
   f.batch = batch;

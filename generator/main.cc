@@ -143,8 +143,10 @@ std::string FindTemplatesDir(const std::string& flag) {
 
 // ---- counting ---------------------------------------------------------------------------
 
-// Parameters and FLOPs of every size of `s` (or only `only_size`). With LibTorch, the
-// instantiated module (built on `meta`) must agree with the analytic formula.
+// Parameters and FLOPs of every size of `s` (or only `only_size`), from the analytic formulas
+// alone (engine/count.h): nothing is built or allocated, whatever the size (an LSTM's weights
+// would be real even on `meta`, and a module of a million layers is gigabytes of bookkeeping).
+// That the built modules agree with the formulas is tested for every family (tests/engine).
 // batch and seq (0 = each size's default length) are checked (app::CheckRunFlags): a --seq the
 // family cannot take or past its positions, or counts past int64, are errors; extrapolation
 // notes go to *notes.
@@ -164,14 +166,6 @@ engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int
         !st.ok())
       return st;
     if (!note.empty() && notes != nullptr) notes->push_back(what + ": " + note);
-#if MODELCARD_WITH_TORCH
-    engine::ParameterCount instantiated;
-    if (engine::Status st = engine::CountInstantiatedParameters(size.config, &instantiated); !st.ok()) return st;
-    if (instantiated.total != r.parameters.total)
-      return engine::Status::Internal(s.path + ": size '" + size.name + "': the built module has " +
-                                      std::to_string(instantiated.total) + " parameters but the formula gives " +
-                                      std::to_string(r.parameters.total));
-#endif
     const int64_t t = seq > 0 ? seq : app::DefaultSequenceLength(size.config);
     if (engine::Status st = engine::CountForwardFlops(size.config, batch, t, &r.flops); !st.ok())
       return engine::Status::InvalidArgument(what + ": " + st.message());
@@ -460,6 +454,20 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
         if (engine::Status st = app::CheckRunFlags(size->config, what, a.batch.value_or(1), a.seq, &note); !st.ok())
           return st;
         if (!note.empty()) std::cerr << "modelcard: note: " << what << ": " << note << "\n";
+        // Every batch the run will use: its forward, the generation and the training step it measures.
+        const bool train = p.train_enabled && !a.no_train, generate = p.generation_enabled && !a.no_generate;
+        for (int64_t batch : a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes) {
+          std::string ignored;
+          engine::Status st = app::CheckRunFlags(size->config, what, batch, a.seq, &ignored);
+          if (st.ok())
+            st = app::CheckMeasuredRunFlags(size->config, what, batch, a.seq, false, generate,
+                                            p.generation.prompt_tokens, p.generation.new_tokens);
+          if (!st.ok()) return st;
+        }
+        for (int64_t batch : a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes)
+          if (engine::Status st = app::CheckMeasuredRunFlags(size->config, what, batch, a.seq, train, false, 0, 0);
+              !st.ok())
+            return st;
       }
       engine::ProfileOptions o;
       o.device = device;

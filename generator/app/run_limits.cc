@@ -75,4 +75,23 @@ engine::Status CheckRunFlags(const engine::ModelConfig& c, const std::string& wh
   return engine::Status::OK();
 }
 
+engine::Status CheckMeasuredRunFlags(const engine::ModelConfig& c, const std::string& what, int64_t batch,
+                                     std::optional<int64_t> seq, bool train, bool generate, int64_t prompt,
+                                     int64_t new_tokens) {
+  const std::string flags =
+      what + ": batch " + std::to_string(batch) + (seq ? ", --seq " + std::to_string(*seq) : std::string()) + ": ";
+  if (train) {
+    int64_t flops = 0;
+    if (engine::Status st = engine::CountTrainingFlops(c, batch, seq.value_or(DefaultSequenceLength(c)), &flops);
+        !st.ok())
+      return engine::Status::InvalidArgument(flags + st.message() +
+                                             "; hint: use a smaller batch or sequence length, or --no-train");
+  }
+  if (generate) {
+    if (engine::Status st = engine::CheckGenerationCounts(c, batch, prompt, new_tokens); !st.ok())
+      return engine::Status::InvalidArgument(flags + st.message() + "; hint: use a smaller batch, or --no-generate");
+  }
+  return engine::Status::OK();
+}
+
 }  // namespace app

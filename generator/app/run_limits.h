@@ -34,6 +34,14 @@ std::string SequenceLengthProblem(const engine::ModelConfig& c, int64_t seq, std
 engine::Status CheckRunFlags(const engine::ModelConfig& c, const std::string& what, int64_t batch,
                              std::optional<int64_t> seq, std::string* note);
 
+// What a measured run at --batch / --seq adds to CheckRunFlags: a training step's FLOPs at
+// (batch, seq or the default length) when `train`, and, when `generate`, the counts of a
+// generation of `new_tokens` after `prompt` tokens at `batch` (engine::CheckGenerationCounts);
+// each must fit int64, checked before anything is built.
+engine::Status CheckMeasuredRunFlags(const engine::ModelConfig& c, const std::string& what, int64_t batch,
+                                     std::optional<int64_t> seq, bool train, bool generate, int64_t prompt,
+                                     int64_t new_tokens);
+
 // The sequence length a count uses when --seq is not given: the context length (0 where the
 // family has no sequence length).
 int64_t DefaultSequenceLength(const engine::ModelConfig& c);

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 #include <filesystem>
+#include <functional>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -421,6 +422,56 @@ void ApplyConfigValue(const std::string& key, const ConfigValue& v, engine::Mode
     c->experts_per_token = v.integer;
   else if (key == "cell")
     c->cell = v.name;
+}
+
+// The key to point at when `check` (a count of `c`) does not fit int64: of the integer keys the
+// size was given (its own or architecture.config's), the largest whose value alone, brought down
+// to 1, makes the count fit; failing one, the largest. *found false when the size was given no
+// integer key (the caller points at the size).
+struct OffendingKey {
+  bool found = false;
+  std::string key;
+  ConfigValue value;
+};
+OffendingKey FindOffendingCountKey(const ConfigLayer& merged, const engine::ModelConfig& c,
+                                   const std::function<bool(const engine::ModelConfig&)>& fits) {
+  std::vector<std::pair<int64_t, std::string>> candidates;  // (value, key), largest first
+  for (const auto& [key, v] : merged) {
+    const ConfigKind kind = KindOf(key);
+    if (!v.valid) continue;
+    if (kind == ConfigKind::kCount || kind == ConfigKind::kCountOrZero)
+      candidates.push_back({v.integer, key});
+    else if (kind == ConfigKind::kCountList && !v.list.empty())
+      candidates.push_back({*std::max_element(v.list.begin(), v.list.end()), key});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  OffendingKey out;
+  if (candidates.empty()) return out;
+  out.found = true;
+  out.key = candidates.front().second;
+  for (const auto& [value, key] : candidates) {
+    if (value <= 1) break;
+    ConfigValue one = merged.at(key);
+    one.integer = 1;
+    for (int64_t& x : one.list) x = 1;
+    engine::ModelConfig reduced = c;
+    ApplyConfigValue(key, one, &reduced);
+    if (fits(reduced)) {
+      out.key = key;
+      break;
+    }
+  }
+  out.value = merged.at(out.key);
+  return out;
+}
+
+// "context_length 2147483647", "stages [3, 4, 6, 3]": a key and its value, for messages.
+std::string KeyAndValue(const std::string& key, const ConfigValue& v) {
+  if (KindOf(key) != ConfigKind::kCountList) return key + " " + std::to_string(v.integer);
+  std::string list;
+  for (int64_t x : v.list) list += (list.empty() ? "" : ", ") + std::to_string(x);
+  return key + " [" + list + "]";
 }
 
 // ---- The reader -----------------------------------------------------------------
@@ -956,14 +1007,21 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
     }
     ConfigLayer own = ReadConfigLayer(sf);
     if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named) {
-      // Every document states the size's parameters and its forward FLOPs over the context: both
-      // must fit int64 (engine/count.h), or the size is an error here rather than a wrong number.
-      engine::ParameterCount params;
-      engine::FlopCount flops;
-      engine::Status counted = engine::CountParameters(size.config, &params);
-      if (counted.ok()) counted = engine::CountForwardFlops(size.config, 1, size.config.context_length, &flops);
-      if (!counted.ok()) {
-        Error(se.key_mark, "size '" + se.key + "': " + counted.message());
+      // Every count the documents state for the size (parameters, training-state bytes, forward,
+      // training and decode FLOPs, KV cache over the context) must fit int64
+      // (engine::CheckSizeCounts), or the size is an error here, at the key that makes it too
+      // large, rather than a wrong number later.
+      if (engine::Status counted = engine::CheckSizeCounts(size.config); !counted.ok()) {
+        ConfigLayer merged = shared;
+        for (const auto& [key, value] : own) merged[key] = value;
+        const OffendingKey culprit = FindOffendingCountKey(
+            merged, size.config, [](const engine::ModelConfig& c) { return engine::CheckSizeCounts(c).ok(); });
+        if (culprit.found)
+          Error(culprit.value.mark, "size '" + se.key + "': " + KeyAndValue(culprit.key, culprit.value) + ": " +
+                                        counted.message(),
+                "every count modelcard states (parameters, FLOPs, bytes) must fit int64; lower " + culprit.key);
+        else
+          Error(se.key_mark, "size '" + se.key + "': " + counted.message());
         continue;
       }
       // Only a config with a checkpoint layout (engine/weights/hf_names.h) can load weights.
@@ -1395,6 +1453,85 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   if (const Entry* w = f.Find("warmup")) ReadCount(*w, 0, &p->warmup);
   if (const Entry* m = f.Find("min_iterations")) ReadCount(*m, 1, &p->min_iterations);
   if (const Entry* s = f.Find("min_seconds")) ReadPositiveNumber(*s, true, &p->min_seconds);
+
+  // Every count a measured scenario states must fit int64 (engine/count.h): forward FLOPs at each
+  // batch size and sequence length, a training step at each training batch size, a generation at
+  // each batch size. The error points at the value to lower: the batch size when batch 1 fits,
+  // else the sequence length or the generation.
+  // The mark of `value` in the list node `list` (its first occurrence), else `fallback`.
+  auto item_mark = [&](const YAML::Node& list, const std::vector<int64_t>& values, int64_t value,
+                       const YAML::Mark& fallback) {
+    const size_t i = std::find(values.begin(), values.end(), value) - values.begin();
+    if (list.IsDefined() && list.IsSequence() && i < list.size()) return list[i].Mark();
+    return fallback;
+  };
+  const Entry* batch_entry = f.Find("batch_sizes");
+  const Entry* seq_entry = f.Find("sequence_lengths");
+  const YAML::Node batch_list = batch_entry != nullptr ? batch_entry->value : YAML::Node();
+  const YAML::Node seq_list = seq_entry != nullptr ? seq_entry->value : YAML::Node();
+  const YAML::Mark batch_fallback = batch_entry != nullptr ? ValueMark(*batch_entry) : where;
+  const YAML::Mark seq_fallback = seq_entry != nullptr ? ValueMark(*seq_entry) : where;
+  YAML::Node train_list;
+  YAML::Mark train_fallback = batch_fallback;
+  if (const Entry* t = f.Find("train"); t && HasValue(*t) && t->value.IsMap() && t->value["batch_sizes"]) {
+    train_list = t->value["batch_sizes"];
+    train_fallback = ValueMark(*t);
+  } else {
+    train_list = batch_list;
+  }
+  for (const auto& name : p->sizes) {
+    const Size* size = nullptr;
+    for (const auto& candidate : arch.sizes)
+      if (candidate.name == name) size = &candidate;
+    if (size == nullptr) continue;
+    const engine::ModelConfig& c = size->config;
+    auto report = [&](const engine::Status& st, bool batch_one_fits, const YAML::Mark& batch_mark, int64_t batch,
+                      const YAML::Mark& other_mark, const std::string& other) {
+      Error(batch_one_fits ? batch_mark : other_mark,
+            "size '" + name + "': " + (batch_one_fits ? "batch size " + std::to_string(batch) : other) + ": " +
+                st.message(),
+            "every count modelcard states (FLOPs, bytes) must fit int64; lower " +
+                (batch_one_fits ? std::string("the batch size") : other));
+    };
+    bool reported = false;
+    for (int64_t batch : p->batch_sizes) {
+      for (int64_t seq : p->sequence_lengths) {
+        engine::FlopCount flops;
+        if (engine::Status st = engine::CountForwardFlops(c, batch, seq, &flops); !st.ok() && !reported) {
+          reported = true;
+          report(st, engine::CountForwardFlops(c, 1, seq, &flops).ok(),
+                 item_mark(batch_list, p->batch_sizes, batch, batch_fallback), batch,
+                 item_mark(seq_list, p->sequence_lengths, seq, seq_fallback),
+                 "sequence length " + std::to_string(seq));
+        }
+      }
+      if (p->generation_enabled && !reported) {
+        const int64_t P = p->generation.prompt_tokens, N = p->generation.new_tokens;
+        if (engine::Status st = engine::CheckGenerationCounts(c, batch, P, N); !st.ok()) {
+          reported = true;
+          const Entry* gen = f.Find("generation");
+          report(st, engine::CheckGenerationCounts(c, 1, P, N).ok(),
+                 item_mark(batch_list, p->batch_sizes, batch, batch_fallback), batch,
+                 gen != nullptr ? ValueMark(*gen) : where,
+                 "generation of " + std::to_string(P) + " + " + std::to_string(N) + " tokens");
+        }
+      }
+    }
+    if (p->train_enabled && !reported) {
+      for (int64_t batch : p->train_batch_sizes) {
+        for (int64_t seq : p->sequence_lengths) {
+          int64_t flops = 0;
+          if (engine::Status st = engine::CountTrainingFlops(c, batch, seq, &flops); !st.ok() && !reported) {
+            reported = true;
+            report(st, engine::CountTrainingFlops(c, 1, seq, &flops).ok(),
+                   item_mark(train_list, p->train_batch_sizes, batch, train_fallback), batch,
+                   item_mark(seq_list, p->sequence_lengths, seq, seq_fallback),
+                   "sequence length " + std::to_string(seq));
+          }
+        }
+      }
+    }
+  }
 }
 
 void SpecReader::ReadExperiments(const Entry& e, const Architecture& arch, const Profile& profile,
@@ -1427,6 +1564,48 @@ void SpecReader::ReadExperiments(const Entry& e, const Architecture& arch, const
   if (const Entry* b = f.Find("batch_sizes")) ReadCountList(*b, &x->batch_sizes, &marks);
   if (const Entry* l = f.Find("latency_budget_ms")) ReadPositiveNumber(*l, false, &x->latency_budget_ms);
   if (const Entry* n = f.Find("new_tokens")) ReadCount(*n, 1, &x->new_tokens);
+
+  // The experiments' counts must fit int64 too (engine/count.h): forward and training FLOPs at
+  // each batch over sequence_length, and the kv_cache arms' generation; the error points at the
+  // batch, or at sequence_length / new_tokens when batch 1 does not fit either.
+  const int64_t seq = x->sequence_length > 0 ? x->sequence_length : 128;
+  std::vector<std::pair<int64_t, YAML::Mark>> batches;
+  const Entry* batch_entry = f.Find("batch");
+  batches.push_back({x->batch, batch_entry != nullptr ? ValueMark(*batch_entry) : e.key_mark});
+  const Entry* sweep = f.Find("batch_sizes");
+  for (size_t i = 0; i < x->batch_sizes.size(); ++i)
+    batches.push_back({x->batch_sizes[i], sweep != nullptr && sweep->value.IsSequence() && i < sweep->value.size()
+                                              ? sweep->value[i].Mark()
+                                              : e.key_mark});
+  const Entry* seq_entry = f.Find("sequence_length");
+  const Entry* tokens_entry = f.Find("new_tokens");
+  for (const auto& name : profile.sizes) {
+    const Size* size = nullptr;
+    for (const auto& candidate : arch.sizes)
+      if (candidate.name == name) size = &candidate;
+    if (size == nullptr) continue;
+    for (const auto& [batch, mark] : batches) {
+      int64_t flops = 0;
+      engine::Status st = engine::CountTrainingFlops(size->config, batch, seq, &flops);  // and the forward
+      bool one_fits = st.ok() || engine::CountTrainingFlops(size->config, 1, seq, &flops).ok();
+      YAML::Mark other = seq_entry != nullptr ? ValueMark(*seq_entry) : e.key_mark;
+      std::string other_name = "sequence_length " + std::to_string(seq);
+      if (st.ok()) {
+        st = engine::CheckGenerationCounts(size->config, batch, profile.generation.prompt_tokens, x->new_tokens);
+        one_fits = st.ok() ||
+                   engine::CheckGenerationCounts(size->config, 1, profile.generation.prompt_tokens, x->new_tokens).ok();
+        other = tokens_entry != nullptr ? ValueMark(*tokens_entry) : e.key_mark;
+        other_name = "new_tokens " + std::to_string(x->new_tokens);
+      }
+      if (st.ok()) continue;
+      Error(one_fits ? mark : other,
+            "size '" + name + "': experiments " + (one_fits ? "batch " + std::to_string(batch) : other_name) + ": " +
+                st.message(),
+            "every count modelcard states (FLOPs, bytes) must fit int64; lower " +
+                (one_fits ? std::string("the batch") : other_name.substr(0, other_name.find(' '))));
+      return;
+    }
+  }
 }
 
 void SpecReader::ReadBlog(const Entry& e, Blog* b) {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "engine/count.h"
@@ -92,4 +93,27 @@ TEST_CASE("CheckRunFlags: the sequence rule, then the counts the flags imply mus
   CHECK(over.message().rfind("g.yaml: size 'small': batch " + std::to_string(fits + 1) + ": forward FLOPs", 0) == 0);
   CHECK(app::CheckRunFlags(testing_configs::Llama2(32, 4096, 32, 32, 11008), "l", 1, 8192, &note).ok());
   CHECK(note.rfind("8,192 tokens is past the trained context of 4,096", 0) == 0);
+}
+
+TEST_CASE("a measured run's training step and generation at --batch are checked against int64 (issue 14)") {
+  const engine::ModelConfig gpt2 = testing_configs::Gpt2(12, 768, 12);
+  engine::FlopCount f;
+  REQUIRE(engine::CountForwardFlops(gpt2, 1, 1024, &f).ok());
+  const int64_t batch = std::numeric_limits<int64_t>::max() / f.forward;  // the forward fits, 3 x does not
+  std::string note;
+  REQUIRE(app::CheckRunFlags(gpt2, "g.yaml: size 'small'", batch, std::nullopt, &note).ok());
+  CHECK(app::CheckMeasuredRunFlags(gpt2, "g.yaml: size 'small'", batch, std::nullopt, false, false, 32, 32).ok());
+  CHECK(app::CheckMeasuredRunFlags(gpt2, "g.yaml: size 'small'", batch, std::nullopt, true, false, 32, 32).message() ==
+        "g.yaml: size 'small': batch " + std::to_string(batch) +
+            ": training-step FLOPs (3 x forward) exceeds 9,223,372,036,854,775,807 (int64 max, about 9.2e18); hint: "
+            "use a smaller batch or sequence length, or --no-train");
+  // A generation of 1,000 tokens at a batch whose 1,024-token forward fits: the optimization
+  // study's recompute-per-token sum (about 500 forwards) does not.
+  const int64_t big = batch / 2;
+  const engine::Status gen = app::CheckMeasuredRunFlags(gpt2, "g.yaml: size 'small'", big, 24, false, true, 24, 1000);
+  REQUIRE_FALSE(gen.ok());
+  CHECK(gen.message().find("forward FLOPs summed over lengths 24 to 1023 exceeds 9,223,372,036,854,775,807") !=
+        std::string::npos);
+  CHECK(gen.message().find("hint: use a smaller batch, or --no-generate") != std::string::npos);
+  CHECK(app::CheckMeasuredRunFlags(gpt2, "g.yaml: size 'small'", 8, 24, true, true, 24, 1000).ok());
 }

@@ -372,13 +372,15 @@ TEST_CASE("a key foreign to the family leaves every later key its own value (blo
   }
 }
 
-TEST_CASE("a size whose counts pass int64 is an error where it is named, not a wrapped number") {
+TEST_CASE("a size whose counts pass int64 is an error at the key that makes them too large") {
   // 2^31-1 wide with a 2^31-1 vocabulary and an untied head: two (2^31-1)^2 tables overflow int64.
+  // Bringing embedding_dim down alone makes every count fit: it is the key pointed at.
   const std::string big = "vocab_size: 2147483647, context_length: 8, num_layers: 1, embedding_dim: 2147483647, "
                           "num_heads: 1, hidden_dim: 4, tie_embeddings: false";
   CHECK(Errors(FamilySpec("decoder", big)) ==
-        Lines({"t.yaml:6:5: size 's': parameters 'attention' exceeds 9,223,372,036,854,775,807 (int64 max, about "
-               "9.2e18)"}));
+        Lines({"t.yaml:6:82: size 's': embedding_dim 2147483647: parameters 'attention' exceeds "
+               "9,223,372,036,854,775,807 (int64 max, about 9.2e18); hint: every count modelcard states (parameters, "
+               "FLOPs, bytes) must fit int64; lower embedding_dim"}));
 }
 
 TEST_CASE("a key the family's model fixes is accepted at its fixed value and an error at any other") {
