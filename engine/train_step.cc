@@ -148,7 +148,7 @@ Status MeasureTrainStep(const ModelConfig& c, const TrainStepOptions& o, const E
       if (p.grad().defined()) r.gradients_bytes += p.grad().numel() * p.grad().element_size();
     r.optimizer_bytes = StateBytes(optimizer);
     r.latency_s = SummarizeLatencies(samples);
-    r.flops = 3 * AnalyticForwardFlops(c, o.batch, seq).forward;
+    if (Status st = CountTrainingFlops(c, o.batch, seq, &r.flops); !st.ok()) return st;  // checked, never wrapped
     const auto [unit, per_sample] = WorkUnit(c, seq);
     r.throughput = {{unit, o.batch * per_sample / r.latency_s.mean}};
     r.achieved_flops_per_s = r.latency_s.mean > 0 ? r.flops / r.latency_s.mean : 0;

@@ -293,9 +293,16 @@ class Study {
         cached_logits.push_back(logits);
       }
     };
-    int64_t recompute_flops = 0, cached_flops = AnalyticForwardFlops(c_, o_.batch, P).forward;
-    for (int64_t i = 0; i < N; ++i) recompute_flops += AnalyticForwardFlops(c_, o_.batch, P + i).forward;
-    for (int64_t i = 1; i < N; ++i) cached_flops += AnalyticDecodeStepFlops(c_, o_.batch, P + i + 1);
+    // Recompute: a forward over P .. P + N - 1 tokens; cached: the prefill, then decode steps over
+    // contexts P + 2 .. P + N. Checked sums (engine/count.h): an error past int64, never wrapped.
+    int64_t recompute_flops = 0, cached_flops = 0, steps = 0;
+    FlopCount prefill;
+    Status counted = CountForwardFlops(c_, o_.batch, P, &prefill);
+    if (counted.ok()) counted = SumForwardFlops(c_, o_.batch, P, P + N - 1, &recompute_flops);
+    if (counted.ok()) counted = SumDecodeStepFlops(c_, o_.batch, P + 2, P + N, &steps);
+    if (counted.ok() && __builtin_add_overflow(prefill.forward, steps, &cached_flops))
+      counted = Status::InvalidArgument("generation FLOPs (prefill + decode steps) exceed int64");
+    if (!counted.ok()) throw std::runtime_error(counted.message());
     auto arm = [&](const std::string& name, const std::function<void()>& body, int64_t flops) {
       ExperimentVariant v;
       v.name = name;
