@@ -39,6 +39,10 @@ struct ProfileOptions {
   int64_t min_iterations = 10;                     // Default: 10
   double min_seconds = 1.0;                        // Default: 1 s
   uint64_t seed = 0;                               // weight initialisation seed
+  // The memory guard: the most a scenario may hold (its analytic estimate, engine/count_memory.h,
+  // weights included). 0 = what this machine has available when Profile starts
+  // (measure/memory_limit.h DetectMemoryLimit: MemAvailable, the cgroup limit, free CUDA memory).
+  int64_t max_memory_bytes = 0;
   ProgressFn progress;
 };
 
@@ -53,7 +57,16 @@ struct ProfileOptions {
 Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env,
                std::vector<Run>* runs, WeightsLoad* load = nullptr, std::vector<RunFailure>* failures = nullptr);
 
-// Sets LibTorch's intra-op threads (0 = all available cores) and returns the count in use.
+// The memory guard over every scenario `options` asks for (building each dtype's model, forward,
+// preprocess, generate, train), without allocating anything: OK when every estimate fits in the
+// limit (options.max_memory_bytes, else the detected one), else Unavailable naming the first that
+// does not, with its estimate and the limit it exceeds (one line). Profile applies the same check
+// before each scenario (a refused one is a RunFailure with that reason, or the returned error).
+Status CheckProfileMemory(const ModelConfig& c, const ProfileOptions& options);
+
+// Sets LibTorch's intra-op threads (0 = all available cores) and returns the count in use. A count
+// above the cores available to the process (measure/threads.h AvailableCores) is capped to them:
+// oversubscribed threads only distort timings and calibrations (the CLI refuses such a --threads).
 int64_t ConfigureThreads(int64_t threads);
 
 // True when LibTorch sees a CUDA device.

@@ -9,7 +9,10 @@
 #include <sstream>
 
 #include "engine/count.h"
+#include "engine/count_memory.h"
 #include "engine/engine.h"
+#include "engine/measure/cpu_kernels.h"
+#include "engine/measure/memory_limit.h"
 #include "engine/measure/scenario_memory.h"
 #include "engine/measure/latency.h"
 #include "engine/models/decoder.h"
@@ -218,6 +221,62 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+// The memory guard's view of the scenarios Profile runs (count_memory.h, memory_limit.h).
+struct MemoryGuard {
+  const ModelConfig& config;
+  const ProfileOptions& options;
+  MemoryLimit limit;
+
+  MemoryGuard(const ModelConfig& c, const ProfileOptions& o) : config(c), options(o) {
+    if (o.max_memory_bytes > 0) {
+      limit.bytes = o.max_memory_bytes;
+      limit.source = "set by --max-memory";
+    } else {
+      limit = DetectMemoryLimit(o.device);
+    }
+  }
+
+  MemoryShape Shape(const std::string& scenario, const std::string& dtype, int64_t batch, int64_t seq) const {
+    MemoryShape m;
+    m.scenario = scenario;
+    m.dtype = dtype;
+    m.batch = batch;
+    m.sequence_length = seq;
+    m.prompt_tokens = options.prompt_tokens;
+    m.new_tokens = options.new_tokens;
+    m.packed = options.device == "cpu" && PackedLinearSupported(dtype);
+    return m;
+  }
+
+  // "the float32 forward pass (batch 512 × 1,024 tokens)"
+  static std::string Describe(const MemoryShape& m) {
+    const std::string tokens = m.sequence_length > 0 ? " × " + std::to_string(m.sequence_length) + " tokens" : "";
+    const std::string batch = "batch " + std::to_string(m.batch);
+    if (m.scenario == "build") return "building the " + m.dtype + " model";
+    if (m.scenario == "forward") return "the " + m.dtype + " forward pass (" + batch + tokens + ")";
+    if (m.scenario == "generate")
+      return "the " + m.dtype + " generation (" + batch + ", " + std::to_string(m.prompt_tokens) + " + " +
+             std::to_string(m.new_tokens) + " tokens)";
+    if (m.scenario == "train") return "the " + m.dtype + " training step (" + batch + tokens + ")";
+    return "the " + m.scenario + " scenario (" + batch + ")";
+  }
+
+  Status Check(const std::string& scenario, const std::string& dtype, int64_t batch, int64_t seq) const {
+    const MemoryShape m = Shape(scenario, dtype, batch, seq);
+    MemoryEstimate e;
+    const Status st = EstimateMemory(config, m, &e);
+    return CheckMemory(Describe(m), st, e, limit);
+  }
+};
+
+// True when the family has a generation scenario (FamilyModel::NewGenerator is not null).
+bool Generates(const ModelConfig& c) {
+  return c.family == "decoder" || c.family == "moe" || c.family == "recurrent" ||
+         (c.family == "audio" && c.decoder_layers > 0);
+}
+
+bool Preprocesses(const ModelConfig& c) { return c.family == "vit" || c.family == "resnet" || c.family == "audio"; }
+
 // Runs one scenario. A failure (Status or exception) is returned as a Status; with `failures`
 // it is recorded there instead and the caller goes on with the next scenario.
 Status RunScenario(const std::function<Status(Run*)>& body, const RunFailure& what, std::vector<Run>* runs,
@@ -243,6 +302,31 @@ Status RunScenario(const std::function<Status(Run*)>& body, const RunFailure& wh
 }
 
 }  // namespace
+
+Status CheckProfileMemory(const ModelConfig& c, const ProfileOptions& options) {
+  if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
+  if (options.device == "cuda" && !CudaAvailable())
+    return Status::Unavailable("no CUDA device is available to this process");
+  const MemoryGuard guard(c, options);
+  const std::vector<int64_t> lengths = UsesSequenceLength(c) ? options.sequence_lengths : std::vector<int64_t>{0};
+  for (const std::string& dtype : options.dtypes) {
+    if (Status s = guard.Check("build", dtype, 1, 0); !s.ok()) return s;
+    for (int64_t batch : options.batch_sizes) {
+      if (options.forward)
+        for (int64_t seq : lengths)
+          if (Status s = guard.Check("forward", dtype, batch, seq); !s.ok()) return s;
+      if (options.preprocess && dtype == options.dtypes.front() && Preprocesses(c))
+        if (Status s = guard.Check("preprocess", "float32", batch, 0); !s.ok()) return s;
+      if (options.generate && Generates(c))
+        if (Status s = guard.Check("generate", dtype, batch, 0); !s.ok()) return s;
+    }
+    if (options.train)
+      for (int64_t batch : options.train_batch_sizes)
+        for (int64_t seq : lengths)
+          if (Status s = guard.Check("train", dtype, batch, seq); !s.ok()) return s;
+  }
+  return Status::OK();
+}
 
 Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env, std::vector<Run>* runs,
                WeightsLoad* load, std::vector<RunFailure>* failures) {
@@ -270,6 +354,8 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
     f.sequence_length = seq;
     return f;
   };
+  // Every scenario is checked against the memory it may use before it allocates anything.
+  const MemoryGuard guard(c, options);
   try {
     c10::InferenceMode inference;
     for (const std::string& dtype : options.dtypes) {
@@ -281,6 +367,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
       int64_t weights_bytes = 0;
       // Building (and loading) the model of this dtype; a failure here fails its inference rows.
       auto build = [&](Run*) -> Status {
+        if (Status s = guard.Check("build", dtype, 1, 0); !s.ok()) return s;
         model = BuildFamilyModel(c, torch::TensorOptions().dtype(st).device(DeviceOf(options.device)));
         model->module().eval();
         if (options.weights_path.empty()) {
@@ -308,7 +395,8 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
           !s.ok())
         return s;
       if (!build_failed.empty()) {
-        build_failed.back().reason = "building the " + dtype + " model failed: " + build_failed.back().reason;
+        std::string& reason = build_failed.back().reason;
+        if (reason.rfind("building the ", 0) != 0) reason = "building the " + dtype + " model failed: " + reason;
         failures->push_back(build_failed.back());
         model.reset();
       }
@@ -317,19 +405,31 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
         for (int64_t batch : options.batch_sizes) {
           if (options.forward) {
             for (int64_t seq : lengths) {
-              Status s = RunScenario([&](Run* r) { return scenario.Forward(batch, seq, r); },
+              Status s = RunScenario(
+                  [&](Run* r) {
+                    if (Status g = guard.Check("forward", dtype, batch, seq); !g.ok()) return g;
+                    return scenario.Forward(batch, seq, r);
+                  },
                                      failure("forward", dtype, batch, seq), runs, failures);
               if (!s.ok()) return s;
             }
           }
           if (options.preprocess && dtype == options.dtypes.front() &&
               (c.family == "vit" || c.family == "resnet" || c.family == "audio")) {
-            Status s = RunScenario([&](Run* r) { return scenario.Preprocess(batch, r); },
+            Status s = RunScenario(
+                [&](Run* r) {
+                  if (Status g = guard.Check("preprocess", "float32", batch, 0); !g.ok()) return g;
+                  return scenario.Preprocess(batch, r);
+                },
                                    failure("preprocess", "float32", batch, 0), runs, failures);
             if (!s.ok()) return s;
           }
           if (options.generate && model->NewGenerator(1, 1) != nullptr) {
-            Status s = RunScenario([&](Run* r) { return scenario.Generate(batch, r); },
+            Status s = RunScenario(
+                [&](Run* r) {
+                  if (Status g = guard.Check("generate", dtype, batch, 0); !g.ok()) return g;
+                  return scenario.Generate(batch, r);
+                },
                                    failure("generate", dtype, batch, options.prompt_tokens + options.new_tokens),
                                    runs, failures);
             if (!s.ok()) return s;
@@ -352,7 +452,11 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             t.seed = options.seed;
             t.weights_path = options.weights_path;
             t.progress = options.progress;
-            Status s = RunScenario([&](Run* r) { return MeasureTrainStep(c, t, env, r); },
+            Status s = RunScenario(
+                [&](Run* r) {
+                  if (Status g = guard.Check("train", dtype, batch, seq); !g.ok()) return g;
+                  return MeasureTrainStep(c, t, env, r);
+                },
                                    failure("train", dtype, batch, seq), runs, failures);
             if (!s.ok()) return s;
           }

@@ -19,7 +19,8 @@ int64_t AvailableCores() {
 }
 
 int64_t ConfigureThreads(int64_t threads) {
-  const int64_t wanted = threads > 0 ? threads : AvailableCores();
+  // More threads than cores only oversubscribe them: capped (engine.h).
+  const int64_t wanted = threads > 0 ? std::min(threads, AvailableCores()) : AvailableCores();
   at::set_num_threads(static_cast<int>(wanted));
   // One inter-op thread: scenarios are single-stream, and extra pools only compete for cores.
   // LibTorch refuses once the pool has started or the count was set; then it stays as it is.

@@ -1,0 +1,133 @@
+// Issue 14, "memory guard": the analytic memory estimate (engine/count_memory.h) by part, its
+// checked arithmetic, and the --max-memory sizes (no LibTorch). The estimate against measured
+// peaks: tests/engine/memory_guard_test.cc.
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "engine/count.h"
+#include "engine/count_memory.h"
+#include "tests/model_configs.h"
+
+namespace {
+
+engine::MemoryEstimate Estimate(const engine::ModelConfig& c, engine::MemoryShape shape) {
+  engine::MemoryEstimate e;
+  const engine::Status st = engine::EstimateMemory(c, shape, &e);
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  return e;
+}
+
+engine::MemoryShape Shape(const std::string& scenario, const std::string& dtype, int64_t batch, int64_t seq) {
+  engine::MemoryShape s;
+  s.scenario = scenario;
+  s.dtype = dtype;
+  s.batch = batch;
+  s.sequence_length = seq;
+  s.prompt_tokens = 32;
+  s.new_tokens = 32;
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("memory estimate: weights, KV cache, gradients and optimizer state are exact") {
+  const engine::ModelConfig c = testing_configs::Gpt2(12, 768, 12);
+  const int64_t P = engine::AnalyticParameters(c).total;  // 124,439,808
+  auto build = Estimate(c, Shape("build", "bfloat16", 1, 0));
+  CHECK(build.weights == 2 * P);
+  CHECK(build.packed == 0);  // not asked for
+  CHECK(build.scenario_peak == 0);
+  CHECK(build.transient == 50257 * 768 * 4);  // the float32 draw of the token embedding
+  auto packed = Shape("build", "float32", 1, 0);
+  packed.packed = true;
+  // Every linear weight and bias, the tied head (V x C) included; not the embeddings or norms.
+  CHECK(Estimate(c, packed).packed == 4 * (P - 50257 * 768 - 1024 * 768 - (12 * 2 + 1) * 2 * 768 + 50257 * 768));
+
+  // generate: 2 x 12 layers x 768 x 4 bytes per token, batch 8 x 64 tokens.
+  auto gen = Estimate(c, Shape("generate", "float32", 8, 0));
+  CHECK(gen.kv_cache == int64_t{2} * 12 * 768 * 4 * 8 * 64);
+  CHECK(gen.scenario_peak == gen.kv_cache + gen.activations);
+  CHECK(gen.total == gen.weights + gen.kv_cache + gen.activations);
+
+  // forward: the logits dominate (batch x T x V), as measured (26.5 MB at b1 t128 float32).
+  auto fwd = Estimate(c, Shape("forward", "float32", 1, 128));
+  CHECK(fwd.activations == int64_t{128} * (2 * 768 + 50257) * 4);
+
+  // train: float32 master weights, gradients, AdamW's two moments; autocast adds the 16-bit
+  // weight copies to what the step keeps.
+  auto f32 = Estimate(c, Shape("train", "float32", 1, 128));
+  auto mixed = Estimate(c, Shape("train", "bfloat16", 1, 128));
+  CHECK(f32.weights == 4 * P);
+  CHECK(f32.gradients == 4 * P);
+  CHECK(f32.optimizer == 8 * P);
+  CHECK(f32.scenario_peak == f32.gradients + f32.activations + f32.transient);
+  CHECK(f32.total == 16 * P + f32.activations + f32.transient);
+  CHECK(mixed.weights == 4 * P);
+  CHECK(mixed.activations > 2 * P);
+}
+
+TEST_CASE("memory estimate: grows with batch and sequence; every family is estimated") {
+  const engine::ModelConfig llama = testing_configs::Llama2(32, 4096, 32, 32, 11008);
+  const auto small = Estimate(llama, Shape("forward", "bfloat16", 1, 128));
+  const auto big = Estimate(llama, Shape("forward", "bfloat16", 8, 128));
+  CHECK(big.activations == 8 * small.activations);
+  CHECK(Estimate(llama, Shape("forward", "bfloat16", 1, 4096)).activations > small.activations);
+  for (const engine::ModelConfig& c :
+       {testing_configs::BertBase(), testing_configs::VitB16(), testing_configs::ResNet("bottleneck", {3, 4, 6, 3}),
+        testing_configs::WhisperTiny(), testing_configs::LstmMedium(),
+        testing_configs::Mixtral(2, 256, 8, 2, 512, 4, 2)}) {
+    CAPTURE(c.family);
+    for (const char* scenario : {"build", "forward", "train"}) {
+      const auto e = Estimate(c, Shape(scenario, "float32", 2, 16));
+      CHECK(e.total > e.weights);
+      if (std::string(scenario) != "build") CHECK(e.scenario_peak > 0);
+    }
+  }
+}
+
+TEST_CASE("memory estimate: Llama 2 70B and GPT-2 at batch 512 x 1024 are far past a 24 GB machine") {
+  const engine::ModelConfig llama70b = testing_configs::Llama2(80, 8192, 64, 8, 28672);
+  const auto build = Estimate(llama70b, Shape("build", "float32", 1, 0));
+  CHECK(build.total > int64_t{250} * 1024 * 1024 * 1024);  // 69 B parameters x 4 bytes
+  const auto gpt2 = Estimate(testing_configs::Gpt2(12, 768, 12), Shape("forward", "float32", 512, 1024));
+  CHECK(gpt2.activations > int64_t{100} * 1024 * 1024 * 1024);  // logits: 512 x 1024 x 50257 x 4 bytes
+  CHECK(engine::DescribeMemoryEstimate(gpt2).find("activations 101.2 GiB") != std::string::npos);
+}
+
+TEST_CASE("memory estimate: past int64 is an error, never a wrapped number") {
+  engine::MemoryEstimate e;
+  engine::MemoryShape s = Shape("forward", "float32", std::numeric_limits<int64_t>::max() / 2, 1024);
+  const engine::Status st = engine::EstimateMemory(testing_configs::Gpt2(12, 768, 12), s, &e);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().find("exceeds") != std::string::npos);
+  s = Shape("sing", "float32", 1, 1);
+  CHECK_FALSE(engine::EstimateMemory(testing_configs::Gpt2(12, 768, 12), s, &e).ok());
+  s = Shape("forward", "int4", 1, 1);
+  CHECK_FALSE(engine::EstimateMemory(testing_configs::Gpt2(12, 768, 12), s, &e).ok());
+}
+
+TEST_CASE("--max-memory sizes: binary and decimal units, nothing else") {
+  int64_t b = 0;
+  CHECK(engine::ParseMemorySize("8GiB", &b));
+  CHECK(b == int64_t{8} << 30);
+  CHECK(engine::ParseMemorySize("8G", &b));
+  CHECK(b == int64_t{8} << 30);
+  CHECK(engine::ParseMemorySize("24GB", &b));
+  CHECK(b == 24000000000);
+  CHECK(engine::ParseMemorySize("512 MiB", &b));
+  CHECK(b == int64_t{512} << 20);
+  CHECK(engine::ParseMemorySize("1.5k", &b));
+  CHECK(b == 1536);
+  CHECK(engine::ParseMemorySize("123456", &b));
+  CHECK(b == 123456);
+  b = 7;
+  for (const char* bad : {"", "0", "GiB", "-1GiB", "8 XB", "1.2.3G", "99999999999TiB", "8GiBs"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(engine::ParseMemorySize(bad, &b));
+  }
+  CHECK(b == 7);
+  CHECK(engine::MemoryBytesText(512) == "512 B");
+  CHECK(engine::MemoryBytesText(1536) == "1.5 KiB");
+  CHECK(engine::MemoryBytesText(int64_t{257} << 30) == "257.0 GiB");
+}
