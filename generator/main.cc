@@ -46,6 +46,8 @@
 #include "engine/evaluate.h"
 #include "engine/experiments/experiments.h"
 #include "engine/measure/cpu_kernels.h"
+#include "engine/measure/threads.h"
+#include "engine/count_memory.h"
 #endif
 
 namespace fs = std::filesystem;
@@ -279,6 +281,9 @@ struct MeasureArgs {
   std::string shard;                         // --shard I/N
   bool force = false;                        // --force: measure even when the stored results are current
   bool diff = false;                         // check --diff
+  int64_t max_memory = 0;                    // --max-memory: the most a scenario may hold (0 = detected)
+  bool refuse_over_memory = false;           // profile: a scenario over the limit fails the command at once
+                                             // (build: its row is skipped with the reason)
 };
 
 // modelcard.yaml's settings under the flags: a flag given on the command line wins.
@@ -420,6 +425,12 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
   *report = NewReport(s);
   if (engine::Status st = CountSizes(s, "", 1, 0, &report->sizes); !st.ok()) return st;
   const spec::Profile& p = s.profile;
+  // --threads above the cores is refused when parsed; a spec's or modelcard.yaml's count is capped
+  // (the same spec runs on machines of every size), so no calibration is measured oversubscribed.
+  if (const int64_t wanted = a.threads.value_or(p.threads); wanted > engine::AvailableCores())
+    std::cerr << "modelcard: warning: " << s.path << ": profile.threads " << wanted << " exceeds the "
+              << engine::AvailableCores() << " logical CPUs available here; measuring with "
+              << engine::AvailableCores() << "\n";
   const int64_t threads = engine::ConfigureThreads(a.threads.value_or(p.threads));
   std::vector<std::string> devices = !a.device.empty()    ? std::vector<std::string>{a.device}
                                      : !a.devices.empty() ? a.devices
@@ -427,11 +438,39 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
   std::vector<std::string> dtypes = a.dtype.empty() ? p.dtypes : std::vector<std::string>{a.dtype};
   std::vector<std::string> sizes = a.size.empty() ? p.sizes : std::vector<std::string>{a.size};
   bool measured_any = false;
+  auto profile_options = [&](const std::string& device, const spec::Size& size) {
+    engine::ProfileOptions o;
+    o.device = device;
+    o.dtypes = dtypes;
+    o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
+    o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
+    o.generate = p.generation_enabled && !a.no_generate;
+    o.preprocess = p.preprocess;
+    o.train = p.train_enabled && !a.no_train;
+    o.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
+    o.weights_path = size.weights_path;
+    o.prompt_tokens = p.generation.prompt_tokens;
+    o.new_tokens = p.generation.new_tokens;
+    o.warmup = a.warmup.value_or(p.warmup);
+    o.min_iterations = a.min_iterations.value_or(p.min_iterations);
+    o.min_seconds = a.min_seconds.value_or(p.min_seconds);
+    o.max_memory_bytes = a.max_memory;
+    return o;
+  };
   for (const std::string& device : devices) {
     if (device == "cuda" && !engine::CudaAvailable()) {
       if (!a.device.empty()) return engine::Status::Unavailable("--device cuda: no CUDA device is available");
       std::cerr << "modelcard: note: " << s.path << ": no CUDA device here; skipping the cuda rows\n";
       continue;
+    }
+    // profile: the memory guard over every scenario first, before calibrating or allocating anything.
+    if (a.refuse_over_memory) {
+      for (const std::string& size_name : sizes) {
+        const spec::Size* size = s.FindSize(size_name);
+        if (size == nullptr) return engine::Status::InvalidArgument("unknown size '" + size_name + "' in " + s.path);
+        if (engine::Status st = engine::CheckProfileMemory(size->config, profile_options(device, *size)); !st.ok())
+          return engine::Status::Unavailable(s.path + ": size '" + size_name + "': " + st.message());
+      }
     }
     engine::EnvironmentOptions env_options;
     env_options.device = device;
@@ -469,21 +508,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
               !st.ok())
             return st;
       }
-      engine::ProfileOptions o;
-      o.device = device;
-      o.dtypes = dtypes;
-      o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
-      o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
-      o.generate = p.generation_enabled && !a.no_generate;
-      o.preprocess = p.preprocess;
-      o.train = p.train_enabled && !a.no_train;
-      o.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
-      o.weights_path = size->weights_path;
-      o.prompt_tokens = p.generation.prompt_tokens;
-      o.new_tokens = p.generation.new_tokens;
-      o.warmup = a.warmup.value_or(p.warmup);
-      o.min_iterations = a.min_iterations.value_or(p.min_iterations);
-      o.min_seconds = a.min_seconds.value_or(p.min_seconds);
+      engine::ProfileOptions o = profile_options(device, *size);
       o.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
       for (auto& sr : report->sizes) {
         if (sr.name != size_name) continue;
@@ -594,6 +619,7 @@ bool MeasureFlagsApply(const std::vector<spec::Spec>& specs, const MeasureArgs& 
 }
 
 int RunProfile(MeasureArgs a) {
+  a.refuse_over_memory = true;  // one command, one answer: nothing is measured when a scenario cannot fit
   project::ProjectConfig project;
   if (!LoadProject(a.config_path, &project)) return kExitError;
   ApplyProject(project, &a);
@@ -1176,7 +1202,26 @@ int main(int argc, char** argv) {
     cmd->add_option("--seq", measure.seq, "only this sequence length (not for vit/resnet; audio: text decoder tokens)")
         ->check(count_check("--seq"));
     cmd->add_option("--threads", measure.threads, "intra-op threads (default: profile.threads, 0 = all cores)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::NonNegativeNumber)
+        ->check(CLI::Validator(
+            [](std::string& text) {
+              const int64_t cores = engine::AvailableCores();
+              char* end = nullptr;
+              const long long n = std::strtoll(text.c_str(), &end, 10);
+              if (n <= cores) return std::string();
+              return text + " exceeds the " + std::to_string(cores) +
+                     " logical CPUs available to this process (more threads than cores distort the timings and "
+                     "the calibration); hint: use --threads 0 for all of them, or at most " + std::to_string(cores);
+            },
+            "AT MOST THE CORES"));
+    cmd->add_option_function<std::string>(
+           "--max-memory",
+           [&](const std::string& text) {
+             if (!engine::ParseMemorySize(text, &measure.max_memory))
+               throw CLI::ValidationError("--max-memory", "'" + text + "' is not a memory size (e.g. 8GiB, 512MiB, 24GB)");
+           },
+           "the most memory a scenario may use, e.g. 8GiB (default: what this machine has available: MemAvailable, "
+           "the cgroup limit, free CUDA memory); a scenario whose estimate exceeds it is not run");
     cmd->add_option("--min-iterations", measure.min_iterations, "at least this many timed iterations")->check(CLI::PositiveNumber);
     cmd->add_option("--min-seconds", measure.min_seconds, "and at least this many seconds")->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-generate", measure.no_generate, "skip the generation scenario");
