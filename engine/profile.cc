@@ -196,8 +196,8 @@ struct Scenario {
     r.peak_bytes = memory.PeakAboveStart();
     r.prefill_s = SummarizeLatencies(prefill_s);
     r.latency_s = SummarizeLatencies(decode_s);
-    int64_t decode_flops = 0;
-    for (int64_t i = 0; i < N; ++i) decode_flops += AnalyticDecodeStepFlops(config, batch, P + i + 1);
+    int64_t decode_flops = 0;  // the N steps over contexts P + 1 .. P + N, summed checked (engine/count.h)
+    if (Status st = SumDecodeStepFlops(config, batch, P + 1, P + N, &decode_flops); !st.ok()) return st;
     r.flops = decode_flops / N;  // mean matmul FLOPs of one decode step
     r.throughput = {{"prefill_tokens_per_s", batch * P / r.prefill_s.mean},
                     {"decode_tokens_per_s", batch / r.latency_s.mean}};
