@@ -85,7 +85,7 @@ TEST_CASE("lint: a width whose parameters pass int64 is an error at embedding_di
   CHECK(Contains(errors[0], kLimit));
 }
 
-TEST_CASE("lint: counts that fit only before x3 (training) or x16 (training-state bytes) are errors") {
+TEST_CASE("lint: parameters that fit int64 but whose float32 training state (16 bytes each) does not are an error") {
   // 4 C^2 per layer (C = 2^26) x 40 layers: about 7.2e17 parameters, 1.2e19 bytes as training state.
   const std::string size = "vocab_size: 8, context_length: 8, num_layers: 40, embedding_dim: 67108864, "
                            "num_heads: 1, hidden_dim: 8";
