@@ -540,9 +540,24 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Prog
           x.min_seconds = o.min_seconds;
           x.weights_path = size->weights_path;
           x.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
-          if (engine::Status st = engine::RunExperiments(size->config, x, report->environment, &sr.experiments);
-              !st.ok())
+          // The memory guard over the study's shapes: both dtypes, every swept batch, a training step.
+          engine::ProfileOptions study = o;
+          study.dtypes = {"float32", "bfloat16"};
+          study.batch_sizes = x.batch_sizes;
+          study.batch_sizes.push_back(x.batch);
+          study.sequence_lengths = {x.sequence_length};
+          study.preprocess = false;
+          study.generate = study.train = true;
+          study.train_batch_sizes = {x.batch};
+          study.prompt_tokens = x.prompt_tokens;
+          study.new_tokens = x.new_tokens;
+          if (engine::Status st = engine::CheckProfileMemory(size->config, study); !st.ok()) {
+            std::cerr << "modelcard: warning: " << s.path << ": size '" << size_name
+                      << "': the optimization experiments are not run: " << st.message() << "\n";
+          } else if (engine::Status st = engine::RunExperiments(size->config, x, report->environment, &sr.experiments);
+                     !st.ok()) {
             return engine::Status::Internal(s.path + ": size '" + size_name + "': experiments: " + st.message());
+          }
         }
       }
     }
