@@ -5,8 +5,8 @@
 # overrides the detected limit; --threads above the cores is refused and calibrates nothing.
 #   tests/e2e/torch_memory_guard.sh <modelcard binary> <source dir>
 set -uo pipefail
-MC=$1
-SRC=$2
+MC=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SRC=$(cd "$2" && pwd)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export MODELCARD_CACHE=$WORK/cache   # never touch the user's calibration
@@ -50,6 +50,18 @@ cores=$(nproc)
 out=$("$MC" profile specs/tiny.yaml --threads 1000 2>&1) && fail "--threads 1000 accepted"
 grep -q "exceeds the $cores logical CPUs" <<<"$out" || fail "--threads 1000: $out"
 [ ! -e "$WORK/cache" ] || fail "--threads 1000: a calibration was stored"
+
+# A modelcard.yaml (or spec) thread count above the cores is capped with a warning: the same
+# project runs on machines of every size; the calibration is stored for the threads really used.
+mkdir -p "$WORK/project"
+printf 'profile:\n  threads: 4096\n' >"$WORK/project/modelcard.yaml"
+out=$(cd "$WORK/project" && "$MC" profile "$SRC/specs/tiny.yaml" --no-train --no-generate --json 2>"$WORK/project/err")
+grep -q "profile.threads 4096 exceeds the $cores logical CPUs available here; measuring with $cores" "$WORK/project/err" ||
+  fail "profile.threads 4096: no warning: $(cat "$WORK/project/err")"
+got=$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["environment"]["threads"], d["sizes"][0]["runs"][0]["threads"])' <<<"$out")
+[ "$got" == "$cores $cores" ] || fail "profile.threads 4096: measured with [$got] threads, not $cores"
+python3 -c 'import json,sys; t=[e["threads"] for e in json.load(open(sys.argv[1]))["entries"]]; sys.exit(0 if t and max(t) <= int(sys.argv[2]) else 1)' \
+  "$WORK/cache/calibration.json" "$cores" || fail "a calibration with more threads than cores was stored"
 
 # build: the training step (2.1 MiB estimated) does not fit in 1.5 MiB; forward and generate do.
 # The row is skipped with its reason, printed and documented; the others are measured.
