@@ -36,8 +36,8 @@
 #include "generator/render/renderer.h"
 #include "generator/render/view_helpers.h"
 #include "generator/results/measured_inputs.h"
-#include "generator/results/measured_inputs.h"
 #include "generator/results/results_json.h"
+#include "generator/results/results_merge.h"
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
 
@@ -86,10 +86,22 @@ engine::Status ExpandSpecPaths(const std::vector<std::string>& args, std::vector
     std::error_code ec;
     if (fs::is_directory(arg, ec)) {
       std::vector<std::string> found;
-      for (const auto& entry : fs::directory_iterator(arg, ec)) {
-        const std::string ext = entry.path().extension().string();
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(entry.path().string());
+      // error_code forms throughout: a symlink loop or an unreadable entry is a message, never a throw.
+      fs::directory_iterator it(arg, ec);
+      for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string ext = it->path().extension().string();
+        if (ext != ".yaml" && ext != ".yml") continue;
+        std::error_code kind_ec;
+        const bool regular = it->is_regular_file(kind_ec);
+        if (kind_ec) {
+          const bool loop = kind_ec == std::errc::too_many_symbolic_link_levels;
+          return engine::Status::InvalidArgument(it->path().string() + ": " +
+                                                 (loop ? "is a symlink loop" : "cannot be read: " + kind_ec.message()) +
+                                                 "; hint: point it at a spec file or remove it");
+        }
+        if (regular) found.push_back(it->path().string());
       }
+      if (ec) return engine::Status::IOError(arg + ": cannot list directory: " + ec.message());
       if (found.empty()) return engine::Status::NotFound(arg + ": no .yaml spec files in this directory");
       std::sort(found.begin(), found.end());
       paths->insert(paths->end(), found.begin(), found.end());
@@ -662,12 +674,7 @@ int RunProfile(MeasureArgs a) {
 // "a, b, c": the sections templates/inject/ provides.
 std::string InjectSections(const std::string& templates) {
   std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(templates + "/inject", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > 9 && name.compare(name.size() - 9, 9, ".mustache") == 0) names.push_back(name.substr(0, name.size() - 9));
-  }
-  std::sort(names.begin(), names.end());
+  if (engine::Status st = publish::ListInjectSections(templates, &names); !st.ok()) return "unknown: " + st.message();
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out.empty() ? "none: " + templates + "/inject/ is empty" : out;
@@ -692,6 +699,107 @@ bool LoadStoredReports(const std::vector<spec::Spec>& specs, const std::string& 
   return true;
 }
 
+// The models a render compares with besides those it writes (`args`, already in *specs and
+// *reports): every spec in the folders of the given spec files whose results are stored under
+// `out_dir`, so `render specs/gpt2.yaml` writes the same bytes as `render specs/` (its comparison
+// tables, related documents and "versus" sections list the other models). *specs and *reports end
+// in the order `render` of those folders gives; *targets gets the slugs to write. A sibling that
+// does not parse, or whose results cannot be read, is left out with a warning; one without stored
+// results is left out quietly (not measured yet: `render specs/` would stop at it).
+void AddRenderContext(const std::vector<std::string>& args, const std::string& out_dir,
+                      std::vector<spec::Spec>* specs, std::vector<engine::Report>* reports,
+                      std::set<std::string>* targets) {
+  for (const auto& s : *specs) targets->insert(s.slug);
+  std::vector<std::string> folders;
+  for (const std::string& arg : args) {
+    std::error_code ec;
+    std::string folder = fs::is_directory(arg, ec) ? arg : fs::path(arg).parent_path().string();
+    if (folder.empty()) folder = ".";
+    if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+  }
+  std::vector<std::string> listed;
+  for (const std::string& folder : folders) {
+    std::vector<std::string> found;
+    if (ExpandSpecPaths({folder}, &found).ok()) listed.insert(listed.end(), found.begin(), found.end());
+  }
+  std::vector<spec::Spec> given = std::move(*specs);
+  std::vector<engine::Report> given_reports = std::move(*reports);
+  std::vector<bool> placed(given.size(), false);
+  specs->clear();
+  reports->clear();
+  std::set<std::string> slugs;
+  auto place = [&](size_t g) {
+    placed[g] = true;
+    slugs.insert(given[g].slug);
+    specs->push_back(std::move(given[g]));
+    reports->push_back(std::move(given_reports[g]));
+  };
+  for (const std::string& path : listed) {
+    size_t g = 0;
+    for (; g < given.size(); ++g) {
+      std::error_code ec;
+      if (!placed[g] && (given[g].path == path || fs::equivalent(given[g].path, path, ec))) break;
+    }
+    if (g < given.size()) {
+      place(g);
+      continue;
+    }
+    if (std::any_of(given.begin(), given.end(), [&](const spec::Spec& s) {
+          std::error_code ec;
+          return s.path == path || fs::equivalent(s.path, path, ec);
+        }))
+      continue;  // given twice
+    spec::ParseResult parsed = spec::ParseSpecFile(path);
+    if (!parsed.ok()) {
+      std::cerr << "modelcard: warning: " << path << " is not a valid spec (`modelcard lint " << path
+                << "`); the documents written now leave it out of their comparisons\n";
+      continue;
+    }
+    const std::string slug = parsed.spec.slug;
+    if (targets->count(slug) != 0 || !slugs.insert(slug).second) {
+      std::cerr << "modelcard: warning: " << path << ": slug '" << slug
+                << "' is used by another spec; the documents written now leave it out of their comparisons\n";
+      continue;
+    }
+    if (results::ListStoredResults(out_dir, slug).empty()) continue;
+    engine::Report report;
+    if (engine::Status st = results::LoadMergedReport(out_dir, slug, &report, nullptr); !st.ok()) {
+      std::cerr << "modelcard: warning: " << st.message()
+                << "; the documents written now leave its model out of their comparisons\n";
+      continue;
+    }
+    specs->push_back(std::move(parsed.spec));
+    reports->push_back(std::move(report));
+  }
+  for (size_t g = 0; g < given.size(); ++g)
+    if (!placed[g]) place(g);  // not in a listing (e.g. not named *.yaml): last, in the given order
+}
+
+// The folders the documents of `slugs` (and their results) are written to under `out_dir`, and those
+// of modelcard.yaml's inject files: where an interrupted write of an older modelcard left its
+// temporary files.
+std::vector<std::string> OutputFolders(const std::string& out_dir, const std::set<std::string>& slugs,
+                                       const project::ProjectConfig& project) {
+  std::set<std::string> folders = {publish::UnderRoot(out_dir, "results")};
+  for (const std::string& slug : slugs) {
+    for (const auto& doc : publish::DocumentOutputs(slug))
+      folders.insert(fs::path(publish::UnderRoot(out_dir, doc.relative_path)).parent_path().string());
+    folders.insert(fs::path(publish::UnderRoot(out_dir, publish::BlogBundleFilePath(slug, "x"))).parent_path().string());
+  }
+  for (const std::string& target : project.inject) {
+    const std::string path = !target.empty() && target[0] == '/' ? target : publish::UnderRoot(out_dir, target);
+    folders.insert(fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string());
+  }
+  return {folders.begin(), folders.end()};
+}
+
+// Removes the temporary files interrupted writes left (kill -9, a crash) under `out_dir`; says so.
+void SweepTemporaries(const std::string& out_dir, const std::set<std::string>& slugs,
+                      const project::ProjectConfig& project) {
+  for (const std::string& file : publish::SweepStaleTemporaries(out_dir, OutputFolders(out_dir, slugs, project)))
+    std::cerr << "modelcard: note: removed " << file << " (a temporary file left by an interrupted write)\n";
+}
+
 // The render inputs of spec i among all of them.
 render::RenderInput InputFor(size_t i, const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
                              const project::ProjectConfig& project, const std::string& templates,
@@ -712,12 +820,15 @@ render::RenderInput InputFor(size_t i, const std::vector<spec::Spec>& specs, con
 }
 
 // Every document and chart of every spec, rendered in memory (nothing written).
+// Only the documents of `targets` when given; every spec is compared with the others either way.
 engine::Status RenderAll(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                         const project::ProjectConfig& project, const MeasureArgs& a, std::vector<RenderedFile>* files) {
+                         const project::ProjectConfig& project, const MeasureArgs& a, std::vector<RenderedFile>* files,
+                         const std::set<std::string>* targets = nullptr) {
   const std::string templates = FindTemplatesDir(a.templates_dir);
   std::vector<const spec::Spec*> all;
   std::vector<const engine::Report*> all_reports;
   for (size_t i = 0; i < specs.size(); ++i) {
+    if (targets != nullptr && targets->count(specs[i].slug) == 0) continue;
     const render::RenderInput in = InputFor(i, specs, reports, project, templates, &all, &all_reports);
     for (const auto& doc : publish::DocumentOutputs(specs[i].slug)) {
       std::string text;
@@ -736,6 +847,7 @@ engine::Status RenderAll(const std::vector<spec::Spec>& specs, const std::vector
 // templates/inject/<section>.mustache rendered for that slug.
 struct InjectedFile {
   std::string path, before, after;
+  std::string write_path;  // `path`, or the target of the symlink `path` (publish::ResolveInjectTarget)
 };
 
 // The text between a region's marker lines, as it stands in `text` (kept when `render specs/x.yaml`
@@ -772,13 +884,15 @@ engine::Status InjectAll(const std::vector<std::string>& targets, const std::vec
       std::cerr << "modelcard: note: " << path << " (modelcard.yaml inject:) does not exist; skipped\n";
       continue;
     }
-    if (engine::Status st = publish::ReadFile(path, &f.before); !st.ok()) return st;
+    if (engine::Status st = publish::ResolveInjectTarget(path, a.out_dir, &f.write_path); !st.ok()) return st;
+    if (engine::Status st = publish::ReadFile(f.write_path, &f.before); !st.ok()) return st;
+    std::vector<std::string> sections;
+    if (engine::Status st = publish::ListInjectSections(templates, &sections); !st.ok()) return st;
     auto content = [&](const publish::InjectRegion& region, std::string* text) -> engine::Status {
       for (size_t i = 0; i < specs.size(); ++i) {
         if (specs[i].slug != region.slug) continue;
         const render::RenderInput in = InputFor(i, specs, reports, project, templates, &all, &all_reports);
-        std::error_code ec;
-        if (!fs::is_regular_file(templates + "/inject/" + region.section + ".mustache", ec))
+        if (std::find(sections.begin(), sections.end(), region.section) == sections.end())
           return engine::Status::InvalidArgument("unknown section '" + region.section + "' (the sections are " +
                                                  InjectSections(templates) + ")");
         return render::RenderDocument(in, "inject/" + region.section, text);
@@ -800,7 +914,7 @@ engine::Status InjectAll(const std::vector<std::string>& targets, const std::vec
 int WriteRendered(const std::string& out_dir, const std::vector<RenderedFile>& files) {
   for (const auto& f : files) {
     const std::string path = publish::UnderRoot(out_dir, f.path);
-    if (engine::Status st = publish::WriteFileAtomic(path, f.bytes); !st.ok()) {
+    if (engine::Status st = publish::WriteFileAtomic(path, f.bytes, out_dir); !st.ok()) {
       PrintError(st.message());
       return kExitError;
     }
@@ -809,9 +923,11 @@ int WriteRendered(const std::string& out_dir, const std::vector<RenderedFile>& f
   return kExitOk;
 }
 
-// Parses the specs and the project file and loads the stored results. False: printed already.
+// Parses the specs and the project file and loads the stored results. With `targets`, adds the
+// other models of the specs' folders for comparison (AddRenderContext) and sets the slugs to write.
+// False: printed already.
 bool PrepareRender(MeasureArgs* a, std::vector<spec::Spec>* specs, project::ProjectConfig* project,
-                   std::vector<engine::Report>* reports) {
+                   std::vector<engine::Report>* reports, std::set<std::string>* targets = nullptr) {
   std::vector<std::string> paths;
   if (engine::Status st = ExpandSpecPaths(a->specs, &paths); !st.ok()) {
     PrintError(st.message());
@@ -820,15 +936,18 @@ bool PrepareRender(MeasureArgs* a, std::vector<spec::Spec>* specs, project::Proj
   if (!LoadProject(a->config_path, project)) return false;
   ApplyProject(*project, a);
   if (!ParseAll(paths, specs)) return false;
-  return LoadStoredReports(*specs, a->out_dir, reports);
+  if (!LoadStoredReports(*specs, a->out_dir, reports)) return false;
+  if (targets != nullptr) AddRenderContext(a->specs, a->out_dir, specs, reports, targets);
+  return true;
 }
 
-// Renders everything (and fills the inject files) in memory, then writes: nothing is written
-// unless every document rendered.
+// Renders everything (the documents of `targets`, every spec when null; and fills the inject files)
+// in memory, then writes: nothing is written unless every document rendered.
 int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                   const project::ProjectConfig& project, const MeasureArgs& a) {
+                   const project::ProjectConfig& project, const MeasureArgs& a,
+                   const std::set<std::string>* targets = nullptr) {
   std::vector<RenderedFile> files;
-  if (engine::Status st = RenderAll(specs, reports, project, a, &files); !st.ok()) {
+  if (engine::Status st = RenderAll(specs, reports, project, a, &files, targets); !st.ok()) {
     PrintError(st.message());
     return kExitError;
   }
@@ -840,7 +959,7 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
   if (int rc = WriteRendered(a.out_dir, files); rc != kExitOk) return rc;
   for (const auto& f : injected) {
     if (f.after == f.before) continue;
-    if (engine::Status st = publish::WriteFileAtomic(f.path, f.after); !st.ok()) {
+    if (engine::Status st = publish::WriteInjectedFile(f.write_path, f.after); !st.ok()) {
       PrintError(st.message());
       return kExitError;
     }
@@ -853,12 +972,15 @@ int RunRender(MeasureArgs a) {
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   std::vector<engine::Report> reports;
-  if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
+  std::set<std::string> targets;
+  if (!PrepareRender(&a, &specs, &project, &reports, &targets)) return kExitError;
+  SweepTemporaries(a.out_dir, targets, project);
   for (size_t i = 0; i < specs.size(); ++i)
-    if (std::string why = results::StaleReason(reports[i], results::MeasuredInputsSha256(specs[i])); !why.empty())
+    if (std::string why = results::StaleReason(reports[i], results::MeasuredInputsSha256(specs[i]));
+        !why.empty() && targets.count(specs[i].slug) != 0)
       std::cerr << "modelcard: warning: " << publish::ResultsPath(specs[i].slug) << " is out of date (" << why
                 << "); run `modelcard build " << specs[i].path << "` to refresh it\n";
-  return RenderAndWrite(specs, reports, project, a);
+  return RenderAndWrite(specs, reports, project, a, &targets);
 }
 
 // check: renders in memory and compares with the files on disk, byte for byte.
@@ -866,10 +988,12 @@ int RunCheck(MeasureArgs a) {
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   std::vector<engine::Report> reports;
-  if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
+  std::set<std::string> targets;
+  if (!PrepareRender(&a, &specs, &project, &reports, &targets)) return kExitError;
   bool stale = false;
   bool results_stale = false;  // a results file needs `build`, not only `render`
   for (size_t i = 0; i < specs.size(); ++i) {
+    if (targets.count(specs[i].slug) == 0) continue;  // compared with, not checked
     for (const auto& stored : results::ListStoredResults(a.out_dir, specs[i].slug)) {
       engine::Report r;
       const std::string path = publish::UnderRoot(a.out_dir, stored.path);
@@ -887,9 +1011,15 @@ int RunCheck(MeasureArgs a) {
     }
   }
   std::vector<RenderedFile> files;
-  if (engine::Status st = RenderAll(specs, reports, project, a, &files); !st.ok()) {
+  if (engine::Status st = RenderAll(specs, reports, project, a, &files, &targets); !st.ok()) {
     PrintError(st.message());
     return kExitError;
+  }
+  // Temporary files of interrupted writes: Hugo would publish one beside a post.
+  for (const std::string& file :
+       publish::FindTemporaryFiles(a.out_dir, OutputFolders(a.out_dir, targets, project), /*only_dead=*/false)) {
+    std::cout << file << " is a stray temporary file (left by an interrupted write; `modelcard render` removes it)\n";
+    stale = true;
   }
   std::vector<InjectedFile> injected;
   for (const std::string& target : project.inject) {
@@ -950,7 +1080,7 @@ int RunInject(MeasureArgs a, const std::vector<std::string>& targets) {
       std::cout << f.path << " is up to date\n";
       continue;
     }
-    if (engine::Status st = publish::WriteFileAtomic(f.path, f.after); !st.ok()) {
+    if (engine::Status st = publish::WriteInjectedFile(f.write_path, f.after); !st.ok()) {
       PrintError(st.message());
       return kExitError;
     }
@@ -1089,6 +1219,36 @@ int RunEval(const EvalArgs& a) {
   return kExitOk;
 }
 
+// What MeasureSpec attempted for `s` under the flags of `a` (the devices: those `measured` has rows
+// of): the stored rows inside it are replaced, the others kept (results::MergeStoredRows).
+results::MeasuredScope MeasuredScopeOf(const spec::Spec& s, const MeasureArgs& a, const engine::Report& measured) {
+  const spec::Profile& p = s.profile;
+  results::MeasuredScope scope;
+  scope.sizes = a.size.empty() ? p.sizes : std::vector<std::string>{a.size};
+  std::set<std::string> devices;
+  for (const auto& sr : measured.sizes) {
+    for (const auto& r : sr.runs) devices.insert(r.device);
+    for (const auto& f : sr.failures) devices.insert(f.device);
+  }
+  scope.devices.assign(devices.begin(), devices.end());
+  scope.dtypes = a.dtype.empty() ? p.dtypes : std::vector<std::string>{a.dtype};
+  scope.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
+  scope.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
+  scope.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
+  scope.generate = p.generation_enabled && !a.no_generate;
+  scope.preprocess = p.preprocess;
+  scope.train = p.train_enabled && !a.no_train;
+  if (a.experiments && s.experiments.enabled && !scope.sizes.empty()) scope.experiment_sizes = {scope.sizes.front()};
+  return scope;
+}
+
+// The order of a full measurement of `s` (MeasureSpec's loops).
+results::RowOrder RowOrderOf(const spec::Spec& s, const MeasureArgs& a) {
+  const spec::Profile& p = s.profile;
+  return {!a.devices.empty() ? a.devices : p.devices, p.dtypes, p.batch_sizes, p.train_batch_sizes,
+          p.sequence_lengths};
+}
+
 int RunBuild(MeasureArgs a) {
   std::vector<std::string> paths;
   if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
@@ -1110,6 +1270,11 @@ int RunBuild(MeasureArgs a) {
   }
   if (!ParseAll(paths, &specs)) return kExitError;
   if (!MeasureFlagsApply(specs, a)) return kExitError;
+  {
+    std::set<std::string> slugs;
+    for (const auto& s : specs) slugs.insert(s.slug);
+    SweepTemporaries(a.out_dir, slugs, project);
+  }
   Progress progress;
   MeasureArgs args = a;
   bool calibrated = false;
@@ -1149,8 +1314,20 @@ int RunBuild(MeasureArgs a) {
           sr.evaluations.insert(sr.evaluations.begin(), kept.begin(), kept.end());
         }
       }
+      // A partial re-measure (--size, --dtype, --no-experiments, ...) keeps the stored rows it did
+      // not measure, unless they belong to other measured inputs, another engine or another machine.
+      const results::MeasuredScope scope = MeasuredScopeOf(s, a, report);
+      if (std::string why = results::KeepBlocker(stored, report); why.empty()) {
+        if (int64_t kept = results::MergeStoredRows(stored, scope, RowOrderOf(s, a), &report); kept > 0)
+          std::cout << path << ": kept " << kept << " stored row" << (kept == 1 ? "" : "s")
+                    << " this build did not measure\n";
+      } else if (int64_t dropped = results::RowsOutsideScope(stored, scope); dropped > 0) {
+        std::cerr << "modelcard: note: " << path << ": " << dropped << " stored row" << (dropped == 1 ? "" : "s")
+                  << " this build did not measure " << (dropped == 1 ? "is" : "are") << " not kept (" << why
+                  << "); build without narrowing flags to measure them again\n";
+      }
     }
-    if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
+    if (engine::Status st = results::SaveReport(path, report, a.out_dir); !st.ok()) {
       PrintError(st.message());
       return kExitError;
     }
@@ -1163,7 +1340,9 @@ int RunBuild(MeasureArgs a) {
   }
   std::vector<engine::Report> reports;
   if (!LoadStoredReports(specs, a.out_dir, &reports)) return kExitError;
-  return RenderAndWrite(specs, reports, project, a);
+  std::set<std::string> targets;
+  AddRenderContext(a.specs, a.out_dir, &specs, &reports, &targets);
+  return RenderAndWrite(specs, reports, project, a, &targets);
 }
 #endif
 

@@ -10,8 +10,8 @@
 
 namespace results {
 
-engine::Status SaveReport(const std::string& path, const engine::Report& report) {
-  return publish::WriteFileAtomic(path, ReportToJson(report));
+engine::Status SaveReport(const std::string& path, const engine::Report& report, const std::string& staging_root) {
+  return publish::WriteFileAtomic(path, ReportToJson(report), staging_root);
 }
 
 std::vector<StoredResults> ListStoredResults(const std::string& root, const std::string& slug) {
@@ -19,14 +19,24 @@ std::vector<StoredResults> ListStoredResults(const std::string& root, const std:
   std::vector<StoredResults> out;
   std::error_code ec;
   const std::string primary = publish::ResultsPath(slug);
-  if (fs::is_regular_file(publish::UnderRoot(root, primary), ec)) out.push_back({primary, ""});
+  // A results file that cannot even be inspected (a symlink loop, no permission) is listed all
+  // the same, so that loading it reports the file and the reason; error_code forms throughout, so
+  // nothing here throws.
+  auto listed = [](const fs::path& path) {
+    std::error_code kind_ec;
+    const bool regular = fs::is_regular_file(path, kind_ec);
+    return regular || (kind_ec && kind_ec != std::errc::no_such_file_or_directory);
+  };
+  if (listed(publish::UnderRoot(root, primary))) out.push_back({primary, ""});
   std::vector<StoredResults> labelled;
   const fs::path dir = publish::UnderRoot(root, "results");
   const std::string prefix = slug + "@";
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
     const std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file() || name.rfind(prefix, 0) != 0 || name.size() <= prefix.size() + 5 ||
-        name.compare(name.size() - 5, 5, ".json") != 0)
+    if (name.rfind(prefix, 0) != 0 || name.size() <= prefix.size() + 5 ||
+        name.compare(name.size() - 5, 5, ".json") != 0 || !listed(entry.path()))
       continue;
     const std::string machine = name.substr(prefix.size(), name.size() - prefix.size() - 5);
     labelled.push_back({publish::ResultsPath(slug, machine), machine});
@@ -81,6 +91,10 @@ std::string StaleReason(const engine::Report& stored, const std::string& measure
 }
 
 engine::Status LoadReport(const std::string& path, engine::Report* out) {
+  std::error_code loop_ec;
+  if (std::filesystem::status(path, loop_ec).type() == std::filesystem::file_type::none &&
+      loop_ec == std::errc::too_many_symbolic_link_levels)
+    return engine::Status::InvalidArgument(path + ": is a symlink loop (point it at a results file or remove it)");
   std::string bytes;
   engine::Status s = publish::ReadFile(path, &bytes);
   if (!s.ok()) return s;  // ReadFile's messages already start with the path
