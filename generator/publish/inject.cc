@@ -2,8 +2,17 @@
 // ranges; a second step splices the generated content into those ranges.
 #include "generator/publish/inject.h"
 
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 namespace publish {
@@ -17,9 +26,13 @@ struct Line {
   bool crlf = false;
 };
 
+// A UTF-8 byte order mark at the start of a file belongs to no line: it is kept byte for byte
+// (it lies before the first region) but a marker on the first line is still recognised.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 std::vector<Line> SplitLines(std::string_view text) {
   std::vector<Line> lines;
-  size_t begin = 0;
+  size_t begin = text.substr(0, kUtf8Bom.size()) == kUtf8Bom ? kUtf8Bom.size() : 0;
   while (begin < text.size()) {
     size_t newline = text.find('\n', begin);
     Line line;
@@ -90,6 +103,14 @@ struct Marker {
   std::string why;  // for kBadBegin / kBadEnd
 };
 
+// A slug or section: lowercase letters, digits, '-' and '_' (never a path).
+bool IsPlainName(const std::string& word) {
+  if (word.empty()) return false;
+  for (char c : word)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  return true;
+}
+
 Marker ParseMarker(std::string_view line) {
   Marker m;
   std::string_view s = Trim(line);
@@ -105,10 +126,15 @@ Marker ParseMarker(std::string_view line) {
   }
   if (words.size() < 2 || words[1] != "MODELCARD") return m;
   if (words[0] == "BEGIN") {
-    if (words.size() == 4) {
+    if (words.size() == 4 && IsPlainName(words[2]) && IsPlainName(words[3])) {
       m.kind = MarkerKind::kBegin;
       m.slug = words[2];
       m.section = words[3];
+    } else if (words.size() == 4) {
+      m.kind = MarkerKind::kBadBegin;
+      const bool slug_bad = !IsPlainName(words[2]);
+      m.why = std::string("the ") + (slug_bad ? "slug" : "section") + " '" + words[slug_bad ? 2 : 3] +
+              "' is not a name: lowercase letters, digits, '-' and '_'";
     } else {
       m.kind = MarkerKind::kBadBegin;
       m.why = words.size() == 2   ? "missing the slug and the section"
@@ -245,6 +271,49 @@ engine::Status WithLocation(const engine::Status& status, const std::string& loc
   return engine::Status::InvalidArgument(message);
 }
 
+engine::Status ErrnoStatus(const std::string& path, const std::string& what) {
+  return engine::Status::IOError(path + ": " + what + ": " + std::strerror(errno));
+}
+
+// `path` resolved through every symlink and "..", or "" (errno set) when it cannot be.
+std::string RealPath(const std::string& path) {
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return "";
+  std::string out(resolved);
+  std::free(resolved);
+  return out;
+}
+
+// InvalidArgument unless `st` is a regular file with one link.
+engine::Status CheckWritableKind(const std::string& path, const struct stat& st) {
+  if (!S_ISREG(st.st_mode)) {
+    const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
+    return engine::Status::InvalidArgument(path + ": is " + std::string(kind) +
+                                           "; inject fills Markdown files only");
+  }
+  if (st.st_nlink > 1) {
+    return engine::Status::InvalidArgument(
+        path + ": has " + std::to_string(st.st_nlink) +
+        " hard links; inject replaces a file atomically (a new file renamed over it), which would split "
+        "them, so it leaves the file alone (hint: inject one copy and link the others to it with a symlink, "
+        "which inject follows)");
+  }
+  return engine::Status::OK();
+}
+
+bool WriteAllBytes(int fd, const std::string& bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 }  // namespace
 
 engine::Status FindInjectRegions(const std::string& text, const std::string& path,
@@ -276,6 +345,95 @@ engine::Status InjectRegions(const std::string& text, const std::string& path,
   }
   result.append(text, copied, std::string::npos);
   *out = std::move(result);
+  return engine::Status::OK();
+}
+
+engine::Status ListInjectSections(const std::string& templates_dir, std::vector<std::string>* out) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(templates_dir) / "inject";
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return engine::Status::OK();
+  std::vector<std::string> names;
+  fs::directory_iterator it(dir, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string file = it->path().filename().string();
+    constexpr std::string_view kExt = ".mustache";
+    if (file.size() <= kExt.size() || file.compare(file.size() - kExt.size(), kExt.size(), kExt) != 0) continue;
+    const std::string stem = file.substr(0, file.size() - kExt.size());
+    std::error_code kind_ec;
+    if (IsPlainName(stem) && it->is_regular_file(kind_ec)) names.push_back(stem);
+  }
+  if (ec) return engine::Status::IOError(dir.string() + ": cannot list directory: " + ec.message());
+  std::sort(names.begin(), names.end());
+  out->insert(out->end(), names.begin(), names.end());
+  return engine::Status::OK();
+}
+
+engine::Status ResolveInjectTarget(const std::string& path, const std::string& tree, std::string* write_path) {
+  struct stat link_st;
+  if (::lstat(path.c_str(), &link_st) != 0) {
+    if (errno == ENOENT) return engine::Status::NotFound(path + ": no such file");
+    return ErrnoStatus(path, "cannot inspect");
+  }
+  std::string target = path;
+  if (S_ISLNK(link_st.st_mode)) {
+    target = RealPath(path);
+    if (target.empty()) {
+      return engine::Status::InvalidArgument(path + ": is a symlink whose target cannot be resolved (" +
+                                             std::strerror(errno) + "); inject writes through a symlink only to an "
+                                             "existing file");
+    }
+    const std::string root = RealPath(tree.empty() ? "." : tree);
+    if (root.empty()) return ErrnoStatus(tree, "cannot resolve the output root");
+    const std::string prefix = root == "/" ? root : root + "/";
+    if (target.compare(0, prefix.size(), prefix) != 0) {
+      return engine::Status::InvalidArgument(path + ": is a symlink to " + target + ", outside the output root " +
+                                             root + "; inject writes only inside it (hint: inject the target "
+                                             "itself, or run from a directory that contains it)");
+    }
+  }
+  struct stat st;
+  if (::stat(target.c_str(), &st) != 0) return ErrnoStatus(target, "cannot inspect");
+  if (engine::Status s = CheckWritableKind(target == path ? path : path + " -> " + target, st); !s.ok()) return s;
+  *write_path = target;
+  return engine::Status::OK();
+}
+
+engine::Status WriteInjectedFile(const std::string& write_path, const std::string& bytes) {
+  struct stat st;
+  if (::lstat(write_path.c_str(), &st) != 0) return ErrnoStatus(write_path, "cannot inspect");
+  if (S_ISLNK(st.st_mode)) {
+    return engine::Status::InvalidArgument(write_path + ": became a symlink since it was checked; not written");
+  }
+  if (engine::Status s = CheckWritableKind(write_path, st); !s.ok()) return s;
+  const std::string::size_type slash = write_path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : write_path.substr(0, slash + 1);
+  const std::string name = slash == std::string::npos ? write_path : write_path.substr(slash + 1);
+  // Hidden (a leading dot), so Hugo and globs never pick it up while it exists.
+  const std::string tmp = dir + "." + name + ".modelcard-inject." + std::to_string(::getpid());
+  const mode_t mode = st.st_mode & 07777;
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0600);
+  if (fd < 0) return ErrnoStatus(write_path, "cannot create temporary file '" + tmp + "'");
+  auto fail = [&](const std::string& what) {
+    engine::Status s = ErrnoStatus(write_path, what);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
+  };
+  // Owner and group first (only root or the owner may), then the mode: fchown clears set-id bits.
+  if (::fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM) return fail("cannot set the owner of '" + tmp + "'");
+  if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of '" + tmp + "'");
+  if (!WriteAllBytes(fd, bytes) || ::fsync(fd) != 0) return fail("cannot write temporary file '" + tmp + "'");
+  if (::close(fd) != 0) {
+    engine::Status s = ErrnoStatus(write_path, "cannot close temporary file '" + tmp + "'");
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  if (::rename(tmp.c_str(), write_path.c_str()) != 0) {
+    engine::Status s = ErrnoStatus(write_path, "cannot replace file");
+    ::unlink(tmp.c_str());
+    return s;
+  }
   return engine::Status::OK();
 }
 

@@ -1,6 +1,7 @@
 // Inject mode: fills the marked regions of a hand-written Markdown file (a repository README)
-// with generated content and leaves every other byte alone. Pure text in, text out; reading
-// and writing the file is the caller's job (publish/atomic_write).
+// with generated content and leaves every other byte alone. FindInjectRegions/InjectRegions are
+// pure text in, text out; ResolveInjectTarget/WriteInjectedFile write the result back without
+// changing what the file is (its mode, the symlink that points at it, its hard links).
 #pragma once
 
 #include <functional>
@@ -24,6 +25,10 @@ namespace publish {
 // with at least as many of the same character and nothing else after them closes it. A fence
 // left open at the end of the file runs to the end of the file.
 // Regions cannot nest. The same (slug, section) may appear in several regions; each is filled.
+// A UTF-8 byte order mark at the start of the file is kept and does not hide a marker on line 1.
+// The slug and the section are plain names ([a-z0-9_-]): anything else is a malformed BEGIN, so
+// a section can never name a path ("../model-specification"); which sections exist is the
+// caller's list (ListInjectSections).
 inline constexpr char kInjectBeginSyntax[] = "<!-- BEGIN MODELCARD <slug> <section> -->";
 inline constexpr char kInjectEndSyntax[] = "<!-- END MODELCARD -->";
 
@@ -41,6 +46,8 @@ struct InjectRegion {
 //   - an END with no open BEGIN: "README.md:9: END MODELCARD without a matching BEGIN ..."
 //   - a BEGIN without exactly a slug and a section after MODELCARD, or an END with words after
 //     MODELCARD: "README.md:3: expected <!-- BEGIN MODELCARD <slug> <section> -->, got '...' ..."
+//   - a slug or section that is not a plain name: "README.md:3: ... (the section
+//     '../model-specification' is not a name: lowercase letters, digits, '-' and '_')"
 // On error *out holds the regions found before the faulty line.
 engine::Status FindInjectRegions(const std::string& text, const std::string& path,
                                  std::vector<InjectRegion>* out);
@@ -62,5 +69,28 @@ using InjectContentFn = std::function<engine::Status(const InjectRegion& region,
 //     line outside a code fence, or it leaves a code fence open (which would hide the END).
 engine::Status InjectRegions(const std::string& text, const std::string& path,
                              const InjectContentFn& content, std::string* out);
+
+// The sections a region may name: the stems of <templates_dir>/inject/*.mustache that are plain
+// names, sorted ("benchmarks", "parameters", "summary" for the bundled templates). Empty when
+// the directory is missing; IOError when it cannot be listed.
+engine::Status ListInjectSections(const std::string& templates_dir, std::vector<std::string>* out);
+
+// Where injecting into `path` writes, checked before anything is rendered or written:
+//   - a regular file: `path` itself;
+//   - a symlink: its final target, which must be a regular file inside `tree` (the output root;
+//     both compared after resolving every link), else InvalidArgument naming the target;
+//   - a file with more than one hard link: InvalidArgument. An atomic write (a new file renamed
+//     over the old one) would split the links, and writing in place could leave the file half
+//     written; so inject refuses, and the hint says how to go on (a symlink is followed).
+//   - anything else (a directory, a FIFO, a device): InvalidArgument.
+// NotFound when `path` does not exist.
+engine::Status ResolveInjectTarget(const std::string& path, const std::string& tree, std::string* write_path);
+
+// Replaces the file `write_path` (as given by ResolveInjectTarget) with `bytes` atomically: a
+// temporary file in the same directory, created with the file's permission bits (and owner and
+// group where the process may set them), flushed, then renamed over it. The checks of
+// ResolveInjectTarget are repeated on the file itself just before. On failure the file is
+// untouched and the temporary file removed.
+engine::Status WriteInjectedFile(const std::string& write_path, const std::string& bytes);
 
 }  // namespace publish

@@ -101,8 +101,9 @@ engine::Status LoadPartials(const std::string& dir,
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return engine::Status::OK();
   std::vector<fs::path> paths;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.path().extension() == ".mustache") paths.push_back(entry.path());
+  fs::directory_iterator it(dir, ec);  // error_code forms: listing never throws
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->path().extension() == ".mustache") paths.push_back(it->path());
   if (ec) return engine::Status::IOError(dir + ": cannot list directory: " + ec.message());
   std::sort(paths.begin(), paths.end());
   for (const auto& path : paths) {

@@ -2,6 +2,12 @@
 // reported with exact "path:line:" messages, and every byte outside the regions survives.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -297,4 +303,167 @@ TEST_CASE("inject: a file without regions comes back unchanged") {
   const std::string text = "# Just text\r\n\r\nno markers";
   CHECK(Inject(text, {}) == text);
   CHECK(Inject("", {}) == "");
+}
+
+// ---- issue 14: BOM, section names, and writing back without changing what the file is -----------
+
+TEST_CASE("inject: a UTF-8 BOM at the start of the file is kept and does not hide a marker on line 1") {
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string text = bom + "<!-- BEGIN MODELCARD gpt2 parameters -->\nold\n<!-- END MODELCARD -->\ntail\n";
+  std::vector<InjectRegion> regions;
+  REQUIRE(FindInjectRegions(text, "README.md", &regions).ok());
+  REQUIRE(regions.size() == 1);
+  CHECK(regions[0].begin_line == 1);
+  CHECK(regions[0].end_line == 3);
+  CHECK(Inject(text, {{"gpt2 parameters", "new"}}) ==
+        bom + "<!-- BEGIN MODELCARD gpt2 parameters -->\nnew\n<!-- END MODELCARD -->\ntail\n");
+  // A BOM anywhere else is text: the marker after it is not the whole line.
+  CHECK(FindError("x\n" + bom + "<!-- END MODELCARD -->\n").empty());
+}
+
+TEST_CASE("inject: a slug or section that is not a plain name is a malformed BEGIN, never a path") {
+  const std::string expected = "invalid argument: README.md:1: expected <!-- BEGIN MODELCARD <slug> <section> -->, got ";
+  CHECK(FindError("<!-- BEGIN MODELCARD gpt2 ../model-specification -->\n<!-- END MODELCARD -->\n") ==
+        expected + "'<!-- BEGIN MODELCARD gpt2 ../model-specification -->' (the section '../model-specification' "
+                   "is not a name: lowercase letters, digits, '-' and '_')");
+  CHECK(FindError("<!-- BEGIN MODELCARD ../gpt2 parameters -->\n<!-- END MODELCARD -->\n") ==
+        expected + "'<!-- BEGIN MODELCARD ../gpt2 parameters -->' (the slug '../gpt2' is not a name: lowercase "
+                   "letters, digits, '-' and '_')");
+  CHECK(FindError("<!-- BEGIN MODELCARD gpt2 Parameters -->\n<!-- END MODELCARD -->\n") != "");
+  CHECK(FindError("<!-- BEGIN MODELCARD gpt-2 key_facts -->\n<!-- END MODELCARD -->\n") == "");
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct InjectTempDir {
+  fs::path path;
+  InjectTempDir() {
+    char tmpl[] = "/tmp/modelcard-inject-XXXXXX";
+    path = fs::canonical(mkdtemp(tmpl));
+  }
+  ~InjectTempDir() { fs::remove_all(path); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path / name, std::ios::binary) << text;
+    return (path / name).string();
+  }
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Every name in `dir`, sorted (to see that no temporary file is left behind).
+std::vector<std::string> Names(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("inject: ListInjectSections lists the plain-named templates of templates/inject, sorted") {
+  std::vector<std::string> sections;
+  REQUIRE(publish::ListInjectSections(std::string(MODELCARD_SOURCE_DIR_FOR_TESTS) + "/templates", &sections).ok());
+  CHECK(sections == std::vector<std::string>{"benchmarks", "parameters", "summary"});
+  InjectTempDir dir;
+  fs::create_directories(dir.path / "inject");
+  dir.Write("inject/ok.mustache", "x");
+  dir.Write("inject/Bad Name.mustache", "x");
+  dir.Write("inject/notes.txt", "x");
+  fs::create_directory_symlink("..", dir.path / "inject" / "up.mustache");  // not a regular file
+  fs::create_symlink("loop.mustache", dir.path / "inject" / "loop.mustache");
+  sections.clear();
+  REQUIRE(publish::ListInjectSections(dir.path.string(), &sections).ok());
+  CHECK(sections == std::vector<std::string>{"ok"});
+  sections.clear();
+  CHECK(publish::ListInjectSections((dir.path / "missing").string(), &sections).ok());
+  CHECK(sections.empty());
+}
+
+TEST_CASE("inject: writing back keeps the file's mode, and leaves no temporary file") {
+  InjectTempDir dir;
+  const std::string file = dir.Write("README.md", "old\n");
+  fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write);  // 0600
+  std::string target;
+  REQUIRE(publish::ResolveInjectTarget(file, dir.path.string(), &target).ok());
+  CHECK(target == file);
+  REQUIRE(publish::WriteInjectedFile(target, "new\n").ok());
+  CHECK(ReadAll(file) == "new\n");
+  CHECK((fs::status(file).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+  CHECK(Names(dir.path) == std::vector<std::string>{"README.md"});
+  // A group-readable, executable file keeps exactly that too (0750).
+  fs::permissions(file, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  REQUIRE(publish::WriteInjectedFile(target, "newer\n").ok());
+  CHECK((fs::status(file).permissions() & fs::perms::all) ==
+        (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
+}
+
+TEST_CASE("inject: a symlink is written through to its target inside the tree, and stays a symlink") {
+  InjectTempDir dir;
+  fs::create_directories(dir.path / "docs");
+  const std::string real = dir.Write("docs/real.md", "old\n");
+  fs::create_symlink("docs/real.md", dir.path / "README.md");
+  std::string target;
+  REQUIRE(publish::ResolveInjectTarget((dir.path / "README.md").string(), dir.path.string(), &target).ok());
+  CHECK(target == real);
+  REQUIRE(publish::WriteInjectedFile(target, "new\n").ok());
+  CHECK(fs::is_symlink(dir.path / "README.md"));
+  CHECK(fs::read_symlink(dir.path / "README.md") == "docs/real.md");
+  CHECK(ReadAll(real) == "new\n");
+  CHECK(Names(dir.path / "docs") == std::vector<std::string>{"real.md"});
+}
+
+TEST_CASE("inject: a symlink to a file outside the tree, a dangling one and a loop are refused") {
+  InjectTempDir outside;
+  const std::string secret = outside.Write("secret.md", "keep\n");
+  InjectTempDir dir;
+  fs::create_symlink(secret, dir.path / "README.md");
+  std::string target;
+  engine::Status s = publish::ResolveInjectTarget((dir.path / "README.md").string(), dir.path.string(), &target);
+  CHECK(s.ToString() == "invalid argument: " + (dir.path / "README.md").string() + ": is a symlink to " + secret +
+                            ", outside the output root " + dir.path.string() +
+                            "; inject writes only inside it (hint: inject the target itself, or run from a "
+                            "directory that contains it)");
+  CHECK(target.empty());
+  CHECK(ReadAll(secret) == "keep\n");
+  fs::create_symlink("nowhere.md", dir.path / "dangling.md");
+  s = publish::ResolveInjectTarget((dir.path / "dangling.md").string(), dir.path.string(), &target);
+  CHECK(s.message().find("is a symlink whose target cannot be resolved (No such file or directory)") != std::string::npos);
+  fs::create_symlink("loop.md", dir.path / "loop.md");
+  s = publish::ResolveInjectTarget((dir.path / "loop.md").string(), dir.path.string(), &target);
+  CHECK(s.message().find("Too many levels of symbolic links") != std::string::npos);
+  CHECK(publish::ResolveInjectTarget((dir.path / "none.md").string(), dir.path.string(), &target).ToString() ==
+        "not found: " + (dir.path / "none.md").string() + ": no such file");
+}
+
+TEST_CASE("inject: a file with several hard links is refused, and both links keep their bytes") {
+  InjectTempDir dir;
+  const std::string file = dir.Write("README.md", "old\n");
+  fs::create_hard_link(file, dir.path / "copy.md");
+  std::string target;
+  engine::Status s = publish::ResolveInjectTarget(file, dir.path.string(), &target);
+  CHECK(s.ToString() ==
+        "invalid argument: " + file +
+            ": has 2 hard links; inject replaces a file atomically (a new file renamed over it), which would split "
+            "them, so it leaves the file alone (hint: inject one copy and link the others to it with a symlink, "
+            "which inject follows)");
+  // The write repeats the check (a link made after the check).
+  CHECK(!publish::WriteInjectedFile(file, "new\n").ok());
+  CHECK(ReadAll(file) == "old\n");
+  CHECK(fs::hard_link_count(file) == 2);
+}
+
+TEST_CASE("inject: a directory or a FIFO is not a file inject writes") {
+  InjectTempDir dir;
+  fs::create_directory(dir.path / "README.md");
+  std::string target;
+  CHECK(publish::ResolveInjectTarget((dir.path / "README.md").string(), dir.path.string(), &target).ToString() ==
+        "invalid argument: " + (dir.path / "README.md").string() + ": is a directory; inject fills Markdown files only");
+  REQUIRE(mkfifo((dir.path / "fifo.md").c_str(), 0600) == 0);
+  CHECK(publish::ResolveInjectTarget((dir.path / "fifo.md").string(), dir.path.string(), &target).ToString() ==
+        "invalid argument: " + (dir.path / "fifo.md").string() + ": is a FIFO; inject fills Markdown files only");
 }
