@@ -409,8 +409,13 @@ engine::Status WriteInjectedFile(const std::string& write_path, const std::strin
   const std::string::size_type slash = write_path.rfind('/');
   const std::string dir = slash == std::string::npos ? "" : write_path.substr(0, slash + 1);
   const std::string name = slash == std::string::npos ? write_path : write_path.substr(slash + 1);
-  // Hidden (a leading dot), so Hugo and globs never pick it up while it exists.
-  const std::string tmp = dir + "." + name + ".modelcard-inject." + std::to_string(::getpid());
+  // Hidden (a leading dot), so Hugo and globs never pick it up while it exists, and named like the
+  // temporary files publish/atomic_write stages beside a target (".<name>.modelcard-tmp.<pid>.<n>"),
+  // so that `check` reports one a kill -9 left and the sweep removes it. It is staged beside the
+  // file, not in the staging folder: the rename must stay within the file's own file system.
+  static int counter = 0;
+  const std::string tmp = dir + "." + name + ".modelcard-tmp." + std::to_string(::getpid()) + "." +
+                          std::to_string(900000 + counter++);
   const mode_t mode = st.st_mode & 07777;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0600);
   if (fd < 0) return ErrnoStatus(write_path, "cannot create temporary file '" + tmp + "'");

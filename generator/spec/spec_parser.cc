@@ -848,10 +848,35 @@ void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
       Error(ValueMark(*name), "cannot derive a slug from name '" + spec->name + "'",
             "add a 'slug' key");
   }
+  // The slug names files (cards/<slug>.md, results/<slug>@<machine>.json and their temporary
+  // files): it must leave room for those suffixes within the file system's NAME_MAX.
+  if (spec->slug.size() > kMaxSlugBytes) {
+    const Entry* where = top.Find("slug") ? top.Find("slug") : name;
+    Error(ValueMark(*where),
+          "slug '" + spec->slug.substr(0, 40) + "...' " + (top.Find("slug") ? "is " : "(derived from 'name') is ") +
+              std::to_string(spec->slug.size()) + " bytes long; it names files such as cards/<slug>.md and their " +
+              "temporary files, which must fit the file system's 255-byte limit, so a slug holds at most " +
+              std::to_string(kMaxSlugBytes) + " bytes",
+          top.Find("slug") ? "shorten 'slug'" : "add a shorter 'slug' key");
+    spec->slug.clear();
+  }
   Optional(top, "tagline", &spec->tagline);
   Optional(top, "summary", &spec->summary);
   Optional(top, "license", &spec->license);
-  Optional(top, "tags", &spec->tags);
+  if (const Entry* e = top.Find("tags")) {
+    // Each tag becomes a page of the site (/tags/<tag>/): a slug, never a path.
+    std::vector<YAML::Mark> marks;
+    if (ReadStringList(*e, &spec->tags, &marks)) {
+      for (size_t i = 0; i < spec->tags.size(); ++i) {
+        const std::string& tag = spec->tags[i];
+        if (IsValidSlug(tag) && tag.size() <= kMaxSlugBytes) continue;
+        const std::string fixed = SlugFromName(tag);
+        Error(marks[i], "tag '" + tag.substr(0, 80) + "' is not a slug (each tag becomes the site page /tags/<tag>/)",
+              "use lowercase letters and digits separated by single '-', at most " + std::to_string(kMaxSlugBytes) +
+                  " bytes" + (fixed.empty() || fixed.size() > kMaxSlugBytes ? std::string() : ", e.g. '" + fixed + "'"));
+      }
+    }
+  }
   if (const Entry* e = top.Find("inputs")) ReadModalities(*e, /*inputs=*/true, &spec->inputs);
   if (const Entry* e = top.Find("outputs")) ReadModalities(*e, /*inputs=*/false, &spec->outputs);
   if (const Entry* e = top.Find("architecture")) ReadArchitecture(*e, &spec->architecture);
@@ -1622,7 +1647,28 @@ void SpecReader::ReadBlog(const Entry& e, Blog* b) {
   Optional(f, "draft", &b->draft);
   Optional(f, "author", &b->author);
   Optional(f, "description", &b->description);
-  Optional(f, "categories", &b->categories);
+  if (const Entry* e = f.Find("categories")) {
+    // Each category becomes a page of the site (/categories/<urlized name>/): words, never a path.
+    std::vector<YAML::Mark> marks;
+    if (ReadStringList(*e, &b->categories, &marks)) {
+      for (size_t i = 0; i < b->categories.size(); ++i) {
+        const std::string& c = b->categories[i];
+        // ASCII letters, digits, spaces and '-', or any non-ASCII character (UTF-8 letters), with
+        // at least one that is not a space or '-'.
+        bool words = c.size() <= kMaxSlugBytes && c.find_first_not_of(" -") != std::string::npos;
+        for (unsigned char ch : c)
+          if (ch < 0x80 && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') && !(ch >= '0' && ch <= '9') &&
+              ch != ' ' && ch != '-')
+            words = false;
+        if (words) continue;
+        Error(marks[i],
+              "category '" + c.substr(0, 80) + "' is not a plain name (each category becomes the site page "
+              "/categories/<name>/)",
+              "use letters, digits, spaces and '-' (like 'Language Models'), at most " +
+                  std::to_string(kMaxSlugBytes) + " bytes");
+      }
+    }
+  }
   if (const Entry* cover = f.Find("cover"); cover && IsMapping(*cover)) {
     b->has_cover = true;
     Fields cf = ReadFields(cover->value, kCoverKeys);

@@ -32,6 +32,12 @@ std::string SlugFromName(const std::string& name);
 // True when `slug` matches ^[a-z0-9]+(-[a-z0-9]+)*$.
 bool IsValidSlug(const std::string& slug);
 
+// The longest slug (given or derived from the name), tag or category a spec may have, in bytes.
+// A slug names files: "cards/<slug>.md", "results/<slug>@<machine>.json" and temporary files
+// such as ".<slug>.json.modelcard-tmp.<pid>.<n>", which must fit NAME_MAX (255 bytes); 200 leaves
+// 55 bytes for those suffixes.
+inline constexpr size_t kMaxSlugBytes = 200;
+
 // Whether some size of the architecture generates token by token: the decoder families (KV
 // cache), the recurrent one (carried state) and the audio family with a text decoder.
 bool FamilyGenerates(const Architecture& arch);

@@ -1,6 +1,7 @@
 // Shared YAML reading (see yaml_document.h).
 #include "generator/spec/yaml_document.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
 #include <cerrno>
@@ -27,6 +28,9 @@ class DocumentStarts : public YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
+bool LoadYamlDocumentUnguarded(const std::string& text, const std::string& path, const std::string& what,
+                               YAML::Node* root, std::vector<Diagnostic>* errors);
+
 }  // namespace
 
 Diagnostic At(const std::string& path, const YAML::Mark& mark, std::string message, std::string hint) {
@@ -49,6 +53,20 @@ std::string YamlMessage(std::string msg) {
 // previous one did.
 bool LoadYamlDocument(const std::string& text, const std::string& path, const std::string& what, YAML::Node* root,
                       std::vector<Diagnostic>* errors) {
+  // yaml-cpp stops recursing at a fixed depth and says only "bad file": name the real problem.
+  try {
+    return LoadYamlDocumentUnguarded(text, path, what, root, errors);
+  } catch (const YAML::DeepRecursion& e) {
+    errors->push_back(At(path, e.mark,
+                         "YAML nesting is too deep: lists and maps nest beyond the parser's limit here",
+                         "a spec nests a few levels at most: look for brackets that never close or ever-deeper indentation"));
+    return false;
+  }
+}
+
+namespace {
+bool LoadYamlDocumentUnguarded(const std::string& text, const std::string& path, const std::string& what,
+                               YAML::Node* root, std::vector<Diagnostic>* errors) {
   std::istringstream stream(text);
   YAML::Parser parser(stream);
   DocumentStarts starts;
@@ -70,6 +88,7 @@ bool LoadYamlDocument(const std::string& text, const std::string& path, const st
   *root = YAML::Load(text);
   return true;
 }
+}  // namespace
 
 bool ReadWholeFile(const std::string& path, std::string* text, std::string* error) {
   text->clear();
