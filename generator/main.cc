@@ -45,6 +45,7 @@
 #include "engine/engine.h"
 #include "engine/evaluate.h"
 #include "engine/experiments/experiments.h"
+#include "engine/weights/safetensors.h"
 #include "engine/measure/cpu_kernels.h"
 #include "engine/measure/threads.h"
 #include "engine/count_memory.h"
