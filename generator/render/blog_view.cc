@@ -2,6 +2,7 @@
 // (KaTeX in the theme, GitHub's renderer elsewhere), built from the resolved configuration so
 // every dimension in them is this model's. Never "}}" or "{{" in LaTeX: CheckMarkdown rejects both.
 #include "generator/render/blog_view.h"
+#include "generator/render/prose_escape.h"
 
 #include <algorithm>
 #include <cctype>
@@ -378,12 +379,17 @@ std::vector<View> MeasuredRows(const engine::Report& r) {
 
 // The listing counts every size on the meta device and runs the profiled size (PrimarySize): the
 // size the prose describes (blog.size) may be far too large to run on the reader's CPU.
-std::string UsageListing(const spec::Spec& s, const engine::Report& r, const std::string& spec_path) {
+// `raw_name` is the model's name as written: it opens the listing's docstring, so it is one line
+// of code text (CodeText) with no '"' or unescaped backslash that could end the string.
+std::string UsageListing(const spec::Spec& s, const std::string& raw_name, const engine::Report& r,
+                         const std::string& spec_path) {
+  std::string name;
+  for (char ch : CodeText(raw_name)) name += ch == '"' ? std::string("'") : ch == '\\' ? std::string("\\\\") : std::string(1, ch);
   std::vector<ListingSize> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back({size.name, size.config, internal::ParametersOf(size, r).total});
   const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
-  return PyTorchListing(s.name, spec_path, sizes, internal::PrimarySize(s).name, seq);
+  return PyTorchListing(name, spec_path, sizes, internal::PrimarySize(s).name, seq);
 }
 
 std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
@@ -425,7 +431,13 @@ struct TocEntry {
 
 std::string YamlQuoted(const std::string& text) {
   std::string out = "\"";
-  for (unsigned char ch : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(text[i]);
+    // "{{" / "}}" written as "\x7B{" / "\x7D}": the same string to YAML, never a template tag.
+    if ((ch == '{' || ch == '}') && i + 1 < text.size() && text[i + 1] == text[i]) {
+      out += ch == '{' ? "\\x7B" : "\\x7D";
+      continue;
+    }
     switch (ch) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -464,19 +476,21 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
   const spec::Size& primary = internal::ProseSize(s);  // the size the post's prose describes
   const ModelConfig& c = primary.config;
 
-  // Front matter.
+  // Front matter: YAML-quoted values of the raw spec (Hugo's templates HTML-escape them); the
+  // cover caption is Markdown there (the theme markdownifies it), so it is escaped prose.
+  const spec::Spec& raw = RawSpec(in);
   const std::string date = !b.date.empty() ? b.date : r.environment.date;
-  v->Text("post_title", YamlQuoted(s.name))
+  v->Text("post_title", YamlQuoted(raw.name))
       .Text("post_date", date.empty() ? "\"\"" : date)
       .Text("post_draft", Bool(b.draft))
       .Text("post_tags", YamlList(s.tags))
       .Text("post_categories", YamlList(b.categories))
-      .Text("post_author", YamlQuoted(!b.author.empty() ? b.author : in.site.author))
-      .Text("post_description", YamlQuoted(!b.description.empty() ? b.description : s.summary))
+      .Text("post_author", YamlQuoted(!raw.blog.author.empty() ? raw.blog.author : in.site.author))
+      .Text("post_description", YamlQuoted(!raw.blog.description.empty() ? raw.blog.description : raw.summary))
       .Text("post_canonical_url", YamlQuoted(project::CanonicalUrl(in.site, s.slug)))
       .Text("post_cover_image", YamlQuoted(b.has_cover ? b.cover.image : ""))
       .Text("post_cover_alt", YamlQuoted(b.has_cover ? b.cover.alt : ""))
-      .Text("post_cover_caption", YamlQuoted(b.has_cover ? b.cover.caption : ""))
+      .Text("post_cover_caption", YamlQuoted(b.has_cover ? EscapeProse(b.cover.caption) : ""))
       .Text("post_cover_relative", Bool(b.has_cover && b.cover.relative))
       .Text("post_cover_hidden", Bool(!b.has_cover || b.cover.hidden))
       .Text("post_edit_url", YamlQuoted(project::EditUrl(in.site, in.spec_display_path)))
@@ -592,7 +606,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
       .Text("post_loss_math", FamilyLossMath(c))
       .Lines("post_optimization", optimization)
       .Items("post_complexity", {decoder_family ? Complexity(primary, r) : FamilyComplexityView(primary, r)})
-      .Text("post_usage_listing", UsageListing(s, r, in.spec_display_path))
+      .Text("post_usage_listing", UsageListing(s, raw.name, r, in.spec_display_path))
       .Text("post_listing_file", s.slug + ".py")
       .Text("post_implementation_heading", "PyTorch Implementation")
       .Items("post_implementation_files", implementation_files)

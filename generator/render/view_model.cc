@@ -2,6 +2,7 @@
 // Counts come from the Report when it has the size (measured on the instantiated model)
 // and otherwise from engine/count.h (the same formulas the engine is checked against).
 #include "generator/render/view_model.h"
+#include "generator/render/prose_escape.h"
 
 #include <algorithm>
 #include <cctype>
@@ -1335,17 +1336,6 @@ std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const sp
 
 using namespace internal;
 
-// Text for Markdown image alt text ![...](...): brackets and inline markup escaped, one line.
-static std::string MarkdownAltText(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '\n' || ch == '\r') ch = ' ';
-    if (ch == '\\' || ch == '[' || ch == ']' || ch == '*' || ch == '_' || ch == '`' || ch == '<') out += '\\';
-    out += ch;
-  }
-  return out;
-}
-
 std::string TableCell(const std::string& text) {
   std::string out;
   int backslashes = 0;
@@ -1362,7 +1352,28 @@ std::string TableCell(const std::string& text) {
   return out;
 }
 
-kainjow::mustache::data BuildViewModel(const RenderInput& in) {
+namespace {
+kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in);
+}  // namespace
+
+// Spec prose is data (prose_escape.h): the view is built from escaped copies of every spec;
+// front matter, SVG charts, code and diagrams read the raw spec through RawSpec(in).
+kainjow::mustache::data BuildViewModel(const RenderInput& raw) {
+  const spec::Spec self = EscapedSpec(*raw.spec);
+  std::vector<spec::Spec> others;
+  others.reserve(raw.all_specs.size());
+  for (const spec::Spec* other : raw.all_specs) others.push_back(other ? EscapedSpec(*other) : spec::Spec{});
+  RenderInput in = raw;
+  in.spec = &self;
+  in.raw_spec = raw.raw_spec ? raw.raw_spec : raw.spec;
+  for (size_t i = 0; i < raw.all_specs.size(); ++i) in.all_specs[i] = raw.all_specs[i] ? &others[i] : nullptr;
+  return BuildEscapedViewModel(in);
+}
+
+const spec::Spec& RawSpec(const RenderInput& in) { return in.raw_spec ? *in.raw_spec : *in.spec; }
+
+namespace {
+kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
   const spec::Spec& s = *in.spec;
   const engine::Report empty_report;
   const engine::Report& r = in.report ? *in.report : empty_report;
@@ -1507,7 +1518,7 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
       .Text("primary_size", primary.name)
       .Text("prose_size", prose.name)
       .Text("measured_size_note", MeasuredSizeNote(s, r))
-      .Text("architecture_diagram", FamilyDiagram(c, s.name))
+      .Text("architecture_diagram", FamilyDiagram(c, CodeText(RawSpec(in).name)))
       .Items("doc_components", DocComponents(c))
       .Text("configuration_table", ConfigurationTable(s, r))
       .Text("config_yaml", ConfigYaml(prose))
@@ -1568,17 +1579,18 @@ kainjow::mustache::data BuildViewModel(const RenderInput& in) {
 
   // SVG charts: files of the post's page bundle; the documentation page links them there.
   std::vector<View> perf_charts, component_charts;
-  for (const auto& chart : BuildCharts(s, r)) {
+  for (const auto& chart : BuildCharts(RawSpec(in), r)) {
     (chart.file == "components.svg" ? component_charts : perf_charts).push_back(
         View()
             .Text("file", chart.file)
-            .Text("title", chart.title)
-            .Text("alt", MarkdownAltText(chart.alt))
+            .Text("title", LinkTitle(chart.title))
+            .Text("alt", EscapeProse(chart.alt))
             .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(s.slug),
                                                  publish::BlogBundleFilePath(s.slug, chart.file))));
   }
   v.Items("perf_charts", perf_charts).Items("component_charts", component_charts);
   return v.data();
 }
+}  // namespace
 
 }  // namespace render

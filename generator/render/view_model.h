@@ -25,7 +25,13 @@ struct RenderInput {
   // model's measurements then read "not measured").
   std::vector<const engine::Report*> all_reports;
   project::SiteConfig site;                  // modelcard.yaml's site settings (author, URLs)
+  // Set by BuildViewModel, which renders from an escaped copy of `spec` (prose_escape.h): the
+  // spec as parsed, for front matter, SVG, code and diagrams. Null: `spec` is the raw spec.
+  const spec::Spec* raw_spec = nullptr;
 };
+
+// The spec as parsed (unescaped) of a view being built.
+const spec::Spec& RawSpec(const RenderInput& in);
 
 // The mustache data for `in`. REQUIRES: in.spec != nullptr.
 // Text values are ready to print (Markdown, units stated); every optional value `x` comes
