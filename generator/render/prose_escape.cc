@@ -67,19 +67,27 @@ size_t UrlEnd(const std::string& p, size_t i) {
 std::string EscapeParagraph(const std::string& p) {
   std::string out;
   out.reserve(p.size() + p.size() / 8);
-  // Block markers only count at the start of a line; a paragraph here is one line.
+  // Block markers only count at the start of a line (a paragraph here is one line) and only as
+  // CommonMark delimits them, so "37.50" or "-0.5" stay as written: an ATX heading (1-6 '#' then
+  // a space or the end), a list item ('-' or '+' then a space or the end, "1." / "1)" likewise),
+  // a thematic break or setext underline (a line of '-' or '=' and spaces).
   size_t start = 0;
-  if (!p.empty() && (p[0] == '#' || p[0] == '-' || p[0] == '+' || p[0] == '=')) {
+  auto ends_marker = [&](size_t at) { return at >= p.size() || p[at] == ' ' || p[at] == '\t'; };
+  size_t hashes = 0;
+  while (hashes < p.size() && p[hashes] == '#') ++hashes;
+  size_t digits = 0;
+  while (digits < p.size() && std::isdigit(static_cast<unsigned char>(p[digits]))) ++digits;
+  const bool rule = !p.empty() && (p[0] == '-' || p[0] == '=') &&
+                    p.find_first_not_of(std::string(1, p[0]) + " \t") == std::string::npos;
+  if ((hashes >= 1 && hashes <= 6 && ends_marker(hashes)) || rule ||
+      (!p.empty() && (p[0] == '-' || p[0] == '+') && ends_marker(1))) {
     out += '\\';
     out += p[0];
     start = 1;
-  } else {
-    size_t digits = 0;
-    while (digits < p.size() && std::isdigit(static_cast<unsigned char>(p[digits]))) ++digits;
-    if (digits > 0 && digits <= 9 && digits < p.size() && (p[digits] == '.' || p[digits] == ')')) {
-      out += p.substr(0, digits) + '\\' + p[digits];
-      start = digits + 1;
-    }
+  } else if (digits > 0 && digits <= 9 && digits < p.size() && (p[digits] == '.' || p[digits] == ')') &&
+             ends_marker(digits + 1)) {
+    out += p.substr(0, digits) + '\\' + p[digits];
+    start = digits + 1;
   }
   for (size_t i = start; i < p.size(); ++i) {
     if (const size_t url_end = UrlEnd(p, i); url_end > i) {
@@ -97,9 +105,14 @@ std::string EscapeParagraph(const std::string& p) {
     }
     const char c = p[i];
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
-      case '{': case '}': case '|': case '~':
+      // Both brackets: an unescaped '[' could still pair with a template's own "](...)".
+      case '\\': case '`': case '*': case '[': case ']': case '<': case '>': case '{': case '}': case '|': case '~':
         out += '\\';
+        break;
+      case '_':  // between two letters or digits an underscore opens or closes nothing
+        if (!(i > 0 && i + 1 < p.size() && std::isalnum(static_cast<unsigned char>(p[i - 1])) &&
+              std::isalnum(static_cast<unsigned char>(p[i + 1]))))
+          out += '\\';
         break;
       case '&':
         if (EntityStart(p, i)) out += '\\';

@@ -15,11 +15,12 @@
 namespace render {
 
 // `text` as inline Markdown that renders to exactly `text` on GitHub, cmark-gfm and Hugo's
-// Goldmark: every ASCII punctuation character with a meaning there (\ ` * _ [ ] < > { } | ~ and
-// an '&' that could start an entity) is backslash-escaped, so no emphasis, link, code span, raw
-// HTML, autolink, table cell break, strikethrough or Hugo shortcode ("{{<", "{{%") can form; a
-// block marker at the start of a paragraph (#, -, +, =, "1." / "1)") is escaped too, so no
-// heading, list, thematic break or setext underline can form. Line breaks become spaces; with
+// Goldmark: every ASCII punctuation character with a meaning there (\ ` * [ ] < > { } | ~, an '_'
+// not between two letters or digits, an '&' that could start an entity) is backslash-escaped,
+// so no emphasis, link, code span, raw HTML, autolink, table cell break, strikethrough or Hugo
+// shortcode ("{{<", "{{%") can form; a block marker at the start of a paragraph (a heading's
+// '#', a list item's '-', '+' or "1.", a line of '-' or '=') is escaped too. A bare URL keeps its
+// characters (GFM autolinks it from the raw text). Line breaks become spaces; with
 // `keep_paragraphs`, a blank line still separates paragraphs (the long-form blog fields).
 // Leading and trailing white space is dropped (an indented line would be a code block).
 std::string EscapeProse(const std::string& text, bool keep_paragraphs = false);

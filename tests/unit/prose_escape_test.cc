@@ -87,6 +87,12 @@ const std::vector<std::string> kReproducers = {
     "# not a heading",
     "1. not a list",
     "12) neither",
+    "3.",
+    "## ",
+    "######## seven is text",
+    "37.50 and -0.5 and +1 and #1 and 1.5B",
+    "- - -",
+    "===",
     "- nor this",
     "+ nor this",
     "= setext",
@@ -189,6 +195,15 @@ TEST_CASE("EscapeProse: seeded random Markdown punctuation always reads as writt
     REQUIRE_MESSAGE(ParagraphText(escaped) == expected, "input: [" << text << "] escaped: [" << escaped << "]");
     REQUIRE(escaped.find("{{") == std::string::npos);
   }
+}
+
+TEST_CASE("EscapeProse leaves numbers and words that are no block marker as written") {
+  for (const char* text : {"37.50", "-0.5 dB", "+1 point", "#1 model", "1.5B release", "(2019)", "=x", "--flag"})
+    CHECK(render::EscapeProse(text) == text);
+  CHECK(render::EscapeProse("1. x") == "1\\. x");
+  CHECK(render::EscapeProse("# x") == "\\# x");
+  CHECK(render::EscapeProse("- x") == "\\- x");
+  CHECK(render::EscapeProse("---") == "\\---");
 }
 
 TEST_CASE("EscapeProse keeps blank-line paragraphs only when asked") {
