@@ -134,7 +134,7 @@ architecture:
 profile: {sizes: [x32], dtypes: [float32], batch_sizes: [1]}
 experiments: false
 YAML
-if "$MC" build "$WORK/specs/tiny-resnext.yaml" --out "$WORK/out" --no-generate --no-train --min-iterations 3 \
+if "$MC" build "$WORK/specs/tiny-resnext.yaml" --out "$WORK/out" --no-train --min-iterations 3 \
     --min-seconds 0.1 >"$WORK/tiny-resnext.log" 2>&1; then
   post=$WORK/out/site/content/posts/tiny-resnext/index.md
   while read -r size total; do
