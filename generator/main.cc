@@ -952,6 +952,23 @@ int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engin
     PrintError(st.message());
     return kExitError;
   }
+  if (targets != nullptr) {
+    // The other models' documents compare with the ones written now: those whose bytes change
+    // (after a one-spec build re-measured, say) are refreshed too, so none is left stale.
+    std::set<std::string> others;
+    for (const auto& s : specs)
+      if (targets->count(s.slug) == 0) others.insert(s.slug);
+    std::vector<RenderedFile> sibling_files;
+    if (engine::Status st = RenderAll(specs, reports, project, a, &sibling_files, &others); !st.ok()) {
+      std::cerr << "modelcard: warning: the other models' documents were not refreshed: " << st.message() << "\n";
+    } else {
+      for (auto& f : sibling_files) {
+        std::string current;
+        if (publish::ReadFile(publish::UnderRoot(a.out_dir, f.path), &current).ok() && current != f.bytes)
+          files.push_back(std::move(f));
+      }
+    }
+  }
   std::vector<InjectedFile> injected;
   if (engine::Status st = InjectAll(project.inject, specs, reports, project, a, /*strict=*/false, &injected); !st.ok()) {
     PrintError(st.message());
