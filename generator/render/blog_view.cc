@@ -357,9 +357,11 @@ std::vector<View> BenchmarkRows(const spec::Spec& s) {
   return rows;
 }
 
-std::vector<View> MeasuredRows(const engine::Report& r) {
+std::vector<View> MeasuredRows(const spec::Spec& s, const engine::Report& r) {
   std::vector<View> rows;
   for (const auto& size : r.sizes) {
+    const spec::Size* spec_size = s.FindSize(size.name);  // the spec's config: what the guard estimated
+    const ModelConfig& config = spec_size != nullptr ? spec_size->config : size.config;
     for (const auto& run : size.runs) {
       const bool gen = run.scenario == "generate";
       rows.push_back(
@@ -371,6 +373,7 @@ std::vector<View> MeasuredRows(const engine::Report& r) {
               .Text("throughput",
                     gen ? internal::Throughput(run, "decode_tokens_per_s") : internal::ForwardRate(run))
               .Text("peak", FormatBytes(run.peak_bytes))
+              .Text("estimate", internal::EstimatedPeakText(config, run))
               .Text("mfu", TableCell(internal::Mfu(run))));
     }
   }
@@ -500,7 +503,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
   const bool has_background =
       !b.background.empty() || !b.prior_work.empty() || !b.innovations.empty();
   const std::vector<View> benchmark_rows = BenchmarkRows(s);
-  const std::vector<View> measured_rows = MeasuredRows(r);
+  const std::vector<View> measured_rows = MeasuredRows(s, r);
   const bool has_benchmarks = !benchmark_rows.empty() || !measured_rows.empty();
   const bool has_applications = !b.applications.empty() || has_benchmarks;
   const std::vector<View> versus = VersusSections(in, r);

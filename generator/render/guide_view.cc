@@ -732,7 +732,9 @@ void AddEvaluation(const spec::Spec& s, const engine::Report& r, View* v) {
       if (!m.dataset.empty() && std::find(datasets.begin(), datasets.end(), m.dataset) == datasets.end())
         datasets.push_back(m.dataset);
   std::vector<View> runs;
-  for (const auto& size : r.sizes)
+  for (const auto& size : r.sizes) {
+    const spec::Size* spec_size = s.FindSize(size.name);  // the spec's config: what the guard estimated
+    const ModelConfig& config = spec_size != nullptr ? spec_size->config : size.config;
     for (const auto& run : size.runs) {
       std::string rate;
       if (run.scenario == "generate")
@@ -752,8 +754,10 @@ void AddEvaluation(const spec::Spec& s, const engine::Report& r, View* v) {
                          .Text("p50", FormatSeconds(run.latency_s.p50))
                          .Text("rate", rate)
                          .Text("peak", Bytes(run.peak_bytes))
+                         .Text("estimate", internal::EstimatedPeakText(config, run))
                          .Text("mfu", run.scenario == "preprocess" ? "—" : internal::Mfu(run)));
     }
+  }
   const engine::Environment& e = r.environment;
   std::string measured_on = e.device.empty() ? "" : e.device + (e.cpu_model.empty() ? "" : " (" + e.cpu_model + ")");
   if (e.cores > 0) measured_on += ", " + Plural(e.cores, "core", "cores");

@@ -77,6 +77,10 @@ std::string Citation(const spec::Reference& r);        // "[title](url) — auth
 std::string RunShape(const engine::Run& r);            // "batch 1 × 16 tokens"
 std::string Throughput(const engine::Run& r, const std::string& key);  // "40,000 tokens/s"
 std::string Mfu(const engine::Run& r);
+// The memory guard's analytic estimate of what `run` allocates above its start
+// (engine/count_memory.h) and the measured peak as a share of it: "25.4 MiB (104%)"; "—" when
+// the scenario has no estimate. `c` is the spec's config of the run's size.
+std::string EstimatedPeakText(const engine::ModelConfig& c, const engine::Run& run);
 // "tokens" | "images" | "s of audio" for a throughput key ("images_per_s" -> "images").
 std::string RateUnit(const std::string& key);
 // The forward run's throughput in its own unit: "1,234 tokens/s", "12.3 images/s".

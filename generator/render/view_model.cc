@@ -976,7 +976,7 @@ std::string EnvironmentText(const engine::Environment& e) {
 
 // The analytic estimate of what `run` allocates above its start (engine/count_memory.h), comparable
 // with Run::peak_bytes, and the measured peak as a share of it: "25.4 MiB (104%)".
-static std::string EstimatedPeakText(const engine::ModelConfig& c, const engine::Run& run) {
+std::string EstimatedPeakText(const engine::ModelConfig& c, const engine::Run& run) {
   engine::MemoryShape shape;
   shape.scenario = run.scenario;
   shape.dtype = run.dtype;
