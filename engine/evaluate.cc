@@ -8,7 +8,10 @@
 #include <cstring>
 #include <sstream>
 
+#include "engine/count_memory.h"
+#include "engine/measure/cpu_kernels.h"
 #include "engine/measure/environment.h"
+#include "engine/measure/memory_limit.h"
 #include "engine/models/family.h"
 #include "engine/models/decoder.h"
 #include "engine/scenario_util.h"
@@ -37,6 +40,29 @@ Status ReadTokenFile(const std::string& path, int64_t vocab_size, std::vector<in
   return Status::OK();
 }
 
+// The memory guard before an evaluation builds its model: one batch's forward pass (weights,
+// packed copies, activations) against --max-memory or what this machine has available.
+Status CheckEvalMemory(const ModelConfig& c, const EvalOptions& o, int64_t batch, int64_t seq) {
+  MemoryShape m;
+  m.scenario = "forward";
+  m.dtype = o.dtype;
+  m.batch = batch;
+  m.sequence_length = seq;
+  m.packed = PackedLinearSupported(o.dtype);
+  MemoryEstimate e;
+  const Status st = EstimateMemory(c, m, &e);
+  MemoryLimit limit;
+  if (o.max_memory_bytes > 0) {
+    limit.bytes = o.max_memory_bytes;
+    limit.source = "set by --max-memory";
+  } else {
+    limit = DetectMemoryLimit("cpu");
+  }
+  const std::string tokens = seq > 0 ? " × " + std::to_string(seq) + " tokens" : "";
+  return CheckMemory("evaluating the " + o.dtype + " model (batch " + std::to_string(batch) + tokens + ")", st, e,
+                     limit);
+}
+
 Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& tokens, const EvalOptions& o,
                           EvalResult* out) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
@@ -55,6 +81,7 @@ Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& toke
     return Status::InvalidArgument("window " + std::to_string(window) + " + 1 exceeds context_length " +
                                    std::to_string(c.context_length));
   if (tokens.size() < 2) return Status::InvalidArgument("the data has fewer than 2 tokens: nothing to predict");
+  if (Status guard = CheckEvalMemory(c, o, o.batch, window + 1); !guard.ok()) return guard;
   try {
     c10::InferenceMode inference;
     const auto t0 = std::chrono::steady_clock::now();
@@ -210,6 +237,7 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
                                          std::to_string(c.vocab_size) + " ids)");
       x = torch::tensor(flat, torch::kLong).view(inputs->shape);
     }
+    if (Status guard = CheckEvalMemory(c, o, o.batch, images ? 0 : x.size(1)); !guard.ok()) return guard;
     std::unique_ptr<FamilyModel> model = BuildFamilyModel(c, torch::TensorOptions().dtype(st));
     model->module().eval();
     WeightLoadStats stats;

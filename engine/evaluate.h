@@ -19,6 +19,7 @@ struct EvalOptions {
   int64_t batch = 8;               // windows per forward pass
   int64_t max_tokens = 0;          // stop after this many predicted tokens; 0 = the whole file
   int64_t max_samples = 0;         // accuracy: the first this many samples; 0 = all
+  int64_t max_memory_bytes = 0;    // the memory guard's limit (--max-memory); 0 = what is available
 };
 
 struct EvalResult {
@@ -48,6 +49,8 @@ Status ReadTokenFile(const std::string& path, int64_t vocab_size, std::vector<in
 // context_length - 1. A remainder shorter than 2 tokens is dropped. Decoder and moe families.
 // InvalidArgument for a negative window, and for a perplexity that is not finite (the model
 // overflows in options.dtype): nothing is returned that could not be stored as a number.
+// Unavailable, before the model is built, when the memory guard's estimate of one batch's forward
+// pass (engine/count_memory.h) exceeds options.max_memory_bytes or the memory available.
 Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& tokens, const EvalOptions& options,
                           EvalResult* out);
 
@@ -72,7 +75,7 @@ bool IsClassifier(const ModelConfig& c);
 // checkpoint expects), or `input_ids` (N, T) integers. Batches of options.batch samples, the
 // first options.max_samples of them when > 0.
 // InvalidArgument naming the file and tensor for a missing tensor, a wrong shape, dtype or
-// label; any family other than IsClassifier's.
+// label; any family other than IsClassifier's. The memory guard as for EvaluatePerplexity.
 Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, const EvalOptions& options,
                         AccuracyResult* out);
 

@@ -1505,6 +1505,14 @@ int main(int argc, char** argv) {
   eval_cmd->add_option("--max-samples", eval.request.options.max_samples, "classifiers: the first this many samples of the set")
       ->check(positive("samples"));
   eval_cmd->add_option("--out", eval.out_dir, "output root holding results/ (default .)");
+  eval_cmd->add_option_function<std::string>(
+      "--max-memory",
+      [&](const std::string& text) {
+        if (!engine::ParseMemorySize(text, &eval.request.options.max_memory_bytes))
+          throw CLI::ValidationError("--max-memory", "'" + text + "' is not a memory size (e.g. 8GiB, 512MiB, 24GB)");
+      },
+      "the most memory the evaluation may use, e.g. 8GiB (default: what this machine has available); an "
+      "evaluation whose estimate exceeds it is refused before the model is built");
 #endif
 
   std::string import_dir, import_out;

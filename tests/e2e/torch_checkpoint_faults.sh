@@ -99,6 +99,11 @@ expect_refusal "overflowing perplexity" $rc "$out" "the perplexity is not finite
 python3 -c 'import json, sys; e = json.load(open("results/gpt2.json"))["sizes"][0]["evaluations"]; sys.exit(0 if [x["value"] for x in e] == [e[0]["value"]] and e[0]["value"] is not None else 1)' ||
   fail "the evaluations changed or hold a non-number: $(grep -A8 evaluations results/gpt2.json)"
 
+# The memory guard before eval builds its model: over --max-memory, refused with the estimate.
+out=$("$MC" eval specs/fixture.yaml --data tokens.bin --window 11 --max-memory 64KiB 2>&1); rc=$?
+expect_refusal "eval over --max-memory" $rc "$out" "evaluating the float32 model (batch 8 × 12 tokens) needs an estimated"
+grep -qF "set by --max-memory" <<<"$out" || fail "eval over --max-memory: the limit's source is not named: $out"
+
 # --data that is not a regular file: refused before it is opened or read.
 mkdir -p dir.bin
 mkfifo fifo.bin
