@@ -1036,7 +1036,11 @@ int RunCheck(MeasureArgs a) {
   // Temporary files of interrupted writes: Hugo would publish one beside a post.
   for (const std::string& file :
        publish::FindTemporaryFiles(a.out_dir, OutputFolders(a.out_dir, targets, project), /*only_dead=*/false)) {
-    std::cout << file << " is a stray temporary file (left by an interrupted write; `modelcard render` removes it)\n";
+    if (publish::IsOldTextCopy(file))
+      std::cout << file << " holds a file's text from before an interrupted in-place inject (compare it with that "
+                << "file, then delete it)\n";
+    else
+      std::cout << file << " is a stray temporary file (left by an interrupted write; `modelcard render` removes it)\n";
     stale = true;
   }
   std::vector<InjectedFile> injected;

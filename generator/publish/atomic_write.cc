@@ -244,14 +244,15 @@ bool IsTemporaryFileName(const std::string& name, bool in_staging_dir, long* pid
     const size_t dot = stem.find('.');
     return dot != std::string::npos && ParseDigits(stem.substr(0, dot), pid) && ParseDigits(stem.substr(dot + 1), &seq);
   }
-  // ".<x>.modelcard-tmp.<pid>.<n>"
-  const std::string marker = ".modelcard-tmp.";
-  const size_t at = name.rfind(marker);
-  if (!name.empty() && name[0] == '.' && at != std::string::npos && at > 1) {
-    const std::string rest = name.substr(at + marker.size());
-    const size_t dot = rest.find('.');
-    if (dot != std::string::npos && ParseDigits(rest.substr(0, dot), pid) && ParseDigits(rest.substr(dot + 1), &seq))
-      return true;
+  // ".<x>.modelcard-tmp.<pid>.<n>", and ".<x>.modelcard-old.<pid>.<n>" (IsOldTextCopy)
+  for (const std::string marker : {".modelcard-tmp.", ".modelcard-old."}) {
+    const size_t at = name.rfind(marker);
+    if (!name.empty() && name[0] == '.' && at != std::string::npos && at > 1) {
+      const std::string rest = name.substr(at + marker.size());
+      const size_t dot = rest.find('.');
+      if (dot != std::string::npos && ParseDigits(rest.substr(0, dot), pid) && ParseDigits(rest.substr(dot + 1), &seq))
+        return true;
+    }
   }
   // "<x>.tmp.<pid>", <x> a kind of file modelcard writes (a user's "notes.tmp.1" is not ours)
   const size_t tmp = name.rfind(".tmp.");
@@ -288,10 +289,15 @@ std::vector<std::string> FindTemporaryFiles(const std::string& root, const std::
   return found;
 }
 
+bool IsOldTextCopy(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  return !name.empty() && name[0] == '.' && name.find(".modelcard-old.") != std::string::npos;
+}
+
 std::vector<std::string> SweepStaleTemporaries(const std::string& root, const std::vector<std::string>& folders) {
   std::vector<std::string> removed;
   for (const std::string& file : FindTemporaryFiles(root, folders, /*only_dead=*/true))
-    if (::unlink(file.c_str()) == 0) removed.push_back(file);
+    if (!IsOldTextCopy(file) && ::unlink(file.c_str()) == 0) removed.push_back(file);
   ::rmdir(StagingDir(root).c_str());  // only when empty
   return removed;
 }

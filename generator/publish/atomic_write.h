@@ -29,7 +29,7 @@ engine::Status WriteFileAtomic(const std::string& path, const std::string& bytes
 
 // Whether `name` (a file name, no folder) is one of the temporary files a write leaves when it is
 // killed: "<pid>.<n>.tmp" (in the staging folder), ".<x>.modelcard-tmp.<pid>.<n>" (staged beside
-// its target) or "<x>.tmp.<pid>" with <x> a .md, .json or .svg file (beside its target, by older
+// its target), ".<x>.modelcard-old.<pid>.<n>" (IsOldTextCopy) or "<x>.tmp.<pid>" with <x> a .md, .json or .svg file (beside its target, by older
 // versions of modelcard).
 // Sets *pid to the writer's process id.
 bool IsTemporaryFileName(const std::string& name, bool in_staging_dir, long* pid);
@@ -40,8 +40,13 @@ bool IsTemporaryFileName(const std::string& name, bool in_staging_dir, long* pid
 std::vector<std::string> FindTemporaryFiles(const std::string& root, const std::vector<std::string>& folders,
                                             bool only_dead);
 
-// Removes FindTemporaryFiles(root, folders, only_dead=true) and StagingDir(root) when it is then
-// empty. Returns the files removed.
+// Whether `path` is the copy of a hand-written file's old text that an in-place inject stages
+// beside it (".<name>.modelcard-old.<pid>.<n>", publish/inject): reported like a temporary file,
+// never removed by the sweep (after a kill it may be the only copy of that text).
+bool IsOldTextCopy(const std::string& path);
+
+// Removes FindTemporaryFiles(root, folders, only_dead=true), except IsOldTextCopy files, and
+// StagingDir(root) when it is then empty. Returns the files removed.
 std::vector<std::string> SweepStaleTemporaries(const std::string& root, const std::vector<std::string>& folders);
 
 // Reads a whole file. NotFound when it does not exist, IOError when it cannot be read.

@@ -1,6 +1,7 @@
 // Inject mode (see inject.h): one pass over the lines finds the regions, with their byte
 // ranges; a second step splices the generated content into those ranges.
 #include "generator/publish/inject.h"
+#include "generator/publish/atomic_write.h"
 
 #include <sys/stat.h>
 #include <fcntl.h>
@@ -284,19 +285,12 @@ std::string RealPath(const std::string& path) {
   return out;
 }
 
-// InvalidArgument unless `st` is a regular file with one link.
+// InvalidArgument unless `st` is a regular file.
 engine::Status CheckWritableKind(const std::string& path, const struct stat& st) {
   if (!S_ISREG(st.st_mode)) {
     const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
     return engine::Status::InvalidArgument(path + ": is " + std::string(kind) +
                                            "; inject fills Markdown files only");
-  }
-  if (st.st_nlink > 1) {
-    return engine::Status::InvalidArgument(
-        path + ": has " + std::to_string(st.st_nlink) +
-        " hard links; inject replaces a file atomically (a new file renamed over it), which would split "
-        "them, so it leaves the file alone (hint: inject one copy and link the others to it with a symlink, "
-        "which inject follows)");
   }
   return engine::Status::OK();
 }
@@ -312,6 +306,61 @@ bool WriteAllBytes(int fd, const std::string& bytes) {
     done += static_cast<size_t>(n);
   }
   return true;
+}
+
+// A file with several hard links is written in place, so every link keeps seeing it (a new file
+// renamed over it would split them): the new bytes go in with one pwrite at offset 0, then the file
+// is cut to their length and flushed. The old bytes are first staged beside it as a hidden copy
+// (".<name>.modelcard-old.<pid>.<n>": `check` reports it, the sweep never removes it), removed
+// once the file is flushed: a run killed in between leaves the old text there, never lost.
+engine::Status WriteInPlace(const std::string& path, const std::string& bytes, const struct stat& st) {
+  std::string old;
+  if (engine::Status s = ReadFile(path, &old); !s.ok()) return s;
+  const std::string::size_type slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  static int counter = 0;
+  const std::string backup = dir + "." + name + ".modelcard-old." + std::to_string(::getpid()) + "." +
+                             std::to_string(counter++);
+  const int bfd = ::open(backup.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (st.st_mode & 07777) & 0600);
+  if (bfd < 0) return ErrnoStatus(path, "cannot stage a copy of the old text as '" + backup + "'");
+  if (!WriteAllBytes(bfd, old) || ::fsync(bfd) != 0) {
+    engine::Status s = ErrnoStatus(path, "cannot stage a copy of the old text as '" + backup + "'");
+    ::close(bfd);
+    ::unlink(backup.c_str());
+    return s;
+  }
+  ::close(bfd);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    engine::Status s = ErrnoStatus(path, "cannot open for writing");
+    ::unlink(backup.c_str());
+    return s;
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (done < bytes.size() || ::ftruncate(fd, static_cast<off_t>(bytes.size())) != 0 || ::fsync(fd) != 0) {
+    // Put the old text back (the same way); the staged copy stays if even that fails.
+    engine::Status s = ErrnoStatus(path, "cannot write in place");
+    size_t back = 0;
+    while (back < old.size()) {
+      const ssize_t n = ::pwrite(fd, old.data() + back, old.size() - back, static_cast<off_t>(back));
+      if (n <= 0) break;
+      back += static_cast<size_t>(n);
+    }
+    const bool restored = back == old.size() && ::ftruncate(fd, static_cast<off_t>(old.size())) == 0 && ::fsync(fd) == 0;
+    ::close(fd);
+    if (restored) ::unlink(backup.c_str());
+    return restored ? s : engine::Status::IOError(s.message() + "; the old text is kept in '" + backup + "'");
+  }
+  ::close(fd);
+  ::unlink(backup.c_str());
+  return engine::Status::OK();
 }
 
 }  // namespace
@@ -406,6 +455,7 @@ engine::Status WriteInjectedFile(const std::string& write_path, const std::strin
     return engine::Status::InvalidArgument(write_path + ": became a symlink since it was checked; not written");
   }
   if (engine::Status s = CheckWritableKind(write_path, st); !s.ok()) return s;
+  if (st.st_nlink > 1) return WriteInPlace(write_path, bytes, st);
   const std::string::size_type slash = write_path.rfind('/');
   const std::string dir = slash == std::string::npos ? "" : write_path.substr(0, slash + 1);
   const std::string name = slash == std::string::npos ? write_path : write_path.substr(slash + 1);

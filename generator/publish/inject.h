@@ -79,9 +79,7 @@ engine::Status ListInjectSections(const std::string& templates_dir, std::vector<
 //   - a regular file: `path` itself;
 //   - a symlink: its final target, which must be a regular file inside `tree` (the output root;
 //     both compared after resolving every link), else InvalidArgument naming the target;
-//   - a file with more than one hard link: InvalidArgument. An atomic write (a new file renamed
-//     over the old one) would split the links, and writing in place could leave the file half
-//     written; so inject refuses, and the hint says how to go on (a symlink is followed).
+//   - a file with more than one hard link: `path` itself (WriteInjectedFile writes it in place).
 //   - anything else (a directory, a FIFO, a device): InvalidArgument.
 // NotFound when `path` does not exist.
 engine::Status ResolveInjectTarget(const std::string& path, const std::string& tree, std::string* write_path);
@@ -91,6 +89,11 @@ engine::Status ResolveInjectTarget(const std::string& path, const std::string& t
 // group where the process may set them), flushed, then renamed over it. The checks of
 // ResolveInjectTarget are repeated on the file itself just before. On failure the file is
 // untouched and the temporary file removed.
+// A file with several hard links is written in place instead (a rename would split the links):
+// the old text is first staged beside it as a hidden copy (publish::IsOldTextCopy), then the new bytes are
+// written at offset 0 in one pwrite, the file is cut to their length and flushed, and the staged
+// copy removed. A failure puts the old text back; a run killed in between leaves the staged copy,
+// which `check` reports, so the old text is never lost.
 engine::Status WriteInjectedFile(const std::string& write_path, const std::string& bytes);
 
 }  // namespace publish

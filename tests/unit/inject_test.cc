@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "generator/publish/atomic_write.h"
 #include "generator/publish/inject.h"
 
 using publish::FindInjectRegions;
@@ -440,21 +441,37 @@ TEST_CASE("inject: a symlink to a file outside the tree, a dangling one and a lo
         "not found: " + (dir.path / "none.md").string() + ": no such file");
 }
 
-TEST_CASE("inject: a file with several hard links is refused, and both links keep their bytes") {
+TEST_CASE("inject: a file with several hard links is written in place, and every link sees the new text") {
   InjectTempDir dir;
-  const std::string file = dir.Write("README.md", "old\n");
+  const std::string file = dir.Write("README.md", "old text, longer than the new one\n");
   fs::create_hard_link(file, dir.path / "copy.md");
+  fs::permissions(file, fs::perms(0640));
   std::string target;
-  engine::Status s = publish::ResolveInjectTarget(file, dir.path.string(), &target);
-  CHECK(s.ToString() ==
-        "invalid argument: " + file +
-            ": has 2 hard links; inject replaces a file atomically (a new file renamed over it), which would split "
-            "them, so it leaves the file alone (hint: inject one copy and link the others to it with a symlink, "
-            "which inject follows)");
-  // The write repeats the check (a link made after the check).
-  CHECK(!publish::WriteInjectedFile(file, "new\n").ok());
-  CHECK(ReadAll(file) == "old\n");
+  REQUIRE(publish::ResolveInjectTarget(file, dir.path.string(), &target).ok());
+  CHECK(target == file);
+  REQUIRE(publish::WriteInjectedFile(file, "new\n").ok());
+  CHECK(ReadAll(file) == "new\n");
+  CHECK(ReadAll((dir.path / "copy.md").string()) == "new\n");
   CHECK(fs::hard_link_count(file) == 2);
+  CHECK((fs::status(file).permissions() & fs::perms::all) == fs::perms(0640));
+  REQUIRE(publish::WriteInjectedFile(file, std::string(10000, 'x') + "\n").ok());  // longer than before
+  CHECK(ReadAll((dir.path / "copy.md").string()) == std::string(10000, 'x') + "\n");
+  // Nothing left beside it: the staged copy of the old text is removed once the file is flushed.
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir.path)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"README.md", "copy.md"});
+}
+
+TEST_CASE("inject: the old text an interrupted in-place write leaves is reported, never swept") {
+  InjectTempDir dir;
+  const std::string old_copy = dir.Write(".README.md.modelcard-old.999999.0", "the old text\n");
+  CHECK(publish::IsOldTextCopy(old_copy));
+  CHECK(!publish::IsOldTextCopy((dir.path / ".README.md.modelcard-tmp.999999.0").string()));
+  const std::vector<std::string> found = publish::FindTemporaryFiles(dir.path.string(), {dir.path.string()}, true);
+  CHECK(found == std::vector<std::string>{old_copy});
+  CHECK(publish::SweepStaleTemporaries(dir.path.string(), {dir.path.string()}).empty());
+  CHECK(ReadAll(old_copy) == "the old text\n");
 }
 
 TEST_CASE("inject: a directory or a FIFO is not a file inject writes") {

@@ -124,30 +124,8 @@ size_t Unescaped(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// The lines of `markdown` outside code fences and front matter, link titles left out: where
-// text is Markdown (code, YAML and attribute values have their own escaping, checked elsewhere).
-std::string MarkdownText(const std::string& markdown) {
-  std::string out;
-  size_t start = 0;
-  bool fenced = false, front_matter = markdown.rfind("---\n", 0) == 0;
-  for (size_t line_no = 1; start < markdown.size(); ++line_no) {
-    size_t end = markdown.find('\n', start);
-    if (end == std::string::npos) end = markdown.size();
-    const std::string line = markdown.substr(start, end - start);
-    start = end + 1;
-    if (front_matter) {
-      if (line_no > 1 && line == "---") front_matter = false;
-      continue;
-    }
-    if (line.rfind("```", 0) == 0) fenced = !fenced;
-    if (!fenced) out += std::regex_replace(line, std::regex(R"( "([^"\\]|\\.)*"\))"), ")") + "\n";
-  }
-  return out;
-}
-
-// The lines of `markdown` outside code fences and front matter that open a heading or a
-// thematic break (or a list item that opens one), in order.
-std::vector<std::string> BlockMarkers(const std::string& markdown) {
+// The lines of `markdown` outside its front matter and code fences (the fence lines included).
+std::vector<std::string> MarkdownLines(const std::string& markdown) {
   std::vector<std::string> out;
   size_t start = 0;
   bool fenced = false, front_matter = markdown.rfind("---\n", 0) == 0;
@@ -161,7 +139,24 @@ std::vector<std::string> BlockMarkers(const std::string& markdown) {
       continue;
     }
     if (line.rfind("```", 0) == 0) fenced = !fenced;
-    if (fenced) continue;
+    if (!fenced) out.push_back(line);
+  }
+  return out;
+}
+
+// Where text is Markdown, link titles left out (code, YAML and attribute values have their own
+// escaping, checked elsewhere).
+std::string MarkdownText(const std::string& markdown) {
+  std::string out;
+  for (const std::string& line : MarkdownLines(markdown))
+    out += std::regex_replace(line, std::regex(R"( "([^"\\]|\\.)*"\))"), ")") + "\n";
+  return out;
+}
+
+// The Markdown lines that open a heading or a thematic break (or a list item that opens one).
+std::vector<std::string> BlockMarkers(const std::string& markdown) {
+  std::vector<std::string> out;
+  for (const std::string& line : MarkdownLines(markdown)) {
     // Headings, thematic breaks, setext underlines; a list item opening another block ("- - x",
     // "- # x") counts too (the number of plain items follows the spec's lists).
     if (line == "---" || line.rfind("#", 0) == 0 || line.rfind("===", 0) == 0 || line.rfind("- - ", 0) == 0 ||
