@@ -55,6 +55,44 @@ bool PositionFromName(const std::string& name, Position* out) {
   return Lookup(kPositions, name, out);
 }
 
+// The family table. Columns as FamilyTraits: name, display name, base, model and count sources, then
+// causal_lm, kv_cache, attention, token_input, image_input, audio_input, experts,
+// positions_bounded, unit of work.
+const FamilyTraits kFamilyTraits[7] = {
+    {Family::kDecoder, "decoder", "Decoder-only", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
+     true, true, true, true, false, false, false, true, "tokens_per_s"},
+    {Family::kEncoder, "encoder", "Encoder", "Transformer", "engine/models/encoder.cc", "engine/count_encoder.cc",
+     false, false, true, true, false, false, false, true, "tokens_per_s"},
+    {Family::kVit, "vit", "Vit", "Transformer", "engine/models/vit.cc", "engine/count_vit.cc",
+     false, false, true, false, true, false, false, true, "images_per_s"},
+    {Family::kResNet, "resnet", "Resnet", "CNN", "engine/models/resnet.cc", "engine/count_resnet.cc",
+     false, false, false, false, true, false, false, true, "images_per_s"},
+    {Family::kAudio, "audio", "Audio", "Transformer", "engine/models/audio.cc", "engine/count_audio.cc",
+     false, false, true, false, false, true, false, true, "audio_seconds_per_s"},
+    {Family::kMoe, "moe", "Moe", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
+     true, true, true, true, false, false, true, true, "tokens_per_s"},
+    {Family::kRecurrent, "recurrent", "Recurrent", "RNN", "engine/models/recurrent.cc", "engine/count_recurrent.cc",
+     true, false, false, true, false, false, false, false, "tokens_per_s"},
+};
+
+const FamilyTraits& TraitsOf(Family f) {
+  for (const FamilyTraits& t : kFamilyTraits)
+    if (t.family == f) return t;
+  return kFamilyTraits[0];  // unreachable: every enumerator has a row (config_test checks)
+}
+
+const char* FamilyName(Family f) { return TraitsOf(f).name; }
+
+bool FamilyFromName(const std::string& name, Family* out) {
+  for (const FamilyTraits& t : kFamilyTraits) {
+    if (name == t.name) {
+      *out = t.family;
+      return true;
+    }
+  }
+  return false;
+}
+
 namespace {
 
 std::string Positive(const char* key, int64_t v) {
@@ -159,9 +197,9 @@ int64_t ResNetInnerWidth(const ModelConfig& c, size_t stage) {
 }
 
 std::string ValidateConfig(const ModelConfig& c) {
-  const std::string& f = c.family;
-  if (f == "decoder") return ValidateDecoder(c);
-  if (f == "moe") {
+  const Family f = c.family;
+  if (f == Family::kDecoder) return ValidateDecoder(c);
+  if (f == Family::kMoe) {
     if (std::string err = ValidateDecoder(c); !err.empty()) return err;
     if (c.num_experts < 1) return "num_experts must be a positive integer, got " + std::to_string(c.num_experts);
     if (c.experts_per_token < 1 || c.experts_per_token > c.num_experts)
@@ -169,7 +207,7 @@ std::string ValidateConfig(const ModelConfig& c) {
              std::to_string(c.experts_per_token);
     return "";
   }
-  if (f == "encoder") {
+  if (f == Family::kEncoder) {
     return FirstProblem({ValidateDecoder(c), OneOf("norm_position", c.norm_position, {"pre", "post"}),
                          OneOf("head", c.head, {"none", "mlm", "classifier"}),
                          c.type_vocab_size < 0 ? "type_vocab_size must not be negative" : "",
@@ -178,7 +216,7 @@ std::string ValidateConfig(const ModelConfig& c) {
                                                        : "",
                          c.head == "classifier" ? Positive("num_classes", c.num_classes) : ""});
   }
-  if (f == "vit") {
+  if (f == Family::kVit) {
     return FirstProblem({Positive("image_size", c.image_size), Positive("patch_size", c.patch_size),
                          Positive("channels", c.channels), ValidateTransformer(c),
                          c.patch_size > 0 && c.image_size % c.patch_size != 0
@@ -188,7 +226,7 @@ std::string ValidateConfig(const ModelConfig& c) {
                          OneOf("pool", c.pool, {"cls", "mean"}),
                          c.num_classes < 0 ? "num_classes must not be negative" : ""});
   }
-  if (f == "resnet") {
+  if (f == Family::kResNet) {
     std::string stages = c.stages.empty() ? "stages must list at least one stage, e.g. [3, 4, 6, 3]" : "";
     for (int64_t n : c.stages)
       if (n < 1 && stages.empty()) stages = "every stage must have at least one block, got " + std::to_string(n);
@@ -206,7 +244,7 @@ std::string ValidateConfig(const ModelConfig& c) {
                          c.image_size < 32 ? "image_size must be at least 32, got " + std::to_string(c.image_size) : "",
                          c.num_classes < 0 ? "num_classes must not be negative" : ""});
   }
-  if (f == "audio") {
+  if (f == Family::kAudio) {
     return FirstProblem({Positive("sample_rate", c.sample_rate), Positive("n_mels", c.n_mels),
                          Positive("n_fft", c.n_fft), Positive("hop_length", c.hop_length),
                          c.chunk_seconds > 0 ? "" : "chunk_seconds must be positive",
@@ -224,12 +262,12 @@ std::string ValidateConfig(const ModelConfig& c) {
                          c.decoder_layers > 0 ? Positive("vocab_size", c.vocab_size) : "",
                          c.decoder_layers > 0 ? Positive("context_length", c.context_length) : ""});
   }
-  if (f == "recurrent") {
+  if (f == Family::kRecurrent) {
     return FirstProblem({Positive("vocab_size", c.vocab_size), Positive("embedding_dim", c.embedding_dim),
                          Positive("hidden_dim", c.hidden_dim), Positive("num_layers", c.num_layers),
                          OneOf("cell", c.cell, {"lstm", "gru"})});
   }
-  return "unknown family '" + f + "'";
+  return "unknown family";
 }
 
 }  // namespace engine

@@ -34,13 +34,45 @@ inline bool IsGated(Activation a) {
 //   audio      Whisper-style audio encoder (log-mel + conv front end), optional text decoder
 //   moe        Mixtral-style decoder whose feed-forward layers are top-k mixtures of experts
 //   recurrent  LSTM / GRU language model
-inline constexpr const char* kFamilies[] = {"decoder", "encoder", "vit", "resnet", "audio", "moe", "recurrent"};
+enum class Family { kDecoder, kEncoder, kVit, kResNet, kAudio, kMoe, kRecurrent };
+
+// What the engine, the counts and the documents need to know about a family, one row each in
+// kFamilyTraits (engine/config.cc). Code asks these questions instead of comparing families:
+// adding a family, or a decoder variant, is a row there plus its model, layers and count files.
+// A trait that depends on the size as well (audio with a text decoder, an encoder's head) is a
+// function of the ModelConfig below.
+struct FamilyTraits {
+  Family family;
+  const char* name;          // the spec's spelling, e.g. "decoder"
+  const char* display_name;  // in prose, e.g. "Decoder-only", "ResNet"
+  const char* base;          // architecture.base as an imported spec writes it: "Transformer", "CNN", "RNN"
+  const char* model_source;  // the engine's model, e.g. "engine/models/decoder.cc"
+  const char* count_source;  // its analytic counts, e.g. "engine/count_transformer.h"
+  bool causal_lm;            // always a next-token language model (audio: only with a text decoder)
+  bool kv_cache;             // causal self-attention that generates with a per-layer KV cache
+  bool attention;            // has attention layers (the attention experiments apply)
+  bool token_input;          // the forward pass takes token ids (a sequence length is the spec's)
+  bool image_input;          // the forward pass takes images (image_size x image_size)
+  bool audio_input;          // the forward pass takes log-mel features of one audio chunk
+  bool experts;              // the feed-forward layers are mixtures of experts
+  bool positions_bounded;    // a sequence may not exceed context_length (false: recurrent state)
+  const char* unit_of_work;  // the throughput unit: "tokens_per_s", "images_per_s", "audio_seconds_per_s"
+};
+
+// Every family's row, in kFamilies order.
+extern const FamilyTraits kFamilyTraits[7];
+
+const FamilyTraits& TraitsOf(Family f);
+// The spec spelling ("decoder", ...) <-> Family; FamilyFromName returns false for an unknown
+// name and leaves *out untouched.
+const char* FamilyName(Family f);
+bool FamilyFromName(const std::string& name, Family* out);
 
 // One concrete model size. Every field is resolved (no "defaults to" left):
 // the spec layer applies the defaults before handing a config to the engine.
 // Fields a family does not use keep their defaults and are ignored by it.
 struct ModelConfig {
-  std::string family = "decoder";  // one of kFamilies
+  Family family = Family::kDecoder;
   int64_t vocab_size = 0;
   int64_t context_length = 0;      // maximum sequence length (learned positions table size);
                                    // audio: the text decoder's context
@@ -99,6 +131,26 @@ struct ModelConfig {
   // recurrent
   std::string cell = "lstm";       // "lstm" | "gru"
 };
+
+// The traits of c's family.
+inline const FamilyTraits& TraitsOf(const ModelConfig& c) { return TraitsOf(c.family); }
+
+// A next-token language model: the causal_lm families, and audio with a text decoder. These
+// generate token by token, train on next-token cross-entropy and report perplexity.
+inline bool IsCausalLM(const ModelConfig& c) {
+  return TraitsOf(c).causal_lm || (TraitsOf(c).audio_input && c.decoder_layers > 0);
+}
+
+// Whether a forward pass has a sequence length to choose: token input, or the text decoder of
+// an audio model. vit, resnet and encoder-only audio have none (the input fixes it).
+inline bool UsesSequenceLength(const ModelConfig& c) { return TraitsOf(c).token_input || IsCausalLM(c); }
+
+// Whether the model ends in a classification head over num_classes classes: vit and resnet
+// with num_classes > 0, and the encoder with head: classifier (whose num_classes is positive).
+inline bool HasClassifierHead(const ModelConfig& c) {
+  if (c.num_classes <= 0) return false;
+  return TraitsOf(c).image_input || (c.family == Family::kEncoder && c.head == "classifier");
+}
 
 // Mel frames of one audio chunk: chunk_seconds * sample_rate / hop_length (Whisper: 3,000).
 int64_t AudioFrames(const ModelConfig& c);

@@ -7,10 +7,9 @@
 
 #include "engine/count_families.h"
 
-#include <cstdio>
-#include <cstdlib>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 namespace engine {
@@ -21,18 +20,17 @@ Checked QkvWidth(const ModelConfig& c) { return (Checked(c.num_heads) + Checked(
 // Rows of the first FFN matrix: gated activations fuse gate and up projections.
 Checked FcWidth(const ModelConfig& c) { return Checked(IsGated(c.activation) ? 2 : 1) * c.hidden_dim; }
 // Experts whose feed-forward runs for each token: all of the one FFN of a dense decoder; k of E for moe.
-int64_t ActiveExperts(const ModelConfig& c) { return c.family == "moe" ? c.experts_per_token : 1; }
-int64_t Experts(const ModelConfig& c) { return c.family == "moe" ? c.num_experts : 1; }
+int64_t ActiveExperts(const ModelConfig& c) { return TraitsOf(c).experts ? c.experts_per_token : 1; }
+int64_t Experts(const ModelConfig& c) { return TraitsOf(c).experts ? c.num_experts : 1; }
 // Parameters of one norm layer: weight (+ bias for LayerNorm with biases).
 Checked NormParams(const ModelConfig& c) {
   return Checked(c.embedding_dim) * ((c.norm == Norm::kLayerNorm && c.bias) ? 2 : 1);
 }
 
-// A broken precondition of the Analytic* wrappers (count.h): never a wrapped number.
-[[noreturn]] void Abort(const Status& st) {
-  std::fprintf(stderr, "modelcard: internal error: unchecked count: %s\n", st.ToString().c_str());
-  std::abort();
-}
+// A broken precondition of the Analytic* wrappers (count.h): never a wrapped number. Thrown, not
+// printed: nothing below main.cc writes to the terminal, and an uncaught logic_error still ends
+// the process with this message.
+[[noreturn]] void Abort(const Status& st) { throw std::logic_error("unchecked count: " + st.ToString()); }
 
 }  // namespace
 
@@ -44,11 +42,15 @@ int64_t DtypeBytes(const std::string& dtype) {
 
 Status CountParameters(const ModelConfig& c, ParameterCount* out) {
   *out = ParameterCount();
-  if (c.family == "encoder") return EncoderParameters(c, out);
-  if (c.family == "vit") return VitParameters(c, out);
-  if (c.family == "resnet") return ResNetParameters(c, out);
-  if (c.family == "audio") return AudioParameters(c, out);
-  if (c.family == "recurrent") return RecurrentParameters(c, out);
+  switch (c.family) {
+    case Family::kEncoder: return EncoderParameters(c, out);
+    case Family::kVit: return VitParameters(c, out);
+    case Family::kResNet: return ResNetParameters(c, out);
+    case Family::kAudio: return AudioParameters(c, out);
+    case Family::kRecurrent: return RecurrentParameters(c, out);
+    case Family::kDecoder:
+    case Family::kMoe: break;  // below
+  }
 
   const Checked C = c.embedding_dim, L = c.num_layers;
   const Checked attn = C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +   // qkv
@@ -65,7 +67,7 @@ Status CountParameters(const ModelConfig& c, ParameterCount* out) {
                          {"mlp", Checked(Experts(c)) * mlp * L},
                          {"norm", norms * L + NormParams(c)},
                          {"lm_head", head}};
-  if (c.family == "moe") parts.push_back({"router", C * c.num_experts * L});  // gate, no bias (Mixtral)
+  if (TraitsOf(c).experts) parts.push_back({"router", C * c.num_experts * L});  // gate, no bias (Mixtral)
   if (Status st = FinishParameters(parts, tok + pos, out); !st.ok()) return st;
   // Every parameter but the experts a token does not reach (all of them for a dense decoder).
   out->active = (Checked(out->total) - (Checked(Experts(c)) - ActiveExperts(c)) * mlp * L).value();
@@ -79,12 +81,15 @@ ParameterCount AnalyticParameters(const ModelConfig& c) {
 }
 
 Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCount* out) {
-  if (c.family == "encoder") return EncoderForwardFlops(c, batch, T, out);
-  if (c.family == "vit") return VitForwardFlops(c, batch, out);
-  if (c.family == "resnet") return ResNetForwardFlops(c, batch, out);
-  if (c.family == "audio") return AudioForwardFlops(c, batch, T, out);
-  if (c.family == "recurrent") return RecurrentForwardFlops(c, batch, T, out);
-  // decoder and moe
+  switch (c.family) {
+    case Family::kEncoder: return EncoderForwardFlops(c, batch, T, out);
+    case Family::kVit: return VitForwardFlops(c, batch, out);
+    case Family::kResNet: return ResNetForwardFlops(c, batch, out);
+    case Family::kAudio: return AudioForwardFlops(c, batch, T, out);
+    case Family::kRecurrent: return RecurrentForwardFlops(c, batch, T, out);
+    case Family::kDecoder:
+    case Family::kMoe: break;  // below
+  }
   const Checked C = c.embedding_dim, L = c.num_layers, N = Checked(batch) * T;
   const Checked attn_dim = Checked(c.num_heads) * c.head_dim;
   // Matmul FLOPs, per layer unless noted.
@@ -94,7 +99,7 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
   const Checked proj = Checked(2) * N * attn_dim * C;
   const Checked mlp =
       Checked(ActiveExperts(c)) * (Checked(2) * N * C * FcWidth(c) + Checked(2) * N * c.hidden_dim * C);
-  const Checked router = c.family == "moe" ? Checked(2) * N * C * c.num_experts : Checked(0);
+  const Checked router = TraitsOf(c).experts ? Checked(2) * N * C * c.num_experts : Checked(0);
   const Checked head = Checked(2) * N * C * c.vocab_size;  // once
 
   FlopCount& f = *out;
@@ -105,7 +110,7 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
                          {"attention_scores", L * (scores + mix)},
                          {"mlp", L * mlp},
                          {"lm_head", head}};
-  if (c.family == "moe") parts.push_back({"router", L * router});
+  if (TraitsOf(c).experts) parts.push_back({"router", L * router});
   f.input = std::to_string(batch) + " × " + std::to_string(T) + " tokens";
 
   // Elementwise estimates (FLOPs per element, stated): norm ~5 (LayerNorm) or ~4 (RMSNorm)
@@ -131,12 +136,12 @@ FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t T) {
 
 Status CountDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len, int64_t* out) {
   FlopCount f;
-  if (c.family == "recurrent") {  // independent of the length
+  if (c.family == Family::kRecurrent) {  // independent of the length
     if (Status st = RecurrentForwardFlops(c, batch, 1, &f); !st.ok()) return st;
     *out = f.forward;
     return Status::OK();
   }
-  if (c.family == "audio") {  // no decoder KV cache: a step runs the decoder over the whole prefix again
+  if (c.family == Family::kAudio) {  // no decoder KV cache: a step runs the decoder over the whole prefix again
     FlopCount encoder_only;
     if (Status st = AudioForwardFlops(c, batch, context_len, &f); !st.ok()) return st;
     if (Status st = AudioForwardFlops(c, batch, 0, &encoder_only); !st.ok()) return st;
@@ -147,7 +152,7 @@ Status CountDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context
   const Checked per_layer = B * 2 * C * QkvWidth(c) + B * 4 * c.num_heads * context_len * c.head_dim +
                             B * 2 * c.num_heads * c.head_dim * C +
                             Checked(ActiveExperts(c)) * (B * 2 * C * FcWidth(c) + B * 2 * c.hidden_dim * C) +
-                            (c.family == "moe" ? B * 2 * C * c.num_experts : Checked(0));
+                            (TraitsOf(c).experts ? B * 2 * C * c.num_experts : Checked(0));
   const Checked step = per_layer * c.num_layers + B * 2 * C * c.vocab_size;
   if (step.overflow()) return OverflowError("decode-step FLOPs");
   *out = step.value();
@@ -216,14 +221,6 @@ Status SumPolynomial(const std::function<Status(int64_t, int64_t*)>& g, int64_t 
   return Status::OK();
 }
 
-// The families that generate token by token (a decode step means something): decoder, moe,
-// recurrent, and audio with a text decoder.
-bool Generates(const ModelConfig& c) {
-  return c.family == "decoder" || c.family == "moe" || c.family == "recurrent" ||
-         (c.family == "audio" && c.decoder_layers > 0);
-}
-bool HasKVCache(const ModelConfig& c) { return c.family == "decoder" || c.family == "moe"; }
-
 }  // namespace
 
 Status SumForwardFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out) {
@@ -264,10 +261,10 @@ Status CheckSizeCounts(const ModelConfig& c) {
   const int64_t T = c.context_length;
   int64_t flops = 0;
   if (Status st = CountTrainingFlops(c, 1, T, &flops); !st.ok()) return st;  // checks the forward too
-  if (Generates(c) && T > 0) {
+  if (IsCausalLM(c) && T > 0) {
     if (Status st = CountDecodeStepFlops(c, 1, T, &flops); !st.ok()) return st;
   }
-  if (HasKVCache(c)) {
+  if (TraitsOf(c).kv_cache) {
     int64_t per_token = 0;
     if (Status st = CountKVCacheBytesPerToken(c, 4, &per_token); !st.ok()) return st;
     if ((Checked(per_token) * T).overflow()) return OverflowError("float32 KV cache bytes of the full context");
@@ -276,14 +273,14 @@ Status CheckSizeCounts(const ModelConfig& c) {
 }
 
 Status CheckGenerationCounts(const ModelConfig& c, int64_t batch, int64_t prompt, int64_t new_tokens) {
-  if (new_tokens < 1 || !Generates(c)) return Status::OK();
+  if (new_tokens < 1 || !IsCausalLM(c)) return Status::OK();
   FlopCount prefill;
   if (Status st = CountForwardFlops(c, batch, prompt, &prefill); !st.ok()) return st;
   int64_t decode = 0, recompute = 0;
   if (Status st = SumDecodeStepFlops(c, batch, prompt + 1, prompt + new_tokens, &decode); !st.ok()) return st;
   if ((Checked(prefill.forward) + decode).overflow()) return OverflowError("generation FLOPs (prefill + decode steps)");
   if (Status st = SumForwardFlops(c, batch, prompt, prompt + new_tokens - 1, &recompute); !st.ok()) return st;
-  if (HasKVCache(c)) {
+  if (TraitsOf(c).kv_cache) {
     int64_t per_token = 0;
     if (Status st = CountKVCacheBytesPerToken(c, 4, &per_token); !st.ok()) return st;
     // The cache at the end, and the bytes the N steps read from it: per token x batch x (N P + N(N+1)/2).

@@ -61,8 +61,8 @@ Status CheckGenerationCounts(const ModelConfig& c, int64_t batch, int64_t prompt
 // The same counts for inputs already known to fit: the spec parser checks every size
 // (CheckSizeCounts) and every profiled scenario (forward, training, CheckGenerationCounts), and the CLI checks the
 // batch and sequence lengths it is given (app::CheckRunFlags) before measuring. A count that
-// overflows anyway is a broken precondition: these abort with the error rather than return a
-// wrapped number.
+// overflows anyway is a broken precondition: these throw std::logic_error with the error rather
+// than return a wrapped number.
 ParameterCount AnalyticParameters(const ModelConfig& c);
 FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t seq_len);
 int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len);

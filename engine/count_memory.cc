@@ -23,7 +23,7 @@ Checked Max(Checked a, Checked b) {
 // (n + 1) / 2: the output size of a stride-2 convolution or pooling with "same" padding.
 int64_t Half(int64_t n) { return n / 2 + n % 2; }
 
-bool Decoder(const ModelConfig& c) { return c.family == "decoder" || c.family == "moe"; }
+bool Decoder(const ModelConfig& c) { return TraitsOf(c).kv_cache; }
 
 // The widths of a transformer layer.
 struct Widths {
@@ -48,7 +48,7 @@ Widths TransformerWidths(const ModelConfig& c) {
 Checked LayerWorkingSet(const ModelConfig& c, Checked N) {
   const Widths w = TransformerWidths(c);
   Checked mlp = w.F + w.H;
-  if (c.family == "moe") mlp = Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + w.F + w.H);
+  if (TraitsOf(c).experts) mlp = Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + w.F + w.H);
   return N * (Checked(2) * w.C + Max(Checked(2) * w.qkv + w.A, mlp) + w.C);
 }
 
@@ -57,14 +57,14 @@ Checked LayerWorkingSet(const ModelConfig& c, Checked N) {
 Checked LayerSaved(const ModelConfig& c, Checked N) {
   const Widths w = TransformerWidths(c);
   Checked mlp = w.F + w.H;
-  if (c.family == "moe") mlp = Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + w.F + w.H);
+  if (TraitsOf(c).experts) mlp = Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + w.F + w.H);
   return N * (Checked(2) * w.C + w.qkv + w.A + w.C + w.C + mlp);
 }
 
 // The largest single weight tensor (elements): the buffer initialisation draws and backward's
 // gradient of it.
 Checked LargestWeight(const ModelConfig& c) {
-  if (c.family == "resnet") {
+  if (c.family == Family::kResNet) {
     Checked largest = Checked(c.num_classes) * ResNetPlanes(c, c.stages.empty() ? 0 : c.stages.size() - 1) *
                       (c.block == "basic" ? 1 : 4);
     for (size_t s = 0; s < c.stages.size(); ++s) {
@@ -75,13 +75,13 @@ Checked LargestWeight(const ModelConfig& c) {
     }
     return largest;
   }
-  if (c.family == "recurrent") {
+  if (c.family == Family::kRecurrent) {
     const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim;
     return Max(Checked(c.vocab_size) * Max(c.embedding_dim, c.hidden_dim), g * H * Max(c.embedding_dim, c.hidden_dim));
   }
   const Widths w = TransformerWidths(c);
   Checked largest = Max(Max(w.C * w.qkv, w.C * w.F), w.H * w.C);
-  if (c.family == "vit") return Max(Max(largest, w.C * c.num_classes), w.C * c.channels * c.patch_size * c.patch_size);
+  if (c.family == Family::kVit) return Max(Max(largest, w.C * c.num_classes), w.C * c.channels * c.patch_size * c.patch_size);
   return Max(largest, Checked(c.vocab_size) * w.C);
 }
 
@@ -94,7 +94,7 @@ Checked PackedParameters(const ModelConfig& c, const ParameterCount& p) {
         name != "recurrent")
       n += count;
   if (Decoder(c) && c.tie_embeddings) n += Checked(c.vocab_size) * c.embedding_dim;
-  if (c.family == "recurrent") n = n - c.vocab_size;  // lm_head_bias is a plain parameter
+  if (c.family == Family::kRecurrent) n = n - c.vocab_size;  // lm_head_bias is a plain parameter
   return n;
 }
 
@@ -107,18 +107,18 @@ Checked ForwardWorkingSet(const ModelConfig& c, int64_t batch, int64_t T, bool l
     const Checked head = last_only ? N * C * 2 + B * c.vocab_size : N * (C * 2 + c.vocab_size);
     return Max(LayerWorkingSet(c, N), head);
   }
-  if (c.family == "encoder") {
+  if (c.family == Family::kEncoder) {
     const Checked N = B * T;
     Checked head = N * C;
     if (c.head == "mlm") head = N * (C * 3 + c.vocab_size);
     return Max(LayerWorkingSet(c, N) + B * T, head);  // + the attention mask
   }
-  if (c.family == "vit") {
+  if (c.family == Family::kVit) {
     const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
     const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
     return Max(LayerWorkingSet(c, N), N * C * 2);  // patch embedding + positions
   }
-  if (c.family == "audio") {
+  if (c.family == Family::kAudio) {
     const int64_t frames = AudioFrames(c), tokens = Half(frames);
     const Checked frontend = B * C * (Checked(frames) * 2 + tokens);  // conv1, its GELU, conv2
     const Checked audio = B * tokens * C;                               // the encoder output
@@ -131,7 +131,7 @@ Checked ForwardWorkingSet(const ModelConfig& c, int64_t batch, int64_t T, bool l
     }
     return peak;
   }
-  if (c.family == "resnet") {
+  if (c.family == Family::kResNet) {
     const int64_t stem = Half(c.image_size);  // after the stem's stride-2 convolution
     Checked peak = B * c.base_width * (Checked(stem) * stem * 2);  // stem convolution and batch norm
     int64_t in = c.base_width;
@@ -150,7 +150,7 @@ Checked ForwardWorkingSet(const ModelConfig& c, int64_t batch, int64_t T, bool l
     }
     return Max(peak, B * (Checked(in) * 2 + c.num_classes));
   }
-  if (c.family == "recurrent") {
+  if (c.family == Family::kRecurrent) {
     const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim, N = B * T;
     const Checked layer_weights = g * H * (Max(c.embedding_dim, c.hidden_dim) + H);  // the cell's working copy
     const Checked head = last_only ? B * c.vocab_size : N * c.vocab_size;
@@ -172,18 +172,18 @@ Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
     const Checked N = B * T;
     s.compute = LayerSaved(c, N) * c.num_layers + N * (C * 2 + c.vocab_size);
     s.float32 = N * c.vocab_size;
-  } else if (c.family == "encoder") {
+  } else if (c.family == Family::kEncoder) {
     const Checked N = B * T;
     s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2;
     if (c.head == "mlm") {
       s.compute += N * (C * 3 + c.vocab_size);
       s.float32 = N * c.vocab_size;
     }
-  } else if (c.family == "vit") {
+  } else if (c.family == Family::kVit) {
     const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
     const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
     s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2 + B * c.channels * c.image_size * c.image_size;
-  } else if (c.family == "audio") {
+  } else if (c.family == Family::kAudio) {
     const int64_t frames = AudioFrames(c), tokens = Half(frames);
     s.compute = B * C * (Checked(frames) * 2 + tokens) + LayerSaved(c, B * tokens) * c.num_layers;
     if (c.decoder_layers > 0) {
@@ -192,7 +192,7 @@ Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
       s.compute += (LayerSaved(c, N) + N * C * 2 + cross) * c.decoder_layers + N * (C * 2 + c.vocab_size);
       s.float32 = N * c.vocab_size;
     }
-  } else if (c.family == "resnet") {
+  } else if (c.family == Family::kResNet) {
     int64_t S = Half(c.image_size);
     s.compute = B * c.base_width * (Checked(S) * S * 2) + B * c.channels * c.image_size * c.image_size;
     int64_t in = c.base_width;
@@ -211,7 +211,7 @@ Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
       in = out.value();
     }
     s.compute += B * (Checked(in) + c.num_classes);
-  } else if (c.family == "recurrent") {
+  } else if (c.family == Family::kRecurrent) {
     const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim, N = B * T;
     s.compute = N * c.embedding_dim + N * H * (g + 1) * c.num_layers + N * c.vocab_size;
     s.float32 = N * c.vocab_size;
@@ -231,7 +231,7 @@ Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEsti
   ParameterCount params;
   if (Status st = CountParameters(c, &params); !st.ok()) return st;
   const Checked P = params.total;
-  const bool tokens = c.family != "vit" && c.family != "resnet";
+  const bool tokens = !TraitsOf(c).image_input;
   const int64_t T = tokens ? shape.sequence_length : 0;
 
   Checked weights = 0, packed = 0, activations = 0, kv = 0, gradients = 0, optimizer = 0, transient = 0;
@@ -249,7 +249,7 @@ Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEsti
       if (Decoder(c)) {
         kv = Checked(KVCacheBytesPerToken(c, 1)) * shape.batch * total_tokens * b;
         activations = ForwardWorkingSet(c, shape.batch, prompt, /*last_only=*/true) * b;
-      } else if (c.family == "audio") {  // no KV cache: every step runs the decoder over the prefix again
+      } else if (c.family == Family::kAudio) {  // no KV cache: every step runs the decoder over the prefix again
         activations = (ForwardWorkingSet(c, shape.batch, total_tokens, false) +
                        Checked(shape.batch) * c.n_mels * AudioFrames(c)) * b;  // + the generator's mel input
       } else {  // recurrent: the state is a few vectors; the prompt's pass dominates
@@ -271,7 +271,7 @@ Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEsti
   } else if (s == "preprocess") {
     // Per input, one after another: the decoded image in float32 and its resized copy; or the
     // audio chunk's STFT (complex), its power spectrum and the log-mel features.
-    if (c.family == "audio") {
+    if (c.family == Family::kAudio) {
       const Checked frames = AudioFrames(c) + 1, bins = c.n_fft / 2 + 1;
       activations = frames * bins * 16 + frames * c.n_mels * 8;
     } else {

@@ -1,5 +1,6 @@
 // Engine entry points that build models: instantiated parameter counts (on `meta`).
 // c10::Error never crosses this boundary; it becomes a Status.
+#include "engine/torch_error.h"
 #include "engine/engine.h"
 
 #include <torch/torch.h>
@@ -42,16 +43,14 @@ Status CountInstantiatedParameters(const ModelConfig& c, ParameterCount* out) {
       for (auto& [k, v] : p.by_component)
         if (k == component) v += n, known = true;
       if (!known) p.by_component.push_back({component, n});
-      if (c.family == "moe" && ExpertIndex(item.key()) >= c.experts_per_token) inactive += n;
+      if (TraitsOf(c).experts && ExpertIndex(item.key()) >= c.experts_per_token) inactive += n;
     }
     p.non_embedding = p.total - p.embedding;
     p.active = p.total - inactive;
     *out = p;
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 

@@ -1,4 +1,5 @@
 // Perplexity on a token file and accuracy on a labelled set (see evaluate.h).
+#include "engine/torch_error.h"
 #include "engine/evaluate.h"
 
 #include <torch/torch.h>
@@ -66,9 +67,9 @@ Status CheckEvalMemory(const ModelConfig& c, const EvalOptions& o, int64_t batch
 Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& tokens, const EvalOptions& o,
                           EvalResult* out) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
-  if (c.family != "decoder" && c.family != "moe")
-    return Status::InvalidArgument("perplexity needs a causal language model (decoder or moe family), not " + c.family +
-                                   (IsClassifier(c) ? "; hint: a classifier takes a labelled .safetensors set" : ""));
+  if (!TraitsOf(c).kv_cache)
+    return Status::InvalidArgument("perplexity needs a causal language model (decoder or moe family), not " + std::string(FamilyName(c.family)) +
+                                   (HasClassifierHead(c) ? "; hint: a classifier takes a labelled .safetensors set" : ""));
   if (o.weights_path.empty())
     return Status::InvalidArgument("no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
   torch::ScalarType st;
@@ -132,16 +133,9 @@ Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& toke
     out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out->date = TodayUtc();
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
-}
-
-bool IsClassifier(const ModelConfig& c) {
-  if (c.family == "vit" || c.family == "resnet") return c.num_classes > 0;
-  return c.family == "encoder" && c.head == "classifier" && c.num_classes > 0;
 }
 
 namespace {
@@ -169,10 +163,10 @@ Status ReadIntegers(const TensorView& v, std::vector<int64_t>* out) {
 
 Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, const EvalOptions& o, AccuracyResult* out) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
-  if (!IsClassifier(c))
+  if (!HasClassifierHead(c))
     return Status::InvalidArgument("accuracy needs a classifier (vit or resnet with num_classes, encoder with head: "
-                                   "classifier); this is the " + c.family + " family" +
-                                   (c.family == "decoder" || c.family == "moe" ? ": use a token file for perplexity" : ""));
+                                   "classifier); this is the " + std::string(FamilyName(c.family)) + " family" +
+                                   (TraitsOf(c).kv_cache ? ": use a token file for perplexity" : ""));
   if (o.weights_path.empty())
     return Status::InvalidArgument("no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
   torch::ScalarType st;
@@ -185,7 +179,7 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
     if (v.name == "pixel_values") pixels = &v;
     if (v.name == "input_ids") ids = &v;
   }
-  const bool images = c.family != "encoder";
+  const bool images = TraitsOf(c).image_input;
   const TensorView* inputs = images ? pixels : ids;
   const std::string input_name = images ? "pixel_values" : "input_ids";
   if (labels_view == nullptr || inputs == nullptr)
@@ -203,7 +197,7 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
       return Status::InvalidArgument(data_path + ": label " + std::to_string(i) + " is " + std::to_string(labels[i]) +
                                      ", outside the " + std::to_string(c.num_classes) + " classes");
   // A ResNet pools globally: any image size its stem can take works with the same weights.
-  const bool any_size = c.family == "resnet" && inputs->shape.size() == 4 && inputs->shape[2] >= 32 &&
+  const bool any_size = c.family == Family::kResNet && inputs->shape.size() == 4 && inputs->shape[2] >= 32 &&
                         inputs->shape[3] >= 32;
   std::vector<int64_t> expected =
       images ? std::vector<int64_t>{n, c.channels, any_size ? inputs->shape[2] : c.image_size,
@@ -211,7 +205,7 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
              : std::vector<int64_t>{n, inputs->shape.size() == 2 ? inputs->shape[1] : -1};
   if (inputs->shape != expected) {
     std::string want = !images ? "(" + std::to_string(n) + ", T) with T <= context_length"
-                       : c.family == "resnet"
+                       : c.family == Family::kResNet
                            ? "(" + std::to_string(n) + ", " + std::to_string(c.channels) + ", H, W) with H, W >= 32"
                            : ShapeString(expected);
     return Status::InvalidArgument(data_path + ": tensor '" + input_name + "' has shape " + ShapeString(inputs->shape) +
@@ -265,10 +259,8 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
     out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     out->date = TodayUtc();
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 

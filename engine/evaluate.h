@@ -64,10 +64,6 @@ struct AccuracyResult {
   std::string date;                // UTC date of the evaluation, YYYY-MM-DD
 };
 
-// True for the configs `EvaluateAccuracy` takes: vit and resnet with a classification head,
-// and the encoder with head: classifier.
-bool IsClassifier(const ModelConfig& c);
-
 // Top-1 and top-5 accuracy of the classifier `c` with the weights of options.weights_path on
 // the labelled set at `data_path`: a .safetensors file holding `labels` (N) integers (I64, I32,
 // I16, U8) in [0, num_classes) and the inputs, either `pixel_values` (N, channels, image_size,
@@ -75,7 +71,7 @@ bool IsClassifier(const ModelConfig& c);
 // checkpoint expects), or `input_ids` (N, T) integers. Batches of options.batch samples, the
 // first options.max_samples of them when > 0.
 // InvalidArgument naming the file and tensor for a missing tensor, a wrong shape, dtype or
-// label; any family other than IsClassifier's. The memory guard as for EvaluatePerplexity.
+// label; any config without HasClassifierHead (engine/config.h). The memory guard as for EvaluatePerplexity.
 Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, const EvalOptions& options,
                         AccuracyResult* out);
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <sstream>
 
+#include "engine/torch_error.h"
 #include "engine/count.h"
 #include "engine/count_memory.h"
 #include "engine/engine.h"
@@ -99,7 +100,7 @@ struct Scenario {
     r.device = "cpu";
     r.dtype = "float32";
     r.weights_bytes = 0;
-    const bool audio = config.family == "audio";
+    const bool audio = TraitsOf(config).audio_input;
     torch::Tensor raw = audio ? torch::randn({batch, static_cast<int64_t>(config.chunk_seconds * config.sample_rate)}) * 0.1
                               : torch::randint(0, 256, {batch, 480, 640, 3}, torch::kUInt8);
     ImageTransform transform;
@@ -142,7 +143,7 @@ struct Scenario {
       if (item.key().find(".mlp.experts.") != std::string::npos)
         expert_bytes += item.value().numel() * item.value().element_size();
     int64_t bytes = weights_bytes;
-    if (config.family == "moe" && config.num_experts > 0) {
+    if (TraitsOf(config).experts && config.num_experts > 0) {
       const int64_t reachable = std::min<int64_t>(config.num_experts, batch * config.experts_per_token);
       bytes -= expert_bytes - expert_bytes / config.num_experts * reachable;
     }
@@ -162,7 +163,7 @@ struct Scenario {
     r.prompt_tokens = P;
     r.new_tokens = N;
     if (model.NewGenerator(batch, P + N) == nullptr)
-      return Status::InvalidArgument("the " + config.family + " family does not generate token by token");
+      return Status::InvalidArgument("the " + std::string(FamilyName(config.family)) + " family does not generate token by token");
     auto prompt = torch::randint(0, config.vocab_size, {batch, P},
                                  torch::TensorOptions().dtype(torch::kLong).device(DeviceOf(options.device)));
     auto sync = DeviceSync(options.device);
@@ -190,8 +191,8 @@ struct Scenario {
         }
         Progress(dtype + " generate b" + std::to_string(batch) + ": round " + std::to_string(round + 1));
       }
-    } catch (const c10::Error& e) {
-      return Status::Internal(e.what_without_backtrace());
+    } catch (...) {
+      return StatusFromCurrentException();
     }
     r.peak_bytes = memory.PeakAboveStart();
     r.prefill_s = SummarizeLatencies(prefill_s);
@@ -269,13 +270,8 @@ struct MemoryGuard {
   }
 };
 
-// True when the family has a generation scenario (FamilyModel::NewGenerator is not null).
-bool Generates(const ModelConfig& c) {
-  return c.family == "decoder" || c.family == "moe" || c.family == "recurrent" ||
-         (c.family == "audio" && c.decoder_layers > 0);
-}
-
-bool Preprocesses(const ModelConfig& c) { return c.family == "vit" || c.family == "resnet" || c.family == "audio"; }
+// True when the model's raw input (images, audio) is preprocessed into its input.
+bool Preprocesses(const ModelConfig& c) { return TraitsOf(c).image_input || TraitsOf(c).audio_input; }
 
 // Runs one scenario. A failure (Status or exception) is returned as a Status; with `failures`
 // it is recorded there instead and the caller goes on with the next scenario.
@@ -285,10 +281,8 @@ Status RunScenario(const std::function<Status(Run*)>& body, const RunFailure& wh
   Status s;
   try {
     s = body(&run);
-  } catch (const c10::Error& e) {
-    s = Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    s = Status::Internal(e.what());
+  } catch (...) {
+    s = StatusFromCurrentException();
   }
   if (s.ok()) {
     runs->push_back(run);
@@ -317,7 +311,7 @@ Status CheckProfileMemory(const ModelConfig& c, const ProfileOptions& options) {
           if (Status s = guard.Check("forward", dtype, batch, seq); !s.ok()) return s;
       if (options.preprocess && dtype == options.dtypes.front() && Preprocesses(c))
         if (Status s = guard.Check("preprocess", "float32", batch, 0); !s.ok()) return s;
-      if (options.generate && Generates(c))
+      if (options.generate && IsCausalLM(c))
         if (Status s = guard.Check("generate", dtype, batch, 0); !s.ok()) return s;
     }
     if (options.train)
@@ -339,10 +333,10 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
   const bool tokens = UsesSequenceLength(c);
   const std::vector<int64_t> lengths = tokens ? options.sequence_lengths : std::vector<int64_t>{0};
   for (int64_t seq : lengths)
-    if (tokens && c.family != "recurrent" && seq > c.context_length)
+    if (tokens && TraitsOf(c).positions_bounded && seq > c.context_length)
       return Status::InvalidArgument("sequence length " + std::to_string(seq) + " exceeds context_length " +
                                      std::to_string(c.context_length));
-  const bool kv_generation = c.family == "decoder" || c.family == "moe";  // bounded by the context
+  const bool kv_generation = TraitsOf(c).kv_cache;  // bounded by the context
   if (options.generate && kv_generation && options.prompt_tokens + options.new_tokens > c.context_length)
     return Status::InvalidArgument("prompt_tokens + new_tokens exceeds context_length");
   auto failure = [&](const std::string& scenario, const std::string& dtype, int64_t batch, int64_t seq) {
@@ -415,7 +409,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
             }
           }
           if (options.preprocess && dtype == options.dtypes.front() &&
-              (c.family == "vit" || c.family == "resnet" || c.family == "audio")) {
+              Preprocesses(c)) {
             Status s = RunScenario(
                 [&](Run* r) {
                   if (Status g = guard.Check("preprocess", "float32", batch, 0); !g.ok()) return g;
@@ -464,10 +458,8 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
       }
     }
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 

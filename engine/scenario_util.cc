@@ -13,15 +13,9 @@ bool DtypeFromName(const std::string& name, torch::ScalarType* out) {
 
 torch::Device DeviceOf(const std::string& device) { return device == "cuda" ? torch::kCUDA : torch::kCPU; }
 
-bool UsesSequenceLength(const ModelConfig& c) {
-  return c.family == "decoder" || c.family == "moe" || c.family == "encoder" || c.family == "recurrent" ||
-         (c.family == "audio" && c.decoder_layers > 0);
-}
-
 std::pair<std::string, double> WorkUnit(const ModelConfig& c, int64_t seq) {
-  if (c.family == "vit" || c.family == "resnet") return {"images_per_s", 1.0};
-  if (c.family == "audio") return {"audio_seconds_per_s", c.chunk_seconds};
-  return {"tokens_per_s", static_cast<double>(seq)};
+  const FamilyTraits& t = TraitsOf(c);
+  return {t.unit_of_work, t.image_input ? 1.0 : t.audio_input ? c.chunk_seconds : static_cast<double>(seq)};
 }
 
 }  // namespace engine

@@ -17,9 +17,6 @@ bool DtypeFromName(const std::string& name, torch::ScalarType* out);
 // "cuda" -> the current CUDA device; anything else -> CPU.
 torch::Device DeviceOf(const std::string& device);
 
-// Whether a forward pass takes a sequence length (token families; audio with a text decoder).
-bool UsesSequenceLength(const ModelConfig& c);
-
 // The throughput key and the work of one sample at `seq`: tokens, images, or seconds of audio.
 std::pair<std::string, double> WorkUnit(const ModelConfig& c, int64_t seq);
 

@@ -1,4 +1,5 @@
 // Training step: forward + loss + backward + AdamW, timed, memory split (see train_step.h).
+#include "engine/torch_error.h"
 #include "engine/train_step.h"
 
 #include <torch/torch.h>
@@ -40,16 +41,11 @@ class AutocastGuard {
   torch::ScalarType previous_dtype_ = torch::kFloat32;
 };
 
-bool ClassifierOutput(const ModelConfig& c) {
-  return (c.family == "encoder" && c.head == "classifier") ||
-         ((c.family == "vit" || c.family == "resnet") && c.num_classes > 0);
-}
-
 // The loss of `output` against random `targets` (see TrainingObjective), in float32.
 torch::Tensor Loss(const ModelConfig& c, const torch::Tensor& output, const torch::Tensor& targets) {
   const auto y = output.to(torch::kFloat32);
   if (output.dim() == 3) return torch::nn::functional::cross_entropy(y.flatten(0, 1), targets.flatten());
-  if (ClassifierOutput(c)) return torch::nn::functional::cross_entropy(y, targets);
+  if (HasClassifierHead(c)) return torch::nn::functional::cross_entropy(y, targets);
   return y.pow(2).mean() * 0.5;
 }
 
@@ -67,11 +63,9 @@ int64_t StateBytes(torch::optim::AdamW& optimizer) {
 }  // namespace
 
 std::string TrainingObjective(const ModelConfig& c) {
-  if (c.family == "decoder" || c.family == "moe" || c.family == "recurrent" ||
-      (c.family == "audio" && c.decoder_layers > 0))
-    return "next-token cross-entropy over the vocabulary";
-  if (c.family == "encoder" && c.head == "mlm") return "masked-LM cross-entropy over the vocabulary (every position)";
-  if (ClassifierOutput(c)) return "cross-entropy over the classes";
+  if (IsCausalLM(c)) return "next-token cross-entropy over the vocabulary";
+  if (c.family == Family::kEncoder && c.head == "mlm") return "masked-LM cross-entropy over the vocabulary (every position)";
+  if (HasClassifierHead(c)) return "cross-entropy over the classes";
   return "mean squared output (a stand-in objective: the model has no head to train)";
 }
 
@@ -156,10 +150,8 @@ Status MeasureTrainStep(const ModelConfig& c, const TrainStepOptions& o, const E
     r.mfu = (peak != env.peak_flops_per_s.end() && peak->second > 0) ? r.achieved_flops_per_s / peak->second : 0;
     *out = r;
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 

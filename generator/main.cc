@@ -330,8 +330,7 @@ engine::Status TokenizeTextFile(const std::string& data, const std::string& weig
         data + ": text needs the checkpoint's byte-level BPE tokenizer, but " + dir.string() +
         " has no vocab.json + merges.txt; hint: pass token ids (.bin, nanoGPT format) or a labelled .safetensors set");
   modelcard::BpeTokenizer tokenizer;
-  std::string error;
-  if (!modelcard::BpeTokenizer::Load(dir.string(), &tokenizer, &error)) return engine::Status::InvalidArgument(error);
+  RETURN_IF_ERROR(modelcard::BpeTokenizer::Load(dir.string(), &tokenizer));
   std::string text;
   if (engine::Status st = engine::ReadRegularFile(data, engine::kMaxTextFileBytes, "text file", &text); !st.ok())
     return st;
@@ -375,11 +374,11 @@ engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const E
   uint64_t data_bytes = 0;
   if (engine::Status st = engine::CheckRegularFile(q.data, &data_bytes); !st.ok())
     return engine::Status::InvalidArgument("--data " + st.message());
-  if (labelled || engine::IsClassifier(c)) {
+  if (labelled || engine::HasClassifierHead(c)) {
     if (!labelled)
       return engine::Status::InvalidArgument(
           where + "a classifier is evaluated on a labelled set: a .safetensors file with 'labels' and '" +
-          std::string(c.family == "encoder" ? "input_ids" : "pixel_values") + "'");
+          std::string(c.family == engine::Family::kEncoder ? "input_ids" : "pixel_values") + "'");
     engine::AccuracyResult result;
     if (engine::Status st = engine::EvaluateAccuracy(c, q.data, o, &result); !st.ok())
       return engine::Status::InvalidArgument(where + st.message());
@@ -637,7 +636,7 @@ bool MeasureFlagsApply(const std::vector<spec::Spec>& specs, const MeasureArgs& 
   std::vector<std::string> families;
   for (const spec::Spec& s : specs) {
     if (spec::FamilyGenerates(s.architecture)) return true;
-    families.push_back(s.slug + " is " + s.architecture.family);
+    families.push_back(s.slug + " is " + engine::FamilyName(s.architecture.family));
   }
   std::string list;
   for (const std::string& f : families) list += (list.empty() ? "" : ", ") + f;
@@ -1159,7 +1158,7 @@ int RunImport(const std::string& dir, const std::string& out_flag, bool force,
     return kExitError;
   }
   if (!result.note.empty()) std::cerr << "note: " << result.note << "\n";
-  std::cout << "wrote " << out << " (" << result.architecture << ", family " << result.family << ", size "
+  std::cout << "wrote " << out << " (" << result.architecture << ", family " << engine::FamilyName(result.family) << ", size "
             << result.size_name << "); next: modelcard build " << out << "\n";
   return kExitOk;
 }

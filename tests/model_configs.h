@@ -49,7 +49,7 @@ inline engine::ModelConfig Llama2(int64_t layers, int64_t dim, int64_t heads, in
 inline engine::ModelConfig Mixtral(int64_t layers, int64_t dim, int64_t heads, int64_t kv_heads, int64_t hidden,
                                    int64_t experts, int64_t top_k) {
   engine::ModelConfig c = Llama2(layers, dim, heads, kv_heads, hidden);
-  c.family = "moe";
+  c.family = engine::Family::kMoe;
   c.context_length = 32768;
   c.rope_theta = 1e6;
   c.num_experts = experts;
@@ -61,7 +61,7 @@ inline engine::ModelConfig Mixtral(int64_t layers, int64_t dim, int64_t heads, i
 // 768 wide, 12 heads, 3072 hidden, exact GELU, LayerNorm eps 1e-12, post-norm, pooler.
 inline engine::ModelConfig BertBase() {
   engine::ModelConfig c;
-  c.family = "encoder";
+  c.family = engine::Family::kEncoder;
   c.vocab_size = 30522;
   c.context_length = 512;
   c.num_layers = 12;
@@ -78,7 +78,7 @@ inline engine::ModelConfig BertBase() {
 // ViT-B/16 (Dosovitskiy et al. 2021) at 224x224 with 1000 classes; LayerNorm eps 1e-6.
 inline engine::ModelConfig VitB16() {
   engine::ModelConfig c;
-  c.family = "vit";
+  c.family = engine::Family::kVit;
   c.num_layers = 12;
   c.embedding_dim = 768;
   c.num_heads = c.num_kv_heads = 12;
@@ -92,7 +92,7 @@ inline engine::ModelConfig VitB16() {
 // torchvision ResNets: ResNet(block, stages), 1000 classes, 224x224.
 inline engine::ModelConfig ResNet(const std::string& block, std::vector<int64_t> stages) {
   engine::ModelConfig c;
-  c.family = "resnet";
+  c.family = engine::Family::kResNet;
   c.block = block;
   c.stages = std::move(stages);
   c.num_classes = 1000;
@@ -102,7 +102,7 @@ inline engine::ModelConfig ResNet(const std::string& block, std::vector<int64_t>
 // Whisper tiny (Radford et al. 2022): 80 mels, 4+4 layers, 384 wide, 6 heads, vocab 51865, 448 text positions.
 inline engine::ModelConfig WhisperTiny() {
   engine::ModelConfig c;
-  c.family = "audio";
+  c.family = engine::Family::kAudio;
   c.num_layers = 4;
   c.decoder_layers = 4;
   c.embedding_dim = 384;
@@ -117,7 +117,7 @@ inline engine::ModelConfig WhisperTiny() {
 // A word-level LSTM LM (Zaremba et al. 2014, "medium"): 10k vocabulary, 2 layers of 650.
 inline engine::ModelConfig LstmMedium() {
   engine::ModelConfig c;
-  c.family = "recurrent";
+  c.family = engine::Family::kRecurrent;
   c.vocab_size = 10000;
   c.num_layers = 2;
   c.embedding_dim = 650;

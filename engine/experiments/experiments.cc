@@ -3,6 +3,7 @@
 // measurement conventions of the forward scenario (warm-up, then at least N iterations and T
 // seconds). Accuracy is always against one reference: the float32 eager model (ATen linears,
 // no packed weights, explicit matmul-softmax-matmul attention) on the same input.
+#include "engine/torch_error.h"
 #include "engine/experiments/experiments.h"
 
 #include <torch/torch.h>
@@ -35,7 +36,7 @@ using ModelPtr = std::unique_ptr<FamilyModel>;
 
 double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-bool HasAttention(const ModelConfig& c) { return c.family != "resnet" && c.family != "recurrent"; }
+bool HasAttention(const ModelConfig& c) { return TraitsOf(c).attention; }
 
 // The families whose blocks go through RunBlock (engine/layers/checkpoint.h).
 bool Checkpointable(const ModelConfig& c) { return HasAttention(c); }
@@ -76,10 +77,8 @@ class Study {
       std::string failed;
       try {
         RunOne(id, &e);
-      } catch (const c10::Error& error) {
-        failed = error.what_without_backtrace();
-      } catch (const std::exception& error) {
-        failed = error.what();
+      } catch (...) {
+        failed = CurrentExceptionMessage();
       }
       if (!failed.empty()) {
         if (const size_t end = failed.find('\n'); end != std::string::npos) failed.resize(end);
@@ -207,7 +206,7 @@ class Study {
     e->description = "the same model with attention computed by at::scaled_dot_product_attention (one fused kernel) "
                      "instead of explicit matmul, mask, softmax and matmul over a materialized score matrix";
     e->unit = "forward pass";
-    if (!HasAttention(c_)) return NotApplicable(e, "the " + c_.family + " family has no attention");
+    if (!HasAttention(c_)) return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family has no attention");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) + ", oneDNN-packed weights";
     ModelPtr m = Build(torch::kFloat32, true);
     const torch::Tensor x = Input(*m, torch::kFloat32, o_.batch);
@@ -247,23 +246,23 @@ class Study {
 
   // ---- 3. KV cache ----------------------------------------------------------------------------
   void KVCache(Experiment* e) {
-    e->title = c_.family == "recurrent" ? "Carried state vs recomputation" : "KV cache";
+    e->title = c_.family == Family::kRecurrent ? "Carried state vs recomputation" : "KV cache";
     e->unit = "generation";
     ModelPtr m = Build(torch::kFloat32, true);
     if (m->NewGenerator(1, 1) == nullptr) {
       e->description = "generating tokens with cached keys and values instead of re-running the whole prefix";
-      return NotApplicable(e, "the " + c_.family + " family does not generate token by token");
+      return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family does not generate token by token");
     }
-    if (c_.family == "audio") {
+    if (IsCausalLM(c_) && TraitsOf(c_).attention && !TraitsOf(c_).kv_cache) {  // audio's text decoder
       e->description = "generating tokens with cached keys and values instead of re-running the whole prefix";
       return NotApplicable(e, "the audio family's text decoder has no KV cache yet: every step decodes the whole prefix");
     }
     int64_t P = o_.prompt_tokens, N = o_.new_tokens;
-    if (c_.family != "recurrent") {
+    if (TraitsOf(c_).positions_bounded) {
       P = std::max<int64_t>(1, std::min(P, c_.context_length / 2));
       N = std::max<int64_t>(1, std::min(N, c_.context_length - P));
     }
-    const bool recurrent = c_.family == "recurrent";
+    const bool recurrent = c_.family == Family::kRecurrent;
     e->description = recurrent ? "generating tokens by carrying the LSTM/GRU state from step to step instead of "
                                  "re-running the whole prefix for every new token"
                                : "generating tokens with each layer's keys and values cached instead of re-running "
@@ -443,7 +442,7 @@ class Study {
                      "recomputed during backward, instead of keeping every intermediate activation";
     e->unit = "training step";
     if (!Checkpointable(c_))
-      return NotApplicable(e, "the " + c_.family + " family's layers are not run through checkpointed blocks here");
+      return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family's layers are not run through checkpointed blocks here");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) + ", AdamW";
     for (bool checkpointing : {false, true}) {
       TrainStepOptions t;
@@ -588,19 +587,16 @@ Status RunExperiments(const ModelConfig& c, const ExperimentOptions& o, const En
   for (const std::string& id : o.only)
     if (std::find(ExperimentIds().begin(), ExperimentIds().end(), id) == ExperimentIds().end())
       return Status::InvalidArgument("unknown experiment '" + id + "'");
-  if (UsesSequenceLength(c) && c.family != "recurrent" && o.sequence_length > c.context_length)
+  if (UsesSequenceLength(c) && TraitsOf(c).positions_bounded && o.sequence_length > c.context_length)
     return Status::InvalidArgument("sequence length " + std::to_string(o.sequence_length) + " exceeds context_length " +
                                    std::to_string(c.context_length));
   const int64_t threads_before = at::get_num_threads();
   try {
     Study study(c, o, env);
     study.Run(out);
-  } catch (const c10::Error& e) {
+  } catch (...) {
     at::set_num_threads(static_cast<int>(threads_before));
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    at::set_num_threads(static_cast<int>(threads_before));
-    return Status::Internal(e.what());
+    return StatusFromCurrentException();
   }
   return Status::OK();
 }

@@ -1,5 +1,6 @@
 // Peak GEMM FLOP/s and copy bandwidth, measured with the same timing loop as the scenarios
 // (fastest run counts: a peak is what the hardware can reach), and their JSON cache.
+#include "engine/torch_error.h"
 #include "engine/measure/calibration.h"
 
 #include <torch/torch.h>
@@ -161,10 +162,8 @@ Status MeasurePeakGemmFlops(const std::string& dtype, const std::string& device,
     }
     *flops_per_s = best;
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 
@@ -182,10 +181,8 @@ Status MeasureMemoryBandwidth(const std::string& device, double* bytes_per_s) {
     if (!s.ok()) return s;
     *bytes_per_s = 2.0 * static_cast<double>(bytes) / fastest_s;
     return Status::OK();
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 

@@ -1,6 +1,7 @@
 // DetectEnvironment (engine.h): where measurements are taken. Machine facts come from /proc and
 // /etc/os-release, LibTorch facts from its version macros and at::show_config(), peaks from
 // calibration (measured or cached).
+#include "engine/torch_error.h"
 #include "engine/measure/environment.h"
 
 #include <ATen/Parallel.h>
@@ -169,10 +170,8 @@ Status DetectEnvironment(const EnvironmentOptions& options, Environment* env) {
     e.memory_bandwidth_bytes_per_s = peaks.copy_bytes_per_s;
     *env = e;
     return Status::OK();
-  } catch (const c10::Error& ex) {
-    return Status::Internal(ex.what_without_backtrace());
-  } catch (const std::exception& ex) {
-    return Status::Internal(ex.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
 }
 

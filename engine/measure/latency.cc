@@ -1,5 +1,6 @@
 // Latency statistics (numpy-style percentiles) and the warm-up / min-iterations / min-seconds
 // timing loop.
+#include "engine/torch_error.h"
 #include "engine/measure/latency.h"
 
 #include <c10/util/Exception.h>
@@ -72,10 +73,8 @@ Status TimeIterations(const std::function<void()>& body, const std::function<voi
       ++done;
       if (on_iteration) on_iteration(done);
     }
-  } catch (const c10::Error& e) {
-    return Status::Internal(e.what_without_backtrace());
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+  } catch (...) {
+    return StatusFromCurrentException();
   }
   return Status::OK();
 }

@@ -13,7 +13,7 @@ BlockImpl::BlockImpl(const ModelConfig& c, const torch::TensorOptions& opts) {
   norm1 = register_module("norm1", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
   attn = register_module("attn", CausalSelfAttention(c, opts));
   norm2 = register_module("norm2", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  if (c.family == "moe")
+  if (TraitsOf(c).experts)
     moe = register_module("mlp", MoeMlp(c, opts));
   else
     mlp = register_module("mlp", Mlp(c, opts));

@@ -69,13 +69,16 @@ std::unique_ptr<FamilyModel> MakeDecoderModel(const ModelConfig& c, const torch:
 
 std::unique_ptr<FamilyModel> BuildFamilyModel(const ModelConfig& c, const torch::TensorOptions& opts) {
   if (std::string problem = ValidateConfig(c); !problem.empty()) throw std::invalid_argument(problem);
-  if (c.family == "decoder" || c.family == "moe") return MakeDecoderModel(c, opts);
-  if (c.family == "encoder") return MakeEncoderModel(c, opts);
-  if (c.family == "vit") return MakeVitModel(c, opts);
-  if (c.family == "resnet") return MakeResNetModel(c, opts);
-  if (c.family == "audio") return MakeAudioModel(c, opts);
-  if (c.family == "recurrent") return MakeRecurrentModel(c, opts);
-  throw std::invalid_argument("unknown family '" + c.family + "'");
+  switch (c.family) {
+    case Family::kDecoder:
+    case Family::kMoe: return MakeDecoderModel(c, opts);
+    case Family::kEncoder: return MakeEncoderModel(c, opts);
+    case Family::kVit: return MakeVitModel(c, opts);
+    case Family::kResNet: return MakeResNetModel(c, opts);
+    case Family::kAudio: return MakeAudioModel(c, opts);
+    case Family::kRecurrent: return MakeRecurrentModel(c, opts);
+  }
+  throw std::invalid_argument("unknown family");
 }
 
 }  // namespace engine

@@ -85,7 +85,7 @@ void LlamaRows(const ModelConfig& c, Rows* r) {
   r->Add("blocks.{i}.attn.proj.weight", "model.layers.{i}.self_attn.o_proj.weight", {C, A});
   if (c.bias) r->Add("blocks.{i}.attn.proj.bias", "model.layers.{i}.self_attn.o_proj.bias", {C});
   r->AddNorm("blocks.{i}.norm2", "model.layers.{i}.post_attention_layernorm", C, norm_bias);
-  if (c.family == "moe") {
+  if (TraitsOf(c).experts) {
     // Mixtral: router = block_sparse_moe.gate; expert e's w1 (gate), w3 (up), w2 (down).
     const std::string moe = "model.layers.{i}.block_sparse_moe";
     r->Add("blocks.{i}.mlp.router.weight", moe + ".gate.weight", {c.num_experts, C}, "router");
@@ -102,7 +102,7 @@ void LlamaRows(const ModelConfig& c, Rows* r) {
     r->Add("blocks.{i}.mlp.fc.weight", "model.layers.{i}.mlp.up_proj.weight", {fc, C});
     if (c.bias) r->Add("blocks.{i}.mlp.fc.bias", "model.layers.{i}.mlp.up_proj.bias", {fc});
   }
-  if (c.family != "moe") {
+  if (!TraitsOf(c).experts) {
     r->Add("blocks.{i}.mlp.proj.weight", "model.layers.{i}.mlp.down_proj.weight", {C, H});
     if (c.bias) r->Add("blocks.{i}.mlp.proj.bias", "model.layers.{i}.mlp.down_proj.bias", {C});
   }
@@ -222,34 +222,34 @@ std::pair<std::string, int64_t> SplitShift(const std::string& inner) {
 }  // namespace
 
 std::string HfLayoutProblem(const ModelConfig& c) {
-  if (c.family == "decoder") return "";
-  if (c.family == "moe") {
+  if (c.family == Family::kDecoder) return "";
+  if (c.family == Family::kMoe) {
     if (c.norm != Norm::kRMSNorm || c.position != Position::kRoPE || c.activation != Activation::kSwiGLU || c.bias ||
         c.qkv_bias)
       return "Mixtral checkpoints have RMSNorm, RoPE, SwiGLU experts and no biases; this config differs";
     return "";
   }
-  if (c.family == "encoder") {
+  if (c.family == Family::kEncoder) {
     if (c.norm_position != "post") return "BERT checkpoints are post-norm; this config uses norm_position: pre";
     if (c.head == "classifier" && !c.pooler)
       return "BertForSequenceClassification classifies the pooled output; this config has pooler: false";
     return "";
   }
-  if (c.family == "vit") {
+  if (c.family == Family::kVit) {
     if (c.pool != "cls") return "ViT checkpoints pool the [CLS] token; this config uses pool: " + c.pool;
     return "";
   }
-  if (c.family == "resnet") return "";
-  return "the " + c.family + " family has no checkpoint mapping yet";
+  if (c.family == Family::kResNet) return "";
+  return "the " + std::string(FamilyName(c.family)) + " family has no checkpoint mapping yet";
 }
 
 std::string HfLayoutFor(const ModelConfig& c) {
   if (!HfLayoutProblem(c).empty()) return "";
-  if (c.family == "decoder")
+  if (c.family == Family::kDecoder)
     return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
-  if (c.family == "moe") return "mixtral";
-  if (c.family == "encoder") return "bert";
-  if (c.family == "vit") return "vit";
+  if (c.family == Family::kMoe) return "mixtral";
+  if (c.family == Family::kEncoder) return "bert";
+  if (c.family == Family::kVit) return "vit";
   return "torchvision-resnet";
 }
 

@@ -1,4 +1,5 @@
 // Checkpoint -> parameters: plan (names, shapes, dtypes) first, then copy.
+#include "engine/torch_error.h"
 #include "engine/weights/load.h"
 
 #include <torch/torch.h>
@@ -206,8 +207,8 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
         result.bytes_read += static_cast<int64_t>(src.view->bytes);
       }
     }
-  } catch (const c10::Error& e) {
-    return Status::Internal(ckpt.path() + ": copying weights failed: " + e.what_without_backtrace());
+  } catch (...) {
+    return Status::Internal(ckpt.path() + ": copying weights failed: " + CurrentExceptionMessage());
   }
   if (stats != nullptr) *stats = result;
   return Status::OK();

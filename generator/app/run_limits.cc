@@ -25,8 +25,8 @@ engine::Status ParsePositiveCount(const std::string& flag, const std::string& te
 }
 
 std::string SequenceMeaning(const engine::ModelConfig& c) {
-  if (c.family == "vit" || c.family == "resnet") return "";
-  if (c.family == "audio") return c.decoder_layers > 0 ? "text decoder tokens" : "";
+  if (engine::TraitsOf(c).image_input) return "";
+  if (c.family == engine::Family::kAudio) return c.decoder_layers > 0 ? "text decoder tokens" : "";
   return "tokens";
 }
 
@@ -37,17 +37,17 @@ int64_t DefaultSequenceLength(const engine::ModelConfig& c) {
 std::string SequenceLengthProblem(const engine::ModelConfig& c, int64_t seq, std::string* note) {
   note->clear();
   if (SequenceMeaning(c).empty()) {
-    if (c.family == "audio")
+    if (c.family == engine::Family::kAudio)
       return "family 'audio' without a text decoder has no sequence length: the encoder's length is fixed by "
              "chunk_seconds";
-    return "family '" + c.family + "' takes images: the image_size fixes its input, there is no sequence length";
+    return "family '" + std::string(engine::FamilyName(c.family)) + "' takes images: the image_size fixes its input, there is no sequence length";
   }
   if (seq < 1) return "a sequence length must be positive, got " + std::to_string(seq);
-  if (c.family == "recurrent" || seq <= c.context_length) return "";  // an LSTM/GRU carries state: no limit
+  if (c.family == engine::Family::kRecurrent || seq <= c.context_length) return "";  // an LSTM/GRU carries state: no limit
   const std::string context = render::FormatThousands(c.context_length);
   // Tables that end at the context: the encoder's and audio decoder's learned positions, and a
   // decoder's learned or sinusoidal ones.
-  if (c.family == "encoder" || c.family == "audio" || c.position == engine::Position::kLearned)
+  if (c.family == engine::Family::kEncoder || c.family == engine::Family::kAudio || c.position == engine::Position::kLearned)
     return "a sequence of " + render::FormatThousands(seq) + " tokens is past the context of " + context +
            " learned positions (context_length)";
   if (c.position == engine::Position::kSinusoidal)

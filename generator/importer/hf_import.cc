@@ -30,12 +30,6 @@ namespace {
 using engine::Status;
 using Json = nlohmann::json;
 
-#define RETURN_IF_ERROR(expr)          \
-  do {                                 \
-    Status _status = (expr);           \
-    if (!_status.ok()) return _status; \
-  } while (0)
-
 // model_type -> the architecture a config without `architectures` is read as.
 const std::pair<const char*, const char*> kModelTypes[] = {
     {"bert", "BertModel"},          {"gpt2", "GPT2LMHeadModel"},       {"llama", "LlamaForCausalLM"},
@@ -149,7 +143,7 @@ class ConfigReader {
 using KeyValues = std::vector<std::pair<std::string, std::string>>;  // key -> YAML scalar, in order
 
 struct Mapped {
-  std::string family;
+  engine::Family family = engine::Family::kDecoder;
   KeyValues shared;            // architecture.config
   KeyValues size;              // the size's own keys (the dimensions that differ between sizes)
   int64_t context_length = 0;  // 0: the family takes no sequence (vit)
@@ -237,7 +231,7 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
   RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", true, &tie));
   d.kv_heads = d.heads;
 
-  m->family = "decoder";
+  m->family = engine::Family::kDecoder;
   m->context_length = context;
   m->shared = {{"vocab_size", Int(vocab)},   {"context_length", Int(context)}, {"norm", "layernorm"},
                {"norm_eps", Number(eps)},     {"activation", act},              {"position", "learned"},
@@ -338,7 +332,7 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
   bool tie = false;
   RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", false, &tie));
 
-  m->family = mixtral ? "moe" : "decoder";
+  m->family = mixtral ? engine::Family::kMoe : engine::Family::kDecoder;
   m->context_length = context;
   m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)}, {"norm", "rmsnorm"},
                {"norm_eps", Number(eps)},   {"activation", act},              {"position", "rope"},
@@ -401,7 +395,7 @@ Status MapBert(const ConfigReader& r, const std::string& arch, Mapped* m) {
     RETURN_IF_ERROR(NumLabels(r, &classes));
   }
 
-  m->family = "encoder";
+  m->family = engine::Family::kEncoder;
   m->context_length = context;
   m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)}, {"type_vocab_size", Int(types)},
                {"norm_eps", Number(eps)},   {"activation", act},              {"norm_position", "post"},
@@ -430,7 +424,7 @@ Status MapVit(const ConfigReader& r, Mapped* m) {
   RETURN_IF_ERROR(r.BoolOr("qkv_bias", true, &qkv_bias));
   RETURN_IF_ERROR(NumLabels(r, &classes));
 
-  m->family = "vit";
+  m->family = engine::Family::kVit;
   m->context_length = 0;
   m->shared = {{"image_size", Int(image)}, {"patch_size", Int(patch)}, {"channels", Int(channels)},
                {"num_classes", Int(classes)}, {"pool", "cls"},          {"norm_eps", Number(eps)},
@@ -514,13 +508,6 @@ std::string LastComponent(std::string s) {
   return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
-// The spec's architecture.base for a family, as the bundled specs write it.
-std::string BaseOf(const std::string& family) {
-  if (family == "resnet") return "CNN";
-  if (family == "recurrent") return "RNN";
-  return "Transformer";
-}
-
 // `weights` empty: the checkpoint has no safetensors, so the size names none (a comment says so).
 std::string SpecText(const std::string& name, const std::string& slug, const std::string& license,
                      const std::string& arch, const std::string& model_type, const std::string& config_path,
@@ -540,8 +527,8 @@ std::string SpecText(const std::string& name, const std::string& slug, const std
        "\n";
   if (!license.empty()) y += "license: " + Quote(license) + "\n";
   y += "architecture:\n";
-  y += "  family: " + m.family + "\n";
-  y += "  base: " + BaseOf(m.family) + "\n";
+  y += "  family: " + std::string(engine::FamilyName(m.family)) + "\n";
+  y += "  base: " + std::string(engine::TraitsOf(m.family).base) + "\n";
   y += "  config:\n";
   for (const auto& [key, value] : m.shared) y += "    " + key + ": " + value + "\n";
   y += "  sizes:\n";
@@ -567,7 +554,7 @@ std::string SpecText(const std::string& name, const std::string& slug, const std
 // parser checks that the path holds safetensors; `text` names it as seen from the spec's directory).
 Status FinishImport(const std::string& text, const std::string& check_text, const std::string& where,
                     const std::string& slug, const std::string& size_name, const std::string& arch,
-                    const std::string& family, bool has_weights, const std::string& note, ImportResult* out) {
+                    engine::Family family, bool has_weights, const std::string& note, ImportResult* out) {
   const spec::ParseResult parsed = spec::ParseSpecText(check_text, slug + ".yaml");
   if (!parsed.ok()) {
     const spec::Diagnostic& d = parsed.errors.front();
@@ -732,7 +719,7 @@ Status ImportTorchvisionResNet(const std::string& dir, const std::string& displa
   }
 
   Mapped m;
-  m.family = "resnet";
+  m.family = engine::Family::kResNet;
   // torchvision's ImageNet size: a ResNet pools globally, so its weights fix no input size.
   m.shared = {{"image_size", "224"},
               {"channels", Int(stem[1])},
@@ -770,9 +757,9 @@ Status ImportHfConfig(const std::string& dir, const std::string& display_dir, Im
   // torchvision checkpoints have no config.json: their shapes say what they are.
   if (!fs::exists(fs::path(dir) / "config.json") && fs::exists(fs::path(dir) / "model.safetensors"))
     return ImportTorchvisionResNet(dir, display_dir, out, options);
-  std::string text, error;
-  if (!spec::ReadWholeFile((fs::path(dir) / "config.json").string(), &text, &error))
-    return Status::NotFound(config_path + ": cannot read file: " + error);
+  std::string text;
+  if (const Status read = spec::ReadWholeFile((fs::path(dir) / "config.json").string(), &text); !read.ok())
+    return Status::NotFound(config_path + ": cannot read file: " + read.message());
 
   // No safetensors (e.g. only pytorch_model.bin): a spec without `weights:`, and a note saying so.
   const bool weights = HasSafetensors(dir);

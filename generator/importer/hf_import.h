@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "engine/config.h"
 #include "engine/status.h"
 
 namespace importer {
@@ -14,7 +15,7 @@ struct ImportResult {
   std::string slug;          // the spec's slug, e.g. "llama-2-7b-hf": the file name to write
   std::string size_name;     // its one size, named after the checkpoint directory
   std::string architecture;  // the config's architecture, e.g. "LlamaForCausalLM"
-  std::string family;        // the engine family it maps to, e.g. "decoder"
+  engine::Family family = engine::Family::kDecoder;  // the engine family it maps to
   bool has_weights = false;  // the size names the checkpoint (`weights:`): the directory holds safetensors
   std::string note;          // for the user (stderr) when something was left out, e.g. why no `weights:`
 };

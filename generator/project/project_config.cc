@@ -168,10 +168,10 @@ ProjectParseResult ParseProjectText(const std::string& text, const std::string& 
 }
 
 ProjectParseResult LoadProjectConfig(const std::string& path, bool required) {
-  std::string text, error;
-  if (!spec::ReadWholeFile(path, &text, &error)) {
+  std::string text;
+  if (const engine::Status read = spec::ReadWholeFile(path, &text); !read.ok()) {
     ProjectParseResult result;
-    if (required) result.errors.push_back({path, 0, 0, "cannot read file: " + error, ""});
+    if (required) result.errors.push_back({path, 0, 0, "cannot read file: " + read.message(), ""});
     return result;
   }
   return ParseProjectText(text, path);

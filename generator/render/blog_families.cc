@@ -58,7 +58,7 @@ BlogComponent LayerNormComponent(const ModelConfig& c, const std::string& where_
 
 std::vector<BlogComponent> FamilyComponents(const ModelConfig& c) {
   const std::string C = M(c.embedding_dim);
-  if (c.family == "moe") {
+  if (c.family == engine::Family::kMoe) {
     return {{"Router (top-" + N(c.experts_per_token) + " of " + N(c.num_experts) + " experts)",
              "Every feed-forward layer holds " + N(c.num_experts) + " experts; a linear router picks " +
                  N(c.experts_per_token) + " per token and mixes their outputs.",
@@ -71,7 +71,7 @@ std::vector<BlogComponent> FamilyComponents(const ModelConfig& c) {
               "each " + Im(R"(\mathrm{FFN}_e)") + " is a " + FeedForwardLabel(c) + " network; only the chosen " +
                   N(c.experts_per_token) + " run for a token"}}};
   }
-  if (c.family == "encoder") {
+  if (c.family == engine::Family::kEncoder) {
     std::vector<BlogComponent> out;
     out.push_back({"Embeddings", "",
                    std::string(R"(h_t^{(0)} = \mathrm{LayerNorm}\left(E[x_t] + P[t])") +
@@ -96,7 +96,7 @@ std::vector<BlogComponent> FamilyComponents(const ModelConfig& c) {
                      {Im(R"(h_{[\mathrm{CLS}]})") + " is the final hidden state of the first token"}});
     return out;
   }
-  if (c.family == "vit") {
+  if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size, n = side * side;
     const std::string tokens = M(n + (c.pool == "cls" ? 1 : 0));
     std::vector<BlogComponent> out;
@@ -121,7 +121,7 @@ std::vector<BlogComponent> FamilyComponents(const ModelConfig& c) {
                      {}});
     return out;
   }
-  if (c.family == "audio") {
+  if (c.family == engine::Family::kAudio) {
     const int64_t frames = engine::AudioFrames(c);
     std::vector<BlogComponent> out;
     out.push_back({"Log-Mel Spectrogram", "",
@@ -149,7 +149,7 @@ std::vector<BlogComponent> FamilyComponents(const ModelConfig& c) {
                           N(c.context_length) + " text tokens"}});
     return out;
   }
-  if (c.family == "resnet") {
+  if (c.family == engine::Family::kResNet) {
     const bool bottleneck = c.block == "bottleneck";
     std::vector<BlogComponent> out;
     out.push_back(
@@ -188,30 +188,30 @@ std::vector<BlogComponent> FamilyComponents(const ModelConfig& c) {
 }
 
 std::string FamilyInput(const ModelConfig& c, const std::string& format) {
-  if (c.family == "vit" || c.family == "resnet")
+  if (engine::TraitsOf(c).image_input)
     return format + ": float tensor of shape (B, " + N(c.channels) + ", " + N(c.image_size) + ", " + N(c.image_size) +
            "), normalized per channel";
-  if (c.family == "audio")
+  if (c.family == engine::Family::kAudio)
     return format + ": log-mel features, float tensor of shape (B, " + N(c.n_mels) + ", " +
            N(engine::AudioFrames(c)) + ") per " + FormatShortestDouble(c.chunk_seconds) + " s chunk" +
            (c.decoder_layers > 0 ? ", and the decoder's text token ids (B, T), T ≤ " + N(c.context_length) : "");
-  if (c.family == "recurrent")
+  if (c.family == engine::Family::kRecurrent)
     return format + ": int64 tensor of shape (B, T), any T, each id in [0, " + N(c.vocab_size) + ")";
   return format + ": int64 tensor of shape (B, T), T ≤ " + N(c.context_length) + ", each id in [0, " +
          N(c.vocab_size) + ")";
 }
 
 std::string FamilyOutput(const ModelConfig& c, const std::string& format) {
-  if (c.family == "vit" || c.family == "resnet")
+  if (engine::TraitsOf(c).image_input)
     return c.num_classes > 0 ? format + ": float tensor of shape (B, " + N(c.num_classes) + "), one logit per class"
                              : format + ": pooled image features";
-  if (c.family == "encoder") {
+  if (c.family == engine::Family::kEncoder) {
     if (c.head == "mlm") return format + ": float tensor of shape (B, T, " + N(c.vocab_size) + "), token logits";
     if (c.head == "classifier") return format + ": float tensor of shape (B, " + N(c.num_classes) + "), class logits";
     return format + ": hidden states (B, T, " + N(c.embedding_dim) + ")" +
            (c.pooler ? " and the pooled vector (B, " + N(c.embedding_dim) + ")" : "");
   }
-  if (c.family == "audio")
+  if (c.family == engine::Family::kAudio)
     return c.decoder_layers > 0 ? format + ": float tensor of shape (B, T, " + N(c.vocab_size) + "), next-token logits"
                                 : format + ": audio features (B, " + N(engine::AudioFrames(c) / 2) + ", " +
                                       N(c.embedding_dim) + ")";
@@ -220,13 +220,13 @@ std::string FamilyOutput(const ModelConfig& c, const std::string& format) {
 }
 
 std::string FamilyLossText(const ModelConfig& c) {
-  if (c.family == "vit" || c.family == "resnet" || (c.family == "encoder" && c.head == "classifier"))
+  if (engine::TraitsOf(c).image_input || (c.family == engine::Family::kEncoder && c.head == "classifier"))
     return "The model is trained as a classifier: the loss is the cross-entropy of the true class, averaged over the "
            "N examples of a batch.";
-  if (c.family == "encoder")
+  if (c.family == engine::Family::kEncoder)
     return "The encoder is pre-trained by masked language modeling: a random 15% of the input tokens are selected "
            "(mostly replaced by [MASK]) and the loss is the cross-entropy of the original tokens at those positions.";
-  if (c.family == "audio")
+  if (c.family == engine::Family::kAudio)
     return "The model is trained to predict the next token of the transcript given the audio: the loss is the "
            "cross-entropy of the next text token, averaged over the T positions.";
   return "The model is trained to predict the next token: the loss is the cross-entropy of the next token, averaged "
@@ -234,13 +234,13 @@ std::string FamilyLossText(const ModelConfig& c) {
 }
 
 std::string FamilyLossMath(const ModelConfig& c) {
-  if (c.family == "vit" || c.family == "resnet" || (c.family == "encoder" && c.head == "classifier"))
+  if (engine::TraitsOf(c).image_input || (c.family == engine::Family::kEncoder && c.head == "classifier"))
     return R"(\mathcal{L}(\theta) = -\frac{1}{N} \sum_{n=1}^{N} \log p_\theta\left(y_n \mid x_n\right), \qquad p_\theta(\cdot \mid x) = \mathrm{softmax}(z),\ z \in \mathbb{R}^{)" +
            M(c.num_classes) + "}";
-  if (c.family == "encoder")
+  if (c.family == engine::Family::kEncoder)
     return R"(\mathcal{L}(\theta) = -\frac{1}{|\mathcal{M}|} \sum_{t \in \mathcal{M}} \log p_\theta\left(x_t \mid \tilde x\right), \qquad p_\theta(\cdot \mid \tilde x) \in \mathbb{R}^{)" +
            M(c.vocab_size) + "}";
-  if (c.family == "audio")
+  if (c.family == engine::Family::kAudio)
     return R"(\mathcal{L}(\theta) = -\frac{1}{T} \sum_{t=1}^{T} \log p_\theta\left(y_t \mid y_{<t},\ \tilde X\right), \qquad p_\theta \in \mathbb{R}^{)" +
            M(c.vocab_size) + "}";
   return R"(\mathcal{L}(\theta) = -\frac{1}{T} \sum_{t=1}^{T} \log p_\theta\left(x_t \mid x_{<t}\right), \qquad p_\theta(\cdot \mid x_{<t}) = \mathrm{softmax}(z_t),\ z_t \in \mathbb{R}^{)" +
@@ -248,9 +248,9 @@ std::string FamilyLossMath(const ModelConfig& c) {
 }
 
 BlogComplexity FamilyComplexity(const ModelConfig& c, const engine::FlopCount& f) {
-  const std::string exact = "the exact count (`engine/count_" + c.family +
-                            ".cc`, FLOPs = 2 × MACs, every matmul and convolution) is " + N(f.forward) + " FLOPs";
-  if (c.family == "resnet") {
+  const std::string exact = "the exact count (`" + std::string(engine::TraitsOf(c).count_source) +
+                            "`, FLOPs = 2 × MACs, every matmul and convolution) is " + N(f.forward) + " FLOPs";
+  if (c.family == engine::Family::kResNet) {
     std::string stages;
     for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
     return {"for one " + N(c.image_size) + "×" + N(c.image_size) + " image; " + exact,
@@ -261,7 +261,7 @@ BlogComplexity FamilyComplexity(const ModelConfig& c, const engine::FlopCount& f
             "weights " + Im("O(P)") + "; the largest activation is the stem's output, " + N(c.base_width) + " × " +
                 N(c.image_size / 2) + " × " + N(c.image_size / 2) + " values per image"};
   }
-  if (c.family == "recurrent") {
+  if (c.family == engine::Family::kRecurrent) {
     const int64_t g = c.cell == "gru" ? 3 : 4;
     return {"for one sequence of " + Im("T = " + M(f.sequence_length)) + " tokens; " + exact,
             "O\\left(T \\cdot L \\cdot " + M(g) + " \\cdot H (d_{in} + H) + T \\cdot H \\cdot V\\right)",
@@ -271,11 +271,11 @@ BlogComplexity FamilyComplexity(const ModelConfig& c, const engine::FlopCount& f
                 " values per sequence, independent of the length"};
   }
   int64_t T = f.sequence_length;
-  if (c.family == "vit") T = (c.image_size / c.patch_size) * (c.image_size / c.patch_size) + (c.pool == "cls" ? 1 : 0);
-  if (c.family == "audio") T = engine::AudioFrames(c) / 2;
-  const std::string what = c.family == "vit"     ? "one " + N(c.image_size) + "×" + N(c.image_size) + " image (" +
+  if (c.family == engine::Family::kVit) T = (c.image_size / c.patch_size) * (c.image_size / c.patch_size) + (c.pool == "cls" ? 1 : 0);
+  if (c.family == engine::Family::kAudio) T = engine::AudioFrames(c) / 2;
+  const std::string what = c.family == engine::Family::kVit     ? "one " + N(c.image_size) + "×" + N(c.image_size) + " image (" +
                                                        Im("T = " + M(T)) + " tokens)"
-                           : c.family == "audio" ? "one " + FormatShortestDouble(c.chunk_seconds) + " s chunk (" +
+                           : c.family == engine::Family::kAudio ? "one " + FormatShortestDouble(c.chunk_seconds) + " s chunk (" +
                                                        Im("T = " + M(T)) + " audio frames after the front end)"
                                                  : "one sequence of " + Im("T = " + M(T)) + " tokens";
   return {what + ", with " + Im("L = " + M(c.num_layers)) + " layers and " + Im("C = " + M(c.embedding_dim)) +

@@ -18,6 +18,7 @@
 #include "generator/render/family_facts.h"
 #include "generator/render/format.h"
 #include "generator/render/listing.h"
+#include "generator/text/strings.h"
 
 namespace render {
 namespace {
@@ -27,18 +28,6 @@ using internal::Code;
 using internal::Join;
 using internal::N;
 using internal::View;
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
 
 // Items {number, text}, numbered from 1 (Markdown ordered lists that read right as source).
 std::vector<View> Numbered(const std::vector<std::string>& lines) {
@@ -460,17 +449,6 @@ std::string YamlQuoted(const std::string& text) {
   return out + "\"";
 }
 
-std::string HugoHeadingId(const std::string& heading) {
-  std::string id;
-  for (unsigned char ch : heading) {
-    if (std::isalnum(ch)) id += char(std::tolower(ch));
-    else if (ch == ' ' || ch == '-') id += '-';
-    else if (ch == '_') id += '_';
-    else if (ch >= 0x80) id += char(ch);  // letters of other scripts are kept
-  }
-  return id;
-}
-
 void AddBlogPost(const RenderInput& in, internal::View* v) {
   const spec::Spec& s = *in.spec;
   const spec::Blog& b = s.blog;
@@ -529,7 +507,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
     toc.push_back(View()
                       .Text("number", std::to_string(toc.size() + 1))
                       .Text("title", e.title)
-                      .Text("anchor", HugoHeadingId(e.title)));
+                      .Text("anchor", text::HeadingAnchor(e.title)));
   }
 
   // Key components, numbered in the order they are present.
@@ -540,17 +518,17 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
     item.Text("number", std::to_string(components.size() + 1))
         .Text("name", name)
         .Text("text", text)
-        .Lines("equations", SplitLines(math))  // one ```math block each
+        .Lines("equations", text::SplitLines(math))  // one ```math block each
         .Lines("where", where);
     components.push_back(item);
   };
-  const bool decoder_family = c.family == "decoder" || c.family == "moe";
+  const bool decoder_family = engine::TraitsOf(c).kv_cache;
   if (decoder_family) {
     component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
     component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
               {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
                N(c.hidden_dim) + " units"});
-    if (c.family == "moe")  // the router, after the experts' FFN
+    if (c.family == engine::Family::kMoe)  // the router, after the experts' FFN
       for (const auto& extra : FamilyComponents(c)) component(extra.name, extra.text, extra.math, extra.where);
     component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
               {});

@@ -14,11 +14,6 @@ namespace render {
 // \n, \t, \r or \xNN. Any UTF-8 text round-trips.
 std::string YamlQuoted(const std::string& text);
 
-// The id Hugo (goldmark, autoHeadingIDType "github") gives a heading: lower case, spaces to
-// '-', punctuation other than '-' and '_' dropped. "Background and Motivation" ->
-// "background-and-motivation".
-std::string HugoHeadingId(const std::string& heading);
-
 // Adds every post_* key of templates/hugo-blog-post.mustache to *v.
 // REQUIRES: in.spec != nullptr. Reads no clock: the date is blog.date, else the report's.
 void AddBlogPost(const RenderInput& in, internal::View* v);

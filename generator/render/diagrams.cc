@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "generator/render/format.h"
+#include "generator/text/strings.h"
 
 namespace render {
 namespace {
@@ -22,14 +23,7 @@ std::string Repeat(const std::string& s, int times) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& lines) {
-  std::string out;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (i) out += '\n';
-    out += lines[i];
-  }
-  return out;
-}
+std::string Join(const std::vector<std::string>& lines) { return text::Join(lines, "\n"); }
 
 int MaxWidth(const std::vector<std::string>& lines) {
   int w = 0;
@@ -111,7 +105,7 @@ std::string AttentionKind(const ModelConfig& c) {
 std::string AttentionLabel(const ModelConfig& c) {
   const std::string kind = AttentionKind(c);
   if (kind == "MHA")
-    return std::string(CausalFamily(c.family) ? "Causal" : "Bidirectional") + " self-attention, " + N(c.num_heads) +
+    return std::string(engine::TraitsOf(c).kv_cache ? "Causal" : "Bidirectional") + " self-attention, " + N(c.num_heads) +
            (c.num_heads == 1 ? " head" : " heads") + " (MHA)";
   if (kind == "MQA")
     return "Multi-query attention, " + N(c.num_heads) + " Q heads / 1 KV head (MQA)";
@@ -121,7 +115,7 @@ std::string AttentionLabel(const ModelConfig& c) {
 
 std::string FeedForwardLabel(const ModelConfig& c) {
   const std::string C = N(c.embedding_dim), H = N(c.hidden_dim);
-  if (c.family == "moe")
+  if (c.family == engine::Family::kMoe)
     return "MoE: top-" + N(c.experts_per_token) + " of " + N(c.num_experts) + " " + ActivationLabel(c.activation) +
            " experts " + C + "→" + (engine::IsGated(c.activation) ? "2×" : "") + H + "→" + C;
   if (engine::IsGated(c.activation))
@@ -210,7 +204,7 @@ std::string AttentionDiagram(const ModelConfig& c) {
     lines.push_back("├─ Each K/V head is shared by " + N(group) + " Q heads");
   }
   std::string score = "├─ Score calculation: Q·Kᵀ / √" + D +
-                      (CausalFamily(c.family) ? ", causal mask" : ", no mask (every token sees every token)");
+                      (engine::TraitsOf(c).kv_cache ? ", causal mask" : ", no mask (every token sees every token)");
   if (c.position == engine::Position::kALiBi) score += ", + ALiBi bias";
   lines.push_back(score);
   lines.push_back("├─ Softmax normalization over keys");
@@ -256,7 +250,7 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
       "    ↓",
       "Output (B, T, " + C + ")",
   };
-  if (c.family == "moe") {
+  if (c.family == engine::Family::kMoe) {
     lines.insert(lines.begin() + 4, {"Router: linear " + C + " → " + N(c.num_experts) +
                                          " scores, softmax, keep the top " + N(c.experts_per_token) +
                                          " (weights renormalized)",
@@ -266,8 +260,6 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
   }
   return Join(lines);
 }
-
-bool CausalFamily(const std::string& family) { return family == "decoder" || family == "moe"; }
 
 namespace {
 
@@ -320,7 +312,7 @@ std::vector<std::string> TransformerBlock(const ModelConfig& c, bool pre_norm, b
 std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
   const std::string C = N(c.embedding_dim), V = N(c.vocab_size);
   const std::string title = "🏗️ " + model_name + " Architecture";
-  if (c.family == "encoder") {
+  if (c.family == engine::Family::kEncoder) {
     std::vector<std::string> after = {"Final hidden states (B, T, " + C + ")"};
     if (c.pooler) after.push_back("Pooler: tanh(W · h[CLS] + b), " + C + " → " + C);
     if (c.head == "mlm") after.push_back("MLM head: dense + " + ActivationLabel(c.activation) + " + LayerNorm, decoder tied to the token embedding → (B, T, " + V + ")");
@@ -333,7 +325,7 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
                 model_name + " Encoder Blocks (× " + Layers(c.num_layers) + ")",
                 TransformerBlock(c, c.norm_position == "pre", false), after);
   }
-  if (c.family == "vit") {
+  if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size, tokens = side * side + (c.pool == "cls" ? 1 : 0);
     std::vector<std::string> after = {"Final " + NormLabel(c.norm),
                                       c.pool == "cls" ? "Take the [CLS] token (B, " + C + ")" : "Mean over the patch tokens (B, " + C + ")"};
@@ -347,7 +339,7 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
                 model_name + " Encoder Blocks (× " + Layers(c.num_layers) + ")", TransformerBlock(c, true, false),
                 after);
   }
-  if (c.family == "resnet") {
+  if (c.family == engine::Family::kResNet) {
     const bool bottleneck = c.block == "bottleneck";
     const int64_t expansion = bottleneck ? 4 : 1;
     std::vector<std::string> stages;
@@ -371,7 +363,7 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
                  "Stem: conv 7×7 stride 2, " + N(c.channels) + " → " + N(c.base_width) + ", BN, ReLU, max-pool 3×3 stride 2"},
                 "Residual stages", block, after);
   }
-  if (c.family == "audio") {
+  if (c.family == engine::Family::kAudio) {
     const int64_t frames = engine::AudioFrames(c);
     std::vector<std::string> after = {"Final LayerNorm → audio features (B, " + N(frames / 2) + ", " + C + ")"};
     if (c.decoder_layers > 0)
@@ -387,7 +379,7 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
                 model_name + " Audio Encoder Blocks (× " + Layers(c.num_layers) + ")", TransformerBlock(c, true, false),
                 after);
   }
-  if (c.family == "recurrent") {
+  if (c.family == engine::Family::kRecurrent) {
     const std::string H = N(c.hidden_dim), cell = c.cell == "gru" ? "GRU" : "LSTM";
     std::vector<std::string> block = {
         "Input x_t, state " + std::string(c.cell == "gru" ? "h_{t-1}" : "(h_{t-1}, c_{t-1})"), "  ↓",

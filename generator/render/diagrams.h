@@ -35,9 +35,6 @@ std::string FeedForwardLabel(const engine::ModelConfig& c);
 // "× N layers" with norm / attention / FFN / residuals, final norm, LM head, logits shape.
 std::string ArchitectureDiagram(const engine::ModelConfig& c, const std::string& model_name);
 
-// True for the families whose self-attention is causal (decoder, moe).
-bool CausalFamily(const std::string& family);
-
 // The high-level diagram of any family: decoder and moe draw ArchitectureDiagram; encoder,
 // vit, resnet, audio and recurrent draw their own (input, stem or embeddings, the repeated
 // block, head, output shapes).

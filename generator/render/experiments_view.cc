@@ -16,6 +16,7 @@
 #include "generator/render/family_facts.h"
 #include "generator/render/format.h"
 #include "generator/render/view_helpers.h"
+#include "generator/text/strings.h"
 
 namespace render {
 
@@ -81,18 +82,6 @@ const CatalogEntry* FindCatalog(const std::string& id) {
   for (const auto& c : Catalog())
     if (c.id == id) return &c;
   return nullptr;
-}
-
-// GitHub's heading anchor: lower case, spaces to '-', punctuation dropped.
-std::string GithubAnchor(const std::string& heading) {
-  std::string id;
-  for (unsigned char ch : heading) {
-    if (std::isalnum(ch)) id += char(std::tolower(ch));
-    else if (ch == ' ' || ch == '-') id += '-';
-    else if (ch == '_') id += '_';
-    else if (ch >= 0x80) id += char(ch);
-  }
-  return id;
 }
 
 std::string Ratio(double x) { return FormatFixed(x, x >= 10 ? 1 : 2) + "×"; }
@@ -698,8 +687,8 @@ const engine::SizeReport* StudiedSize(const spec::Spec& s, const engine::Report&
 }
 
 std::string ProjectTree(const spec::Spec& s) {
-  const std::string family = s.architecture.family;
-  const std::string model_file = family == "moe" ? "decoder.cc" : family + ".cc";
+  const std::string source = engine::TraitsOf(s.architecture.family).model_source;
+  const std::string model_file = source.substr(source.rfind('/') + 1);
   const std::string readme = publish::ExperimentsReadmePath(s.slug);
   auto row = [](const std::string& path, const std::string& what) {
     size_t width = 0;  // display columns: UTF-8 continuation bytes take none
@@ -776,7 +765,7 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
     if (s.architecture.references.front().year > 0) year = std::to_string(s.architecture.references.front().year);
   }
   const std::string model_type =
-      s.architecture.base + (s.architecture.family.empty() ? "" : " (" + s.architecture.family + " family)");
+      s.architecture.base + " (" + engine::FamilyName(s.architecture.family) + " family)";
   int64_t applicable = 0;
   for (const auto& e : experiments) applicable += e.applicable ? 1 : 0;
   const int64_t total_experiments = experiments.empty() ? int64_t(Catalog().size()) : int64_t(experiments.size());
@@ -805,9 +794,9 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
     std::vector<std::string> files = {Code(kExperimentsSource)};
     if (const CatalogEntry* entry = FindCatalog(id)) {
       if (std::string(entry->file).size() > 0) files.push_back(Code(entry->file));
-      if (id == "kv_cache" && (c.family == "decoder" || c.family == "moe"))
+      if (id == "kv_cache" && engine::TraitsOf(c).kv_cache)
         files.push_back(Code("engine/layers/attention.cc"));
-      if (id == "kv_cache" && c.family == "recurrent") files.push_back(Code("engine/models/recurrent.cc"));
+      if (id == "kv_cache" && c.family == engine::Family::kRecurrent) files.push_back(Code("engine/models/recurrent.cc"));
     }
     return Join(files, ", ");
   };
@@ -892,7 +881,7 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
       }
     }
     if (fastest_v) {
-      const bool same = GithubAnchor(fastest_v->name) == GithubAnchor(fastest->title);
+      const bool same = text::HeadingAnchor(fastest_v->name) == text::HeadingAnchor(fastest->title);
       tradeoffs = "Of the single optimizations, " + fastest_v->name + (same ? "" : " (" + fastest->title + ")") +
                   " gives the largest speedup, " + Ratio(SpeedupOf(*fastest, *fastest_v));
       tradeoffs += leanest ? "; " + leanest->title + " saves the most memory (weights + peak), " + FormatBytes(saved) + "."
@@ -989,7 +978,7 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
                                : "random, seeded (speed, memory and agreement with float32 do not depend on their "
                                  "values)")
       .Text("exp_exploration_heading", exploration_heading)
-      .Text("exp_exploration_anchor", GithubAnchor(exploration_heading))
+      .Text("exp_exploration_anchor", text::HeadingAnchor(exploration_heading))
       .Items("exp_components", components)
       .Text("exp_experiments_source", kExperimentsSource)
       .Text("exp_experiments_header", kExperimentsHeader)

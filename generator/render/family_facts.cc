@@ -7,31 +7,30 @@
 namespace render {
 
 FamilyFacts FactsOf(const engine::ModelConfig& c) {
-  const std::string& f = c.family;
+  const engine::FamilyTraits& t = engine::TraitsOf(c);
+  const bool text_decoder = engine::IsCausalLM(c) && !t.causal_lm;  // audio with a text decoder
   FamilyFacts x;
-  const bool decoder = f == "decoder" || f == "moe";
-  const bool text_decoder = f == "audio" && c.decoder_layers > 0;
-  x.transformer = decoder || f == "encoder" || f == "vit" || f == "audio";
-  x.attention = x.transformer;
-  x.causal = decoder;
-  x.kv_cache = decoder;
-  x.vocabulary = decoder || f == "encoder" || f == "recurrent" || text_decoder;
-  x.lm_head = decoder || f == "recurrent" || text_decoder || (f == "encoder" && c.head == "mlm");
-  x.positions = x.transformer && !(decoder && c.position == engine::Position::kNone);
-  x.sequence = f != "resnet";
-  x.text_context = decoder || f == "encoder" || text_decoder;
-  x.images = f == "vit" || f == "resnet";
-  x.patches = f == "vit";
-  x.conv_stages = f == "resnet";
-  x.recurrent = f == "recurrent";
-  x.audio = f == "audio";
-  x.classifier = (f == "vit" || f == "resnet" || (f == "encoder" && c.head == "classifier")) && c.num_classes > 0;
+  x.transformer = t.attention;
+  x.attention = t.attention;
+  x.causal = t.kv_cache;
+  x.kv_cache = t.kv_cache;
+  x.vocabulary = t.token_input || text_decoder;
+  x.lm_head = engine::IsCausalLM(c) || (c.family == engine::Family::kEncoder && c.head == "mlm");
+  x.positions = x.transformer && !(t.kv_cache && c.position == engine::Position::kNone);
+  x.sequence = t.token_input || t.attention;
+  x.text_context = (t.token_input && t.positions_bounded) || text_decoder;
+  x.images = t.image_input;
+  x.patches = t.image_input && t.attention;
+  x.conv_stages = t.image_input && !t.attention;
+  x.recurrent = t.causal_lm && !t.attention;
+  x.audio = t.audio_input;
+  x.classifier = engine::HasClassifierHead(c);
   return x;
 }
 
 int64_t SequenceLength(const engine::ModelConfig& c) {
-  if (c.family == "resnet") return 0;
-  if (c.family == "vit") {
+  if (c.family == engine::Family::kResNet) return 0;
+  if (c.family == engine::Family::kVit) {
     const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
     return side * side + (c.pool == "cls" ? 1 : 0);
   }
@@ -39,8 +38,8 @@ int64_t SequenceLength(const engine::ModelConfig& c) {
 }
 
 std::string SequenceUnit(const engine::ModelConfig& c) {
-  if (c.family == "resnet") return "";
-  if (c.family == "vit") return "patch tokens";
+  if (c.family == engine::Family::kResNet) return "";
+  if (c.family == engine::Family::kVit) return "patch tokens";
   return "tokens";
 }
 
@@ -59,16 +58,16 @@ std::string StageWidths(const engine::ModelConfig& c) {
 }
 
 std::string AttentionSummary(const engine::ModelConfig& c) {
-  if (c.family == "resnet") return "none (convolutions)";
-  if (c.family == "recurrent") return std::string("none (") + (c.cell == "gru" ? "GRU" : "LSTM") + ")";
+  if (c.family == engine::Family::kResNet) return "none (convolutions)";
+  if (c.family == engine::Family::kRecurrent) return std::string("none (") + (c.cell == "gru" ? "GRU" : "LSTM") + ")";
   return AttentionKind(c);
 }
 
 std::string PositionSummary(const engine::ModelConfig& c) {
   const FamilyFacts x = FactsOf(c);
   if (!x.positions) return "—";
-  if (c.family == "encoder" || c.family == "vit") return "learned positions";
-  if (c.family == "audio") return "sinusoidal + learned positions";
+  if (c.family == engine::Family::kEncoder || c.family == engine::Family::kVit) return "learned positions";
+  if (c.family == engine::Family::kAudio) return "sinusoidal + learned positions";
   switch (c.position) {
     case engine::Position::kLearned: return "learned positions";
     case engine::Position::kSinusoidal: return "sinusoidal positions";

@@ -31,32 +31,31 @@ using internal::View;
 
 constexpr double kAssumedMfu = 0.40;  // the MFU assumed for the accelerator table (stated)
 
-bool IsTextFamily(const std::string& f) {
-  return f == "decoder" || f == "moe" || f == "encoder" || f == "recurrent";
-}
-bool HasAttention(const std::string& f) { return f != "resnet" && f != "recurrent"; }
-bool HasKvCache(const std::string& f) { return f == "decoder" || f == "moe"; }
-// Families whose layers are transformer blocks the Korthikanti et al. formula describes.
-bool HasLayerActivationFormula(const std::string& f) {
-  return f == "decoder" || f == "moe" || f == "encoder" || f == "vit";
+bool IsTextFamily(engine::Family f) { return engine::TraitsOf(f).token_input; }
+bool HasAttention(engine::Family f) { return engine::TraitsOf(f).attention; }
+bool HasKvCache(engine::Family f) { return engine::TraitsOf(f).kv_cache; }
+// Families whose layers are transformer blocks the Korthikanti et al. formula describes (the
+// attention families with token or patch input; not audio's conv front end + two stacks).
+bool HasLayerActivationFormula(engine::Family f) {
+  return engine::TraitsOf(f).attention && !engine::TraitsOf(f).audio_input;
 }
 
 // The unit one training example is counted in, singular and plural.
 std::string UnitOne(const ModelConfig& c) {
   if (IsTextFamily(c.family)) return "token";
-  if (c.family == "audio") return FormatShortestDouble(c.chunk_seconds) + " s audio chunk";
+  if (c.family == engine::Family::kAudio) return FormatShortestDouble(c.chunk_seconds) + " s audio chunk";
   return "image";
 }
 std::string UnitMany(const ModelConfig& c) {
   if (IsTextFamily(c.family)) return "tokens";
-  if (c.family == "audio") return FormatShortestDouble(c.chunk_seconds) + " s audio chunks";
+  if (c.family == engine::Family::kAudio) return FormatShortestDouble(c.chunk_seconds) + " s audio chunks";
   return "images";
 }
 
 // Sequence length of one training example for the activation formula: the context for text,
 // patches (+ [CLS]) for ViT.
 int64_t ActivationSequence(const ModelConfig& c) {
-  if (c.family == "vit") {
+  if (c.family == engine::Family::kVit) {
     const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
     return side * side + (c.pool == "cls" ? 1 : 0);
   }
@@ -124,7 +123,7 @@ SizeMemory MemoryOf(const spec::Size& size, const engine::Report& r) {
     m.act_mixed = L * guide::TransformerLayerActivationBytes(s, 1, h, a, 2);
     m.act_ckpt = guide::CheckpointedActivationBytes(s, 1, h, a, L, 2);
   }
-  const int64_t layers = c.family == "audio" ? c.num_layers + c.decoder_layers : c.num_layers;
+  const int64_t layers = c.family == engine::Family::kAudio ? c.num_layers + c.decoder_layers : c.num_layers;
   m.layer_weight_bytes =
       layers > 0 ? 2 * m.params.non_embedding / layers : 2 * m.params.non_embedding;
   if (HasKvCache(c.family)) {
@@ -200,11 +199,11 @@ std::string Share(int64_t part, int64_t whole) {
 void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
   const ModelConfig& c = primary.config;
   const engine::ParameterCount p = internal::ParametersOf(primary, r);
-  const std::string f = c.family;
+  const engine::Family f = c.family;
   const std::string in_p = " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
   auto layers = [&](const spec::Size& z) { return N(z.config.num_layers); };
   std::string blocks, attention, ffn, embed, head;
-  if (f == "resnet") {
+  if (f == engine::Family::kResNet) {
     std::string stages;
     for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
     blocks = "none: ResNet is convolutional; `" + primary.name + "` has " + c.block +
@@ -214,7 +213,7 @@ void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Siz
     embed = "the stem (7×7 convolution + batch norm + max pool): " +
             FormatCountWithShort(Component(p, "stem")) + " parameters in `" + primary.name + "`";
     head = "global average pool + a linear classifier over " + N(c.num_classes) + " classes";
-  } else if (f == "recurrent") {
+  } else if (f == engine::Family::kRecurrent) {
     blocks = std::string("none: ") + (c.cell == "gru" ? "GRU" : "LSTM") + " layers instead — " +
              EachSize(s, layers) + " layers, hidden state " +
              EachSize(s, [](const spec::Size& z) { return N(z.config.hidden_dim); });
@@ -225,28 +224,28 @@ void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Siz
     head = std::string("LM head over ") + N(c.vocab_size) + " tokens" +
            (c.tie_embeddings ? ", tied to the token embedding" : "");
   } else {
-    const std::string kind = f == "encoder" ? (c.norm_position == "pre" ? "pre-norm bidirectional encoder blocks"
+    const std::string kind = f == engine::Family::kEncoder ? (c.norm_position == "pre" ? "pre-norm bidirectional encoder blocks"
                                                                         : "post-norm bidirectional encoder blocks")
-                             : f == "vit"   ? "pre-norm encoder blocks over patch tokens"
-                             : f == "audio" ? "pre-norm encoder blocks over log-mel frames"
-                             : f == "moe"   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
+                             : f == engine::Family::kVit   ? "pre-norm encoder blocks over patch tokens"
+                             : f == engine::Family::kAudio ? "pre-norm encoder blocks over log-mel frames"
+                             : f == engine::Family::kMoe   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
                                             : "pre-norm decoder blocks (norm → causal self-attention → residual, "
                                               "norm → feed-forward → residual)";
     blocks = EachSize(s, layers) + " " + kind;
-    if (f == "audio")
+    if (f == engine::Family::kAudio)
       blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
                 " text-decoder blocks with cross-attention";
     attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + in_p;
     ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
           " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
-    if (f == "moe")
+    if (f == engine::Family::kMoe)
       ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) +
              " routing, so " + FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
              " parameters are active per token";
-    if (f == "vit")
+    if (f == engine::Family::kVit)
       embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) + " patches), [CLS] token and "
               "learned positions: " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    else if (f == "audio")
+    else if (f == engine::Family::kAudio)
       embed = "conv front end over " + N(c.n_mels) + " mel bins (" + FormatCountWithShort(Component(p, "frontend")) +
               " parameters) and the decoder's token + position embeddings (" + FormatCountWithShort(p.embedding) + ")";
     else
@@ -255,11 +254,11 @@ void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Siz
                                                               N(c.embedding_dim)
                                                         : " (" + PositionTag(c.position) + ", no position table)") +
               " = " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    if (f == "encoder")
+    if (f == engine::Family::kEncoder)
       head = c.head == "mlm" ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
              : c.head == "classifier" ? "classifier over " + N(c.num_classes) + " classes"
                                       : "no task head: hidden states" + std::string(c.pooler ? " and the pooled [CLS] vector" : "");
-    else if (f == "vit")
+    else if (f == engine::Family::kVit)
       head = "linear classifier over " + N(c.num_classes) + " classes on the " +
              (c.pool == "cls" ? "[CLS] token" : "mean of the patch tokens");
     else
@@ -284,14 +283,14 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
         View()
             .Text("size", z.name)
             .Text("params", FormatCountWithShort(internal::ParametersOf(z, r).total))
-            .Text("layers", k.family == "resnet"
+            .Text("layers", k.family == engine::Family::kResNet
                                 ? [&] { int64_t n = 0; for (auto b : k.stages) n += b; return N(n) + " blocks"; }()
-                                : N(k.num_layers) + (k.family == "audio" ? " + " + N(k.decoder_layers) : ""))
-            .Text("width", N(k.family == "resnet" ? k.base_width : k.embedding_dim))
+                                : N(k.num_layers) + (k.family == engine::Family::kAudio ? " + " + N(k.decoder_layers) : ""))
+            .Text("width", N(k.family == engine::Family::kResNet ? k.base_width : k.embedding_dim))
             .Text("heads", attn ? N(k.num_heads) + " / " + N(k.num_kv_heads) + " (" + AttentionKind(k) + ")" : "—")
-            .Text("ffn", k.family == "resnet" ? "—" : N(k.hidden_dim))
+            .Text("ffn", k.family == engine::Family::kResNet ? "—" : N(k.hidden_dim))
             .Text("input", IsTextFamily(k.family) ? N(k.context_length) + " tokens"
-                           : k.family == "audio" ? FormatShortestDouble(k.chunk_seconds) + " s audio, " +
+                           : k.family == engine::Family::kAudio ? FormatShortestDouble(k.chunk_seconds) + " s audio, " +
                                                        N(k.context_length) + " text tokens"
                                                  : N(k.image_size) + " × " + N(k.image_size) + " px"));
   }
@@ -299,13 +298,13 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
   for (const auto& m : s.inputs) io.push_back("input " + m.modality + ": " + m.format);
   for (const auto& m : s.outputs) io.push_back("output " + m.modality + ": " + m.format);
   std::string layer_config;
-  if (c.family == "resnet")
+  if (c.family == engine::Family::kResNet)
     layer_config = c.block + " blocks with batch norm and ReLU; the first block of each stage downsamples";
-  else if (c.family == "recurrent")
+  else if (c.family == engine::Family::kRecurrent)
     layer_config = N(c.num_layers) + " stacked " + (c.cell == "gru" ? "GRU" : "LSTM") + " layers in `" + primary.name + "`";
   else
     layer_config = NormLabel(c.norm) + " (ε = " + FormatShortestDouble(c.norm_eps) + "), " +
-                   (c.family == "encoder" ? c.norm_position + "-norm" : "pre-norm") + ", " + PositionTag(c.position) +
+                   (c.family == engine::Family::kEncoder ? c.norm_position + "-norm" : "pre-norm") + ", " + PositionTag(c.position) +
                    ", " + (c.bias ? "biases in the linear layers" : "no biases in the linear layers") +
                    (c.tie_embeddings && IsTextFamily(c.family) ? ", tied input/output embeddings" : "");
   std::string attention_types;
@@ -326,8 +325,8 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
                 "` is the one profiled (`profile.sizes`), so measured numbers below are for it")
       .Text("guide_layer_config", layer_config)
       .Text("guide_attention_types", attention_types)
-      .Text("guide_activation", c.family == "resnet" ? "ReLU (fixed by the ResNet blocks)"
-                                : c.family == "recurrent" ? "sigmoid and tanh gates of the cell"
+      .Text("guide_activation", c.family == engine::Family::kResNet ? "ReLU (fixed by the ResNet blocks)"
+                                : c.family == engine::Family::kRecurrent ? "sigmoid and tanh gates of the cell"
                                                           : ActivationLabel(c.activation) +
                                                                 (IsGated(c.activation) ? " (gated: three FFN matrices)" : ""))
       .Text("guide_io_formats", io.empty() ? "not given in the spec" : Join(io, "; "));
@@ -369,15 +368,15 @@ void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Si
   }
   std::string act_note;
   if (HasLayerActivationFormula(c.family)) {
-    act_note = "micro-batch 1 × " + N(ActivationSequence(c)) + (c.family == "vit" ? " patch tokens" : " tokens (the full context)") +
+    act_note = "micro-batch 1 × " + N(ActivationSequence(c)) + (c.family == engine::Family::kVit ? " patch tokens" : " tokens (the full context)") +
                ", all layers; logits and the embedding output are not included";
     const bool exact = !IsGated(c.activation) && c.hidden_dim == 4 * c.embedding_dim && c.num_kv_heads == c.num_heads &&
-                       c.family != "moe";
+                       c.family != engine::Family::kMoe;
     if (!exact)
       act_note += ". The formula assumes MHA and a 4h MLP; this model has " + AttentionKind(c) + " and " +
-                  FeedForwardLabel(c) + (c.family == "moe" ? " experts" : "") + ", so treat it as an approximation";
+                  FeedForwardLabel(c) + (c.family == engine::Family::kMoe ? " experts" : "") + ", so treat it as an approximation";
   } else {
-    act_note = "the per-layer formula is for transformer layers, so activations of this " + c.family +
+    act_note = "the per-layer formula is for transformer layers, so activations of this " + std::string(engine::FamilyName(c.family)) +
                " model are not estimated here; the measured train runs below report them";
   }
   v->Items("guide_param_rows", param_rows)
@@ -418,7 +417,7 @@ void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Si
                                                                                    : internal::ParametersOf(primary, r).total))
                                                    : "");
   std::vector<View> seq_rows;
-  if (c.family == "decoder" || c.family == "moe" || c.family == "encoder") {
+  if (IsTextFamily(c.family) && engine::TraitsOf(c).attention) {
     std::vector<int64_t> lengths;
     for (int64_t T = 128; T < c.context_length; T *= 4) lengths.push_back(T);
     lengths.push_back(c.context_length);
@@ -437,11 +436,11 @@ void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Si
   }
   v->Items("guide_seq_rows", seq_rows)
       .Text("guide_attention_term",
-            c.family == "decoder" || c.family == "moe" || c.family == "encoder"
+            IsTextFamily(c.family) && engine::TraitsOf(c).attention
                 ? "QKᵀ and AV add 4 × layers × heads × head_dim × T FLOPs per token (" + N(4 * c.num_layers * c.num_heads * c.head_dim) +
                       " × T for `" + primary.name + "`), so their share grows linearly with the sequence length T"
-                : c.family == "recurrent" ? "none: the cost per token does not depend on the sequence length"
-                                          : "the input size is fixed (" + (c.family == "audio" ? FormatShortestDouble(c.chunk_seconds) + " s of audio" : N(c.image_size) + " × " + N(c.image_size) + " pixels") +
+                : c.family == engine::Family::kRecurrent ? "none: the cost per token does not depend on the sequence length"
+                                          : "the input size is fixed (" + (c.family == engine::Family::kAudio ? FormatShortestDouble(c.chunk_seconds) + " s of audio" : N(c.image_size) + " × " + N(c.image_size) + " pixels") +
                                                 "), so the FLOPs per " + UnitOne(c) + " are a constant");
 }
 
@@ -655,15 +654,15 @@ void AddMeasuredOptimizations(const spec::Spec& s, const engine::Report& r, cons
 
 void AddTrainingProcess(const spec::Spec& s, const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
   const ModelConfig& c = primary.config;
-  const std::string f = c.family;
-  std::string objective = f == "decoder" || f == "moe" || f == "recurrent"
+  const engine::Family f = c.family;
+  std::string objective = engine::TraitsOf(f).causal_lm
                               ? "causal language modeling: predict token t+1 from tokens ≤ t"
-                          : f == "encoder" ? (c.head == "classifier" ? "supervised classification of the sequence"
+                          : f == engine::Family::kEncoder ? (c.head == "classifier" ? "supervised classification of the sequence"
                                                                      : "masked language modeling: predict masked tokens from both sides")
-                          : f == "audio"   ? "sequence-to-sequence: predict the next transcript token from the audio and the previous tokens"
+                          : f == engine::Family::kAudio   ? "sequence-to-sequence: predict the next transcript token from the audio and the previous tokens"
                                            : "supervised image classification over " + N(c.num_classes) + " classes";
   const std::string loss = HyperValue(s, "loss");
-  std::string ce = f == "vit" || f == "resnet" || (f == "encoder" && c.head == "classifier")
+  std::string ce = engine::TraitsOf(f).image_input || (f == engine::Family::kEncoder && c.head == "classifier")
                        ? "cross-entropy over " + N(c.num_classes) + " classes"
                        : "cross-entropy over the " + N(c.vocab_size) + "-token vocabulary";
   ce += loss.empty() ? " (the family's objective; the spec names no loss)" : "; the spec: " + loss;
@@ -706,12 +705,12 @@ void AddTrainingProcess(const spec::Spec& s, const spec::Size& primary, const st
       .Text("guide_pretrained", repos.empty() ? "the spec names no pre-trained checkpoint" : "pre-trained weights named in the spec: " + Join(repos, ", "))
       .Text("guide_distributed", s.training.distributed.empty() ? "not given in the spec" : s.training.distributed)
       .Text("guide_hardware", s.training.hardware.empty() ? "not given in the spec" : s.training.hardware)
-      .Text("guide_reconstruction", f == "encoder" && c.head != "classifier"
+      .Text("guide_reconstruction", f == engine::Family::kEncoder && c.head != "classifier"
                                         ? "masked language modeling reconstructs the masked tokens (a cross-entropy over them)"
                                         : "not used: the objective is " + objective)
       .Text("guide_initial_loss",
-            FormatFixed(std::log(double(f == "vit" || f == "resnet" || (f == "encoder" && c.head == "classifier") ? std::max<int64_t>(2, c.num_classes) : std::max<int64_t>(2, c.vocab_size))), 2) +
-                " nats (ln of the " + (f == "vit" || f == "resnet" ? N(c.num_classes) + " classes" : N(c.vocab_size) + "-token vocabulary") +
+            FormatFixed(std::log(double(engine::TraitsOf(f).image_input || (f == engine::Family::kEncoder && c.head == "classifier") ? std::max<int64_t>(2, c.num_classes) : std::max<int64_t>(2, c.vocab_size))), 2) +
+                " nats (ln of the " + (engine::TraitsOf(f).image_input ? N(c.num_classes) + " classes" : N(c.vocab_size) + "-token vocabulary") +
                 "): the cross-entropy of a uniform prediction, what a freshly initialized model should start near");
 }
 
@@ -847,8 +846,8 @@ void AddDevelopmentGuide(const RenderInput& in, internal::View* v) {
       .Text("guide_spec_path", spec_path)
       .Text("guide_spec_sha", s.sha256.empty() ? "" : s.sha256.substr(0, 12))
       .Text("guide_results_path", publish::ResultsPath(s.slug))
-      .Text("guide_family", primary.config.family)
-      .Text("guide_model_file", "engine/models/" + (primary.config.family == "moe" ? std::string("decoder") : primary.config.family) + ".cc");
+      .Text("guide_family", engine::FamilyName(primary.config.family))
+      .Text("guide_model_file", engine::TraitsOf(primary.config).model_source);
 }
 
 }  // namespace render

@@ -74,7 +74,7 @@ std::string ListingMainPrologue(const std::string& run_size) {
 std::string PyTorchListing(const std::string& model_name, const std::string& spec_path,
                            const std::vector<ListingSize>& all_sizes, const std::string& run_size,
                            int64_t sequence_length) {
-  if (all_sizes.front().config.family != "decoder" && all_sizes.front().config.family != "moe")
+  if (all_sizes.front().config.family != engine::Family::kDecoder && all_sizes.front().config.family != engine::Family::kMoe)
     return PyTorchFamilyListing(model_name, spec_path, all_sizes, run_size, sequence_length);
   const ListingSize* run = &all_sizes.front();
   for (const auto& s : all_sizes)
@@ -86,7 +86,7 @@ std::string PyTorchListing(const std::string& model_name, const std::string& spe
   bool gqa = false;
   for (const auto& s : sizes) gqa = gqa || s.config.num_kv_heads != s.config.num_heads;
   const bool gated = engine::IsGated(c.activation);
-  const bool moe = c.family == "moe";
+  const bool moe = c.family == engine::Family::kMoe;
   const bool rope = c.position == Position::kRoPE, alibi = c.position == Position::kALiBi;
   const int64_t T = std::min(sequence_length, c.context_length);
 

@@ -22,14 +22,14 @@ std::string ConfigLiteral(const ModelConfig& k) {
   auto add = [&](const std::string& key, const std::string& value) {
     out += (out.size() > 7 ? ", " : "") + key + "=" + value;
   };
-  const std::string& f = k.family;
-  if (f == "resnet") {
+  const engine::Family f = k.family;
+  if (f == engine::Family::kResNet) {
     std::string stages;
     for (size_t i = 0; i < k.stages.size(); ++i) stages += (i ? ", " : "") + I(k.stages[i]);
     add("block", Q(k.block)), add("stages", "[" + stages + "]"), add("base_width", I(k.base_width)),
         add("channels", I(k.channels)), add("image_size", I(k.image_size)), add("num_classes", I(k.num_classes));
     add("groups", I(k.groups)), add("width_per_group", I(k.width_per_group));
-  } else if (f == "recurrent") {
+  } else if (f == engine::Family::kRecurrent) {
     add("cell", Q(k.cell)), add("vocab_size", I(k.vocab_size)), add("num_layers", I(k.num_layers)),
         add("embedding_dim", I(k.embedding_dim)), add("hidden_dim", I(k.hidden_dim)),
         add("tie_embeddings", B(k.tie_embeddings));
@@ -37,14 +37,14 @@ std::string ConfigLiteral(const ModelConfig& k) {
     add("num_layers", I(k.num_layers)), add("embedding_dim", I(k.embedding_dim)), add("num_heads", I(k.num_heads)),
         add("head_dim", I(k.head_dim)), add("hidden_dim", I(k.hidden_dim)),
         add("norm_eps", FormatShortestDouble(k.norm_eps)), add("bias", B(k.bias)), add("qkv_bias", B(k.qkv_bias));
-    if (f == "encoder")
+    if (f == engine::Family::kEncoder)
       add("vocab_size", I(k.vocab_size)), add("context_length", I(k.context_length)),
           add("type_vocab_size", I(k.type_vocab_size)), add("pooler", B(k.pooler)),
           add("norm_position", Q(k.norm_position)), add("head", Q(k.head)), add("num_classes", I(k.num_classes));
-    if (f == "vit")
+    if (f == engine::Family::kVit)
       add("image_size", I(k.image_size)), add("patch_size", I(k.patch_size)), add("channels", I(k.channels)),
           add("pool", Q(k.pool)), add("num_classes", I(k.num_classes));
-    if (f == "audio")
+    if (f == engine::Family::kAudio)
       add("n_mels", I(k.n_mels)), add("frames", I(engine::AudioFrames(k))), add("decoder_layers", I(k.decoder_layers)),
           add("vocab_size", I(k.vocab_size)), add("context_length", I(k.context_length));
   }
@@ -106,8 +106,8 @@ std::string TransformerPieces(const ModelConfig& c) {
 }
 
 std::string ModelCode(const ModelConfig& c) {
-  const std::string& f = c.family;
-  if (f == "recurrent") {
+  const engine::Family f = c.family;
+  if (f == engine::Family::kRecurrent) {
     return "class Model(nn.Module):\n"
            "    def __init__(self, c):\n        super().__init__()\n"
            "        self.tok_emb = nn.Embedding(c.vocab_size, c.embedding_dim)\n"
@@ -122,7 +122,7 @@ std::string ModelCode(const ModelConfig& c) {
            "        weight = self.tok_emb.weight if self.tied else self.lm_head.weight\n"
            "        return F.linear(h, weight, self.lm_head_bias)\n\n\n";
   }
-  if (f == "resnet") {
+  if (f == engine::Family::kResNet) {
     // The engine's names (engine/models/resnet.cc), so the weight map of the documentation page
     // (torchvision's names) applies to this module too.
     return "class ConvBN(nn.Module):\n"
@@ -170,7 +170,7 @@ std::string ModelCode(const ModelConfig& c) {
            "        return self.fc(x.mean((2, 3)))\n\n\n";
   }
   std::string py = TransformerPieces(c);
-  if (f == "vit") {
+  if (f == engine::Family::kVit) {
     py += "class Model(nn.Module):\n"
           "    def __init__(self, c):\n        super().__init__()\n"
           "        self.c = c\n"
@@ -191,7 +191,7 @@ std::string ModelCode(const ModelConfig& c) {
           "            x = block(x)\n"
           "        x = self.norm_f(x)\n"
           "        return self.head(x[:, 0] if self.c.pool == \"cls\" else x.mean(1))\n\n\n";
-  } else if (f == "encoder") {
+  } else if (f == engine::Family::kEncoder) {
     py += "class Model(nn.Module):\n"
           "    def __init__(self, c):\n        super().__init__()\n"
           "        self.c = c\n"
@@ -266,12 +266,12 @@ std::string ModelCode(const ModelConfig& c) {
 // main(): counts on meta, then one forward of the run size with its property check.
 std::string MainCode(const ModelConfig& c, const std::string& run, int64_t T) {
   std::string py = ListingMainPrologue(run) + "    with torch.no_grad():\n";
-  const std::string& f = c.family;
-  if (f == "resnet" || f == "vit") {
+  const engine::Family f = c.family;
+  if (engine::TraitsOf(f).image_input) {
     py += "        out = model(torch.randn(1, c.channels, c.image_size, c.image_size))\n"
           "    print(f\"output: {tuple(out.shape)}\")\n"
           "    ok &= tuple(out.shape) == (1, c.num_classes if c.num_classes > 0 else out.shape[1])\n";
-  } else if (f == "encoder") {
+  } else if (f == engine::Family::kEncoder) {
     py += "        ids = torch.randint(c.vocab_size, (1, " + I(T) + "))\n"
           "        changed = ids.clone()\n"
           "        changed[0, -1] = (changed[0, -1] + 1) % c.vocab_size  # a different last token\n"
@@ -279,7 +279,7 @@ std::string MainCode(const ModelConfig& c, const std::string& run, int64_t T) {
           "        out = model(ids)\n"
           "    print(f\"output: {tuple(out.shape)}; the first position sees the last token: {first_moves}\")\n"
           "    ok &= first_moves\n";
-  } else if (f == "audio") {
+  } else if (f == engine::Family::kAudio) {
     py += "        mel = torch.randn(1, c.n_mels, c.frames)\n"
           "        audio = model.encode(mel)\n"
           "        ok &= tuple(audio.shape) == (1, (c.frames - 1) // 2 + 1, c.embedding_dim)\n"
@@ -311,14 +311,14 @@ std::string PyTorchFamilyListing(const std::string& model_name, const std::strin
   for (const auto& s : sizes)
     if (s.name == run_size) run = &s;
   const ModelConfig& c = run->config;
-  const int64_t T = std::min<int64_t>(sequence_length, c.family == "recurrent" ? sequence_length : c.context_length);
-  std::string py = "\"\"\"" + model_name + " in PyTorch: this architecture (the " + c.family +
+  const int64_t T = std::min<int64_t>(sequence_length, c.family == engine::Family::kRecurrent ? sequence_length : c.context_length);
+  std::string py = "\"\"\"" + model_name + " in PyTorch: this architecture (the " + std::string(engine::FamilyName(c.family)) +
                    " family), written out by modelcard from " + spec_path +
-                   ".\n\nThe same modules, parameter shapes and counts as the measured LibTorch model (engine/models/" +
-                   c.family + ".cc).\nRun it (needs only torch): it checks every size's parameter count on the meta "
+                   ".\n\nThe same modules, parameter shapes and counts as the measured LibTorch model (" +
+                   engine::TraitsOf(c).model_source + ").\nRun it (needs only torch): it checks every size's parameter count on the meta "
                    "device against the\ncard and one forward pass of size \"" + run->name +
                    "\", and exits non-zero if a check fails.\n\"\"\"\n";
-  py += std::string(c.family == "audio" ? "import math\n" : "") + "import sys\n" +
+  py += std::string(c.family == engine::Family::kAudio ? "import math\n" : "") + "import sys\n" +
         "from types import SimpleNamespace as Config\n\nimport torch\nimport torch.nn as nn\n"
         "import torch.nn.functional as F\n\n";
   py += "SIZES = {\n";

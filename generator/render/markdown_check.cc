@@ -1,6 +1,7 @@
 // CheckMarkdown: parse with cmark-gfm + the table extension, map each source line to what
 // it belongs to (table, code block), then check raw lines against that map.
 #include "generator/render/markdown_check.h"
+#include "generator/text/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -28,19 +29,7 @@ struct ParsedDocument {
   std::vector<ParsedTable> tables;
 };
 
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    start = end + 1;
-  }
-  return lines;
-}
+using text::SplitLines;
 
 void Mark(ParsedDocument* doc, int first, int last, LineKind kind) {
   for (int line = first; line <= last; ++line)

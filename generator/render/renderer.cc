@@ -181,10 +181,6 @@ engine::Status RenderDocument(const RenderInput& in, const std::string& template
   std::string markdown = NormalizeMarkdown(DropMarkedLines(rendered));
   const std::vector<std::string> problems = CheckMarkdown(markdown);
   if (!problems.empty()) {
-    if (const char* dump = std::getenv("MODELCARD_DUMP_FAILED")) {  // debugging aid: the text that failed
-      std::FILE* f = std::fopen(dump, "wb");
-      if (f) std::fwrite(markdown.data(), 1, markdown.size(), f), std::fclose(f);
-    }
     std::string message = path + ": the rendered document fails the Markdown checks:";
     for (const auto& p : problems) message += "\n  " + p;
     return engine::Status::InvalidArgument(message);

@@ -12,6 +12,7 @@
 #include "engine/config.h"
 #include "engine/report.h"
 #include "generator/spec/spec.h"
+#include "generator/text/strings.h"
 
 namespace render {
 namespace internal {
@@ -49,7 +50,7 @@ class View {
 };
 
 std::string N(int64_t n);  // "1,234"
-std::string Join(const std::vector<std::string>& parts, const std::string& sep);
+using text::Join;
 std::string Capitalize(std::string s);
 std::string Code(const std::string& s);  // `s`
 std::string Plural(int64_t n, const std::string& one, const std::string& many);

@@ -36,12 +36,6 @@ using engine::ModelConfig;
 
 std::string N(int64_t n) { return FormatThousands(n); }
 
-std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
-  return out;
-}
-
 std::string Capitalize(std::string s) {
   if (!s.empty()) s[0] = char(std::toupper(static_cast<unsigned char>(s[0])));
   return s;
@@ -108,7 +102,7 @@ std::string SizeShape(const ModelConfig& c) {
     return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") +
            ", " + N(c.hidden_dim) + " wide";
   std::string shape = Plural(c.num_layers, "layer", "layers") + ", " + N(c.embedding_dim) + " wide";
-  if (c.family == "moe") shape += ", " + N(c.num_experts) + " experts";
+  if (c.family == engine::Family::kMoe) shape += ", " + N(c.num_experts) + " experts";
   return shape;
 }
 
@@ -188,15 +182,15 @@ std::string BiasFeature(const ModelConfig& c) {
 
 std::string ComponentLabel(const std::string& key, const ModelConfig& c) {
   if (key == "embedding") {
-    if (c.family == "encoder") return "Embeddings (token + position + token type, with their LayerNorm)";
-    if (c.family == "vit") return "Embeddings (patch projection, [CLS] token, positions)";
-    if (c.family == "audio") return "Decoder embeddings (token + learned positions)";
-    return c.position == engine::Position::kLearned && c.family != "recurrent" ? "Embeddings (token + learned positions)"
+    if (c.family == engine::Family::kEncoder) return "Embeddings (token + position + token type, with their LayerNorm)";
+    if (c.family == engine::Family::kVit) return "Embeddings (patch projection, [CLS] token, positions)";
+    if (c.family == engine::Family::kAudio) return "Decoder embeddings (token + learned positions)";
+    return c.position == engine::Position::kLearned && c.family != engine::Family::kRecurrent ? "Embeddings (token + learned positions)"
                                                                               : "Token embedding";
   }
   if (key == "router") return "MoE router";
   if (key == "pooler") return "Pooler";
-  if (key == "head") return c.family == "encoder" && c.head == "mlm" ? "MLM head" : "Classification head";
+  if (key == "head") return c.family == engine::Family::kEncoder && c.head == "mlm" ? "MLM head" : "Classification head";
   if (key == "stem") return "Stem (7×7 conv + batch norm)";
   if (key == "stages") return "Residual stages (convolutions, batch norms, downsampling)";
   if (key == "frontend") return "Conv front end";
@@ -303,19 +297,19 @@ std::string TextOutputDimensions(const spec::Spec& s) {
 // What the architecture itself fixes about an input or output of `modality` (empty when it
 // fixes nothing the spec's own text does not say).
 std::string ArchitectureDimensions(const spec::Spec& s, const std::string& modality, bool inputs) {
-  const std::string family = s.architecture.family;
+  const engine::Family family = s.architecture.family;
   auto per = [&](auto fn) { return PerSize(s, fn); };
   if (modality == "text") {
-    if (family == "recurrent")
+    if (family == engine::Family::kRecurrent)
       return inputs ? "any length, vocabulary " + per([](const spec::Size& z) { return N(z.config.vocab_size); }) +
                           " token ids, embedding dimension " +
                           per([](const spec::Size& z) { return N(z.config.embedding_dim); })
                     : TextOutputDimensions(s);
-    if (family == "encoder" && !inputs)
+    if (family == engine::Family::kEncoder && !inputs)
       return "hidden states of shape (batch, tokens, " +
              per([](const spec::Size& z) { return N(z.config.embedding_dim); }) + ")" +
              (PrimarySize(s).config.pooler ? " and a pooled (batch, embedding) vector" : "");
-    if (family == "audio")
+    if (family == engine::Family::kAudio)
       return inputs ? "" : "logits of shape (batch, text tokens ≤ " +
                                per([](const spec::Size& z) { return N(z.config.context_length); }) + ", " +
                                per([](const spec::Size& z) { return N(z.config.vocab_size); }) + ")";
@@ -337,7 +331,7 @@ std::string ArchitectureDimensions(const spec::Spec& s, const std::string& modal
            FormatShortestDouble(c.chunk_seconds) + " s chunks = " + N(engine::AudioFrames(c)) +
            " frames (engine/preprocess/audio.cc)";
   }
-  if (!inputs && (family == "vit" || family == "resnet")) {
+  if (!inputs && engine::TraitsOf(family).image_input) {
     return "logits of shape (batch, " + per([](const spec::Size& z) { return N(z.config.num_classes); }) +
            "), one per class";
   }
@@ -363,22 +357,22 @@ std::vector<View> Modalities(const spec::Spec& s, const std::vector<spec::Modali
 std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
   const ModelConfig& c = size.config;
   const std::string params = FormatCountWithShort(ParametersOf(size, r).total) + " parameters";
-  if (c.family == "resnet") {
+  if (c.family == engine::Family::kResNet) {
     std::string stages;
     for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
     return c.block + " blocks in stages of [" + stages + "], base width " + N(c.base_width) + ", " +
            N(c.image_size) + " × " + N(c.image_size) + " input, " + N(c.num_classes) + " classes; " + params;
   }
-  if (c.family == "recurrent")
+  if (c.family == engine::Family::kRecurrent)
     return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer",
                   c.cell == "gru" ? "GRU layers" : "LSTM layers") +
            ", hidden dimension " + N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary " +
            N(c.vocab_size) + "; " + params;
   std::string extra;
-  if (c.family == "audio")
+  if (c.family == engine::Family::kAudio)
     extra = ", " + N(c.decoder_layers) + " decoder layers, " + N(c.n_mels) + " mel bins";
-  if (c.family == "vit") extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
-  if (c.family == "moe") extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
+  if (c.family == engine::Family::kVit) extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
+  if (c.family == engine::Family::kMoe) extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
   const std::string heads = c.num_kv_heads == c.num_heads
                                 ? Plural(c.num_heads, "attention head", "attention heads")
                                 : Plural(c.num_heads, "query head", "query heads") + " / " +
@@ -522,7 +516,7 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
                                      const engine::Report& r) {
   const FamilyFacts x = FactsOf(c);
   const std::string family =
-      s.architecture.family == "decoder" ? "Decoder-only" : Capitalize(s.architecture.family);
+      engine::TraitsOf(s.architecture.family).display_name;
   const std::string base = s.architecture.base.empty() ? "transformer" : s.architecture.base;
   std::vector<std::string> sizes;
   for (const auto& size : s.architecture.sizes)
@@ -573,7 +567,7 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
   if (c.hidden_dim > 0 && c.embedding_dim > 0)
     ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) +
            " the embedding dimension)";
-  const bool post_norm = c.family == "encoder" && c.norm_position == "post";
+  const bool post_norm = c.family == engine::Family::kEncoder && c.norm_position == "post";
   std::vector<std::string> out = {
       shape,
       AttentionLabel(c) + ", head dimension " + N(c.head_dim),
@@ -584,26 +578,26 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
                       " after the last block",
       ffn,
   };
-  if (c.family == "vit")
+  if (c.family == engine::Family::kVit)
     out.push_back("Learned absolute position embeddings (" + N(SequenceLength(c)) + " × " + N(c.embedding_dim) + ")");
-  else if (c.family == "audio")
+  else if (c.family == engine::Family::kAudio)
     out.push_back("Fixed sinusoidal positions on the audio frames" +
                   std::string(c.decoder_layers > 0 ? "; learned positions (" + N(c.context_length) + " × " +
                                                          N(c.embedding_dim) + ") in the text decoder"
                                                    : ""));
-  else if (c.family == "encoder")
+  else if (c.family == engine::Family::kEncoder)
     out.push_back("Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")");
   else
     out.push_back(PositionShort(c));
   if (x.lm_head)
-    out.push_back(c.family == "encoder" ? "MLM head tied to the token embedding"
+    out.push_back(c.family == engine::Family::kEncoder ? "MLM head tied to the token embedding"
                   : c.tie_embeddings    ? "LM head tied to the token embedding"
                                         : "Separate (untied) LM head");
-  else if (c.family == "encoder")
+  else if (c.family == engine::Family::kEncoder)
     out.push_back(x.classifier ? "Classifier over " + N(c.num_classes) + " classes on the pooled output"
                                : c.pooler ? "Outputs hidden states and a pooled vector; no LM head"
                                           : "Outputs hidden states; no LM head");
-  else if (c.family == "vit" || c.family == "audio")
+  else if (c.family == engine::Family::kVit || c.family == engine::Family::kAudio)
     out.push_back(x.classifier ? head + " on the " + std::string(c.pool == "cls" ? "[CLS] token" : "mean patch token")
                                : std::string("Outputs features; no LM head"));
   out.push_back(BiasFeature(c));
@@ -618,7 +612,7 @@ std::string AttentionText(const ModelConfig& c) {
       " of width " + N(qkv) + " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " +
       N(c.head_dim) + (c.qkv_bias ? ", with bias" : ", without bias") +
       ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
-      (CausalFamily(c.family) ? ", causally masked (each token attends to itself and earlier tokens), "
+      (engine::TraitsOf(c).kv_cache ? ", causally masked (each token attends to itself and earlier tokens), "
                               : ", not masked (every token attends to every token, before and after it), ") +
       "normalized with softmax and applied to V; the " +
       N(c.num_heads) + " head outputs are concatenated (" + N(c.num_heads * c.head_dim) +
@@ -686,21 +680,20 @@ std::string PositionText(const ModelConfig& c) {
   return "";
 }
 
-bool IsDecoderFamily(const std::string& family) { return family == "decoder" || family == "moe"; }
-
 // The resolved configuration of a non-decoder size: the keys its family reads.
 std::string FamilyConfigYaml(const spec::Size& size) {
   const ModelConfig& c = size.config;
-  std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\nfamily: " + c.family + "\n";
+  std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\nfamily: " +
+                  engine::FamilyName(c.family) + "\n";
   auto i = [&](const char* k, int64_t v) { y += std::string(k) + ": " + std::to_string(v) + "\n"; };
   auto t = [&](const char* k, const std::string& v) { y += std::string(k) + ": " + v + "\n"; };
   auto b = [&](const char* k, bool v) { y += std::string(k) + ": " + (v ? "true" : "false") + "\n"; };
-  if (c.family == "resnet") {
+  if (c.family == engine::Family::kResNet) {
     std::string stages;
     for (size_t k = 0; k < c.stages.size(); ++k) stages += (k ? ", " : "") + std::to_string(c.stages[k]);
     t("block", c.block), t("stages", "[" + stages + "]"), i("base_width", c.base_width), i("image_size", c.image_size),
         i("channels", c.channels), i("num_classes", c.num_classes);
-  } else if (c.family == "recurrent") {
+  } else if (c.family == engine::Family::kRecurrent) {
     t("cell", c.cell), i("vocab_size", c.vocab_size), i("num_layers", c.num_layers), i("embedding_dim", c.embedding_dim),
         i("hidden_dim", c.hidden_dim), b("tie_embeddings", c.tie_embeddings);
   } else {
@@ -708,13 +701,13 @@ std::string FamilyConfigYaml(const spec::Size& size) {
         i("head_dim", c.head_dim), i("hidden_dim", c.hidden_dim);
     t("norm_eps", FormatShortestDouble(c.norm_eps)), t("activation", engine::ActivationName(c.activation)),
         b("bias", c.bias), b("qkv_bias", c.qkv_bias);
-    if (c.family == "encoder") {
+    if (c.family == engine::Family::kEncoder) {
       i("vocab_size", c.vocab_size), i("context_length", c.context_length), i("type_vocab_size", c.type_vocab_size),
           b("pooler", c.pooler), t("norm_position", c.norm_position), t("head", c.head), i("num_classes", c.num_classes);
-    } else if (c.family == "vit") {
+    } else if (c.family == engine::Family::kVit) {
       i("image_size", c.image_size), i("patch_size", c.patch_size), i("channels", c.channels), t("pool", c.pool),
           i("num_classes", c.num_classes);
-    } else if (c.family == "audio") {
+    } else if (c.family == engine::Family::kAudio) {
       i("sample_rate", c.sample_rate), i("n_mels", c.n_mels), i("n_fft", c.n_fft), i("hop_length", c.hop_length),
           t("chunk_seconds", FormatShortestDouble(c.chunk_seconds)), i("decoder_layers", c.decoder_layers);
       if (c.decoder_layers > 0) i("vocab_size", c.vocab_size), i("context_length", c.context_length);
@@ -735,7 +728,7 @@ std::vector<View> DocComponents(const ModelConfig& c) {
                       .Text("text", text));
   };
   const std::string C = N(c.embedding_dim);
-  if (c.family == "resnet") {
+  if (c.family == engine::Family::kResNet) {
     const bool bottleneck = c.block == "bottleneck";
     add("Stem", "",
         "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
@@ -760,7 +753,7 @@ std::vector<View> DocComponents(const ModelConfig& c) {
                                : "; there is no classifier (num_classes = 0)."));
     return out;
   }
-  if (c.family == "recurrent") {
+  if (c.family == engine::Family::kRecurrent) {
     const std::string H = N(c.hidden_dim);
     add(c.cell == "gru" ? "GRU Cell" : "LSTM Cell", "",
         c.cell == "gru"
@@ -780,7 +773,7 @@ std::vector<View> DocComponents(const ModelConfig& c) {
             (c.tie_embeddings && c.embedding_dim == c.hidden_dim ? ", sharing the embedding matrix (tied)." : "."));
     return out;
   }
-  if (c.family == "vit") {
+  if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size;
     add("Patch Embedding", "",
         "A " + N(c.patch_size) + "×" + N(c.patch_size) + " convolution with stride " + N(c.patch_size) + " cuts the " +
@@ -788,7 +781,7 @@ std::vector<View> DocComponents(const ModelConfig& c) {
             N(c.channels * c.patch_size * c.patch_size) + " values) to " + C + " channels." +
             (c.pool == "cls" ? " A learned [CLS] token is prepended." : ""));
   }
-  if (c.family == "audio") {
+  if (c.family == engine::Family::kAudio) {
     add("Log-Mel Front End", "",
         "The " + N(c.sample_rate) + " Hz waveform is cut into " + FormatShortestDouble(c.chunk_seconds) +
             " s chunks; an STFT with a " + N(c.n_fft) + "-sample Hann window and a " + N(c.hop_length) +
@@ -798,27 +791,27 @@ std::vector<View> DocComponents(const ModelConfig& c) {
             N(c.n_mels) + " bins to " + C + " channels and halve the frames to " + N(engine::AudioFrames(c) / 2) + ".");
   }
   add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
-  add(c.family == "moe" ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
+  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
       FeedForwardText(c) +
-          (c.family == "moe" ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
+          (c.family == engine::Family::kMoe ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
                                    ", no bias) scores the " + N(c.num_experts) + " experts for each token; the top " +
                                    N(c.experts_per_token) +
                                    " are kept, their softmax weights renormalized, and only those experts run."
                              : ""));
-  if (c.family == "encoder") {
+  if (c.family == engine::Family::kEncoder) {
     add("Embeddings and Positional Encoding", "",
         "Token (" + N(c.vocab_size) + " × " + C + "), learned absolute position (" + N(c.context_length) + " × " + C +
             ")" + (c.type_vocab_size > 0 ? " and token-type (" + N(c.type_vocab_size) + " × " + C + ")" : "") +
             " embeddings are summed and layer-normalized; a sequence holds at most " + N(c.context_length) +
             " tokens. Blocks are " + (c.norm_position == "post" ? "post-norm (LayerNorm after each residual add, as BERT)"
                                                               : "pre-norm") + ".");
-  } else if (c.family == "vit") {
+  } else if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size;
     add("Positional Encoding", "",
         "Learned absolute positions: a trainable table of " + N(side * side + (c.pool == "cls" ? 1 : 0)) + " × " + C +
             " vectors added to the patch tokens, so the model is tied to " + N(c.image_size) + "×" + N(c.image_size) +
             " inputs (other sizes need the table interpolated).");
-  } else if (c.family == "audio") {
+  } else if (c.family == engine::Family::kAudio) {
     add("Positional Encoding", "",
         "The encoder adds fixed sinusoidal positions (no parameters) to its " + N(engine::AudioFrames(c) / 2) +
             " frames." + (c.decoder_layers > 0 ? " The text decoder adds learned positions (" + N(c.context_length) +
@@ -834,20 +827,20 @@ std::vector<View> DocComponents(const ModelConfig& c) {
 
 // The "Available Configurations" table, with the columns of the family.
 std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
-  const std::string family = s.architecture.family;
+  const engine::Family family = s.architecture.family;
   std::vector<std::string> header;
   std::string align = "| --- | ---: |";
-  if (family == "resnet")
+  if (family == engine::Family::kResNet)
     header = {"Block", "Stages", "Base width", "Image (px)", "Classes"};
-  else if (family == "recurrent")
+  else if (family == engine::Family::kRecurrent)
     header = {"Cell", "Layers", "Embedding Dim", "Hidden Dim", "Vocabulary"};
-  else if (family == "vit")
+  else if (family == engine::Family::kVit)
     header = {"Embedding Dim", "Layers", "Heads", "Hidden Dim", "Image (px)", "Patch (px)", "Tokens", "Classes"};
-  else if (family == "audio")
+  else if (family == engine::Family::kAudio)
     header = {"Width", "Encoder layers", "Decoder layers", "Heads", "Mel bins", "Frames per chunk", "Vocabulary"};
-  else if (family == "encoder")
+  else if (family == engine::Family::kEncoder)
     header = {"Embedding Dim", "Layers", "Heads", "Hidden Dim", "Context Length (tokens)", "Token types"};
-  else if (family == "moe")
+  else if (family == engine::Family::kMoe)
     header = {"Embedding Dim", "Layers", "Heads", "KV Heads", "Expert Hidden Dim", "Experts (active)",
               "Context Length (tokens)"};
   else
@@ -862,23 +855,23 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
     const ModelConfig& z = size.config;
     const engine::ParameterCount p = ParametersOf(size, r);
     std::vector<std::string> cells;
-    if (family == "resnet") {
+    if (family == engine::Family::kResNet) {
       std::string stages;
       for (size_t i = 0; i < z.stages.size(); ++i) stages += (i ? ", " : "") + N(z.stages[i]);
       cells = {z.block, "[" + stages + "]", N(z.base_width), N(z.image_size), N(z.num_classes)};
-    } else if (family == "recurrent") {
+    } else if (family == engine::Family::kRecurrent) {
       cells = {z.cell == "gru" ? "GRU" : "LSTM", N(z.num_layers), N(z.embedding_dim), N(z.hidden_dim), N(z.vocab_size)};
-    } else if (family == "vit") {
+    } else if (family == engine::Family::kVit) {
       const int64_t side = z.image_size / z.patch_size;
       cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.hidden_dim), N(z.image_size),
                N(z.patch_size), N(side * side + (z.pool == "cls" ? 1 : 0)), N(z.num_classes)};
-    } else if (family == "audio") {
+    } else if (family == engine::Family::kAudio) {
       cells = {N(z.embedding_dim), N(z.num_layers), N(z.decoder_layers), N(z.num_heads), N(z.n_mels),
                N(engine::AudioFrames(z)), z.decoder_layers > 0 ? N(z.vocab_size) : "—"};
-    } else if (family == "encoder") {
+    } else if (family == engine::Family::kEncoder) {
       cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.hidden_dim), N(z.context_length),
                N(z.type_vocab_size)};
-    } else if (family == "moe") {
+    } else if (family == engine::Family::kMoe) {
       cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.num_kv_heads), N(z.hidden_dim),
                N(z.num_experts) + " (" + N(z.experts_per_token) + ")", N(z.context_length)};
     } else {
@@ -886,7 +879,7 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
                N(z.context_length)};
     }
     std::string params = FormatCountWithShort(p.total);
-    if (family == "moe") params += ", " + FormatShortCount(p.active) + " active";
+    if (family == engine::Family::kMoe) params += ", " + FormatShortCount(p.active) + " active";
     out += "\n| " + TableCell(size.name) + " | " + params + " |";
     for (const auto& cell : cells) out += " " + TableCell(cell) + " |";
   }
@@ -895,7 +888,7 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
 
 std::string ConfigYaml(const spec::Size& size) {
   const ModelConfig& c = size.config;
-  if (!IsDecoderFamily(c.family)) return FamilyConfigYaml(size);
+  if (!engine::TraitsOf(c).kv_cache) return FamilyConfigYaml(size);
   std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\n";
   y += "vocab_size: " + std::to_string(c.vocab_size) + "\n";
   y += "context_length: " + std::to_string(c.context_length) + "\n";
@@ -906,7 +899,7 @@ std::string ConfigYaml(const spec::Size& size) {
   y += "num_layers: " + std::to_string(c.num_layers) + "\n";
   y += "hidden_dim: " + std::to_string(c.hidden_dim) + "\n";
   y += "\n# Model-specific features\n";
-  y += "family: " + c.family + "\n";
+  y += "family: " + std::string(engine::FamilyName(c.family)) + "\n";
   y += std::string("norm: ") + engine::NormName(c.norm) + "\n";
   y += "norm_eps: " + FormatShortestDouble(c.norm_eps) + "\n";
   y += std::string("activation: ") + engine::ActivationName(c.activation) + "\n";
@@ -1146,7 +1139,7 @@ std::vector<View> ModelComparison(const spec::Spec& self, const std::vector<cons
               .Text("size_name", size.name)
               .Text("params", FormatShortCount(params))
               .Text("weights", FormatBytes(params * 2))
-              .Text("kv", IsDecoderFamily(c.family) ? FormatBytes(engine::KVCacheBytesPerToken(c, 2)) : "—")
+              .Text("kv", engine::TraitsOf(c).kv_cache ? FormatBytes(engine::KVCacheBytesPerToken(c, 2)) : "—")
               .Text("attention", AttentionSummary(c))
               .Text("position", PositionSummary(c)));
     }
@@ -1170,8 +1163,8 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
   std::vector<std::pair<std::string, std::string>> items;
   for (const auto& b : s.architecture.advantages) items.emplace_back(b.title, b.description);
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
-        return c.tie_embeddings && FactsOf(c).lm_head && c.family != "encoder" &&
-               (c.family != "recurrent" || c.embedding_dim == c.hidden_dim);
+        return c.tie_embeddings && FactsOf(c).lm_head && c.family != engine::Family::kEncoder &&
+               (c.family != engine::Family::kRecurrent || c.embedding_dim == c.hidden_dim);
       })) {
     const ModelConfig& c = size->config;
     const int64_t total = ParametersOf(*size, r).total;
@@ -1207,7 +1200,7 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
                                              " parameters in " + Code(size->name) + ".");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
-        return IsDecoderFamily(c.family) && c.position != engine::Position::kLearned;
+        return engine::TraitsOf(c).kv_cache && c.position != engine::Position::kLearned;
       })) {
     const ModelConfig& c = size->config;
     items.emplace_back("No position parameters",
@@ -1228,18 +1221,18 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
 
 // A few words on what the family's model file holds.
 std::string FamilyDiagramTitle(const ModelConfig& c) {
-  if (c.family == "encoder") return "embeddings, " + Plural(c.num_layers, "bidirectional block", "bidirectional blocks") + (c.pooler ? ", pooler" : "");
-  if (c.family == "vit") return "patch embedding, " + Plural(c.num_layers, "block", "blocks") + ", head";
-  if (c.family == "resnet") return "stem, " + Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + c.block + " blocks, head";
-  if (c.family == "audio") return "conv front end, " + Plural(c.num_layers, "encoder block", "encoder blocks") + (c.decoder_layers > 0 ? ", text decoder" : "");
-  if (c.family == "recurrent") return "embedding, " + Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") + ", LM head";
-  return c.family;
+  if (c.family == engine::Family::kEncoder) return "embeddings, " + Plural(c.num_layers, "bidirectional block", "bidirectional blocks") + (c.pooler ? ", pooler" : "");
+  if (c.family == engine::Family::kVit) return "patch embedding, " + Plural(c.num_layers, "block", "blocks") + ", head";
+  if (c.family == engine::Family::kResNet) return "stem, " + Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + c.block + " blocks, head";
+  if (c.family == engine::Family::kAudio) return "conv front end, " + Plural(c.num_layers, "encoder block", "encoder blocks") + (c.decoder_layers > 0 ? ", text decoder" : "");
+  if (c.family == engine::Family::kRecurrent) return "embedding, " + Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") + ", LM head";
+  return engine::FamilyName(c.family);
 }
 
 std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s,
                                                                   const ModelConfig& c) {
-  const std::string family = s.architecture.family;
-  if (family == "decoder" || family == "moe") {
+  const engine::Family family = s.architecture.family;
+  if (engine::TraitsOf(family).kv_cache) {
     std::vector<std::pair<std::string, std::string>> files = {
         {"engine/models/decoder.cc",
          "the model: token embedding" +
@@ -1249,7 +1242,7 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
         {"engine/layers/attention.cc", "causal self-attention with the fused " + Code("qkv") + " projection, " +
                                            AttentionKind(c) + " head layout and KV cache"},
         {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"}};
-    if (family == "moe")
+    if (family == engine::Family::kMoe)
       files.push_back({"engine/layers/moe.cc", "the router and the top-" + N(c.experts_per_token) +
                                                    " dispatch of tokens to their experts"});
     files.insert(files.end(), {{"engine/layers/norms.cc", NormLabel(c.norm)},
@@ -1260,13 +1253,13 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
     return files;
   }
   std::vector<std::pair<std::string, std::string>> files = {
-      {"engine/models/" + family + ".cc", "the model, built from the spec's configuration (" +
+      {engine::TraitsOf(family).model_source, "the model, built from the spec's configuration (" +
                                               FamilyDiagramTitle(c) + ")"}};
-  if (family == "audio")
+  if (engine::TraitsOf(family).audio_input)
     files.push_back({"engine/preprocess/audio.cc", "the log-mel spectrogram (STFT, Slaney mel filterbank, Whisper's scaling)"});
-  if (family == "vit" || family == "resnet")
+  if (engine::TraitsOf(family).image_input)
     files.push_back({"engine/preprocess/image.cc", "image resize, center crop and per-channel normalization"});
-  files.push_back({"engine/count_" + family + ".cc", "the analytic parameter and FLOP formulas behind these tables"});
+  files.push_back({engine::TraitsOf(family).count_source, "the analytic parameter and FLOP formulas behind these tables"});
   if (!engine::HfLayoutFor(c).empty())
     files.push_back({"engine/weights/hf_names.cc", "checkpoint tensor names -> ours (the Weight Mapping table)"});
   return files;
@@ -1399,7 +1392,7 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
       .Text("card_link", "../" + publish::SpecificationCardPath(s.slug))
       .Text("doc_link", "../" + publish::DocumentationPagePath(s.slug))
       .Text("results_path", publish::ResultsPath(s.slug))
-      .Text("source_file", "engine/models/" + s.architecture.family + ".cc");
+      .Text("source_file", engine::TraitsOf(s.architecture.family).model_source);
 
   // Specification card.
   std::vector<View> sizes, size_tables;
@@ -1425,7 +1418,7 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
       const bool accuracy = e.metric.find("accuracy") != std::string::npos;
       measured_accuracy = measured_accuracy || accuracy;
       measured_perplexity = measured_perplexity || !accuracy;
-      const std::string unit = size.config.family == "encoder" ? "sequences" : "images";
+      const std::string unit = size.config.family == engine::Family::kEncoder ? "sequences" : "images";
       std::string data = accuracy ? N(e.samples) + " " + unit : N(e.tokens) + " tokens predicted";
       if (!e.tokenizer.empty()) data += " (text, " + e.tokenizer + ")";
       measured_evaluations.push_back(
@@ -1455,7 +1448,7 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
       .Items("outputs", Modalities(s, s.outputs, false))
       .Text("model_type",
             s.architecture.base +
-                (s.architecture.family.empty() ? "" : " (" + s.architecture.family + " family)"))
+                " (" + engine::FamilyName(s.architecture.family) + " family)")
       .Text("key_components", Join(s.architecture.key_components, ", "))
       .Items("references", references)
       .Items("variants", variants)
@@ -1489,8 +1482,8 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
   AddTraining(s.training, &v);
 
   // Documentation page.
-  const bool decoder_family = IsDecoderFamily(c.family);
-  const bool dense_decoder = c.family == "decoder";  // parameter names listed as text (GPT-2, Llama)
+  const bool decoder_family = engine::TraitsOf(c).kv_cache;
+  const bool dense_decoder = c.family == engine::Family::kDecoder;  // parameter names listed as text (GPT-2, Llama)
   const std::vector<engine::WeightNameMapping> mapping = engine::HfWeightNames(c);
   std::vector<View> weight_map;
   for (const auto& row : mapping) {
@@ -1528,7 +1521,7 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
       .Text("profile_seq_arg", FactsOf(c).sequence ? " --seq " + std::to_string(seq) : "")
       .Text("dims_legend", FactsOf(c).sequence ? "B = batch, T = " + SequenceUnit(c) + "." : "B = batch.")
       .Flag("has_attention", FactsOf(c).attention)
-      .Text("throughput_unit", FactsOf(c).images ? "images" : c.family == "audio" ? "seconds of audio" : "tokens")
+      .Text("throughput_unit", FactsOf(c).images ? "images" : c.family == engine::Family::kAudio ? "seconds of audio" : "tokens")
       .Text("throughput_item", FactsOf(c).images ? "image" : "token")
       .Text("embedding_convention",
             FactsOf(c).conv_stages ? "a CNN has no embedding: every parameter is non-embedding"
@@ -1541,10 +1534,10 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
       .Items("implementation_files", implementation_files)
       .Text("parameter_names", dense_decoder ? ParameterNames(c) : "")
       .Items("component_counts", ComponentRows(primary, r))
-      .Text("family", c.family)
+      .Text("family", engine::FamilyName(c.family))
       .Flag("has_kv_cache", decoder_family)
-      .Text("generation_method", c.family == "recurrent" ? "carrying the recurrent state from token to token"
-                                 : c.family == "audio"
+      .Text("generation_method", c.family == engine::Family::kRecurrent ? "carrying the recurrent state from token to token"
+                                 : c.family == engine::Family::kAudio
                                      ? "with the audio encoded once and the text decoder re-run over the whole prefix at "
                                        "every step (no decoder KV cache yet)"
                                      : "with a KV cache")

@@ -13,7 +13,7 @@ using Json = nlohmann::json;  // std::map-backed: object keys are always sorted
 // Every field of engine::ModelConfig (add new fields here: a config change must re-measure).
 Json ConfigJson(const engine::ModelConfig& c) {
   Json j = Json::object();
-  j["family"] = c.family;
+  j["family"] = engine::FamilyName(c.family);
   j["vocab_size"] = c.vocab_size;
   j["context_length"] = c.context_length;
   j["num_layers"] = c.num_layers;

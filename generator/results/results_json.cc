@@ -14,12 +14,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 using engine::Status;
 
-#define RETURN_IF_ERROR(expr)          \
-  do {                                 \
-    Status status_ = (expr);           \
-    if (!status_.ok()) return status_; \
-  } while (0)
-
 // ---- writing -----------------------------------------------------------------
 
 Json CountsToJson(const engine::NamedCounts& counts) {
@@ -49,7 +43,7 @@ Json LatencyToJson(const engine::LatencyStats& l) {
 
 Json ConfigToJson(const engine::ModelConfig& c) {
   Json j = Json::object();
-  j["family"] = c.family;
+  j["family"] = engine::FamilyName(c.family);
   j["vocab_size"] = c.vocab_size;
   j["context_length"] = c.context_length;
   j["num_layers"] = c.num_layers;
@@ -372,7 +366,7 @@ Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig*
   const Json* j = nullptr;
   RETURN_IF_ERROR(GetObject(obj, path, "config", &j));
   const std::string p = Join(path, "config");
-  RETURN_IF_ERROR(GetString(*j, p, "family", &c->family));
+  RETURN_IF_ERROR(GetEnum(*j, p, "family", engine::FamilyFromName, "a family of engine/config.h", &c->family));
   RETURN_IF_ERROR(GetInt(*j, p, "vocab_size", &c->vocab_size));
   RETURN_IF_ERROR(GetInt(*j, p, "context_length", &c->context_length));
   RETURN_IF_ERROR(GetInt(*j, p, "num_layers", &c->num_layers));

@@ -49,7 +49,7 @@ struct Benefit {
 };
 
 struct Architecture {
-  std::string family;                    // "decoder"
+  engine::Family family = engine::Family::kDecoder;  // architecture.family
   std::string base;                      // "Transformer"
   std::vector<std::string> key_components;
   std::vector<Reference> references;

@@ -72,7 +72,12 @@ const Keys kBlogKeys = {"date",        "draft",       "author",         "descrip
                         "future_work", "conclusion",  "further_reading", "size"};
 const Keys kCoverKeys = {"image", "alt", "caption", "relative", "hidden"};
 
-const Keys kFamilies = {"decoder", "encoder", "vit", "resnet", "audio", "moe", "recurrent"};
+// The family names, from the engine's traits table.
+const Keys kFamilies = [] {
+  Keys names;
+  for (const engine::FamilyTraits& t : engine::kFamilyTraits) names.push_back(t.name);
+  return names;
+}();
 // Spellings accepted by engine::NormFromName / ActivationFromName / PositionFromName.
 const Keys kNorms = {"layernorm", "rmsnorm"};
 const Keys kActivations = {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"};
@@ -545,7 +550,8 @@ class SpecReader {
 
   std::string path_;
   std::vector<Diagnostic>* errors_;
-  Keys size_names_;  // every size defined with a valid name, in file order
+  Keys size_names_;      // every size defined with a valid name, in file order
+  std::string family_;   // architecture.family as written when it names a family, else ""
 };
 
 void SpecReader::Error(const YAML::Mark& mark, std::string message, std::string hint) {
@@ -957,7 +963,8 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
   Fields f = ReadFields(e.value, kArchitectureKeys);
   RequireKeys(f, {"family", "sizes"}, e.key_mark, "architecture");
   if (const Entry* family = f.Find("family"))
-    ReadChoice(*family, "family", kFamilies, &a->family, /*suggest=*/false);
+    if (ReadChoice(*family, "family", kFamilies, &family_, /*suggest=*/false))
+      engine::FamilyFromName(family_, &a->family);
   Optional(f, "base", &a->base);
   Optional(f, "key_components", &a->key_components);
   if (const Entry* refs = f.Find("references")) ReadReferences(*refs, &a->references);
@@ -984,7 +991,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
   ConfigLayer shared;
   if (const Entry* config = f.Find("config"); config && IsMapping(*config)) {
     Fields cf = ReadFields(config->value, config_keys);
-    KeepFamilyKeys(&cf, a->family);
+    KeepFamilyKeys(&cf, family_);
     for (const auto& ce : cf.entries) a->config_keys.push_back(ce.key);
     shared = ReadConfigLayer(cf);
   }
@@ -1005,7 +1012,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
       size_names_.push_back(se.key);
     if (!IsMapping(se)) continue;
     Fields sf = ReadFields(se.value, size_keys);
-    KeepFamilyKeys(&sf, a->family);
+    KeepFamilyKeys(&sf, family_);
     Size size;
     size.name = se.key;
     if (const Entry* repo = sf.Find("hf_repo")) ReadNonEmptyString(*repo, &size.hf_repo);
@@ -1031,7 +1038,7 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
               "point weights: at a .safetensors file or a directory holding model.safetensors");
     }
     ConfigLayer own = ReadConfigLayer(sf);
-    if (ResolveSize(se.key, se.key_mark, a->family, shared, own, &size.config) && named) {
+    if (ResolveSize(se.key, se.key_mark, family_, shared, own, &size.config) && named) {
       // Every count the documents state for the size (parameters, training-state bytes, forward,
       // training and decode FLOPs, KV cache over the context) must fit int64
       // (engine::CheckSizeCounts), or the size is an error here, at the key that makes it too
@@ -1156,7 +1163,7 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   if (!complete) return false;
 
   engine::ModelConfig c;
-  c.family = family;
+  engine::FamilyFromName(family, &c.family);
   for (const auto& [key, value] : merged)
     if (value.valid) ApplyConfigValue(key, value, &c);
   auto given = [&](const char* key) {
@@ -1368,7 +1375,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
     const Size* size = nullptr;
     for (const auto& s : arch.sizes)
       if (s.name == name) size = &s;
-    if (size && arch.family != "recurrent" && size->config.context_length > 0 &&
+    if (size && family_ != "recurrent" && size->config.context_length > 0 &&
         size->config.context_length < min_context) {
       min_context = size->config.context_length;
       min_context_size = name;
@@ -1405,9 +1412,9 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
 
   std::vector<YAML::Mark> marks;
   if (const Entry* b = f.Find("batch_sizes")) ReadCountList(*b, &p->batch_sizes, &marks);
-  if (const Entry* s = f.Find("sequence_lengths"); s && (arch.family == "vit" || arch.family == "resnet")) {
+  if (const Entry* s = f.Find("sequence_lengths"); s && (family_ == "vit" || family_ == "resnet")) {
     // An image model's input fixes its length: a list here would be silently ignored.
-    Error(s->key_mark, "'sequence_lengths' does not apply to family '" + arch.family +
+    Error(s->key_mark, "'sequence_lengths' does not apply to family '" + family_ +
                            "': its input is an image of image_size pixels",
           "remove 'sequence_lengths' (the image size is architecture.config.image_size)");
   } else if (s) {
@@ -1442,10 +1449,10 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   }
   // The decoder families (KV cache), the recurrent one (carried state) and the audio family's text
   // decoder generate token by token.
-  const bool generates = FamilyGenerates(arch);
+  const bool generates = !family_.empty() && FamilyGenerates(arch);
   if (!generates && p->generation_enabled) {
     if (gen && HasValue(*gen) && !(gen->value.IsScalar() && gen->value.Scalar() == "false"))
-      Error(gen->key_mark, "family '" + arch.family + "' does not generate token by token",
+      Error(gen->key_mark, "family '" + family_ + "' does not generate token by token",
             "remove profile.generation (or set it to false)");
     p->generation_enabled = false;
   }
@@ -1459,9 +1466,9 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
 
   if (const Entry* t = f.Find("threads")) ReadCount(*t, 0, &p->threads);
   if (const Entry* pre = f.Find("preprocess")) {
-    if (ReadBool(*pre, &p->preprocess) && p->preprocess && arch.family != "vit" && arch.family != "resnet" &&
-        arch.family != "audio")
-      Error(pre->key_mark, "family '" + arch.family + "' has no preprocessing to measure",
+    if (ReadBool(*pre, &p->preprocess) && p->preprocess && family_ != "vit" && family_ != "resnet" &&
+        family_ != "audio")
+      Error(pre->key_mark, "family '" + family_ + "' has no preprocessing to measure",
             "profile.preprocess applies to vit, resnet and audio");
   }
   // Training step: true / false, or {batch_sizes: [...]}; default: on, at the first batch size.
@@ -1572,7 +1579,7 @@ void SpecReader::ReadExperiments(const Entry& e, const Architecture& arch, const
   if (const Entry* en = f.Find("enabled")) ReadBool(*en, &x->enabled);
   if (const Entry* b = f.Find("batch")) ReadCount(*b, 1, &x->batch);
   if (const Entry* s = f.Find("sequence_length")) {
-    if (ReadCount(*s, 1, &x->sequence_length) && arch.family != "recurrent") {
+    if (ReadCount(*s, 1, &x->sequence_length) && family_ != "recurrent") {
       for (const auto& name : profile.sizes) {
         const Size* size = nullptr;
         for (const auto& candidate : arch.sizes)
@@ -1723,10 +1730,9 @@ std::string SlugFromName(const std::string& name) {
 }
 
 bool FamilyGenerates(const Architecture& arch) {
-  if (arch.family == "decoder" || arch.family == "moe" || arch.family == "recurrent") return true;
-  if (arch.family == "audio")
-    for (const auto& size : arch.sizes)
-      if (size.config.decoder_layers > 0) return true;
+  if (engine::TraitsOf(arch.family).causal_lm) return true;
+  for (const auto& size : arch.sizes)
+    if (engine::IsCausalLM(size.config)) return true;
   return false;
 }
 
@@ -1751,11 +1757,11 @@ ParseResult ParseSpecText(const std::string& text, const std::string& path) {
 }
 
 ParseResult ParseSpecFile(const std::string& path) {
-  std::string text, error;
-  if (!ReadWholeFile(path, &text, &error)) {
+  std::string text;
+  if (const engine::Status read = ReadWholeFile(path, &text); !read.ok()) {
     ParseResult result;
     result.spec.path = path;
-    result.errors.push_back({path, 0, 0, "cannot read file: " + error, ""});
+    result.errors.push_back({path, 0, 0, "cannot read file: " + read.message(), ""});
     return result;
   }
   return ParseSpecText(text, path);

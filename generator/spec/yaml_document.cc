@@ -90,7 +90,7 @@ bool LoadYamlDocumentUnguarded(const std::string& text, const std::string& path,
 }
 }  // namespace
 
-bool ReadWholeFile(const std::string& path, std::string* text, std::string* error) {
+engine::Status ReadWholeFile(const std::string& path, std::string* text) {
   text->clear();
   std::FILE* file = std::fopen(path.c_str(), "rb");
   int err = file ? 0 : errno;
@@ -102,8 +102,8 @@ bool ReadWholeFile(const std::string& path, std::string* text, std::string* erro
     if (std::ferror(file)) err = errno ? errno : EIO;
     std::fclose(file);
   }
-  if (err != 0) *error = std::strerror(err);
-  return err == 0;
+  if (err != 0) return engine::Status::IOError(std::strerror(err));
+  return engine::Status::OK();
 }
 
 }  // namespace spec

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/status.h"
 #include "generator/spec/diagnostic.h"
 
 namespace spec {
@@ -25,7 +26,8 @@ std::string YamlMessage(std::string msg);
 bool LoadYamlDocument(const std::string& text, const std::string& path, const std::string& what, YAML::Node* root,
                       std::vector<Diagnostic>* errors);
 
-// Reads a whole file. On failure returns false and sets *error ("No such file or directory").
-bool ReadWholeFile(const std::string& path, std::string* text, std::string* error);
+// Reads a whole file. On failure returns IOError whose message is the system's reason alone
+// ("No such file or directory"): callers put the path and what they were doing around it.
+engine::Status ReadWholeFile(const std::string& path, std::string* text);
 
 }  // namespace spec

@@ -429,15 +429,21 @@ std::vector<std::string_view> BpeTokenizer::PreTokenize(std::string_view text) {
   return pieces;
 }
 
-bool BpeTokenizer::Load(const std::string& dir, BpeTokenizer* out, std::string* error) {
+engine::Status BpeTokenizer::Load(const std::string& dir, BpeTokenizer* out) {
   const std::string base = dir.empty() || dir.back() == '/' ? dir : dir + "/";
-  return LoadFiles(base + "vocab.json", base + "merges.txt", out, error);
+  return LoadFiles(base + "vocab.json", base + "merges.txt", out);
 }
 
-bool BpeTokenizer::LoadFiles(const std::string& vocab_path, const std::string& merges_path, BpeTokenizer* out,
-                             std::string* error) {
-  std::string ignored;
-  std::string& err = error != nullptr ? *error : ignored;
+engine::Status BpeTokenizer::LoadFiles(const std::string& vocab_path, const std::string& merges_path,
+                                       BpeTokenizer* out) {
+  std::string err;
+  if (LoadInto(vocab_path, merges_path, out, &err)) return engine::Status::OK();
+  return engine::Status::InvalidArgument(err);
+}
+
+bool BpeTokenizer::LoadInto(const std::string& vocab_path, const std::string& merges_path, BpeTokenizer* out,
+                            std::string* error) {
+  std::string& err = *error;
   try {
     BpeTokenizer t;
     std::string text;

@@ -23,20 +23,21 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/status.h"
+
 namespace modelcard {
 
 class BpeTokenizer {
  public:
-  // Loads DIR/vocab.json and DIR/merges.txt (LoadFiles: any two paths). On error returns false,
-  // leaves *out untouched and sets *error (when not null) to one line, "path:line: what is wrong"
+  // Loads DIR/vocab.json and DIR/merges.txt (LoadFiles: any two paths). On error returns
+  // InvalidArgument and leaves *out untouched; its message is one line, "path:line: what is wrong"
   // ("path: ..." where no line applies, e.g. a file that cannot be opened). Checks what tokenizers'
   // BPE model checks: vocab.json is a JSON object of token -> id (ids integers in [0, 2^31)),
   // each merges.txt line (but those starting with "#version") is two tokens separated by one space,
   // both tokens and their concatenation are in the vocabulary. A trailing '\r' is ignored.
   // Never throws.
-  static bool Load(const std::string& dir, BpeTokenizer* out, std::string* error);
-  static bool LoadFiles(const std::string& vocab_path, const std::string& merges_path, BpeTokenizer* out,
-                        std::string* error);
+  static engine::Status Load(const std::string& dir, BpeTokenizer* out);
+  static engine::Status LoadFiles(const std::string& vocab_path, const std::string& merges_path, BpeTokenizer* out);
 
   // The ids of the text (any bytes; see above), no special tokens added.
   std::vector<int64_t> Encode(const std::string& utf8_text) const;
@@ -59,6 +60,9 @@ class BpeTokenizer {
   static std::vector<std::string_view> PreTokenize(std::string_view text);
 
  private:
+  // LoadFiles' work: false with *error set on any problem.
+  static bool LoadInto(const std::string& vocab_path, const std::string& merges_path, BpeTokenizer* out,
+                       std::string* error);
   struct Merge {
     int32_t rank;
     int64_t new_id;

@@ -89,7 +89,7 @@ TEST_CASE("families: analytic equals instantiated for random small configs") {
     audio.decoder_layers = rng() % 3;
     CheckCounts(audio);
     engine::ModelConfig resnet;
-    resnet.family = "resnet";
+    resnet.family = engine::Family::kResNet;
     resnet.block = rng() % 2 ? "basic" : "bottleneck";
     resnet.stages = {1 + int64_t(rng() % 2), 1 + int64_t(rng() % 2)};
     resnet.base_width = 8;
@@ -97,7 +97,7 @@ TEST_CASE("families: analytic equals instantiated for random small configs") {
     resnet.num_classes = rng() % 2 ? 0 : 5;
     CheckCounts(resnet);
     engine::ModelConfig rnn;
-    rnn.family = "recurrent";
+    rnn.family = engine::Family::kRecurrent;
     rnn.cell = rng() % 2 ? "gru" : "lstm";
     rnn.vocab_size = 50;
     rnn.num_layers = 1 + rng() % 3;
@@ -147,7 +147,7 @@ TEST_CASE("vit: class logits, and patch order matters through the positions") {
 
 TEST_CASE("resnet: class logits, eval-mode batch norm, a flipped image gives other logits") {
   engine::ModelConfig c;
-  c.family = "resnet";
+  c.family = engine::Family::kResNet;
   c.block = "bottleneck";
   c.stages = {1, 1};
   c.base_width = 8;
@@ -181,7 +181,7 @@ TEST_CASE("audio: the encoder halves the frames, the decoder returns text logits
 TEST_CASE("recurrent: logits per position, and earlier positions ignore later tokens") {
   for (const char* cell : {"lstm", "gru"}) {
     engine::ModelConfig c;
-    c.family = "recurrent";
+    c.family = engine::Family::kRecurrent;
     c.cell = cell;
     c.vocab_size = 50;
     c.num_layers = 2;
@@ -202,7 +202,7 @@ TEST_CASE("recurrent: logits per position, and earlier positions ignore later to
 
 TEST_CASE("recurrent: generating with the carried state equals the full forward") {
   engine::ModelConfig c;
-  c.family = "recurrent";
+  c.family = engine::Family::kRecurrent;
   c.vocab_size = 40;
   c.num_layers = 2;
   c.embedding_dim = 12;

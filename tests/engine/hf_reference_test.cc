@@ -474,7 +474,7 @@ TEST_CASE("torchvision ResNet fixtures: imported from tensor shapes, logits equa
                     "run tests/data/hf_reference/make_fixtures.py to create " << dir);
     const json reference = ReadJson(dir / "reference.json");
     const ModelConfig c = ImportedConfig(dir);  // no config.json: ImportTorchvisionResNet
-    CHECK(c.family == "resnet");
+    CHECK(c.family == engine::Family::kResNet);
     CHECK(c.block == (reference.at("block") == "BasicBlock" ? "basic" : "bottleneck"));
     CHECK(c.stages == reference.at("layers").get<std::vector<int64_t>>());
     CHECK(c.base_width == reference.at("base_width").get<int64_t>());
@@ -522,7 +522,7 @@ TEST_CASE("torchvision ResNet names: the table reproduces resnet18/50, resnext50
   for (const std::string model : {"resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2"}) {
     CAPTURE(model);
     ModelConfig c;
-    c.family = "resnet";
+    c.family = engine::Family::kResNet;
     c.block = model == "resnet18" ? "basic" : "bottleneck";
     c.stages = model == "resnet18" ? std::vector<int64_t>{2, 2, 2, 2} : std::vector<int64_t>{3, 4, 6, 3};
     c.groups = model == "resnext50_32x4d" ? 32 : 1;
@@ -568,7 +568,7 @@ TEST_CASE("accuracy: top-1 / top-5 on a labelled set equal the reference's; malf
   const fs::path dir = fs::path(kFixtures) / "resnet_basic";
   const json reference = ReadJson(dir / "eval_reference.json");
   const ModelConfig c = ImportedConfig(dir);
-  REQUIRE(engine::IsClassifier(c));
+  REQUIRE(engine::HasClassifierHead(c));
   engine::EvalOptions o;
   o.weights_path = dir.string();
   o.batch = 5;  // 32 samples: six full batches and a partial one
@@ -615,7 +615,7 @@ TEST_CASE("accuracy: top-1 / top-5 on a labelled set equal the reference's; malf
   const fs::path bert = fs::path(kFixtures) / "bert_cls";
   const json bert_reference = ReadJson(bert / "eval_reference.json");
   const ModelConfig bc = ImportedConfig(bert);
-  REQUIRE(engine::IsClassifier(bc));
+  REQUIRE(engine::HasClassifierHead(bc));
   engine::EvalOptions bo;
   bo.weights_path = bert.string();
   engine::AccuracyResult tokens;
@@ -658,7 +658,7 @@ TEST_CASE("checkpoint loading: a config that disagrees with the checkpoint is an
                    ": tensor 'fc.weight' has shape (10, 64) but fc.weight needs (10, 32)");
 
   ModelConfig audio;  // no checkpoint layout
-  audio.family = "recurrent";
+  audio.family = engine::Family::kRecurrent;
   audio.vocab_size = 16;
   audio.context_length = 8;
   audio.num_layers = 1;

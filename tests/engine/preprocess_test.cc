@@ -30,7 +30,7 @@ TEST_CASE("image: the shorter side is resized to 256 before the centre crop") {
 
 TEST_CASE("log-mel: a pure tone peaks at the mel bin centred nearest its frequency") {
   engine::ModelConfig c;
-  c.family = "audio";
+  c.family = engine::Family::kAudio;
   for (double tone : {440.0, 1000.0, 3000.0}) {
     auto t = torch::arange(16000, torch::kFloat64) / 16000.0;
     auto wave = torch::sin(2 * M_PI * tone * t).to(torch::kFloat32);
@@ -45,7 +45,7 @@ TEST_CASE("log-mel: a pure tone peaks at the mel bin centred nearest its frequen
 
 TEST_CASE("log-mel: Whisper's scaling and a chunk padded to 30 s gives 3000 frames") {
   engine::ModelConfig c;
-  c.family = "audio";
+  c.family = engine::Family::kAudio;
   auto wave = torch::randn({16000 * 2}) * 0.1;
   auto features = engine::AudioChunkFeatures(wave, c);
   REQUIRE(features.sizes() == std::vector<int64_t>{80, 3000});

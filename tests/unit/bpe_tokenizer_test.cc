@@ -33,10 +33,9 @@ std::string Slurp(const std::string& path) {
 const BpeTokenizer& Fixture() {
   static const BpeTokenizer tokenizer = [] {
     BpeTokenizer t;
-    std::string error;
-    const bool ok = BpeTokenizer::Load(kFixture, &t, &error);
-    INFO(error);
-    REQUIRE(ok);
+    const engine::Status st = BpeTokenizer::Load(kFixture, &t);
+    INFO(st.message());
+    REQUIRE(st.ok());
     return t;
   }();
   return tokenizer;
@@ -85,10 +84,9 @@ std::string LoadError(const std::string& vocab, const std::string& merges, BpeTo
   dir.Write("vocab.json", vocab);
   dir.Write("merges.txt", merges);
   BpeTokenizer local;
-  std::string error;
-  const bool ok = BpeTokenizer::Load(dir.dir(), out != nullptr ? out : &local, &error);
-  CHECK(ok == error.empty());
-  return error;
+  const engine::Status st = BpeTokenizer::Load(dir.dir(), out != nullptr ? out : &local);
+  CHECK(st.ok() == st.message().empty());
+  return st.message();
 }
 
 BpeTokenizer LoadOrFail(const std::string& vocab, const std::string& merges) {
@@ -248,17 +246,16 @@ TEST_CASE("BpeTokenizer reads vocab.json escapes and a CRLF merges.txt") {
 TEST_CASE("BpeTokenizer load errors name the file and the line") {
   TempDir dir;
   BpeTokenizer t;
-  std::string error;
   // Missing files.
-  CHECK_FALSE(BpeTokenizer::Load(dir.dir() + "/nope", &t, &error));
-  CHECK(error == dir.dir() + "/nope/vocab.json: cannot open (No such file or directory)");
+  engine::Status st = BpeTokenizer::Load(dir.dir() + "/nope", &t);
+  CHECK(st.message() == dir.dir() + "/nope/vocab.json: cannot open (No such file or directory)");
   dir.Write("vocab.json", kTinyVocab);
-  CHECK_FALSE(BpeTokenizer::Load(dir.dir(), &t, &error));
-  CHECK(error == dir.dir() + "/merges.txt: cannot open (No such file or directory)");
-  CHECK_FALSE(BpeTokenizer::Load(dir.dir(), &t, nullptr));  // no error string: still no crash
+  st = BpeTokenizer::Load(dir.dir(), &t);
+  CHECK(st.message() == dir.dir() + "/merges.txt: cannot open (No such file or directory)");
   fs::create_directories(dir.path / "merges.txt");
-  CHECK_FALSE(BpeTokenizer::Load(dir.dir(), &t, &error));
-  CHECK(error.rfind(dir.dir() + "/merges.txt: cannot", 0) == 0);
+  st = BpeTokenizer::Load(dir.dir(), &t);
+  CHECK_FALSE(st.ok());
+  CHECK(st.message().rfind(dir.dir() + "/merges.txt: cannot", 0) == 0);
 
   // Malformed vocab.json: the file and the line.
   const std::string v = "/vocab.json:";

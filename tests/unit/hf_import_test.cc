@@ -178,7 +178,7 @@ TEST_CASE("import: the GPT-2 fixture's spec, exact text") {
   importer::ImportResult result;
   REQUIRE(importer::ImportHfConfig(kFixtures + "/gpt2", "../checkpoints/gpt2", &result).ok());
   CHECK(result.architecture == "GPT2LMHeadModel");
-  CHECK(result.family == "decoder");
+  CHECK(result.family == engine::Family::kDecoder);
   CHECK(result.spec_text ==
         "# Written by `modelcard import` from a Hugging Face config.json: the architecture only.\n"
         "# Add the card's other sections (training, evaluation, ...) by hand; see DESIGN.md \"Spec format\".\n"
@@ -217,7 +217,7 @@ TEST_CASE("import: the GPT-2 fixture's spec, exact text") {
 TEST_CASE("import: Llama and Qwen2 fixtures map GQA, head_dim, RoPE, biases and tying") {
   importer::ImportResult result;
   engine::ModelConfig llama = ImportAndParse(kFixtures + "/llama", "llama", &result).architecture.sizes[0].config;
-  CHECK(llama.family == "decoder");
+  CHECK(llama.family == engine::Family::kDecoder);
   CHECK(llama.norm == engine::Norm::kRMSNorm);
   CHECK(llama.norm_eps == 1e-6);
   CHECK(llama.activation == engine::Activation::kSwiGLU);
@@ -243,7 +243,7 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
   SUBCASE("Mixtral-8x7B") {
     std::string text;
     engine::ModelConfig c = ImportConfig(tmp, "Mixtral-8x7B-v0.1", Mixtral8x7B(), &text);
-    CHECK(c.family == "moe");
+    CHECK(c.family == engine::Family::kMoe);
     CHECK(c.num_experts == 8);
     CHECK(c.experts_per_token == 2);
     CHECK(c.num_kv_heads == 8);
@@ -261,7 +261,7 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
   }
   SUBCASE("Mistral-7B") {
     engine::ModelConfig c = ImportConfig(tmp, "mistral", Mistral7B());
-    CHECK(c.family == "decoder");
+    CHECK(c.family == engine::Family::kDecoder);
     CHECK(c.activation == engine::Activation::kSwiGLU);
     CHECK(c.norm_eps == 1e-5);
     CHECK(c.rope_theta == 1e6);
@@ -276,7 +276,7 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
   }
   SUBCASE("BERT-base: BertForMaskedLM, BertModel, BertForSequenceClassification") {
     engine::ModelConfig mlm = ImportConfig(tmp, "bert-mlm", BertBase());
-    CHECK(mlm.family == "encoder");
+    CHECK(mlm.family == engine::Family::kEncoder);
     CHECK(mlm.head == "mlm");
     CHECK_FALSE(mlm.pooler);
     CHECK(mlm.norm_position == "post");
@@ -304,7 +304,7 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
   SUBCASE("ViT-B/16") {
     std::string text;
     engine::ModelConfig c = ImportConfig(tmp, "vit-base-patch16-224", VitBase(), &text);
-    CHECK(c.family == "vit");
+    CHECK(c.family == engine::Family::kVit);
     CHECK(c.image_size == 224);
     CHECK(c.patch_size == 16);
     CHECK(c.channels == 3);
@@ -437,7 +437,7 @@ TEST_CASE("import: a torchvision ResNet's spec comes from its tensor shapes, wit
   importer::ImportResult result;
   REQUIRE(importer::ImportHfConfig(kFixtures + "/resnet_bottleneck", "ckpt/resnet_bottleneck", &result).ok());
   CHECK(result.architecture == "torchvision.models.ResNet");
-  CHECK(result.family == "resnet");
+  CHECK(result.family == engine::Family::kResNet);
   CHECK(result.spec_text.find("# Written by `modelcard import` from the tensor shapes of a torchvision ResNet "
                               "checkpoint: the architecture only.\n") == 0);
   CHECK(result.spec_text.find("# image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it") !=

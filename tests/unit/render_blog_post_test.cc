@@ -13,6 +13,7 @@
 #include "generator/publish/atomic_write.h"
 #include "generator/publish/outputs.h"
 #include "generator/render/blog_view.h"
+#include "generator/text/strings.h"
 #include "generator/render/markdown_check.h"
 #include "generator/render/renderer.h"
 #include "generator/results/results_store.h"
@@ -287,7 +288,7 @@ TEST_CASE("YAML double-quoted strings escape quotes, backslashes and control cha
 }
 
 TEST_CASE("heading ids follow Hugo's github style") {
-  CHECK(render::HugoHeadingId("Background and Motivation") == "background-and-motivation");
-  CHECK(render::HugoHeadingId("Comparison with Other Models") == "comparison-with-other-models");
-  CHECK(render::HugoHeadingId("vs. GPT-2") == "vs-gpt-2");
+  CHECK(text::HeadingAnchor("Background and Motivation") == "background-and-motivation");
+  CHECK(text::HeadingAnchor("Comparison with Other Models") == "comparison-with-other-models");
+  CHECK(text::HeadingAnchor("vs. GPT-2") == "vs-gpt-2");
 }

@@ -102,14 +102,14 @@ struct Has {
 Has HasOf(const spec::Spec& s) {
   const engine::ModelConfig& c = s.architecture.sizes.front().config;
   Has h;
-  const std::string& f = c.family;
-  h.attention = f != "resnet" && f != "recurrent";
-  h.positions = f != "resnet" && f != "recurrent" && !((f == "decoder" || f == "moe") && c.position == engine::Position::kNone);
-  h.vocabulary = f == "decoder" || f == "moe" || f == "recurrent" || f == "encoder" ||
-                 (f == "audio" && c.decoder_layers > 0);
-  h.lm_head = f == "decoder" || f == "moe" || f == "recurrent" || (f == "encoder" && c.head == "mlm") ||
-              (f == "audio" && c.decoder_layers > 0);
-  h.sequence = f != "resnet";
+  const engine::Family f = c.family;
+  h.attention = f != engine::Family::kResNet && f != engine::Family::kRecurrent;
+  h.positions = f != engine::Family::kResNet && f != engine::Family::kRecurrent && !((f == engine::Family::kDecoder || f == engine::Family::kMoe) && c.position == engine::Position::kNone);
+  h.vocabulary = f == engine::Family::kDecoder || f == engine::Family::kMoe || f == engine::Family::kRecurrent || f == engine::Family::kEncoder ||
+                 (f == engine::Family::kAudio && c.decoder_layers > 0);
+  h.lm_head = f == engine::Family::kDecoder || f == engine::Family::kMoe || f == engine::Family::kRecurrent || (f == engine::Family::kEncoder && c.head == "mlm") ||
+              (f == engine::Family::kAudio && c.decoder_layers > 0);
+  h.sequence = f != engine::Family::kResNet;
   return h;
 }
 

@@ -78,11 +78,11 @@ TEST_CASE("a minimal spec parses and every default is resolved") {
   CHECK(s.path == "t.yaml");
   CHECK(s.name == "Test Model");
   CHECK(s.slug == "test-model");
-  CHECK(s.architecture.family == "decoder");
+  CHECK(s.architecture.family == engine::Family::kDecoder);
   CHECK(Lines(s.architecture.config_keys) == Lines({"vocab_size", "context_length"}));
   REQUIRE(s.architecture.sizes.size() == 1);
   const engine::ModelConfig& c = s.architecture.sizes[0].config;
-  CHECK(c.family == "decoder");
+  CHECK(c.family == engine::Family::kDecoder);
   CHECK(c.vocab_size == 256);
   CHECK(c.context_length == 64);
   CHECK(c.num_layers == 2);
@@ -228,7 +228,7 @@ TEST_CASE("every family reads its own keys, with its defaults") {
       FamilySpec("resnet", "block: bottleneck, stages: [3, 4, 6, 3], num_classes: 1000"), "t.yaml");
   REQUIRE_MESSAGE(r.ok(), (r.errors.empty() ? "" : r.errors[0].ToString()));
   const engine::ModelConfig& resnet = r.spec.architecture.sizes[0].config;
-  CHECK(resnet.family == "resnet");
+  CHECK(resnet.family == engine::Family::kResNet);
   CHECK(resnet.stages == std::vector<int64_t>{3, 4, 6, 3});  // a count may repeat in stages
   CHECK(resnet.base_width == 64);
   CHECK(resnet.image_size == 224);
