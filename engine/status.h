@@ -47,8 +47,8 @@ inline std::string Status::ToString() const {
 
 // Returns the Status of `expr` from the enclosing function when it is not OK: the one early-return
 // form for every layer (leveldb's RETURN_IF_ERROR idiom).
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::engine::Status modelcard_status_ = (expr);      \
+#define RETURN_IF_ERROR(expr)                              \
+  do {                                                     \
+    ::engine::Status modelcard_status_ = (expr);           \
     if (!modelcard_status_.ok()) return modelcard_status_; \
   } while (0)

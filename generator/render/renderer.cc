@@ -170,7 +170,7 @@ engine::Status RenderDocument(const RenderInput& in, const std::string& template
   km::mustache tmpl(MarkStandaloneTags(source));
   if (!tmpl.is_valid()) return engine::Status::InvalidArgument(path + ": " + tmpl.error_message());
   tmpl.set_custom_escape([](const std::string& text) { return text; });
-  km::data data = BuildViewModel(in);
+  km::data data = BuildViewModel(in, DocumentOfTemplate(template_name));
   for (const auto& [name, text] : partials) {
     const std::string partial_text = text;
     data.set(name, km::partial([partial_text]() { return partial_text; }));

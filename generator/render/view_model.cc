@@ -1346,12 +1346,22 @@ std::string TableCell(const std::string& text) {
 }
 
 namespace {
-kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in);
+kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document doc);
 }  // namespace
 
 // Spec prose is data (prose_escape.h): the view is built from escaped copies of every spec;
 // front matter, SVG charts, code and diagrams read the raw spec through RawSpec(in).
-kainjow::mustache::data BuildViewModel(const RenderInput& raw) {
+Document DocumentOfTemplate(const std::string& template_name) {
+  if (template_name == "model-specification") return Document::kCard;
+  if (template_name == "model-documentation") return Document::kDocumentation;
+  if (template_name == "hugo-blog-post") return Document::kBlogPost;
+  if (template_name == "experiments-readme") return Document::kExperimentsReadme;
+  if (template_name == "development-guide") return Document::kDevelopmentGuide;
+  if (template_name.rfind("inject/", 0) == 0) return Document::kInjectSection;
+  return Document::kAny;
+}
+
+kainjow::mustache::data BuildViewModel(const RenderInput& raw, Document doc) {
   const spec::Spec self = EscapedSpec(*raw.spec);
   std::vector<spec::Spec> others;
   others.reserve(raw.all_specs.size());
@@ -1360,13 +1370,13 @@ kainjow::mustache::data BuildViewModel(const RenderInput& raw) {
   in.spec = &self;
   in.raw_spec = raw.raw_spec ? raw.raw_spec : raw.spec;
   for (size_t i = 0; i < raw.all_specs.size(); ++i) in.all_specs[i] = raw.all_specs[i] ? &others[i] : nullptr;
-  return BuildEscapedViewModel(in);
+  return BuildEscapedViewModel(in, doc);
 }
 
 const spec::Spec& RawSpec(const RenderInput& in) { return in.raw_spec ? *in.raw_spec : *in.spec; }
 
 namespace {
-kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
+kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document doc) {
   const spec::Spec& s = *in.spec;
   const engine::Report empty_report;
   const engine::Report& r = in.report ? *in.report : empty_report;
@@ -1566,9 +1576,10 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in) {
       .Text("min_iterations",
             Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
       .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
-  AddBlogPost(in, &v);            // post_* keys of the Hugo post
-  AddExperimentsReadme(in, &v);   // exp_* keys of the experiments README
-  AddDevelopmentGuide(in, &v);    // guide_* keys of the development guide
+  const bool any = doc == Document::kAny;
+  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                  // post_* keys of the Hugo post
+  if (any || doc == Document::kExperimentsReadme) AddExperimentsReadme(in, &v);  // exp_* keys
+  if (any || doc == Document::kDevelopmentGuide) AddDevelopmentGuide(in, &v);    // guide_* keys
 
   // SVG charts: files of the post's page bundle; the documentation page links them there.
   std::vector<View> perf_charts, component_charts;

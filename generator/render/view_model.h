@@ -33,10 +33,20 @@ struct RenderInput {
 // The spec as parsed (unescaped) of a view being built.
 const spec::Spec& RawSpec(const RenderInput& in);
 
-// The mustache data for `in`. REQUIRES: in.spec != nullptr.
+// The document a view is built for. Every document gets the shared keys (the model, its sizes,
+// counts, measurements and charts); the blog post, the experiments README and the development
+// guide add their own (post_*, exp_*, guide_*: blog_view.h, experiments_view.h, guide_view.h),
+// built only for them. kAny, for a template of another name, gets every key.
+enum class Document { kAny, kCard, kDocumentation, kBlogPost, kExperimentsReadme, kDevelopmentGuide, kInjectSection };
+
+// The document of a template name ("hugo-blog-post" -> kBlogPost, "inject/summary" ->
+// kInjectSection); kAny for any other name.
+Document DocumentOfTemplate(const std::string& template_name);
+
+// The mustache data of `doc` for `in`. REQUIRES: in.spec != nullptr.
 // Text values are ready to print (Markdown, units stated); every optional value `x` comes
 // with a boolean `has_x`, because a mustache section over an empty string still renders.
-kainjow::mustache::data BuildViewModel(const RenderInput& in);
+kainjow::mustache::data BuildViewModel(const RenderInput& in, Document doc = Document::kAny);
 
 // Text for a GFM table cell: '|' escaped, line breaks turned into spaces.
 std::string TableCell(const std::string& text);

@@ -28,10 +28,14 @@ std::vector<std::string> SplitLines(const std::string& text) {
 std::string HeadingAnchor(const std::string& heading) {
   std::string id;
   for (unsigned char ch : heading) {
-    if (std::isalnum(ch)) id += char(std::tolower(ch));
-    else if (ch == ' ' || ch == '-') id += '-';
-    else if (ch == '_') id += '_';
-    else if (ch >= 0x80) id += char(ch);  // letters of other scripts are kept
+    if (std::isalnum(ch))
+      id += char(std::tolower(ch));
+    else if (ch == ' ' || ch == '-')
+      id += '-';
+    else if (ch == '_')
+      id += '_';
+    else if (ch >= 0x80)
+      id += char(ch);  // letters of other scripts are kept
   }
   return id;
 }

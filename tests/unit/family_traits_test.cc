@@ -12,8 +12,8 @@
 
 namespace {
 
-constexpr engine::Family kAll[] = {engine::Family::kDecoder, engine::Family::kEncoder, engine::Family::kVit,
-                                   engine::Family::kResNet,  engine::Family::kAudio,   engine::Family::kMoe,
+constexpr engine::Family kAll[] = {engine::Family::kDecoder,  engine::Family::kEncoder, engine::Family::kVit,
+                                   engine::Family::kResNet,   engine::Family::kAudio,   engine::Family::kMoe,
                                    engine::Family::kRecurrent};
 
 }  // namespace
