@@ -31,7 +31,7 @@ std::unique_ptr<engine::FamilyModel> Small(const engine::ModelConfig& c) {
   return model;
 }
 
-engine::ModelConfig SmallTransformer(const std::string& family) {
+engine::ModelConfig SmallTransformer(engine::Family family) {
   engine::ModelConfig c;
   c.family = family;
   c.vocab_size = 100;
@@ -70,7 +70,7 @@ TEST_CASE("families: published sizes built on meta equal the analytic counts") {
 TEST_CASE("families: analytic equals instantiated for random small configs") {
   std::mt19937 rng(11);
   for (int i = 0; i < 12; ++i) {
-    auto enc = SmallTransformer("encoder");
+    auto enc = SmallTransformer(engine::Family::kEncoder);
     enc.pooler = rng() % 2;
     enc.norm_position = rng() % 2 ? "pre" : "post";
     enc.head = std::vector<std::string>{"none", "mlm", "classifier"}[rng() % 3];
@@ -78,12 +78,12 @@ TEST_CASE("families: analytic equals instantiated for random small configs") {
     enc.bias = rng() % 2;
     enc.qkv_bias = rng() % 2;
     CheckCounts(enc);
-    auto vit = SmallTransformer("vit");
+    auto vit = SmallTransformer(engine::Family::kVit);
     vit.pool = rng() % 2 ? "cls" : "mean";
     vit.num_classes = rng() % 2 ? 0 : 7;
     vit.activation = rng() % 2 ? engine::Activation::kGELU : engine::Activation::kSwiGLU;
     CheckCounts(vit);
-    auto audio = SmallTransformer("audio");
+    auto audio = SmallTransformer(engine::Family::kAudio);
     audio.n_mels = 8 + rng() % 8;
     audio.chunk_seconds = 0.5;
     audio.decoder_layers = rng() % 3;
@@ -109,7 +109,7 @@ TEST_CASE("families: analytic equals instantiated for random small configs") {
 }
 
 TEST_CASE("encoder: every position sees every other position (not causal)") {
-  auto c = SmallTransformer("encoder");
+  auto c = SmallTransformer(engine::Family::kEncoder);
   c.pooler = false;
   auto model = Small(c);
   torch::NoGradGuard no_grad;
@@ -129,7 +129,7 @@ TEST_CASE("encoder: every position sees every other position (not causal)") {
 }
 
 TEST_CASE("vit: class logits, and patch order matters through the positions") {
-  auto c = SmallTransformer("vit");
+  auto c = SmallTransformer(engine::Family::kVit);
   auto model = Small(c);
   torch::NoGradGuard no_grad;
   auto image = torch::randn({2, 3, 32, 32});
@@ -164,7 +164,7 @@ TEST_CASE("resnet: class logits, eval-mode batch norm, a flipped image gives oth
 }
 
 TEST_CASE("audio: the encoder halves the frames, the decoder returns text logits") {
-  auto c = SmallTransformer("audio");
+  auto c = SmallTransformer(engine::Family::kAudio);
   c.n_mels = 16;
   c.chunk_seconds = 1;  // 16000 / 160 = 100 frames
   auto encoder_only = Small(c);
@@ -223,11 +223,11 @@ TEST_CASE("recurrent: generating with the carried state equals the full forward"
     CHECK(diff < 1e-4);
   }
   // Families that do not generate token by token have no generator.
-  CHECK(Small(SmallTransformer("vit"))->NewGenerator(1, 4) == nullptr);
+  CHECK(Small(SmallTransformer(engine::Family::kVit))->NewGenerator(1, 4) == nullptr);
 }
 
 TEST_CASE("audio: the text decoder generates token by token, a step equal to decoding the whole prefix") {
-  auto c = SmallTransformer("audio");
+  auto c = SmallTransformer(engine::Family::kAudio);
   c.n_mels = 16;
   c.chunk_seconds = 1;
   c.decoder_layers = 2;
