@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "engine/count_memory.h"
+#include "engine/measure/cpu_kernels.h"
 #include "engine/engine.h"
 #include "engine/measure/memory_limit.h"
 #include "engine/measure/threads.h"
@@ -72,7 +73,13 @@ TEST_CASE("memory estimate: the tiny model's measured peaks are within 2x of the
     CAPTURE(e.scenario_peak);
     CHECK(r.peak_bytes > 0);
     CHECK(r.peak_bytes * 2 >= e.scenario_peak);
-    CHECK(r.peak_bytes <= e.scenario_peak * 2);
+    // oneDNN's native 16-bit kernels (CPUs with AVX512-BF16/AMX) hold working buffers of their
+    // own, a fixed amount rather than one that grows with the model: the tiny model's bfloat16
+    // generate peaks at 75.6 KiB with a vocabulary of 256 and of 1,024 alike (Zen 4), 19 KiB
+    // estimated. At this toy size that constant dominates, so it is allowed here, stated.
+    const bool native_16bit = r.device == "cpu" && r.dtype != "float32" && engine::PackedLinearSupported(r.dtype);
+    const int64_t onednn_buffers = native_16bit ? 64 * 1024 : 0;
+    CHECK(r.peak_bytes <= e.scenario_peak * 2 + onednn_buffers);
     scenarios[r.scenario == "forward" ? 0 : r.scenario == "generate" ? 1 : 2]++;
     if (r.scenario == "train") {  // the parts measured apart
       CHECK(r.gradients_bytes == e.gradients);
