@@ -59,10 +59,10 @@ class Study {
     timing_.min_seconds = o.min_seconds;
   }
 
-  void Run(std::vector<Experiment>* out) {
+  Status Run(std::vector<Experiment>* out) {
     const int64_t threads_before = at::get_num_threads();
     c10::InferenceMode inference;
-    reference_model_ = Build(torch::kFloat32, /*prepared=*/false);
+    RETURN_IF_ERROR(Build(torch::kFloat32, /*prepared=*/false, &reference_model_));
     {
       ScopedAttentionKernel explicit_kernel(AttentionKernel::kExplicit);
       reference_ = reference_model_->Forward(Input(*reference_model_, torch::kFloat32, o_.batch)).to(torch::kFloat32);
@@ -74,13 +74,14 @@ class Study {
       e.id = id;
       // One experiment that fails on this machine (an operator the CPU cannot run, an allocation)
       // is reported with its reason; the others still run.
-      std::string failed;
+      Status ran;
       try {
-        RunOne(id, &e);
+        ran = RunOne(id, &e);
       } catch (...) {
-        failed = CurrentExceptionMessage();
+        ran = StatusFromCurrentException();
       }
-      if (!failed.empty()) {
+      if (!ran.ok()) {
+        std::string failed = ran.message();
         if (const size_t end = failed.find('\n'); end != std::string::npos) failed.resize(end);
         e.variants.clear();
         NotApplicable(&e, "failed on this machine: " + failed);
@@ -90,18 +91,20 @@ class Study {
       Remember(e);
       out->push_back(std::move(e));
     }
+    return Status::OK();
   }
 
  private:
-  void RunOne(const std::string& id, Experiment* e) {
-    if (id == "fused_attention") FusedAttention(e);
-    else if (id == "mixed_precision") MixedPrecision(e);
-    else if (id == "kv_cache") KVCache(e);
-    else if (id == "int8_weights") Int8Weights(e);
-    else if (id == "batch_scaling") BatchScaling(e);
-    else if (id == "thread_scaling") ThreadScaling(e);
-    else if (id == "activation_checkpointing") ActivationCheckpointing(e);
-    else if (id == "combined") Combined(e);
+  Status RunOne(const std::string& id, Experiment* e) {
+    if (id == "fused_attention") return FusedAttention(e);
+    if (id == "mixed_precision") return MixedPrecision(e);
+    if (id == "kv_cache") return KVCache(e);
+    if (id == "int8_weights") return Int8Weights(e);
+    if (id == "batch_scaling") return BatchScaling(e);
+    if (id == "thread_scaling") return ThreadScaling(e);
+    if (id == "activation_checkpointing") return ActivationCheckpointing(e);
+    if (id == "combined") return Combined(e);
+    return Status::InvalidArgument("unknown experiment '" + id + "'");
   }
 
   void Progress(const std::string& line) const {
@@ -119,13 +122,14 @@ class Study {
   }
 
   // Same seed, same weights, whatever the dtype (InitRandomWeights draws in float32).
-  ModelPtr Build(torch::ScalarType dtype, bool prepared) const {
+  Status Build(torch::ScalarType dtype, bool prepared, ModelPtr* out) const {
     torch::manual_seed(o_.seed);
     ModelPtr m = BuildFamilyModel(c_, torch::TensorOptions().dtype(dtype).device(device_));
     m->module().eval();
-    if (Status s = InitOrLoadWeights(m.get(), o_.seed, o_.weights_path); !s.ok()) throw std::runtime_error(s.message());
+    RETURN_IF_ERROR(InitOrLoadWeights(m.get(), o_.seed, o_.weights_path));
     if (prepared) m->PackForInference();
-    return m;
+    *out = std::move(m);
+    return Status::OK();
   }
 
   // The same input for every model: drawn in float32 from one seed, then cast.
@@ -143,24 +147,25 @@ class Study {
 
   // Times `body` (one unit of work) with the scenario conventions; the peak memory is that of
   // its warm-up and timed iterations above the level when it started.
-  void Time(const std::function<void()>& body, const std::string& label, ExperimentVariant* v) const {
+  Status Time(const std::function<void()>& body, const std::string& label, ExperimentVariant* v) const {
     ScenarioMemory memory(o_.device);
     memory.Start();
     std::vector<double> samples;
     Status s = TimeIterations(body, sync_, timing_,
                               [&](int64_t done) { Progress(label + ": iteration " + std::to_string(done)); }, &samples);
-    if (!s.ok()) throw std::runtime_error(s.message());
+    RETURN_IF_ERROR(s);
     v->peak_bytes = memory.PeakAboveStart();
     v->latency_s = SummarizeLatencies(samples);
+    return Status::OK();
   }
 
-  // One forward pass of `m` on `x` as a variant; *output gets the last output.
-  ExperimentVariant Forward(FamilyModel& m, const torch::Tensor& x, const std::string& name,
-                            const std::string& dtype, torch::Tensor* output = nullptr) const {
+  // One forward pass of `m` on `x` as the variant *v; *output gets the last output.
+  Status Forward(FamilyModel& m, const torch::Tensor& x, const std::string& name, const std::string& dtype,
+                 ExperimentVariant* out, torch::Tensor* output = nullptr) const {
     ExperimentVariant v;
     v.name = name;
     torch::Tensor y;
-    Time([&] { y = m.Forward(x); }, name, &v);
+    RETURN_IF_ERROR(Time([&] { y = m.Forward(x); }, name, &v));
     const int64_t batch = x.size(0);
     v.weights_bytes = ParameterBytes(m);
     v.flops = AnalyticForwardFlops(c_, batch, seq_).forward;
@@ -168,7 +173,17 @@ class Study {
     v.throughput = {{unit, batch * per_sample / v.latency_s.mean}};
     v.mfu = Mfu(v.flops, v.latency_s.mean, dtype);
     if (output) *output = y;
-    return v;
+    *out = v;
+    return Status::OK();
+  }
+
+  // Forward, appended to e's variants.
+  Status AddForward(Experiment* e, FamilyModel& m, const torch::Tensor& x, const std::string& name,
+                    const std::string& dtype, torch::Tensor* output = nullptr) const {
+    ExperimentVariant v;
+    RETURN_IF_ERROR(Forward(m, x, name, dtype, &v, output));
+    e->variants.push_back(std::move(v));
+    return Status::OK();
   }
 
   // max |y - ref|, that over max |ref|, and the share of positions whose argmax agrees.
@@ -195,34 +210,37 @@ class Study {
                         : v.throughput.front().second / base->throughput.front().second;
   }
 
-  static void NotApplicable(Experiment* e, const std::string& reason) {
+  static Status NotApplicable(Experiment* e, const std::string& reason) {
     e->applicable = false;
     e->reason = reason;
+    return Status::OK();
   }
 
   // ---- 1. fused attention -------------------------------------------------------------------
-  void FusedAttention(Experiment* e) {
+  Status FusedAttention(Experiment* e) {
     e->title = "Fused attention";
     e->description = "the same model with attention computed by at::scaled_dot_product_attention (one fused kernel) "
                      "instead of explicit matmul, mask, softmax and matmul over a materialized score matrix";
     e->unit = "forward pass";
     if (!HasAttention(c_)) return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family has no attention");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) + ", oneDNN-packed weights";
-    ModelPtr m = Build(torch::kFloat32, true);
+    ModelPtr m;
+    RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
     const torch::Tensor x = Input(*m, torch::kFloat32, o_.batch);
     torch::Tensor y;
     {
       ScopedAttentionKernel explicit_kernel(AttentionKernel::kExplicit);
-      e->variants.push_back(Forward(*m, x, "explicit attention (matmul, softmax, matmul)", "float32", &y));
+      RETURN_IF_ERROR(AddForward(e, *m, x, "explicit attention (matmul, softmax, matmul)", "float32", &y));
     }
     e->variants.back().baseline = true;
     SetAccuracy(y, reference_, &e->variants.back());
-    e->variants.push_back(Forward(*m, x, "fused attention (SDPA)", "float32", &y));
+    RETURN_IF_ERROR(AddForward(e, *m, x, "fused attention (SDPA)", "float32", &y));
     SetAccuracy(y, reference_, &e->variants.back());
+    return Status::OK();
   }
 
   // ---- 2. mixed precision -------------------------------------------------------------------
-  void MixedPrecision(Experiment* e) {
+  Status MixedPrecision(Experiment* e) {
     e->title = "Mixed precision";
     e->description = "the model's weights and activations in bfloat16" +
                      std::string(o_.device == "cuda" ? " and float16" : "") +
@@ -236,19 +254,22 @@ class Study {
                                                                    {"bfloat16", torch::kBFloat16}};
     if (o_.device == "cuda") arms.push_back({"float16", torch::kFloat16});
     for (const auto& [name, dtype] : arms) {
-      ModelPtr m = Build(dtype, true);
+      ModelPtr m;
+      RETURN_IF_ERROR(Build(dtype, true, &m));
       torch::Tensor y;
-      e->variants.push_back(Forward(*m, Input(*m, dtype, o_.batch), name, name, &y));
+      RETURN_IF_ERROR(AddForward(e, *m, Input(*m, dtype, o_.batch), name, name, &y));
       e->variants.back().baseline = dtype == torch::kFloat32;
       SetAccuracy(y, reference_, &e->variants.back());
     }
+    return Status::OK();
   }
 
   // ---- 3. KV cache ----------------------------------------------------------------------------
-  void KVCache(Experiment* e) {
+  Status KVCache(Experiment* e) {
     e->title = c_.family == Family::kRecurrent ? "Carried state vs recomputation" : "KV cache";
     e->unit = "generation";
-    ModelPtr m = Build(torch::kFloat32, true);
+    ModelPtr m;
+    RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
     if (m->NewGenerator(1, 1) == nullptr) {
       e->description = "generating tokens with cached keys and values instead of re-running the whole prefix";
       return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family does not generate token by token");
@@ -301,29 +322,31 @@ class Study {
     if (counted.ok()) counted = SumDecodeStepFlops(c_, o_.batch, P + 2, P + N, &steps);
     if (counted.ok() && __builtin_add_overflow(prefill.forward, steps, &cached_flops))
       counted = Status::InvalidArgument("generation FLOPs (prefill + decode steps) exceed int64");
-    if (!counted.ok()) throw std::runtime_error(counted.message());
+    RETURN_IF_ERROR(counted);
     auto arm = [&](const std::string& name, const std::function<void()>& body, int64_t flops) {
       ExperimentVariant v;
       v.name = name;
-      Time(body, name, &v);
+      RETURN_IF_ERROR(Time(body, name, &v));
       v.weights_bytes = ParameterBytes(*m);
       v.flops = flops;
       v.throughput = {{"tokens_per_s", o_.batch * N / v.latency_s.mean}};
       v.mfu = Mfu(flops, v.latency_s.mean, "float32");
-      return v;
+      e->variants.push_back(std::move(v));
+      return Status::OK();
     };
-    e->variants.push_back(arm("full recomputation", recompute, recompute_flops));
+    RETURN_IF_ERROR(arm("full recomputation", recompute, recompute_flops));
     e->variants.back().baseline = true;
-    e->variants.push_back(arm(recurrent ? "carried state" : "KV cache", cached, cached_flops));
+    RETURN_IF_ERROR(arm(recurrent ? "carried state" : "KV cache", cached, cached_flops));
     // Accuracy: the cached arm's tokens and logits against full recomputation (float32 eager).
     ExperimentVariant& v = e->variants.back();
     SetAccuracy(torch::stack(cached_logits), torch::stack(recompute_logits), &v);
     e->variants.front().has_accuracy = true;
     e->variants.front().top1_agreement = 1.0;
+    return Status::OK();
   }
 
   // ---- 4. int8 weights ------------------------------------------------------------------------
-  void Int8Weights(Experiment* e) {
+  Status Int8Weights(Experiment* e) {
     e->title = "Int8 weight quantization";
     e->description = "every linear layer's weight quantized to int8 per output channel (symmetric) and run through "
                      "FBGEMM's int8 GEMM with activations quantized on the fly (PyTorch's dynamic quantization)";
@@ -333,26 +356,29 @@ class Study {
                (Int8NeedsReducedRange() ? ", 7-bit activations (no AVX512-VNNI: FBGEMM's int16 sums would saturate "
                                           "at 8 bits)"
                                         : ", 8-bit activations (AVX512-VNNI int32 accumulation)");
-    ModelPtr base = Build(torch::kFloat32, true);
+    ModelPtr base;
+    RETURN_IF_ERROR(Build(torch::kFloat32, true, &base));
     const torch::Tensor x = Input(*base, torch::kFloat32, o_.batch);
     torch::Tensor y;
-    e->variants.push_back(Forward(*base, x, "float32 (oneDNN-packed)", "float32", &y));
+    RETURN_IF_ERROR(AddForward(e, *base, x, "float32 (oneDNN-packed)", "float32", &y));
     e->variants.back().baseline = true;
     SetAccuracy(y, reference_, &e->variants.back());
     base.reset();
-    ModelPtr q = Build(torch::kFloat32, false);
+    ModelPtr q;
+    RETURN_IF_ERROR(Build(torch::kFloat32, false, &q));
     const int64_t int8_bytes = QuantizeLinearsInt8(*q);
     if (int8_bytes == 0) {
       e->variants.clear();
       return NotApplicable(e, "this LibTorch has no quantized::linear_prepack (FBGEMM) operator");
     }
-    e->variants.push_back(Forward(*q, x, "int8 weights (dynamic quantization)", "float32", &y));
+    RETURN_IF_ERROR(AddForward(e, *q, x, "int8 weights (dynamic quantization)", "float32", &y));
     e->variants.back().weights_bytes = int8_bytes;
     SetAccuracy(y, reference_, &e->variants.back());
+    return Status::OK();
   }
 
   // ---- 5. batch size scaling ------------------------------------------------------------------
-  void BatchScaling(Experiment* e) {
+  Status BatchScaling(Experiment* e) {
     e->title = "Batch size scaling";
     e->description = "the same forward pass at growing batch sizes: throughput against latency, and the largest "
                      "throughput whose mean latency fits the latency budget";
@@ -360,10 +386,12 @@ class Study {
     e->setup = "float32, " + (seq_ > 0 ? std::to_string(seq_) + " tokens per sequence, " : std::string()) +
                ThreadsText(at::get_num_threads()) + ", " + o_.device + ", oneDNN-packed weights";
     e->latency_budget_s = o_.latency_budget_s;
-    ModelPtr m = Build(torch::kFloat32, true);
+    ModelPtr m;
+    RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
     double best_rate = 0;
     for (int64_t batch : o_.batch_sizes) {
-      ExperimentVariant v = Forward(*m, Input(*m, torch::kFloat32, batch), "batch " + std::to_string(batch), "float32");
+      ExperimentVariant v;
+      RETURN_IF_ERROR(Forward(*m, Input(*m, torch::kFloat32, batch), "batch " + std::to_string(batch), "float32", &v));
       v.value = batch;
       v.baseline = e->variants.empty();
       const double rate = v.throughput.front().second;
@@ -373,10 +401,11 @@ class Study {
       }
       e->variants.push_back(v);
     }
+    return Status::OK();
   }
 
   // ---- 6. thread scaling (CPU) / CUDA graphs (CUDA) -------------------------------------------
-  void ThreadScaling(Experiment* e) {
+  Status ThreadScaling(Experiment* e) {
     if (o_.device == "cuda") return CudaGraphs(e);
     e->title = "Thread scaling";
     e->description = "the same forward pass with LibTorch's intra-op thread pool set to each thread count";
@@ -388,29 +417,33 @@ class Study {
       for (int64_t t = 1; t < AvailableCores(); t *= 2) counts.push_back(t);
       counts.push_back(AvailableCores());
     }
-    ModelPtr m = Build(torch::kFloat32, true);
+    ModelPtr m;
+    RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
     const torch::Tensor x = Input(*m, torch::kFloat32, o_.batch);
     for (int64_t t : counts) {
       at::set_num_threads(static_cast<int>(t));
-      ExperimentVariant v = Forward(*m, x, ThreadsText(t), "float32");
+      ExperimentVariant v;
+      RETURN_IF_ERROR(Forward(*m, x, ThreadsText(t), "float32", &v));
       v.value = t;
       v.baseline = e->variants.empty();
       e->variants.push_back(v);
     }
+    return Status::OK();
   }
 
   // The forward pass captured once as a CUDA graph and replayed (one launch for every kernel).
   // Compiled in every build; it runs only where a GPU is present.
-  void CudaGraphs(Experiment* e) {
+  Status CudaGraphs(Experiment* e) {
     e->title = "CUDA graphs";
     e->description = "the forward pass captured once into a CUDA graph and replayed, instead of launching every "
                      "kernel from the CPU on each call";
     e->unit = "forward pass";
     e->setup = Setup("float32", o_.batch, at::get_num_threads());
-    ModelPtr m = Build(torch::kFloat32, true);
+    ModelPtr m;
+    RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
     const torch::Tensor x = Input(*m, torch::kFloat32, o_.batch);
     torch::Tensor y;
-    e->variants.push_back(Forward(*m, x, "eager kernel launches", "float32", &y));
+    RETURN_IF_ERROR(AddForward(e, *m, x, "eager kernel launches", "float32", &y));
     e->variants.back().baseline = true;
     SetAccuracy(y, reference_, &e->variants.back());
     at::cuda::CUDAGraph graph;
@@ -425,7 +458,7 @@ class Study {
     }
     ExperimentVariant v;
     v.name = "CUDA graph replay";
-    Time([&] { graph.replay(); }, v.name, &v);
+    RETURN_IF_ERROR(Time([&] { graph.replay(); }, v.name, &v));
     v.weights_bytes = ParameterBytes(*m);
     v.flops = AnalyticForwardFlops(c_, o_.batch, seq_).forward;
     const auto [unit, per_sample] = WorkUnit(c_, seq_);
@@ -433,10 +466,11 @@ class Study {
     v.mfu = Mfu(v.flops, v.latency_s.mean, "float32");
     SetAccuracy(y, reference_, &v);
     e->variants.push_back(v);
+    return Status::OK();
   }
 
   // ---- 7. activation checkpointing ------------------------------------------------------------
-  void ActivationCheckpointing(Experiment* e) {
+  Status ActivationCheckpointing(Experiment* e) {
     e->title = "Activation checkpointing";
     e->description = "a training step (forward, backward, AdamW) where every block keeps only its input and is "
                      "recomputed during backward, instead of keeping every intermediate activation";
@@ -454,7 +488,7 @@ class Study {
       t.seed = o_.seed;
       t.progress = [this](const std::string& line) { Progress(line); };
       engine::Run run;
-      if (Status s = MeasureTrainStep(c_, t, env_, &run); !s.ok()) throw std::runtime_error(s.message());
+      RETURN_IF_ERROR(MeasureTrainStep(c_, t, env_, &run));
       ExperimentVariant v;
       v.name = checkpointing ? "checkpoint every block" : "no checkpointing";
       v.baseline = !checkpointing;
@@ -467,12 +501,13 @@ class Study {
       v.mfu = run.mfu;
       e->variants.push_back(v);
     }
+    return Status::OK();
   }
 
   // ---- 8. combined ----------------------------------------------------------------------------
   // The fastest measured choices of experiments 2, 4 and 6 together (with fused attention and
   // packed weights) against the reference eager model; first call and steady state.
-  void Combined(Experiment* e) {
+  Status Combined(Experiment* e) {
     e->title = "Combined optimizations";
     e->unit = "forward pass";
     const torch::Tensor x = Input(*reference_model_, torch::kFloat32, o_.batch);
@@ -483,9 +518,9 @@ class Study {
       reference_model_->Forward(x);
       sync_();
       const double first = SecondsSince(t0);
-      base = Forward(*reference_model_, x,
-                     HasAttention(c_) ? "baseline (float32 eager, explicit attention)" : "baseline (float32 eager)",
-                     "float32");
+      RETURN_IF_ERROR(Forward(*reference_model_, x,
+                              HasAttention(c_) ? "baseline (float32 eager, explicit attention)" : "baseline (float32 eager)",
+                              "float32", &base));
       base.first_call_s = first;
     }
     base.baseline = true;
@@ -513,24 +548,27 @@ class Study {
     e->description = "the fastest measured choices together (" + label +
                      ") against the float32 eager baseline; the first call includes preparing the weights";
     e->setup = ShapeText(o_.batch) + ", " + o_.device;
-    ModelPtr m = Build(st, false);
+    ModelPtr m;
+    RETURN_IF_ERROR(Build(st, false, &m));
     const torch::Tensor xo = Input(*m, st, o_.batch);
     auto t0 = Clock::now();
     int64_t int8_bytes = 0;
     if (int8)
       int8_bytes = QuantizeLinearsInt8(*m);
-    else if (Status s = InitOrLoadWeights(m.get(), o_.seed, o_.weights_path); s.ok())
-      m->PackForInference();  // the weights' preparation: initialised (or loaded) and packed
-    else
-      throw std::runtime_error(s.message());
+    else {  // the weights' preparation: initialised (or loaded) and packed
+      RETURN_IF_ERROR(InitOrLoadWeights(m.get(), o_.seed, o_.weights_path));
+      m->PackForInference();
+    }
     torch::Tensor y = m->Forward(xo);
     sync_();
     const double first = SecondsSince(t0);
-    ExperimentVariant v = Forward(*m, xo, label, int8 ? "float32" : dtype, &y);
+    ExperimentVariant v;
+    RETURN_IF_ERROR(Forward(*m, xo, label, int8 ? "float32" : dtype, &v, &y));
     v.first_call_s = first;
     if (int8) v.weights_bytes = int8_bytes;
     SetAccuracy(y, reference_, &v);
     e->variants.push_back(v);
+    return Status::OK();
   }
 
   // Filled as experiments 2, 4 and 6 finish, read by Combined.
@@ -593,12 +631,13 @@ Status RunExperiments(const ModelConfig& c, const ExperimentOptions& o, const En
   const int64_t threads_before = at::get_num_threads();
   try {
     Study study(c, o, env);
-    study.Run(out);
+    Status ran = study.Run(out);
+    at::set_num_threads(static_cast<int>(threads_before));
+    return ran;
   } catch (...) {
     at::set_num_threads(static_cast<int>(threads_before));
     return StatusFromCurrentException();
   }
-  return Status::OK();
 }
 
 }  // namespace engine
