@@ -1,7 +1,7 @@
 // Evaluation of a size's loaded checkpoint (`modelcard eval`, and `build` for the spec's
 // evaluation.measure): perplexity on token ids (.bin) or text (other extensions), top-1 and top-5
-// accuracy on a labelled .safetensors set; and how measured evaluation rows join the stored ones.
-// MergeEvaluations is plain C++; EvaluateSize and EvaluateAndStore need the
+// accuracy on a labelled .safetensors set; and the one rule by which measured evaluation rows join
+// the stored ones. MergeEvaluations is plain C++; EvaluateSize and EvaluateAndStore need the
 // LibTorch engine and exist only in a build with it (evaluate_torch.cc, MODELCARD_WITH_TORCH).
 // Nothing here prints: each evaluation's results go to a callback.
 #pragma once
@@ -38,10 +38,15 @@ struct EvalOutcome {
 
 using EvalCallback = std::function<void(const EvalOutcome&)>;
 
-// Adds `measured` to `list`, replacing the rows of the same metric, dataset and dtype
-// (`modelcard eval`, and each data set of build's evaluation.measure).
-void MergeEvaluations(const std::vector<engine::MeasuredEvaluation>& measured,
-                      std::vector<engine::MeasuredEvaluation>* list);
+// The one rule for a size's evaluation rows when new ones are measured (`modelcard eval`, each
+// data set of build's evaluation.measure, and build keeping the rows of an earlier `eval` across a
+// re-measure): the rows of `stored` of the same checkpoint (`weights`, as the spec names it) that
+// no row of `measured` replaces (same metric, dataset and dtype), in their order, then `measured`
+// as given (one evaluation's rows: no two share metric, dataset and dtype). A stored row of another
+// checkpoint is dropped: it does not describe the weights the size names now.
+std::vector<engine::MeasuredEvaluation> MergeEvaluations(const std::vector<engine::MeasuredEvaluation>& stored,
+                                                         const std::vector<engine::MeasuredEvaluation>& measured,
+                                                         const std::string& weights);
 
 // LibTorch only (evaluate_torch.cc) ----------------------------------------------------------
 

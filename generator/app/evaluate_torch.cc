@@ -145,7 +145,7 @@ engine::Status EvaluateAndStore(const spec::Spec& s, const std::string& size_nam
   bool merged = false;
   for (auto& sr : report.sizes) {
     if (sr.name != size->name) continue;
-    MergeEvaluations(measured, &sr.evaluations);
+    sr.evaluations = MergeEvaluations(sr.evaluations, measured, size->weights);
     merged = true;
   }
   if (!merged)

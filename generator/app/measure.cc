@@ -114,7 +114,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Obse
       obs.Progress(s.slug + " " + sr.name + ": evaluating on " + e.data);
       std::vector<engine::MeasuredEvaluation> measured;
       if (engine::Status st = EvaluateSize(s, *size, e.request, on_evaluated, &measured); !st.ok()) return st;
-      MergeEvaluations(measured, &sr.evaluations);
+      sr.evaluations = MergeEvaluations(sr.evaluations, measured, size->weights);
     }
   }
   obs.ProgressDone();

@@ -1,5 +1,6 @@
 #include "generator/app/store.h"
 
+#include "generator/app/evaluate.h"
 #include "generator/app/plan.h"
 #include "generator/results/results_merge.h"
 
@@ -12,14 +13,7 @@ KeptRows KeepStoredRows(const spec::Spec& s, const MeasureArgs& a, const engine:
     const spec::Size* size = s.FindSize(sr.name);
     for (const auto& old_sr : stored.sizes) {
       if (old_sr.name != sr.name || size == nullptr) continue;
-      std::vector<engine::MeasuredEvaluation> kept;
-      for (const auto& e : old_sr.evaluations) {
-        bool replaced = false;
-        for (const auto& x : sr.evaluations)
-          replaced = replaced || (x.metric == e.metric && x.dataset == e.dataset && x.dtype == e.dtype);
-        if (!replaced && e.weights == size->weights) kept.push_back(e);
-      }
-      sr.evaluations.insert(sr.evaluations.begin(), kept.begin(), kept.end());
+      sr.evaluations = MergeEvaluations(old_sr.evaluations, sr.evaluations, size->weights);
     }
   }
   KeptRows out;

@@ -1,5 +1,5 @@
 // What a new measurement of a spec keeps of its stored results (`build` when results are stored):
-// the `modelcard eval` rows of the same checkpoint and, after a partial
+// the `modelcard eval` rows of the same checkpoint (app::MergeEvaluations) and, after a partial
 // re-measure (--size, --dtype, --no-experiments, ...), the stored rows it did not measure
 // (results::MergeStoredRows). Plain C++: no LibTorch, no printing.
 #pragma once
