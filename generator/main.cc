@@ -1,66 +1,73 @@
-// modelcard: the command-line interface. The only place that prints an error and picks an
-// exit code: every layer below returns a Status or a list of diagnostics.
+// modelcard: the command-line interface. The only place that prints and picks an exit code:
+// the application layer below (generator/app/) returns a Status or a list of diagnostics, and
+// reports what happens along the way (notes, warnings, files written) to an observer.
 //   count   exact parameters and FLOPs (no timing, nothing allocated)
 //   profile measure the spec's scenarios and print the runs
 //   lint    report every problem of one or more specs
 //   build   count + profile + store results + render the documents
 //   render  render the documents from stored results only (no model is built)
+//   check   render in memory and compare with the files on disk
+//   inject  fill the MODELCARD regions of hand-written files
+//   import  write a spec from a checkpoint directory
+//   eval    measure a size's checkpoint on a data set
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "engine/count.h"
 #include "engine/report.h"
 #include "engine/status.h"
+#include "generator/app/check.h"
+#include "generator/app/count.h"
+#include "generator/app/evaluate.h"
+#include "generator/app/import.h"
+#include "generator/app/inject.h"
+#include "generator/app/plan.h"
+#include "generator/app/render_set.h"
 #include "generator/app/run_limits.h"
-#include "generator/text/bpe_tokenizer.h"
+#include "generator/app/workspace.h"
 #include "generator/importer/hf_import.h"
 #include "generator/project/project_config.h"
-#include "generator/publish/atomic_write.h"
-#include "generator/publish/inject.h"
-#include "generator/publish/unified_diff.h"
 #include "generator/publish/outputs.h"
-#include "generator/render/charts.h"
+#include "generator/publish/unified_diff.h"
 #include "generator/render/format.h"
-#include "generator/render/renderer.h"
 #include "generator/render/view_helpers.h"
-#include "generator/results/measured_inputs.h"
 #include "generator/results/results_json.h"
-#include "generator/results/results_merge.h"
-#include "generator/results/results_store.h"
-#include "generator/spec/spec_parser.h"
+#include "generator/spec/spec.h"
 
 #if MODELCARD_WITH_TORCH
-#include "engine/engine.h"
-#include "engine/evaluate.h"
-#include "engine/experiments/experiments.h"
-#include "engine/weights/safetensors.h"
+#include "engine/count_memory.h"
 #include "engine/measure/cpu_kernels.h"
 #include "engine/measure/threads.h"
-#include "engine/count_memory.h"
+#include "generator/app/measure.h"
 #endif
-
-namespace fs = std::filesystem;
 
 namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitError = 1;
 
-// ---- small output helpers ---------------------------------------------------------------
+// ---- output helpers ----------------------------------------------------------------------
 
 void PrintError(const std::string& message) { std::cerr << "modelcard: error: " << message << "\n"; }
+
+// kExitOk, or the error printed and kExitError.
+int ExitWith(const engine::Status& st) {
+  if (st.ok()) return kExitOk;
+  PrintError(st.message());
+  return kExitError;
+}
+
+// Diagnostics (file:line:col: ...), as they are, on stderr.
+void PrintDiagnostics(const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) std::cerr << line << "\n";
+}
 
 // Progress lines on stderr, only when stderr is a terminal; each overwrites the last.
 class Progress {
@@ -79,131 +86,50 @@ class Progress {
   bool enabled_;
 };
 
-// ---- locating specs and templates ----------------------------------------------------------
-
-// Expands each argument: a file stays; a directory gives its *.yaml / *.yml files, sorted.
-engine::Status ExpandSpecPaths(const std::vector<std::string>& args, std::vector<std::string>* paths) {
-  for (const std::string& arg : args) {
-    std::error_code ec;
-    if (fs::is_directory(arg, ec)) {
-      std::vector<std::string> found;
-      // error_code forms throughout: a symlink loop or an unreadable entry is a message, never a throw.
-      fs::directory_iterator it(arg, ec);
-      for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
-        const std::string ext = it->path().extension().string();
-        if (ext != ".yaml" && ext != ".yml") continue;
-        std::error_code kind_ec;
-        const bool regular = it->is_regular_file(kind_ec);
-        if (kind_ec) {
-          const bool loop = kind_ec == std::errc::too_many_symbolic_link_levels;
-          return engine::Status::InvalidArgument(it->path().string() + ": " +
-                                                 (loop ? "is a symlink loop" : "cannot be read: " + kind_ec.message()) +
-                                                 "; hint: point it at a spec file or remove it");
-        }
-        if (regular) found.push_back(it->path().string());
-      }
-      if (ec) return engine::Status::IOError(arg + ": cannot list directory: " + ec.message());
-      if (found.empty()) return engine::Status::NotFound(arg + ": no .yaml spec files in this directory");
-      std::sort(found.begin(), found.end());
-      paths->insert(paths->end(), found.begin(), found.end());
-    } else {
-      paths->push_back(arg);
-    }
+// What the app layer reports, printed: notes and warnings on stderr, files written on stdout, and
+// the progress lines of `progress` when given.
+app::Observer Printer(const Progress* progress = nullptr) {
+  app::Observer o;
+  o.on_note = [](const std::string& m) { std::cerr << "modelcard: note: " << m << "\n"; };
+  o.on_warning = [](const std::string& m) { std::cerr << "modelcard: warning: " << m << "\n"; };
+  o.on_wrote = [](const std::string& path) { std::cout << "wrote " << path << "\n"; };
+  o.on_injected = [](const std::string& path) { std::cout << "injected " << path << "\n"; };
+  if (progress != nullptr) {
+    o.on_progress = [progress](const std::string& line) { (*progress)(line); };
+    o.on_progress_done = [progress] { progress->Done(); };
   }
-  return engine::Status::OK();
+  return o;
 }
 
-// Parses every spec; prints every diagnostic. Returns false when any spec has a problem.
+#if MODELCARD_WITH_TORCH
+// One line of an evaluation's results.
+void PrintEvaluation(const app::EvalOutcome& e) {
+  std::cout << e.model << " " << e.size << " (" << e.dtype << ", " << e.weights << "): ";
+  if (e.accuracy)
+    std::cout << "top-1 " << render::FormatPercent(e.top1) << ", top-5 " << render::FormatPercent(e.top5) << " on "
+              << e.dataset << " (" << render::FormatThousands(e.samples) << " samples, "
+              << render::FormatSeconds(e.seconds) << ")\n";
+  else
+    std::cout << "perplexity " << render::FormatShortestDouble(std::round(e.perplexity * 1000) / 1000) << " on "
+              << e.dataset << " (" << render::FormatThousands(e.tokens) << " tokens in " << e.windows
+              << " windows, " << render::FormatSeconds(e.seconds) << ")\n";
+}
+#endif
+
+// Parses every spec; prints every diagnostic. False when any spec has a problem.
 bool ParseAll(const std::vector<std::string>& paths, std::vector<spec::Spec>* specs) {
-  bool ok = true;
-  std::set<std::string> slugs;
-  for (const std::string& path : paths) {
-    spec::ParseResult result = spec::ParseSpecFile(path);
-    for (const auto& d : result.errors) std::cerr << d.ToString() << "\n";
-    if (!result.ok()) {
-      ok = false;
-      continue;
-    }
-    if (!slugs.insert(result.spec.slug).second) {
-      std::cerr << path << ": slug '" << result.spec.slug << "' is used by another spec; hint: set a unique 'slug:'\n";
-      ok = false;
-      continue;
-    }
-    specs->push_back(std::move(result.spec));
-  }
+  std::vector<std::string> diagnostics;
+  const bool ok = app::ParseSpecs(paths, specs, &diagnostics);
+  PrintDiagnostics(diagnostics);
   return ok;
 }
 
-// --config FILE (must exist), else ./modelcard.yaml when present, else the defaults.
+// modelcard.yaml (or --config); prints its problems. False when it cannot be used.
 bool LoadProject(const std::string& explicit_path, project::ProjectConfig* out) {
-  const bool required = !explicit_path.empty();
-  project::ProjectParseResult result = project::LoadProjectConfig(required ? explicit_path : "modelcard.yaml", required);
-  for (const auto& d : result.errors) std::cerr << d.ToString() << "\n";
-  if (!result.ok()) return false;
-  *out = result.config;
-  return true;
-}
-
-// --templates, else <exe>/../share/modelcard/templates, else the source tree's templates/.
-std::string FindTemplatesDir(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "share" / "modelcard" / "templates";
-    if (fs::is_directory(installed, ec)) return installed.string();
-  }
-  return std::string(MODELCARD_SOURCE_DIR) + "/templates";
-}
-
-// ---- counting ---------------------------------------------------------------------------
-
-// Parameters and FLOPs of every size of `s` (or only `only_size`), from the analytic formulas
-// alone (engine/count.h): nothing is built or allocated, whatever the size (an LSTM's weights
-// would be real even on `meta`, and a module of a million layers is gigabytes of bookkeeping).
-// That the built modules agree with the formulas is tested for every family (tests/engine).
-// batch and seq (0 = each size's default length) are checked (app::CheckRunFlags): a --seq the
-// family cannot take or past its positions, or counts past int64, are errors; extrapolation
-// notes go to *notes.
-engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int64_t batch, int64_t seq,
-                          std::vector<engine::SizeReport>* out, std::vector<std::string>* notes = nullptr) {
-  for (const spec::Size& size : s.architecture.sizes) {
-    if (!only_size.empty() && size.name != only_size) continue;
-    engine::SizeReport r;
-    r.name = size.name;
-    r.config = size.config;
-    const std::string what = s.path + ": size '" + size.name + "'";
-    if (engine::Status st = engine::CountParameters(size.config, &r.parameters); !st.ok())
-      return engine::Status::InvalidArgument(what + ": " + st.message());
-    std::string note;
-    if (engine::Status st = app::CheckRunFlags(size.config, what, batch,
-                                               seq > 0 ? std::optional<int64_t>(seq) : std::nullopt, &note);
-        !st.ok())
-      return st;
-    if (!note.empty() && notes != nullptr) notes->push_back(what + ": " + note);
-    const int64_t t = seq > 0 ? seq : app::DefaultSequenceLength(size.config);
-    if (engine::Status st = engine::CountForwardFlops(size.config, batch, t, &r.flops); !st.ok())
-      return engine::Status::InvalidArgument(what + ": " + st.message());
-    out->push_back(r);
-  }
-  if (!only_size.empty() && out->empty()) {
-    std::string known;
-    for (const auto& size : s.architecture.sizes) known += (known.empty() ? "" : ", ") + size.name;
-    return engine::Status::InvalidArgument("unknown size '" + only_size + "' (sizes of " + s.path + ": " + known + ")");
-  }
-  return engine::Status::OK();
-}
-
-engine::Report NewReport(const spec::Spec& s) {
-  engine::Report report;
-  report.model = s.name;
-  report.slug = s.slug;
-  report.spec_sha256 = s.sha256;
-  report.measured_inputs_sha256 = results::MeasuredInputsSha256(s);
-  report.measured_inputs_sha256 = results::MeasuredInputsSha256(s);
-  report.engine_version = engine::kEngineVersion;
-  report.environment.tool_version = MODELCARD_VERSION;
-  return report;
+  std::vector<std::string> diagnostics;
+  const bool ok = app::LoadProject(explicit_path, out, &diagnostics);
+  PrintDiagnostics(diagnostics);
+  return ok;
 }
 
 void PrintCountTable(const spec::Spec& s, const std::vector<engine::SizeReport>& sizes) {
@@ -235,16 +161,13 @@ int RunCount(const CountArgs& a) {
   std::vector<spec::Spec> specs;
   if (!ParseAll({a.spec_path}, &specs)) return kExitError;
   const spec::Spec& s = specs.front();
-  engine::Report report = NewReport(s);
+  engine::Report report = app::NewReport(s);
   int64_t batch = 1, seq = 0;
   std::vector<std::string> notes;
   engine::Status st = app::ParsePositiveCount("--batch", a.batch, &batch);
   if (st.ok() && !a.seq.empty()) st = app::ParsePositiveCount("--seq", a.seq, &seq);
-  if (st.ok()) st = CountSizes(s, a.size, batch, seq, &report.sizes, &notes);
-  if (!st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
+  if (st.ok()) st = app::CountSizes(s, a.size, batch, seq, &report.sizes, &notes);
+  if (!st.ok()) return ExitWith(st);
   for (const std::string& note : notes) std::cerr << "modelcard: note: " << note << "\n";
   if (a.json) {
     std::cout << results::ReportToJson(report);
@@ -256,16 +179,12 @@ int RunCount(const CountArgs& a) {
 
 int RunLint(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
-  if (engine::Status st = ExpandSpecPaths(args, &paths); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
+  if (engine::Status st = app::ExpandSpecPaths(args, &paths); !st.ok()) return ExitWith(st);
   int problems = 0;
-  for (const std::string& path : paths) {
-    spec::ParseResult result = spec::ParseSpecFile(path);
-    for (const auto& d : result.errors) std::cerr << d.ToString() << "\n";
-    problems += static_cast<int>(result.errors.size());
-    if (result.ok()) std::cout << path << ": ok\n";
+  for (const app::LintResult& result : app::LintSpecs(paths)) {
+    PrintDiagnostics(result.diagnostics);
+    problems += static_cast<int>(result.diagnostics.size());
+    if (result.ok()) std::cout << result.path << ": ok\n";
   }
   if (problems > 0) {
     std::cerr << problems << (problems == 1 ? " problem" : " problems") << " found\n";
@@ -274,329 +193,7 @@ int RunLint(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-struct MeasureArgs {
-  std::vector<std::string> specs;
-  std::string out_dir;       // --out; "" = modelcard.yaml's out, else "."
-  std::string templates_dir;
-  std::string config_path;  // --config; "" = ./modelcard.yaml if present
-  std::string size, dtype, device;
-  std::optional<int64_t> batch, seq, threads;
-  bool json = false;
-  bool no_generate = false;
-  bool no_train = false;
-  bool experiments = false;  // set by build (unless --no-experiments) and by profile --experiments
-  bool recalibrate = false;
-  std::optional<int64_t> min_iterations;
-  std::optional<double> min_seconds;
-  std::optional<int64_t> warmup;             // modelcard.yaml's profile.warmup
-  std::vector<std::string> devices;          // modelcard.yaml's devices (when --device is not given)
-  std::string machine;                       // --machine / modelcard.yaml's machine: results/<slug>@<machine>.json
-  std::string shard;                         // --shard I/N
-  bool force = false;                        // --force: measure even when the stored results are current
-  bool diff = false;                         // check --diff
-  int64_t max_memory = 0;                    // --max-memory: the most a scenario may hold (0 = detected)
-  bool refuse_over_memory = false;           // profile: a scenario over the limit fails the command at once
-                                             // (build: its row is skipped with the reason)
-};
-
-// modelcard.yaml's settings under the flags: a flag given on the command line wins.
-void ApplyProject(const project::ProjectConfig& project, MeasureArgs* a) {
-  if (a->out_dir.empty()) a->out_dir = project.out.empty() ? "." : project.out;
-  if (a->templates_dir.empty()) a->templates_dir = project.templates;
-  if (a->machine.empty()) a->machine = project.machine;
-  if (a->device.empty()) a->devices = project.devices;
-  if (!a->threads) a->threads = project.profile.threads;
-  if (!a->min_iterations) a->min_iterations = project.profile.min_iterations;
-  if (!a->min_seconds) a->min_seconds = project.profile.min_seconds;
-  if (!a->warmup) a->warmup = project.profile.warmup;
-}
-
 #if MODELCARD_WITH_TORCH
-std::string CalibrationCachePath() {
-  const char* cache = std::getenv("MODELCARD_CACHE");
-  if (cache != nullptr && *cache != '\0') return std::string(cache) + "/calibration.json";
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr ? home : ".") + "/.cache/modelcard/calibration.json";
-}
-
-// The token ids of a text file, by the byte-level BPE tokenizer (vocab.json + merges.txt) of the
-// checkpoint directory `weights_path` (or of the directory holding a .safetensors file).
-engine::Status TokenizeTextFile(const std::string& data, const std::string& weights_path, int64_t vocab_size,
-                                std::vector<int64_t>* ids) {
-  fs::path dir(weights_path);
-  if (!fs::is_directory(dir)) dir = dir.parent_path();
-  if (!fs::exists(dir / "vocab.json") || !fs::exists(dir / "merges.txt"))
-    return engine::Status::InvalidArgument(
-        data + ": text needs the checkpoint's byte-level BPE tokenizer, but " + dir.string() +
-        " has no vocab.json + merges.txt; hint: pass token ids (.bin, nanoGPT format) or a labelled .safetensors set");
-  modelcard::BpeTokenizer tokenizer;
-  RETURN_IF_ERROR(modelcard::BpeTokenizer::Load(dir.string(), &tokenizer));
-  std::string text;
-  if (engine::Status st = engine::ReadRegularFile(data, engine::kMaxTextFileBytes, "text file", &text); !st.ok())
-    return st;
-  *ids = tokenizer.Encode(text);
-  for (size_t i = 0; i < ids->size(); ++i) {
-    if ((*ids)[i] >= vocab_size)
-      return engine::Status::InvalidArgument(
-          data + ": the tokenizer gives id " + std::to_string((*ids)[i]) + " (token " + std::to_string(i) +
-          "), outside the model's vocabulary of " + std::to_string(vocab_size) +
-          "; hint: the tokenizer and the checkpoint do not belong together");
-  }
-  return engine::Status::OK();
-}
-
-// One evaluation of a size's loaded checkpoint (`modelcard eval`, and `build` for the spec's
-// evaluation.measure): perplexity on token ids (.bin) or text (other extensions), top-1 and
-// top-5 accuracy on a labelled .safetensors set. Appends the measured rows to *out and prints
-// one line of results.
-struct EvalRequest {
-  std::string data, name;
-  engine::EvalOptions options;  // weights_path is the size's
-};
-
-engine::Status EvaluateSize(const spec::Spec& s, const spec::Size& size, const EvalRequest& q,
-                            std::vector<engine::MeasuredEvaluation>* out) {
-  const std::string where = s.path + ": size '" + size.name + "': ";
-  if (size.weights_path.empty())
-    return engine::Status::InvalidArgument(
-        s.path + ": size '" + size.name +
-        "' names no weights; hint: add 'weights: <checkpoint dir>' to it (evaluating random weights measures nothing)");
-  const engine::ModelConfig& c = size.config;
-  const std::string dataset = q.name.empty() ? fs::path(q.data).filename().string() : q.name;
-  const bool labelled = fs::path(q.data).extension() == ".safetensors";
-  engine::EvalOptions o = q.options;
-  o.weights_path = size.weights_path;
-  engine::MeasuredEvaluation e;
-  e.dataset = dataset;
-  e.dtype = o.dtype;
-  e.weights = size.weights;
-  // A directory, FIFO or device (/dev/zero) is refused before anything opens or reads it.
-  uint64_t data_bytes = 0;
-  if (engine::Status st = engine::CheckRegularFile(q.data, &data_bytes); !st.ok())
-    return engine::Status::InvalidArgument("--data " + st.message());
-  if (labelled || engine::HasClassifierHead(c)) {
-    if (!labelled)
-      return engine::Status::InvalidArgument(
-          where + "a classifier is evaluated on a labelled set: a .safetensors file with 'labels' and '" +
-          std::string(c.family == engine::Family::kEncoder ? "input_ids" : "pixel_values") + "'");
-    engine::AccuracyResult result;
-    if (engine::Status st = engine::EvaluateAccuracy(c, q.data, o, &result); !st.ok())
-      return engine::Status::InvalidArgument(where + st.message());
-    std::cout << s.name << " " << size.name << " (" << o.dtype << ", " << size.weights << "): top-1 "
-              << render::FormatPercent(result.top1) << ", top-5 " << render::FormatPercent(result.top5) << " on "
-              << dataset << " (" << render::FormatThousands(result.samples) << " samples, "
-              << render::FormatSeconds(result.seconds) << ")\n";
-    e.samples = result.samples;
-    e.date = result.date;
-    e.metric = "top-1 accuracy";
-    e.value = result.top1;
-    out->push_back(e);
-    e.metric = "top-5 accuracy";
-    e.value = result.top5;
-    out->push_back(e);
-    return engine::Status::OK();
-  }
-  std::vector<int64_t> tokens;
-  if (fs::path(q.data).extension() == ".bin") {
-    if (engine::Status st = engine::ReadTokenFile(q.data, c.vocab_size, &tokens); !st.ok()) return st;
-  } else {
-    if (engine::Status st = TokenizeTextFile(q.data, size.weights_path, c.vocab_size, &tokens); !st.ok()) return st;
-    e.tokenizer = "byte-level BPE";
-  }
-  engine::EvalResult result;
-  if (engine::Status st = engine::EvaluatePerplexity(c, tokens, o, &result); !st.ok())
-    return engine::Status::InvalidArgument(where + st.message());
-  std::cout << s.name << " " << size.name << " (" << o.dtype << ", " << size.weights << "): perplexity "
-            << render::FormatShortestDouble(std::round(result.value * 1000) / 1000) << " on " << dataset << " ("
-            << render::FormatThousands(result.tokens) << " tokens in " << result.windows << " windows, "
-            << render::FormatSeconds(result.seconds) << ")\n";
-  e.metric = "perplexity";
-  e.tokens = result.tokens;
-  e.value = result.value;
-  e.date = result.date;
-  out->push_back(e);
-  return engine::Status::OK();
-}
-
-// Adds `measured` to `list`, replacing the rows of the same metric, dataset and dtype.
-void MergeEvaluations(const std::vector<engine::MeasuredEvaluation>& measured,
-                      std::vector<engine::MeasuredEvaluation>* list) {
-  for (const engine::MeasuredEvaluation& m : measured) {
-    list->erase(std::remove_if(list->begin(), list->end(),
-                               [&](const engine::MeasuredEvaluation& x) {
-                                 return x.metric == m.metric && x.dataset == m.dataset && x.dtype == m.dtype;
-                               }),
-                list->end());
-    list->push_back(m);
-  }
-}
-
-// Counts every size and measures the spec's profile (narrowed by the flags) into `report`.
-engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Progress& progress,
-                           engine::Report* report) {
-  *report = NewReport(s);
-  if (engine::Status st = CountSizes(s, "", 1, 0, &report->sizes); !st.ok()) return st;
-  const spec::Profile& p = s.profile;
-  // --threads above the cores is refused when parsed; a spec's or modelcard.yaml's count is capped
-  // (the same spec runs on machines of every size), so no calibration is measured oversubscribed.
-  if (const int64_t wanted = a.threads.value_or(p.threads); wanted > engine::AvailableCores())
-    std::cerr << "modelcard: warning: " << s.path << ": profile.threads " << wanted << " exceeds the "
-              << engine::AvailableCores() << " logical CPUs available here; measuring with "
-              << engine::AvailableCores() << "\n";
-  const int64_t threads = engine::ConfigureThreads(a.threads.value_or(p.threads));
-  std::vector<std::string> devices = !a.device.empty()    ? std::vector<std::string>{a.device}
-                                     : !a.devices.empty() ? a.devices
-                                                          : p.devices;
-  std::vector<std::string> dtypes = a.dtype.empty() ? p.dtypes : std::vector<std::string>{a.dtype};
-  std::vector<std::string> sizes = a.size.empty() ? p.sizes : std::vector<std::string>{a.size};
-  bool measured_any = false;
-  auto profile_options = [&](const std::string& device, const spec::Size& size) {
-    engine::ProfileOptions o;
-    o.device = device;
-    o.dtypes = dtypes;
-    o.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
-    o.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
-    o.generate = p.generation_enabled && !a.no_generate;
-    o.preprocess = p.preprocess;
-    o.train = p.train_enabled && !a.no_train;
-    o.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
-    o.weights_path = size.weights_path;
-    o.prompt_tokens = p.generation.prompt_tokens;
-    o.new_tokens = p.generation.new_tokens;
-    o.warmup = a.warmup.value_or(p.warmup);
-    o.min_iterations = a.min_iterations.value_or(p.min_iterations);
-    o.min_seconds = a.min_seconds.value_or(p.min_seconds);
-    o.max_memory_bytes = a.max_memory;
-    return o;
-  };
-  for (const std::string& device : devices) {
-    if (device == "cuda" && !engine::CudaAvailable()) {
-      if (!a.device.empty()) return engine::Status::Unavailable("--device cuda: no CUDA device is available");
-      std::cerr << "modelcard: note: " << s.path << ": no CUDA device here; skipping the cuda rows\n";
-      continue;
-    }
-    // profile: the memory guard over every scenario first, before calibrating or allocating anything.
-    if (a.refuse_over_memory) {
-      for (const std::string& size_name : sizes) {
-        const spec::Size* size = s.FindSize(size_name);
-        if (size == nullptr) return engine::Status::InvalidArgument("unknown size '" + size_name + "' in " + s.path);
-        if (engine::Status st = engine::CheckProfileMemory(size->config, profile_options(device, *size)); !st.ok())
-          return engine::Status::Unavailable(s.path + ": size '" + size_name + "': " + st.message());
-      }
-    }
-    engine::EnvironmentOptions env_options;
-    env_options.device = device;
-    env_options.dtypes = dtypes;
-    if (a.experiments && s.experiments.enabled)  // the mixed-precision experiment's MFU needs both peaks
-      for (const char* d : {"float32", "bfloat16"})
-        if (std::find(env_options.dtypes.begin(), env_options.dtypes.end(), d) == env_options.dtypes.end())
-          env_options.dtypes.push_back(d);
-    env_options.cache_path = CalibrationCachePath();
-    env_options.recalibrate = a.recalibrate;
-    env_options.progress = [&](const std::string& line) { progress("calibrating " + device + ": " + line); };
-    if (engine::Status st = engine::DetectEnvironment(env_options, &report->environment); !st.ok()) return st;
-    report->environment.threads = threads;
-    for (const std::string& size_name : sizes) {
-      const spec::Size* size = s.FindSize(size_name);
-      if (size == nullptr) return engine::Status::InvalidArgument("unknown size '" + size_name + "' in " + s.path);
-      if (a.batch || a.seq) {  // the flags against this size: --seq it can take, counts that fit int64
-        const std::string what = s.path + ": size '" + size_name + "'";
-        std::string note;
-        if (engine::Status st = app::CheckRunFlags(size->config, what, a.batch.value_or(1), a.seq, &note); !st.ok())
-          return st;
-        if (!note.empty()) std::cerr << "modelcard: note: " << what << ": " << note << "\n";
-        // Every batch the run will use: its forward, the generation and the training step it measures.
-        const bool train = p.train_enabled && !a.no_train, generate = p.generation_enabled && !a.no_generate;
-        for (int64_t batch : a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes) {
-          std::string ignored;
-          engine::Status st = app::CheckRunFlags(size->config, what, batch, a.seq, &ignored);
-          if (st.ok())
-            st = app::CheckMeasuredRunFlags(size->config, what, batch, a.seq, false, generate,
-                                            p.generation.prompt_tokens, p.generation.new_tokens);
-          if (!st.ok()) return st;
-        }
-        for (int64_t batch : a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes)
-          if (engine::Status st = app::CheckMeasuredRunFlags(size->config, what, batch, a.seq, train, false, 0, 0);
-              !st.ok())
-            return st;
-      }
-      engine::ProfileOptions o = profile_options(device, *size);
-      o.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
-      for (auto& sr : report->sizes) {
-        if (sr.name != size_name) continue;
-        if (!size->weights.empty()) sr.weights_load.weights = size->weights;
-        const size_t failed_before = sr.failures.size();
-        if (engine::Status st = engine::Profile(size->config, o, report->environment, &sr.runs,
-                                                size->weights.empty() ? nullptr : &sr.weights_load, &sr.failures);
-            !st.ok())
-          return engine::Status::Internal(s.path + ": size '" + size_name + "': " + st.message());
-        for (size_t i = failed_before; i < sr.failures.size(); ++i) {
-          const engine::RunFailure& f = sr.failures[i];
-          std::cerr << "modelcard: warning: " << s.path << ": size '" << size_name << "': " << f.dtype << " "
-                    << f.scenario << (f.batch > 0 ? " b" + std::to_string(f.batch) : "") << " could not run here ("
-                    << f.reason << "); the other rows are kept\n";
-        }
-        measured_any = true;
-        // The optimization study: the first profiled size, on the first device measured.
-        if (a.experiments && s.experiments.enabled && size_name == sizes.front() && sr.experiments.empty()) {
-          engine::ExperimentOptions x;
-          x.device = device;
-          x.batch = s.experiments.batch;
-          x.sequence_length = s.experiments.sequence_length > 0 ? s.experiments.sequence_length : 128;
-          x.batch_sizes = s.experiments.batch_sizes;
-          x.latency_budget_s = s.experiments.latency_budget_ms / 1000.0;
-          x.prompt_tokens = p.generation.prompt_tokens;
-          x.new_tokens = s.experiments.new_tokens;
-          x.warmup = o.warmup;
-          x.min_iterations = o.min_iterations;
-          x.min_seconds = o.min_seconds;
-          x.weights_path = size->weights_path;
-          x.progress = [&](const std::string& line) { progress(s.slug + " " + size_name + " " + device + " " + line); };
-          // The memory guard over the study's shapes: both dtypes, every swept batch, a training step.
-          engine::ProfileOptions study = o;
-          study.dtypes = {"float32", "bfloat16"};
-          study.batch_sizes = x.batch_sizes;
-          study.batch_sizes.push_back(x.batch);
-          study.sequence_lengths = {x.sequence_length};
-          study.preprocess = false;
-          study.generate = study.train = true;
-          study.train_batch_sizes = {x.batch};
-          study.prompt_tokens = x.prompt_tokens;
-          study.new_tokens = x.new_tokens;
-          if (engine::Status st = engine::CheckProfileMemory(size->config, study); !st.ok()) {
-            std::cerr << "modelcard: warning: " << s.path << ": size '" << size_name
-                      << "': the optimization experiments are not run: " << st.message() << "\n";
-          } else if (engine::Status st = engine::RunExperiments(size->config, x, report->environment, &sr.experiments);
-                     !st.ok()) {
-            return engine::Status::Internal(s.path + ": size '" + size_name + "': experiments: " + st.message());
-          }
-        }
-      }
-    }
-  }
-  if (!measured_any) return engine::Status::Unavailable(s.path + ": nothing could be measured on this machine");
-  // evaluation.measure: every listed data set on each profiled size with weights (or the one named).
-  for (const spec::MeasuredDataset& m : s.evaluation.measure) {
-    for (auto& sr : report->sizes) {
-      const spec::Size* size = s.FindSize(sr.name);
-      if (size == nullptr || size->weights_path.empty()) continue;
-      if (!m.size.empty() ? m.size != sr.name : std::find(sizes.begin(), sizes.end(), sr.name) == sizes.end())
-        continue;
-      progress(s.slug + " " + sr.name + ": evaluating on " + m.data);
-      EvalRequest q;
-      q.data = m.data_path;
-      q.name = m.name.empty() ? fs::path(m.data).filename().string() : m.name;
-      q.options.dtype = m.dtype;
-      q.options.window = m.window;
-      std::vector<engine::MeasuredEvaluation> measured;
-      if (engine::Status st = EvaluateSize(s, *size, q, &measured); !st.ok()) return st;
-      MergeEvaluations(measured, &sr.evaluations);
-    }
-  }
-  progress.Done();
-  return engine::Status::OK();
-}
-
 void PrintRuns(const engine::Report& report) {
   std::cout << report.model << " on " << report.environment.cpu_model << " (" << report.environment.threads
             << " threads, LibTorch " << report.environment.libtorch << ")\n";
@@ -629,36 +226,19 @@ void PrintRuns(const engine::Report& report) {
   }
 }
 
-// A flag that applies to none of the specs it was given for is an error, not silently ignored:
-// --no-generate where no spec generates token by token (a directory build where some do is fine).
-bool MeasureFlagsApply(const std::vector<spec::Spec>& specs, const MeasureArgs& a) {
-  if (!a.no_generate) return true;
-  std::vector<std::string> families;
-  for (const spec::Spec& s : specs) {
-    if (spec::FamilyGenerates(s.architecture)) return true;
-    families.push_back(s.slug + " is " + engine::FamilyName(s.architecture.family));
-  }
-  std::string list;
-  for (const std::string& f : families) list += (list.empty() ? "" : ", ") + f;
-  PrintError("--no-generate does not apply: no spec here generates token by token (" + list +
-             "; only the decoder, moe, recurrent and audio-with-decoder families do)");
-  return false;
-}
-
-int RunProfile(MeasureArgs a) {
+int RunProfile(app::MeasureArgs a) {
   a.refuse_over_memory = true;  // one command, one answer: nothing is measured when a scenario cannot fit
   project::ProjectConfig project;
   if (!LoadProject(a.config_path, &project)) return kExitError;
-  ApplyProject(project, &a);
+  app::ApplyProject(project, &a);
   std::vector<spec::Spec> specs;
   if (!ParseAll(a.specs, &specs)) return kExitError;
-  if (!MeasureFlagsApply(specs, a)) return kExitError;
+  if (engine::Status st = app::CheckMeasureFlagsApply(specs, a); !st.ok()) return ExitWith(st);
   Progress progress;
   engine::Report report;
-  if (engine::Status st = MeasureSpec(specs.front(), a, progress, &report); !st.ok()) {
+  if (engine::Status st = app::MeasureSpec(specs.front(), a, Printer(&progress), PrintEvaluation, &report); !st.ok()) {
     progress.Done();
-    PrintError(st.message());
-    return kExitError;
+    return ExitWith(st);
   }
   if (a.json) {
     std::cout << results::ReportToJson(report);
@@ -671,518 +251,116 @@ int RunProfile(MeasureArgs a) {
 
 // ---- rendering, checking, injecting ---------------------------------------------------------
 
-// "a, b, c": the sections templates/inject/ provides.
-std::string InjectSections(const std::string& templates) {
-  std::vector<std::string> names;
-  if (engine::Status st = publish::ListInjectSections(templates, &names); !st.ok()) return "unknown: " + st.message();
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out.empty() ? "none: " + templates + "/inject/ is empty" : out;
-}
-
-struct RenderedFile {
-  std::string path;   // under the output root
-  std::string bytes;
-};
-
-// The merged stored results of every spec (results/<slug>.json and results/<slug>@<machine>.json).
-// Prints the problem and returns false when one is missing or unreadable.
-bool LoadStoredReports(const std::vector<spec::Spec>& specs, const std::string& out_dir,
-                       std::vector<engine::Report>* reports) {
-  reports->assign(specs.size(), engine::Report());
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (engine::Status st = results::LoadMergedReport(out_dir, specs[i].slug, &(*reports)[i], nullptr); !st.ok()) {
-      PrintError(st.message() + "; hint: run `modelcard build " + specs[i].path + "` to measure it first");
-      return false;
-    }
-  }
-  return true;
-}
-
-// The models a render compares with besides those it writes (`args`, already in *specs and
-// *reports): every spec in the folders of the given spec files whose results are stored under
-// `out_dir`, so `render specs/gpt2.yaml` writes the same bytes as `render specs/` (its comparison
-// tables, related documents and "versus" sections list the other models). *specs and *reports end
-// in the order `render` of those folders gives; *targets gets the slugs to write. A sibling that
-// does not parse, or whose results cannot be read, is left out with a warning; one without stored
-// results is left out quietly (not measured yet: `render specs/` would stop at it).
-void AddRenderContext(const std::vector<std::string>& args, const std::string& out_dir,
-                      std::vector<spec::Spec>* specs, std::vector<engine::Report>* reports,
-                      std::set<std::string>* targets) {
-  for (const auto& s : *specs) targets->insert(s.slug);
-  std::vector<std::string> folders;
-  for (const std::string& arg : args) {
-    std::error_code ec;
-    std::string folder = fs::is_directory(arg, ec) ? arg : fs::path(arg).parent_path().string();
-    if (folder.empty()) folder = ".";
-    if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
-  }
-  std::vector<std::string> listed;
-  for (const std::string& folder : folders) {
-    std::vector<std::string> found;
-    if (ExpandSpecPaths({folder}, &found).ok()) listed.insert(listed.end(), found.begin(), found.end());
-  }
-  std::vector<spec::Spec> given = std::move(*specs);
-  std::vector<engine::Report> given_reports = std::move(*reports);
-  std::vector<bool> placed(given.size(), false);
-  specs->clear();
-  reports->clear();
-  std::set<std::string> slugs;
-  auto place = [&](size_t g) {
-    placed[g] = true;
-    slugs.insert(given[g].slug);
-    specs->push_back(std::move(given[g]));
-    reports->push_back(std::move(given_reports[g]));
-  };
-  for (const std::string& path : listed) {
-    size_t g = 0;
-    for (; g < given.size(); ++g) {
-      std::error_code ec;
-      if (!placed[g] && (given[g].path == path || fs::equivalent(given[g].path, path, ec))) break;
-    }
-    if (g < given.size()) {
-      place(g);
-      continue;
-    }
-    if (std::any_of(given.begin(), given.end(), [&](const spec::Spec& s) {
-          std::error_code ec;
-          return s.path == path || fs::equivalent(s.path, path, ec);
-        }))
-      continue;  // given twice
-    spec::ParseResult parsed = spec::ParseSpecFile(path);
-    if (!parsed.ok()) {
-      std::cerr << "modelcard: warning: " << path << " is not a valid spec (`modelcard lint " << path
-                << "`); the documents written now leave it out of their comparisons\n";
-      continue;
-    }
-    const std::string slug = parsed.spec.slug;
-    if (targets->count(slug) != 0 || !slugs.insert(slug).second) {
-      std::cerr << "modelcard: warning: " << path << ": slug '" << slug
-                << "' is used by another spec; the documents written now leave it out of their comparisons\n";
-      continue;
-    }
-    if (results::ListStoredResults(out_dir, slug).empty()) continue;
-    engine::Report report;
-    if (engine::Status st = results::LoadMergedReport(out_dir, slug, &report, nullptr); !st.ok()) {
-      std::cerr << "modelcard: warning: " << st.message()
-                << "; the documents written now leave its model out of their comparisons\n";
-      continue;
-    }
-    specs->push_back(std::move(parsed.spec));
-    reports->push_back(std::move(report));
-  }
-  for (size_t g = 0; g < given.size(); ++g)
-    if (!placed[g]) place(g);  // not in a listing (e.g. not named *.yaml): last, in the given order
-}
-
-// The folders the documents of `slugs` (and their results) are written to under `out_dir`, and those
-// of modelcard.yaml's inject files: where an interrupted write of an older modelcard left its
-// temporary files.
-std::vector<std::string> OutputFolders(const std::string& out_dir, const std::set<std::string>& slugs,
-                                       const project::ProjectConfig& project) {
-  std::set<std::string> folders = {publish::UnderRoot(out_dir, "results")};
-  for (const std::string& slug : slugs) {
-    for (const auto& doc : publish::DocumentOutputs(slug))
-      folders.insert(fs::path(publish::UnderRoot(out_dir, doc.relative_path)).parent_path().string());
-    folders.insert(fs::path(publish::UnderRoot(out_dir, publish::BlogBundleFilePath(slug, "x"))).parent_path().string());
-  }
-  for (const std::string& target : project.inject) {
-    const std::string path = !target.empty() && target[0] == '/' ? target : publish::UnderRoot(out_dir, target);
-    folders.insert(fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string());
-  }
-  return {folders.begin(), folders.end()};
-}
-
-// Removes the temporary files interrupted writes left (kill -9, a crash) under `out_dir`; says so.
-void SweepTemporaries(const std::string& out_dir, const std::set<std::string>& slugs,
-                      const project::ProjectConfig& project) {
-  for (const std::string& file : publish::SweepStaleTemporaries(out_dir, OutputFolders(out_dir, slugs, project)))
-    std::cerr << "modelcard: note: removed " << file << " (a temporary file left by an interrupted write)\n";
-}
-
-// The render inputs of spec i among all of them.
-render::RenderInput InputFor(size_t i, const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                             const project::ProjectConfig& project, const std::string& templates,
-                             std::vector<const spec::Spec*>* all, std::vector<const engine::Report*>* all_reports) {
-  if (all->empty()) {
-    for (const auto& s : specs) all->push_back(&s);
-    for (const auto& r : reports) all_reports->push_back(&r);
-  }
-  render::RenderInput in;
-  in.spec = &specs[i];
-  in.report = &reports[i];
-  in.templates_dir = templates;
-  in.spec_display_path = specs[i].path;
-  in.all_specs = *all;
-  in.all_reports = *all_reports;
-  in.site = project.site;
-  return in;
-}
-
-// Every document and chart of every spec, rendered in memory (nothing written).
-// Only the documents of `targets` when given; every spec is compared with the others either way.
-engine::Status RenderAll(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                         const project::ProjectConfig& project, const MeasureArgs& a, std::vector<RenderedFile>* files,
-                         const std::set<std::string>* targets = nullptr) {
-  const std::string templates = FindTemplatesDir(a.templates_dir);
-  std::vector<const spec::Spec*> all;
-  std::vector<const engine::Report*> all_reports;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (targets != nullptr && targets->count(specs[i].slug) == 0) continue;
-    const render::RenderInput in = InputFor(i, specs, reports, project, templates, &all, &all_reports);
-    for (const auto& doc : publish::DocumentOutputs(specs[i].slug)) {
-      std::string text;
-      if (engine::Status st = render::RenderDocument(in, doc.template_name, &text); !st.ok())
-        return engine::Status::InvalidArgument(specs[i].path + ": " + doc.template_name + ": " + st.message());
-      files->push_back({doc.relative_path, text});
-    }
-    for (const auto& chart : render::BuildCharts(specs[i], reports[i]))
-      files->push_back({publish::BlogBundleFilePath(specs[i].slug, chart.file), chart.svg});
-  }
-  return engine::Status::OK();
-}
-
-// The injected text of each of modelcard.yaml's inject files (or `only`), for the given specs:
-// {path as given, current bytes, injected bytes}. A region's section is
-// templates/inject/<section>.mustache rendered for that slug.
-struct InjectedFile {
-  std::string path, before, after;
-  std::string write_path;  // `path`, or the target of the symlink `path` (publish::ResolveInjectTarget)
-};
-
-// The text between a region's marker lines, as it stands in `text` (kept when `render specs/x.yaml`
-// renders a subset and the region belongs to another model).
-std::string RegionText(const std::string& text, const publish::InjectRegion& region) {
-  size_t pos = 0;
-  for (int line = 1; line <= region.begin_line && pos != std::string::npos; ++line) {
-    pos = text.find('\n', pos);
-    if (pos != std::string::npos) ++pos;
-  }
-  size_t end = pos;
-  for (int line = region.begin_line + 1; line < region.end_line && end != std::string::npos; ++line) {
-    end = text.find('\n', end);
-    if (end != std::string::npos) ++end;
-  }
-  if (pos == std::string::npos || end == std::string::npos) return "";
-  return text.substr(pos, end - pos);
-}
-
-// strict: a region naming a model that is not among `specs` is an error (explicit `inject`);
-// otherwise (modelcard.yaml's inject files during render/build/check of some specs) it is kept.
-engine::Status InjectAll(const std::vector<std::string>& targets, const std::vector<spec::Spec>& specs,
-                         const std::vector<engine::Report>& reports, const project::ProjectConfig& project,
-                         const MeasureArgs& a, bool strict, std::vector<InjectedFile>* out) {
-  const std::string templates = FindTemplatesDir(a.templates_dir);
-  std::vector<const spec::Spec*> all;
-  std::vector<const engine::Report*> all_reports;
-  for (const std::string& target : targets) {
-    InjectedFile f;
-    const std::string path = !target.empty() && target[0] == '/' ? target : publish::UnderRoot(a.out_dir, target);
-    f.path = path;
-    std::error_code ec;
-    if (!strict && !fs::exists(path, ec)) {
-      std::cerr << "modelcard: note: " << path << " (modelcard.yaml inject:) does not exist; skipped\n";
-      continue;
-    }
-    if (engine::Status st = publish::ResolveInjectTarget(path, a.out_dir, &f.write_path); !st.ok()) return st;
-    if (engine::Status st = publish::ReadFile(f.write_path, &f.before); !st.ok()) return st;
-    std::vector<std::string> sections;
-    if (engine::Status st = publish::ListInjectSections(templates, &sections); !st.ok()) return st;
-    auto content = [&](const publish::InjectRegion& region, std::string* text) -> engine::Status {
-      for (size_t i = 0; i < specs.size(); ++i) {
-        if (specs[i].slug != region.slug) continue;
-        const render::RenderInput in = InputFor(i, specs, reports, project, templates, &all, &all_reports);
-        if (std::find(sections.begin(), sections.end(), region.section) == sections.end())
-          return engine::Status::InvalidArgument("unknown section '" + region.section + "' (the sections are " +
-                                                 InjectSections(templates) + ")");
-        return render::RenderDocument(in, "inject/" + region.section, text);
-      }
-      if (!strict) {
-        *text = RegionText(f.before, region);
-        return engine::Status::OK();
-      }
-      std::string known;
-      for (const auto& s : specs) known += (known.empty() ? "" : ", ") + s.slug;
-      return engine::Status::InvalidArgument("unknown model '" + region.slug + "' (the specs given are " + known + ")");
-    };
-    if (engine::Status st = publish::InjectRegions(f.before, path, content, &f.after); !st.ok()) return st;
-    out->push_back(std::move(f));
-  }
-  return engine::Status::OK();
-}
-
-int WriteRendered(const std::string& out_dir, const std::vector<RenderedFile>& files) {
-  for (const auto& f : files) {
-    const std::string path = publish::UnderRoot(out_dir, f.path);
-    if (engine::Status st = publish::WriteFileAtomic(path, f.bytes, out_dir); !st.ok()) {
-      PrintError(st.message());
-      return kExitError;
-    }
-    std::cout << "wrote " << path << "\n";
-  }
-  return kExitOk;
-}
-
 // Parses the specs and the project file and loads the stored results. With `targets`, adds the
-// other models of the specs' folders for comparison (AddRenderContext) and sets the slugs to write.
-// False: printed already.
-bool PrepareRender(MeasureArgs* a, std::vector<spec::Spec>* specs, project::ProjectConfig* project,
+// other models of the specs' folders for comparison (app::AddRenderContext) and sets the slugs to
+// write. False: printed already.
+bool PrepareRender(app::MeasureArgs* a, std::vector<spec::Spec>* specs, project::ProjectConfig* project,
                    std::vector<engine::Report>* reports, std::set<std::string>* targets = nullptr) {
   std::vector<std::string> paths;
-  if (engine::Status st = ExpandSpecPaths(a->specs, &paths); !st.ok()) {
+  if (engine::Status st = app::ExpandSpecPaths(a->specs, &paths); !st.ok()) {
     PrintError(st.message());
     return false;
   }
   if (!LoadProject(a->config_path, project)) return false;
-  ApplyProject(*project, a);
+  app::ApplyProject(*project, a);
   if (!ParseAll(paths, specs)) return false;
-  if (!LoadStoredReports(*specs, a->out_dir, reports)) return false;
-  if (targets != nullptr) AddRenderContext(a->specs, a->out_dir, specs, reports, targets);
+  if (engine::Status st = app::LoadStoredReports(*specs, a->out_dir, reports); !st.ok()) {
+    PrintError(st.message());
+    return false;
+  }
+  if (targets != nullptr) app::AddRenderContext(a->specs, a->out_dir, specs, reports, targets, Printer());
   return true;
 }
 
-// Renders everything (the documents of `targets`, every spec when null; and fills the inject files)
-// in memory, then writes: nothing is written unless every document rendered.
-int RenderAndWrite(const std::vector<spec::Spec>& specs, const std::vector<engine::Report>& reports,
-                   const project::ProjectConfig& project, const MeasureArgs& a,
-                   const std::set<std::string>* targets = nullptr) {
-  std::vector<RenderedFile> files;
-  if (engine::Status st = RenderAll(specs, reports, project, a, &files, targets); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  if (targets != nullptr) {
-    // The other models' documents compare with the ones written now: those whose bytes change
-    // (after a one-spec build re-measured, say) are refreshed too, so none is left stale.
-    std::set<std::string> others;
-    for (const auto& s : specs)
-      if (targets->count(s.slug) == 0) others.insert(s.slug);
-    std::vector<RenderedFile> sibling_files;
-    if (engine::Status st = RenderAll(specs, reports, project, a, &sibling_files, &others); !st.ok()) {
-      std::cerr << "modelcard: warning: the other models' documents were not refreshed: " << st.message() << "\n";
-    } else {
-      for (auto& f : sibling_files) {
-        std::string current;
-        if (publish::ReadFile(publish::UnderRoot(a.out_dir, f.path), &current).ok() && current != f.bytes)
-          files.push_back(std::move(f));
-      }
-    }
-  }
-  std::vector<InjectedFile> injected;
-  if (engine::Status st = InjectAll(project.inject, specs, reports, project, a, /*strict=*/false, &injected); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  if (int rc = WriteRendered(a.out_dir, files); rc != kExitOk) return rc;
-  for (const auto& f : injected) {
-    if (f.after == f.before) continue;
-    if (engine::Status st = publish::WriteInjectedFile(f.write_path, f.after); !st.ok()) {
-      PrintError(st.message());
-      return kExitError;
-    }
-    std::cout << "injected " << f.path << "\n";
-  }
-  return kExitOk;
-}
-
-int RunRender(MeasureArgs a) {
+int RunRender(app::MeasureArgs a) {
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   std::vector<engine::Report> reports;
   std::set<std::string> targets;
   if (!PrepareRender(&a, &specs, &project, &reports, &targets)) return kExitError;
-  SweepTemporaries(a.out_dir, targets, project);
-  for (size_t i = 0; i < specs.size(); ++i)
-    if (std::string why = results::StaleReason(reports[i], results::MeasuredInputsSha256(specs[i]));
-        !why.empty() && targets.count(specs[i].slug) != 0)
-      std::cerr << "modelcard: warning: " << publish::ResultsPath(specs[i].slug) << " is out of date (" << why
-                << "); run `modelcard build " << specs[i].path << "` to refresh it\n";
-  return RenderAndWrite(specs, reports, project, a, &targets);
+  app::SweepTemporaries(a.out_dir, targets, project, Printer());
+  for (const app::StaleResults& stale : app::StaleStoredResults(specs, reports, targets))
+    std::cerr << "modelcard: warning: " << publish::ResultsPath(specs[stale.spec].slug) << " is out of date ("
+              << stale.why << "); run `modelcard build " << specs[stale.spec].path << "` to refresh it\n";
+  return ExitWith(app::RenderAndWrite(specs, reports, project, a, Printer(), &targets));
+}
+
+void PrintFinding(const app::CheckFinding& f, bool diff) {
+  using Kind = app::CheckFinding::Kind;
+  switch (f.kind) {
+    case Kind::kUpToDate: std::cout << f.path << " is up to date\n"; break;
+    case Kind::kResultsStale:
+      std::cout << f.path << " is stale: " << f.why << " (run `modelcard build " << f.spec_path << "`)\n";
+      break;
+    case Kind::kOldTextCopy:
+      std::cout << f.path << " holds a file's text from before an interrupted in-place inject (compare it with that "
+                << "file, then delete it)\n";
+      break;
+    case Kind::kStrayTemporary:
+      std::cout << f.path
+                << " is a stray temporary file (left by an interrupted write; `modelcard render` removes it)\n";
+      break;
+    case Kind::kInjectMissing: std::cout << f.path << " is missing (modelcard.yaml inject:)\n"; break;
+    case Kind::kMissing: std::cout << f.path << " is missing (run `modelcard render`)\n"; break;
+    case Kind::kOutOfDate:
+      std::cout << f.path << " is out of date (run `modelcard render`)\n";
+      if (diff) std::cout << publish::UnifiedDiff(f.on_disk, f.rendered, "a/" + f.path, "b/" + f.path);
+      break;
+  }
 }
 
 // check: renders in memory and compares with the files on disk, byte for byte.
-int RunCheck(MeasureArgs a) {
+int RunCheck(app::MeasureArgs a) {
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   std::vector<engine::Report> reports;
   std::set<std::string> targets;
   if (!PrepareRender(&a, &specs, &project, &reports, &targets)) return kExitError;
-  bool stale = false;
-  bool results_stale = false;  // a results file needs `build`, not only `render`
-  for (size_t i = 0; i < specs.size(); ++i) {
-    if (targets.count(specs[i].slug) == 0) continue;  // compared with, not checked
-    for (const auto& stored : results::ListStoredResults(a.out_dir, specs[i].slug)) {
-      engine::Report r;
-      const std::string path = publish::UnderRoot(a.out_dir, stored.path);
-      if (engine::Status st = results::LoadReport(path, &r); !st.ok()) {
-        PrintError(st.message());
-        return kExitError;
-      }
-      if (std::string why = results::StaleReason(r, results::MeasuredInputsSha256(specs[i])); !why.empty()) {
-        std::cout << path << " is stale: " << why << " (run `modelcard build " << specs[i].path << "`)\n";
-        stale = true;
-        results_stale = true;
-      } else {
-        std::cout << path << " is up to date\n";
-      }
-    }
-  }
-  std::vector<RenderedFile> files;
-  if (engine::Status st = RenderAll(specs, reports, project, a, &files, &targets); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  // Temporary files of interrupted writes: Hugo would publish one beside a post.
-  for (const std::string& file :
-       publish::FindTemporaryFiles(a.out_dir, OutputFolders(a.out_dir, targets, project), /*only_dead=*/false)) {
-    if (publish::IsOldTextCopy(file))
-      std::cout << file << " holds a file's text from before an interrupted in-place inject (compare it with that "
-                << "file, then delete it)\n";
-    else
-      std::cout << file << " is a stray temporary file (left by an interrupted write; `modelcard render` removes it)\n";
-    stale = true;
-  }
-  std::vector<InjectedFile> injected;
-  for (const std::string& target : project.inject) {
-    const std::string path = !target.empty() && target[0] == '/' ? target : publish::UnderRoot(a.out_dir, target);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) {
-      std::cout << path << " is missing (modelcard.yaml inject:)\n";
-      stale = true;
-    }
-  }
-  if (engine::Status st = InjectAll(project.inject, specs, reports, project, a, /*strict=*/false, &injected); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  for (const auto& f : injected) files.push_back({f.path, f.after});
-  for (const auto& f : files) {
-    const bool is_injected = std::any_of(injected.begin(), injected.end(), [&](const InjectedFile& x) { return x.path == f.path; });
-    const std::string path = is_injected ? f.path : publish::UnderRoot(a.out_dir, f.path);
-    std::string on_disk;
-    if (!publish::ReadFile(path, &on_disk).ok()) {
-      std::cout << path << " is missing (run `modelcard render`)\n";
-      stale = true;
-    } else if (on_disk != f.bytes) {
-      std::cout << path << " is out of date (run `modelcard render`)\n";
-      if (a.diff) std::cout << publish::UnifiedDiff(on_disk, f.bytes, "a/" + path, "b/" + path);
-      stale = true;
-    } else {
-      std::cout << path << " is up to date\n";
-    }
-  }
+  app::CheckSummary summary;
+  if (engine::Status st = app::CheckOutputs(specs, reports, project, targets, a, Printer(),
+                                            [&](const app::CheckFinding& f) { PrintFinding(f, a.diff); }, &summary);
+      !st.ok())
+    return ExitWith(st);
   // What clears it: stale results need a measurement (which renders too); documents out of date
   // against current results need only `render`.
-  if (results_stale)
+  if (summary.results_stale)
     std::cerr << "modelcard: results are stale; run `modelcard build` and commit\n";
-  else if (stale)
+  else if (summary.stale)
     std::cerr << "modelcard: documents are out of date; run `modelcard render` and commit\n";
-  return stale ? kExitError : kExitOk;
+  return summary.stale ? kExitError : kExitOk;
 }
 
 // inject FILE...: fills the MODELCARD regions of hand-written files from the stored results.
-int RunInject(MeasureArgs a, const std::vector<std::string>& targets) {
+int RunInject(app::MeasureArgs a, const std::vector<std::string>& targets) {
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   std::vector<engine::Report> reports;
   if (!PrepareRender(&a, &specs, &project, &reports)) return kExitError;
-  std::vector<InjectedFile> injected;
-  if (engine::Status st = InjectAll(targets.empty() ? project.inject : targets, specs, reports, project, a, /*strict=*/true, &injected);
-      !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  if (injected.empty()) {
-    PrintError("no files to inject; hint: name them (modelcard inject README.md) or list them under 'inject:' in modelcard.yaml");
-    return kExitError;
-  }
-  for (const auto& f : injected) {
-    if (f.after == f.before) {
-      std::cout << f.path << " is up to date\n";
-      continue;
-    }
-    if (engine::Status st = publish::WriteInjectedFile(f.write_path, f.after); !st.ok()) {
-      PrintError(st.message());
-      return kExitError;
-    }
-    std::cout << "injected " << f.path << "\n";
-  }
-  return kExitOk;
+  return ExitWith(app::InjectFiles(targets, specs, reports, project, a, [](const std::string& path, bool written) {
+    if (written)
+      std::cout << "injected " << path << "\n";
+    else
+      std::cout << path << " is up to date\n";
+  }));
 }
 
 // import DIR: a spec from a Hugging Face config.json, written to --out (default specs/<slug>.yaml).
 int RunImport(const std::string& dir, const std::string& out_flag, bool force,
               const std::vector<std::string>& eval_files, const importer::ImportOptions& options) {
-  // The spec's `weights:` is relative to the spec's own directory: import once to learn the
-  // slug (and so the default path), then again with the checkpoint path seen from there.
-  importer::ImportResult first;
-  if (engine::Status st = importer::ImportHfConfig(dir, dir, &first, options); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  const std::string out = out_flag.empty() ? "specs/" + first.slug + ".yaml" : out_flag;
-  std::error_code ec;
-  const fs::path spec_dir = fs::absolute(fs::path(out).parent_path(), ec);
-  std::string display = fs::relative(fs::absolute(dir, ec), spec_dir, ec).generic_string();
-  if (ec || display.empty()) display = fs::absolute(dir).generic_string();
+  std::string out;
   importer::ImportResult result;
-  if (engine::Status st = importer::ImportHfConfig(dir, display, &result, options); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  if (fs::exists(out, ec) && !force) {
-    PrintError(out + " exists; hint: pass --out elsewhere, or --force to replace it");
-    return kExitError;
-  }
-  // --eval: data sets `build` evaluates the checkpoint on (evaluation.measure), relative to the spec.
-  std::string text = result.spec_text;
-  if (!eval_files.empty()) {
-    text += "evaluation:\n  measure:\n";
-    for (const std::string& file : eval_files) {
-      if (!fs::is_regular_file(file, ec)) {
-        PrintError(file + ": --eval names no readable file");
-        return kExitError;
-      }
-      std::string shown = fs::relative(fs::absolute(file, ec), spec_dir, ec).generic_string();
-      if (ec || shown.empty()) shown = fs::absolute(file).generic_string();
-      text += "    - data: " + importer::YamlScalar(shown) + "\n";
-    }
-    const spec::ParseResult parsed = spec::ParseSpecText(text, out);
-    if (!parsed.ok()) {
-      PrintError(parsed.errors.front().ToString());
-      return kExitError;
-    }
-  }
-  if (engine::Status st = publish::WriteFileAtomic(out, text); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
+  if (engine::Status st = app::ImportSpec(dir, out_flag, force, eval_files, options, &out, &result); !st.ok())
+    return ExitWith(st);
   if (!result.note.empty()) std::cerr << "note: " << result.note << "\n";
   std::cout << "wrote " << out << " (" << result.architecture << ", family " << engine::FamilyName(result.family) << ", size "
             << result.size_name << "); next: modelcard build " << out << "\n";
   return kExitOk;
 }
 
-// "I/N" -> (I, N) with 1 <= I <= N.
-bool ParseShard(const std::string& text, int64_t* index, int64_t* count) {
-  const size_t slash = text.find('/');
-  if (slash == std::string::npos) return false;
-  try {
-    size_t used = 0;
-    *index = std::stoll(text.substr(0, slash), &used);
-    if (used != slash) return false;
-    *count = std::stoll(text.substr(slash + 1), &used);
-    if (used != text.size() - slash - 1) return false;
-  } catch (const std::exception&) {
-    return false;
-  }
-  return *count >= 1 && *index >= 1 && *index <= *count;
-}
-
 #if MODELCARD_WITH_TORCH
 struct EvalArgs {
   std::string spec_path, size, out_dir = ".";
-  EvalRequest request;
+  app::EvalRequest request;
 };
 
 // eval: perplexity of a size's loaded checkpoint on token ids or text, or a classifier's top-1
@@ -1190,180 +368,59 @@ struct EvalArgs {
 int RunEval(const EvalArgs& a) {
   std::vector<spec::Spec> specs;
   if (!ParseAll({a.spec_path}, &specs)) return kExitError;
-  const spec::Spec& s = specs.front();
-  const spec::Size* size = a.size.empty() ? &s.architecture.sizes.front() : s.FindSize(a.size);
-  if (size == nullptr) {
-    PrintError("unknown size '" + a.size + "' in " + s.path);
-    return kExitError;
-  }
-  engine::ConfigureThreads(s.profile.threads);
-  // Stored beside the measurements: the card's evaluation table shows it after `render`.
-  const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug));
-  engine::Report report;
-  std::error_code exists_error;
-  if (fs::exists(fs::symlink_status(path, exists_error))) {
-    // Stored results that cannot be read are reported (before evaluating), never replaced by a
-    // counted-only report.
-    if (engine::Status st = results::LoadReport(path, &report); !st.ok()) {
-      PrintError(st.message() + "; hint: fix or remove it (nothing was evaluated or stored)");
-      return kExitError;
-    }
-  } else {
-    report = NewReport(s);
-    // Counted, not measured: no measured inputs recorded, so `build` still profiles this spec.
-    report.measured_inputs_sha256.clear();
-    if (engine::Status st = CountSizes(s, "", 1, 0, &report.sizes); !st.ok()) {
-      PrintError(st.message());
-      return kExitError;
-    }
-  }
-  std::vector<engine::MeasuredEvaluation> measured;
-  if (engine::Status st = EvaluateSize(s, *size, a.request, &measured); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
-  bool merged = false;
-  for (auto& sr : report.sizes) {
-    if (sr.name != size->name) continue;
-    MergeEvaluations(measured, &sr.evaluations);
-    merged = true;
-  }
-  if (!merged) {
-    PrintError(path + " has no size '" + size->name + "' to store the evaluation in; hint: modelcard build " + s.path);
-    return kExitError;
-  }
-  if (engine::Status st = results::SaveReport(path, report); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
+  std::string path;
+  if (engine::Status st = app::EvaluateAndStore(specs.front(), a.size, a.out_dir, a.request, PrintEvaluation, &path);
+      !st.ok())
+    return ExitWith(st);
   std::cout << "wrote " << path << " (run `modelcard render` to show it in the card)\n";
   return kExitOk;
 }
 
-// What MeasureSpec attempted for `s` under the flags of `a` (the devices: those `measured` has rows
-// of): the stored rows inside it are replaced, the others kept (results::MergeStoredRows).
-results::MeasuredScope MeasuredScopeOf(const spec::Spec& s, const MeasureArgs& a, const engine::Report& measured) {
-  const spec::Profile& p = s.profile;
-  results::MeasuredScope scope;
-  scope.sizes = a.size.empty() ? p.sizes : std::vector<std::string>{a.size};
-  std::set<std::string> devices;
-  for (const auto& sr : measured.sizes) {
-    for (const auto& r : sr.runs) devices.insert(r.device);
-    for (const auto& f : sr.failures) devices.insert(f.device);
-  }
-  scope.devices.assign(devices.begin(), devices.end());
-  scope.dtypes = a.dtype.empty() ? p.dtypes : std::vector<std::string>{a.dtype};
-  scope.batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.batch_sizes;
-  scope.train_batch_sizes = a.batch ? std::vector<int64_t>{*a.batch} : p.train_batch_sizes;
-  scope.sequence_lengths = a.seq ? std::vector<int64_t>{*a.seq} : p.sequence_lengths;
-  scope.generate = p.generation_enabled && !a.no_generate;
-  scope.preprocess = p.preprocess;
-  scope.train = p.train_enabled && !a.no_train;
-  if (a.experiments && s.experiments.enabled && !scope.sizes.empty()) scope.experiment_sizes = {scope.sizes.front()};
-  return scope;
-}
-
-// The order of a full measurement of `s` (MeasureSpec's loops).
-results::RowOrder RowOrderOf(const spec::Spec& s, const MeasureArgs& a) {
-  const spec::Profile& p = s.profile;
-  return {!a.devices.empty() ? a.devices : p.devices, p.dtypes, p.batch_sizes, p.train_batch_sizes,
-          p.sequence_lengths};
-}
-
-int RunBuild(MeasureArgs a) {
+int RunBuild(app::MeasureArgs a) {
   std::vector<std::string> paths;
-  if (engine::Status st = ExpandSpecPaths(a.specs, &paths); !st.ok()) {
-    PrintError(st.message());
-    return kExitError;
-  }
+  if (engine::Status st = app::ExpandSpecPaths(a.specs, &paths); !st.ok()) return ExitWith(st);
   std::vector<spec::Spec> specs;
   project::ProjectConfig project;
   if (!LoadProject(a.config_path, &project)) return kExitError;  // nothing measured or written
-  ApplyProject(project, &a);
+  app::ApplyProject(project, &a);
   if (!a.machine.empty() && !project::IsValidMachineLabel(a.machine)) {
     PrintError("--machine '" + a.machine + "' must match [a-z0-9][a-z0-9._-]*");
     return kExitError;
   }
   int64_t shard = 1, shards = 1;
-  if (!a.shard.empty() && !ParseShard(a.shard, &shard, &shards)) {
+  if (!a.shard.empty() && !app::ParseShard(a.shard, &shard, &shards)) {
     PrintError("--shard '" + a.shard + "' must be I/N with 1 <= I <= N, e.g. --shard 2/4");
     return kExitError;
   }
   if (!ParseAll(paths, &specs)) return kExitError;
-  if (!MeasureFlagsApply(specs, a)) return kExitError;
+  if (engine::Status st = app::CheckMeasureFlagsApply(specs, a); !st.ok()) return ExitWith(st);
   {
     std::set<std::string> slugs;
     for (const auto& s : specs) slugs.insert(s.slug);
-    SweepTemporaries(a.out_dir, slugs, project);
+    app::SweepTemporaries(a.out_dir, slugs, project, Printer());
   }
   Progress progress;
-  MeasureArgs args = a;
-  bool calibrated = false;
-  for (const spec::Spec& s : specs) {
-    if (!a.shard.empty() && publish::ShardOf(s.slug, shards) != shard) continue;
-    const std::string path = publish::UnderRoot(a.out_dir, publish::ResultsPath(s.slug, a.machine));
-    engine::Report stored;
-    const bool have_stored = results::LoadReport(path, &stored).ok();
-    if (!a.force && have_stored) {
-      if (std::string why = results::StaleReason(stored, results::MeasuredInputsSha256(s)); why.empty()) {
-        std::cout << path << " is up to date (measured inputs and engine unchanged; --force measures again)\n";
-        continue;
-      }
-    }
-    if (calibrated) args.recalibrate = false;  // calibrate once per run: every spec shares the same peaks
-    engine::Report report;
-    if (engine::Status st = MeasureSpec(s, args, progress, &report); !st.ok()) {
-      progress.Done();
-      PrintError(st.message());
-      return kExitError;
-    }
-    calibrated = true;
-    // `modelcard eval` results of the same checkpoint survive a re-measure (evaluation.measure's
-    // rows were just measured again and replace theirs).
-    if (have_stored) {
-      for (auto& sr : report.sizes) {
-        const spec::Size* size = s.FindSize(sr.name);
-        for (const auto& old_sr : stored.sizes) {
-          if (old_sr.name != sr.name || size == nullptr) continue;
-          std::vector<engine::MeasuredEvaluation> kept;
-          for (const auto& e : old_sr.evaluations) {
-            bool replaced = false;
-            for (const auto& x : sr.evaluations)
-              replaced = replaced || (x.metric == e.metric && x.dataset == e.dataset && x.dtype == e.dtype);
-            if (!replaced && e.weights == size->weights) kept.push_back(e);
-          }
-          sr.evaluations.insert(sr.evaluations.begin(), kept.begin(), kept.end());
-        }
-      }
-      // A partial re-measure (--size, --dtype, --no-experiments, ...) keeps the stored rows it did
-      // not measure, unless they belong to other measured inputs, another engine or another machine.
-      const results::MeasuredScope scope = MeasuredScopeOf(s, a, report);
-      if (std::string why = results::KeepBlocker(stored, report); why.empty()) {
-        if (int64_t kept = results::MergeStoredRows(stored, scope, RowOrderOf(s, a), &report); kept > 0)
-          std::cout << path << ": kept " << kept << " stored row" << (kept == 1 ? "" : "s")
-                    << " this build did not measure\n";
-      } else if (int64_t dropped = results::RowsOutsideScope(stored, scope); dropped > 0) {
-        std::cerr << "modelcard: note: " << path << ": " << dropped << " stored row" << (dropped == 1 ? "" : "s")
-                  << " this build did not measure " << (dropped == 1 ? "is" : "are") << " not kept (" << why
-                  << "); build without narrowing flags to measure them again\n";
-      }
-    }
-    if (engine::Status st = results::SaveReport(path, report, a.out_dir); !st.ok()) {
-      PrintError(st.message());
-      return kExitError;
-    }
-    std::cout << "wrote " << path << "\n";
-  }
+  app::StoreEvents events;
+  events.on_up_to_date = [](const std::string& path) {
+    std::cout << path << " is up to date (measured inputs and engine unchanged; --force measures again)\n";
+  };
+  events.on_kept = [](const std::string& path, int64_t kept) {
+    std::cout << path << ": kept " << kept << " stored row" << (kept == 1 ? "" : "s")
+              << " this build did not measure\n";
+  };
+  if (engine::Status st = app::MeasureAndStore(specs, a, shard, shards, Printer(&progress), PrintEvaluation, events);
+      !st.ok())
+    return ExitWith(st);
   if (!a.shard.empty()) {
     std::cout << "shard " << shard << "/" << shards << ": results only; render every document with `modelcard render`"
               << " once all shards are in\n";
     return kExitOk;
   }
   std::vector<engine::Report> reports;
-  if (!LoadStoredReports(specs, a.out_dir, &reports)) return kExitError;
+  if (engine::Status st = app::LoadStoredReports(specs, a.out_dir, &reports); !st.ok()) return ExitWith(st);
   std::set<std::string> targets;
-  AddRenderContext(a.specs, a.out_dir, &specs, &reports, &targets);
-  return RenderAndWrite(specs, reports, project, a, &targets);
+  app::AddRenderContext(a.specs, a.out_dir, &specs, &reports, &targets, Printer());
+  return ExitWith(app::RenderAndWrite(specs, reports, project, a, Printer(), &targets));
 }
 #endif
 
@@ -1396,7 +453,7 @@ int main(int argc, char** argv) {
   auto* lint_cmd = app.add_subcommand("lint", "Check specs and report every problem (file:line:col)");
   lint_cmd->add_option("specs", lint_specs, "spec files or directories")->required();
 
-  MeasureArgs measure;
+  app::MeasureArgs measure;
 #if MODELCARD_WITH_TORCH
   auto add_measure_flags = [&](CLI::App* cmd) {
     cmd->add_option("--size", measure.size, "only this size (default: the spec's profile.sizes)");
