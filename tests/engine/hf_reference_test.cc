@@ -25,12 +25,15 @@
 #include "engine/weights/tensor_from_view.h"
 #include "generator/importer/hf_import.h"
 #include "generator/spec/spec_parser.h"
+#include "tests/test_files.h"
 
 namespace fs = std::filesystem;
 using engine::ModelConfig;
 using nlohmann::json;
 
 namespace {
+
+using testing_files::TempDir;
 
 const std::string kFixtures = std::string(MODELCARD_TEST_DATA) + "/data/hf_reference";
 
@@ -70,16 +73,6 @@ torch::Tensor TensorFromJson(const json& value) {
 }
 
 // A scratch directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("modelcard_hf_test_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 // A tensor to write into a synthetic .safetensors file: F32 values (zeros when empty), or any
 // declared dtype with zero bytes of the right size.
 struct FakeTensor {

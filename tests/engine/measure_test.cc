@@ -19,8 +19,11 @@
 #include "engine/measure/environment.h"
 #include "engine/measure/latency.h"
 #include "engine/measure/threads.h"
+#include "tests/test_files.h"
 
 namespace {
+
+using testing_files::TempDir;
 
 using engine::PeakMemoryTracker;
 using engine::Status;
@@ -28,20 +31,6 @@ using engine::Status;
 constexpr int64_t kMiB = 1 << 20;
 
 // A fresh folder under the system temp dir, removed when the test ends.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name)
-      : path_(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(getpid()))) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
 void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // This build and CPU send float32 GEMMs to MKL and bfloat16 GEMMs to oneDNN (the development

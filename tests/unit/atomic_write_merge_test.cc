@@ -13,10 +13,13 @@
 #include "engine/report.h"
 #include "generator/publish/atomic_write.h"
 #include "generator/results/results_merge.h"
+#include "tests/test_files.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using testing_files::Slurp;
 
 struct TempRoot {
   fs::path path;
@@ -27,11 +30,6 @@ struct TempRoot {
   }
   ~TempRoot() { fs::remove_all(path); }
 };
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 int g_signal_to_raise = 0;
 void RaiseBeforeRename(const char*) { ::raise(g_signal_to_raise); }

@@ -4,6 +4,7 @@
 // (tests/data/hf_reference/make_tokenizer_fixture.py). Also the merge order, bytes that are not
 // valid UTF-8, and the load errors, each with its file and line.
 #include "generator/text/bpe_tokenizer.h"
+#include "tests/test_files.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -17,6 +18,8 @@
 #include <vector>
 
 namespace {
+
+using testing_files::TempDir;
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
@@ -62,22 +65,6 @@ std::string Escaped(std::string_view s) {
 }
 
 // A fresh directory, removed again when the test ends.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("modelcard-bpe-test-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string Write(const std::string& name, const std::string& contents) const {
-    const std::string p = (path / name).string();
-    std::ofstream(p, std::ios::binary) << contents;
-    return p;
-  }
-  std::string dir() const { return path.string(); }
-};
-
 // Loads vocab/merges written into a fresh directory; returns the error ("" on success).
 std::string LoadError(const std::string& vocab, const std::string& merges, BpeTokenizer* out = nullptr) {
   TempDir dir;

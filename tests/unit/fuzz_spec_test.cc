@@ -34,10 +34,13 @@
 #include "generator/results/measured_inputs.h"
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
+#include "tests/test_files.h"
 
 namespace fs = std::filesystem;
 
 namespace {
+
+using testing_files::Slurp;
 
 constexpr uint64_t kDefaultSeed = 20260613;
 constexpr int64_t kDefaultIterations = 600;
@@ -48,11 +51,6 @@ struct CorpusFile {
   std::string name;  // "specs/gpt2.yaml"
   std::string text;
 };
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::vector<CorpusFile> LoadCorpus() {
   std::vector<CorpusFile> out;

@@ -15,6 +15,7 @@
 
 #include "engine/count.h"
 #include "generator/spec/spec_parser.h"
+#include "tests/test_files.h"
 
 namespace {
 
@@ -69,18 +70,12 @@ spec::Spec ImportAndParse(const std::string& dir, const std::string& display, im
   return parsed.spec;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("modelcard-import-test-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
+// A scratch directory whose Config(name, text) writes `<dir>/<name>/config.json`.
+struct TempDir : testing_files::TempDir {
+  TempDir() : testing_files::TempDir("modelcard-import-test") {}
   // Writes `<path>/<name>/config.json` and returns the directory.
   std::string Config(const std::string& name, const std::string& text) const {
-    fs::create_directories(path / name);
-    std::ofstream(path / name / "config.json", std::ios::binary) << text;
+    Write(name + "/config.json", text);
     return (path / name).string();
   }
 };

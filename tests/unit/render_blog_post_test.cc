@@ -19,8 +19,11 @@
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
 #include "tests/unit/render_fixtures.h"
+#include "tests/test_files.h"
 
 namespace {
+
+using testing_files::Slurp;
 
 using namespace test_fixtures;
 
@@ -29,11 +32,6 @@ std::string RenderPost(const render::RenderInput& in) {
   engine::Status s = render::RenderDocument(in, "hugo-blog-post", &out);
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   return out;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
 bool Contains(const std::string& haystack, const std::string& needle) {

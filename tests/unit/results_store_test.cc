@@ -12,28 +12,17 @@
 #include "generator/publish/outputs.h"
 #include "generator/results/results_json.h"
 #include "generator/results/results_store.h"
+#include "tests/test_files.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using testing_files::TempDir;
+
+using testing_files::Slurp;
+
 // A fresh directory, removed again when the test ends.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("modelcard-store-test-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string operator/(const std::string& rel) const { return (path / rel).string(); }
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 }  // namespace
 
 TEST_CASE("WriteFileAtomic creates parent directories and replaces the file") {

@@ -17,20 +17,11 @@
 #include <vector>
 
 #include "engine/weights/safetensors.h"
+#include "tests/test_files.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    path = fs::temp_directory_path() / ("modelcard-safetensors-test-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~ScratchDir() { fs::remove_all(path); }
-};
 
 std::string LengthPrefix(uint64_t n) {
   std::string s;
@@ -152,7 +143,7 @@ TEST_CASE("safetensors: the first NaN or infinity of a floating-point tensor is 
 }
 
 TEST_CASE("safetensors: a FIFO, a directory or a device is refused before it is opened") {
-  ScratchDir tmp;
+  testing_files::TempDir tmp;
   // A FIFO as model.safetensors used to hang `eval` in open() waiting for a writer.
   const fs::path fifo = tmp.path / "model.safetensors";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
@@ -182,7 +173,7 @@ TEST_CASE("safetensors: a FIFO, a directory or a device is refused before it is 
 }
 
 TEST_CASE("safetensors: an index lists every tensor of its shards, each once") {
-  ScratchDir tmp;
+  testing_files::TempDir tmp;
   std::ofstream(tmp.path / "model-1.safetensors", std::ios::binary) << File(kTwo, std::string(16, '\0'));
   auto index = [&](const std::string& weight_map) {
     std::ofstream(tmp.path / "model.safetensors.index.json", std::ios::binary)
