@@ -35,6 +35,7 @@
 #include "generator/results/results_store.h"
 #include "generator/spec/spec_parser.h"
 #include "tests/test_files.h"
+#include "generator/text/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -65,17 +66,7 @@ std::vector<CorpusFile> LoadCorpus() {
   return out;
 }
 
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
+using text::SplitLines;
 
 std::string JoinLines(const std::vector<std::string>& lines) {
   std::string out;
