@@ -61,17 +61,17 @@ bool PositionFromName(const std::string& name, Position* out) {
 const FamilyTraits kFamilyTraits[7] = {
     {Family::kDecoder, "decoder", "Decoder-only", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
      true, true, true, true, false, false, false, true, "tokens_per_s"},
-    {Family::kEncoder, "encoder", "Encoder", "Transformer", "engine/models/encoder.cc", "engine/count_encoder.cc",
+    {Family::kEncoder, "encoder", "Encoder-only", "Transformer", "engine/models/encoder.cc", "engine/count_encoder.cc",
      false, false, true, true, false, false, false, true, "tokens_per_s"},
-    {Family::kVit, "vit", "Vit", "Transformer", "engine/models/vit.cc", "engine/count_vit.cc",
+    {Family::kVit, "vit", "Vision", "Transformer", "engine/models/vit.cc", "engine/count_vit.cc",
      false, false, true, false, true, false, false, true, "images_per_s"},
-    {Family::kResNet, "resnet", "Resnet", "CNN", "engine/models/resnet.cc", "engine/count_resnet.cc",
+    {Family::kResNet, "resnet", "ResNet", "CNN", "engine/models/resnet.cc", "engine/count_resnet.cc",
      false, false, false, false, true, false, false, true, "images_per_s"},
     {Family::kAudio, "audio", "Audio", "Transformer", "engine/models/audio.cc", "engine/count_audio.cc",
      false, false, true, false, false, true, false, true, "audio_seconds_per_s"},
-    {Family::kMoe, "moe", "Moe", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
+    {Family::kMoe, "moe", "Mixture-of-experts", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
      true, true, true, true, false, false, true, true, "tokens_per_s"},
-    {Family::kRecurrent, "recurrent", "Recurrent", "RNN", "engine/models/recurrent.cc", "engine/count_recurrent.cc",
+    {Family::kRecurrent, "recurrent", "Recurrent language-model", "RNN", "engine/models/recurrent.cc", "engine/count_recurrent.cc",
      true, false, false, true, false, false, false, false, "tokens_per_s"},
 };
 

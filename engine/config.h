@@ -44,7 +44,7 @@ enum class Family { kDecoder, kEncoder, kVit, kResNet, kAudio, kMoe, kRecurrent 
 struct FamilyTraits {
   Family family;
   const char* name;          // the spec's spelling, e.g. "decoder"
-  const char* display_name;  // in prose, e.g. "Decoder-only", "ResNet"
+  const char* display_name;  // in prose before the base: "Decoder-only" (Transformer), "ResNet" (CNN)
   const char* base;          // architecture.base as an imported spec writes it: "Transformer", "CNN", "RNN"
   const char* model_source;  // the engine's model, e.g. "engine/models/decoder.cc"
   const char* count_source;  // its analytic counts, e.g. "engine/count_transformer.h"
