@@ -21,10 +21,11 @@ engine::Status RenderDocument(const RenderInput& in, const std::string& template
                               std::string* out);
 
 // Loads <dir>/<template_name>.mustache and every <dir>/partials/*.mustache (available as
-// {{>name}}) and renders it with make_data(), called only once the template has parsed, without
-// HTML escaping; a line holding only a section, inverted-section, end or comment tag leaves no
-// line. The text as rendered: no normalization, no checks. NotFound for a missing template,
-// InvalidArgument for a mustache syntax error; *out is only written on success.
+// {{>name}}, hiding a data key of the same name) and renders it with make_data(), called only
+// once the template has parsed, without HTML escaping; a line holding only a section,
+// inverted-section, end or comment tag leaves no line. The text as rendered: no normalization,
+// no checks. NotFound for a missing template, InvalidArgument for a mustache syntax error;
+// *out is only written on success.
 engine::Status RenderTemplate(const std::string& dir, const std::string& template_name,
                               const std::function<kainjow::mustache::data()>& make_data, std::string* out);
 
