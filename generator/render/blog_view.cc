@@ -374,14 +374,14 @@ std::vector<View> MeasuredRows(const spec::Spec& s, const engine::Report& r) {
 // `raw_name` is the model's name as written: it opens the listing's docstring, so it is one line
 // of code text (CodeText) with no '"' or unescaped backslash that could end the string.
 std::string UsageListing(const spec::Spec& s, const std::string& raw_name, const engine::Report& r,
-                         const std::string& spec_path) {
+                         const std::string& spec_path, const std::string& templates_dir) {
   std::string name;
   for (char ch : CodeText(raw_name)) name += ch == '"' ? std::string("'") : ch == '\\' ? std::string("\\\\") : std::string(1, ch);
   std::vector<ListingSize> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back({size.name, size.config, internal::ParametersOf(size, r).total});
   const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
-  return PyTorchListing(name, spec_path, sizes, internal::PrimarySize(s).name, seq);
+  return PyTorchListing(templates_dir, name, spec_path, sizes, internal::PrimarySize(s).name, seq);
 }
 
 std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
@@ -587,7 +587,7 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
       .Text("post_loss_math", FamilyLossMath(c))
       .Lines("post_optimization", optimization)
       .Items("post_complexity", {decoder_family ? Complexity(primary, r) : FamilyComplexityView(primary, r)})
-      .Text("post_usage_listing", UsageListing(s, raw.name, r, in.spec_display_path))
+      .Text("post_usage_listing", UsageListing(s, raw.name, r, in.spec_display_path, in.templates_dir))
       .Text("post_listing_file", s.slug + ".py")
       .Text("post_implementation_heading", "PyTorch Implementation")
       .Items("post_implementation_files", implementation_files)

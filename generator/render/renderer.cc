@@ -1,10 +1,11 @@
-// RenderDocument: kainjow mustache with a no-op escaper (Markdown is not HTML), partials
-// from templates/partials/, then whitespace normalization and the Markdown checks.
+// RenderTemplate: kainjow mustache with a no-op escaper (Markdown and Python are not HTML) and
+// the partials of <dir>/partials/; RenderDocument adds whitespace normalization and the Markdown checks.
 #include "generator/render/renderer.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <cstdio>
+#include <functional>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -154,31 +155,43 @@ std::string NormalizeMarkdown(const std::string& text) {
   return result;
 }
 
-engine::Status RenderDocument(const RenderInput& in, const std::string& template_name,
-                              std::string* out) {
-  if (in.spec == nullptr) return engine::Status::InvalidArgument("no spec to render");
-  if (in.spec->architecture.sizes.empty())
-    return engine::Status::InvalidArgument(in.spec->path + ": the spec defines no sizes");
-  const std::string path = (fs::path(in.templates_dir) / (template_name + ".mustache")).string();
+engine::Status RenderTemplate(const std::string& dir, const std::string& template_name,
+                              const std::function<kainjow::mustache::data()>& make_data, std::string* out) {
+  const std::string path = (fs::path(dir) / (template_name + ".mustache")).string();
   std::string source;
   engine::Status s = publish::ReadFile(path, &source);
   if (!s.ok()) return s;
   std::vector<std::pair<std::string, std::string>> partials;
-  s = LoadPartials((fs::path(in.templates_dir) / "partials").string(), &partials);
+  s = LoadPartials((fs::path(dir) / "partials").string(), &partials);
   if (!s.ok()) return s;
 
   km::mustache tmpl(MarkStandaloneTags(source));
   if (!tmpl.is_valid()) return engine::Status::InvalidArgument(path + ": " + tmpl.error_message());
   tmpl.set_custom_escape([](const std::string& text) { return text; });
-  km::data data = BuildViewModel(in, DocumentOfTemplate(template_name));
+  km::data data = make_data();
   for (const auto& [name, text] : partials) {
     const std::string partial_text = text;
     data.set(name, km::partial([partial_text]() { return partial_text; }));
   }
   const std::string rendered = tmpl.render(data);
   if (!tmpl.is_valid()) return engine::Status::InvalidArgument(path + ": " + tmpl.error_message());
+  *out = DropMarkedLines(rendered);
+  return engine::Status::OK();
+}
 
-  std::string markdown = NormalizeMarkdown(DropMarkedLines(rendered));
+engine::Status RenderDocument(const RenderInput& in, const std::string& template_name,
+                              std::string* out) {
+  if (in.spec == nullptr) return engine::Status::InvalidArgument("no spec to render");
+  if (in.spec->architecture.sizes.empty())
+    return engine::Status::InvalidArgument(in.spec->path + ": the spec defines no sizes");
+  std::string rendered;
+  engine::Status s = RenderTemplate(
+      in.templates_dir, template_name, [&] { return BuildViewModel(in, DocumentOfTemplate(template_name)); },
+      &rendered);
+  if (!s.ok()) return s;
+
+  std::string markdown = NormalizeMarkdown(rendered);
+  const std::string path = (fs::path(in.templates_dir) / (template_name + ".mustache")).string();
   const std::vector<std::string> problems = CheckMarkdown(markdown);
   if (!problems.empty()) {
     std::string message = path + ": the rendered document fails the Markdown checks:";
