@@ -18,7 +18,7 @@ struct RenderInput {
   const spec::Spec* spec = nullptr;          // required
   const engine::Report* report = nullptr;    // may be null, or lack sizes / runs (count only):
                                              // benchmark sections then say "not measured yet"
-  std::string templates_dir;                 // holds <name>.mustache and partials/*.mustache
+  std::string templates_dir;                 // holds <name>.mustache, partials/*.mustache and listings/
   std::string spec_display_path;             // as shown in commands, e.g. "specs/gpt2.yaml"
   std::vector<const spec::Spec*> all_specs;  // every bundled model (for cross-links); may be empty
   // The report of each of all_specs, in the same order; may be shorter or hold nulls (that
