@@ -1376,39 +1376,46 @@ kainjow::mustache::data BuildViewModel(const RenderInput& raw, Document doc) {
 const spec::Spec& RawSpec(const RenderInput& in) { return in.raw_spec ? *in.raw_spec : *in.spec; }
 
 namespace {
-kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document doc) {
-  const spec::Spec& s = *in.spec;
-  const engine::Report empty_report;
-  const engine::Report& r = in.report ? *in.report : empty_report;
-  const spec::Size& primary = PrimarySize(s);  // commands and measured tables
-  const spec::Size& prose = ProseSize(s);       // descriptions, diagrams, configuration
-  const ModelConfig& c = prose.config;
-  const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
-  const std::string build_command = "modelcard build " + spec_path;
-  const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
 
-  View v;
-  // Common.
-  v.Text("model_name", s.name)
+// What every section of the shared view reads: the escaped spec, its report (empty when none),
+// the size of the commands and measured tables (primary) and the size the prose describes.
+struct ViewContext {
+  const RenderInput& in;
+  const spec::Spec& s;
+  const engine::Report& r;
+  const spec::Size& primary;
+  const spec::Size& prose;
+  const ModelConfig& c;  // prose.config
+  const std::string spec_path;
+  const std::string build_command;
+};
+
+// Keys every document uses: names, paths, links, the build command.
+void AddCommonKeys(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
+  v->Text("model_name", s.name)
       .Text("slug", s.slug)
       .Text("tagline", s.tagline)
       .Text("summary", s.summary)
       .Text("license", s.license)
       .Text("tags", Join(s.tags, ", "))
-      .Text("spec_path", spec_path)
-      .Text("build_command", build_command)
-      .Text("tool_version", r.environment.tool_version)
-      .Text("date", r.environment.date)
+      .Text("spec_path", x.spec_path)
+      .Text("build_command", x.build_command)
+      .Text("tool_version", x.r.environment.tool_version)
+      .Text("date", x.r.environment.date)
       .Text("card_link", "../" + publish::SpecificationCardPath(s.slug))
       .Text("doc_link", "../" + publish::DocumentationPagePath(s.slug))
       .Text("results_path", publish::ResultsPath(s.slug))
       .Text("source_file", engine::TraitsOf(s.architecture.family).model_source);
+}
 
-  // Specification card.
+// Specification card > Architecture: modalities, type, references, variants and sizes.
+void AddCardArchitecture(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
   std::vector<View> sizes, size_tables;
   for (const auto& size : s.architecture.sizes) {
-    sizes.push_back(View().Text("size_name", size.name).Text("size_summary", SizeSummary(size, r)));
-    size_tables.push_back(SizeTables(size, r));
+    sizes.push_back(View().Text("size_name", size.name).Text("size_summary", SizeSummary(size, x.r)));
+    size_tables.push_back(SizeTables(size, x.r));
   }
   std::vector<View> references, variants;
   for (const auto& ref : s.architecture.references)
@@ -1419,11 +1426,24 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
                            .Text("modifications", var.modifications)
                            .Text("variant_use_cases", var.use_cases));
   }
-  std::vector<std::string> primary_metrics, secondary_metrics;
-  for (const auto& m : s.evaluation.primary) primary_metrics.push_back(MetricText(m));
+  v->Items("inputs", Modalities(s, s.inputs, true))
+      .Items("outputs", Modalities(s, s.outputs, false))
+      .Text("model_type",
+            s.architecture.base +
+                " (" + engine::FamilyName(s.architecture.family) + " family)")
+      .Text("key_components", Join(s.architecture.key_components, ", "))
+      .Items("references", references)
+      .Items("variants", variants)
+      .Items("sizes", sizes)
+      .Items("size_tables", size_tables);
+}
+
+// Specification card > Evaluation: the spec's metrics, the measured ones, and the evaluations
+// `modelcard eval` recorded, with flags for the conventions the template states.
+void AddCardEvaluation(const ViewContext& x, View* v) {
   std::vector<View> measured_evaluations;
   bool measured_perplexity = false, measured_accuracy = false;
-  for (const auto& size : r.sizes) {
+  for (const auto& size : x.r.sizes) {
     for (const auto& e : size.evaluations) {
       const bool accuracy = e.metric.find("accuracy") != std::string::npos;
       measured_accuracy = measured_accuracy || accuracy;
@@ -1437,36 +1457,28 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
               .Text("metric", e.metric)
               .Text("dataset", TableCell(e.dataset))
               .Text("data", data)
-              .Text("value", accuracy ? FormatPercent(e.value) : FormatShortestDouble(std::round(e.value * 1000) / 1000))
+              .Text("value", accuracy ? FormatPercent(e.value)
+                                      : FormatShortestDouble(std::round(e.value * 1000) / 1000))
               .Text("dtype", e.dtype)
               .Text("weights", Code(e.weights))
               .Text("date", e.date));
     }
   }
-  std::vector<std::string> conventions;
-  if (measured_perplexity)
-    conventions.push_back("perplexity = exp(mean next-token negative log-likelihood, natural log) over non-overlapping "
-                          "windows of the data");
-  if (measured_accuracy)
-    conventions.push_back("top-k accuracy = the share of samples whose label is among the k highest logits");
-  v.Items("measured_evaluations", measured_evaluations)
-      .Text("measured_conventions", Join(conventions, "; "));
-  for (const auto& m : s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
-  for (auto& line : MeasuredMetrics(s, r, build_command)) secondary_metrics.push_back(line);
-
-  v.Items("inputs", Modalities(s, s.inputs, true))
-      .Items("outputs", Modalities(s, s.outputs, false))
-      .Text("model_type",
-            s.architecture.base +
-                " (" + engine::FamilyName(s.architecture.family) + " family)")
-      .Text("key_components", Join(s.architecture.key_components, ", "))
-      .Items("references", references)
-      .Items("variants", variants)
-      .Items("sizes", sizes)
-      .Items("size_tables", size_tables)
-      .Flag("has_training", s.has_training)
+  std::vector<std::string> primary_metrics, secondary_metrics;
+  for (const auto& m : x.s.evaluation.primary) primary_metrics.push_back(MetricText(m));
+  for (const auto& m : x.s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
+  for (auto& line : MeasuredMetrics(x.s, x.r, x.build_command)) secondary_metrics.push_back(line);
+  v->Items("measured_evaluations", measured_evaluations)
+      .Flag("measured_perplexity", measured_perplexity)
+      .Flag("measured_accuracy", measured_accuracy)
       .Lines("primary_metrics", primary_metrics)
-      .Lines("secondary_metrics", secondary_metrics)
+      .Lines("secondary_metrics", secondary_metrics);
+}
+
+// Specification card > Training, Deployment and Maintenance: the spec's sections as given.
+void AddCardTrainingToMaintenance(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
+  v->Flag("has_training", s.has_training)
       .Flag("has_deployment", s.has_deployment)
       .Text("techniques", Join(s.deployment.techniques, ", "))
       .Text("platforms", Join(s.deployment.platforms, ", "))
@@ -1489,10 +1501,55 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
       .Flag("has_maintenance_plan", !s.maintenance.scheduled_updates.empty() ||
                                         !s.maintenance.bug_fixes.empty() ||
                                         !s.maintenance.documentation.empty());
-  AddTraining(s.training, &v);
+  AddTraining(s.training, v);
+}
 
-  // Documentation page.
-  const bool decoder_family = engine::TraitsOf(c).kv_cache;
+// Documentation page > Overview and Architecture: features, use cases, sizes, the diagram,
+// the components and the configuration.
+void AddDocumentationArchitecture(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
+  std::vector<std::string> size_names;
+  for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
+  v->Lines("key_features", KeyFeatures(s, x.c, x.r))
+      .Text("use_cases_sentence", Join(s.architecture.use_cases, "; "))
+      .Lines("use_cases", s.architecture.use_cases)
+      .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
+      .Text("primary_size", x.primary.name)
+      .Text("prose_size", x.prose.name)
+      .Text("measured_size_note", MeasuredSizeNote(s, x.r))
+      .Text("architecture_diagram", FamilyDiagram(x.c, CodeText(RawSpec(x.in).name)))
+      .Items("doc_components", DocComponents(x.c))
+      .Text("configuration_table", ConfigurationTable(s, x.r))
+      .Text("config_yaml", ConfigYaml(x.prose))
+      .Text("size_names", Join(size_names, ", "));
+}
+
+// What kind of input the family takes, as flags and units for the template's wording of
+// shapes, throughput, the embedding convention and generation.
+void AddFamilyFacts(const ViewContext& x, View* v) {
+  const ModelConfig& c = x.c;
+  const int64_t seq = x.s.profile.sequence_lengths.empty() ? 128 : x.s.profile.sequence_lengths.front();
+  v->Text("profile_seq", std::to_string(seq))
+      .Text("profile_seq_arg", FactsOf(c).sequence ? " --seq " + std::to_string(seq) : "")
+      .Flag("sequence_model", FactsOf(c).sequence)
+      .Text("sequence_unit", FactsOf(c).sequence ? SequenceUnit(c) : "")
+      .Flag("has_attention", FactsOf(c).attention)
+      .Text("throughput_unit", FactsOf(c).images                      ? "images"
+                               : c.family == engine::Family::kAudio ? "seconds of audio"
+                                                                    : "tokens")
+      .Text("throughput_item", FactsOf(c).images ? "image" : "token")
+      .Flag("cnn_model", FactsOf(c).conv_stages)
+      .Flag("patch_model", FactsOf(c).patches)
+      .Text("family", engine::FamilyName(c.family))
+      .Flag("has_kv_cache", engine::TraitsOf(c).kv_cache)
+      .Flag("recurrent_model", c.family == engine::Family::kRecurrent)
+      .Flag("audio_model", c.family == engine::Family::kAudio);
+}
+
+// Documentation page > Implementation and weights: the files, parameter names and counts, and
+// the Hugging Face weight mapping.
+void AddDocumentationImplementation(const ViewContext& x, View* v) {
+  const ModelConfig& c = x.c;
   const bool dense_decoder = c.family == engine::Family::kDecoder;  // parameter names listed as text (GPT-2, Llama)
   const std::vector<engine::WeightNameMapping> mapping = engine::HfWeightNames(c);
   std::vector<View> weight_map;
@@ -1504,97 +1561,92 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
                              .Text("note", TableCell(row.note)));
   }
   std::vector<View> hf_repos;
-  for (const auto& size : s.architecture.sizes)
+  for (const auto& size : x.s.architecture.sizes)
     if (!size.hf_repo.empty())
       hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
-  std::vector<std::string> size_names;
-  for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
-  const std::vector<View> benefits = Benefits(s, r, prose);
   std::vector<View> implementation_files;
-  for (const auto& [path, what] : ImplementationFiles(s, c))
+  for (const auto& [path, what] : ImplementationFiles(x.s, c))
     implementation_files.push_back(View().Text("path", path).Text("what", what));
-
-  v.Lines("key_features", KeyFeatures(s, c, r))
-      .Text("use_cases_sentence", Join(s.architecture.use_cases, "; "))
-      .Lines("use_cases", s.architecture.use_cases)
-      .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
-      .Text("primary_size", primary.name)
-      .Text("prose_size", prose.name)
-      .Text("measured_size_note", MeasuredSizeNote(s, r))
-      .Text("architecture_diagram", FamilyDiagram(c, CodeText(RawSpec(in).name)))
-      .Items("doc_components", DocComponents(c))
-      .Text("configuration_table", ConfigurationTable(s, r))
-      .Text("config_yaml", ConfigYaml(prose))
-      .Text("size_names", Join(size_names, ", "))
-      .Text("profile_seq", std::to_string(seq))
-      .Text("profile_seq_words", FactsOf(c).sequence ? " with " + std::to_string(seq) + "-token sequences" : "")
-      .Text("profile_seq_arg", FactsOf(c).sequence ? " --seq " + std::to_string(seq) : "")
-      .Text("dims_legend", FactsOf(c).sequence ? "B = batch, T = " + SequenceUnit(c) + "." : "B = batch.")
-      .Flag("has_attention", FactsOf(c).attention)
-      .Text("throughput_unit", FactsOf(c).images ? "images" : c.family == engine::Family::kAudio ? "seconds of audio" : "tokens")
-      .Text("throughput_item", FactsOf(c).images ? "image" : "token")
-      .Text("embedding_convention",
-            FactsOf(c).conv_stages ? "a CNN has no embedding: every parameter is non-embedding"
-            : FactsOf(c).patches   ? "embedding = the patch projection, any [CLS] token and the learned position table; "
-                                     "non-embedding = total − embedding"
-                                   : "embedding = the token embedding plus any learned position table; non-embedding = "
-                                     "total − embedding")
-      .Text("forward_pass_shape", FactsOf(c).sequence ? "one pass over batch × sequence tokens"
-                                                      : "one pass over a batch of images")
-      .Items("implementation_files", implementation_files)
+  v->Items("implementation_files", implementation_files)
       .Text("parameter_names", dense_decoder ? ParameterNames(c) : "")
-      .Items("component_counts", ComponentRows(primary, r))
-      .Text("family", engine::FamilyName(c.family))
-      .Flag("has_kv_cache", decoder_family)
-      .Text("generation_method", c.family == engine::Family::kRecurrent ? "carrying the recurrent state from token to token"
-                                 : c.family == engine::Family::kAudio
-                                     ? "with the audio encoded once and the text decoder re-run over the whole prefix at "
-                                       "every step (no decoder KV cache yet)"
-                                     : "with a KV cache")
+      .Items("component_counts", ComponentRows(x.primary, x.r))
       .Text("hf_layout", HfLayoutTitle(c))
       .Text("weight_map_placeholders", PlaceholderNote(c, mapping))
       .Text("weight_map_problem", engine::HfLayoutProblem(c))
       .Items("weight_map", weight_map)
-      .Items("memory_rows", MemoryRows(s, r))
-      .Text("size_comparison", SizeComparison(s, r))
-      .Items("model_comparison", ModelComparison(s, in.all_specs, r))
-      .Items("benefits", benefits)
-      .Flag("has_advantages", !benefits.empty() || !s.architecture.use_cases.empty())
-      .Items("hf_repos", hf_repos)
-      .Items("related_docs", RelatedDocs(s, in.all_specs));
+      .Items("hf_repos", hf_repos);
+}
 
-  AddBenchmarks(s, r, &v);  // sets has_runs
+// Documentation page > Comparisons and Advantages: memory, sizes, the other models, benefits.
+void AddDocumentationComparison(const ViewContext& x, View* v) {
+  const std::vector<View> benefits = Benefits(x.s, x.r, x.prose);
+  v->Items("memory_rows", MemoryRows(x.s, x.r))
+      .Text("size_comparison", SizeComparison(x.s, x.r))
+      .Items("model_comparison", ModelComparison(x.s, x.in.all_specs, x.r))
+      .Items("benefits", benefits)
+      .Flag("has_advantages", !benefits.empty() || !x.s.architecture.use_cases.empty())
+      .Items("related_docs", RelatedDocs(x.s, x.in.all_specs));
+}
+
+// Measurements: the benchmark tables (has_runs), the runs that failed, the environment and
+// the profile settings.
+void AddMeasurementKeys(const ViewContext& x, View* v) {
+  const engine::Report& r = x.r;
+  AddBenchmarks(x.s, r, v);  // sets has_runs
   std::vector<std::string> failed;  // scenarios that could not run on the measuring machine
   for (const auto& size : r.sizes)
     for (const auto& f : size.failures)
       failed.push_back("size `" + size.name + "` " + f.dtype + " " + f.scenario +
                        (f.batch > 0 ? " batch " + std::to_string(f.batch) : "") + " on " + f.device + " (`" +
                        CodeSpanText(f.reason) + "`)");
-  v.Flag("has_run_failures", !failed.empty()).Text("run_failures", Join(failed, "; "));
-  v.Text("environment", EnvironmentText(r.environment))
-      .Text("warmup", Plural(s.profile.warmup, "warm-up iteration", "warm-up iterations"))
+  v->Flag("has_run_failures", !failed.empty()).Text("run_failures", Join(failed, "; "));
+  v->Text("environment", EnvironmentText(r.environment))
+      .Text("warmup", Plural(x.s.profile.warmup, "warm-up iteration", "warm-up iterations"))
       .Text("min_iterations",
-            Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
-      .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
-  const bool any = doc == Document::kAny;
-  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                  // post_* keys of the Hugo post
-  if (any || doc == Document::kExperimentsReadme) AddExperimentsReadme(in, &v);  // exp_* keys
-  if (any || doc == Document::kDevelopmentGuide) AddDevelopmentGuide(in, &v);    // guide_* keys
+            Plural(x.s.profile.min_iterations, "timed iteration", "timed iterations"))
+      .Text("min_seconds", FormatShortestDouble(x.s.profile.min_seconds));
+}
 
-  // SVG charts: files of the post's page bundle; the documentation page links them there.
+// SVG charts: files of the post's page bundle; the documentation page links them there.
+void AddCharts(const ViewContext& x, View* v) {
   std::vector<View> perf_charts, component_charts;
-  for (const auto& chart : BuildCharts(RawSpec(in), r)) {
+  for (const auto& chart : BuildCharts(RawSpec(x.in), x.r)) {
     (chart.file == "components.svg" ? component_charts : perf_charts).push_back(
         View()
             .Text("file", chart.file)
             .Text("title", LinkTitle(chart.title))
             .Text("alt", EscapeProse(chart.alt))
-            .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(s.slug),
-                                                 publish::BlogBundleFilePath(s.slug, chart.file))));
+            .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(x.s.slug),
+                                                 publish::BlogBundleFilePath(x.s.slug, chart.file))));
   }
-  v.Items("perf_charts", perf_charts).Items("component_charts", component_charts);
+  v->Items("perf_charts", perf_charts).Items("component_charts", component_charts);
+}
+
+kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document doc) {
+  const spec::Spec& s = *in.spec;
+  const engine::Report empty_report;
+  const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
+  const spec::Size& prose = ProseSize(s);
+  const ViewContext x{in, s, in.report ? *in.report : empty_report, PrimarySize(s), prose, prose.config,
+                      spec_path, "modelcard build " + spec_path};
+  View v;
+  AddCommonKeys(x, &v);
+  AddCardArchitecture(x, &v);
+  AddCardEvaluation(x, &v);
+  AddCardTrainingToMaintenance(x, &v);
+  AddDocumentationArchitecture(x, &v);
+  AddFamilyFacts(x, &v);
+  AddDocumentationImplementation(x, &v);
+  AddDocumentationComparison(x, &v);
+  AddMeasurementKeys(x, &v);
+  const bool any = doc == Document::kAny;
+  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                  // post_* keys of the Hugo post
+  if (any || doc == Document::kExperimentsReadme) AddExperimentsReadme(in, &v);  // exp_* keys
+  if (any || doc == Document::kDevelopmentGuide) AddDevelopmentGuide(in, &v);    // guide_* keys
+  AddCharts(x, &v);
   return v.data();
 }
+
 }  // namespace
 
 }  // namespace render
