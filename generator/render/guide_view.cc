@@ -196,81 +196,115 @@ std::string Share(int64_t part, int64_t whole) {
 
 // ---- section 1: architecture -------------------------------------------------------------
 
-void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
-  const ModelConfig& c = primary.config;
-  const engine::ParameterCount p = internal::ParametersOf(primary, r);
-  const engine::Family f = c.family;
-  const std::string in_p = " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
-  auto layers = [&](const spec::Size& z) { return N(z.config.num_layers); };
+// The five texts of Architecture Components: blocks, attention, feed-forward, embeddings, heads.
+struct ComponentTexts {
   std::string blocks, attention, ffn, embed, head;
-  if (f == engine::Family::kResNet) {
-    std::string stages;
-    for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
-    blocks = "none: ResNet is convolutional; `" + primary.name + "` has " + c.block +
+};
+
+ComponentTexts ResNetComponents(const spec::Size& primary, const engine::ParameterCount& p) {
+  const ModelConfig& c = primary.config;
+  std::string stages;
+  for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
+  ComponentTexts t;
+  t.blocks = "none: ResNet is convolutional; `" + primary.name + "` has " + c.block +
              " residual blocks in stages of [" + stages + "], base width " + N(c.base_width);
-    attention = "none (convolutions only)";
-    ffn = "none as such; each " + c.block + " block's convolutions play that part";
-    embed = "the stem (7×7 convolution + batch norm + max pool): " +
+  t.attention = "none (convolutions only)";
+  t.ffn = "none as such; each " + c.block + " block's convolutions play that part";
+  t.embed = "the stem (7×7 convolution + batch norm + max pool): " +
             FormatCountWithShort(Component(p, "stem")) + " parameters in `" + primary.name + "`";
-    head = "global average pool + a linear classifier over " + N(c.num_classes) + " classes";
-  } else if (f == engine::Family::kRecurrent) {
-    blocks = std::string("none: ") + (c.cell == "gru" ? "GRU" : "LSTM") + " layers instead — " +
-             EachSize(s, layers) + " layers, hidden state " +
+  t.head = "global average pool + a linear classifier over " + N(c.num_classes) + " classes";
+  return t;
+}
+
+ComponentTexts RecurrentComponents(const spec::Spec& s, const spec::Size& primary, const engine::ParameterCount& p) {
+  const ModelConfig& c = primary.config;
+  ComponentTexts t;
+  t.blocks = std::string("none: ") + (c.cell == "gru" ? "GRU" : "LSTM") + " layers instead — " +
+             EachSize(s, [](const spec::Size& z) { return N(z.config.num_layers); }) + " layers, hidden state " +
              EachSize(s, [](const spec::Size& z) { return N(z.config.hidden_dim); });
-    attention = "none (the recurrent state carries the context)";
-    ffn = "none (the " + std::string(c.cell == "gru" ? "GRU" : "LSTM") + " gates are the per-step transform)";
-    embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + " = " +
+  t.attention = "none (the recurrent state carries the context)";
+  t.ffn = "none (the " + std::string(c.cell == "gru" ? "GRU" : "LSTM") + " gates are the per-step transform)";
+  t.embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + " = " +
             FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    head = std::string("LM head over ") + N(c.vocab_size) + " tokens" +
+  t.head = std::string("LM head over ") + N(c.vocab_size) + " tokens" +
            (c.tie_embeddings ? ", tied to the token embedding" : "");
+  return t;
+}
+
+// Blocks, attention and feed-forward of a transformer (decoder, MoE, encoder, ViT, audio).
+void TransformerBlocks(const spec::Spec& s, const spec::Size& primary, const engine::ParameterCount& p,
+                       ComponentTexts* t) {
+  const ModelConfig& c = primary.config;
+  const engine::Family f = c.family;
+  const std::string kind =
+      f == engine::Family::kEncoder ? (c.norm_position == "pre" ? "pre-norm bidirectional encoder blocks"
+                                                                : "post-norm bidirectional encoder blocks")
+      : f == engine::Family::kVit   ? "pre-norm encoder blocks over patch tokens"
+      : f == engine::Family::kAudio ? "pre-norm encoder blocks over log-mel frames"
+      : f == engine::Family::kMoe   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
+                                    : "pre-norm decoder blocks (norm → causal self-attention → residual, "
+                                      "norm → feed-forward → residual)";
+  t->blocks = EachSize(s, [](const spec::Size& z) { return N(z.config.num_layers); }) + " " + kind;
+  if (f == engine::Family::kAudio)
+    t->blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
+                 " text-decoder blocks with cross-attention";
+  t->attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + " (`" + primary.name + "`: " +
+                 FormatCountWithShort(Component(p, "attention")) + " parameters)";
+  t->ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
+           " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
+  if (f == engine::Family::kMoe)
+    t->ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) +
+              " routing, so " + FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
+              " parameters are active per token";
+}
+
+// Embeddings and heads of a transformer (decoder, MoE, encoder, ViT, audio).
+void TransformerEnds(const spec::Size& primary, const engine::ParameterCount& p, ComponentTexts* t) {
+  const ModelConfig& c = primary.config;
+  const engine::Family f = c.family;
+  if (f == engine::Family::kVit)
+    t->embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) + " patches), [CLS] token and "
+               "learned positions: " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
+  else if (f == engine::Family::kAudio)
+    t->embed = "conv front end over " + N(c.n_mels) + " mel bins (" + FormatCountWithShort(Component(p, "frontend")) +
+               " parameters) and the decoder's token + position embeddings (" + FormatCountWithShort(p.embedding) + ")";
+  else
+    t->embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
+               (c.position == engine::Position::kLearned ? " + learned positions " + N(c.context_length) + " × " +
+                                                               N(c.embedding_dim)
+                                                         : " (" + PositionTag(c.position) + ", no position table)") +
+               " = " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
+  if (f == engine::Family::kEncoder)
+    t->head = c.head == "mlm"          ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
+              : c.head == "classifier" ? "classifier over " + N(c.num_classes) + " classes"
+                                       : "no task head: hidden states" +
+                                             std::string(c.pooler ? " and the pooled [CLS] vector" : "");
+  else if (f == engine::Family::kVit)
+    t->head = "linear classifier over " + N(c.num_classes) + " classes on the " +
+              (c.pool == "cls" ? "[CLS] token" : "mean of the patch tokens");
+  else
+    t->head = "LM head over " + N(c.vocab_size) + " tokens" +
+              (c.tie_embeddings ? ", tied to the token embedding (0 extra parameters)"
+                                : " (" + FormatCountWithShort(Component(p, "lm_head")) + " parameters, untied)");
+}
+
+// Architecture Components: blocks, attention, feed-forward, embeddings and heads of this family.
+void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
+  const engine::ParameterCount p = internal::ParametersOf(primary, r);
+  ComponentTexts t;
+  if (primary.config.family == engine::Family::kResNet) {
+    t = ResNetComponents(primary, p);
+  } else if (primary.config.family == engine::Family::kRecurrent) {
+    t = RecurrentComponents(s, primary, p);
   } else {
-    const std::string kind = f == engine::Family::kEncoder ? (c.norm_position == "pre" ? "pre-norm bidirectional encoder blocks"
-                                                                        : "post-norm bidirectional encoder blocks")
-                             : f == engine::Family::kVit   ? "pre-norm encoder blocks over patch tokens"
-                             : f == engine::Family::kAudio ? "pre-norm encoder blocks over log-mel frames"
-                             : f == engine::Family::kMoe   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
-                                            : "pre-norm decoder blocks (norm → causal self-attention → residual, "
-                                              "norm → feed-forward → residual)";
-    blocks = EachSize(s, layers) + " " + kind;
-    if (f == engine::Family::kAudio)
-      blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
-                " text-decoder blocks with cross-attention";
-    attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + in_p;
-    ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
-          " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
-    if (f == engine::Family::kMoe)
-      ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) +
-             " routing, so " + FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
-             " parameters are active per token";
-    if (f == engine::Family::kVit)
-      embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) + " patches), [CLS] token and "
-              "learned positions: " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    else if (f == engine::Family::kAudio)
-      embed = "conv front end over " + N(c.n_mels) + " mel bins (" + FormatCountWithShort(Component(p, "frontend")) +
-              " parameters) and the decoder's token + position embeddings (" + FormatCountWithShort(p.embedding) + ")";
-    else
-      embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
-              (c.position == engine::Position::kLearned ? " + learned positions " + N(c.context_length) + " × " +
-                                                              N(c.embedding_dim)
-                                                        : " (" + PositionTag(c.position) + ", no position table)") +
-              " = " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    if (f == engine::Family::kEncoder)
-      head = c.head == "mlm" ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
-             : c.head == "classifier" ? "classifier over " + N(c.num_classes) + " classes"
-                                      : "no task head: hidden states" + std::string(c.pooler ? " and the pooled [CLS] vector" : "");
-    else if (f == engine::Family::kVit)
-      head = "linear classifier over " + N(c.num_classes) + " classes on the " +
-             (c.pool == "cls" ? "[CLS] token" : "mean of the patch tokens");
-    else
-      head = "LM head over " + N(c.vocab_size) + " tokens" +
-             (c.tie_embeddings ? ", tied to the token embedding (0 extra parameters)"
-                               : " (" + FormatCountWithShort(Component(p, "lm_head")) + " parameters, untied)");
+    TransformerBlocks(s, primary, p, &t);
+    TransformerEnds(primary, p, &t);
   }
-  v->Text("guide_blocks", blocks)
-      .Text("guide_attention", attention)
-      .Text("guide_ffn", ffn)
-      .Text("guide_embeddings", embed)
-      .Text("guide_heads", head);
+  v->Text("guide_blocks", t.blocks)
+      .Text("guide_attention", t.attention)
+      .Text("guide_ffn", t.ffn)
+      .Text("guide_embeddings", t.embed)
+      .Text("guide_heads", t.head);
 }
 
 void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
