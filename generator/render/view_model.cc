@@ -983,83 +983,76 @@ std::string EstimatedPeakText(const engine::ModelConfig& c, const engine::Run& r
          FormatPercent(static_cast<double>(run.peak_bytes) / static_cast<double>(e.scenario_peak)) + ")";
 }
 
-void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
-  std::vector<View> forward, generate, preprocess, train, latency, peaks;
-  for (const auto& size : r.sizes) {
-    // The spec's config of the size (the stored one may predate fields the estimate reads).
-    const spec::Size* spec_size = s.FindSize(size.name);
-    const engine::ModelConfig& config = spec_size != nullptr ? spec_size->config : size.config;
-    for (const auto& run : size.runs) {
-      const bool gen = run.scenario == "generate";
-      View row;
-      row.Text("size_name", size.name)
-          .Text("device", run.device)
-          .Text("dtype", run.dtype)
-          .Text("batch", N(run.batch))
-          .Text("peak", FormatBytes(run.peak_bytes))
-          .Text("mfu", Mfu(run));
-      if (gen) {
-        row.Text("prompt", N(run.prompt_tokens))
-            .Text("new_tokens", N(run.new_tokens))
-            .Text("prefill_p50", FormatSeconds(run.prefill_s.p50))
-            .Text("prefill_rate", Throughput(run, "prefill_tokens_per_s"))
-            .Text("decode_p50", FormatSeconds(run.latency_s.p50))
-            .Text("decode_rate", Throughput(run, "decode_tokens_per_s"))
-            .Text("bytes_moved", FormatBytes(run.bytes_moved))
-            .Text("bandwidth", run.achieved_bytes_per_s > 0 ? FormatBytes(static_cast<int64_t>(run.achieved_bytes_per_s)) + "/s"
-                                                            : "not recorded")
-            .Text("bandwidth_utilization",
-                  run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization) : "n/a (no bandwidth measured)");
-        generate.push_back(row);
-      } else if (run.scenario == "train") {
-        row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
-            .Text("precision", run.dtype == "float32" ? "float32" : run.dtype + " autocast (float32 master weights)")
-            .Text("p50", FormatSeconds(run.latency_s.p50))
-            .Text("rate", ForwardRate(run))
-            .Text("weights", FormatBytes(run.weights_bytes))
-            .Text("gradients", FormatBytes(run.gradients_bytes))
-            .Text("optimizer", FormatBytes(run.optimizer_bytes))
-            .Text("activations", FormatBytes(run.activations_bytes))
-            .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
-        train.push_back(row);
-      } else if (run.scenario == "preprocess") {
-        row.Text("p50", FormatSeconds(run.latency_s.p50)).Text("rate", ForwardRate(run));
-        preprocess.push_back(row);
-      } else {
-        row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
-            .Text("p50", FormatSeconds(run.latency_s.p50))
-            .Text("rate", ForwardRate(run))
-            .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
-        forward.push_back(row);
-      }
-      auto stats_row = [&](const std::string& what, const engine::LatencyStats& l) {
-        latency.push_back(View()
-                              .Text("size_name", size.name)
-                              .Text("what", what)
-                              .Text("mean", FormatSeconds(l.mean))
-                              .Text("p50", FormatSeconds(l.p50))
-                              .Text("p90", FormatSeconds(l.p90))
-                              .Text("p99", FormatSeconds(l.p99))
-                              .Text("stdev", FormatSeconds(l.stdev))
-                              .Text("cv", FormatPercent(l.cv))
-                              .Text("count", N(l.count)));
-      };
-      const std::string label = run.device + " " + run.dtype + ", " + RunShape(run);
-      if (gen) {
-        stats_row("prefill, " + label, run.prefill_s);
-        stats_row("decode step, " + label, run.latency_s);
-      } else {
-        stats_row(run.scenario + ", " + label, run.latency_s);
-      }
-      peaks.push_back(View()
-                          .Text("size_name", size.name)
-                          .Text("what", run.scenario + ", " + label)
-                          .Text("peak", BytesExact(run.peak_bytes))
-                          .Text("estimate", EstimatedPeakText(config, run))
-                          .Text("weights", BytesExact(run.weights_bytes))
-                          .Text("sum", FormatBytes(run.peak_bytes + run.weights_bytes)));
-    }
+namespace {
+
+// One row of the run table of `run`'s scenario (generate, train, preprocess or forward).
+View RunRow(const std::string& size_name, const engine::Run& run) {
+  View row;
+  row.Text("size_name", size_name)
+      .Text("device", run.device)
+      .Text("dtype", run.dtype)
+      .Text("batch", N(run.batch))
+      .Text("peak", FormatBytes(run.peak_bytes))
+      .Text("mfu", Mfu(run));
+  if (run.scenario == "generate") {
+    row.Text("prompt", N(run.prompt_tokens))
+        .Text("new_tokens", N(run.new_tokens))
+        .Text("prefill_p50", FormatSeconds(run.prefill_s.p50))
+        .Text("prefill_rate", Throughput(run, "prefill_tokens_per_s"))
+        .Text("decode_p50", FormatSeconds(run.latency_s.p50))
+        .Text("decode_rate", Throughput(run, "decode_tokens_per_s"))
+        .Text("bytes_moved", FormatBytes(run.bytes_moved))
+        .Text("bandwidth", run.achieved_bytes_per_s > 0
+                               ? FormatBytes(static_cast<int64_t>(run.achieved_bytes_per_s)) + "/s"
+                               : "not recorded")
+        .Text("bandwidth_utilization", run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization)
+                                                                     : "n/a (no bandwidth measured)");
+  } else if (run.scenario == "train") {
+    row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
+        .Text("precision", run.dtype == "float32" ? "float32" : run.dtype + " autocast (float32 master weights)")
+        .Text("p50", FormatSeconds(run.latency_s.p50))
+        .Text("rate", ForwardRate(run))
+        .Text("weights", FormatBytes(run.weights_bytes))
+        .Text("gradients", FormatBytes(run.gradients_bytes))
+        .Text("optimizer", FormatBytes(run.optimizer_bytes))
+        .Text("activations", FormatBytes(run.activations_bytes))
+        .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
+  } else if (run.scenario == "preprocess") {
+    row.Text("p50", FormatSeconds(run.latency_s.p50)).Text("rate", ForwardRate(run));
+  } else {
+    row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
+        .Text("p50", FormatSeconds(run.latency_s.p50))
+        .Text("rate", ForwardRate(run))
+        .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
   }
+  return row;
+}
+
+// The latency-statistics rows of `run`: prefill and decode step for generation, else one.
+void AddLatencyRows(const std::string& size_name, const engine::Run& run, std::vector<View>* latency) {
+  auto stats_row = [&](const std::string& what, const engine::LatencyStats& l) {
+    latency->push_back(View()
+                           .Text("size_name", size_name)
+                           .Text("what", what)
+                           .Text("mean", FormatSeconds(l.mean))
+                           .Text("p50", FormatSeconds(l.p50))
+                           .Text("p90", FormatSeconds(l.p90))
+                           .Text("p99", FormatSeconds(l.p99))
+                           .Text("stdev", FormatSeconds(l.stdev))
+                           .Text("cv", FormatPercent(l.cv))
+                           .Text("count", N(l.count)));
+  };
+  const std::string label = run.device + " " + run.dtype + ", " + RunShape(run);
+  if (run.scenario == "generate") {
+    stats_row("prefill, " + label, run.prefill_s);
+    stats_row("decode step, " + label, run.latency_s);
+  } else {
+    stats_row(run.scenario + ", " + label, run.latency_s);
+  }
+}
+
+// The weight-loading rows: one per size whose measurements used a checkpoint.
+std::vector<View> WeightLoads(const engine::Report& r) {
   std::vector<View> loads;
   for (const auto& size : r.sizes) {
     const engine::WeightsLoad& w = size.weights_load;
@@ -1071,9 +1064,37 @@ void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
                         .Text("tensors", N(w.tensors))
                         .Text("bytes", FormatBytes(w.bytes_read))
                         .Text("load_time", FormatSeconds(w.load_s))
-                        .Text("load_rate", w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
+                        .Text("load_rate",
+                              w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
   }
-  v->Items("weight_loads", loads);
+  return loads;
+}
+
+}  // namespace
+
+void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
+  std::vector<View> forward, generate, preprocess, train, latency, peaks;
+  for (const auto& size : r.sizes) {
+    // The spec's config of the size (the stored one may predate fields the estimate reads).
+    const spec::Size* spec_size = s.FindSize(size.name);
+    const engine::ModelConfig& config = spec_size != nullptr ? spec_size->config : size.config;
+    for (const auto& run : size.runs) {
+      (run.scenario == "generate"     ? generate
+       : run.scenario == "train"      ? train
+       : run.scenario == "preprocess" ? preprocess
+                                      : forward)
+          .push_back(RunRow(size.name, run));
+      AddLatencyRows(size.name, run, &latency);
+      peaks.push_back(View()
+                          .Text("size_name", size.name)
+                          .Text("what", run.scenario + ", " + run.device + " " + run.dtype + ", " + RunShape(run))
+                          .Text("peak", BytesExact(run.peak_bytes))
+                          .Text("estimate", EstimatedPeakText(config, run))
+                          .Text("weights", BytesExact(run.weights_bytes))
+                          .Text("sum", FormatBytes(run.peak_bytes + run.weights_bytes)));
+    }
+  }
+  v->Items("weight_loads", WeightLoads(r));
   v->Flag("has_runs", !forward.empty() || !generate.empty())
       .Items("forward_runs", forward)
       .Items("generate_runs", generate)
