@@ -512,47 +512,58 @@ void AddTraining(const spec::Training& t, View* v) {
 
 // ---- documentation page ------------------------------------------------------------------
 
-std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
-                                     const engine::Report& r) {
-  const FamilyFacts x = FactsOf(c);
-  const std::string family =
-      engine::TraitsOf(s.architecture.family).display_name;
-  const std::string base = s.architecture.base.empty() ? "transformer" : s.architecture.base;
+namespace {
+
+// "Sizes, with parameter counts: `small` (124M), ...": the last key feature of every family.
+std::string SizesFeature(const spec::Spec& s, const engine::Report& r) {
   std::vector<std::string> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back(Code(size.name) + " (" + FormatShortCount(ParametersOf(size, r).total) + ")");
-  const std::string sizes_line = "Sizes, with parameter counts: " + Join(sizes, ", ");
-  const std::string head =
-      x.classifier ? "Classification head over " + N(c.num_classes) + " classes" : "No classification head";
-  if (x.conv_stages) {
-    const bool bottleneck = c.block == "bottleneck";
-    return {
-        family + " " + base + ": " + (bottleneck ? "bottleneck" : "basic") + " residual blocks in " +
-            Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + StageList(c) + " blocks",
-        "Widths: a " + N(c.base_width) + "-channel stem, stage outputs of " + StageWidths(c) +
-            " channels; each stage after the first halves the resolution",
-        "Input " + N(c.image_size) + " × " + N(c.image_size) + " × " + N(c.channels) +
-            " images; batch normalization after every convolution, ReLU",
-        "Global average pooling, then " +
-            (x.classifier ? "a fully connected layer over " + N(c.num_classes) + " classes" : std::string("no classifier")),
-        "Convolutions only: no attention and no position encoding",
-        sizes_line,
-    };
-  }
-  if (x.recurrent) {
-    const std::string cell = c.cell == "gru" ? "GRU" : "LSTM";
-    return {
-        family + " " + base + ": " + Plural(c.num_layers, cell + " layer", cell + " layers") + ", hidden dimension " +
-            N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
-            " tokens",
-        "Order is carried by the recurrent state: no attention and no position encoding",
-        c.tie_embeddings && c.embedding_dim == c.hidden_dim ? "LM head tied to the token embedding"
-                                                            : "Separate (untied) LM head " + N(c.hidden_dim) + " → " +
-                                                                  N(c.vocab_size),
-        sizes_line,
-    };
-  }
-  std::string shape = family + " " + base + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " +
+  return "Sizes, with parameter counts: " + Join(sizes, ", ");
+}
+
+std::string FamilyBase(const spec::Spec& s) {
+  return engine::TraitsOf(s.architecture.family).display_name + std::string(" ") +
+         (s.architecture.base.empty() ? "transformer" : s.architecture.base);
+}
+
+// Key features of a CNN (ResNet): blocks, widths, input, head.
+std::vector<std::string> ConvKeyFeatures(const spec::Spec& s, const ModelConfig& c, const engine::Report& r) {
+  const bool classifier = FactsOf(c).classifier;
+  const bool bottleneck = c.block == "bottleneck";
+  return {
+      FamilyBase(s) + ": " + (bottleneck ? "bottleneck" : "basic") + " residual blocks in " +
+          Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + StageList(c) + " blocks",
+      "Widths: a " + N(c.base_width) + "-channel stem, stage outputs of " + StageWidths(c) +
+          " channels; each stage after the first halves the resolution",
+      "Input " + N(c.image_size) + " × " + N(c.image_size) + " × " + N(c.channels) +
+          " images; batch normalization after every convolution, ReLU",
+      "Global average pooling, then " +
+          (classifier ? "a fully connected layer over " + N(c.num_classes) + " classes" : std::string("no classifier")),
+      "Convolutions only: no attention and no position encoding",
+      SizesFeature(s, r),
+  };
+}
+
+// Key features of an RNN language model: layers, order, head.
+std::vector<std::string> RecurrentKeyFeatures(const spec::Spec& s, const ModelConfig& c, const engine::Report& r) {
+  const std::string cell = c.cell == "gru" ? "GRU" : "LSTM";
+  return {
+      FamilyBase(s) + ": " + Plural(c.num_layers, cell + " layer", cell + " layers") + ", hidden dimension " +
+          N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
+          " tokens",
+      "Order is carried by the recurrent state: no attention and no position encoding",
+      c.tie_embeddings && c.embedding_dim == c.hidden_dim ? "LM head tied to the token embedding"
+                                                          : "Separate (untied) LM head " + N(c.hidden_dim) + " → " +
+                                                                N(c.vocab_size),
+      SizesFeature(s, r),
+  };
+}
+
+// A transformer's first key feature: layers, width and what its tokens are.
+std::string TransformerShape(const spec::Spec& s, const ModelConfig& c) {
+  const FamilyFacts x = FactsOf(c);
+  std::string shape = FamilyBase(s) + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " +
                       N(c.embedding_dim);
   if (x.patches)
     shape += ", " + N(SequenceLength(c)) + " tokens from " + N(c.patch_size) + " × " + N(c.patch_size) +
@@ -563,13 +574,54 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
                                    : std::string(", encoder only"));
   if (x.vocabulary) shape += ", vocabulary of " + N(c.vocab_size) + " tokens";
   if (x.text_context) shape += ", context of " + N(c.context_length) + " tokens";
+  return shape;
+}
+
+// A transformer's position-encoding key feature.
+std::string PositionFeature(const ModelConfig& c) {
+  if (c.family == engine::Family::kVit)
+    return "Learned absolute position embeddings (" + N(SequenceLength(c)) + " × " + N(c.embedding_dim) + ")";
+  if (c.family == engine::Family::kAudio)
+    return "Fixed sinusoidal positions on the audio frames" +
+           std::string(c.decoder_layers > 0 ? "; learned positions (" + N(c.context_length) + " × " +
+                                                  N(c.embedding_dim) + ") in the text decoder"
+                                            : "");
+  if (c.family == engine::Family::kEncoder)
+    return "Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")";
+  return PositionShort(c);
+}
+
+// A transformer's output key feature (LM head, classifier or hidden states); "" for none.
+std::string OutputFeature(const ModelConfig& c) {
+  const FamilyFacts x = FactsOf(c);
+  if (x.lm_head)
+    return c.family == engine::Family::kEncoder ? "MLM head tied to the token embedding"
+           : c.tie_embeddings                   ? "LM head tied to the token embedding"
+                                                : "Separate (untied) LM head";
+  if (c.family == engine::Family::kEncoder)
+    return x.classifier ? "Classifier over " + N(c.num_classes) + " classes on the pooled output"
+           : c.pooler   ? "Outputs hidden states and a pooled vector; no LM head"
+                        : "Outputs hidden states; no LM head";
+  if (c.family == engine::Family::kVit || c.family == engine::Family::kAudio)
+    return x.classifier ? "Classification head over " + N(c.num_classes) + " classes on the " +
+                              std::string(c.pool == "cls" ? "[CLS] token" : "mean patch token")
+                        : std::string("Outputs features; no LM head");
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
+                                     const engine::Report& r) {
+  if (FactsOf(c).conv_stages) return ConvKeyFeatures(s, c, r);
+  if (FactsOf(c).recurrent) return RecurrentKeyFeatures(s, c, r);
   std::string ffn = "Feed-forward: " + FeedForwardLabel(c);
   if (c.hidden_dim > 0 && c.embedding_dim > 0)
     ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) +
            " the embedding dimension)";
   const bool post_norm = c.family == engine::Family::kEncoder && c.norm_position == "post";
   std::vector<std::string> out = {
-      shape,
+      TransformerShape(s, c),
       AttentionLabel(c) + ", head dimension " + N(c.head_dim),
       post_norm ? NormLabel(c.norm) + " after each residual add (post-norm), ε = " + FormatShortestDouble(c.norm_eps) +
                       ", and one on the summed embeddings"
@@ -577,31 +629,12 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
                       FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) +
                       " after the last block",
       ffn,
+      PositionFeature(c),
   };
-  if (c.family == engine::Family::kVit)
-    out.push_back("Learned absolute position embeddings (" + N(SequenceLength(c)) + " × " + N(c.embedding_dim) + ")");
-  else if (c.family == engine::Family::kAudio)
-    out.push_back("Fixed sinusoidal positions on the audio frames" +
-                  std::string(c.decoder_layers > 0 ? "; learned positions (" + N(c.context_length) + " × " +
-                                                         N(c.embedding_dim) + ") in the text decoder"
-                                                   : ""));
-  else if (c.family == engine::Family::kEncoder)
-    out.push_back("Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")");
-  else
-    out.push_back(PositionShort(c));
-  if (x.lm_head)
-    out.push_back(c.family == engine::Family::kEncoder ? "MLM head tied to the token embedding"
-                  : c.tie_embeddings    ? "LM head tied to the token embedding"
-                                        : "Separate (untied) LM head");
-  else if (c.family == engine::Family::kEncoder)
-    out.push_back(x.classifier ? "Classifier over " + N(c.num_classes) + " classes on the pooled output"
-                               : c.pooler ? "Outputs hidden states and a pooled vector; no LM head"
-                                          : "Outputs hidden states; no LM head");
-  else if (c.family == engine::Family::kVit || c.family == engine::Family::kAudio)
-    out.push_back(x.classifier ? head + " on the " + std::string(c.pool == "cls" ? "[CLS] token" : "mean patch token")
-                               : std::string("Outputs features; no LM head"));
+  const std::string output = OutputFeature(c);
+  if (!output.empty()) out.push_back(output);
   out.push_back(BiasFeature(c));
-  out.push_back(sizes_line);
+  out.push_back(SizesFeature(s, r));
   return out;
 }
 
