@@ -750,62 +750,81 @@ std::string FamilyConfigYaml(const spec::Size& size) {
   return y;
 }
 
-// The doc page's "Key Components", in order: {title, diagram (may be empty), text}.
-std::vector<View> DocComponents(const ModelConfig& c) {
+namespace {
+
+// Appends one numbered Key Components entry to *out.
+void AddDocComponent(std::vector<View>* out, const std::string& title, const std::string& diagram,
+                     const std::string& text) {
+  out->push_back(View()
+                     .Text("number", std::to_string(out->size() + 1))
+                     .Text("title", title)
+                     .Text("diagram", diagram)
+                     .Text("text", text));
+}
+
+// A ResNet's Key Components: stem, residual block, stages with pooling and classifier.
+std::vector<View> ResNetDocComponents(const ModelConfig& c) {
   std::vector<View> out;
   auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
-    out.push_back(View()
-                      .Text("number", std::to_string(out.size() + 1))
-                      .Text("title", title)
-                      .Text("diagram", diagram)
-                      .Text("text", text));
+    AddDocComponent(&out, title, diagram, text);
+  };
+  const bool bottleneck = c.block == "bottleneck";
+  add("Stem", "",
+      "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
+          " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " +
+          N(c.image_size) + "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" +
+          N(c.image_size / 4) + " before the first stage.");
+  add(bottleneck ? "Bottleneck Residual Block" : "Basic Residual Block", "",
+      bottleneck ? "Each block computes ReLU(x + F(x)) with F = 1×1 conv (reduce to the stage width) → BN → ReLU → "
+                   "3×3 conv → BN → ReLU → 1×1 conv (expand 4×) → BN. The stride-2 downsampling of a stage sits "
+                   "on the 3×3 convolution (ResNet v1.5, as torchvision), and where the shape changes the shortcut "
+                   "is a 1×1 convolution with batch normalization instead of the identity."
+                 : "Each block computes ReLU(x + F(x)) with F = 3×3 conv → BN → ReLU → 3×3 conv → BN; where the "
+                   "shape changes (the first block of stages 2 onwards, stride 2) the shortcut is a 1×1 "
+                   "convolution with batch normalization instead of the identity.");
+  std::string stages;
+  for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
+  add("Stages, Pooling and Classifier", "",
+      "Stages of [" + stages + "] blocks; each stage after the first halves the resolution and doubles the width "
+      "(" + N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
+          "). Global average pooling then gives one vector per image" +
+          (c.num_classes > 0 ? ", and a fully connected layer maps it to " + N(c.num_classes) + " class logits."
+                             : "; there is no classifier (num_classes = 0)."));
+  return out;
+}
+
+// An RNN's Key Components: the cell, the stacked layers, embedding and LM head.
+std::vector<View> RecurrentDocComponents(const ModelConfig& c) {
+  std::vector<View> out;
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(&out, title, diagram, text);
+  };
+  const std::string H = N(c.hidden_dim);
+  add(c.cell == "gru" ? "GRU Cell" : "LSTM Cell", "",
+      c.cell == "gru"
+          ? "Per layer and time step: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), "
+            "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share "
+            "one weight_ih (3·" + H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
+          : "Per layer and time step: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split "
+            "into four " + H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
+            " rows (PyTorch's layout).");
+  add("Stacked Layers", "",
+      N(c.num_layers) + (c.num_layers == 1 ? " layer" : " layers") + ": the first reads the " + N(c.embedding_dim) +
+          "-wide token embedding, each later layer the " + H + "-wide hidden state of the layer below. The state "
+          "carries from one token to the next, so generation costs the same per token at any length.");
+  add("Embedding and LM Head", "",
+      "Token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + "; the LM head maps the top layer's " + H +
+          "-wide state to " + N(c.vocab_size) + " logits" +
+          (c.tie_embeddings && c.embedding_dim == c.hidden_dim ? ", sharing the embedding matrix (tied)." : "."));
+  return out;
+}
+
+// The input front end of a ViT (patch embedding) or an audio model (log-mel), before attention.
+void AddFrontEndComponent(const ModelConfig& c, std::vector<View>* out) {
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(out, title, diagram, text);
   };
   const std::string C = N(c.embedding_dim);
-  if (c.family == engine::Family::kResNet) {
-    const bool bottleneck = c.block == "bottleneck";
-    add("Stem", "",
-        "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
-            " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " +
-            N(c.image_size) + "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" +
-            N(c.image_size / 4) + " before the first stage.");
-    add(bottleneck ? "Bottleneck Residual Block" : "Basic Residual Block", "",
-        bottleneck ? "Each block computes ReLU(x + F(x)) with F = 1×1 conv (reduce to the stage width) → BN → ReLU → "
-                     "3×3 conv → BN → ReLU → 1×1 conv (expand 4×) → BN. The stride-2 downsampling of a stage sits "
-                     "on the 3×3 convolution (ResNet v1.5, as torchvision), and where the shape changes the shortcut "
-                     "is a 1×1 convolution with batch normalization instead of the identity."
-                   : "Each block computes ReLU(x + F(x)) with F = 3×3 conv → BN → ReLU → 3×3 conv → BN; where the "
-                     "shape changes (the first block of stages 2 onwards, stride 2) the shortcut is a 1×1 "
-                     "convolution with batch normalization instead of the identity.");
-    std::string stages;
-    for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
-    add("Stages, Pooling and Classifier", "",
-        "Stages of [" + stages + "] blocks; each stage after the first halves the resolution and doubles the width "
-        "(" + N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
-            "). Global average pooling then gives one vector per image" +
-            (c.num_classes > 0 ? ", and a fully connected layer maps it to " + N(c.num_classes) + " class logits."
-                               : "; there is no classifier (num_classes = 0)."));
-    return out;
-  }
-  if (c.family == engine::Family::kRecurrent) {
-    const std::string H = N(c.hidden_dim);
-    add(c.cell == "gru" ? "GRU Cell" : "LSTM Cell", "",
-        c.cell == "gru"
-            ? "Per layer and time step: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), "
-              "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share "
-              "one weight_ih (3·" + H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
-            : "Per layer and time step: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split "
-              "into four " + H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
-              " rows (PyTorch's layout).");
-    add("Stacked Layers", "",
-        N(c.num_layers) + (c.num_layers == 1 ? " layer" : " layers") + ": the first reads the " + N(c.embedding_dim) +
-            "-wide token embedding, each later layer the " + H + "-wide hidden state of the layer below. The state "
-            "carries from one token to the next, so generation costs the same per token at any length.");
-    add("Embedding and LM Head", "",
-        "Token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + "; the LM head maps the top layer's " + H +
-            "-wide state to " + N(c.vocab_size) + " logits" +
-            (c.tie_embeddings && c.embedding_dim == c.hidden_dim ? ", sharing the embedding matrix (tied)." : "."));
-    return out;
-  }
   if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size;
     add("Patch Embedding", "",
@@ -823,14 +842,14 @@ std::vector<View> DocComponents(const ModelConfig& c) {
             "(engine/preprocess/audio.cc). Two 3-wide convolutions with GELU (the second with stride 2) map the " +
             N(c.n_mels) + " bins to " + C + " channels and halve the frames to " + N(engine::AudioFrames(c) / 2) + ".");
   }
-  add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
-  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
-      FeedForwardText(c) +
-          (c.family == engine::Family::kMoe ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
-                                   ", no bias) scores the " + N(c.num_experts) + " experts for each token; the top " +
-                                   N(c.experts_per_token) +
-                                   " are kept, their softmax weights renormalized, and only those experts run."
-                             : ""));
+}
+
+// A transformer's embeddings and positional encoding, after attention and feed-forward.
+void AddPositionComponent(const ModelConfig& c, std::vector<View>* out) {
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(out, title, diagram, text);
+  };
+  const std::string C = N(c.embedding_dim);
   if (c.family == engine::Family::kEncoder) {
     add("Embeddings and Positional Encoding", "",
         "Token (" + N(c.vocab_size) + " × " + C + "), learned absolute position (" + N(c.context_length) + " × " + C +
@@ -855,6 +874,29 @@ std::vector<View> DocComponents(const ModelConfig& c) {
   } else {
     add("Positional Encoding", "", PositionText(c));
   }
+}
+
+}  // namespace
+
+// The doc page's "Key Components", in order: {title, diagram (may be empty), text}.
+std::vector<View> DocComponents(const ModelConfig& c) {
+  if (c.family == engine::Family::kResNet) return ResNetDocComponents(c);
+  if (c.family == engine::Family::kRecurrent) return RecurrentDocComponents(c);
+  std::vector<View> out;
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(&out, title, diagram, text);
+  };
+  const std::string C = N(c.embedding_dim);
+  AddFrontEndComponent(c, &out);
+  add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
+  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
+      FeedForwardText(c) +
+          (c.family == engine::Family::kMoe ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
+                                   ", no bias) scores the " + N(c.num_experts) + " experts for each token; the top " +
+                                   N(c.experts_per_token) +
+                                   " are kept, their softmax weights renormalized, and only those experts run."
+                             : ""));
+  AddPositionComponent(c, &out);
   return out;
 }
 
