@@ -578,14 +578,14 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
       for (const auto& extra : FamilyComponents(c)) component(extra.name, extra.text, extra.math, extra.where);
     component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
               {});
-    component(NormLabel(c.norm),
-              "Applied before attention and before the feed-forward network in each of the " +
-                  N(c.num_layers) + " blocks (pre-norm), and once after the last block.",
-              NormMath(c),
-              {Im("\\gamma") +
-               std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
-               " learned per channel (" + N(c.embedding_dim) +
-               (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+    component(
+        NormLabel(c.norm),
+        "Applied before attention and before the feed-forward network in each of the " + N(c.num_layers) +
+            " blocks (pre-norm), and once after the last block.",
+        NormMath(c),
+        {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
+         " learned per channel (" + N(c.embedding_dim) +
+         (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
   } else {
     for (const auto& part : FamilyComponents(c)) component(part.name, part.text, part.math, part.where);
   }
@@ -599,8 +599,8 @@ void AddBlogMathematicalFoundations(const BlogContext& x, View* v) {
     if (h.key == "loss" || h.key == "batch_size" || h.key == "epochs") continue;
     optimization.push_back(internal::HyperparameterLabel(h.key) + ": " + h.value);
   }
-  const View complexity = engine::TraitsOf(x.c).kv_cache ? Complexity(x.primary, x.r)
-                                                          : FamilyComplexityView(x.primary, x.r);
+  const View complexity =
+      engine::TraitsOf(x.c).kv_cache ? Complexity(x.primary, x.r) : FamilyComplexityView(x.primary, x.r);
   v->Text("post_loss_text", FamilyLossText(x.c))
       .Text("post_loss_math", FamilyLossMath(x.c))
       .Lines("post_optimization", optimization)

@@ -854,8 +854,9 @@ void AddExperimentsTechniques(const ExperimentsContext& x, View* v) {
   }
   for (const auto& e : x.experiments) {
     const CatalogEntry* entry = FindCatalog(e.id);
-    const std::string description =
-        !e.description.empty() ? e.description : entry ? std::string(entry->description) : "";
+    const std::string description = !e.description.empty() ? e.description
+                                    : entry                ? std::string(entry->description)
+                                                           : "";
     techniques.push_back(View()
                              .Text("number", std::to_string(techniques.size() + 1))
                              .Text("title", TechniqueTitle(e))
@@ -909,8 +910,8 @@ void AddExperimentsUsage(const ExperimentsContext& x, View* v) {
                                                         : ScenarioName(run) + shape);
     }
   }
-  demonstrates.push_back("the complete " + x.s.name + " model: " +
-                         FormatCountWithShort(internal::ParametersOf(x.primary, x.r).total) +
+  demonstrates.push_back("the complete " + x.s.name +
+                         " model: " + FormatCountWithShort(internal::ParametersOf(x.primary, x.r).total) +
                          " parameters, counted by component");
   std::vector<View> run_items;
   auto add_run = [&](const std::string& text) {

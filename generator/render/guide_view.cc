@@ -210,8 +210,8 @@ ComponentTexts ResNetComponents(const spec::Size& primary, const engine::Paramet
              " residual blocks in stages of [" + stages + "], base width " + N(c.base_width);
   t.attention = "none (convolutions only)";
   t.ffn = "none as such; each " + c.block + " block's convolutions play that part";
-  t.embed = "the stem (7×7 convolution + batch norm + max pool): " +
-            FormatCountWithShort(Component(p, "stem")) + " parameters in `" + primary.name + "`";
+  t.embed = "the stem (7×7 convolution + batch norm + max pool): " + FormatCountWithShort(Component(p, "stem")) +
+            " parameters in `" + primary.name + "`";
   t.head = "global average pool + a linear classifier over " + N(c.num_classes) + " classes";
   return t;
 }
@@ -248,13 +248,13 @@ void TransformerBlocks(const spec::Spec& s, const spec::Size& primary, const eng
   if (f == engine::Family::kAudio)
     t->blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
                  " text-decoder blocks with cross-attention";
-  t->attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + " (`" + primary.name + "`: " +
-                 FormatCountWithShort(Component(p, "attention")) + " parameters)";
+  t->attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + " (`" + primary.name +
+                 "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
   t->ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
            " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
   if (f == engine::Family::kMoe)
-    t->ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) +
-              " routing, so " + FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
+    t->ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) + " routing, so " +
+              FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
               " parameters are active per token";
 }
 
@@ -263,22 +263,24 @@ void TransformerEnds(const spec::Size& primary, const engine::ParameterCount& p,
   const ModelConfig& c = primary.config;
   const engine::Family f = c.family;
   if (f == engine::Family::kVit)
-    t->embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) + " patches), [CLS] token and "
-               "learned positions: " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
+    t->embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) +
+               " patches), [CLS] token and "
+               "learned positions: " +
+               FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
   else if (f == engine::Family::kAudio)
     t->embed = "conv front end over " + N(c.n_mels) + " mel bins (" + FormatCountWithShort(Component(p, "frontend")) +
                " parameters) and the decoder's token + position embeddings (" + FormatCountWithShort(p.embedding) + ")";
   else
     t->embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
-               (c.position == engine::Position::kLearned ? " + learned positions " + N(c.context_length) + " × " +
-                                                               N(c.embedding_dim)
-                                                         : " (" + PositionTag(c.position) + ", no position table)") +
+               (c.position == engine::Position::kLearned
+                    ? " + learned positions " + N(c.context_length) + " × " + N(c.embedding_dim)
+                    : " (" + PositionTag(c.position) + ", no position table)") +
                " = " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
   if (f == engine::Family::kEncoder)
-    t->head = c.head == "mlm"          ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
-              : c.head == "classifier" ? "classifier over " + N(c.num_classes) + " classes"
-                                       : "no task head: hidden states" +
-                                             std::string(c.pooler ? " and the pooled [CLS] vector" : "");
+    t->head = c.head == "mlm" ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
+              : c.head == "classifier"
+                  ? "classifier over " + N(c.num_classes) + " classes"
+                  : "no task head: hidden states" + std::string(c.pooler ? " and the pooled [CLS] vector" : "");
   else if (f == engine::Family::kVit)
     t->head = "linear classifier over " + N(c.num_classes) + " classes on the " +
               (c.pool == "cls" ? "[CLS] token" : "mean of the patch tokens");
@@ -458,9 +460,8 @@ std::string AttentionTerm(const spec::Size& primary) {
            N(4 * c.num_layers * c.num_heads * c.head_dim) + " × T for `" + primary.name +
            "`), so their share grows linearly with the sequence length T";
   if (c.family == engine::Family::kRecurrent) return "none: the cost per token does not depend on the sequence length";
-  const std::string input = c.family == engine::Family::kAudio
-                                ? FormatShortestDouble(c.chunk_seconds) + " s of audio"
-                                : N(c.image_size) + " × " + N(c.image_size) + " pixels";
+  const std::string input = c.family == engine::Family::kAudio ? FormatShortestDouble(c.chunk_seconds) + " s of audio"
+                                                               : N(c.image_size) + " × " + N(c.image_size) + " pixels";
   return "the input size is fixed (" + input + "), so the FLOPs per " + UnitOne(c) + " are a constant";
 }
 
@@ -636,7 +637,7 @@ std::string MixedPrecisionMeasured(const engine::Report& r, const std::string& w
   if (!e) return "not measured yet — the results hold no `mixed_precision` experiment";
   const auto& base = Baseline(*e);
   const auto& other = FirstOther(*e);
-  const double speedup = other.speedup > 0               ? other.speedup
+  const double speedup = other.speedup > 0          ? other.speedup
                          : other.latency_s.mean > 0 ? base.latency_s.mean / other.latency_s.mean
                                                     : 0;
   std::string text = "**MEASURED** (" + SetupPrefix(*e) + (e->unit.empty() ? "forward pass" : e->unit) + when +
@@ -718,8 +719,8 @@ std::string BatchScalingMeasured(const engine::Report& r, const std::string& whe
 std::string AttentionScoresBytes(const ModelConfig& c) {
   if (!HasAttention(c.family)) return "no attention in this family";
   const int64_t T = ActivationSequence(c) > 0 ? ActivationSequence(c) : c.context_length;
-  return "**ESTIMATE**: one layer's attention scores at " + N(T) + " positions are heads × T² = " +
-         N(c.num_heads * T * T) + " values, " + Bytes(2 * c.num_heads * T * T) +
+  return "**ESTIMATE**: one layer's attention scores at " + N(T) +
+         " positions are heads × T² = " + N(c.num_heads * T * T) + " values, " + Bytes(2 * c.num_heads * T * T) +
          " in bfloat16 per sequence; a fused kernel (SDPA / FlashAttention) never stores them";
 }
 
@@ -727,8 +728,10 @@ std::string AttentionScoresBytes(const ModelConfig& c) {
 // mixed precision, int8, fused attention), each "not measured yet" without its experiment.
 void AddMeasuredOptimizations(const spec::Spec& s, const engine::Report& r, const spec::Size& primary,
                               const std::vector<SizeMemory>& mem, View* v) {
-  const std::string when = r.environment.device.empty() ? "" : " on " + r.environment.device +
-                           (r.environment.date.empty() ? "" : ", " + r.environment.date);
+  const std::string when =
+      r.environment.device.empty()
+          ? ""
+          : " on " + r.environment.device + (r.environment.date.empty() ? "" : ", " + r.environment.date);
   v->Text("guide_ckpt_measured", CheckpointingMeasured(r, when))
       .Text("guide_ckpt_estimate", CheckpointingEstimate(primary, mem))
       .Text("guide_mixed_measured", MixedPrecisionMeasured(r, when))
@@ -877,8 +880,7 @@ void AddMeasuredSource(const engine::Report& r, View* v) {
 
 // The sizes compared (largest against smallest: parameters and forward FLOPs), the primary
 // size's parameter shares and the Chinchilla token counts.
-void AddSizeRemarks(const engine::Report& r, const spec::Size& primary, const std::vector<SizeMemory>& mem,
-                    View* v) {
+void AddSizeRemarks(const engine::Report& r, const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
   const SizeMemory* lo = &mem.front();
   const SizeMemory* hi = &mem.front();
   for (const auto& m : mem) {

@@ -553,9 +553,9 @@ std::vector<std::string> RecurrentKeyFeatures(const spec::Spec& s, const ModelCo
           N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
           " tokens",
       "Order is carried by the recurrent state: no attention and no position encoding",
-      c.tie_embeddings && c.embedding_dim == c.hidden_dim ? "LM head tied to the token embedding"
-                                                          : "Separate (untied) LM head " + N(c.hidden_dim) + " → " +
-                                                                N(c.vocab_size),
+      c.tie_embeddings && c.embedding_dim == c.hidden_dim
+          ? "LM head tied to the token embedding"
+          : "Separate (untied) LM head " + N(c.hidden_dim) + " → " + N(c.vocab_size),
       SizesFeature(s, r),
   };
 }
@@ -563,8 +563,8 @@ std::vector<std::string> RecurrentKeyFeatures(const spec::Spec& s, const ModelCo
 // A transformer's first key feature: layers, width and what its tokens are.
 std::string TransformerShape(const spec::Spec& s, const ModelConfig& c) {
   const FamilyFacts x = FactsOf(c);
-  std::string shape = FamilyBase(s) + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " +
-                      N(c.embedding_dim);
+  std::string shape =
+      FamilyBase(s) + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " + N(c.embedding_dim);
   if (x.patches)
     shape += ", " + N(SequenceLength(c)) + " tokens from " + N(c.patch_size) + " × " + N(c.patch_size) +
              " patches of " + N(c.image_size) + " × " + N(c.image_size) + " images";
@@ -611,8 +611,7 @@ std::string OutputFeature(const ModelConfig& c) {
 
 }  // namespace
 
-std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
-                                     const engine::Report& r) {
+std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, const engine::Report& r) {
   if (FactsOf(c).conv_stages) return ConvKeyFeatures(s, c, r);
   if (FactsOf(c).recurrent) return RecurrentKeyFeatures(s, c, r);
   std::string ffn = "Feed-forward: " + FeedForwardLabel(c);
@@ -626,8 +625,7 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
       post_norm ? NormLabel(c.norm) + " after each residual add (post-norm), ε = " + FormatShortestDouble(c.norm_eps) +
                       ", and one on the summed embeddings"
                 : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
-                      FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) +
-                      " after the last block",
+                      FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) + " after the last block",
       ffn,
       PositionFeature(c),
   };
@@ -771,9 +769,9 @@ std::vector<View> ResNetDocComponents(const ModelConfig& c) {
   const bool bottleneck = c.block == "bottleneck";
   add("Stem", "",
       "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
-          " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " +
-          N(c.image_size) + "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" +
-          N(c.image_size / 4) + " before the first stage.");
+          " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " + N(c.image_size) +
+          "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" + N(c.image_size / 4) +
+          " before the first stage.");
   add(bottleneck ? "Bottleneck Residual Block" : "Basic Residual Block", "",
       bottleneck ? "Each block computes ReLU(x + F(x)) with F = 1×1 conv (reduce to the stage width) → BN → ReLU → "
                    "3×3 conv → BN → ReLU → 1×1 conv (expand 4×) → BN. The stride-2 downsampling of a stage sits "
@@ -785,8 +783,10 @@ std::vector<View> ResNetDocComponents(const ModelConfig& c) {
   std::string stages;
   for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
   add("Stages, Pooling and Classifier", "",
-      "Stages of [" + stages + "] blocks; each stage after the first halves the resolution and doubles the width "
-      "(" + N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
+      "Stages of [" + stages +
+          "] blocks; each stage after the first halves the resolution and doubles the width "
+          "(" +
+          N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
           "). Global average pooling then gives one vector per image" +
           (c.num_classes > 0 ? ", and a fully connected layer maps it to " + N(c.num_classes) + " class logits."
                              : "; there is no classifier (num_classes = 0)."));
@@ -804,13 +804,16 @@ std::vector<View> RecurrentDocComponents(const ModelConfig& c) {
       c.cell == "gru"
           ? "Per layer and time step: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), "
             "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share "
-            "one weight_ih (3·" + H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
+            "one weight_ih (3·" +
+                H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
           : "Per layer and time step: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split "
-            "into four " + H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
-            " rows (PyTorch's layout).");
+            "into four " +
+                H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
+                " rows (PyTorch's layout).");
   add("Stacked Layers", "",
       N(c.num_layers) + (c.num_layers == 1 ? " layer" : " layers") + ": the first reads the " + N(c.embedding_dim) +
-          "-wide token embedding, each later layer the " + H + "-wide hidden state of the layer below. The state "
+          "-wide token embedding, each later layer the " + H +
+          "-wide hidden state of the layer below. The state "
           "carries from one token to the next, so generation costs the same per token at any length.");
   add("Embedding and LM Head", "",
       "Token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + "; the LM head maps the top layer's " + H +
@@ -889,13 +892,14 @@ std::vector<View> DocComponents(const ModelConfig& c) {
   const std::string C = N(c.embedding_dim);
   AddFrontEndComponent(c, &out);
   add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
-  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
-      FeedForwardText(c) +
-          (c.family == engine::Family::kMoe ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
-                                   ", no bias) scores the " + N(c.num_experts) + " experts for each token; the top " +
-                                   N(c.experts_per_token) +
-                                   " are kept, their softmax weights renormalized, and only those experts run."
-                             : ""));
+  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network",
+      FeedForwardDiagram(c),
+      FeedForwardText(c) + (c.family == engine::Family::kMoe
+                                ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
+                                      ", no bias) scores the " + N(c.num_experts) +
+                                      " experts for each token; the top " + N(c.experts_per_token) +
+                                      " are kept, their softmax weights renormalized, and only those experts run."
+                                : ""));
   AddPositionComponent(c, &out);
   return out;
 }
@@ -1080,8 +1084,8 @@ View RunRow(const std::string& size_name, const engine::Run& run) {
         .Text("bandwidth", run.achieved_bytes_per_s > 0
                                ? FormatBytes(static_cast<int64_t>(run.achieved_bytes_per_s)) + "/s"
                                : "not recorded")
-        .Text("bandwidth_utilization", run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization)
-                                                                     : "n/a (no bandwidth measured)");
+        .Text("bandwidth_utilization",
+              run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization) : "n/a (no bandwidth measured)");
   } else if (run.scenario == "train") {
     row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
         .Text("precision", run.dtype == "float32" ? "float32" : run.dtype + " autocast (float32 master weights)")
@@ -1132,15 +1136,15 @@ std::vector<View> WeightLoads(const engine::Report& r) {
   for (const auto& size : r.sizes) {
     const engine::WeightsLoad& w = size.weights_load;
     if (w.weights.empty()) continue;
-    loads.push_back(View()
-                        .Text("size_name", size.name)
-                        .Text("weights", Code(w.weights))
-                        .Text("layout", w.layout)
-                        .Text("tensors", N(w.tensors))
-                        .Text("bytes", FormatBytes(w.bytes_read))
-                        .Text("load_time", FormatSeconds(w.load_s))
-                        .Text("load_rate",
-                              w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
+    loads.push_back(
+        View()
+            .Text("size_name", size.name)
+            .Text("weights", Code(w.weights))
+            .Text("layout", w.layout)
+            .Text("tensors", N(w.tensors))
+            .Text("bytes", FormatBytes(w.bytes_read))
+            .Text("load_time", FormatSeconds(w.load_s))
+            .Text("load_rate", w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
   }
   return loads;
 }
@@ -1524,9 +1528,7 @@ void AddCardArchitecture(const ViewContext& x, View* v) {
   }
   v->Items("inputs", Modalities(s, s.inputs, true))
       .Items("outputs", Modalities(s, s.outputs, false))
-      .Text("model_type",
-            s.architecture.base +
-                " (" + engine::FamilyName(s.architecture.family) + " family)")
+      .Text("model_type", s.architecture.base + " (" + engine::FamilyName(s.architecture.family) + " family)")
       .Text("key_components", Join(s.architecture.key_components, ", "))
       .Items("references", references)
       .Items("variants", variants)
@@ -1547,17 +1549,17 @@ void AddCardEvaluation(const ViewContext& x, View* v) {
       const std::string unit = size.config.family == engine::Family::kEncoder ? "sequences" : "images";
       std::string data = accuracy ? N(e.samples) + " " + unit : N(e.tokens) + " tokens predicted";
       if (!e.tokenizer.empty()) data += " (text, " + e.tokenizer + ")";
-      measured_evaluations.push_back(
-          View()
-              .Text("size_name", size.name)
-              .Text("metric", e.metric)
-              .Text("dataset", TableCell(e.dataset))
-              .Text("data", data)
-              .Text("value", accuracy ? FormatPercent(e.value)
-                                      : FormatShortestDouble(std::round(e.value * 1000) / 1000))
-              .Text("dtype", e.dtype)
-              .Text("weights", Code(e.weights))
-              .Text("date", e.date));
+      measured_evaluations.push_back(View()
+                                         .Text("size_name", size.name)
+                                         .Text("metric", e.metric)
+                                         .Text("dataset", TableCell(e.dataset))
+                                         .Text("data", data)
+                                         .Text("value", accuracy
+                                                            ? FormatPercent(e.value)
+                                                            : FormatShortestDouble(std::round(e.value * 1000) / 1000))
+                                         .Text("dtype", e.dtype)
+                                         .Text("weights", Code(e.weights))
+                                         .Text("date", e.date));
     }
   }
   std::vector<std::string> primary_metrics, secondary_metrics;
@@ -1580,10 +1582,8 @@ void AddCardTrainingToMaintenance(const ViewContext& x, View* v) {
       .Text("platforms", Join(s.deployment.platforms, ", "))
       .Text("horizontal_scaling", s.deployment.horizontal_scaling)
       .Text("vertical_scaling", s.deployment.vertical_scaling)
-      .Flag("has_inference_optimization",
-            !s.deployment.techniques.empty() || !s.deployment.platforms.empty())
-      .Flag("has_scalability",
-            !s.deployment.horizontal_scaling.empty() || !s.deployment.vertical_scaling.empty())
+      .Flag("has_inference_optimization", !s.deployment.techniques.empty() || !s.deployment.platforms.empty())
+      .Flag("has_scalability", !s.deployment.horizontal_scaling.empty() || !s.deployment.vertical_scaling.empty())
       .Flag("has_maintenance", s.has_maintenance)
       .Text("repository", s.maintenance.repository)
       .Text("version", s.maintenance.version)
@@ -1591,11 +1591,9 @@ void AddCardTrainingToMaintenance(const ViewContext& x, View* v) {
       .Text("scheduled_updates", s.maintenance.scheduled_updates)
       .Text("bug_fixes", s.maintenance.bug_fixes)
       .Text("documentation", s.maintenance.documentation)
-      .Flag("has_version_control", !s.maintenance.repository.empty() ||
-                                       !s.maintenance.version.empty() ||
+      .Flag("has_version_control", !s.maintenance.repository.empty() || !s.maintenance.version.empty() ||
                                        !s.maintenance.version_tagging.empty())
-      .Flag("has_maintenance_plan", !s.maintenance.scheduled_updates.empty() ||
-                                        !s.maintenance.bug_fixes.empty() ||
+      .Flag("has_maintenance_plan", !s.maintenance.scheduled_updates.empty() || !s.maintenance.bug_fixes.empty() ||
                                         !s.maintenance.documentation.empty());
   AddTraining(s.training, v);
 }
@@ -1630,7 +1628,7 @@ void AddFamilyFacts(const ViewContext& x, View* v) {
       .Flag("sequence_model", FactsOf(c).sequence)
       .Text("sequence_unit", FactsOf(c).sequence ? SequenceUnit(c) : "")
       .Flag("has_attention", FactsOf(c).attention)
-      .Text("throughput_unit", FactsOf(c).images                      ? "images"
+      .Text("throughput_unit", FactsOf(c).images                    ? "images"
                                : c.family == engine::Family::kAudio ? "seconds of audio"
                                                                     : "tokens")
       .Text("throughput_item", FactsOf(c).images ? "image" : "token")
@@ -1658,8 +1656,7 @@ void AddDocumentationImplementation(const ViewContext& x, View* v) {
   }
   std::vector<View> hf_repos;
   for (const auto& size : x.s.architecture.sizes)
-    if (!size.hf_repo.empty())
-      hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
+    if (!size.hf_repo.empty()) hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
   std::vector<View> implementation_files;
   for (const auto& [path, what] : ImplementationFiles(x.s, c))
     implementation_files.push_back(View().Text("path", path).Text("what", what));
@@ -1688,7 +1685,7 @@ void AddDocumentationComparison(const ViewContext& x, View* v) {
 // the profile settings.
 void AddMeasurementKeys(const ViewContext& x, View* v) {
   const engine::Report& r = x.r;
-  AddBenchmarks(x.s, r, v);  // sets has_runs
+  AddBenchmarks(x.s, r, v);         // sets has_runs
   std::vector<std::string> failed;  // scenarios that could not run on the measuring machine
   for (const auto& size : r.sizes)
     for (const auto& f : size.failures)
@@ -1698,8 +1695,7 @@ void AddMeasurementKeys(const ViewContext& x, View* v) {
   v->Flag("has_run_failures", !failed.empty()).Text("run_failures", Join(failed, "; "));
   v->Text("environment", EnvironmentText(r.environment))
       .Text("warmup", Plural(x.s.profile.warmup, "warm-up iteration", "warm-up iterations"))
-      .Text("min_iterations",
-            Plural(x.s.profile.min_iterations, "timed iteration", "timed iterations"))
+      .Text("min_iterations", Plural(x.s.profile.min_iterations, "timed iteration", "timed iterations"))
       .Text("min_seconds", FormatShortestDouble(x.s.profile.min_seconds));
 }
 
@@ -1707,13 +1703,13 @@ void AddMeasurementKeys(const ViewContext& x, View* v) {
 void AddCharts(const ViewContext& x, View* v) {
   std::vector<View> perf_charts, component_charts;
   for (const auto& chart : BuildCharts(RawSpec(x.in), x.r)) {
-    (chart.file == "components.svg" ? component_charts : perf_charts).push_back(
-        View()
-            .Text("file", chart.file)
-            .Text("title", LinkTitle(chart.title))
-            .Text("alt", EscapeProse(chart.alt))
-            .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(x.s.slug),
-                                                 publish::BlogBundleFilePath(x.s.slug, chart.file))));
+    (chart.file == "components.svg" ? component_charts : perf_charts)
+        .push_back(View()
+                       .Text("file", chart.file)
+                       .Text("title", LinkTitle(chart.title))
+                       .Text("alt", EscapeProse(chart.alt))
+                       .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(x.s.slug),
+                                                            publish::BlogBundleFilePath(x.s.slug, chart.file))));
   }
   v->Items("perf_charts", perf_charts).Items("component_charts", component_charts);
 }
@@ -1723,8 +1719,8 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
   const engine::Report empty_report;
   const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
   const spec::Size& prose = ProseSize(s);
-  const ViewContext x{in, s, in.report ? *in.report : empty_report, PrimarySize(s), prose, prose.config,
-                      spec_path, "modelcard build " + spec_path};
+  const ViewContext x{in,           s,         in.report ? *in.report : empty_report, PrimarySize(s), prose,
+                      prose.config, spec_path, "modelcard build " + spec_path};
   View v;
   AddCommonKeys(x, &v);
   AddCardArchitecture(x, &v);
@@ -1736,7 +1732,7 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
   AddDocumentationComparison(x, &v);
   AddMeasurementKeys(x, &v);
   const bool any = doc == Document::kAny;
-  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                  // post_* keys of the Hugo post
+  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                    // post_* keys of the Hugo post
   if (any || doc == Document::kExperimentsReadme) AddExperimentsReadme(in, &v);  // exp_* keys
   if (any || doc == Document::kDevelopmentGuide) AddDevelopmentGuide(in, &v);    // guide_* keys
   AddCharts(x, &v);
