@@ -565,6 +565,8 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
     item.Text("number", std::to_string(components.size() + 1))
         .Text("name", name)
         .Text("text", text)
+        .Flag("pre_norm_placement", false)
+        .Text("norm_blocks", "")
         .Lines("equations", text::SplitLines(math))  // one ```math block each
         .Lines("where", where);
     components.push_back(item);
@@ -579,13 +581,11 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
     component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
               {});
     component(
-        NormLabel(c.norm),
-        "Applied before attention and before the feed-forward network in each of the " + N(c.num_layers) +
-            " blocks (pre-norm), and once after the last block.",
-        NormMath(c),
+        NormLabel(c.norm), "", NormMath(c),
         {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
          " learned per channel (" + N(c.embedding_dim) +
          (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+    components.back().Flag("pre_norm_placement", true).Text("norm_blocks", N(c.num_layers));  // the template's sentence
   } else {
     for (const auto& part : FamilyComponents(c)) component(part.name, part.text, part.math, part.where);
   }
