@@ -449,56 +449,81 @@ std::string YamlQuoted(const std::string& text) {
   return out + "\"";
 }
 
-void AddBlogPost(const RenderInput& in, internal::View* v) {
-  const spec::Spec& s = *in.spec;
-  const spec::Blog& b = s.blog;
-  const engine::Report empty_report;
-  const engine::Report& r = in.report ? *in.report : empty_report;
-  const spec::Size& primary = internal::ProseSize(s);  // the size the post's prose describes
-  const ModelConfig& c = primary.config;
+namespace {
 
-  // Front matter: YAML-quoted values of the raw spec (Hugo's templates HTML-escape them); the
-  // cover caption is Markdown there (the theme markdownifies it), so it is escaped prose.
-  const spec::Spec& raw = RawSpec(in);
-  const std::string date = !b.date.empty() ? b.date : r.environment.date;
-  v->Text("post_title", YamlQuoted(raw.name))
+// What every section of the post reads: the escaped spec, the raw one (front matter), the
+// report (empty when none) and the size the prose describes.
+struct BlogContext {
+  const RenderInput& in;
+  const spec::Spec& s;
+  const spec::Spec& raw;
+  const spec::Blog& b;
+  const engine::Report& r;
+  const spec::Size& primary;
+  const ModelConfig& c;
+};
+
+// Which optional sections the spec fills, and the rows that decide it.
+struct BlogSections {
+  bool background = false;
+  std::vector<View> benchmark_rows, measured_rows;
+  bool benchmarks = false;
+  bool applications = false;
+  std::vector<View> versus;
+  bool comparison = false;
+  bool limitations = false;
+  std::string introduction;  // blog.introduction, else the summary
+};
+
+BlogSections SectionsOf(const BlogContext& x) {
+  BlogSections p;
+  p.background = !x.b.background.empty() || !x.b.prior_work.empty() || !x.b.innovations.empty();
+  p.benchmark_rows = BenchmarkRows(x.s);
+  p.measured_rows = MeasuredRows(x.s, x.r);
+  p.benchmarks = !p.benchmark_rows.empty() || !p.measured_rows.empty();
+  p.applications = !x.b.applications.empty() || p.benchmarks;
+  p.versus = VersusSections(x.in, x.r);
+  p.comparison = !p.versus.empty() || !x.s.architecture.use_cases.empty();
+  p.limitations = !x.b.limitations.empty() || !x.b.future_work.empty();
+  p.introduction = !x.b.introduction.empty() ? x.b.introduction : x.s.summary;
+  return p;
+}
+
+// Front matter: YAML-quoted values of the raw spec (Hugo's templates HTML-escape them); the
+// cover caption is Markdown there (the theme markdownifies it), so it is escaped prose.
+void AddBlogFrontMatter(const BlogContext& x, View* v) {
+  const spec::Blog& b = x.b;
+  const std::string date = !b.date.empty() ? b.date : x.r.environment.date;
+  v->Text("post_title", YamlQuoted(x.raw.name))
       .Text("post_date", date.empty() ? "\"\"" : date)
       .Text("post_draft", Bool(b.draft))
-      .Text("post_tags", YamlList(s.tags))
+      .Text("post_tags", YamlList(x.s.tags))
       .Text("post_categories", YamlList(b.categories))
-      .Text("post_author", YamlQuoted(!raw.blog.author.empty() ? raw.blog.author : in.site.author))
-      .Text("post_description", YamlQuoted(!raw.blog.description.empty() ? raw.blog.description : raw.summary))
-      .Text("post_canonical_url", YamlQuoted(project::CanonicalUrl(in.site, s.slug)))
+      .Text("post_author", YamlQuoted(!x.raw.blog.author.empty() ? x.raw.blog.author : x.in.site.author))
+      .Text("post_description", YamlQuoted(!x.raw.blog.description.empty() ? x.raw.blog.description : x.raw.summary))
+      .Text("post_canonical_url", YamlQuoted(project::CanonicalUrl(x.in.site, x.s.slug)))
       .Text("post_cover_image", YamlQuoted(b.has_cover ? b.cover.image : ""))
       .Text("post_cover_alt", YamlQuoted(b.has_cover ? b.cover.alt : ""))
       .Text("post_cover_caption", YamlQuoted(b.has_cover ? EscapeProse(b.cover.caption) : ""))
       .Text("post_cover_relative", Bool(b.has_cover && b.cover.relative))
       .Text("post_cover_hidden", Bool(!b.has_cover || b.cover.hidden))
-      .Text("post_edit_url", YamlQuoted(project::EditUrl(in.site, in.spec_display_path)))
-      .Text("post_edit_text", YamlQuoted(in.site.edit_text));
+      .Text("post_edit_url", YamlQuoted(project::EditUrl(x.in.site, x.in.spec_display_path)))
+      .Text("post_edit_text", YamlQuoted(x.in.site.edit_text));
+}
 
-  // Which sections the spec fills, in the seed's order (the table of contents).
-  const bool has_background =
-      !b.background.empty() || !b.prior_work.empty() || !b.innovations.empty();
-  const std::vector<View> benchmark_rows = BenchmarkRows(s);
-  const std::vector<View> measured_rows = MeasuredRows(s, r);
-  const bool has_benchmarks = !benchmark_rows.empty() || !measured_rows.empty();
-  const bool has_applications = !b.applications.empty() || has_benchmarks;
-  const std::vector<View> versus = VersusSections(in, r);
-  const bool has_comparison = !versus.empty() || !s.architecture.use_cases.empty();
-  const bool has_limitations = !b.limitations.empty() || !b.future_work.empty();
-  const std::string introduction = !b.introduction.empty() ? b.introduction : s.summary;
+// Table of Contents: the sections the spec fills, in the seed's order.
+void AddBlogTableOfContents(const BlogContext& x, const BlogSections& p, View* v) {
   const std::vector<TocEntry> toc_entries = {
-      {"Introduction", !introduction.empty()},
-      {"Background and Motivation", has_background},
+      {"Introduction", !p.introduction.empty()},
+      {"Background and Motivation", p.background},
       {"Architecture Overview", true},
       {"Key Components", true},
       {"Mathematical Foundations", true},
       {"Implementation", true},
-      {"Training Details", s.has_training},
-      {"Applications", has_applications},
-      {"Comparison with Other Models", has_comparison},
-      {"Limitations and Future Work", has_limitations},
+      {"Training Details", x.s.has_training},
+      {"Applications", p.applications},
+      {"Comparison with Other Models", p.comparison},
+      {"Limitations and Future Work", p.limitations},
       {"Conclusion", true},
   };
   std::vector<View> toc;
@@ -509,8 +534,30 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
                       .Text("title", e.title)
                       .Text("anchor", text::HeadingAnchor(e.title)));
   }
+  v->Items("post_toc", toc);
+}
 
-  // Key components, numbered in the order they are present.
+// The lead, Introduction and Background and Motivation.
+void AddBlogIntroduction(const BlogContext& x, const BlogSections& p, View* v) {
+  v->Text("post_lead", x.b.introduction.empty() ? "" : x.s.summary)
+      .Text("post_introduction", p.introduction)
+      .Flag("has_post_background_section", p.background)
+      .Text("post_background", x.b.background)
+      .Text("post_prior_work", x.b.prior_work)
+      .Lines("post_innovations", x.b.innovations);
+}
+
+// Architecture Overview > Input and Output.
+void AddBlogArchitectureOverview(const BlogContext& x, View* v) {
+  const std::string input_format = x.s.inputs.empty() ? "token ids" : x.s.inputs.front().format;
+  const std::string output_format = x.s.outputs.empty() ? "next-token logits" : x.s.outputs.front().format;
+  v->Text("post_input", FamilyInput(x.c, input_format)).Text("post_output", FamilyOutput(x.c, output_format));
+}
+
+// Key Components, numbered in the order they are present: a decoder's attention, FFN, (MoE
+// router), position encoding and norm; another family's own components.
+void AddBlogKeyComponents(const BlogContext& x, View* v) {
+  const ModelConfig& c = x.c;
   std::vector<View> components;
   auto component = [&](const std::string& name, const std::string& text, const std::string& math,
                        const std::vector<std::string>& where) {
@@ -518,12 +565,13 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
     item.Text("number", std::to_string(components.size() + 1))
         .Text("name", name)
         .Text("text", text)
+        .Flag("pre_norm_placement", false)
+        .Text("norm_blocks", "")
         .Lines("equations", text::SplitLines(math))  // one ```math block each
         .Lines("where", where);
     components.push_back(item);
   };
-  const bool decoder_family = engine::TraitsOf(c).kv_cache;
-  if (decoder_family) {
+  if (engine::TraitsOf(c).kv_cache) {
     component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
     component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
               {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
@@ -532,83 +580,103 @@ void AddBlogPost(const RenderInput& in, internal::View* v) {
       for (const auto& extra : FamilyComponents(c)) component(extra.name, extra.text, extra.math, extra.where);
     component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
               {});
-    component(NormLabel(c.norm),
-              "Applied before attention and before the feed-forward network in each of the " +
-                  N(c.num_layers) + " blocks (pre-norm), and once after the last block.",
-              NormMath(c),
-              {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
-               " learned per channel (" + N(c.embedding_dim) +
-               (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+    component(
+        NormLabel(c.norm), "", NormMath(c),
+        {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +
+         " learned per channel (" + N(c.embedding_dim) +
+         (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
+    components.back().Flag("pre_norm_placement", true).Text("norm_blocks", N(c.num_layers));  // the template's sentence
   } else {
     for (const auto& part : FamilyComponents(c)) component(part.name, part.text, part.math, part.where);
   }
+  v->Items("post_components", components);
+}
 
-  // Optimization: what the spec says about the optimizer and its schedule.
+// Mathematical Foundations: the loss, the optimizer settings and the complexity analysis.
+void AddBlogMathematicalFoundations(const BlogContext& x, View* v) {
   std::vector<std::string> optimization;
-  for (const auto& h : s.training.hyperparameters) {
+  for (const auto& h : x.s.training.hyperparameters) {
     if (h.key == "loss" || h.key == "batch_size" || h.key == "epochs") continue;
     optimization.push_back(internal::HyperparameterLabel(h.key) + ": " + h.value);
   }
+  const View complexity =
+      engine::TraitsOf(x.c).kv_cache ? Complexity(x.primary, x.r) : FamilyComplexityView(x.primary, x.r);
+  v->Text("post_loss_text", FamilyLossText(x.c))
+      .Text("post_loss_math", FamilyLossMath(x.c))
+      .Lines("post_optimization", optimization)
+      .Items("post_complexity", {complexity});
+}
+
+// Implementation: the documentation page's file list, less the weight mapping the post does
+// not show, and the PyTorch listing.
+void AddBlogImplementation(const BlogContext& x, View* v) {
+  std::vector<View> implementation_files;
+  for (const auto& [path, what] : internal::ImplementationFiles(x.s, x.c))
+    if (path != "engine/weights/hf_names.cc")
+      implementation_files.push_back(View().Text("path", path).Text("what", what));
+  v->Text("post_usage_listing", UsageListing(x.s, x.raw.name, x.r, x.in.spec_display_path, x.in.templates_dir))
+      .Text("post_listing_file", x.s.slug + ".py")
+      .Items("post_implementation_files", implementation_files);
+}
+
+// Training Details: the hyperparameter table and the procedure.
+void AddBlogTrainingDetails(const BlogContext& x, View* v) {
   std::vector<View> hyperparameters;
-  for (const auto& h : s.training.hyperparameters)
+  for (const auto& h : x.s.training.hyperparameters)
     hyperparameters.push_back(View()
                                   .Text("label", TableCell(internal::HyperparameterLabel(h.key)))
                                   .Text("value", TableCell(h.value))
                                   .Text("key", Code("training.hyperparameters." + h.key)));
+  v->Items("post_hyperparameters", hyperparameters).Items("post_training_procedure", Numbered(TrainingProcedure(x.s)));
+}
 
+// Applications (with the benchmark results), Comparison with Other Models, and Limitations
+// and Future Work.
+void AddBlogApplicationsToLimitations(const BlogContext& x, const BlogSections& p, View* v) {
+  v->Flag("has_post_applications_section", p.applications)
+      .Lines("post_applications", x.b.applications)
+      .Flag("has_post_benchmarks", p.benchmarks)
+      .Items("post_benchmark_rows", p.benchmark_rows)
+      .Items("post_measured_rows", p.measured_rows)
+      .Flag("has_post_comparison_section", p.comparison)
+      .Items("post_comparison_rows", x.in.all_specs.size() > 1 ? ComparisonRows(x.in, x.r) : std::vector<View>{})
+      .Items("post_versus", p.versus)
+      .Flag("has_post_limitations_section", p.limitations)
+      .Lines("post_limitations", x.b.limitations)
+      .Lines("post_future_work", x.b.future_work);
+}
+
+// Conclusion, References and Further Reading.
+void AddBlogConclusion(const BlogContext& x, View* v) {
   std::vector<View> references, further;
-  for (size_t i = 0; i < s.architecture.references.size(); ++i)
+  for (size_t i = 0; i < x.s.architecture.references.size(); ++i)
     references.push_back(View()
                              .Text("number", std::to_string(i + 1))
-                             .Text("citation", internal::Citation(s.architecture.references[i])));
-  for (const auto& ref : b.further_reading)
-    further.push_back(View().Text("citation", internal::Citation(ref)));
-
-  // The documentation page's list, less the weight mapping the post does not show.
-  std::vector<View> implementation_files;
-  for (const auto& [path, what] : internal::ImplementationFiles(s, c))
-    if (path != "engine/weights/hf_names.cc")
-      implementation_files.push_back(View().Text("path", path).Text("what", what));
-
-  const std::string input_format = s.inputs.empty() ? "token ids" : s.inputs.front().format;
-  const std::string output_format = s.outputs.empty() ? "next-token logits" : s.outputs.front().format;
-
-  v->Items("post_toc", toc)
-      .Text("post_lead", b.introduction.empty() ? "" : s.summary)
-      .Text("post_introduction", introduction)
-      .Flag("has_post_background_section", has_background)
-      .Text("post_background", b.background)
-      .Text("post_prior_work", b.prior_work)
-      .Lines("post_innovations", b.innovations)
-      .Text("post_input", FamilyInput(c, input_format))
-      .Text("post_output", FamilyOutput(c, output_format))
-      .Items("post_components", components)
-      .Text("post_loss_text", FamilyLossText(c))
-      .Text("post_loss_math", FamilyLossMath(c))
-      .Lines("post_optimization", optimization)
-      .Items("post_complexity", {decoder_family ? Complexity(primary, r) : FamilyComplexityView(primary, r)})
-      .Text("post_usage_listing", UsageListing(s, raw.name, r, in.spec_display_path, in.templates_dir))
-      .Text("post_listing_file", s.slug + ".py")
-      .Text("post_implementation_heading", "PyTorch Implementation")
-      .Items("post_implementation_files", implementation_files)
-      .Items("post_hyperparameters", hyperparameters)
-      .Items("post_training_procedure", Numbered(TrainingProcedure(s)))
-      .Flag("has_post_applications_section", has_applications)
-      .Lines("post_applications", b.applications)
-      .Flag("has_post_benchmarks", has_benchmarks)
-      .Items("post_benchmark_rows", benchmark_rows)
-      .Items("post_measured_rows", measured_rows)
-      .Flag("has_post_comparison_section", has_comparison)
-      .Items("post_comparison_rows", in.all_specs.size() > 1 ? ComparisonRows(in, r)
-                                                              : std::vector<View>{})
-      .Items("post_versus", versus)
-      .Flag("has_post_limitations_section", has_limitations)
-      .Lines("post_limitations", b.limitations)
-      .Lines("post_future_work", b.future_work)
-      .Text("post_conclusion",
-            !b.conclusion.empty() ? b.conclusion : GeneratedConclusion(s, primary, r))
+                             .Text("citation", internal::Citation(x.s.architecture.references[i])));
+  for (const auto& ref : x.b.further_reading) further.push_back(View().Text("citation", internal::Citation(ref)));
+  v->Text("post_conclusion", !x.b.conclusion.empty() ? x.b.conclusion : GeneratedConclusion(x.s, x.primary, x.r))
       .Items("post_references", references)
       .Items("post_further_reading", further);
+}
+
+}  // namespace
+
+void AddBlogPost(const RenderInput& in, internal::View* v) {
+  const spec::Spec& s = *in.spec;
+  const engine::Report empty_report;
+  const spec::Size& primary = internal::ProseSize(s);  // the size the post's prose describes
+  const BlogContext x{in, s, RawSpec(in), s.blog, in.report ? *in.report : empty_report, primary, primary.config};
+  const BlogSections sections = SectionsOf(x);
+  AddBlogFrontMatter(x, v);
+  AddBlogTableOfContents(x, sections, v);
+  AddBlogIntroduction(x, sections, v);
+  AddBlogArchitectureOverview(x, v);
+  AddBlogKeyComponents(x, v);
+  AddBlogMathematicalFoundations(x, v);
+  AddBlogImplementation(x, v);
+  AddBlogTrainingDetails(x, v);
+  AddBlogApplicationsToLimitations(x, sections, v);
+  AddBlogConclusion(x, v);
 }
 
 }  // namespace render

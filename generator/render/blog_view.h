@@ -14,7 +14,8 @@ namespace render {
 // \n, \t, \r or \xNN. Any UTF-8 text round-trips.
 std::string YamlQuoted(const std::string& text);
 
-// Adds every post_* key of templates/hugo-blog-post.mustache to *v.
+// Adds every post_* key of templates/hugo-blog-post.mustache to *v, one function per post
+// section over a shared context; fixed headings and sentences are the template's.
 // REQUIRES: in.spec != nullptr. Reads no clock: the date is blog.date, else the report's.
 void AddBlogPost(const RenderInput& in, internal::View* v);
 

@@ -1,6 +1,8 @@
-// AddExperimentsReadme: the exp_* keys of templates/experiments-readme.mustache. Tables are
-// built here as Markdown (their columns depend on the experiment); every sentence about a
-// result is worded from the measured numbers by the exp_insight functions.
+// AddExperimentsReadme: the exp_* keys of templates/experiments-readme.mustache, one
+// AddExperiments<Section> function per README section over a shared ExperimentsContext. Tables
+// are built here as Markdown (their columns depend on the experiment); every sentence about a
+// result is worded from the measured numbers by the exp_insight functions; fixed sentences
+// (weights, table notes, tradeoffs, acknowledgment frame) are the template's.
 #include "generator/render/experiments_view.h"
 
 #include <algorithm>
@@ -744,21 +746,53 @@ std::vector<std::string> HardwareLines(const engine::Environment& e) {
   return lines;
 }
 
-}  // namespace
+// What every section of the README reads: the spec and its report (empty when none), the
+// studied size (nullptr when nothing was measured) and its experiments (empty when none ran).
+struct ExperimentsContext {
+  const RenderInput& in;
+  const spec::Spec& s;
+  const engine::Report& r;
+  const spec::Size& primary;
+  const engine::ModelConfig& c;
+  const std::string spec_path;
+  const engine::SizeReport* size;
+  const std::vector<engine::Experiment>& experiments;
+};
 
-void AddExperimentsReadme(const RenderInput& in, View* v) {
-  const spec::Spec& s = *in.spec;
-  const engine::Report empty_report;
-  const engine::Report& r = in.report ? *in.report : empty_report;
-  const spec::Size& primary = internal::PrimarySize(s);
-  const engine::ModelConfig& c = primary.config;
-  const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
-  const std::string not_measured = "Not measured yet — run `modelcard build " + spec_path + "`.";
-  const engine::SizeReport* size = StudiedSize(s, r);
-  const std::vector<engine::Experiment> none;
-  const std::vector<engine::Experiment>& experiments = size ? size->experiments : none;
+// The engine files of experiment `id`, as a comma-separated list of code spans.
+std::string TechniqueFiles(const engine::ModelConfig& c, const std::string& id) {
+  std::vector<std::string> files = {Code(kExperimentsSource)};
+  if (const CatalogEntry* entry = FindCatalog(id)) {
+    if (std::string(entry->file).size() > 0) files.push_back(Code(entry->file));
+    if (id == "kv_cache" && engine::TraitsOf(c).kv_cache) files.push_back(Code("engine/layers/attention.cc"));
+    if (id == "kv_cache" && c.family == engine::Family::kRecurrent) files.push_back(Code("engine/models/recurrent.cc"));
+  }
+  return Join(files, ", ");
+}
 
-  // Overview.
+// The papers behind the techniques: the catalog's without measurements, else those of the
+// applicable experiments, in order.
+std::vector<spec::Reference> TechniqueReferences(const ExperimentsContext& x) {
+  std::vector<spec::Reference> refs;
+  auto add = [&](const std::string& id) {
+    if (const CatalogEntry* entry = FindCatalog(id))
+      if (!entry->reference.title.empty()) refs.push_back(entry->reference);
+  };
+  if (x.experiments.empty())
+    for (const auto& entry : Catalog()) add(entry.id);
+  for (const auto& e : x.experiments)
+    if (e.applicable) add(e.id);
+  return refs;
+}
+
+std::string TechniqueTitle(const engine::Experiment& e) {
+  const CatalogEntry* entry = FindCatalog(e.id);
+  return !e.title.empty() ? e.title : entry ? entry->title : e.id;
+}
+
+// Title, lead, Overview and its Key Features.
+void AddExperimentsOverview(const ExperimentsContext& x, View* v) {
+  const spec::Spec& s = x.s;
   std::string authors, year;
   if (!s.architecture.references.empty()) {
     authors = s.architecture.references.front().authors;
@@ -767,16 +801,31 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
   const std::string model_type =
       s.architecture.base + " (" + engine::FamilyName(s.architecture.family) + " family)";
   int64_t applicable = 0;
-  for (const auto& e : experiments) applicable += e.applicable ? 1 : 0;
-  const int64_t total_experiments = experiments.empty() ? int64_t(Catalog().size()) : int64_t(experiments.size());
+  for (const auto& e : x.experiments) applicable += e.applicable ? 1 : 0;
+  const int64_t total = x.experiments.empty() ? int64_t(Catalog().size()) : int64_t(x.experiments.size());
+  const bool checkpoint = x.size != nullptr && !x.size->weights_load.weights.empty();
+  v->Text("exp_lead", s.name + " (" + (s.tagline.empty() ? model_type : s.tagline) + ")")
+      .Text("exp_authors", authors)
+      .Text("exp_year", year)
+      .Text("exp_model_type", model_type)
+      .Text("exp_summary", s.summary)
+      .Text("exp_spec_path", x.spec_path)
+      .Text("exp_readme_path", publish::ExperimentsReadmePath(s.slug))
+      .Text("exp_results_path", publish::ResultsPath(s.slug))
+      .Text("exp_count", std::to_string(total))
+      .Text("exp_applicable", x.experiments.empty() ? "" : std::to_string(applicable))
+      .Text("exp_input", s.inputs.empty() ? "" : s.inputs.front().format)
+      .Text("exp_weights_checkpoint", checkpoint ? x.size->weights_load.weights : "");
+}
 
-  // Components.
+// Architecture Components: one entry per implementation file.
+void AddExperimentsComponents(const ExperimentsContext& x, View* v) {
   std::vector<View> components;
-  for (const auto& [path, what] : internal::ImplementationFiles(s, c)) {
+  for (const auto& [path, what] : internal::ImplementationFiles(x.s, x.c)) {
     std::string stem = path.substr(path.rfind('/') + 1);
     stem = stem.substr(0, stem.find('.'));
     std::string name = internal::Capitalize(ComponentLabel(stem));
-    if (path.rfind("engine/models/", 0) == 0) name = s.name + " model";
+    if (path.rfind("engine/models/", 0) == 0) name = x.s.name + " model";
     if (path == "engine/count.cc" || path.rfind("engine/count_", 0) == 0) name = "Analytic counts";
     if (path == "engine/weights/hf_names.cc") name = "Checkpoint weight names";
     if (path.rfind("engine/preprocess/", 0) == 0) name = internal::Capitalize(stem) + " preprocessing";
@@ -786,112 +835,53 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
                              .Text("path", path)
                              .Text("what", what));
   }
+  v->Items("exp_components", components);
+}
 
-  // Techniques, tables, insights, summary: the measured experiments, else the catalog.
-  std::vector<View> techniques, tables, insights, summary;
-  std::vector<spec::Reference> technique_refs;
-  auto files_for = [&](const std::string& id) {
-    std::vector<std::string> files = {Code(kExperimentsSource)};
-    if (const CatalogEntry* entry = FindCatalog(id)) {
-      if (std::string(entry->file).size() > 0) files.push_back(Code(entry->file));
-      if (id == "kv_cache" && engine::TraitsOf(c).kv_cache)
-        files.push_back(Code("engine/layers/attention.cc"));
-      if (id == "kv_cache" && c.family == engine::Family::kRecurrent) files.push_back(Code("engine/models/recurrent.cc"));
-    }
-    return Join(files, ", ");
-  };
-  auto add_reference = [&](const std::string& id) {
-    if (const CatalogEntry* entry = FindCatalog(id))
-      if (!entry->reference.title.empty()) technique_refs.push_back(entry->reference);
-  };
-  if (experiments.empty()) {
-    for (const auto& entry : Catalog()) {
+// Optimization Techniques: the measured experiments, else the catalog ("measured" false).
+void AddExperimentsTechniques(const ExperimentsContext& x, View* v) {
+  std::vector<View> techniques;
+  if (x.experiments.empty()) {
+    for (const auto& entry : Catalog())
       techniques.push_back(View()
                                .Text("number", std::to_string(techniques.size() + 1))
                                .Text("title", entry.title)
                                .Text("description", internal::Capitalize(entry.description) + ".")
-                               .Text("result", not_measured)
+                               .Flag("measured", false)
+                               .Text("result", "")
                                .Text("setup", "")
-                               .Text("files", files_for(entry.id)));
-      add_reference(entry.id);
-    }
+                               .Text("files", TechniqueFiles(x.c, entry.id)));
   }
-  for (const auto& e : experiments) {
+  for (const auto& e : x.experiments) {
     const CatalogEntry* entry = FindCatalog(e.id);
-    const std::string title = !e.title.empty() ? e.title : entry ? entry->title : e.id;
-    const std::string description =
-        !e.description.empty() ? e.description : entry ? std::string(entry->description) : "";
-    const std::string insight = exp_insight::Insight(e);
-    const std::string unusable = Unusable(e);
-    const std::string setup =
-        e.setup.empty() ? "" : "Setup: " + e.setup + "; one timed sample: " + UnitText(e) + ".";
+    const std::string description = !e.description.empty() ? e.description
+                                    : entry                ? std::string(entry->description)
+                                                           : "";
     techniques.push_back(View()
                              .Text("number", std::to_string(techniques.size() + 1))
-                             .Text("title", title)
+                             .Text("title", TechniqueTitle(e))
                              .Text("description", Sentence(internal::Capitalize(description)))
-                             .Text("result", insight)
+                             .Flag("measured", true)
+                             .Text("result", exp_insight::Insight(e))
                              .Text("setup", e.setup.empty() ? "" : Sentence(e.setup))
-                             .Text("files", files_for(e.id)));
-    insights.push_back(View().Text("title", title).Text("text", insight));
-    View table;
-    table.Text("number", std::to_string(tables.size() + 1))
-        .Text("title", title)
-        .Text("setup", setup)
-        .Text("reason", unusable)
-        .Text("table", unusable.empty() ? ExperimentTable(e) : "");
-    std::string note;
-    if (unusable.empty() && e.id == "combined")
-      note = "The combination (engine/experiments/experiments.cc): the fastest dtype measured in the mixed-precision "
-             "and int8 experiments whose top-1 agreement with float32 eager stayed at 99% or more (else float32), "
-             "the fastest thread count of the thread-scaling experiment, " +
-             std::string(FactsOf(c).attention ? "fused attention, " : "") +
-             "and packed weights where the dtype's kernel packs them (the row's label says which). "
-             "First call: the first call on a freshly built model (includes one-time setup such as weight "
-             "packing and kernel selection); steady state: the mean after warm-up.";
-    if (unusable.empty() && e.id == "kv_cache")
-      note = "Top-1 agreement: the share of generated tokens equal to the full-recomputation run's.";
-    if (unusable.empty() && e.id == "activation_checkpointing")
-      note = "Activations kept for backward (held at the end of the forward pass) are what checkpointing saves; "
-             "the step's peak also holds the gradients and the optimizer's temporaries, so it falls only when "
-             "activations dominate. A speedup below 1× is the recomputation's cost.";
-    table.Text("note", note);
-    tables.push_back(table);
-    summary.push_back(View()
-                          .Text("title", TableCell(title))
-                          .Text("speedup", TableCell(unusable.empty() ? BestSpeedup(e) : "—"))
-                          .Text("memory", TableCell(unusable.empty() ? MemorySaving(e) : "—"))
-                          .Text("accuracy", TableCell(unusable.empty() ? AccuracyImpact(e) : unusable)));
-    if (e.applicable) add_reference(e.id);
+                             .Text("files", TechniqueFiles(x.c, e.id)));
   }
+  v->Text("exp_experiments_source", kExperimentsSource)
+      .Text("exp_experiments_header", kExperimentsHeader)
+      .Items("exp_techniques", techniques);
+}
 
-  // Tradeoffs: which experiment gave the largest speedup / memory saving (measured only).
-  std::string tradeoffs;
-  {
-    const engine::Experiment* fastest = nullptr;
-    const engine::ExperimentVariant* fastest_v = nullptr;
-    const engine::Experiment* leanest = nullptr;
-    int64_t saved = 0;
-    for (const auto& e : experiments) {
-      if (!Unusable(e).empty() || e.id == "batch_scaling" || e.id == "combined") continue;
-      const engine::ExperimentVariant& base = *BaselineOf(e);
-      for (const auto* var : Others(e)) {
-        if (!fastest_v || SpeedupOf(e, *var) > SpeedupOf(*fastest, *fastest_v)) fastest = &e, fastest_v = var;
-        const int64_t d = (base.peak_bytes + base.weights_bytes) - (var->peak_bytes + var->weights_bytes);
-        if (d > saved) saved = d, leanest = &e;
-      }
-    }
-    if (fastest_v) {
-      const bool same = text::HeadingAnchor(fastest_v->name) == text::HeadingAnchor(fastest->title);
-      tradeoffs = "Of the single optimizations, " + fastest_v->name + (same ? "" : " (" + fastest->title + ")") +
-                  " gives the largest speedup, " + Ratio(SpeedupOf(*fastest, *fastest_v));
-      tradeoffs += leanest ? "; " + leanest->title + " saves the most memory (weights + peak), " + FormatBytes(saved) + "."
-                           : "; none of them reduces weights + peak memory.";
-    }
-  }
+// Project Structure and Installation.
+void AddExperimentsInstallation(const ExperimentsContext& x, View* v) {
+  v->Text("exp_project_tree", ProjectTree(x.s))
+      .Text("exp_libtorch", x.r.environment.libtorch)
+      .Text("exp_repository_url", x.in.site.repository_url);
+}
 
-  // Usage: the measured best settings as profile flags.
+// The profile command with the measured best dtype and thread count.
+std::string ProfileCommand(const ExperimentsContext& x) {
   std::string best_dtype = "bfloat16", best_threads;
-  for (const auto& e : experiments) {
+  for (const auto& e : x.experiments) {
     if (!Unusable(e).empty()) continue;
     const engine::ExperimentVariant* f = Fastest(e);
     if (!f) continue;
@@ -900,117 +890,192 @@ void AddExperimentsReadme(const RenderInput& in, View* v) {
     if (e.id == "thread_scaling" && f->value > 0)
       best_threads = SpeedupOf(e, *f) > 1 ? N(f->value) : N(BaselineOf(e)->value);
   }
+  const spec::Spec& s = x.s;
   const int64_t seq = s.experiments.sequence_length > 0 ? s.experiments.sequence_length
                       : s.profile.sequence_lengths.empty() ? 128
                                                            : s.profile.sequence_lengths.front();
-  std::string profile_command = "build/modelcard profile " + spec_path + " --size " + primary.name +
-                                " --dtype " + best_dtype + " --batch " + N(s.experiments.batch) + " --seq " +
-                                std::to_string(seq);
-  if (!best_threads.empty()) profile_command += " --threads " + best_threads;
+  std::string command = "build/modelcard profile " + x.spec_path + " --size " + x.primary.name + " --dtype " +
+                        best_dtype + " --batch " + N(s.experiments.batch) + " --seq " + std::to_string(seq);
+  if (!best_threads.empty()) command += " --threads " + best_threads;
+  return command;
+}
 
-  // Exploration: what the scenarios demonstrate.
+// Usage: the commands, what the exploration demonstrates and the experiments it runs.
+void AddExperimentsUsage(const ExperimentsContext& x, View* v) {
   std::vector<std::string> demonstrates;
-  if (size) {
-    for (const auto& run : size->runs) {
-      if (run.scenario == "generate")
-        demonstrates.push_back("generation: prefill and per-token decode (" + internal::RunShape(run) + ", " +
-                               run.dtype + ")");
-      else
-        demonstrates.push_back(ScenarioName(run) + " (" + internal::RunShape(run) + ", " + run.dtype + ")");
+  if (x.size) {
+    for (const auto& run : x.size->runs) {
+      const std::string shape = " (" + internal::RunShape(run) + ", " + run.dtype + ")";
+      demonstrates.push_back(run.scenario == "generate" ? "generation: prefill and per-token decode" + shape
+                                                        : ScenarioName(run) + shape);
     }
   }
-  demonstrates.push_back("the complete " + s.name + " model: " + FormatCountWithShort(internal::ParametersOf(primary, r).total) +
+  demonstrates.push_back("the complete " + x.s.name +
+                         " model: " + FormatCountWithShort(internal::ParametersOf(x.primary, x.r).total) +
                          " parameters, counted by component");
-
-  std::vector<std::string> run_list;
-  if (experiments.empty())
-    for (const auto& entry : Catalog()) run_list.push_back(entry.title);
-  for (const auto& e : experiments)
-    run_list.push_back((e.title.empty() ? e.id : e.title) + (e.applicable ? "" : " (not applicable here)"));
   std::vector<View> run_items;
-  for (const auto& t : run_list) run_items.push_back(View().Text("number", std::to_string(run_items.size() + 1)).Text("text", t));
-
-  // Innovations and references.
-  std::vector<View> innovations;
-  if (!s.blog.innovations.empty())
-    for (const auto& text : s.blog.innovations)
-      innovations.push_back(View().Text("number", std::to_string(innovations.size() + 1)).Text("text", Sentence(internal::Capitalize(text))));
-  else
-    for (const auto& text : s.architecture.key_components)
-      innovations.push_back(View().Text("number", std::to_string(innovations.size() + 1)).Text("text", "**" + internal::Capitalize(text) + "**"));
-  std::vector<View> references, related;
-  for (const auto& ref : s.architecture.references) references.push_back(View().Text("citation", internal::Citation(ref)));
-  for (const auto& ref : technique_refs) related.push_back(View().Text("citation", internal::Citation(ref)));
-
-  std::string acknowledgment;
-  if (!s.architecture.references.empty()) {
-    const spec::Reference& ref = s.architecture.references.front();
-    acknowledgment = "This implementation follows " + (ref.url.empty() ? ref.title : "[" + ref.title + "](" + ref.url + ")") +
-                     (authors.empty() ? "" : " by " + authors) + (year.empty() ? "" : " (" + year + ")");
-  } else {
-    acknowledgment = "This implementation follows the " + s.name + " specification in " + Code(spec_path);
-  }
-  if (!technique_refs.empty()) {
-    std::vector<std::string> titles;
-    for (const auto& ref : technique_refs) titles.push_back(ref.authors + " (" + std::to_string(ref.year) + ")");
-    acknowledgment += "; the optimizations measured here follow " + Join(titles, ", ");
-  }
-  acknowledgment += ". The model runs on LibTorch, the C++ distribution of PyTorch.";
-
-  // Table of contents: the seed's entries, its headings adapted to this model.
-  const std::string exploration_heading = "Running Core " + s.name + " Exploration";
-
-  v->Text("exp_title", s.name + " Experiments")
-      .Text("exp_lead", s.name + " (" + (s.tagline.empty() ? model_type : s.tagline) + ")")
-      .Text("exp_authors", authors)
-      .Text("exp_year", year)
-      .Text("exp_model_type", model_type)
-      .Text("exp_summary", s.summary)
-      .Text("exp_spec_path", spec_path)
-      .Text("exp_readme_path", publish::ExperimentsReadmePath(s.slug))
-      .Text("exp_results_path", publish::ResultsPath(s.slug))
-      .Text("exp_count", std::to_string(total_experiments))
-      .Text("exp_applicable", experiments.empty() ? "" : std::to_string(applicable))
-      .Text("exp_input", s.inputs.empty() ? "" : s.inputs.front().format)
-      .Text("exp_weights", size != nullptr && !size->weights_load.weights.empty()
-                               ? "loaded from the checkpoint " + Code(size->weights_load.weights) + " (the size's " +
-                                     Code("weights:") + "), for the baselines and every variant"
-                               : "random, seeded (speed, memory and agreement with float32 do not depend on their "
-                                 "values)")
-      .Text("exp_exploration_heading", exploration_heading)
+  auto add_run = [&](const std::string& text) {
+    run_items.push_back(View().Text("number", std::to_string(run_items.size() + 1)).Text("text", text));
+  };
+  if (x.experiments.empty())
+    for (const auto& entry : Catalog()) add_run(entry.title);
+  for (const auto& e : x.experiments)
+    add_run((e.title.empty() ? e.id : e.title) + (e.applicable ? "" : " (not applicable here)"));
+  const std::string exploration_heading = "Running Core " + x.s.name + " Exploration";
+  v->Text("exp_exploration_heading", exploration_heading)
       .Text("exp_exploration_anchor", text::HeadingAnchor(exploration_heading))
-      .Items("exp_components", components)
-      .Text("exp_experiments_source", kExperimentsSource)
-      .Text("exp_experiments_header", kExperimentsHeader)
-      .Items("exp_techniques", techniques)
-      .Text("exp_project_tree", ProjectTree(s))
-      .Text("exp_libtorch", r.environment.libtorch)
-      .Text("exp_repository_url", in.site.repository_url)
-      .Text("exp_build_command", "build/modelcard build " + spec_path)
-      .Text("exp_render_command", "build/modelcard render " + spec_path)
-      .Text("exp_count_command", "build/modelcard count " + spec_path + " --json")
-      .Text("exp_profile_command", profile_command)
+      .Text("exp_build_command", "build/modelcard build " + x.spec_path)
+      .Text("exp_render_command", "build/modelcard render " + x.spec_path)
+      .Text("exp_count_command", "build/modelcard count " + x.spec_path + " --json")
+      .Text("exp_profile_command", ProfileCommand(x))
       .Lines("exp_demonstrates", demonstrates)
-      .Items("exp_run_list", run_items)
-      .Flag("exp_has_measurements", size != nullptr && !size->runs.empty())
-      .Flag("exp_has_experiments", !experiments.empty())
-      .Text("exp_not_measured", not_measured)
-      .Items("exp_exploration_insights", size ? ExplorationInsights(*size) : std::vector<View>{})
+      .Items("exp_run_list", run_items);
+}
+
+// Key Insights: the exploration's, one per experiment, and the Model Selection Tradeoffs
+// (which single optimization gave the largest speedup and which saved the most memory).
+void AddExperimentsInsights(const ExperimentsContext& x, View* v) {
+  std::vector<View> insights;
+  for (const auto& e : x.experiments)
+    insights.push_back(View().Text("title", TechniqueTitle(e)).Text("text", exp_insight::Insight(e)));
+  const engine::Experiment* fastest = nullptr;
+  const engine::ExperimentVariant* fastest_v = nullptr;
+  const engine::Experiment* leanest = nullptr;
+  int64_t saved = 0;
+  for (const auto& e : x.experiments) {
+    if (!Unusable(e).empty() || e.id == "batch_scaling" || e.id == "combined") continue;
+    const engine::ExperimentVariant& base = *BaselineOf(e);
+    for (const auto* var : Others(e)) {
+      if (!fastest_v || SpeedupOf(e, *var) > SpeedupOf(*fastest, *fastest_v)) fastest = &e, fastest_v = var;
+      const int64_t d = (base.peak_bytes + base.weights_bytes) - (var->peak_bytes + var->weights_bytes);
+      if (d > saved) saved = d, leanest = &e;
+    }
+  }
+  const bool same = fastest_v && text::HeadingAnchor(fastest_v->name) == text::HeadingAnchor(fastest->title);
+  v->Items("exp_exploration_insights", x.size ? ExplorationInsights(*x.size) : std::vector<View>{})
       .Items("exp_insights", insights)
-      .Text("exp_tradeoffs", tradeoffs)
-      .Lines("exp_hardware", HardwareLines(r.environment))
-      .Text("exp_device", r.environment.device)
-      .Text("exp_date", r.environment.date)
-      .Text("exp_size", size ? size->name : primary.name)
-      .Text("exp_core_table", size && !size->runs.empty() ? CoreRunsTable(*size) : "")
-      .Lines("exp_end_to_end", size ? EndToEnd(s, *size) : std::vector<std::string>{})
-      .Items("exp_tables", tables)
-      .Items("exp_summary_rows", summary)
-      .Items("exp_innovations", innovations)
-      .Flag("exp_innovations_from_blog", !s.blog.innovations.empty())
-      .Items("exp_references", references)
+      .Flag("exp_has_tradeoffs", fastest_v != nullptr)
+      .Text("exp_fastest", fastest_v ? fastest_v->name : "")
+      .Text("exp_fastest_experiment", fastest_v && !same ? fastest->title : "")
+      .Text("exp_fastest_speedup", fastest_v ? Ratio(SpeedupOf(*fastest, *fastest_v)) : "")
+      .Flag("exp_has_leanest", leanest != nullptr)
+      .Text("exp_leanest", leanest ? leanest->title : "")
+      .Text("exp_leanest_saving", leanest ? FormatBytes(saved) : "");
+}
+
+// Performance Benchmarks > Optimization Techniques: one table per experiment, or the reason
+// it has none; the notes under the combined, KV-cache and checkpointing tables are template
+// prose selected by flags.
+std::vector<View> ExperimentTables(const ExperimentsContext& x) {
+  std::vector<View> tables;
+  for (const auto& e : x.experiments) {
+    const std::string unusable = Unusable(e);
+    const bool usable = unusable.empty();
+    tables.push_back(View()
+                         .Text("number", std::to_string(tables.size() + 1))
+                         .Text("title", TechniqueTitle(e))
+                         .Text("setup", e.setup)
+                         .Text("unit", UnitText(e))
+                         .Text("reason", unusable)
+                         .Text("table", usable ? ExperimentTable(e) : "")
+                         .Flag("note_combined", usable && e.id == "combined")
+                         .Flag("note_fused_attention", FactsOf(x.c).attention)
+                         .Flag("note_kv_cache", usable && e.id == "kv_cache")
+                         .Flag("note_checkpointing", usable && e.id == "activation_checkpointing"));
+  }
+  return tables;
+}
+
+// Performance Benchmarks: the hardware, the core scenarios, end to end and the experiments.
+void AddExperimentsBenchmarks(const ExperimentsContext& x, View* v) {
+  const bool measured = x.size && !x.size->runs.empty();
+  v->Flag("exp_has_measurements", measured)
+      .Flag("exp_has_experiments", !x.experiments.empty())
+      .Lines("exp_hardware", HardwareLines(x.r.environment))
+      .Text("exp_device", x.r.environment.device)
+      .Text("exp_date", x.r.environment.date)
+      .Text("exp_size", x.size ? x.size->name : x.primary.name)
+      .Text("exp_core_table", measured ? CoreRunsTable(*x.size) : "")
+      .Lines("exp_end_to_end", x.size ? EndToEnd(x.s, *x.size) : std::vector<std::string>{})
+      .Items("exp_tables", ExperimentTables(x));
+}
+
+// Performance Benchmarks > Summary: one row per experiment.
+void AddExperimentsSummary(const ExperimentsContext& x, View* v) {
+  std::vector<View> rows;
+  for (const auto& e : x.experiments) {
+    const bool usable = Unusable(e).empty();
+    rows.push_back(View()
+                       .Text("title", TableCell(TechniqueTitle(e)))
+                       .Text("speedup", TableCell(usable ? BestSpeedup(e) : "—"))
+                       .Text("memory", TableCell(usable ? MemorySaving(e) : "—"))
+                       .Text("accuracy", TableCell(usable ? AccuracyImpact(e) : Unusable(e))));
+  }
+  v->Items("exp_summary_rows", rows);
+}
+
+// Key Innovations: the blog's innovations, else the architecture's key components.
+void AddExperimentsInnovations(const ExperimentsContext& x, View* v) {
+  std::vector<View> innovations;
+  auto add = [&](const std::string& text) {
+    innovations.push_back(View().Text("number", std::to_string(innovations.size() + 1)).Text("text", text));
+  };
+  if (!x.s.blog.innovations.empty())
+    for (const auto& text : x.s.blog.innovations) add(Sentence(internal::Capitalize(text)));
+  else
+    for (const auto& text : x.s.architecture.key_components) add("**" + internal::Capitalize(text) + "**");
+  v->Items("exp_innovations", innovations).Flag("exp_innovations_from_blog", !x.s.blog.innovations.empty());
+}
+
+// References (the architecture's, then the techniques' as "Related") and Acknowledgments
+// (the first reference as a link, the techniques' papers as "authors (year)").
+void AddExperimentsReferences(const ExperimentsContext& x, View* v) {
+  const std::vector<spec::Reference> technique_refs = TechniqueReferences(x);
+  std::vector<View> references, related;
+  for (const auto& ref : x.s.architecture.references)
+    references.push_back(View().Text("citation", internal::Citation(ref)));
+  for (const auto& ref : technique_refs) related.push_back(View().Text("citation", internal::Citation(ref)));
+  std::string followed;
+  if (!x.s.architecture.references.empty()) {
+    const spec::Reference& ref = x.s.architecture.references.front();
+    followed = ref.url.empty() ? ref.title : "[" + ref.title + "](" + ref.url + ")";
+  }
+  std::vector<std::string> titles;
+  for (const auto& ref : technique_refs) titles.push_back(ref.authors + " (" + std::to_string(ref.year) + ")");
+  v->Items("exp_references", references)
       .Items("exp_related", related)
-      .Text("exp_acknowledgment", acknowledgment);
+      .Flag("exp_follows_reference", !x.s.architecture.references.empty())
+      .Text("exp_followed_reference", followed)
+      .Text("exp_technique_papers", Join(titles, ", "));
+}
+
+}  // namespace
+
+void AddExperimentsReadme(const RenderInput& in, View* v) {
+  const spec::Spec& s = *in.spec;
+  const engine::Report empty_report;
+  const engine::Report& r = in.report ? *in.report : empty_report;
+  const spec::Size& primary = internal::PrimarySize(s);
+  const engine::SizeReport* size = StudiedSize(s, r);
+  const std::vector<engine::Experiment> none;
+  const ExperimentsContext x{in,
+                             s,
+                             r,
+                             primary,
+                             primary.config,
+                             in.spec_display_path.empty() ? s.path : in.spec_display_path,
+                             size,
+                             size ? size->experiments : none};
+  AddExperimentsOverview(x, v);
+  AddExperimentsComponents(x, v);
+  AddExperimentsTechniques(x, v);
+  AddExperimentsInstallation(x, v);
+  AddExperimentsUsage(x, v);
+  AddExperimentsInsights(x, v);
+  AddExperimentsBenchmarks(x, v);
+  AddExperimentsSummary(x, v);
+  AddExperimentsInnovations(x, v);
+  AddExperimentsReferences(x, v);
 }
 
 }  // namespace render

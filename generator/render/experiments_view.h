@@ -12,8 +12,10 @@
 
 namespace render {
 
-// Adds every exp_* key of templates/experiments-readme.mustache to *v.
-// REQUIRES: in.spec != nullptr. A report without experiments gives "not measured yet" text.
+// Adds every exp_* key of templates/experiments-readme.mustache to *v, one function per
+// README section; fixed sentences are the template's, computed values and tables are keys.
+// REQUIRES: in.spec != nullptr. A report without experiments clears exp_has_experiments, under
+// which the template says "not measured yet" (templates/partials/exp-not-measured.mustache).
 void AddExperimentsReadme(const RenderInput& in, internal::View* v);
 
 // Key-insight wording: pure functions of the measured numbers (no canned claims), one per

@@ -196,81 +196,117 @@ std::string Share(int64_t part, int64_t whole) {
 
 // ---- section 1: architecture -------------------------------------------------------------
 
-void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
-  const ModelConfig& c = primary.config;
-  const engine::ParameterCount p = internal::ParametersOf(primary, r);
-  const engine::Family f = c.family;
-  const std::string in_p = " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
-  auto layers = [&](const spec::Size& z) { return N(z.config.num_layers); };
+// The five texts of Architecture Components: blocks, attention, feed-forward, embeddings, heads.
+struct ComponentTexts {
   std::string blocks, attention, ffn, embed, head;
-  if (f == engine::Family::kResNet) {
-    std::string stages;
-    for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
-    blocks = "none: ResNet is convolutional; `" + primary.name + "` has " + c.block +
+};
+
+ComponentTexts ResNetComponents(const spec::Size& primary, const engine::ParameterCount& p) {
+  const ModelConfig& c = primary.config;
+  std::string stages;
+  for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
+  ComponentTexts t;
+  t.blocks = "none: ResNet is convolutional; `" + primary.name + "` has " + c.block +
              " residual blocks in stages of [" + stages + "], base width " + N(c.base_width);
-    attention = "none (convolutions only)";
-    ffn = "none as such; each " + c.block + " block's convolutions play that part";
-    embed = "the stem (7×7 convolution + batch norm + max pool): " +
-            FormatCountWithShort(Component(p, "stem")) + " parameters in `" + primary.name + "`";
-    head = "global average pool + a linear classifier over " + N(c.num_classes) + " classes";
-  } else if (f == engine::Family::kRecurrent) {
-    blocks = std::string("none: ") + (c.cell == "gru" ? "GRU" : "LSTM") + " layers instead — " +
-             EachSize(s, layers) + " layers, hidden state " +
+  t.attention = "none (convolutions only)";
+  t.ffn = "none as such; each " + c.block + " block's convolutions play that part";
+  t.embed = "the stem (7×7 convolution + batch norm + max pool): " + FormatCountWithShort(Component(p, "stem")) +
+            " parameters in `" + primary.name + "`";
+  t.head = "global average pool + a linear classifier over " + N(c.num_classes) + " classes";
+  return t;
+}
+
+ComponentTexts RecurrentComponents(const spec::Spec& s, const spec::Size& primary, const engine::ParameterCount& p) {
+  const ModelConfig& c = primary.config;
+  ComponentTexts t;
+  t.blocks = std::string("none: ") + (c.cell == "gru" ? "GRU" : "LSTM") + " layers instead — " +
+             EachSize(s, [](const spec::Size& z) { return N(z.config.num_layers); }) + " layers, hidden state " +
              EachSize(s, [](const spec::Size& z) { return N(z.config.hidden_dim); });
-    attention = "none (the recurrent state carries the context)";
-    ffn = "none (the " + std::string(c.cell == "gru" ? "GRU" : "LSTM") + " gates are the per-step transform)";
-    embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + " = " +
+  t.attention = "none (the recurrent state carries the context)";
+  t.ffn = "none (the " + std::string(c.cell == "gru" ? "GRU" : "LSTM") + " gates are the per-step transform)";
+  t.embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + " = " +
             FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    head = std::string("LM head over ") + N(c.vocab_size) + " tokens" +
+  t.head = std::string("LM head over ") + N(c.vocab_size) + " tokens" +
            (c.tie_embeddings ? ", tied to the token embedding" : "");
+  return t;
+}
+
+// Blocks, attention and feed-forward of a transformer (decoder, MoE, encoder, ViT, audio).
+void TransformerBlocks(const spec::Spec& s, const spec::Size& primary, const engine::ParameterCount& p,
+                       ComponentTexts* t) {
+  const ModelConfig& c = primary.config;
+  const engine::Family f = c.family;
+  const std::string kind =
+      f == engine::Family::kEncoder ? (c.norm_position == "pre" ? "pre-norm bidirectional encoder blocks"
+                                                                : "post-norm bidirectional encoder blocks")
+      : f == engine::Family::kVit   ? "pre-norm encoder blocks over patch tokens"
+      : f == engine::Family::kAudio ? "pre-norm encoder blocks over log-mel frames"
+      : f == engine::Family::kMoe   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
+                                    : "pre-norm decoder blocks (norm → causal self-attention → residual, "
+                                      "norm → feed-forward → residual)";
+  t->blocks = EachSize(s, [](const spec::Size& z) { return N(z.config.num_layers); }) + " " + kind;
+  if (f == engine::Family::kAudio)
+    t->blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
+                 " text-decoder blocks with cross-attention";
+  t->attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + " (`" + primary.name +
+                 "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
+  t->ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
+           " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
+  if (f == engine::Family::kMoe)
+    t->ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) + " routing, so " +
+              FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
+              " parameters are active per token";
+}
+
+// Embeddings and heads of a transformer (decoder, MoE, encoder, ViT, audio).
+void TransformerEnds(const spec::Size& primary, const engine::ParameterCount& p, ComponentTexts* t) {
+  const ModelConfig& c = primary.config;
+  const engine::Family f = c.family;
+  if (f == engine::Family::kVit)
+    t->embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) +
+               " patches), [CLS] token and "
+               "learned positions: " +
+               FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
+  else if (f == engine::Family::kAudio)
+    t->embed = "conv front end over " + N(c.n_mels) + " mel bins (" + FormatCountWithShort(Component(p, "frontend")) +
+               " parameters) and the decoder's token + position embeddings (" + FormatCountWithShort(p.embedding) + ")";
+  else
+    t->embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
+               (c.position == engine::Position::kLearned
+                    ? " + learned positions " + N(c.context_length) + " × " + N(c.embedding_dim)
+                    : " (" + PositionTag(c.position) + ", no position table)") +
+               " = " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
+  if (f == engine::Family::kEncoder)
+    t->head = c.head == "mlm" ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
+              : c.head == "classifier"
+                  ? "classifier over " + N(c.num_classes) + " classes"
+                  : "no task head: hidden states" + std::string(c.pooler ? " and the pooled [CLS] vector" : "");
+  else if (f == engine::Family::kVit)
+    t->head = "linear classifier over " + N(c.num_classes) + " classes on the " +
+              (c.pool == "cls" ? "[CLS] token" : "mean of the patch tokens");
+  else
+    t->head = "LM head over " + N(c.vocab_size) + " tokens" +
+              (c.tie_embeddings ? ", tied to the token embedding (0 extra parameters)"
+                                : " (" + FormatCountWithShort(Component(p, "lm_head")) + " parameters, untied)");
+}
+
+// Architecture Components: blocks, attention, feed-forward, embeddings and heads of this family.
+void AddComponents(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
+  const engine::ParameterCount p = internal::ParametersOf(primary, r);
+  ComponentTexts t;
+  if (primary.config.family == engine::Family::kResNet) {
+    t = ResNetComponents(primary, p);
+  } else if (primary.config.family == engine::Family::kRecurrent) {
+    t = RecurrentComponents(s, primary, p);
   } else {
-    const std::string kind = f == engine::Family::kEncoder ? (c.norm_position == "pre" ? "pre-norm bidirectional encoder blocks"
-                                                                        : "post-norm bidirectional encoder blocks")
-                             : f == engine::Family::kVit   ? "pre-norm encoder blocks over patch tokens"
-                             : f == engine::Family::kAudio ? "pre-norm encoder blocks over log-mel frames"
-                             : f == engine::Family::kMoe   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
-                                            : "pre-norm decoder blocks (norm → causal self-attention → residual, "
-                                              "norm → feed-forward → residual)";
-    blocks = EachSize(s, layers) + " " + kind;
-    if (f == engine::Family::kAudio)
-      blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
-                " text-decoder blocks with cross-attention";
-    attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + in_p;
-    ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
-          " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
-    if (f == engine::Family::kMoe)
-      ffn += "; " + N(c.num_experts) + " experts per layer, top-" + N(c.experts_per_token) +
-             " routing, so " + FormatCountWithShort(p.active) + " of " + FormatCountWithShort(p.total) +
-             " parameters are active per token";
-    if (f == engine::Family::kVit)
-      embed = "patch projection (" + N(c.patch_size) + " × " + N(c.patch_size) + " patches), [CLS] token and "
-              "learned positions: " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    else if (f == engine::Family::kAudio)
-      embed = "conv front end over " + N(c.n_mels) + " mel bins (" + FormatCountWithShort(Component(p, "frontend")) +
-              " parameters) and the decoder's token + position embeddings (" + FormatCountWithShort(p.embedding) + ")";
-    else
-      embed = "token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
-              (c.position == engine::Position::kLearned ? " + learned positions " + N(c.context_length) + " × " +
-                                                              N(c.embedding_dim)
-                                                        : " (" + PositionTag(c.position) + ", no position table)") +
-              " = " + FormatCountWithShort(p.embedding) + " parameters in `" + primary.name + "`";
-    if (f == engine::Family::kEncoder)
-      head = c.head == "mlm" ? "masked-language-model head over " + N(c.vocab_size) + " tokens"
-             : c.head == "classifier" ? "classifier over " + N(c.num_classes) + " classes"
-                                      : "no task head: hidden states" + std::string(c.pooler ? " and the pooled [CLS] vector" : "");
-    else if (f == engine::Family::kVit)
-      head = "linear classifier over " + N(c.num_classes) + " classes on the " +
-             (c.pool == "cls" ? "[CLS] token" : "mean of the patch tokens");
-    else
-      head = "LM head over " + N(c.vocab_size) + " tokens" +
-             (c.tie_embeddings ? ", tied to the token embedding (0 extra parameters)"
-                               : " (" + FormatCountWithShort(Component(p, "lm_head")) + " parameters, untied)");
+    TransformerBlocks(s, primary, p, &t);
+    TransformerEnds(primary, p, &t);
   }
-  v->Text("guide_blocks", blocks)
-      .Text("guide_attention", attention)
-      .Text("guide_ffn", ffn)
-      .Text("guide_embeddings", embed)
-      .Text("guide_heads", head);
+  v->Text("guide_blocks", t.blocks)
+      .Text("guide_attention", t.attention)
+      .Text("guide_ffn", t.ffn)
+      .Text("guide_embeddings", t.embed)
+      .Text("guide_heads", t.head);
 }
 
 void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size& primary, View* v) {
@@ -334,9 +370,28 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
 
 // ---- section 1: scaling considerations -------------------------------------------------------
 
-void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Size& primary,
-                const std::vector<SizeMemory>& mem, View* v) {
-  const ModelConfig& c = primary.config;
+// "for ..." of the activation-memory estimate: the shape the per-layer formula is applied to,
+// and how far it is from this model's attention and MLP.
+std::string ActivationNote(const ModelConfig& c) {
+  if (!HasLayerActivationFormula(c.family))
+    return "the per-layer formula is for transformer layers, so activations of this " +
+           std::string(engine::FamilyName(c.family)) +
+           " model are not estimated here; the measured train runs below report them";
+  std::string note = "micro-batch 1 × " + N(ActivationSequence(c)) +
+                     (c.family == engine::Family::kVit ? " patch tokens" : " tokens (the full context)") +
+                     ", all layers; logits and the embedding output are not included";
+  const bool exact = !IsGated(c.activation) && c.hidden_dim == 4 * c.embedding_dim && c.num_kv_heads == c.num_heads &&
+                     c.family != engine::Family::kMoe;
+  if (!exact)
+    note += ". The formula assumes MHA and a 4h MLP; this model has " + AttentionKind(c) + " and " +
+            FeedForwardLabel(c) + (c.family == engine::Family::kMoe ? " experts" : "") +
+            ", so treat it as an approximation";
+  return note;
+}
+
+// Scaling Considerations > Memory requirements: parameters, training and inference memory per
+// size (ESTIMATE).
+void AddScalingMemory(const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
   std::vector<View> param_rows, train_rows, infer_rows;
   for (const auto& m : mem) {
     param_rows.push_back(View()
@@ -358,34 +413,24 @@ void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Si
                              .Text("act_ckpt", m.has_activations ? Bytes(m.act_ckpt) : "not estimated")
                              .Text("total_f32", Bytes(m.f32.total() + m.act_f32))
                              .Text("total_mixed", Bytes(m.mixed.total() + m.act_mixed)));
+    const bool kv = HasKvCache(m.config.family);
     infer_rows.push_back(View()
                              .Text("size", m.name)
                              .Text("f32", Bytes(4 * m.params.total))
                              .Text("bf16", Bytes(2 * m.params.total))
                              .Text("int8", Bytes(m.params.total))
-                             .Text("kv_token", HasKvCache(m.config.family) ? internal::BytesExact(m.kv_per_token) : "no KV cache")
-                             .Text("kv_context", HasKvCache(m.config.family) ? Bytes(m.kv_context) : "—"));
-  }
-  std::string act_note;
-  if (HasLayerActivationFormula(c.family)) {
-    act_note = "micro-batch 1 × " + N(ActivationSequence(c)) + (c.family == engine::Family::kVit ? " patch tokens" : " tokens (the full context)") +
-               ", all layers; logits and the embedding output are not included";
-    const bool exact = !IsGated(c.activation) && c.hidden_dim == 4 * c.embedding_dim && c.num_kv_heads == c.num_heads &&
-                       c.family != engine::Family::kMoe;
-    if (!exact)
-      act_note += ". The formula assumes MHA and a 4h MLP; this model has " + AttentionKind(c) + " and " +
-                  FeedForwardLabel(c) + (c.family == engine::Family::kMoe ? " experts" : "") + ", so treat it as an approximation";
-  } else {
-    act_note = "the per-layer formula is for transformer layers, so activations of this " + std::string(engine::FamilyName(c.family)) +
-               " model are not estimated here; the measured train runs below report them";
+                             .Text("kv_token", kv ? internal::BytesExact(m.kv_per_token) : "no KV cache")
+                             .Text("kv_context", kv ? Bytes(m.kv_context) : "—"));
   }
   v->Items("guide_param_rows", param_rows)
       .Items("guide_train_memory_rows", train_rows)
       .Items("guide_infer_memory_rows", infer_rows)
-      .Text("guide_activation_note", act_note)
-      .Flag("guide_has_kv_cache", HasKvCache(c.family));
+      .Text("guide_activation_note", ActivationNote(primary.config))
+      .Flag("guide_has_kv_cache", HasKvCache(primary.config.family));
+}
 
-  // Measured train runs.
+// Scaling Considerations > the measured train runs (MEASURED), one row per run.
+void AddMeasuredTrainRuns(const engine::Report& r, View* v) {
   std::vector<View> train_runs;
   for (const auto& size : r.sizes)
     for (const auto& run : size.runs) {
@@ -404,18 +449,34 @@ void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Si
                                .Text("mfu", internal::Mfu(run)));
     }
   v->Items("guide_train_runs", train_runs);
+}
 
-  // Computational complexity: FLOPs per unit, and the attention term against the sequence length.
+// "Attention: ..." of Computational complexity: how the attention term grows with the
+// sequence length, or why it does not.
+std::string AttentionTerm(const spec::Size& primary) {
+  const ModelConfig& c = primary.config;
+  if (IsTextFamily(c.family) && engine::TraitsOf(c).attention)
+    return "QKᵀ and AV add 4 × layers × heads × head_dim × T FLOPs per token (" +
+           N(4 * c.num_layers * c.num_heads * c.head_dim) + " × T for `" + primary.name +
+           "`), so their share grows linearly with the sequence length T";
+  if (c.family == engine::Family::kRecurrent) return "none: the cost per token does not depend on the sequence length";
+  const std::string input = c.family == engine::Family::kAudio ? FormatShortestDouble(c.chunk_seconds) + " s of audio"
+                                                               : N(c.image_size) + " × " + N(c.image_size) + " pixels";
+  return "the input size is fixed (" + input + "), so the FLOPs per " + UnitOne(c) + " are a constant";
+}
+
+// Scaling Considerations > Computational complexity (ESTIMATE): FLOPs per unit, and the
+// attention term against the sequence length.
+void AddComputationalComplexity(const engine::Report& r, const spec::Size& primary, View* v) {
+  const ModelConfig& c = primary.config;
   const double fwd = ForwardFlopsPerUnit(c);
+  const engine::ParameterCount p = internal::ParametersOf(primary, r);
   v->Text("guide_unit", UnitOne(c))
       .Text("guide_units", UnitMany(c))
       .Text("guide_forward_per_unit", FormatFlops(fwd))
       .Text("guide_forward_per_unit_exact", N(std::llround(fwd)))
       .Text("guide_train_per_unit", FormatFlops(3 * fwd))
-      .Text("guide_six_n", IsTextFamily(c.family) ? FormatFlops(6.0 * double(internal::ParametersOf(primary, r).active > 0
-                                                                                   ? internal::ParametersOf(primary, r).active
-                                                                                   : internal::ParametersOf(primary, r).total))
-                                                   : "");
+      .Text("guide_six_n", IsTextFamily(c.family) ? FormatFlops(6.0 * double(p.active > 0 ? p.active : p.total)) : "");
   std::vector<View> seq_rows;
   if (IsTextFamily(c.family) && engine::TraitsOf(c).attention) {
     std::vector<int64_t> lengths;
@@ -434,14 +495,14 @@ void AddScaling(const spec::Spec& /*s*/, const engine::Report& r, const spec::Si
                              .Text("train", FormatFlops(3.0 * fc.forward / T)));
     }
   }
-  v->Items("guide_seq_rows", seq_rows)
-      .Text("guide_attention_term",
-            IsTextFamily(c.family) && engine::TraitsOf(c).attention
-                ? "QKᵀ and AV add 4 × layers × heads × head_dim × T FLOPs per token (" + N(4 * c.num_layers * c.num_heads * c.head_dim) +
-                      " × T for `" + primary.name + "`), so their share grows linearly with the sequence length T"
-                : c.family == engine::Family::kRecurrent ? "none: the cost per token does not depend on the sequence length"
-                                          : "the input size is fixed (" + (c.family == engine::Family::kAudio ? FormatShortestDouble(c.chunk_seconds) + " s of audio" : N(c.image_size) + " × " + N(c.image_size) + " pixels") +
-                                                "), so the FLOPs per " + UnitOne(c) + " are a constant");
+  v->Items("guide_seq_rows", seq_rows).Text("guide_attention_term", AttentionTerm(primary));
+}
+
+// Scaling Considerations: memory, the measured train runs and the computational complexity.
+void AddScaling(const engine::Report& r, const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
+  AddScalingMemory(primary, mem, v);
+  AddMeasuredTrainRuns(r, v);
+  AddComputationalComplexity(r, primary, v);
 }
 
 void AddTrainingTime(const spec::Spec& s, const engine::Report& r, const spec::Size& primary,
@@ -542,45 +603,55 @@ void AddHardware(const spec::Spec& s, const spec::Size& primary, const std::vect
 
 // ---- sections 3-4: measured optimizations --------------------------------------------------
 
-void AddMeasuredOptimizations(const spec::Spec& s, const engine::Report& r, const spec::Size& primary,
-                              const std::vector<SizeMemory>& mem, View* v) {
-  const std::string build = "modelcard build " + s.path;
-  const std::string when = r.environment.device.empty() ? "" : " on " + r.environment.device +
-                           (r.environment.date.empty() ? "" : ", " + r.environment.date);
-  std::string ckpt = "not measured yet — the results hold no `activation_checkpointing` experiment";
-  if (const engine::Experiment* e = FindExperiment(r, "activation_checkpointing")) {
-    const auto& base = Baseline(*e);
-    const auto& other = FirstOther(*e);
-    const double saved = base.peak_bytes > 0 ? 1.0 - double(other.peak_bytes) / double(base.peak_bytes) : 0;
-    const double added = base.latency_s.mean > 0 ? other.latency_s.mean / base.latency_s.mean - 1.0 : 0;
-    ckpt = "**MEASURED** (" + (e->setup.empty() ? "" : e->setup + ", ") + "training step" + when + "): " +
-           base.name + " peaks at " + Bytes(base.peak_bytes) + " in " + FormatSeconds(base.latency_s.mean) + "; " +
-           other.name + " peaks at " + Bytes(other.peak_bytes) + " (" + Signed(-saved) + ") in " +
-           FormatSeconds(other.latency_s.mean) + " (" + Signed(added) + " time)";
-  }
+// "(setup, " of a MEASURED experiment text: the experiment's setup, or "" without one.
+std::string SetupPrefix(const engine::Experiment& e) { return e.setup.empty() ? "" : e.setup + ", "; }
+
+// Gradient checkpointing, MEASURED: the activation_checkpointing experiment's peak and time.
+std::string CheckpointingMeasured(const engine::Report& r, const std::string& when) {
+  const engine::Experiment* e = FindExperiment(r, "activation_checkpointing");
+  if (!e) return "not measured yet — the results hold no `activation_checkpointing` experiment";
+  const auto& base = Baseline(*e);
+  const auto& other = FirstOther(*e);
+  const double saved = base.peak_bytes > 0 ? 1.0 - double(other.peak_bytes) / double(base.peak_bytes) : 0;
+  const double added = base.latency_s.mean > 0 ? other.latency_s.mean / base.latency_s.mean - 1.0 : 0;
+  return "**MEASURED** (" + SetupPrefix(*e) + "training step" + when + "): " + base.name + " peaks at " +
+         Bytes(base.peak_bytes) + " in " + FormatSeconds(base.latency_s.mean) + "; " + other.name + " peaks at " +
+         Bytes(other.peak_bytes) + " (" + Signed(-saved) + ") in " + FormatSeconds(other.latency_s.mean) + " (" +
+         Signed(added) + " time)";
+}
+
+// Gradient checkpointing, ESTIMATE: the primary size's activations with and without it.
+std::string CheckpointingEstimate(const spec::Size& primary, const std::vector<SizeMemory>& mem) {
   const SizeMemory* pm = &mem.front();
   for (const auto& m : mem)
     if (m.name == primary.name) pm = &m;
-  std::string ckpt_estimate = "not estimated for this family";
-  if (pm->has_activations)
-    ckpt_estimate = "(Korthikanti et al. 2022, full recomputation) " + Bytes(pm->act_mixed) + " → " +
-                    Bytes(pm->act_ckpt) + " of activations per " + N(ActivationSequence(primary.config)) +
-                    "-token sequence in mixed precision, for one extra forward pass (training FLOPs 3× → 4× the forward)";
-  std::string mixed = "not measured yet — the results hold no `mixed_precision` experiment";
-  if (const engine::Experiment* e = FindExperiment(r, "mixed_precision")) {
-    const auto& base = Baseline(*e);
-    const auto& other = FirstOther(*e);
-    const double speedup = other.speedup > 0 ? other.speedup
-                           : other.latency_s.mean > 0 ? base.latency_s.mean / other.latency_s.mean : 0;
-    mixed = "**MEASURED** (" + (e->setup.empty() ? "" : e->setup + ", ") + (e->unit.empty() ? "forward pass" : e->unit) + when +
-            "): " + base.name + " " + FormatSeconds(base.latency_s.mean) + ", " + other.name + " " +
-            FormatSeconds(other.latency_s.mean) + " (speedup " + FormatFixed(speedup, 2) + "×)";
-    if (other.has_accuracy)
-      mixed += "; max |Δ| against float32 " + FormatFixed(other.max_abs_error, 4) + ", top-1 agreement " +
-               FormatPercent(other.top1_agreement);
-  }
-  // Train runs: float32 vs bfloat16 mixed precision step of the same shape.
-  std::string train_mixed = "not measured yet — no `train` runs in the results";
+  if (!pm->has_activations) return "not estimated for this family";
+  return "(Korthikanti et al. 2022, full recomputation) " + Bytes(pm->act_mixed) + " → " + Bytes(pm->act_ckpt) +
+         " of activations per " + N(ActivationSequence(primary.config)) +
+         "-token sequence in mixed precision, for one extra forward pass (training FLOPs 3× → 4× the forward)";
+}
+
+// Mixed precision, MEASURED: the mixed_precision experiment's speedup and accuracy.
+std::string MixedPrecisionMeasured(const engine::Report& r, const std::string& when) {
+  const engine::Experiment* e = FindExperiment(r, "mixed_precision");
+  if (!e) return "not measured yet — the results hold no `mixed_precision` experiment";
+  const auto& base = Baseline(*e);
+  const auto& other = FirstOther(*e);
+  const double speedup = other.speedup > 0          ? other.speedup
+                         : other.latency_s.mean > 0 ? base.latency_s.mean / other.latency_s.mean
+                                                    : 0;
+  std::string text = "**MEASURED** (" + SetupPrefix(*e) + (e->unit.empty() ? "forward pass" : e->unit) + when +
+                     "): " + base.name + " " + FormatSeconds(base.latency_s.mean) + ", " + other.name + " " +
+                     FormatSeconds(other.latency_s.mean) + " (speedup " + FormatFixed(speedup, 2) + "×)";
+  if (other.has_accuracy)
+    text += "; max |Δ| against float32 " + FormatFixed(other.max_abs_error, 4) + ", top-1 agreement " +
+            FormatPercent(other.top1_agreement);
+  return text;
+}
+
+// Mixed precision training, MEASURED: float32 vs bfloat16 train runs of the same shape (the
+// first size with a train run; one dtype alone says the other was not measured).
+std::string TrainMixedMeasured(const engine::Report& r, const std::string& when) {
   for (const auto& size : r.sizes) {
     const engine::Run* f32 = nullptr;
     const engine::Run* bf16 = nullptr;
@@ -589,65 +660,87 @@ void AddMeasuredOptimizations(const spec::Spec& s, const engine::Report& r, cons
       if (run.dtype == "float32" && !f32) f32 = &run;
       if (run.dtype == "bfloat16" && !bf16) bf16 = &run;
     }
-    if (f32 && bf16 && f32->batch == bf16->batch && f32->sequence_length == bf16->sequence_length) {
-      train_mixed = "**MEASURED** (`" + size.name + "`, " + internal::RunShape(*f32) + when + "): training step " +
-                    FormatSeconds(f32->latency_s.mean) + " in float32, " + FormatSeconds(bf16->latency_s.mean) +
-                    " in bfloat16 mixed precision (speedup " + FormatFixed(f32->latency_s.mean / bf16->latency_s.mean, 2) +
-                    "×); peak " + Bytes(f32->peak_bytes) + " → " + Bytes(bf16->peak_bytes);
-      break;
-    }
+    if (f32 && bf16 && f32->batch == bf16->batch && f32->sequence_length == bf16->sequence_length)
+      return "**MEASURED** (`" + size.name + "`, " + internal::RunShape(*f32) + when + "): training step " +
+             FormatSeconds(f32->latency_s.mean) + " in float32, " + FormatSeconds(bf16->latency_s.mean) +
+             " in bfloat16 mixed precision (speedup " + FormatFixed(f32->latency_s.mean / bf16->latency_s.mean, 2) +
+             "×); peak " + Bytes(f32->peak_bytes) + " → " + Bytes(bf16->peak_bytes);
     if (f32 || bf16) {
       const engine::Run* one = f32 ? f32 : bf16;
-      train_mixed = "**MEASURED** (`" + size.name + "`, " + one->dtype + " only, " + internal::RunShape(*one) + when +
-                    "): training step " + FormatSeconds(one->latency_s.mean) + "; the other dtype was not measured";
-      break;
+      return "**MEASURED** (`" + size.name + "`, " + one->dtype + " only, " + internal::RunShape(*one) + when +
+             "): training step " + FormatSeconds(one->latency_s.mean) + "; the other dtype was not measured";
     }
   }
-  std::string int8 = "not measured yet — the results hold no `int8_weights` experiment";
-  if (const engine::Experiment* e = FindExperiment(r, "int8_weights")) {
-    const auto& base = Baseline(*e);
-    const auto& other = FirstOther(*e);
-    int8 = "**MEASURED** (" + (e->setup.empty() ? "" : e->setup + ", ") + "forward pass" + when + "): weights " +
-           Bytes(base.weights_bytes) + " → " + Bytes(other.weights_bytes) + ", latency " +
-           FormatSeconds(base.latency_s.mean) + " → " + FormatSeconds(other.latency_s.mean);
-    if (other.has_accuracy) int8 += ", top-1 agreement " + FormatPercent(other.top1_agreement);
-  }
-  std::string fused = "not measured yet — the results hold no `fused_attention` experiment";
-  if (const engine::Experiment* e = FindExperiment(r, "fused_attention")) {
-    const auto& base = Baseline(*e);
-    const auto& other = FirstOther(*e);
-    fused = "**MEASURED** (" + (e->setup.empty() ? "" : e->setup + ", ") + "forward pass" + when + "): " + base.name + " " +
-            FormatSeconds(base.latency_s.mean) + ", peak " + Bytes(base.peak_bytes) + "; " + other.name + " " +
-            FormatSeconds(other.latency_s.mean) + ", peak " + Bytes(other.peak_bytes);
-  }
-  std::string batch = "not measured yet — the results hold no `batch_scaling` experiment";
-  if (const engine::Experiment* e = FindExperiment(r, "batch_scaling")) {
-    batch = "**MEASURED**" + when + ": " + (e->best_batch > 0 ? "batch " + N(e->best_batch) + " is the largest whose mean latency fits " +
-                                                                  FormatSeconds(e->latency_budget_s)
-                                                              : "no batch fits " + FormatSeconds(e->latency_budget_s));
-    std::vector<std::string> parts;
-    for (const auto& var : e->variants)
-      if (!var.throughput.empty())
-        parts.push_back(var.name + ": " + FormatRate(var.throughput.front().second, internal::RateUnit(var.throughput.front().first)));
-    if (!parts.empty()) batch += " (" + Join(parts, ", ") + ")";
-  }
-  const ModelConfig& c = primary.config;
-  std::string scores_bytes = "no attention in this family";
-  if (HasAttention(c.family)) {
-    const int64_t T = ActivationSequence(c) > 0 ? ActivationSequence(c) : c.context_length;
-    scores_bytes = "**ESTIMATE**: one layer's attention scores at " + N(T) + " positions are heads × T² = " +
-                   N(c.num_heads * T * T) + " values, " + Bytes(2 * c.num_heads * T * T) +
-                   " in bfloat16 per sequence; a fused kernel (SDPA / FlashAttention) never stores them";
-  }
-  v->Text("guide_ckpt_measured", ckpt)
-      .Text("guide_ckpt_estimate", ckpt_estimate)
-      .Text("guide_mixed_measured", mixed)
-      .Text("guide_train_mixed", train_mixed)
-      .Text("guide_int8_measured", int8)
-      .Text("guide_fused_measured", fused)
-      .Text("guide_batch_measured", batch)
-      .Text("guide_scores_bytes", scores_bytes)
-      .Text("guide_build_command", build);
+  return "not measured yet — no `train` runs in the results";
+}
+
+// Int8 weights, MEASURED: weight bytes, latency and agreement.
+std::string Int8Measured(const engine::Report& r, const std::string& when) {
+  const engine::Experiment* e = FindExperiment(r, "int8_weights");
+  if (!e) return "not measured yet — the results hold no `int8_weights` experiment";
+  const auto& base = Baseline(*e);
+  const auto& other = FirstOther(*e);
+  std::string text = "**MEASURED** (" + SetupPrefix(*e) + "forward pass" + when + "): weights " +
+                     Bytes(base.weights_bytes) + " → " + Bytes(other.weights_bytes) + ", latency " +
+                     FormatSeconds(base.latency_s.mean) + " → " + FormatSeconds(other.latency_s.mean);
+  if (other.has_accuracy) text += ", top-1 agreement " + FormatPercent(other.top1_agreement);
+  return text;
+}
+
+// Fused attention, MEASURED: latency and peak of explicit and fused attention.
+std::string FusedAttentionMeasured(const engine::Report& r, const std::string& when) {
+  const engine::Experiment* e = FindExperiment(r, "fused_attention");
+  if (!e) return "not measured yet — the results hold no `fused_attention` experiment";
+  const auto& base = Baseline(*e);
+  const auto& other = FirstOther(*e);
+  return "**MEASURED** (" + SetupPrefix(*e) + "forward pass" + when + "): " + base.name + " " +
+         FormatSeconds(base.latency_s.mean) + ", peak " + Bytes(base.peak_bytes) + "; " + other.name + " " +
+         FormatSeconds(other.latency_s.mean) + ", peak " + Bytes(other.peak_bytes);
+}
+
+// Batch scheduling, MEASURED: the largest batch within the latency budget, and each batch's rate.
+std::string BatchScalingMeasured(const engine::Report& r, const std::string& when) {
+  const engine::Experiment* e = FindExperiment(r, "batch_scaling");
+  if (!e) return "not measured yet — the results hold no `batch_scaling` experiment";
+  std::string text = "**MEASURED**" + when + ": " +
+                     (e->best_batch > 0 ? "batch " + N(e->best_batch) + " is the largest whose mean latency fits " +
+                                              FormatSeconds(e->latency_budget_s)
+                                        : "no batch fits " + FormatSeconds(e->latency_budget_s));
+  std::vector<std::string> parts;
+  for (const auto& var : e->variants)
+    if (!var.throughput.empty())
+      parts.push_back(var.name + ": " +
+                      FormatRate(var.throughput.front().second, internal::RateUnit(var.throughput.front().first)));
+  if (!parts.empty()) text += " (" + Join(parts, ", ") + ")";
+  return text;
+}
+
+// Memory-efficient attention, ESTIMATE: the bytes of one layer's attention scores.
+std::string AttentionScoresBytes(const ModelConfig& c) {
+  if (!HasAttention(c.family)) return "no attention in this family";
+  const int64_t T = ActivationSequence(c) > 0 ? ActivationSequence(c) : c.context_length;
+  return "**ESTIMATE**: one layer's attention scores at " + N(T) +
+         " positions are heads × T² = " + N(c.num_heads * T * T) + " values, " + Bytes(2 * c.num_heads * T * T) +
+         " in bfloat16 per sequence; a fused kernel (SDPA / FlashAttention) never stores them";
+}
+
+// The MEASURED and ESTIMATE texts of the optimization items (batch scheduling, checkpointing,
+// mixed precision, int8, fused attention), each "not measured yet" without its experiment.
+void AddMeasuredOptimizations(const spec::Spec& s, const engine::Report& r, const spec::Size& primary,
+                              const std::vector<SizeMemory>& mem, View* v) {
+  const std::string when =
+      r.environment.device.empty()
+          ? ""
+          : " on " + r.environment.device + (r.environment.date.empty() ? "" : ", " + r.environment.date);
+  v->Text("guide_ckpt_measured", CheckpointingMeasured(r, when))
+      .Text("guide_ckpt_estimate", CheckpointingEstimate(primary, mem))
+      .Text("guide_mixed_measured", MixedPrecisionMeasured(r, when))
+      .Text("guide_train_mixed", TrainMixedMeasured(r, when))
+      .Text("guide_int8_measured", Int8Measured(r, when))
+      .Text("guide_fused_measured", FusedAttentionMeasured(r, when))
+      .Text("guide_batch_measured", BatchScalingMeasured(r, when))
+      .Text("guide_scores_bytes", AttentionScoresBytes(primary.config))
+      .Text("guide_build_command", "modelcard build " + s.path);
 }
 
 // ---- sections 2, 5, 6, 7, 8 ------------------------------------------------------------
@@ -770,6 +863,65 @@ void AddEvaluation(const spec::Spec& s, const engine::Report& r, View* v) {
       .Text("guide_measured_on", measured_on);
 }
 
+// ---- sources, sizes and links ------------------------------------------------------------
+
+// "device (cpu) on date with LibTorch x" of the MEASURED source line; the template says
+// "nothing measured yet" when the results hold no runs (guide_has_runs).
+void AddMeasuredSource(const engine::Report& r, View* v) {
+  const engine::Environment& e = r.environment;
+  bool has_runs = false;
+  for (const auto& size : r.sizes) has_runs = has_runs || !size.runs.empty();
+  v->Flag("guide_has_runs", has_runs)
+      .Text("guide_source_device", (e.device.empty() ? "an unrecorded device" : e.device) +
+                                       (e.cpu_model.empty() ? "" : " (" + e.cpu_model + ")") +
+                                       (e.date.empty() ? "" : " on " + e.date) +
+                                       (e.libtorch.empty() ? "" : " with LibTorch " + e.libtorch));
+}
+
+// The sizes compared (largest against smallest: parameters and forward FLOPs), the primary
+// size's parameter shares and the Chinchilla token counts.
+void AddSizeRemarks(const engine::Report& r, const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
+  const SizeMemory* lo = &mem.front();
+  const SizeMemory* hi = &mem.front();
+  for (const auto& m : mem) {
+    if (m.params.total < lo->params.total) lo = &m;
+    if (m.params.total > hi->params.total) hi = &m;
+  }
+  const std::string ratio =
+      mem.size() > 1 && lo->params.total > 0
+          ? "`" + hi->name + "` has " + FormatFixed(double(hi->params.total) / double(lo->params.total), 1) +
+                "× the parameters of `" + lo->name + "` (" + FormatCountWithShort(hi->params.total) + " vs " +
+                FormatCountWithShort(lo->params.total) + ") and " +
+                FormatFixed(ForwardFlopsPerUnit(hi->config) / ForwardFlopsPerUnit(lo->config), 1) +
+                "× its forward FLOPs per " + UnitOne(primary.config)
+          : "the spec has one size";
+  const engine::ParameterCount p = internal::ParametersOf(primary, r);
+  std::vector<std::string> shares;
+  for (const auto& [k, n] : p.by_component)
+    if (n > 0) shares.push_back(k + " " + Share(n, p.total));
+  std::vector<std::string> chinchilla;
+  for (const auto& m : mem)
+    chinchilla.push_back("`" + m.name + "` " + FormatShortCount(20 * m.params.total) + " tokens");
+  v->Text("guide_primary", primary.name)
+      .Text("guide_size_ratio", ratio)
+      .Text("guide_param_shares", Join(shares, ", "))
+      .Text("guide_chinchilla", IsTextFamily(primary.config.family) ? Join(chinchilla, ", ") : "");
+}
+
+// The links to the model's other documents, relative to the guide, and the spec's paths.
+void AddGuideLinks(const spec::Spec& s, const std::string& spec_path, View* v) {
+  const std::string guide = publish::DevelopmentGuidePath(s.slug);
+  v->Text("guide_card_link", publish::RelativeTo(guide, publish::SpecificationCardPath(s.slug)))
+      .Text("guide_doc_link", publish::RelativeTo(guide, publish::DocumentationPagePath(s.slug)))
+      .Text("guide_experiments_link", publish::RelativeTo(guide, publish::ExperimentsReadmePath(s.slug)))
+      .Text("guide_post_link", publish::RelativeTo(guide, publish::BlogPostPath(s.slug)))
+      .Text("guide_results_link", publish::RelativeTo(guide, publish::ResultsPath(s.slug)))
+      .Text("guide_spec_link", publish::RelativeTo(guide, spec_path))
+      .Text("guide_spec_path", spec_path)
+      .Text("guide_spec_sha", s.sha256.empty() ? "" : s.sha256.substr(0, 12))
+      .Text("guide_results_path", publish::ResultsPath(s.slug));
+}
+
 }  // namespace
 
 void AddDevelopmentGuide(const RenderInput& in, internal::View* v) {
@@ -784,68 +936,25 @@ void AddDevelopmentGuide(const RenderInput& in, internal::View* v) {
   const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
   spec::Spec shown = s;
   shown.path = spec_path;
+  AddMeasuredSource(r, v);
   AddComponents(s, r, primary, v);
   AddDecisions(s, r, primary, v);
-  AddScaling(s, r, primary, mem, v);
+  AddScaling(r, primary, mem, v);
   AddTrainingTime(s, r, primary, mem, v);
   AddHardware(s, primary, mem, v);
   AddMeasuredOptimizations(shown, r, primary, mem, v);
   AddTrainingProcess(s, primary, mem, v);
   AddEvaluation(s, r, v);
+  AddSizeRemarks(r, primary, mem, v);
+  AddGuideLinks(s, spec_path, v);
 
-  // Sizes: largest / smallest, for distillation and scaling remarks.
-  const SizeMemory* lo = &mem.front();
-  const SizeMemory* hi = &mem.front();
-  for (const auto& m : mem) {
-    if (m.params.total < lo->params.total) lo = &m;
-    if (m.params.total > hi->params.total) hi = &m;
-  }
-  std::string ratio = mem.size() > 1 && lo->params.total > 0
-                          ? "`" + hi->name + "` has " + FormatFixed(double(hi->params.total) / double(lo->params.total), 1) +
-                                "× the parameters of `" + lo->name + "` (" + FormatCountWithShort(hi->params.total) + " vs " +
-                                FormatCountWithShort(lo->params.total) + ") and " +
-                                FormatFixed(ForwardFlopsPerUnit(hi->config) / ForwardFlopsPerUnit(lo->config), 1) +
-                                "× its forward FLOPs per " + UnitOne(primary.config)
-                          : "the spec has one size";
-  const engine::ParameterCount p = internal::ParametersOf(primary, r);
-  std::vector<std::string> shares;
-  for (const auto& [k, n] : p.by_component)
-    if (n > 0) shares.push_back(k + " " + Share(n, p.total));
-  std::vector<std::string> chinchilla;
-  for (const auto& m : mem)
-    chinchilla.push_back("`" + m.name + "` " + FormatShortCount(20 * m.params.total) + " tokens");
   std::vector<std::string> references, variants;
   for (const auto& ref : s.architecture.references) references.push_back(internal::Citation(ref));
   for (const auto& var : s.architecture.variants) variants.push_back(var.name + ": " + var.modifications);
-
-  const engine::Environment& e = r.environment;
-  bool has_runs = false;
-  for (const auto& size : r.sizes) has_runs = has_runs || !size.runs.empty();
-  const std::string measured =
-      has_runs ? "from `" + publish::ResultsPath(s.slug) + "`, measured on " + (e.device.empty() ? "an unrecorded device" : e.device) +
-                     (e.cpu_model.empty() ? "" : " (" + e.cpu_model + ")") + (e.date.empty() ? "" : " on " + e.date) +
-                     (e.libtorch.empty() ? "" : " with LibTorch " + e.libtorch)
-               : "nothing measured yet — run `modelcard build " + spec_path + "` to measure; every MEASURED item below says so";
-
-  const bool text = IsTextFamily(primary.config.family);
-  v->Text("guide_measured_source", measured)
-      .Text("guide_primary", primary.name)
-      .Text("guide_size_ratio", ratio)
-      .Text("guide_param_shares", Join(shares, ", "))
-      .Text("guide_chinchilla", text ? Join(chinchilla, ", ") : "")
-      .Lines("guide_references", references)
+  v->Lines("guide_references", references)
       .Lines("guide_variants", variants)
       .Lines("guide_limitations", s.blog.limitations)
       .Lines("guide_future_work", s.blog.future_work)
-      .Text("guide_card_link", publish::RelativeTo(publish::DevelopmentGuidePath(s.slug), publish::SpecificationCardPath(s.slug)))
-      .Text("guide_doc_link", publish::RelativeTo(publish::DevelopmentGuidePath(s.slug), publish::DocumentationPagePath(s.slug)))
-      .Text("guide_experiments_link", publish::RelativeTo(publish::DevelopmentGuidePath(s.slug), publish::ExperimentsReadmePath(s.slug)))
-      .Text("guide_post_link", publish::RelativeTo(publish::DevelopmentGuidePath(s.slug), publish::BlogPostPath(s.slug)))
-      .Text("guide_results_link", publish::RelativeTo(publish::DevelopmentGuidePath(s.slug), publish::ResultsPath(s.slug)))
-      .Text("guide_spec_link", publish::RelativeTo(publish::DevelopmentGuidePath(s.slug), spec_path))
-      .Text("guide_spec_path", spec_path)
-      .Text("guide_spec_sha", s.sha256.empty() ? "" : s.sha256.substr(0, 12))
-      .Text("guide_results_path", publish::ResultsPath(s.slug))
       .Text("guide_family", engine::FamilyName(primary.config.family))
       .Text("guide_model_file", engine::TraitsOf(primary.config).model_source);
 }

@@ -512,48 +512,59 @@ void AddTraining(const spec::Training& t, View* v) {
 
 // ---- documentation page ------------------------------------------------------------------
 
-std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
-                                     const engine::Report& r) {
-  const FamilyFacts x = FactsOf(c);
-  const std::string family =
-      engine::TraitsOf(s.architecture.family).display_name;
-  const std::string base = s.architecture.base.empty() ? "transformer" : s.architecture.base;
+namespace {
+
+// "Sizes, with parameter counts: `small` (124M), ...": the last key feature of every family.
+std::string SizesFeature(const spec::Spec& s, const engine::Report& r) {
   std::vector<std::string> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back(Code(size.name) + " (" + FormatShortCount(ParametersOf(size, r).total) + ")");
-  const std::string sizes_line = "Sizes, with parameter counts: " + Join(sizes, ", ");
-  const std::string head =
-      x.classifier ? "Classification head over " + N(c.num_classes) + " classes" : "No classification head";
-  if (x.conv_stages) {
-    const bool bottleneck = c.block == "bottleneck";
-    return {
-        family + " " + base + ": " + (bottleneck ? "bottleneck" : "basic") + " residual blocks in " +
-            Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + StageList(c) + " blocks",
-        "Widths: a " + N(c.base_width) + "-channel stem, stage outputs of " + StageWidths(c) +
-            " channels; each stage after the first halves the resolution",
-        "Input " + N(c.image_size) + " × " + N(c.image_size) + " × " + N(c.channels) +
-            " images; batch normalization after every convolution, ReLU",
-        "Global average pooling, then " +
-            (x.classifier ? "a fully connected layer over " + N(c.num_classes) + " classes" : std::string("no classifier")),
-        "Convolutions only: no attention and no position encoding",
-        sizes_line,
-    };
-  }
-  if (x.recurrent) {
-    const std::string cell = c.cell == "gru" ? "GRU" : "LSTM";
-    return {
-        family + " " + base + ": " + Plural(c.num_layers, cell + " layer", cell + " layers") + ", hidden dimension " +
-            N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
-            " tokens",
-        "Order is carried by the recurrent state: no attention and no position encoding",
-        c.tie_embeddings && c.embedding_dim == c.hidden_dim ? "LM head tied to the token embedding"
-                                                            : "Separate (untied) LM head " + N(c.hidden_dim) + " → " +
-                                                                  N(c.vocab_size),
-        sizes_line,
-    };
-  }
-  std::string shape = family + " " + base + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " +
-                      N(c.embedding_dim);
+  return "Sizes, with parameter counts: " + Join(sizes, ", ");
+}
+
+std::string FamilyBase(const spec::Spec& s) {
+  return engine::TraitsOf(s.architecture.family).display_name + std::string(" ") +
+         (s.architecture.base.empty() ? "transformer" : s.architecture.base);
+}
+
+// Key features of a CNN (ResNet): blocks, widths, input, head.
+std::vector<std::string> ConvKeyFeatures(const spec::Spec& s, const ModelConfig& c, const engine::Report& r) {
+  const bool classifier = FactsOf(c).classifier;
+  const bool bottleneck = c.block == "bottleneck";
+  return {
+      FamilyBase(s) + ": " + (bottleneck ? "bottleneck" : "basic") + " residual blocks in " +
+          Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + StageList(c) + " blocks",
+      "Widths: a " + N(c.base_width) + "-channel stem, stage outputs of " + StageWidths(c) +
+          " channels; each stage after the first halves the resolution",
+      "Input " + N(c.image_size) + " × " + N(c.image_size) + " × " + N(c.channels) +
+          " images; batch normalization after every convolution, ReLU",
+      "Global average pooling, then " +
+          (classifier ? "a fully connected layer over " + N(c.num_classes) + " classes" : std::string("no classifier")),
+      "Convolutions only: no attention and no position encoding",
+      SizesFeature(s, r),
+  };
+}
+
+// Key features of an RNN language model: layers, order, head.
+std::vector<std::string> RecurrentKeyFeatures(const spec::Spec& s, const ModelConfig& c, const engine::Report& r) {
+  const std::string cell = c.cell == "gru" ? "GRU" : "LSTM";
+  return {
+      FamilyBase(s) + ": " + Plural(c.num_layers, cell + " layer", cell + " layers") + ", hidden dimension " +
+          N(c.hidden_dim) + ", embedding dimension " + N(c.embedding_dim) + ", vocabulary of " + N(c.vocab_size) +
+          " tokens",
+      "Order is carried by the recurrent state: no attention and no position encoding",
+      c.tie_embeddings && c.embedding_dim == c.hidden_dim
+          ? "LM head tied to the token embedding"
+          : "Separate (untied) LM head " + N(c.hidden_dim) + " → " + N(c.vocab_size),
+      SizesFeature(s, r),
+  };
+}
+
+// A transformer's first key feature: layers, width and what its tokens are.
+std::string TransformerShape(const spec::Spec& s, const ModelConfig& c) {
+  const FamilyFacts x = FactsOf(c);
+  std::string shape =
+      FamilyBase(s) + ": " + Plural(c.num_layers, "layer", "layers") + ", embedding dimension " + N(c.embedding_dim);
   if (x.patches)
     shape += ", " + N(SequenceLength(c)) + " tokens from " + N(c.patch_size) + " × " + N(c.patch_size) +
              " patches of " + N(c.image_size) + " × " + N(c.image_size) + " images";
@@ -563,45 +574,65 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c,
                                    : std::string(", encoder only"));
   if (x.vocabulary) shape += ", vocabulary of " + N(c.vocab_size) + " tokens";
   if (x.text_context) shape += ", context of " + N(c.context_length) + " tokens";
+  return shape;
+}
+
+// A transformer's position-encoding key feature.
+std::string PositionFeature(const ModelConfig& c) {
+  if (c.family == engine::Family::kVit)
+    return "Learned absolute position embeddings (" + N(SequenceLength(c)) + " × " + N(c.embedding_dim) + ")";
+  if (c.family == engine::Family::kAudio)
+    return "Fixed sinusoidal positions on the audio frames" +
+           std::string(c.decoder_layers > 0 ? "; learned positions (" + N(c.context_length) + " × " +
+                                                  N(c.embedding_dim) + ") in the text decoder"
+                                            : "");
+  if (c.family == engine::Family::kEncoder)
+    return "Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")";
+  return PositionShort(c);
+}
+
+// A transformer's output key feature (LM head, classifier or hidden states); "" for none.
+std::string OutputFeature(const ModelConfig& c) {
+  const FamilyFacts x = FactsOf(c);
+  if (x.lm_head)
+    return c.family == engine::Family::kEncoder ? "MLM head tied to the token embedding"
+           : c.tie_embeddings                   ? "LM head tied to the token embedding"
+                                                : "Separate (untied) LM head";
+  if (c.family == engine::Family::kEncoder)
+    return x.classifier ? "Classifier over " + N(c.num_classes) + " classes on the pooled output"
+           : c.pooler   ? "Outputs hidden states and a pooled vector; no LM head"
+                        : "Outputs hidden states; no LM head";
+  if (c.family == engine::Family::kVit || c.family == engine::Family::kAudio)
+    return x.classifier ? "Classification head over " + N(c.num_classes) + " classes on the " +
+                              std::string(c.pool == "cls" ? "[CLS] token" : "mean patch token")
+                        : std::string("Outputs features; no LM head");
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, const engine::Report& r) {
+  if (FactsOf(c).conv_stages) return ConvKeyFeatures(s, c, r);
+  if (FactsOf(c).recurrent) return RecurrentKeyFeatures(s, c, r);
   std::string ffn = "Feed-forward: " + FeedForwardLabel(c);
   if (c.hidden_dim > 0 && c.embedding_dim > 0)
     ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) +
            " the embedding dimension)";
   const bool post_norm = c.family == engine::Family::kEncoder && c.norm_position == "post";
   std::vector<std::string> out = {
-      shape,
+      TransformerShape(s, c),
       AttentionLabel(c) + ", head dimension " + N(c.head_dim),
       post_norm ? NormLabel(c.norm) + " after each residual add (post-norm), ε = " + FormatShortestDouble(c.norm_eps) +
                       ", and one on the summed embeddings"
                 : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
-                      FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) +
-                      " after the last block",
+                      FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) + " after the last block",
       ffn,
+      PositionFeature(c),
   };
-  if (c.family == engine::Family::kVit)
-    out.push_back("Learned absolute position embeddings (" + N(SequenceLength(c)) + " × " + N(c.embedding_dim) + ")");
-  else if (c.family == engine::Family::kAudio)
-    out.push_back("Fixed sinusoidal positions on the audio frames" +
-                  std::string(c.decoder_layers > 0 ? "; learned positions (" + N(c.context_length) + " × " +
-                                                         N(c.embedding_dim) + ") in the text decoder"
-                                                   : ""));
-  else if (c.family == engine::Family::kEncoder)
-    out.push_back("Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")");
-  else
-    out.push_back(PositionShort(c));
-  if (x.lm_head)
-    out.push_back(c.family == engine::Family::kEncoder ? "MLM head tied to the token embedding"
-                  : c.tie_embeddings    ? "LM head tied to the token embedding"
-                                        : "Separate (untied) LM head");
-  else if (c.family == engine::Family::kEncoder)
-    out.push_back(x.classifier ? "Classifier over " + N(c.num_classes) + " classes on the pooled output"
-                               : c.pooler ? "Outputs hidden states and a pooled vector; no LM head"
-                                          : "Outputs hidden states; no LM head");
-  else if (c.family == engine::Family::kVit || c.family == engine::Family::kAudio)
-    out.push_back(x.classifier ? head + " on the " + std::string(c.pool == "cls" ? "[CLS] token" : "mean patch token")
-                               : std::string("Outputs features; no LM head"));
+  const std::string output = OutputFeature(c);
+  if (!output.empty()) out.push_back(output);
   out.push_back(BiasFeature(c));
-  out.push_back(sizes_line);
+  out.push_back(SizesFeature(s, r));
   return out;
 }
 
@@ -717,62 +748,86 @@ std::string FamilyConfigYaml(const spec::Size& size) {
   return y;
 }
 
-// The doc page's "Key Components", in order: {title, diagram (may be empty), text}.
-std::vector<View> DocComponents(const ModelConfig& c) {
+namespace {
+
+// Appends one numbered Key Components entry to *out.
+void AddDocComponent(std::vector<View>* out, const std::string& title, const std::string& diagram,
+                     const std::string& text) {
+  out->push_back(View()
+                     .Text("number", std::to_string(out->size() + 1))
+                     .Text("title", title)
+                     .Text("diagram", diagram)
+                     .Text("text", text));
+}
+
+// A ResNet's Key Components: stem, residual block, stages with pooling and classifier.
+std::vector<View> ResNetDocComponents(const ModelConfig& c) {
   std::vector<View> out;
   auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
-    out.push_back(View()
-                      .Text("number", std::to_string(out.size() + 1))
-                      .Text("title", title)
-                      .Text("diagram", diagram)
-                      .Text("text", text));
+    AddDocComponent(&out, title, diagram, text);
+  };
+  const bool bottleneck = c.block == "bottleneck";
+  add("Stem", "",
+      "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
+          " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " + N(c.image_size) +
+          "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" + N(c.image_size / 4) +
+          " before the first stage.");
+  add(bottleneck ? "Bottleneck Residual Block" : "Basic Residual Block", "",
+      bottleneck ? "Each block computes ReLU(x + F(x)) with F = 1×1 conv (reduce to the stage width) → BN → ReLU → "
+                   "3×3 conv → BN → ReLU → 1×1 conv (expand 4×) → BN. The stride-2 downsampling of a stage sits "
+                   "on the 3×3 convolution (ResNet v1.5, as torchvision), and where the shape changes the shortcut "
+                   "is a 1×1 convolution with batch normalization instead of the identity."
+                 : "Each block computes ReLU(x + F(x)) with F = 3×3 conv → BN → ReLU → 3×3 conv → BN; where the "
+                   "shape changes (the first block of stages 2 onwards, stride 2) the shortcut is a 1×1 "
+                   "convolution with batch normalization instead of the identity.");
+  std::string stages;
+  for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
+  add("Stages, Pooling and Classifier", "",
+      "Stages of [" + stages +
+          "] blocks; each stage after the first halves the resolution and doubles the width "
+          "(" +
+          N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
+          "). Global average pooling then gives one vector per image" +
+          (c.num_classes > 0 ? ", and a fully connected layer maps it to " + N(c.num_classes) + " class logits."
+                             : "; there is no classifier (num_classes = 0)."));
+  return out;
+}
+
+// An RNN's Key Components: the cell, the stacked layers, embedding and LM head.
+std::vector<View> RecurrentDocComponents(const ModelConfig& c) {
+  std::vector<View> out;
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(&out, title, diagram, text);
+  };
+  const std::string H = N(c.hidden_dim);
+  add(c.cell == "gru" ? "GRU Cell" : "LSTM Cell", "",
+      c.cell == "gru"
+          ? "Per layer and time step: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), "
+            "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share "
+            "one weight_ih (3·" +
+                H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
+          : "Per layer and time step: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split "
+            "into four " +
+                H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
+                " rows (PyTorch's layout).");
+  add("Stacked Layers", "",
+      N(c.num_layers) + (c.num_layers == 1 ? " layer" : " layers") + ": the first reads the " + N(c.embedding_dim) +
+          "-wide token embedding, each later layer the " + H +
+          "-wide hidden state of the layer below. The state "
+          "carries from one token to the next, so generation costs the same per token at any length.");
+  add("Embedding and LM Head", "",
+      "Token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + "; the LM head maps the top layer's " + H +
+          "-wide state to " + N(c.vocab_size) + " logits" +
+          (c.tie_embeddings && c.embedding_dim == c.hidden_dim ? ", sharing the embedding matrix (tied)." : "."));
+  return out;
+}
+
+// The input front end of a ViT (patch embedding) or an audio model (log-mel), before attention.
+void AddFrontEndComponent(const ModelConfig& c, std::vector<View>* out) {
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(out, title, diagram, text);
   };
   const std::string C = N(c.embedding_dim);
-  if (c.family == engine::Family::kResNet) {
-    const bool bottleneck = c.block == "bottleneck";
-    add("Stem", "",
-        "A 7×7 convolution with stride 2 (" + N(c.channels) + " → " + N(c.base_width) +
-            " channels, no bias), batch normalization, ReLU and a 3×3 max-pool with stride 2: the " +
-            N(c.image_size) + "×" + N(c.image_size) + " input becomes " + N(c.image_size / 4) + "×" +
-            N(c.image_size / 4) + " before the first stage.");
-    add(bottleneck ? "Bottleneck Residual Block" : "Basic Residual Block", "",
-        bottleneck ? "Each block computes ReLU(x + F(x)) with F = 1×1 conv (reduce to the stage width) → BN → ReLU → "
-                     "3×3 conv → BN → ReLU → 1×1 conv (expand 4×) → BN. The stride-2 downsampling of a stage sits "
-                     "on the 3×3 convolution (ResNet v1.5, as torchvision), and where the shape changes the shortcut "
-                     "is a 1×1 convolution with batch normalization instead of the identity."
-                   : "Each block computes ReLU(x + F(x)) with F = 3×3 conv → BN → ReLU → 3×3 conv → BN; where the "
-                     "shape changes (the first block of stages 2 onwards, stride 2) the shortcut is a 1×1 "
-                     "convolution with batch normalization instead of the identity.");
-    std::string stages;
-    for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
-    add("Stages, Pooling and Classifier", "",
-        "Stages of [" + stages + "] blocks; each stage after the first halves the resolution and doubles the width "
-        "(" + N(c.base_width) + " × 2^stage channels" + (bottleneck ? ", × 4 at the block output" : "") +
-            "). Global average pooling then gives one vector per image" +
-            (c.num_classes > 0 ? ", and a fully connected layer maps it to " + N(c.num_classes) + " class logits."
-                               : "; there is no classifier (num_classes = 0)."));
-    return out;
-  }
-  if (c.family == engine::Family::kRecurrent) {
-    const std::string H = N(c.hidden_dim);
-    add(c.cell == "gru" ? "GRU Cell" : "LSTM Cell", "",
-        c.cell == "gru"
-            ? "Per layer and time step: r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz), "
-              "n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h; the three gates share "
-              "one weight_ih (3·" + H + " rows) and one weight_hh matrix per layer (PyTorch's layout)."
-            : "Per layer and time step: i, f, g, o = σ, σ, tanh, σ of (W_ih x + b_ih + W_hh h + b_hh), split "
-              "into four " + H + "-wide gates; c' = f ⊙ c + i ⊙ g and h' = o ⊙ tanh(c'). weight_ih holds 4·" + H +
-              " rows (PyTorch's layout).");
-    add("Stacked Layers", "",
-        N(c.num_layers) + (c.num_layers == 1 ? " layer" : " layers") + ": the first reads the " + N(c.embedding_dim) +
-            "-wide token embedding, each later layer the " + H + "-wide hidden state of the layer below. The state "
-            "carries from one token to the next, so generation costs the same per token at any length.");
-    add("Embedding and LM Head", "",
-        "Token embedding " + N(c.vocab_size) + " × " + N(c.embedding_dim) + "; the LM head maps the top layer's " + H +
-            "-wide state to " + N(c.vocab_size) + " logits" +
-            (c.tie_embeddings && c.embedding_dim == c.hidden_dim ? ", sharing the embedding matrix (tied)." : "."));
-    return out;
-  }
   if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size;
     add("Patch Embedding", "",
@@ -790,14 +845,14 @@ std::vector<View> DocComponents(const ModelConfig& c) {
             "(engine/preprocess/audio.cc). Two 3-wide convolutions with GELU (the second with stride 2) map the " +
             N(c.n_mels) + " bins to " + C + " channels and halve the frames to " + N(engine::AudioFrames(c) / 2) + ".");
   }
-  add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
-  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network", FeedForwardDiagram(c),
-      FeedForwardText(c) +
-          (c.family == engine::Family::kMoe ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
-                                   ", no bias) scores the " + N(c.num_experts) + " experts for each token; the top " +
-                                   N(c.experts_per_token) +
-                                   " are kept, their softmax weights renormalized, and only those experts run."
-                             : ""));
+}
+
+// A transformer's embeddings and positional encoding, after attention and feed-forward.
+void AddPositionComponent(const ModelConfig& c, std::vector<View>* out) {
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(out, title, diagram, text);
+  };
+  const std::string C = N(c.embedding_dim);
   if (c.family == engine::Family::kEncoder) {
     add("Embeddings and Positional Encoding", "",
         "Token (" + N(c.vocab_size) + " × " + C + "), learned absolute position (" + N(c.context_length) + " × " + C +
@@ -822,6 +877,30 @@ std::vector<View> DocComponents(const ModelConfig& c) {
   } else {
     add("Positional Encoding", "", PositionText(c));
   }
+}
+
+}  // namespace
+
+// The doc page's "Key Components", in order: {title, diagram (may be empty), text}.
+std::vector<View> DocComponents(const ModelConfig& c) {
+  if (c.family == engine::Family::kResNet) return ResNetDocComponents(c);
+  if (c.family == engine::Family::kRecurrent) return RecurrentDocComponents(c);
+  std::vector<View> out;
+  auto add = [&](const std::string& title, const std::string& diagram, const std::string& text) {
+    AddDocComponent(&out, title, diagram, text);
+  };
+  const std::string C = N(c.embedding_dim);
+  AddFrontEndComponent(c, &out);
+  add("Attention Mechanism", AttentionDiagram(c), AttentionText(c));
+  add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network",
+      FeedForwardDiagram(c),
+      FeedForwardText(c) + (c.family == engine::Family::kMoe
+                                ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
+                                      ", no bias) scores the " + N(c.num_experts) +
+                                      " experts for each token; the top " + N(c.experts_per_token) +
+                                      " are kept, their softmax weights renormalized, and only those experts run."
+                                : ""));
+  AddPositionComponent(c, &out);
   return out;
 }
 
@@ -983,6 +1062,95 @@ std::string EstimatedPeakText(const engine::ModelConfig& c, const engine::Run& r
          FormatPercent(static_cast<double>(run.peak_bytes) / static_cast<double>(e.scenario_peak)) + ")";
 }
 
+namespace {
+
+// One row of the run table of `run`'s scenario (generate, train, preprocess or forward).
+View RunRow(const std::string& size_name, const engine::Run& run) {
+  View row;
+  row.Text("size_name", size_name)
+      .Text("device", run.device)
+      .Text("dtype", run.dtype)
+      .Text("batch", N(run.batch))
+      .Text("peak", FormatBytes(run.peak_bytes))
+      .Text("mfu", Mfu(run));
+  if (run.scenario == "generate") {
+    row.Text("prompt", N(run.prompt_tokens))
+        .Text("new_tokens", N(run.new_tokens))
+        .Text("prefill_p50", FormatSeconds(run.prefill_s.p50))
+        .Text("prefill_rate", Throughput(run, "prefill_tokens_per_s"))
+        .Text("decode_p50", FormatSeconds(run.latency_s.p50))
+        .Text("decode_rate", Throughput(run, "decode_tokens_per_s"))
+        .Text("bytes_moved", FormatBytes(run.bytes_moved))
+        .Text("bandwidth", run.achieved_bytes_per_s > 0
+                               ? FormatBytes(static_cast<int64_t>(run.achieved_bytes_per_s)) + "/s"
+                               : "not recorded")
+        .Text("bandwidth_utilization",
+              run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization) : "n/a (no bandwidth measured)");
+  } else if (run.scenario == "train") {
+    row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
+        .Text("precision", run.dtype == "float32" ? "float32" : run.dtype + " autocast (float32 master weights)")
+        .Text("p50", FormatSeconds(run.latency_s.p50))
+        .Text("rate", ForwardRate(run))
+        .Text("weights", FormatBytes(run.weights_bytes))
+        .Text("gradients", FormatBytes(run.gradients_bytes))
+        .Text("optimizer", FormatBytes(run.optimizer_bytes))
+        .Text("activations", FormatBytes(run.activations_bytes))
+        .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
+  } else if (run.scenario == "preprocess") {
+    row.Text("p50", FormatSeconds(run.latency_s.p50)).Text("rate", ForwardRate(run));
+  } else {
+    row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
+        .Text("p50", FormatSeconds(run.latency_s.p50))
+        .Text("rate", ForwardRate(run))
+        .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
+  }
+  return row;
+}
+
+// The latency-statistics rows of `run`: prefill and decode step for generation, else one.
+void AddLatencyRows(const std::string& size_name, const engine::Run& run, std::vector<View>* latency) {
+  auto stats_row = [&](const std::string& what, const engine::LatencyStats& l) {
+    latency->push_back(View()
+                           .Text("size_name", size_name)
+                           .Text("what", what)
+                           .Text("mean", FormatSeconds(l.mean))
+                           .Text("p50", FormatSeconds(l.p50))
+                           .Text("p90", FormatSeconds(l.p90))
+                           .Text("p99", FormatSeconds(l.p99))
+                           .Text("stdev", FormatSeconds(l.stdev))
+                           .Text("cv", FormatPercent(l.cv))
+                           .Text("count", N(l.count)));
+  };
+  const std::string label = run.device + " " + run.dtype + ", " + RunShape(run);
+  if (run.scenario == "generate") {
+    stats_row("prefill, " + label, run.prefill_s);
+    stats_row("decode step, " + label, run.latency_s);
+  } else {
+    stats_row(run.scenario + ", " + label, run.latency_s);
+  }
+}
+
+// The weight-loading rows: one per size whose measurements used a checkpoint.
+std::vector<View> WeightLoads(const engine::Report& r) {
+  std::vector<View> loads;
+  for (const auto& size : r.sizes) {
+    const engine::WeightsLoad& w = size.weights_load;
+    if (w.weights.empty()) continue;
+    loads.push_back(
+        View()
+            .Text("size_name", size.name)
+            .Text("weights", Code(w.weights))
+            .Text("layout", w.layout)
+            .Text("tensors", N(w.tensors))
+            .Text("bytes", FormatBytes(w.bytes_read))
+            .Text("load_time", FormatSeconds(w.load_s))
+            .Text("load_rate", w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
+  }
+  return loads;
+}
+
+}  // namespace
+
 void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
   std::vector<View> forward, generate, preprocess, train, latency, peaks;
   for (const auto& size : r.sizes) {
@@ -990,90 +1158,22 @@ void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
     const spec::Size* spec_size = s.FindSize(size.name);
     const engine::ModelConfig& config = spec_size != nullptr ? spec_size->config : size.config;
     for (const auto& run : size.runs) {
-      const bool gen = run.scenario == "generate";
-      View row;
-      row.Text("size_name", size.name)
-          .Text("device", run.device)
-          .Text("dtype", run.dtype)
-          .Text("batch", N(run.batch))
-          .Text("peak", FormatBytes(run.peak_bytes))
-          .Text("mfu", Mfu(run));
-      if (gen) {
-        row.Text("prompt", N(run.prompt_tokens))
-            .Text("new_tokens", N(run.new_tokens))
-            .Text("prefill_p50", FormatSeconds(run.prefill_s.p50))
-            .Text("prefill_rate", Throughput(run, "prefill_tokens_per_s"))
-            .Text("decode_p50", FormatSeconds(run.latency_s.p50))
-            .Text("decode_rate", Throughput(run, "decode_tokens_per_s"))
-            .Text("bytes_moved", FormatBytes(run.bytes_moved))
-            .Text("bandwidth", run.achieved_bytes_per_s > 0 ? FormatBytes(static_cast<int64_t>(run.achieved_bytes_per_s)) + "/s"
-                                                            : "not recorded")
-            .Text("bandwidth_utilization",
-                  run.bandwidth_utilization > 0 ? FormatPercent(run.bandwidth_utilization) : "n/a (no bandwidth measured)");
-        generate.push_back(row);
-      } else if (run.scenario == "train") {
-        row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
-            .Text("precision", run.dtype == "float32" ? "float32" : run.dtype + " autocast (float32 master weights)")
-            .Text("p50", FormatSeconds(run.latency_s.p50))
-            .Text("rate", ForwardRate(run))
-            .Text("weights", FormatBytes(run.weights_bytes))
-            .Text("gradients", FormatBytes(run.gradients_bytes))
-            .Text("optimizer", FormatBytes(run.optimizer_bytes))
-            .Text("activations", FormatBytes(run.activations_bytes))
-            .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
-        train.push_back(row);
-      } else if (run.scenario == "preprocess") {
-        row.Text("p50", FormatSeconds(run.latency_s.p50)).Text("rate", ForwardRate(run));
-        preprocess.push_back(row);
-      } else {
-        row.Text("seq", run.sequence_length > 0 ? N(run.sequence_length) : "—")
-            .Text("p50", FormatSeconds(run.latency_s.p50))
-            .Text("rate", ForwardRate(run))
-            .Text("achieved", FormatFlopsPerSecond(run.achieved_flops_per_s));
-        forward.push_back(row);
-      }
-      auto stats_row = [&](const std::string& what, const engine::LatencyStats& l) {
-        latency.push_back(View()
-                              .Text("size_name", size.name)
-                              .Text("what", what)
-                              .Text("mean", FormatSeconds(l.mean))
-                              .Text("p50", FormatSeconds(l.p50))
-                              .Text("p90", FormatSeconds(l.p90))
-                              .Text("p99", FormatSeconds(l.p99))
-                              .Text("stdev", FormatSeconds(l.stdev))
-                              .Text("cv", FormatPercent(l.cv))
-                              .Text("count", N(l.count)));
-      };
-      const std::string label = run.device + " " + run.dtype + ", " + RunShape(run);
-      if (gen) {
-        stats_row("prefill, " + label, run.prefill_s);
-        stats_row("decode step, " + label, run.latency_s);
-      } else {
-        stats_row(run.scenario + ", " + label, run.latency_s);
-      }
+      (run.scenario == "generate"     ? generate
+       : run.scenario == "train"      ? train
+       : run.scenario == "preprocess" ? preprocess
+                                      : forward)
+          .push_back(RunRow(size.name, run));
+      AddLatencyRows(size.name, run, &latency);
       peaks.push_back(View()
                           .Text("size_name", size.name)
-                          .Text("what", run.scenario + ", " + label)
+                          .Text("what", run.scenario + ", " + run.device + " " + run.dtype + ", " + RunShape(run))
                           .Text("peak", BytesExact(run.peak_bytes))
                           .Text("estimate", EstimatedPeakText(config, run))
                           .Text("weights", BytesExact(run.weights_bytes))
                           .Text("sum", FormatBytes(run.peak_bytes + run.weights_bytes)));
     }
   }
-  std::vector<View> loads;
-  for (const auto& size : r.sizes) {
-    const engine::WeightsLoad& w = size.weights_load;
-    if (w.weights.empty()) continue;
-    loads.push_back(View()
-                        .Text("size_name", size.name)
-                        .Text("weights", Code(w.weights))
-                        .Text("layout", w.layout)
-                        .Text("tensors", N(w.tensors))
-                        .Text("bytes", FormatBytes(w.bytes_read))
-                        .Text("load_time", FormatSeconds(w.load_s))
-                        .Text("load_rate", w.load_s > 0 ? FormatBytes(static_cast<int64_t>(w.bytes_read / w.load_s)) + "/s" : "—"));
-  }
-  v->Items("weight_loads", loads);
+  v->Items("weight_loads", WeightLoads(r));
   v->Flag("has_runs", !forward.empty() || !generate.empty())
       .Items("forward_runs", forward)
       .Items("generate_runs", generate)
@@ -1376,39 +1476,46 @@ kainjow::mustache::data BuildViewModel(const RenderInput& raw, Document doc) {
 const spec::Spec& RawSpec(const RenderInput& in) { return in.raw_spec ? *in.raw_spec : *in.spec; }
 
 namespace {
-kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document doc) {
-  const spec::Spec& s = *in.spec;
-  const engine::Report empty_report;
-  const engine::Report& r = in.report ? *in.report : empty_report;
-  const spec::Size& primary = PrimarySize(s);  // commands and measured tables
-  const spec::Size& prose = ProseSize(s);       // descriptions, diagrams, configuration
-  const ModelConfig& c = prose.config;
-  const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
-  const std::string build_command = "modelcard build " + spec_path;
-  const int64_t seq = s.profile.sequence_lengths.empty() ? 128 : s.profile.sequence_lengths.front();
 
-  View v;
-  // Common.
-  v.Text("model_name", s.name)
+// What every section of the shared view reads: the escaped spec, its report (empty when none),
+// the size of the commands and measured tables (primary) and the size the prose describes.
+struct ViewContext {
+  const RenderInput& in;
+  const spec::Spec& s;
+  const engine::Report& r;
+  const spec::Size& primary;
+  const spec::Size& prose;
+  const ModelConfig& c;  // prose.config
+  const std::string spec_path;
+  const std::string build_command;
+};
+
+// Keys every document uses: names, paths, links, the build command.
+void AddCommonKeys(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
+  v->Text("model_name", s.name)
       .Text("slug", s.slug)
       .Text("tagline", s.tagline)
       .Text("summary", s.summary)
       .Text("license", s.license)
       .Text("tags", Join(s.tags, ", "))
-      .Text("spec_path", spec_path)
-      .Text("build_command", build_command)
-      .Text("tool_version", r.environment.tool_version)
-      .Text("date", r.environment.date)
+      .Text("spec_path", x.spec_path)
+      .Text("build_command", x.build_command)
+      .Text("tool_version", x.r.environment.tool_version)
+      .Text("date", x.r.environment.date)
       .Text("card_link", "../" + publish::SpecificationCardPath(s.slug))
       .Text("doc_link", "../" + publish::DocumentationPagePath(s.slug))
       .Text("results_path", publish::ResultsPath(s.slug))
       .Text("source_file", engine::TraitsOf(s.architecture.family).model_source);
+}
 
-  // Specification card.
+// Specification card > Architecture: modalities, type, references, variants and sizes.
+void AddCardArchitecture(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
   std::vector<View> sizes, size_tables;
   for (const auto& size : s.architecture.sizes) {
-    sizes.push_back(View().Text("size_name", size.name).Text("size_summary", SizeSummary(size, r)));
-    size_tables.push_back(SizeTables(size, r));
+    sizes.push_back(View().Text("size_name", size.name).Text("size_summary", SizeSummary(size, x.r)));
+    size_tables.push_back(SizeTables(size, x.r));
   }
   std::vector<View> references, variants;
   for (const auto& ref : s.architecture.references)
@@ -1419,11 +1526,22 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
                            .Text("modifications", var.modifications)
                            .Text("variant_use_cases", var.use_cases));
   }
-  std::vector<std::string> primary_metrics, secondary_metrics;
-  for (const auto& m : s.evaluation.primary) primary_metrics.push_back(MetricText(m));
+  v->Items("inputs", Modalities(s, s.inputs, true))
+      .Items("outputs", Modalities(s, s.outputs, false))
+      .Text("model_type", s.architecture.base + " (" + engine::FamilyName(s.architecture.family) + " family)")
+      .Text("key_components", Join(s.architecture.key_components, ", "))
+      .Items("references", references)
+      .Items("variants", variants)
+      .Items("sizes", sizes)
+      .Items("size_tables", size_tables);
+}
+
+// Specification card > Evaluation: the spec's metrics, the measured ones, and the evaluations
+// `modelcard eval` recorded, with flags for the conventions the template states.
+void AddCardEvaluation(const ViewContext& x, View* v) {
   std::vector<View> measured_evaluations;
   bool measured_perplexity = false, measured_accuracy = false;
-  for (const auto& size : r.sizes) {
+  for (const auto& size : x.r.sizes) {
     for (const auto& e : size.evaluations) {
       const bool accuracy = e.metric.find("accuracy") != std::string::npos;
       measured_accuracy = measured_accuracy || accuracy;
@@ -1431,51 +1549,41 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
       const std::string unit = size.config.family == engine::Family::kEncoder ? "sequences" : "images";
       std::string data = accuracy ? N(e.samples) + " " + unit : N(e.tokens) + " tokens predicted";
       if (!e.tokenizer.empty()) data += " (text, " + e.tokenizer + ")";
-      measured_evaluations.push_back(
-          View()
-              .Text("size_name", size.name)
-              .Text("metric", e.metric)
-              .Text("dataset", TableCell(e.dataset))
-              .Text("data", data)
-              .Text("value", accuracy ? FormatPercent(e.value) : FormatShortestDouble(std::round(e.value * 1000) / 1000))
-              .Text("dtype", e.dtype)
-              .Text("weights", Code(e.weights))
-              .Text("date", e.date));
+      measured_evaluations.push_back(View()
+                                         .Text("size_name", size.name)
+                                         .Text("metric", e.metric)
+                                         .Text("dataset", TableCell(e.dataset))
+                                         .Text("data", data)
+                                         .Text("value", accuracy
+                                                            ? FormatPercent(e.value)
+                                                            : FormatShortestDouble(std::round(e.value * 1000) / 1000))
+                                         .Text("dtype", e.dtype)
+                                         .Text("weights", Code(e.weights))
+                                         .Text("date", e.date));
     }
   }
-  std::vector<std::string> conventions;
-  if (measured_perplexity)
-    conventions.push_back("perplexity = exp(mean next-token negative log-likelihood, natural log) over non-overlapping "
-                          "windows of the data");
-  if (measured_accuracy)
-    conventions.push_back("top-k accuracy = the share of samples whose label is among the k highest logits");
-  v.Items("measured_evaluations", measured_evaluations)
-      .Text("measured_conventions", Join(conventions, "; "));
-  for (const auto& m : s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
-  for (auto& line : MeasuredMetrics(s, r, build_command)) secondary_metrics.push_back(line);
-
-  v.Items("inputs", Modalities(s, s.inputs, true))
-      .Items("outputs", Modalities(s, s.outputs, false))
-      .Text("model_type",
-            s.architecture.base +
-                " (" + engine::FamilyName(s.architecture.family) + " family)")
-      .Text("key_components", Join(s.architecture.key_components, ", "))
-      .Items("references", references)
-      .Items("variants", variants)
-      .Items("sizes", sizes)
-      .Items("size_tables", size_tables)
-      .Flag("has_training", s.has_training)
+  std::vector<std::string> primary_metrics, secondary_metrics;
+  for (const auto& m : x.s.evaluation.primary) primary_metrics.push_back(MetricText(m));
+  for (const auto& m : x.s.evaluation.secondary) secondary_metrics.push_back(MetricText(m));
+  for (auto& line : MeasuredMetrics(x.s, x.r, x.build_command)) secondary_metrics.push_back(line);
+  v->Items("measured_evaluations", measured_evaluations)
+      .Flag("measured_perplexity", measured_perplexity)
+      .Flag("measured_accuracy", measured_accuracy)
       .Lines("primary_metrics", primary_metrics)
-      .Lines("secondary_metrics", secondary_metrics)
+      .Lines("secondary_metrics", secondary_metrics);
+}
+
+// Specification card > Training, Deployment and Maintenance: the spec's sections as given.
+void AddCardTrainingToMaintenance(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
+  v->Flag("has_training", s.has_training)
       .Flag("has_deployment", s.has_deployment)
       .Text("techniques", Join(s.deployment.techniques, ", "))
       .Text("platforms", Join(s.deployment.platforms, ", "))
       .Text("horizontal_scaling", s.deployment.horizontal_scaling)
       .Text("vertical_scaling", s.deployment.vertical_scaling)
-      .Flag("has_inference_optimization",
-            !s.deployment.techniques.empty() || !s.deployment.platforms.empty())
-      .Flag("has_scalability",
-            !s.deployment.horizontal_scaling.empty() || !s.deployment.vertical_scaling.empty())
+      .Flag("has_inference_optimization", !s.deployment.techniques.empty() || !s.deployment.platforms.empty())
+      .Flag("has_scalability", !s.deployment.horizontal_scaling.empty() || !s.deployment.vertical_scaling.empty())
       .Flag("has_maintenance", s.has_maintenance)
       .Text("repository", s.maintenance.repository)
       .Text("version", s.maintenance.version)
@@ -1483,16 +1591,59 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
       .Text("scheduled_updates", s.maintenance.scheduled_updates)
       .Text("bug_fixes", s.maintenance.bug_fixes)
       .Text("documentation", s.maintenance.documentation)
-      .Flag("has_version_control", !s.maintenance.repository.empty() ||
-                                       !s.maintenance.version.empty() ||
+      .Flag("has_version_control", !s.maintenance.repository.empty() || !s.maintenance.version.empty() ||
                                        !s.maintenance.version_tagging.empty())
-      .Flag("has_maintenance_plan", !s.maintenance.scheduled_updates.empty() ||
-                                        !s.maintenance.bug_fixes.empty() ||
+      .Flag("has_maintenance_plan", !s.maintenance.scheduled_updates.empty() || !s.maintenance.bug_fixes.empty() ||
                                         !s.maintenance.documentation.empty());
-  AddTraining(s.training, &v);
+  AddTraining(s.training, v);
+}
 
-  // Documentation page.
-  const bool decoder_family = engine::TraitsOf(c).kv_cache;
+// Documentation page > Overview and Architecture: features, use cases, sizes, the diagram,
+// the components and the configuration.
+void AddDocumentationArchitecture(const ViewContext& x, View* v) {
+  const spec::Spec& s = x.s;
+  std::vector<std::string> size_names;
+  for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
+  v->Lines("key_features", KeyFeatures(s, x.c, x.r))
+      .Text("use_cases_sentence", Join(s.architecture.use_cases, "; "))
+      .Lines("use_cases", s.architecture.use_cases)
+      .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
+      .Text("primary_size", x.primary.name)
+      .Text("prose_size", x.prose.name)
+      .Text("measured_size_note", MeasuredSizeNote(s, x.r))
+      .Text("architecture_diagram", FamilyDiagram(x.c, CodeText(RawSpec(x.in).name)))
+      .Items("doc_components", DocComponents(x.c))
+      .Text("configuration_table", ConfigurationTable(s, x.r))
+      .Text("config_yaml", ConfigYaml(x.prose))
+      .Text("size_names", Join(size_names, ", "));
+}
+
+// What kind of input the family takes, as flags and units for the template's wording of
+// shapes, throughput, the embedding convention and generation.
+void AddFamilyFacts(const ViewContext& x, View* v) {
+  const ModelConfig& c = x.c;
+  const int64_t seq = x.s.profile.sequence_lengths.empty() ? 128 : x.s.profile.sequence_lengths.front();
+  v->Text("profile_seq", std::to_string(seq))
+      .Text("profile_seq_arg", FactsOf(c).sequence ? " --seq " + std::to_string(seq) : "")
+      .Flag("sequence_model", FactsOf(c).sequence)
+      .Text("sequence_unit", FactsOf(c).sequence ? SequenceUnit(c) : "")
+      .Flag("has_attention", FactsOf(c).attention)
+      .Text("throughput_unit", FactsOf(c).images                    ? "images"
+                               : c.family == engine::Family::kAudio ? "seconds of audio"
+                                                                    : "tokens")
+      .Text("throughput_item", FactsOf(c).images ? "image" : "token")
+      .Flag("cnn_model", FactsOf(c).conv_stages)
+      .Flag("patch_model", FactsOf(c).patches)
+      .Text("family", engine::FamilyName(c.family))
+      .Flag("has_kv_cache", engine::TraitsOf(c).kv_cache)
+      .Flag("recurrent_model", c.family == engine::Family::kRecurrent)
+      .Flag("audio_model", c.family == engine::Family::kAudio);
+}
+
+// Documentation page > Implementation and weights: the files, parameter names and counts, and
+// the Hugging Face weight mapping.
+void AddDocumentationImplementation(const ViewContext& x, View* v) {
+  const ModelConfig& c = x.c;
   const bool dense_decoder = c.family == engine::Family::kDecoder;  // parameter names listed as text (GPT-2, Llama)
   const std::vector<engine::WeightNameMapping> mapping = engine::HfWeightNames(c);
   std::vector<View> weight_map;
@@ -1504,97 +1655,90 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
                              .Text("note", TableCell(row.note)));
   }
   std::vector<View> hf_repos;
-  for (const auto& size : s.architecture.sizes)
-    if (!size.hf_repo.empty())
-      hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
-  std::vector<std::string> size_names;
-  for (const auto& size : s.architecture.sizes) size_names.push_back(size.name);
-  const std::vector<View> benefits = Benefits(s, r, prose);
+  for (const auto& size : x.s.architecture.sizes)
+    if (!size.hf_repo.empty()) hf_repos.push_back(View().Text("size_name", size.name).Text("repo", size.hf_repo));
   std::vector<View> implementation_files;
-  for (const auto& [path, what] : ImplementationFiles(s, c))
+  for (const auto& [path, what] : ImplementationFiles(x.s, c))
     implementation_files.push_back(View().Text("path", path).Text("what", what));
-
-  v.Lines("key_features", KeyFeatures(s, c, r))
-      .Text("use_cases_sentence", Join(s.architecture.use_cases, "; "))
-      .Lines("use_cases", s.architecture.use_cases)
-      .Flag("has_multiple_sizes", s.architecture.sizes.size() > 1)
-      .Text("primary_size", primary.name)
-      .Text("prose_size", prose.name)
-      .Text("measured_size_note", MeasuredSizeNote(s, r))
-      .Text("architecture_diagram", FamilyDiagram(c, CodeText(RawSpec(in).name)))
-      .Items("doc_components", DocComponents(c))
-      .Text("configuration_table", ConfigurationTable(s, r))
-      .Text("config_yaml", ConfigYaml(prose))
-      .Text("size_names", Join(size_names, ", "))
-      .Text("profile_seq", std::to_string(seq))
-      .Text("profile_seq_words", FactsOf(c).sequence ? " with " + std::to_string(seq) + "-token sequences" : "")
-      .Text("profile_seq_arg", FactsOf(c).sequence ? " --seq " + std::to_string(seq) : "")
-      .Text("dims_legend", FactsOf(c).sequence ? "B = batch, T = " + SequenceUnit(c) + "." : "B = batch.")
-      .Flag("has_attention", FactsOf(c).attention)
-      .Text("throughput_unit", FactsOf(c).images ? "images" : c.family == engine::Family::kAudio ? "seconds of audio" : "tokens")
-      .Text("throughput_item", FactsOf(c).images ? "image" : "token")
-      .Text("embedding_convention",
-            FactsOf(c).conv_stages ? "a CNN has no embedding: every parameter is non-embedding"
-            : FactsOf(c).patches   ? "embedding = the patch projection, any [CLS] token and the learned position table; "
-                                     "non-embedding = total − embedding"
-                                   : "embedding = the token embedding plus any learned position table; non-embedding = "
-                                     "total − embedding")
-      .Text("forward_pass_shape", FactsOf(c).sequence ? "one pass over batch × sequence tokens"
-                                                      : "one pass over a batch of images")
-      .Items("implementation_files", implementation_files)
+  v->Items("implementation_files", implementation_files)
       .Text("parameter_names", dense_decoder ? ParameterNames(c) : "")
-      .Items("component_counts", ComponentRows(primary, r))
-      .Text("family", engine::FamilyName(c.family))
-      .Flag("has_kv_cache", decoder_family)
-      .Text("generation_method", c.family == engine::Family::kRecurrent ? "carrying the recurrent state from token to token"
-                                 : c.family == engine::Family::kAudio
-                                     ? "with the audio encoded once and the text decoder re-run over the whole prefix at "
-                                       "every step (no decoder KV cache yet)"
-                                     : "with a KV cache")
+      .Items("component_counts", ComponentRows(x.primary, x.r))
       .Text("hf_layout", HfLayoutTitle(c))
       .Text("weight_map_placeholders", PlaceholderNote(c, mapping))
       .Text("weight_map_problem", engine::HfLayoutProblem(c))
       .Items("weight_map", weight_map)
-      .Items("memory_rows", MemoryRows(s, r))
-      .Text("size_comparison", SizeComparison(s, r))
-      .Items("model_comparison", ModelComparison(s, in.all_specs, r))
-      .Items("benefits", benefits)
-      .Flag("has_advantages", !benefits.empty() || !s.architecture.use_cases.empty())
-      .Items("hf_repos", hf_repos)
-      .Items("related_docs", RelatedDocs(s, in.all_specs));
+      .Items("hf_repos", hf_repos);
+}
 
-  AddBenchmarks(s, r, &v);  // sets has_runs
+// Documentation page > Comparisons and Advantages: memory, sizes, the other models, benefits.
+void AddDocumentationComparison(const ViewContext& x, View* v) {
+  const std::vector<View> benefits = Benefits(x.s, x.r, x.prose);
+  v->Items("memory_rows", MemoryRows(x.s, x.r))
+      .Text("size_comparison", SizeComparison(x.s, x.r))
+      .Items("model_comparison", ModelComparison(x.s, x.in.all_specs, x.r))
+      .Items("benefits", benefits)
+      .Flag("has_advantages", !benefits.empty() || !x.s.architecture.use_cases.empty())
+      .Items("related_docs", RelatedDocs(x.s, x.in.all_specs));
+}
+
+// Measurements: the benchmark tables (has_runs), the runs that failed, the environment and
+// the profile settings.
+void AddMeasurementKeys(const ViewContext& x, View* v) {
+  const engine::Report& r = x.r;
+  AddBenchmarks(x.s, r, v);         // sets has_runs
   std::vector<std::string> failed;  // scenarios that could not run on the measuring machine
   for (const auto& size : r.sizes)
     for (const auto& f : size.failures)
       failed.push_back("size `" + size.name + "` " + f.dtype + " " + f.scenario +
                        (f.batch > 0 ? " batch " + std::to_string(f.batch) : "") + " on " + f.device + " (`" +
                        CodeSpanText(f.reason) + "`)");
-  v.Flag("has_run_failures", !failed.empty()).Text("run_failures", Join(failed, "; "));
-  v.Text("environment", EnvironmentText(r.environment))
-      .Text("warmup", Plural(s.profile.warmup, "warm-up iteration", "warm-up iterations"))
-      .Text("min_iterations",
-            Plural(s.profile.min_iterations, "timed iteration", "timed iterations"))
-      .Text("min_seconds", FormatShortestDouble(s.profile.min_seconds));
+  v->Flag("has_run_failures", !failed.empty()).Text("run_failures", Join(failed, "; "));
+  v->Text("environment", EnvironmentText(r.environment))
+      .Text("warmup", Plural(x.s.profile.warmup, "warm-up iteration", "warm-up iterations"))
+      .Text("min_iterations", Plural(x.s.profile.min_iterations, "timed iteration", "timed iterations"))
+      .Text("min_seconds", FormatShortestDouble(x.s.profile.min_seconds));
+}
+
+// SVG charts: files of the post's page bundle; the documentation page links them there.
+void AddCharts(const ViewContext& x, View* v) {
+  std::vector<View> perf_charts, component_charts;
+  for (const auto& chart : BuildCharts(RawSpec(x.in), x.r)) {
+    (chart.file == "components.svg" ? component_charts : perf_charts)
+        .push_back(View()
+                       .Text("file", chart.file)
+                       .Text("title", LinkTitle(chart.title))
+                       .Text("alt", EscapeProse(chart.alt))
+                       .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(x.s.slug),
+                                                            publish::BlogBundleFilePath(x.s.slug, chart.file))));
+  }
+  v->Items("perf_charts", perf_charts).Items("component_charts", component_charts);
+}
+
+kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document doc) {
+  const spec::Spec& s = *in.spec;
+  const engine::Report empty_report;
+  const std::string spec_path = in.spec_display_path.empty() ? s.path : in.spec_display_path;
+  const spec::Size& prose = ProseSize(s);
+  const ViewContext x{in,           s,         in.report ? *in.report : empty_report, PrimarySize(s), prose,
+                      prose.config, spec_path, "modelcard build " + spec_path};
+  View v;
+  AddCommonKeys(x, &v);
+  AddCardArchitecture(x, &v);
+  AddCardEvaluation(x, &v);
+  AddCardTrainingToMaintenance(x, &v);
+  AddDocumentationArchitecture(x, &v);
+  AddFamilyFacts(x, &v);
+  AddDocumentationImplementation(x, &v);
+  AddDocumentationComparison(x, &v);
+  AddMeasurementKeys(x, &v);
   const bool any = doc == Document::kAny;
-  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                  // post_* keys of the Hugo post
+  if (any || doc == Document::kBlogPost) AddBlogPost(in, &v);                    // post_* keys of the Hugo post
   if (any || doc == Document::kExperimentsReadme) AddExperimentsReadme(in, &v);  // exp_* keys
   if (any || doc == Document::kDevelopmentGuide) AddDevelopmentGuide(in, &v);    // guide_* keys
-
-  // SVG charts: files of the post's page bundle; the documentation page links them there.
-  std::vector<View> perf_charts, component_charts;
-  for (const auto& chart : BuildCharts(RawSpec(in), r)) {
-    (chart.file == "components.svg" ? component_charts : perf_charts).push_back(
-        View()
-            .Text("file", chart.file)
-            .Text("title", LinkTitle(chart.title))
-            .Text("alt", EscapeProse(chart.alt))
-            .Text("doc_src", publish::RelativeTo(publish::DocumentationPagePath(s.slug),
-                                                 publish::BlogBundleFilePath(s.slug, chart.file))));
-  }
-  v.Items("perf_charts", perf_charts).Items("component_charts", component_charts);
+  AddCharts(x, &v);
   return v.data();
 }
+
 }  // namespace
 
 }  // namespace render

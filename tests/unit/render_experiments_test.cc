@@ -3,6 +3,7 @@
 // paths, and the key-insight sentences worded from the numbers (faster / slower, saves / needs).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -316,4 +317,26 @@ TEST_CASE("insight wording follows the numbers: faster or slower, saves or needs
   engine::Experiment empty;
   empty.id = "mixed_precision";
   CHECK(Has(insight::Insight(empty), "Not measured"));
+}
+
+TEST_CASE("the template's fixed sentences: checkpoint weights, no references, no memory saving") {
+  spec::Spec spec = TinySpec();
+  spec.architecture.references.clear();
+  engine::Report report = TinyReport();
+  report.sizes[0].weights_load.weights = "ckpt.safetensors";
+  for (auto& e : report.sizes[0].experiments) {
+    int64_t most = 0;
+    for (const auto& var : e.variants) most = std::max(most, var.peak_bytes + var.weights_bytes);
+    for (auto& var : e.variants) var.peak_bytes = most - var.weights_bytes;  // no variant saves memory
+  }
+  const std::string doc = RenderReadme(Input(&spec, &report));
+  CHECK(render::CheckMarkdown(doc).empty());
+  CHECK(Has(doc, "- Weights: loaded from the checkpoint `ckpt.safetensors` (the size's `weights:`), for the "
+                 "baselines and every variant\n"));
+  CHECK(Has(doc, "- **Model Selection Tradeoffs**: Of the single optimizations, "));
+  CHECK(Has(doc, "; none of them reduces weights + peak memory.\n"));
+  CHECK(Has(doc, "\n## Acknowledgments\n\nThis implementation follows the " + spec.name +
+                     " specification in `specs/tiny.yaml`; the optimizations measured here follow "));
+  CHECK(Has(doc, ". The model runs on LibTorch, the C++ distribution of PyTorch.\n"));
+  CHECK_FALSE(Has(doc, "{{"));
 }
