@@ -46,17 +46,18 @@ int main(int argc, char** argv) {
       timing.min_iterations = batch == 1 ? 10 : 3;
       timing.min_seconds = min_seconds;
       std::vector<double> samples;
-      if (engine::Status s = engine::TimeIterations([&] { model->forward(ids); }, [] {}, timing, {}, &samples); !s.ok()) {
+      if (engine::Status s = engine::TimeIterations([&] { model->forward(ids); }, [] {}, timing, {}, &samples);
+          !s.ok()) {
         std::fprintf(stderr, "%s\n", s.ToString().c_str());
         return 1;
       }
       const auto stats = engine::SummarizeLatencies(samples);
       const double flops = static_cast<double>(engine::AnalyticForwardFlops(c, batch, seq).forward);
-      std::printf("{\"impl\": \"modelcard\", \"dtype\": \"%s\", \"batch\": %lld, \"seq\": %lld, \"threads\": %lld, "
-                  "\"mean\": %.6g, \"p50\": %.6g, \"count\": %lld, \"flops\": %.6g, \"mfu\": %.4f}\n",
-                  dtype_name, static_cast<long long>(batch), static_cast<long long>(seq),
-                  static_cast<long long>(threads), stats.mean, stats.p50, static_cast<long long>(stats.count), flops,
-                  flops / stats.mean / peak);
+      std::printf(
+          "{\"impl\": \"modelcard\", \"dtype\": \"%s\", \"batch\": %lld, \"seq\": %lld, \"threads\": %lld, "
+          "\"mean\": %.6g, \"p50\": %.6g, \"count\": %lld, \"flops\": %.6g, \"mfu\": %.4f}\n",
+          dtype_name, static_cast<long long>(batch), static_cast<long long>(seq), static_cast<long long>(threads),
+          stats.mean, stats.p50, static_cast<long long>(stats.count), flops, flops / stats.mean / peak);
       std::fflush(stdout);
     }
   }

@@ -31,16 +31,15 @@ const char* NameOf(const std::pair<const char*, E> (&table)[N], E value) {
   return "?";
 }
 
-const std::pair<const char*, Norm> kNorms[] = {{"layernorm", Norm::kLayerNorm},
-                                               {"rmsnorm", Norm::kRMSNorm}};
+const std::pair<const char*, Norm> kNorms[] = {{"layernorm", Norm::kLayerNorm}, {"rmsnorm", Norm::kRMSNorm}};
 const std::pair<const char*, Activation> kActivations[] = {
-    {"gelu", Activation::kGELU},     {"gelu_tanh", Activation::kGELUTanh},
-    {"relu", Activation::kReLU},     {"silu", Activation::kSiLU},
-    {"swiglu", Activation::kSwiGLU}, {"geglu", Activation::kGeGLU}};
-const std::pair<const char*, Position> kPositions[] = {
-    {"learned", Position::kLearned}, {"sinusoidal", Position::kSinusoidal},
-    {"rope", Position::kRoPE},       {"alibi", Position::kALiBi},
-    {"none", Position::kNone}};
+    {"gelu", Activation::kGELU}, {"gelu_tanh", Activation::kGELUTanh}, {"relu", Activation::kReLU},
+    {"silu", Activation::kSiLU}, {"swiglu", Activation::kSwiGLU},      {"geglu", Activation::kGeGLU}};
+const std::pair<const char*, Position> kPositions[] = {{"learned", Position::kLearned},
+                                                       {"sinusoidal", Position::kSinusoidal},
+                                                       {"rope", Position::kRoPE},
+                                                       {"alibi", Position::kALiBi},
+                                                       {"none", Position::kNone}};
 
 }  // namespace
 
@@ -48,31 +47,27 @@ const char* NormName(Norm n) { return NameOf(kNorms, n); }
 const char* ActivationName(Activation a) { return NameOf(kActivations, a); }
 const char* PositionName(Position p) { return NameOf(kPositions, p); }
 bool NormFromName(const std::string& name, Norm* out) { return Lookup(kNorms, name, out); }
-bool ActivationFromName(const std::string& name, Activation* out) {
-  return Lookup(kActivations, name, out);
-}
-bool PositionFromName(const std::string& name, Position* out) {
-  return Lookup(kPositions, name, out);
-}
+bool ActivationFromName(const std::string& name, Activation* out) { return Lookup(kActivations, name, out); }
+bool PositionFromName(const std::string& name, Position* out) { return Lookup(kPositions, name, out); }
 
 // The family table. Columns as FamilyTraits: name, display name, base, model and count sources, then
 // causal_lm, kv_cache, attention, token_input, image_input, audio_input, experts,
 // positions_bounded, unit of work.
 const FamilyTraits kFamilyTraits[7] = {
-    {Family::kDecoder, "decoder", "Decoder-only", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
-     true, true, true, true, false, false, false, true, "tokens_per_s"},
+    {Family::kDecoder, "decoder", "Decoder-only", "Transformer", "engine/models/decoder.cc", "engine/count.cc", true,
+     true, true, true, false, false, false, true, "tokens_per_s"},
     {Family::kEncoder, "encoder", "Encoder-only", "Transformer", "engine/models/encoder.cc", "engine/count_encoder.cc",
      false, false, true, true, false, false, false, true, "tokens_per_s"},
-    {Family::kVit, "vit", "Vision", "Transformer", "engine/models/vit.cc", "engine/count_vit.cc",
-     false, false, true, false, true, false, false, true, "images_per_s"},
-    {Family::kResNet, "resnet", "ResNet", "CNN", "engine/models/resnet.cc", "engine/count_resnet.cc",
-     false, false, false, false, true, false, false, true, "images_per_s"},
-    {Family::kAudio, "audio", "Audio", "Transformer", "engine/models/audio.cc", "engine/count_audio.cc",
-     false, false, true, false, false, true, false, true, "audio_seconds_per_s"},
-    {Family::kMoe, "moe", "Mixture-of-experts", "Transformer", "engine/models/decoder.cc", "engine/count.cc",
-     true, true, true, true, false, false, true, true, "tokens_per_s"},
-    {Family::kRecurrent, "recurrent", "Recurrent language-model", "RNN", "engine/models/recurrent.cc", "engine/count_recurrent.cc",
-     true, false, false, true, false, false, false, false, "tokens_per_s"},
+    {Family::kVit, "vit", "Vision", "Transformer", "engine/models/vit.cc", "engine/count_vit.cc", false, false, true,
+     false, true, false, false, true, "images_per_s"},
+    {Family::kResNet, "resnet", "ResNet", "CNN", "engine/models/resnet.cc", "engine/count_resnet.cc", false, false,
+     false, false, true, false, false, true, "images_per_s"},
+    {Family::kAudio, "audio", "Audio", "Transformer", "engine/models/audio.cc", "engine/count_audio.cc", false, false,
+     true, false, false, true, false, true, "audio_seconds_per_s"},
+    {Family::kMoe, "moe", "Mixture-of-experts", "Transformer", "engine/models/decoder.cc", "engine/count.cc", true,
+     true, true, true, false, false, true, true, "tokens_per_s"},
+    {Family::kRecurrent, "recurrent", "Recurrent language-model", "RNN", "engine/models/recurrent.cc",
+     "engine/count_recurrent.cc", true, false, false, true, false, false, false, false, "tokens_per_s"},
 };
 
 const FamilyTraits& TraitsOf(Family f) {
@@ -138,8 +133,8 @@ std::string ValidateTransformer(const ModelConfig& c) {
 }
 
 std::string ValidateDecoder(const ModelConfig& c) {
-  return FirstProblem({Positive("vocab_size", c.vocab_size), Positive("context_length", c.context_length),
-                       ValidateTransformer(c)});
+  return FirstProblem(
+      {Positive("vocab_size", c.vocab_size), Positive("context_length", c.context_length), ValidateTransformer(c)});
 }
 
 }  // namespace
@@ -169,8 +164,8 @@ namespace {
 std::string ResNetWidthProblem(const ModelConfig& c) {
   if (c.base_width < 1 || c.stages.empty()) return "";
   const size_t last = c.stages.size() - 1;
-  const Checked planes = last >= 63 ? Checked(std::numeric_limits<int64_t>::max()) + 1
-                                    : Checked(c.base_width) * (int64_t{1} << last);
+  const Checked planes =
+      last >= 63 ? Checked(std::numeric_limits<int64_t>::max()) + 1 : Checked(c.base_width) * (int64_t{1} << last);
   const Checked out = planes * (c.block == "bottleneck" ? 4 : 1);
   const Checked inner = planes * std::max<int64_t>(c.width_per_group, 1) * std::max<int64_t>(c.groups, 1);
   if (!planes.overflow() && !out.overflow() && !inner.overflow()) return "";
@@ -183,8 +178,8 @@ std::string ResNetWidthProblem(const ModelConfig& c) {
 // Exact for a config that ValidateConfig accepts (ResNetWidthProblem); saturated at int64 max
 // otherwise, never shifted past 63 bits.
 int64_t ResNetPlanes(const ModelConfig& c, size_t stage) {
-  const Checked planes = stage >= 63 ? Checked(std::numeric_limits<int64_t>::max()) + 1
-                                     : Checked(c.base_width) * (int64_t{1} << stage);
+  const Checked planes =
+      stage >= 63 ? Checked(std::numeric_limits<int64_t>::max()) + 1 : Checked(c.base_width) * (int64_t{1} << stage);
   return planes.overflow() ? std::numeric_limits<int64_t>::max() : planes.value();
 }
 
@@ -236,31 +231,31 @@ std::string ValidateConfig(const ModelConfig& c) {
                  std::to_string(c.groups) + " and width_per_group " + std::to_string(c.width_per_group);
     else if (c.block == "bottleneck" && c.groups > 0 && c.width_per_group > 0 && c.base_width > 0 &&
              ResNetInnerWidth(c, 0) < 1)
-      grouping = "width_per_group " + std::to_string(c.width_per_group) + " leaves no channels in a group: base_width (" +
-                 std::to_string(c.base_width) + ") x width_per_group / 64 must be at least 1";
-    return FirstProblem({OneOf("block", c.block, {"basic", "bottleneck"}), stages,
-                         Positive("base_width", c.base_width), ResNetWidthProblem(c), Positive("channels", c.channels),
-                         Positive("groups", c.groups), Positive("width_per_group", c.width_per_group), grouping,
+      grouping = "width_per_group " + std::to_string(c.width_per_group) +
+                 " leaves no channels in a group: base_width (" + std::to_string(c.base_width) +
+                 ") x width_per_group / 64 must be at least 1";
+    return FirstProblem({OneOf("block", c.block, {"basic", "bottleneck"}), stages, Positive("base_width", c.base_width),
+                         ResNetWidthProblem(c), Positive("channels", c.channels), Positive("groups", c.groups),
+                         Positive("width_per_group", c.width_per_group), grouping,
                          c.image_size < 32 ? "image_size must be at least 32, got " + std::to_string(c.image_size) : "",
                          c.num_classes < 0 ? "num_classes must not be negative" : ""});
   }
   if (f == Family::kAudio) {
-    return FirstProblem({Positive("sample_rate", c.sample_rate), Positive("n_mels", c.n_mels),
-                         Positive("n_fft", c.n_fft), Positive("hop_length", c.hop_length),
-                         c.chunk_seconds > 0 ? "" : "chunk_seconds must be positive",
-                         ChunkSamples(c) < std::numeric_limits<int64_t>::max()
-                             ? ""
-                             : "chunk_seconds x sample_rate (" + std::to_string(c.sample_rate) +
-                                   ") is past " + Int64LimitText() + " samples",
-                         AudioFrames(c) >= 2 ? "" : "chunk_seconds is too short for one pair of mel frames",
-                         ValidateTransformer(c),
-                         c.embedding_dim % 2 != 0 || c.embedding_dim < 4
-                             ? "embedding_dim (" + std::to_string(c.embedding_dim) +
-                                   ") must be even and at least 4 for the sinusoidal positions"
-                             : "",
-                         c.decoder_layers < 0 ? "decoder_layers must not be negative" : "",
-                         c.decoder_layers > 0 ? Positive("vocab_size", c.vocab_size) : "",
-                         c.decoder_layers > 0 ? Positive("context_length", c.context_length) : ""});
+    return FirstProblem(
+        {Positive("sample_rate", c.sample_rate), Positive("n_mels", c.n_mels), Positive("n_fft", c.n_fft),
+         Positive("hop_length", c.hop_length), c.chunk_seconds > 0 ? "" : "chunk_seconds must be positive",
+         ChunkSamples(c) < std::numeric_limits<int64_t>::max()
+             ? ""
+             : "chunk_seconds x sample_rate (" + std::to_string(c.sample_rate) + ") is past " + Int64LimitText() +
+                   " samples",
+         AudioFrames(c) >= 2 ? "" : "chunk_seconds is too short for one pair of mel frames", ValidateTransformer(c),
+         c.embedding_dim % 2 != 0 || c.embedding_dim < 4
+             ? "embedding_dim (" + std::to_string(c.embedding_dim) +
+                   ") must be even and at least 4 for the sinusoidal positions"
+             : "",
+         c.decoder_layers < 0 ? "decoder_layers must not be negative" : "",
+         c.decoder_layers > 0 ? Positive("vocab_size", c.vocab_size) : "",
+         c.decoder_layers > 0 ? Positive("context_length", c.context_length) : ""});
   }
   if (f == Family::kRecurrent) {
     return FirstProblem({Positive("vocab_size", c.vocab_size), Positive("embedding_dim", c.embedding_dim),

@@ -22,9 +22,7 @@ bool ActivationFromName(const std::string& name, Activation* out);
 bool PositionFromName(const std::string& name, Position* out);
 
 // True for the gated activations (swiglu, geglu): the FFN has three matrices.
-inline bool IsGated(Activation a) {
-  return a == Activation::kSwiGLU || a == Activation::kGeGLU;
-}
+inline bool IsGated(Activation a) { return a == Activation::kSwiGLU || a == Activation::kGeGLU; }
 
 // The model families (architecture.family in a spec); one engine model each.
 //   decoder    GPT-2 / Llama-style decoder-only language model
@@ -74,36 +72,36 @@ bool FamilyFromName(const std::string& name, Family* out);
 struct ModelConfig {
   Family family = Family::kDecoder;
   int64_t vocab_size = 0;
-  int64_t context_length = 0;      // maximum sequence length (learned positions table size);
-                                   // audio: the text decoder's context
-  int64_t num_layers = 0;          // audio: encoder blocks
-  int64_t embedding_dim = 0;       // C; recurrent: the token embedding width
-  int64_t num_heads = 0;           // query heads
-  int64_t num_kv_heads = 0;        // == num_heads: MHA; 1: MQA; otherwise GQA
-  int64_t head_dim = 0;            // usually embedding_dim / num_heads
-  int64_t hidden_dim = 0;          // FFN inner width (per branch for gated activations);
-                                   // recurrent: the LSTM/GRU hidden state width
+  int64_t context_length = 0;  // maximum sequence length (learned positions table size);
+                               // audio: the text decoder's context
+  int64_t num_layers = 0;      // audio: encoder blocks
+  int64_t embedding_dim = 0;   // C; recurrent: the token embedding width
+  int64_t num_heads = 0;       // query heads
+  int64_t num_kv_heads = 0;    // == num_heads: MHA; 1: MQA; otherwise GQA
+  int64_t head_dim = 0;        // usually embedding_dim / num_heads
+  int64_t hidden_dim = 0;      // FFN inner width (per branch for gated activations);
+                               // recurrent: the LSTM/GRU hidden state width
   Norm norm = Norm::kLayerNorm;
   double norm_eps = 1e-5;
   Activation activation = Activation::kGELU;
   Position position = Position::kLearned;
   double rope_theta = 10000.0;
-  bool bias = true;                // biases in the linear layers (and LayerNorm bias)
-  bool qkv_bias = true;            // biases in the q/k/v projections
-  bool tie_embeddings = true;      // LM head shares the token embedding matrix
+  bool bias = true;            // biases in the linear layers (and LayerNorm bias)
+  bool qkv_bias = true;        // biases in the q/k/v projections
+  bool tie_embeddings = true;  // LM head shares the token embedding matrix
 
   // encoder (BERT)
-  int64_t type_vocab_size = 2;     // token type (segment) embeddings; 0 = none
-  bool pooler = true;              // tanh(W h_[CLS] + b) pooled output
+  int64_t type_vocab_size = 2;         // token type (segment) embeddings; 0 = none
+  bool pooler = true;                  // tanh(W h_[CLS] + b) pooled output
   std::string norm_position = "post";  // "pre" | "post" (BERT: post-norm, plus an embedding LayerNorm)
-  std::string head = "none";       // "none" | "mlm" | "classifier"
-  int64_t num_classes = 0;         // encoder classifier / vit / resnet head; 0 = no head
+  std::string head = "none";           // "none" | "mlm" | "classifier"
+  int64_t num_classes = 0;             // encoder classifier / vit / resnet head; 0 = no head
 
   // vit (and resnet: image_size, channels, num_classes)
-  int64_t image_size = 224;        // square input, pixels
+  int64_t image_size = 224;  // square input, pixels
   int64_t patch_size = 16;
   int64_t channels = 3;
-  std::string pool = "cls";        // "cls" | "mean"
+  std::string pool = "cls";  // "cls" | "mean"
 
   // resnet
   std::string block = "bottleneck";  // "basic" | "bottleneck"
@@ -117,19 +115,19 @@ struct ModelConfig {
   int64_t width_per_group = 64;
 
   // audio (Whisper-style)
-  int64_t sample_rate = 16000;     // Hz
+  int64_t sample_rate = 16000;  // Hz
   int64_t n_mels = 80;
-  int64_t n_fft = 400;             // STFT window, samples
-  int64_t hop_length = 160;        // samples between frames
-  double chunk_seconds = 30;       // audio per forward pass
-  int64_t decoder_layers = 0;      // text decoder blocks with cross-attention; 0 = encoder only
+  int64_t n_fft = 400;         // STFT window, samples
+  int64_t hop_length = 160;    // samples between frames
+  double chunk_seconds = 30;   // audio per forward pass
+  int64_t decoder_layers = 0;  // text decoder blocks with cross-attention; 0 = encoder only
 
   // moe (Mixtral-style)
-  int64_t num_experts = 0;         // experts per feed-forward layer
-  int64_t experts_per_token = 0;   // k of the top-k router
+  int64_t num_experts = 0;        // experts per feed-forward layer
+  int64_t experts_per_token = 0;  // k of the top-k router
 
   // recurrent
-  std::string cell = "lstm";       // "lstm" | "gru"
+  std::string cell = "lstm";  // "lstm" | "gru"
 };
 
 // The traits of c's family.

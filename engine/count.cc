@@ -53,10 +53,10 @@ Status CountParameters(const ModelConfig& c, ParameterCount* out) {
   }
 
   const Checked C = c.embedding_dim, L = c.num_layers;
-  const Checked attn = C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +   // qkv
+  const Checked attn = C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +         // qkv
                        Checked(c.num_heads) * c.head_dim * C + (c.bias ? C : Checked(0));  // output proj
-  const Checked mlp = C * FcWidth(c) + (c.bias ? FcWidth(c) : Checked(0)) +           // fc (gate|up)
-                      Checked(c.hidden_dim) * C + (c.bias ? C : Checked(0));             // proj (down)
+  const Checked mlp = C * FcWidth(c) + (c.bias ? FcWidth(c) : Checked(0)) +                // fc (gate|up)
+                      Checked(c.hidden_dim) * C + (c.bias ? C : Checked(0));               // proj (down)
   const Checked norms = Checked(2) * NormParams(c);
   const Checked tok = Checked(c.vocab_size) * C;
   const Checked pos = c.position == Position::kLearned ? Checked(c.context_length) * C : Checked(0);
@@ -97,8 +97,7 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
   const Checked scores = Checked(2) * batch * c.num_heads * T * T * c.head_dim;  // Q K^T
   const Checked mix = Checked(2) * batch * c.num_heads * T * T * c.head_dim;     // softmax(.) V
   const Checked proj = Checked(2) * N * attn_dim * C;
-  const Checked mlp =
-      Checked(ActiveExperts(c)) * (Checked(2) * N * C * FcWidth(c) + Checked(2) * N * c.hidden_dim * C);
+  const Checked mlp = Checked(ActiveExperts(c)) * (Checked(2) * N * C * FcWidth(c) + Checked(2) * N * c.hidden_dim * C);
   const Checked router = TraitsOf(c).experts ? Checked(2) * N * C * c.num_experts : Checked(0);
   const Checked head = Checked(2) * N * C * c.vocab_size;  // once
 
@@ -123,8 +122,7 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
                                {"activation", Checked(act_per) * N * c.hidden_dim * L * ActiveExperts(c)},
                                {"residual", Checked(2) * N * C * L}};
   if (c.position == Position::kRoPE)
-    elementwise.push_back(
-        {"rope", Checked(3) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L});
+    elementwise.push_back({"rope", Checked(3) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L});
   return FinishFlops(parts, elementwise, &f);
 }
 
@@ -212,7 +210,8 @@ Status SumPolynomial(const std::function<Status(int64_t, int64_t*)>& g, int64_t 
   // n A + B n(n-1)/2 + C (n-1) n (2n-1)/6, every term >= 0: a term past int64 is the sum past it.
   __int128 total = 0, term = 0, s2 = 0;
   bool over = __builtin_mul_overflow(n, A, &total) || total > kLimit;
-  if (!over && B > 0) over = __builtin_mul_overflow(B, n * (n - 1) / 2, &term) || __builtin_add_overflow(total, term, &total);
+  if (!over && B > 0)
+    over = __builtin_mul_overflow(B, n * (n - 1) / 2, &term) || __builtin_add_overflow(total, term, &total);
   if (!over && C > 0)
     over = __builtin_mul_overflow(n * (n - 1), 2 * n - 1, &s2) || __builtin_mul_overflow(C, s2 / 6, &term) ||
            __builtin_add_overflow(total, term, &total);

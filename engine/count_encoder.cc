@@ -11,11 +11,12 @@ namespace engine {
 Status EncoderParameters(const ModelConfig& c, ParameterCount* out) {
   const Checked C = c.embedding_dim;
   const Checked embedding = (Checked(c.vocab_size) + c.context_length + c.type_vocab_size) * C + C * 2;  // + LayerNorm
-  CheckedCounts parts = {{"embedding", embedding},
-                         {"attention", SelfAttentionParams(c) * c.num_layers},
-                         {"mlp", MlpParams(c) * c.num_layers},
-                         {"norm", (Checked(c.num_layers) * 2 + (c.norm_position == "pre" ? 1 : 0)) * LayerNormParams(c)},
-                         {"pooler", c.pooler ? C * C + C : Checked(0)}};
+  CheckedCounts parts = {
+      {"embedding", embedding},
+      {"attention", SelfAttentionParams(c) * c.num_layers},
+      {"mlp", MlpParams(c) * c.num_layers},
+      {"norm", (Checked(c.num_layers) * 2 + (c.norm_position == "pre" ? 1 : 0)) * LayerNormParams(c)},
+      {"pooler", c.pooler ? C * C + C : Checked(0)}};
   Checked head = 0;
   if (c.head == "mlm") head = C * C + C + C * 2 + c.vocab_size;  // transform + LayerNorm + decoder bias (tied weight)
   if (c.head == "classifier") head = C * c.num_classes + c.num_classes;

@@ -70,7 +70,8 @@ Checked LargestWeight(const ModelConfig& c) {
     for (size_t s = 0; s < c.stages.size(); ++s) {
       const Checked planes = ResNetPlanes(c, s), inner = ResNetInnerWidth(c, s);
       const Checked out = planes * (c.block == "basic" ? 1 : 4);
-      largest = Max(largest, c.block == "basic" ? planes * planes * 9 : inner * inner / std::max<int64_t>(1, c.groups) * 9);
+      largest =
+          Max(largest, c.block == "basic" ? planes * planes * 9 : inner * inner / std::max<int64_t>(1, c.groups) * 9);
       largest = Max(largest, out * out);  // bottleneck conv3 / downsample bounds
     }
     return largest;
@@ -81,7 +82,8 @@ Checked LargestWeight(const ModelConfig& c) {
   }
   const Widths w = TransformerWidths(c);
   Checked largest = Max(Max(w.C * w.qkv, w.C * w.F), w.H * w.C);
-  if (c.family == Family::kVit) return Max(Max(largest, w.C * c.num_classes), w.C * c.channels * c.patch_size * c.patch_size);
+  if (c.family == Family::kVit)
+    return Max(Max(largest, w.C * c.num_classes), w.C * c.channels * c.patch_size * c.patch_size);
   return Max(largest, Checked(c.vocab_size) * w.C);
 }
 
@@ -121,7 +123,7 @@ Checked ForwardWorkingSet(const ModelConfig& c, int64_t batch, int64_t T, bool l
   if (c.family == Family::kAudio) {
     const int64_t frames = AudioFrames(c), tokens = Half(frames);
     const Checked frontend = B * C * (Checked(frames) * 2 + tokens);  // conv1, its GELU, conv2
-    const Checked audio = B * tokens * C;                               // the encoder output
+    const Checked audio = B * tokens * C;                             // the encoder output
     Checked peak = Max(frontend, LayerWorkingSet(c, B * tokens));
     if (c.decoder_layers > 0) {
       const Checked N = B * std::max<int64_t>(1, T);
@@ -132,7 +134,7 @@ Checked ForwardWorkingSet(const ModelConfig& c, int64_t batch, int64_t T, bool l
     return peak;
   }
   if (c.family == Family::kResNet) {
-    const int64_t stem = Half(c.image_size);  // after the stem's stride-2 convolution
+    const int64_t stem = Half(c.image_size);                       // after the stem's stride-2 convolution
     Checked peak = B * c.base_width * (Checked(stem) * stem * 2);  // stem convolution and batch norm
     int64_t in = c.base_width;
     int64_t S = Half(stem);  // max pool: its input and output
@@ -205,8 +207,9 @@ Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
       const Checked out = planes * (c.block == "basic" ? 1 : 4);
       const int64_t blocks = c.stages[st];
       // Every convolution's input and its batch norm's input: 2 maps per convolution.
-      const Checked block = c.block == "basic" ? Checked(S) * S * planes * 4
-                                               : (Checked(S_in) * S_in * inner + Checked(S) * S * inner + Checked(S) * S * out) * 2;
+      const Checked block = c.block == "basic"
+                                ? Checked(S) * S * planes * 4
+                                : (Checked(S_in) * S_in * inner + Checked(S) * S * inner + Checked(S) * S * out) * 2;
       s.compute += B * (block * blocks + Checked(S) * S * out * 2);  // + the downsample branch
       in = out.value();
     }
@@ -251,8 +254,9 @@ Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEsti
         activations = ForwardWorkingSet(c, shape.batch, prompt, /*last_only=*/true) * b;
       } else if (c.family == Family::kAudio) {  // no KV cache: every step runs the decoder over the prefix again
         activations = (ForwardWorkingSet(c, shape.batch, total_tokens, false) +
-                       Checked(shape.batch) * c.n_mels * AudioFrames(c)) * b;  // + the generator's mel input
-      } else {  // recurrent: the state is a few vectors; the prompt's pass dominates
+                       Checked(shape.batch) * c.n_mels * AudioFrames(c)) *
+                      b;  // + the generator's mel input
+      } else {            // recurrent: the state is a few vectors; the prompt's pass dominates
         activations = ForwardWorkingSet(c, shape.batch, std::max<int64_t>(1, prompt), /*last_only=*/true) * b;
       }
     }
@@ -308,10 +312,10 @@ std::string MemoryBytesText(int64_t bytes) {
 }
 
 std::string DescribeMemoryEstimate(const MemoryEstimate& e) {
-  const std::pair<const char*, int64_t> parts[] = {
-      {"weights", e.weights},         {"packed copies", e.packed}, {"activations", e.activations},
-      {"KV cache", e.kv_cache},       {"gradients", e.gradients},  {"optimizer state", e.optimizer},
-      {"temporaries", e.transient}};
+  const std::pair<const char*, int64_t> parts[] = {{"weights", e.weights},         {"packed copies", e.packed},
+                                                   {"activations", e.activations}, {"KV cache", e.kv_cache},
+                                                   {"gradients", e.gradients},     {"optimizer state", e.optimizer},
+                                                   {"temporaries", e.transient}};
   std::string text;
   for (const auto& [name, bytes] : parts) {
     if (bytes <= 0) continue;
@@ -332,10 +336,20 @@ bool ParseMemorySize(const std::string& text, int64_t* bytes) {
     const char* name;
     double factor;
   };
-  static const Unit kUnits[] = {{"", 1},         {"b", 1},          {"k", 1024.0},     {"kib", 1024.0},
-                                {"kb", 1e3},     {"m", 1048576.0},  {"mib", 1048576.0}, {"mb", 1e6},
-                                {"g", 1073741824.0}, {"gib", 1073741824.0}, {"gb", 1e9},
-                                {"t", 1099511627776.0}, {"tib", 1099511627776.0}, {"tb", 1e12}};
+  static const Unit kUnits[] = {{"", 1},
+                                {"b", 1},
+                                {"k", 1024.0},
+                                {"kib", 1024.0},
+                                {"kb", 1e3},
+                                {"m", 1048576.0},
+                                {"mib", 1048576.0},
+                                {"mb", 1e6},
+                                {"g", 1073741824.0},
+                                {"gib", 1073741824.0},
+                                {"gb", 1e9},
+                                {"t", 1099511627776.0},
+                                {"tib", 1099511627776.0},
+                                {"tb", 1e12}};
   for (const Unit& u : kUnits) {
     if (unit != u.name) continue;
     const double v = std::strtod(number.c_str(), nullptr) * u.factor;

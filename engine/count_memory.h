@@ -42,10 +42,10 @@ struct MemoryShape {
   std::string scenario = "forward";  // "build" | "forward" | "generate" | "train" | "preprocess"
   std::string dtype = "float32";     // "float32" | "bfloat16" | "float16"
   int64_t batch = 1;
-  int64_t sequence_length = 0;       // forward / train: T (ignored by vit, resnet; audio: text tokens)
-  int64_t prompt_tokens = 0;         // generate
-  int64_t new_tokens = 0;            // generate
-  bool packed = false;               // build / forward / generate: the model keeps packed linear copies
+  int64_t sequence_length = 0;  // forward / train: T (ignored by vit, resnet; audio: text tokens)
+  int64_t prompt_tokens = 0;    // generate
+  int64_t new_tokens = 0;       // generate
+  bool packed = false;          // build / forward / generate: the model keeps packed linear copies
 };
 
 struct MemoryEstimate {

@@ -113,8 +113,8 @@ Status ResNetForwardFlops(const ModelConfig& c, int64_t batch, FlopCount* out) {
   f = FlopCount();
   f.batch = batch;
   f.sequence_length = 0;
-  f.input = std::to_string(batch) + " × " + std::to_string(c.channels) + " × " + std::to_string(c.image_size) +
-            " × " + std::to_string(c.image_size) + " image";
+  f.input = std::to_string(batch) + " × " + std::to_string(c.channels) + " × " + std::to_string(c.image_size) + " × " +
+            std::to_string(c.image_size) + " image";
   // Batch norm in inference: a multiply and an add per element; ReLU 1; residual add 1; pooling 1 per input read.
   return FinishFlops({{"stem", Checked(2) * batch * w.stem_macs},
                       {"stages", Checked(2) * batch * w.stage_macs},

@@ -40,8 +40,8 @@ Status VitForwardFlops(const ModelConfig& c, int64_t batch, FlopCount* out) {
       {"patch_embedding", Checked(2) * batch * Patches(c) * C * c.channels * c.patch_size * c.patch_size}};
   for (const auto& kv : TransformerStackFlops(c, batch, T, c.num_layers)) parts.push_back(kv);
   if (c.num_classes > 0) parts.push_back({"head", Checked(2) * batch * C * c.num_classes});
-  f.input = std::to_string(batch) + " × " + std::to_string(c.channels) + " × " + std::to_string(c.image_size) +
-            " × " + std::to_string(c.image_size) + " image";
+  f.input = std::to_string(batch) + " × " + std::to_string(c.channels) + " × " + std::to_string(c.image_size) + " × " +
+            std::to_string(c.image_size) + " image";
   return FinishFlops(parts, TransformerElementwise(c, batch, T, c.num_layers, 2 * c.num_layers + 1), &f);
 }
 

@@ -25,20 +25,20 @@ struct ProfileOptions {
   std::vector<std::string> dtypes = {"float32"};  // "float32" | "bfloat16" | "float16"
   std::vector<int64_t> batch_sizes = {1};
   std::vector<int64_t> sequence_lengths = {128};
-  std::string device = "cpu";                      // "cpu" | "cuda"
-  bool forward = true;                             // run the forward scenario
-  bool generate = true;                            // run the generation scenario
-  bool preprocess = false;                         // time the input preprocessing (vit, resnet, audio)
-  std::string weights_path;                        // load this checkpoint instead of random weights
-                                                   // (every family with a layout; engine/weights/load.h). Default: ""
-  bool train = false;                              // run the training-step scenario (train_step.h)
-  std::vector<int64_t> train_batch_sizes = {1};    // its batch sizes (each dtype x sequence length)
+  std::string device = "cpu";                    // "cpu" | "cuda"
+  bool forward = true;                           // run the forward scenario
+  bool generate = true;                          // run the generation scenario
+  bool preprocess = false;                       // time the input preprocessing (vit, resnet, audio)
+  std::string weights_path;                      // load this checkpoint instead of random weights
+                                                 // (every family with a layout; engine/weights/load.h). Default: ""
+  bool train = false;                            // run the training-step scenario (train_step.h)
+  std::vector<int64_t> train_batch_sizes = {1};  // its batch sizes (each dtype x sequence length)
   int64_t prompt_tokens = 32;
   int64_t new_tokens = 32;
-  int64_t warmup = 2;                              // warm-up iterations. Default: 2
-  int64_t min_iterations = 10;                     // Default: 10
-  double min_seconds = 1.0;                        // Default: 1 s
-  uint64_t seed = 0;                               // weight initialisation seed
+  int64_t warmup = 2;           // warm-up iterations. Default: 2
+  int64_t min_iterations = 10;  // Default: 10
+  double min_seconds = 1.0;     // Default: 1 s
+  uint64_t seed = 0;            // weight initialisation seed
   // The memory guard: the most a scenario may hold (its analytic estimate, engine/count_memory.h,
   // weights included). 0 = what this machine has available when Profile starts
   // (measure/memory_limit.h DetectMemoryLimit: MemAvailable, the cgroup limit, free CUDA memory).
@@ -54,8 +54,8 @@ struct ProfileOptions {
 // With `failures`, a scenario that fails on this machine (its model cannot be built in that
 // dtype, an operator or allocation fails) is recorded there with its reason and the others still
 // run; without it, the first such failure is returned. Invalid options are returned either way.
-Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env,
-               std::vector<Run>* runs, WeightsLoad* load = nullptr, std::vector<RunFailure>* failures = nullptr);
+Status Profile(const ModelConfig& c, const ProfileOptions& options, const Environment& env, std::vector<Run>* runs,
+               WeightsLoad* load = nullptr, std::vector<RunFailure>* failures = nullptr);
 
 // The memory guard over every scenario `options` asks for (building each dtype's model, forward,
 // preprocess, generate, train), without allocating anything: OK when every estimate fits in the
@@ -75,8 +75,8 @@ bool CudaAvailable();
 struct EnvironmentOptions {
   std::string device = "cpu";
   std::vector<std::string> dtypes = {"float32", "bfloat16"};  // peaks to calibrate
-  std::string cache_path;       // calibration cache file ("" = no cache)
-  bool recalibrate = false;     // ignore the cache
+  std::string cache_path;                                     // calibration cache file ("" = no cache)
+  bool recalibrate = false;                                   // ignore the cache
   ProgressFn progress;
 };
 

@@ -68,10 +68,12 @@ Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& toke
                           EvalResult* out) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
   if (!TraitsOf(c).kv_cache)
-    return Status::InvalidArgument("perplexity needs a causal language model (decoder or moe family), not " + std::string(FamilyName(c.family)) +
-                                   (HasClassifierHead(c) ? "; hint: a classifier takes a labelled .safetensors set" : ""));
+    return Status::InvalidArgument(
+        "perplexity needs a causal language model (decoder or moe family), not " + std::string(FamilyName(c.family)) +
+        (HasClassifierHead(c) ? "; hint: a classifier takes a labelled .safetensors set" : ""));
   if (o.weights_path.empty())
-    return Status::InvalidArgument("no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
+    return Status::InvalidArgument(
+        "no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
   torch::ScalarType st;
   if (!DtypeFromName(o.dtype, &st)) return Status::InvalidArgument("unknown dtype '" + o.dtype + "'");
   if (o.window < 0)
@@ -110,9 +112,9 @@ Status EvaluatePerplexity(const ModelConfig& c, const std::vector<int64_t>& toke
         rows.push_back(all.narrow(0, spans[i].first, length));
         ++i;
       }
-      const torch::Tensor ids = torch::stack(rows);                       // (B, L)
+      const torch::Tensor ids = torch::stack(rows);                                                   // (B, L)
       const torch::Tensor logits = model->Forward(ids.narrow(1, 0, length - 1)).to(torch::kFloat32);  // (B, L-1, V)
-      const torch::Tensor target = ids.narrow(1, 1, length - 1);           // (B, L-1)
+      const torch::Tensor target = ids.narrow(1, 1, length - 1);                                      // (B, L-1)
       const torch::Tensor logp = torch::log_softmax(logits, -1).gather(-1, target.unsqueeze(-1)).squeeze(-1);
       nll_sum += -logp.to(torch::kDouble).sum().item<double>();
       predicted += target.numel();
@@ -153,7 +155,8 @@ Status ReadIntegers(const TensorView& v, std::vector<int64_t>* out) {
     uint64_t raw = 0;
     for (size_t b = 0; b < width; ++b) raw |= uint64_t(bytes[i * width + b]) << (8 * b);
     int64_t value = static_cast<int64_t>(raw);
-    if (is_signed && width < 8 && (raw >> (8 * width - 1)) != 0) value = static_cast<int64_t>(raw | (~uint64_t(0) << (8 * width)));
+    if (is_signed && width < 8 && (raw >> (8 * width - 1)) != 0)
+      value = static_cast<int64_t>(raw | (~uint64_t(0) << (8 * width)));
     (*out)[i] = value;
   }
   return Status::OK();
@@ -164,11 +167,14 @@ Status ReadIntegers(const TensorView& v, std::vector<int64_t>* out) {
 Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, const EvalOptions& o, AccuracyResult* out) {
   if (std::string err = ValidateConfig(c); !err.empty()) return Status::InvalidArgument(err);
   if (!HasClassifierHead(c))
-    return Status::InvalidArgument("accuracy needs a classifier (vit or resnet with num_classes, encoder with head: "
-                                   "classifier); this is the " + std::string(FamilyName(c.family)) + " family" +
-                                   (TraitsOf(c).kv_cache ? ": use a token file for perplexity" : ""));
+    return Status::InvalidArgument(
+        "accuracy needs a classifier (vit or resnet with num_classes, encoder with head: "
+        "classifier); this is the " +
+        std::string(FamilyName(c.family)) + " family" +
+        (TraitsOf(c).kv_cache ? ": use a token file for perplexity" : ""));
   if (o.weights_path.empty())
-    return Status::InvalidArgument("no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
+    return Status::InvalidArgument(
+        "no weights: evaluating random weights measures nothing; hint: set 'weights:' on the size");
   torch::ScalarType st;
   if (!DtypeFromName(o.dtype, &st)) return Status::InvalidArgument("unknown dtype '" + o.dtype + "'");
   std::unique_ptr<SafetensorsFile> file;
@@ -197,12 +203,12 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
       return Status::InvalidArgument(data_path + ": label " + std::to_string(i) + " is " + std::to_string(labels[i]) +
                                      ", outside the " + std::to_string(c.num_classes) + " classes");
   // A ResNet pools globally: any image size its stem can take works with the same weights.
-  const bool any_size = c.family == Family::kResNet && inputs->shape.size() == 4 && inputs->shape[2] >= 32 &&
-                        inputs->shape[3] >= 32;
-  std::vector<int64_t> expected =
-      images ? std::vector<int64_t>{n, c.channels, any_size ? inputs->shape[2] : c.image_size,
-                                    any_size ? inputs->shape[3] : c.image_size}
-             : std::vector<int64_t>{n, inputs->shape.size() == 2 ? inputs->shape[1] : -1};
+  const bool any_size =
+      c.family == Family::kResNet && inputs->shape.size() == 4 && inputs->shape[2] >= 32 && inputs->shape[3] >= 32;
+  std::vector<int64_t> expected = images
+                                      ? std::vector<int64_t>{n, c.channels, any_size ? inputs->shape[2] : c.image_size,
+                                                             any_size ? inputs->shape[3] : c.image_size}
+                                      : std::vector<int64_t>{n, inputs->shape.size() == 2 ? inputs->shape[1] : -1};
   if (inputs->shape != expected) {
     std::string want = !images ? "(" + std::to_string(n) + ", T) with T <= context_length"
                        : c.family == Family::kResNet
@@ -227,8 +233,8 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
       if (Status s = ReadIntegers(*inputs, &flat); !s.ok()) return s;
       for (int64_t id : flat)
         if (id < 0 || id >= c.vocab_size)
-          return Status::InvalidArgument(data_path + ": input id " + std::to_string(id) + " is outside the vocabulary (" +
-                                         std::to_string(c.vocab_size) + " ids)");
+          return Status::InvalidArgument(data_path + ": input id " + std::to_string(id) +
+                                         " is outside the vocabulary (" + std::to_string(c.vocab_size) + " ids)");
       x = torch::tensor(flat, torch::kLong).view(inputs->shape);
     }
     if (Status guard = CheckEvalMemory(c, o, o.batch, images ? 0 : x.size(1)); !guard.ok()) return guard;
@@ -246,9 +252,9 @@ Status EvaluateAccuracy(const ModelConfig& c, const std::string& data_path, cons
       const int64_t b = std::min(batch, count - start);
       torch::Tensor batch_x = x.narrow(0, start, b);
       if (images) batch_x = batch_x.to(st, /*non_blocking=*/false, /*copy=*/true);  // owned, writable
-      const torch::Tensor logits = model->Forward(batch_x).to(torch::kFloat32);  // (b, classes)
-      const torch::Tensor top = std::get<1>(logits.topk(k, /*dim=*/1));                       // (b, k)
-      const torch::Tensor hits = top.eq(target.narrow(0, start, b).unsqueeze(1));              // (b, k)
+      const torch::Tensor logits = model->Forward(batch_x).to(torch::kFloat32);     // (b, classes)
+      const torch::Tensor top = std::get<1>(logits.topk(k, /*dim=*/1));             // (b, k)
+      const torch::Tensor hits = top.eq(target.narrow(0, start, b).unsqueeze(1));   // (b, k)
       hit1 += hits.select(1, 0).sum().item<int64_t>();
       hit5 += hits.any(1).sum().item<int64_t>();
     }

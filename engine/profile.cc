@@ -29,9 +29,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 struct Scenario {
   const ModelConfig& config;
@@ -79,9 +77,9 @@ struct Scenario {
     timing.min_iterations = options.min_iterations;
     timing.min_seconds = options.min_seconds;
     std::vector<double> samples;
-    Status s = TimeIterations([&] { model.Forward(input); }, sync, timing,
-                              [&](int64_t done) { Progress(label.str() + ": iteration " + std::to_string(done)); },
-                              &samples);
+    Status s =
+        TimeIterations([&] { model.Forward(input); }, sync, timing,
+                       [&](int64_t done) { Progress(label.str() + ": iteration " + std::to_string(done)); }, &samples);
     if (!s.ok()) return s;
     r.peak_bytes = memory.PeakAboveStart();
     r.latency_s = SummarizeLatencies(samples);
@@ -101,8 +99,9 @@ struct Scenario {
     r.dtype = "float32";
     r.weights_bytes = 0;
     const bool audio = TraitsOf(config).audio_input;
-    torch::Tensor raw = audio ? torch::randn({batch, static_cast<int64_t>(config.chunk_seconds * config.sample_rate)}) * 0.1
-                              : torch::randint(0, 256, {batch, 480, 640, 3}, torch::kUInt8);
+    torch::Tensor raw =
+        audio ? torch::randn({batch, static_cast<int64_t>(config.chunk_seconds * config.sample_rate)}) * 0.1
+              : torch::randint(0, 256, {batch, 480, 640, 3}, torch::kUInt8);
     ImageTransform transform;
     transform.crop = config.image_size;
     transform.resize = config.image_size * 256 / 224;
@@ -122,7 +121,8 @@ struct Scenario {
               PreprocessImage(raw[b], transform);
           }
         },
-        [] {}, timing, [&](int64_t done) { Progress("preprocess b" + std::to_string(batch) + ": iteration " + std::to_string(done)); },
+        [] {}, timing,
+        [&](int64_t done) { Progress("preprocess b" + std::to_string(batch) + ": iteration " + std::to_string(done)); },
         &samples);
     if (!s.ok()) return s;
     r.peak_bytes = memory.PeakAboveStart();
@@ -163,7 +163,8 @@ struct Scenario {
     r.prompt_tokens = P;
     r.new_tokens = N;
     if (model.NewGenerator(batch, P + N) == nullptr)
-      return Status::InvalidArgument("the " + std::string(FamilyName(config.family)) + " family does not generate token by token");
+      return Status::InvalidArgument("the " + std::string(FamilyName(config.family)) +
+                                     " family does not generate token by token");
     auto prompt = torch::randint(0, config.vocab_size, {batch, P},
                                  torch::TensorOptions().dtype(torch::kLong).device(DeviceOf(options.device)));
     auto sync = DeviceSync(options.device);
@@ -173,7 +174,7 @@ struct Scenario {
     const int64_t rounds_min = std::max<int64_t>(1, options.min_iterations);
     auto t_start = Clock::now();
     try {
-      for (int64_t round = -options.warmup; ; ++round) {
+      for (int64_t round = -options.warmup;; ++round) {
         const bool timed = round >= 0;
         if (timed && round >= rounds_min && SecondsSince(t_start) >= options.min_seconds) break;
         if (round == 0) t_start = Clock::now();
@@ -404,18 +405,17 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
                     if (Status g = guard.Check("forward", dtype, batch, seq); !g.ok()) return g;
                     return scenario.Forward(batch, seq, r);
                   },
-                                     failure("forward", dtype, batch, seq), runs, failures);
+                  failure("forward", dtype, batch, seq), runs, failures);
               if (!s.ok()) return s;
             }
           }
-          if (options.preprocess && dtype == options.dtypes.front() &&
-              Preprocesses(c)) {
+          if (options.preprocess && dtype == options.dtypes.front() && Preprocesses(c)) {
             Status s = RunScenario(
                 [&](Run* r) {
                   if (Status g = guard.Check("preprocess", "float32", batch, 0); !g.ok()) return g;
                   return scenario.Preprocess(batch, r);
                 },
-                                   failure("preprocess", "float32", batch, 0), runs, failures);
+                failure("preprocess", "float32", batch, 0), runs, failures);
             if (!s.ok()) return s;
           }
           if (options.generate && model->NewGenerator(1, 1) != nullptr) {
@@ -424,8 +424,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
                   if (Status g = guard.Check("generate", dtype, batch, 0); !g.ok()) return g;
                   return scenario.Generate(batch, r);
                 },
-                                   failure("generate", dtype, batch, options.prompt_tokens + options.new_tokens),
-                                   runs, failures);
+                failure("generate", dtype, batch, options.prompt_tokens + options.new_tokens), runs, failures);
             if (!s.ok()) return s;
           }
         }
@@ -451,7 +450,7 @@ Status Profile(const ModelConfig& c, const ProfileOptions& options, const Enviro
                   if (Status g = guard.Check("train", dtype, batch, seq); !g.ok()) return g;
                   return MeasureTrainStep(c, t, env, r);
                 },
-                                   failure("train", dtype, batch, seq), runs, failures);
+                failure("train", dtype, batch, seq), runs, failures);
             if (!s.ok()) return s;
           }
         }

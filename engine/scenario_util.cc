@@ -4,10 +4,14 @@
 namespace engine {
 
 bool DtypeFromName(const std::string& name, torch::ScalarType* out) {
-  if (name == "float32") *out = torch::kFloat32;
-  else if (name == "bfloat16") *out = torch::kBFloat16;
-  else if (name == "float16") *out = torch::kFloat16;
-  else return false;
+  if (name == "float32")
+    *out = torch::kFloat32;
+  else if (name == "bfloat16")
+    *out = torch::kBFloat16;
+  else if (name == "float16")
+    *out = torch::kFloat16;
+  else
+    return false;
   return true;
 }
 

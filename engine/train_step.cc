@@ -64,7 +64,8 @@ int64_t StateBytes(torch::optim::AdamW& optimizer) {
 
 std::string TrainingObjective(const ModelConfig& c) {
   if (IsCausalLM(c)) return "next-token cross-entropy over the vocabulary";
-  if (c.family == Family::kEncoder && c.head == "mlm") return "masked-LM cross-entropy over the vocabulary (every position)";
+  if (c.family == Family::kEncoder && c.head == "mlm")
+    return "masked-LM cross-entropy over the vocabulary (every position)";
   if (HasClassifierHead(c)) return "cross-entropy over the classes";
   return "mean squared output (a stand-in objective: the model has no head to train)";
 }
@@ -101,8 +102,9 @@ Status MeasureTrainStep(const ModelConfig& c, const TrainStepOptions& o, const E
           const int64_t classes = output.size(-1);
           auto shape = output.sizes().vec();
           shape.pop_back();
-          targets = output.dim() >= 2 ? torch::randint(classes, shape, torch::TensorOptions().dtype(torch::kLong).device(device))
-                                      : torch::Tensor();
+          targets = output.dim() >= 2
+                        ? torch::randint(classes, shape, torch::TensorOptions().dtype(torch::kLong).device(device))
+                        : torch::Tensor();
         }
         loss = Loss(c, output, targets);
       }
@@ -114,7 +116,8 @@ Status MeasureTrainStep(const ModelConfig& c, const TrainStepOptions& o, const E
     std::vector<double> samples;
     TimingOptions timing = o.timing;
     timing.warmup = std::max<int64_t>(1, timing.warmup);  // the first step allocates the optimizer state
-    const std::string label = o.dtype + " train b" + std::to_string(o.batch) + (seq > 0 ? " t" + std::to_string(seq) : "");
+    const std::string label =
+        o.dtype + " train b" + std::to_string(o.batch) + (seq > 0 ? " t" + std::to_string(seq) : "");
     Status s = TimeIterations([&] { step(nullptr, nullptr); }, sync, timing,
                               [&](int64_t done) {
                                 if (o.progress) o.progress(label + ": step " + std::to_string(done));

@@ -15,15 +15,15 @@
 namespace engine {
 
 struct TrainStepOptions {
-  std::string device = "cpu";       // "cpu" | "cuda"
-  std::string dtype = "float32";    // "float32": float32 throughout; "bfloat16" | "float16":
-                                    // autocast mixed precision, float32 master weights and state
+  std::string device = "cpu";     // "cpu" | "cuda"
+  std::string dtype = "float32";  // "float32": float32 throughout; "bfloat16" | "float16":
+                                  // autocast mixed precision, float32 master weights and state
   int64_t batch = 1;
-  int64_t sequence_length = 128;    // ignored by the image and encoder-only audio families
+  int64_t sequence_length = 128;          // ignored by the image and encoder-only audio families
   bool activation_checkpointing = false;  // checkpoint every transformer block (checkpoint.h)
   TimingOptions timing;
-  uint64_t seed = 0;                // weights and targets
-  std::string weights_path;         // start from this checkpoint instead of random weights (load.h)
+  uint64_t seed = 0;         // weights and targets
+  std::string weights_path;  // start from this checkpoint instead of random weights (load.h)
   ProgressFn progress;
 };
 

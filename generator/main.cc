@@ -111,8 +111,8 @@ void PrintEvaluation(const app::EvalOutcome& e) {
               << render::FormatSeconds(e.seconds) << ")\n";
   else
     std::cout << "perplexity " << render::FormatShortestDouble(std::round(e.perplexity * 1000) / 1000) << " on "
-              << e.dataset << " (" << render::FormatThousands(e.tokens) << " tokens in " << e.windows
-              << " windows, " << render::FormatSeconds(e.seconds) << ")\n";
+              << e.dataset << " (" << render::FormatThousands(e.tokens) << " tokens in " << e.windows << " windows, "
+              << render::FormatSeconds(e.seconds) << ")\n";
 }
 #endif
 
@@ -202,9 +202,8 @@ void PrintRuns(const engine::Report& report) {
       std::cout << "  " << size.name << " " << r.device << " " << r.dtype << " " << r.scenario << " b" << r.batch;
       if (r.scenario == "forward" || r.scenario == "train") {
         if (r.sequence_length > 0) std::cout << " t" << r.sequence_length;
-        std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", "
-                  << render::internal::ForwardRate(r) << ", MFU "
-                  << render::FormatPercent(r.mfu);
+        std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", " << render::internal::ForwardRate(r)
+                  << ", MFU " << render::FormatPercent(r.mfu);
       } else if (r.scenario == "preprocess") {
         std::cout << ": p50 " << render::FormatSeconds(r.latency_s.p50) << ", " << render::internal::ForwardRate(r);
       } else {
@@ -212,8 +211,8 @@ void PrintRuns(const engine::Report& report) {
                   << render::FormatSeconds(r.prefill_s.p50) << ", decode "
                   << render::FormatRate(r.throughput.at(1).second, "tokens");
       }
-      std::cout << ", peak " << render::FormatBytes(r.peak_bytes) << " (n=" << r.latency_s.count
-                << ", cv " << render::FormatPercent(r.latency_s.cv) << ")\n";
+      std::cout << ", peak " << render::FormatBytes(r.peak_bytes) << " (n=" << r.latency_s.count << ", cv "
+                << render::FormatPercent(r.latency_s.cv) << ")\n";
     }
     for (const auto& e : size.experiments) {
       std::cout << "  " << size.name << " experiment " << e.id << ":";
@@ -317,8 +316,9 @@ int RunCheck(app::MeasureArgs a) {
   std::set<std::string> targets;
   if (!PrepareRender(&a, &specs, &project, &reports, &targets)) return kExitError;
   app::CheckSummary summary;
-  if (engine::Status st = app::CheckOutputs(specs, reports, project, targets, a, Printer(),
-                                            [&](const app::CheckFinding& f) { PrintFinding(f, a.diff); }, &summary);
+  if (engine::Status st = app::CheckOutputs(
+          specs, reports, project, targets, a, Printer(), [&](const app::CheckFinding& f) { PrintFinding(f, a.diff); },
+          &summary);
       !st.ok())
     return ExitWith(st);
   // What clears it: stale results need a measurement (which renders too); documents out of date
@@ -352,8 +352,8 @@ int RunImport(const std::string& dir, const std::string& out_flag, bool force,
   if (engine::Status st = app::ImportSpec(dir, out_flag, force, eval_files, options, &out, &result); !st.ok())
     return ExitWith(st);
   if (!result.note.empty()) std::cerr << "note: " << result.note << "\n";
-  std::cout << "wrote " << out << " (" << result.architecture << ", family " << engine::FamilyName(result.family) << ", size "
-            << result.size_name << "); next: modelcard build " << out << "\n";
+  std::cout << "wrote " << out << " (" << result.architecture << ", family " << engine::FamilyName(result.family)
+            << ", size " << result.size_name << "); next: modelcard build " << out << "\n";
   return kExitOk;
 }
 
@@ -440,7 +440,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", MODELCARD_VERSION);
 
   CountArgs count;
-  auto* count_cmd = app.add_subcommand("count", "Exact parameters and forward FLOPs of every size (no timing, nothing allocated)");
+  auto* count_cmd =
+      app.add_subcommand("count", "Exact parameters and forward FLOPs of every size (no timing, nothing allocated)");
   count_cmd->add_option("spec", count.spec_path, "spec file")->required();
   count_cmd->add_option("--size", count.size, "only this size");
   count_cmd->add_option("--batch", count.batch, "batch size for FLOPs (default 1)");
@@ -459,7 +460,8 @@ int main(int argc, char** argv) {
     cmd->add_option("--size", measure.size, "only this size (default: the spec's profile.sizes)");
     cmd->add_option("--dtype", measure.dtype, "float32 | bfloat16 | float16 (default: profile.dtypes)")
         ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
-    cmd->add_option("--device", measure.device, "cpu | cuda (default: profile.devices)")->check(CLI::IsMember({"cpu", "cuda"}));
+    cmd->add_option("--device", measure.device, "cpu | cuda (default: profile.devices)")
+        ->check(CLI::IsMember({"cpu", "cuda"}));
     // Checked on the text: CLI11 would clamp a number past int64 (app::ParsePositiveCount).
     auto count_check = [](const std::string& flag) {
       return CLI::Validator(
@@ -483,19 +485,22 @@ int main(int argc, char** argv) {
               if (n <= cores) return std::string();
               return text + " exceeds the " + std::to_string(cores) +
                      " logical CPUs available to this process (more threads than cores distort the timings and "
-                     "the calibration); hint: use --threads 0 for all of them, or at most " + std::to_string(cores);
+                     "the calibration); hint: use --threads 0 for all of them, or at most " +
+                     std::to_string(cores);
             },
             "AT MOST THE CORES"));
     cmd->add_option_function<std::string>(
-           "--max-memory",
-           [&](const std::string& text) {
-             if (!engine::ParseMemorySize(text, &measure.max_memory))
-               throw CLI::ValidationError("--max-memory", "'" + text + "' is not a memory size (e.g. 8GiB, 512MiB, 24GB)");
-           },
-           "the most memory a scenario may use, e.g. 8GiB (default: what this machine has available: MemAvailable, "
-           "the cgroup limit, free CUDA memory); a scenario whose estimate exceeds it is not run");
-    cmd->add_option("--min-iterations", measure.min_iterations, "at least this many timed iterations")->check(CLI::PositiveNumber);
-    cmd->add_option("--min-seconds", measure.min_seconds, "and at least this many seconds")->check(CLI::NonNegativeNumber);
+        "--max-memory",
+        [&](const std::string& text) {
+          if (!engine::ParseMemorySize(text, &measure.max_memory))
+            throw CLI::ValidationError("--max-memory", "'" + text + "' is not a memory size (e.g. 8GiB, 512MiB, 24GB)");
+        },
+        "the most memory a scenario may use, e.g. 8GiB (default: what this machine has available: MemAvailable, "
+        "the cgroup limit, free CUDA memory); a scenario whose estimate exceeds it is not run");
+    cmd->add_option("--min-iterations", measure.min_iterations, "at least this many timed iterations")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--min-seconds", measure.min_seconds, "and at least this many seconds")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-generate", measure.no_generate, "skip the generation scenario");
     cmd->add_flag("--no-train", measure.no_train, "skip the training-step scenario");
     cmd->add_flag("--recalibrate", measure.recalibrate, "measure the peak GEMM FLOP/s and bandwidth again");
@@ -505,14 +510,16 @@ int main(int argc, char** argv) {
   profile_cmd->add_option("spec", measure.specs, "spec file")->required()->expected(1);
   add_measure_flags(profile_cmd);
   profile_cmd->add_flag("--json", measure.json, "print results JSON (DESIGN.md contract)");
-  profile_cmd->add_flag("--experiments", measure.experiments, "also run the optimization experiments (spec experiments:)");
+  profile_cmd->add_flag("--experiments", measure.experiments,
+                        "also run the optimization experiments (spec experiments:)");
   bool no_experiments = false;
 
   auto* build_cmd = app.add_subcommand("build", "Count, profile, store results and render every document");
   build_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
   build_cmd->add_option("--out", measure.out_dir, "output root: results/, cards/, docs/ go here (default .)");
   build_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
-  build_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
+  build_cmd->add_option("--config", measure.config_path,
+                        "project configuration (default: ./modelcard.yaml if present)");
   add_measure_flags(build_cmd);
   build_cmd->add_flag("--no-experiments", no_experiments, "skip the optimization experiments");
   build_cmd->add_flag("--force", measure.force, "measure every spec again, even when its stored results are current");
@@ -526,7 +533,8 @@ int main(int argc, char** argv) {
   render_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
   render_cmd->add_option("--out", measure.out_dir, "output root holding results/ (default .)");
   render_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
-  render_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
+  render_cmd->add_option("--config", measure.config_path,
+                         "project configuration (default: ./modelcard.yaml if present)");
 
 #if MODELCARD_WITH_TORCH
   EvalArgs eval;
@@ -534,13 +542,15 @@ int main(int argc, char** argv) {
       "eval", "Measure a size's checkpoint (weights:): perplexity on tokens or text, or classifier accuracy");
   eval_cmd->add_option("spec", eval.spec_path, "spec file")->required();
   eval_cmd->add_option("--size", eval.size, "the size (default: the first)");
-  eval_cmd->add_option("--data", eval.request.data,
-                       "token ids (.bin: nanoGPT's little-endian uint16), text (any other extension: tokenized by "
-                       "the checkpoint's vocab.json + merges.txt), or a labelled set (.safetensors: labels + "
-                       "pixel_values or input_ids) for classifiers")
+  eval_cmd
+      ->add_option("--data", eval.request.data,
+                   "token ids (.bin: nanoGPT's little-endian uint16), text (any other extension: tokenized by "
+                   "the checkpoint's vocab.json + merges.txt), or a labelled set (.safetensors: labels + "
+                   "pixel_values or input_ids) for classifiers")
       ->required();
   eval_cmd->add_option("--name", eval.request.name, "dataset name shown in the card (default: the file name)");
-  eval_cmd->add_option("--dtype", eval.request.options.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
+  eval_cmd->add_option("--dtype", eval.request.options.dtype, "float32 | bfloat16")
+      ->check(CLI::IsMember({"float32", "bfloat16"}));
   // "--window: must be a positive number of tokens (got 0)" rather than CLI11's range with 1.79e308.
   auto positive = [](const std::string& unit) {
     return CLI::Validator(
@@ -558,11 +568,16 @@ int main(int argc, char** argv) {
         },
         "POSITIVE");
   };
-  eval_cmd->add_option("--window", eval.request.options.window, "tokens predicted per window (default: context_length - 1)")
+  eval_cmd
+      ->add_option("--window", eval.request.options.window, "tokens predicted per window (default: context_length - 1)")
       ->check(positive("tokens"));
-  eval_cmd->add_option("--batch", eval.request.options.batch, "windows per forward pass (default 8)")->check(positive("windows or samples"));
-  eval_cmd->add_option("--max-tokens", eval.request.options.max_tokens, "stop after this many predicted tokens")->check(positive("tokens"));
-  eval_cmd->add_option("--max-samples", eval.request.options.max_samples, "classifiers: the first this many samples of the set")
+  eval_cmd->add_option("--batch", eval.request.options.batch, "windows per forward pass (default 8)")
+      ->check(positive("windows or samples"));
+  eval_cmd->add_option("--max-tokens", eval.request.options.max_tokens, "stop after this many predicted tokens")
+      ->check(positive("tokens"));
+  eval_cmd
+      ->add_option("--max-samples", eval.request.options.max_samples,
+                   "classifiers: the first this many samples of the set")
       ->check(positive("samples"));
   eval_cmd->add_option("--out", eval.out_dir, "output root holding results/ (default .)");
   eval_cmd->add_option_function<std::string>(
@@ -596,7 +611,8 @@ int main(int argc, char** argv) {
   check_cmd->add_option("specs", measure.specs, "spec files or directories")->required();
   check_cmd->add_option("--out", measure.out_dir, "output root holding results/ and the documents (default .)");
   check_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
-  check_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
+  check_cmd->add_option("--config", measure.config_path,
+                        "project configuration (default: ./modelcard.yaml if present)");
   check_cmd->add_flag("--diff", measure.diff, "print a unified diff of every stale file");
 
   std::vector<std::string> inject_files;
@@ -607,7 +623,8 @@ int main(int argc, char** argv) {
   inject_cmd->add_option("--specs", inject_specs, "spec files or directories the regions refer to (default specs)");
   inject_cmd->add_option("--out", measure.out_dir, "output root holding results/ (default .)");
   inject_cmd->add_option("--templates", measure.templates_dir, "template directory overriding the bundled one");
-  inject_cmd->add_option("--config", measure.config_path, "project configuration (default: ./modelcard.yaml if present)");
+  inject_cmd->add_option("--config", measure.config_path,
+                         "project configuration (default: ./modelcard.yaml if present)");
 
   try {
     app.parse(argc, argv);

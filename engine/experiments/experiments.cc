@@ -52,8 +52,13 @@ std::string ThreadsText(int64_t n) { return std::to_string(n) + (n == 1 ? " thre
 class Study {
  public:
   Study(const ModelConfig& c, const ExperimentOptions& o, const Environment& env)
-      : c_(c), o_(o), env_(env), device_(DeviceOf(o.device)), tokens_(UsesSequenceLength(c)),
-        seq_(tokens_ ? o.sequence_length : 0), sync_(DeviceSync(o.device)) {
+      : c_(c),
+        o_(o),
+        env_(env),
+        device_(DeviceOf(o.device)),
+        tokens_(UsesSequenceLength(c)),
+        seq_(tokens_ ? o.sequence_length : 0),
+        sync_(DeviceSync(o.device)) {
     timing_.warmup = std::max<int64_t>(1, o.warmup);
     timing_.min_iterations = o.min_iterations;
     timing_.min_seconds = o.min_seconds;
@@ -151,8 +156,8 @@ class Study {
     ScenarioMemory memory(o_.device);
     memory.Start();
     std::vector<double> samples;
-    Status s = TimeIterations(body, sync_, timing_,
-                              [&](int64_t done) { Progress(label + ": iteration " + std::to_string(done)); }, &samples);
+    Status s = TimeIterations(
+        body, sync_, timing_, [&](int64_t done) { Progress(label + ": iteration " + std::to_string(done)); }, &samples);
     RETURN_IF_ERROR(s);
     v->peak_bytes = memory.PeakAboveStart();
     v->latency_s = SummarizeLatencies(samples);
@@ -219,10 +224,12 @@ class Study {
   // ---- 1. fused attention -------------------------------------------------------------------
   Status FusedAttention(Experiment* e) {
     e->title = "Fused attention";
-    e->description = "the same model with attention computed by at::scaled_dot_product_attention (one fused kernel) "
-                     "instead of explicit matmul, mask, softmax and matmul over a materialized score matrix";
+    e->description =
+        "the same model with attention computed by at::scaled_dot_product_attention (one fused kernel) "
+        "instead of explicit matmul, mask, softmax and matmul over a materialized score matrix";
     e->unit = "forward pass";
-    if (!HasAttention(c_)) return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family has no attention");
+    if (!HasAttention(c_))
+      return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family has no attention");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) + ", oneDNN-packed weights";
     ModelPtr m;
     RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
@@ -276,7 +283,8 @@ class Study {
     }
     if (IsCausalLM(c_) && TraitsOf(c_).attention && !TraitsOf(c_).kv_cache) {  // audio's text decoder
       e->description = "generating tokens with cached keys and values instead of re-running the whole prefix";
-      return NotApplicable(e, "the audio family's text decoder has no KV cache yet: every step decodes the whole prefix");
+      return NotApplicable(e,
+                           "the audio family's text decoder has no KV cache yet: every step decodes the whole prefix");
     }
     int64_t P = o_.prompt_tokens, N = o_.new_tokens;
     if (TraitsOf(c_).positions_bounded) {
@@ -348,8 +356,9 @@ class Study {
   // ---- 4. int8 weights ------------------------------------------------------------------------
   Status Int8Weights(Experiment* e) {
     e->title = "Int8 weight quantization";
-    e->description = "every linear layer's weight quantized to int8 per output channel (symmetric) and run through "
-                     "FBGEMM's int8 GEMM with activations quantized on the fly (PyTorch's dynamic quantization)";
+    e->description =
+        "every linear layer's weight quantized to int8 per output channel (symmetric) and run through "
+        "FBGEMM's int8 GEMM with activations quantized on the fly (PyTorch's dynamic quantization)";
     e->unit = "forward pass";
     if (o_.device != "cpu") return NotApplicable(e, "FBGEMM's dynamic int8 linear runs on the CPU only");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) +
@@ -380,8 +389,9 @@ class Study {
   // ---- 5. batch size scaling ------------------------------------------------------------------
   Status BatchScaling(Experiment* e) {
     e->title = "Batch size scaling";
-    e->description = "the same forward pass at growing batch sizes: throughput against latency, and the largest "
-                     "throughput whose mean latency fits the latency budget";
+    e->description =
+        "the same forward pass at growing batch sizes: throughput against latency, and the largest "
+        "throughput whose mean latency fits the latency budget";
     e->unit = "forward pass";
     e->setup = "float32, " + (seq_ > 0 ? std::to_string(seq_) + " tokens per sequence, " : std::string()) +
                ThreadsText(at::get_num_threads()) + ", " + o_.device + ", oneDNN-packed weights";
@@ -435,8 +445,9 @@ class Study {
   // Compiled in every build; it runs only where a GPU is present.
   Status CudaGraphs(Experiment* e) {
     e->title = "CUDA graphs";
-    e->description = "the forward pass captured once into a CUDA graph and replayed, instead of launching every "
-                     "kernel from the CPU on each call";
+    e->description =
+        "the forward pass captured once into a CUDA graph and replayed, instead of launching every "
+        "kernel from the CPU on each call";
     e->unit = "forward pass";
     e->setup = Setup("float32", o_.batch, at::get_num_threads());
     ModelPtr m;
@@ -472,11 +483,13 @@ class Study {
   // ---- 7. activation checkpointing ------------------------------------------------------------
   Status ActivationCheckpointing(Experiment* e) {
     e->title = "Activation checkpointing";
-    e->description = "a training step (forward, backward, AdamW) where every block keeps only its input and is "
-                     "recomputed during backward, instead of keeping every intermediate activation";
+    e->description =
+        "a training step (forward, backward, AdamW) where every block keeps only its input and is "
+        "recomputed during backward, instead of keeping every intermediate activation";
     e->unit = "training step";
     if (!Checkpointable(c_))
-      return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family's layers are not run through checkpointed blocks here");
+      return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) +
+                                  " family's layers are not run through checkpointed blocks here");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) + ", AdamW";
     for (bool checkpointing : {false, true}) {
       TrainStepOptions t;
@@ -518,9 +531,10 @@ class Study {
       reference_model_->Forward(x);
       sync_();
       const double first = SecondsSince(t0);
-      RETURN_IF_ERROR(Forward(*reference_model_, x,
-                              HasAttention(c_) ? "baseline (float32 eager, explicit attention)" : "baseline (float32 eager)",
-                              "float32", &base));
+      RETURN_IF_ERROR(
+          Forward(*reference_model_, x,
+                  HasAttention(c_) ? "baseline (float32 eager, explicit attention)" : "baseline (float32 eager)",
+                  "float32", &base));
       base.first_call_s = first;
     }
     base.baseline = true;
@@ -541,10 +555,10 @@ class Study {
     torch::ScalarType st = torch::kFloat32;
     const bool int8 = dtype == "int8";
     if (!int8) DtypeFromName(dtype, &st);
-    const std::string label = (int8 ? "int8 weights" : dtype) + (HasAttention(c_) ? " + fused attention (SDPA)" : "") +
-                              (!int8 && o_.device == "cpu" && PackedLinearSupported(dtype) ? " + oneDNN-packed weights"
-                                                                                           : "") +
-                              ", " + ThreadsText(threads);
+    const std::string label =
+        (int8 ? "int8 weights" : dtype) + (HasAttention(c_) ? " + fused attention (SDPA)" : "") +
+        (!int8 && o_.device == "cpu" && PackedLinearSupported(dtype) ? " + oneDNN-packed weights" : "") + ", " +
+        ThreadsText(threads);
     e->description = "the fastest measured choices together (" + label +
                      ") against the float32 eager baseline; the first call includes preparing the weights";
     e->setup = ShapeText(o_.batch) + ", " + o_.device;
@@ -608,9 +622,9 @@ class Study {
 }  // namespace
 
 const std::vector<std::string>& ExperimentIds() {
-  static const std::vector<std::string> ids = {"fused_attention", "mixed_precision", "kv_cache",
-                                               "int8_weights",    "batch_scaling",   "thread_scaling",
-                                               "activation_checkpointing", "combined"};
+  static const std::vector<std::string> ids = {
+      "fused_attention", "mixed_precision",          "kv_cache", "int8_weights", "batch_scaling",
+      "thread_scaling",  "activation_checkpointing", "combined"};
   return ids;
 }
 

@@ -10,18 +10,17 @@ namespace engine {
 
 CausalSelfAttentionImpl::CausalSelfAttentionImpl(const ModelConfig& c, const torch::TensorOptions& opts)
     : n_head_(c.num_heads), n_kv_head_(c.num_kv_heads), head_dim_(c.head_dim), position_(c.position) {
-  qkv = register_module("qkv", Linear(c.embedding_dim, (c.num_heads + 2 * c.num_kv_heads) * c.head_dim,
-                                      c.qkv_bias, opts));
+  qkv = register_module("qkv",
+                        Linear(c.embedding_dim, (c.num_heads + 2 * c.num_kv_heads) * c.head_dim, c.qkv_bias, opts));
   proj = register_module("proj", Linear(c.num_heads * c.head_dim, c.embedding_dim, c.bias, opts));
-  if (position_ == Position::kRoPE)
-    rope_ = RotaryEmbedding(c.head_dim, c.context_length, c.rope_theta, opts);
+  if (position_ == Position::kRoPE) rope_ = RotaryEmbedding(c.head_dim, c.context_length, c.rope_theta, opts);
   if (position_ == Position::kALiBi) alibi_slopes_ = AlibiSlopes(c.num_heads);
 }
 
-std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> CausalSelfAttentionImpl::Project(
-    const torch::Tensor& x, int64_t offset) {
+std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> CausalSelfAttentionImpl::Project(const torch::Tensor& x,
+                                                                                         int64_t offset) {
   const int64_t B = x.size(0), T = x.size(1);
-  auto qkv_out = qkv(x);                                              // (B, T, (nh + 2 nkv) hs)
+  auto qkv_out = qkv(x);  // (B, T, (nh + 2 nkv) hs)
   auto parts = qkv_out.split({n_head_ * head_dim_, n_kv_head_ * head_dim_, n_kv_head_ * head_dim_}, -1);
   auto q = parts[0].view({B, T, n_head_, head_dim_}).transpose(1, 2);     // (B, nh, T, hs)
   auto k = parts[1].view({B, T, n_kv_head_, head_dim_}).transpose(1, 2);  // (B, nkv, T, hs)

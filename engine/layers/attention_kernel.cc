@@ -30,7 +30,7 @@ torch::Tensor ExplicitAttention(const torch::Tensor& q, torch::Tensor k, torch::
       scores = scores + mask->to(torch::kFloat32);
   }
   auto weights = torch::softmax(scores, -1).to(q.scalar_type());  // (B, nh, T, S)
-  return torch::matmul(weights, v);                                // (B, nh, T, hs)
+  return torch::matmul(weights, v);                               // (B, nh, T, hs)
 }
 
 }  // namespace

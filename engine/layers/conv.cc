@@ -23,9 +23,7 @@ Conv1dImpl::Conv1dImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride_,
   if (with_bias) bias = register_parameter("bias", torch::empty({out}, opts));
 }
 
-torch::Tensor Conv1dImpl::forward(const torch::Tensor& x) {
-  return at::conv1d(x, weight, bias, {stride}, {padding});
-}
+torch::Tensor Conv1dImpl::forward(const torch::Tensor& x) { return at::conv1d(x, weight, bias, {stride}, {padding}); }
 
 BatchNorm2dImpl::BatchNorm2dImpl(int64_t channels, const torch::TensorOptions& opts) {
   weight = register_parameter("weight", torch::ones({channels}, opts));

@@ -34,8 +34,7 @@ class SilentWarnings : public c10::WarningHandler {
 
 }  // namespace
 
-LinearImpl::LinearImpl(int64_t in_features, int64_t out_features, bool with_bias,
-                       const torch::TensorOptions& opts) {
+LinearImpl::LinearImpl(int64_t in_features, int64_t out_features, bool with_bias, const torch::TensorOptions& opts) {
   weight = register_parameter("weight", torch::empty({out_features, in_features}, opts));
   if (with_bias) bias = register_parameter("bias", torch::empty({out_features}, opts));
 }
@@ -47,8 +46,9 @@ void LinearImpl::PackForInference() {
   const auto dtype = weight.scalar_type();
   // bfloat16 packing needs native support (AVX-512 BW/VL/DQ or AVX-NE-CONVERT); elsewhere
   // (AVX2-only CPUs) inference stays on ATen's GEMM, which emulates bfloat16 in float32.
-  if (!weight.device().is_cpu() ||
-      !PackedLinearSupported(dtype == torch::kFloat32 ? "float32" : dtype == torch::kBFloat16 ? "bfloat16" : ""))
+  if (!weight.device().is_cpu() || !PackedLinearSupported(dtype == torch::kFloat32    ? "float32"
+                                                          : dtype == torch::kBFloat16 ? "bfloat16"
+                                                                                      : ""))
     return;
   static const c10::OperatorHandle reorder = Op("mkldnn::_reorder_linear_weight", "");
   torch::NoGradGuard no_grad;

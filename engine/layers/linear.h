@@ -39,7 +39,10 @@ class LinearImpl : public torch::nn::Module {
   // The float weight stays (training, other dtypes); forward uses the int8 copy for float32
   // inputs without grad mode. Returns false (and changes nothing) where the op is missing.
   bool QuantizeInt8();
-  void DropInt8() { int8_packed_ = c10::IValue(); int8_bytes_ = 0; }
+  void DropInt8() {
+    int8_packed_ = c10::IValue();
+    int8_bytes_ = 0;
+  }
   bool int8() const { return int8_bytes_ > 0; }
   bool int8_reduce_range() const { return int8_reduce_range_; }
   // Bytes the int8 copy stores: one byte per weight + a float scale and an int zero point

@@ -22,7 +22,7 @@ class MoeMlpImpl : public torch::nn::Module {
   // The experts each token of the last forward used: (B * T, experts_per_token) int64.
   const torch::Tensor& last_routing() const { return last_routing_; }
 
-  Linear router{nullptr};            // C -> E, no bias
+  Linear router{nullptr};  // C -> E, no bias
   torch::nn::ModuleList experts{nullptr};
 
  private:

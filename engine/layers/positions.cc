@@ -12,8 +12,8 @@ RotaryEmbedding::RotaryEmbedding(int64_t head_dim, int64_t max_positions, double
   // inv_freq[i] = theta^(-2i/hs), i < hs/2 (RoFormer eq. 15)
   auto inv_freq = torch::pow(theta, -torch::arange(0, head_dim, 2, f32) / static_cast<double>(head_dim));
   auto pos = torch::arange(max_positions, f32);
-  auto angles = torch::outer(pos, inv_freq);       // (P, hs/2)
-  auto emb = torch::cat({angles, angles}, -1);     // (P, hs)
+  auto angles = torch::outer(pos, inv_freq);    // (P, hs/2)
+  auto emb = torch::cat({angles, angles}, -1);  // (P, hs)
   cos_ = emb.cos();
   sin_ = emb.sin();
 }
@@ -23,7 +23,7 @@ torch::Tensor RotaryEmbedding::Apply(const torch::Tensor& x, int64_t offset) con
   auto cos = cos_.narrow(0, offset, T).to(x.dtype());  // (T, hs)
   auto sin = sin_.narrow(0, offset, T).to(x.dtype());
   auto x1 = x.narrow(-1, 0, half), x2 = x.narrow(-1, half, half);
-  auto rotated = torch::cat({-x2, x1}, -1);            // rotate_half(x)
+  auto rotated = torch::cat({-x2, x1}, -1);  // rotate_half(x)
   return x * cos + rotated * sin;
 }
 

@@ -27,7 +27,8 @@ constexpr char kCopyMeasure[] = "copy_bytes_per_s";
 Status CheckDevice(const std::string& device) {
   if (device == "cpu") return Status::OK();
   if (device != "cuda") return Status::InvalidArgument("unknown device '" + device + "' (expected cpu or cuda)");
-  if (!torch::cuda::is_available()) return Status::Unavailable("device cuda requested but LibTorch sees no CUDA device");
+  if (!torch::cuda::is_available())
+    return Status::Unavailable("device cuda requested but LibTorch sees no CUDA device");
   return Status::OK();
 }
 
@@ -71,7 +72,7 @@ Json ReadCache(const std::string& path) {
 
 Json EntryId(const CalibrationKey& key, const std::string& measure, const std::string& dtype) {
   return {{"cpu_model", key.cpu_model}, {"threads", key.threads}, {"libtorch", key.libtorch},
-          {"device", key.device}, {"measure", measure}, {"dtype", dtype}};
+          {"device", key.device},       {"measure", measure},     {"dtype", dtype}};
 }
 
 bool HasId(const Json& entry, const Json& id) {
@@ -126,15 +127,22 @@ Status WriteCache(const std::string& path, const Json& cache) {
 
 Status MeasurePeakGemmFlops(const std::string& dtype, const std::string& device, double* flops_per_s) {
   torch::ScalarType type;
-  if (dtype == "float32") type = torch::kFloat32;
-  else if (dtype == "bfloat16") type = torch::kBFloat16;
-  else if (dtype == "float16") type = torch::kFloat16;
-  else return Status::InvalidArgument("unknown dtype '" + dtype + "' (expected float32, bfloat16 or float16)");
+  if (dtype == "float32")
+    type = torch::kFloat32;
+  else if (dtype == "bfloat16")
+    type = torch::kBFloat16;
+  else if (dtype == "float16")
+    type = torch::kFloat16;
+  else
+    return Status::InvalidArgument("unknown dtype '" + dtype + "' (expected float32, bfloat16 or float16)");
   if (Status s = CheckDevice(device); !s.ok()) return s;
   const bool cuda = device == "cuda";
-  struct Shape { int64_t m, n, k; };
-  const std::vector<Shape> shapes = cuda ? std::vector<Shape>{{4096, 4096, 4096}, {8192, 8192, 8192}, {8192, 8192, 4096}}
-                                         : std::vector<Shape>{{1024, 1024, 1024}, {2048, 2048, 2048}, {2048, 4096, 1024}};
+  struct Shape {
+    int64_t m, n, k;
+  };
+  const std::vector<Shape> shapes =
+      cuda ? std::vector<Shape>{{4096, 4096, 4096}, {8192, 8192, 8192}, {8192, 8192, 4096}}
+           : std::vector<Shape>{{1024, 1024, 1024}, {2048, 2048, 2048}, {2048, 4096, 1024}};
   try {
     torch::NoGradGuard no_grad;
     const auto options = torch::TensorOptions().dtype(type).device(cuda ? torch::kCUDA : torch::kCPU);
@@ -186,10 +194,9 @@ Status MeasureMemoryBandwidth(const std::string& device, double* bytes_per_s) {
   }
 }
 
-Status LoadOrMeasurePeaks(const CalibrationKey& key, const std::string& device,
-                          const std::vector<std::string>& dtypes, const std::string& cache_path,
-                          bool recalibrate, const ProgressFn& progress, MeasuredPeaks* peaks,
-                          std::vector<std::string>* measured) {
+Status LoadOrMeasurePeaks(const CalibrationKey& key, const std::string& device, const std::vector<std::string>& dtypes,
+                          const std::string& cache_path, bool recalibrate, const ProgressFn& progress,
+                          MeasuredPeaks* peaks, std::vector<std::string>* measured) {
   auto report = [&](const std::string& line) {
     if (progress) progress(line);
   };

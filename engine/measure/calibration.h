@@ -15,11 +15,11 @@
 namespace engine {
 
 // Best FLOP/s (FLOPs = 2 x M x N x K) of at::linear(x (M, K), w (N, K)) and, on CPU, of the
-// oneDNN packed-weight linear models use for inference (LinearImpl::PackForInference), over a few shapes: on cpu (1024, 1024, 1024), (2048, 2048, 2048), (2048, 4096, 1024);
-// on cuda 4096^3, 8192^3, (8192, 8192, 4096). Two passes over the shapes; each shape: two warm-ups, then the
-// fastest of at least 3 (cpu) / 10 (cuda) runs and 0.4 s. Uses the current LibTorch thread count.
-// `dtype`: "float32" | "bfloat16" | "float16"; `device`: "cpu" | "cuda".
-// Returns InvalidArgument for an unknown dtype/device, Unavailable for cuda without a device.
+// oneDNN packed-weight linear models use for inference (LinearImpl::PackForInference), over a few shapes: on cpu (1024,
+// 1024, 1024), (2048, 2048, 2048), (2048, 4096, 1024); on cuda 4096^3, 8192^3, (8192, 8192, 4096). Two passes over the
+// shapes; each shape: two warm-ups, then the fastest of at least 3 (cpu) / 10 (cuda) runs and 0.4 s. Uses the current
+// LibTorch thread count. `dtype`: "float32" | "bfloat16" | "float16"; `device`: "cpu" | "cuda". Returns InvalidArgument
+// for an unknown dtype/device, Unavailable for cuda without a device.
 Status MeasurePeakGemmFlops(const std::string& dtype, const std::string& device, double* flops_per_s);
 
 // Best bytes/s of dst.copy_(src) for a float32 tensor far larger than the caches (256 MiB on
@@ -47,9 +47,8 @@ struct MeasuredPeaks {
 // `measured` (may be null) receives what was measured rather than loaded, in order:
 // "gemm <dtype>"..., then "copy". Progress lines go to `progress` (may be empty).
 // Returns IOError when the cache cannot be written; measurement errors as above.
-Status LoadOrMeasurePeaks(const CalibrationKey& key, const std::string& device,
-                          const std::vector<std::string>& dtypes, const std::string& cache_path,
-                          bool recalibrate, const ProgressFn& progress, MeasuredPeaks* peaks,
-                          std::vector<std::string>* measured);
+Status LoadOrMeasurePeaks(const CalibrationKey& key, const std::string& device, const std::vector<std::string>& dtypes,
+                          const std::string& cache_path, bool recalibrate, const ProgressFn& progress,
+                          MeasuredPeaks* peaks, std::vector<std::string>* measured);
 
 }  // namespace engine

@@ -58,8 +58,7 @@ CpuKernels Detect() {
 std::string ApplyCpuIsaOverride() {
   const char* v = std::getenv(kSwitch);
   if (v == nullptr || *v == '\0') return "";
-  if (std::string(v) != "avx2")
-    return std::string(kSwitch) + "=" + v + " is not supported (the one value is avx2)";
+  if (std::string(v) != "avx2") return std::string(kSwitch) + "=" + v + " is not supported (the one value is avx2)";
   setenv("ONEDNN_MAX_CPU_ISA", "AVX2", /*overwrite=*/0);
   setenv("ATEN_CPU_CAPABILITY", "avx2", 0);
   setenv("MKL_ENABLE_INSTRUCTIONS", "AVX2", 0);
@@ -84,8 +83,10 @@ bool Int8NeedsReducedRange() { return !DetectCpuKernels().avx512_vnni; }
 std::string CpuFeatureSummary() {
   const CpuKernels& k = DetectCpuKernels();
   std::vector<std::string> parts;
-  if (k.avx512) parts.push_back("AVX-512");
-  else if (k.avx2) parts.push_back("AVX2");
+  if (k.avx512)
+    parts.push_back("AVX-512");
+  else if (k.avx2)
+    parts.push_back("AVX2");
   if (k.avx512_vnni) parts.push_back("AVX512-VNNI");
   if (k.avx512_bf16) parts.push_back("AVX512-BF16");
   if (k.amx) parts.push_back("AMX");
@@ -99,8 +100,7 @@ std::string CpuFeatureSummary() {
 
 std::string GemmPath(const std::string& dtype) {
   const CpuKernels& k = DetectCpuKernels();
-  if (dtype == "float32")
-    return k.onednn ? "oneDNN packed weights for inference, MKL/ATen otherwise" : "ATen/BLAS";
+  if (dtype == "float32") return k.onednn ? "oneDNN packed weights for inference, MKL/ATen otherwise" : "ATen/BLAS";
   if (dtype == "bfloat16") {
     if (k.onednn_bf16) {
       std::string isa = k.amx ? "AMX" : k.avx512_bf16 ? "AVX512-BF16" : "AVX-512 conversion";

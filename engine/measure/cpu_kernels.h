@@ -15,16 +15,16 @@
 namespace engine {
 
 struct CpuKernels {
-  std::string aten_level;        // ATen's dispatch level: "AVX512", "AVX2", "DEFAULT" (or NEON, ...)
+  std::string aten_level;  // ATen's dispatch level: "AVX512", "AVX2", "DEFAULT" (or NEON, ...)
   bool avx2 = false;
-  bool avx512 = false;           // AVX-512 F + BW + VL + DQ
+  bool avx512 = false;  // AVX-512 F + BW + VL + DQ
   bool avx512_vnni = false;
   bool avx512_bf16 = false;
-  bool amx = false;              // AMX tiles with bfloat16
-  bool onednn = false;           // LibTorch built with oneDNN (at::hasMKLDNN)
-  bool onednn_bf16 = false;      // oneDNN runs bfloat16 natively here (mkldnn::_is_mkldnn_bf16_supported;
-                                 // honours ONEDNN_MAX_CPU_ISA)
-  bool forced = false;           // MODELCARD_CPU_ISA=avx2 is in force
+  bool amx = false;          // AMX tiles with bfloat16
+  bool onednn = false;       // LibTorch built with oneDNN (at::hasMKLDNN)
+  bool onednn_bf16 = false;  // oneDNN runs bfloat16 natively here (mkldnn::_is_mkldnn_bf16_supported;
+                             // honours ONEDNN_MAX_CPU_ISA)
+  bool forced = false;       // MODELCARD_CPU_ISA=avx2 is in force
 };
 
 // Detected once per process (after ApplyCpuIsaOverride, when the switch is set).

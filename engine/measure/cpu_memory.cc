@@ -15,8 +15,7 @@ namespace engine {
 
 class CountingCpuAllocator final : public c10::Allocator {
  public:
-  CountingCpuAllocator(c10::Allocator* original, PeakMemoryTracker* tracker)
-      : original_(original), tracker_(tracker) {}
+  CountingCpuAllocator(c10::Allocator* original, PeakMemoryTracker* tracker) : original_(original), tracker_(tracker) {}
 
   // The process-wide instance, set once by PeakMemoryTracker::Install().
   static CountingCpuAllocator* instance;
@@ -37,9 +36,7 @@ class CountingCpuAllocator final : public c10::Allocator {
   // Every block this allocator returns carries Delete, so the raw interface is supported.
   c10::DeleterFnPtr raw_deleter() const override { return &Delete; }
 
-  void copy_data(void* dest, const void* src, size_t count) const override {
-    default_copy_data(dest, src, count);
-  }
+  void copy_data(void* dest, const void* src, size_t count) const override { default_copy_data(dest, src, count); }
 
  private:
   struct Live {

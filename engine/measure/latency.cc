@@ -52,8 +52,9 @@ Status TimeIterations(const std::function<void()>& body, const std::function<voi
   if (samples_s == nullptr) return Status::InvalidArgument("TimeIterations: samples_s is null");
   if (options.warmup < 0 || options.min_iterations < 1 || options.max_iterations < options.min_iterations ||
       !(options.min_seconds >= 0))
-    return Status::InvalidArgument("TimeIterations: need warmup >= 0, 1 <= min_iterations <= max_iterations, "
-                                   "min_seconds >= 0");
+    return Status::InvalidArgument(
+        "TimeIterations: need warmup >= 0, 1 <= min_iterations <= max_iterations, "
+        "min_seconds >= 0");
   using Clock = std::chrono::steady_clock;
   samples_s->clear();
   try {

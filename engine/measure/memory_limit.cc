@@ -64,8 +64,8 @@ MemoryLimit CpuMemoryLimit(const std::string& meminfo, const std::string& cgroup
     const int64_t room = std::max<int64_t>(0, limit - usage);
     if (out.bytes == 0 || room < out.bytes) {
       out.bytes = room;
-      out.source = "left under the cgroup memory limit of " + MemoryBytesText(limit) + ", " +
-                   MemoryBytesText(usage) + " in use";
+      out.source =
+          "left under the cgroup memory limit of " + MemoryBytesText(limit) + ", " + MemoryBytesText(usage) + " in use";
     }
   }
   return out;
@@ -94,7 +94,8 @@ MemoryLimit DetectMemoryLimit(const std::string& device) {
   } else {
     // v1: the memory controller's directory of this process when mounted as seen from the host,
     // else the mount's root (a container sees its own cgroup there).
-    for (const std::string& dir : {"/sys/fs/cgroup/memory" + CgroupPath(self, false), std::string("/sys/fs/cgroup/memory")}) {
+    for (const std::string& dir :
+         {"/sys/fs/cgroup/memory" + CgroupPath(self, false), std::string("/sys/fs/cgroup/memory")}) {
       limit = ReadText(dir + "/memory.limit_in_bytes");
       if (limit.empty()) continue;
       usage = ReadText(dir + "/memory.usage_in_bytes");
@@ -109,8 +110,7 @@ Status CheckMemory(const std::string& what, const Status& estimate_status, const
   const std::string hint =
       "; hint: measure a smaller size, batch or sequence length (or bfloat16), or pass --max-memory to override "
       "the limit";
-  if (!estimate_status.ok())
-    return Status::Unavailable(what + " cannot run: " + estimate_status.message() + hint);
+  if (!estimate_status.ok()) return Status::Unavailable(what + " cannot run: " + estimate_status.message() + hint);
   if (limit.bytes <= 0 || estimate.total <= limit.bytes) return Status::OK();
   return Status::Unavailable(what + " needs an estimated " + MemoryBytesText(estimate.total) + " (" +
                              DescribeMemoryEstimate(estimate) + "), more than the " + MemoryBytesText(limit.bytes) +

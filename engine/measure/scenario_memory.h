@@ -36,9 +36,7 @@ class ScenarioMemory {
     return std::max<int64_t>(0, peak - baseline_);
   }
   // Bytes allocated now above the level at Start() (negative when more was freed).
-  int64_t CurrentAboveStart() const {
-    return (cuda_ ? CudaAllocatedBytes(0) : cpu_->current_bytes()) - baseline_;
-  }
+  int64_t CurrentAboveStart() const { return (cuda_ ? CudaAllocatedBytes(0) : cpu_->current_bytes()) - baseline_; }
 
  private:
   bool cuda_;

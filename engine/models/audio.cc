@@ -48,7 +48,8 @@ class AudioModelImpl : public torch::nn::Module {
       tok_emb = decoder->register_module("tok_emb", Embedding(c.vocab_size, C, opts));
       pos_emb = decoder->register_module("pos_emb", Embedding(c.context_length, C, opts));
       decoder_blocks = decoder->register_module("blocks", torch::nn::ModuleList());
-      for (int64_t i = 0; i < c.decoder_layers; ++i) decoder_blocks->push_back(TransformerBlock(c, true, true, true, opts));
+      for (int64_t i = 0; i < c.decoder_layers; ++i)
+        decoder_blocks->push_back(TransformerBlock(c, true, true, true, opts));
       decoder_norm = decoder->register_module("norm_f", NormLayer(Norm::kLayerNorm, C, c.norm_eps, true, opts));
     }
   }
@@ -110,7 +111,8 @@ class AudioGenerator : public TokenGenerator {
 class AudioFamilyModel : public FamilyModelBase<AudioModel> {
  public:
   using FamilyModelBase::FamilyModelBase;
-  torch::Tensor ExampleInput(int64_t batch, int64_t seq_len, torch::Device device, torch::ScalarType dtype) const override {
+  torch::Tensor ExampleInput(int64_t batch, int64_t seq_len, torch::Device device,
+                             torch::ScalarType dtype) const override {
     if (c_.decoder_layers > 0)
       text_ = torch::randint(c_.vocab_size, {batch, std::max<int64_t>(1, std::min(seq_len, c_.context_length))},
                              torch::TensorOptions().dtype(torch::kLong).device(device));

@@ -47,7 +47,8 @@ torch::Tensor ExampleTokens(const ModelConfig& c, int64_t batch, int64_t seq_len
 }
 
 torch::Tensor ExampleImages(const ModelConfig& c, int64_t batch, torch::Device device, torch::ScalarType dtype) {
-  return torch::randn({batch, c.channels, c.image_size, c.image_size}, torch::TensorOptions().dtype(dtype).device(device));
+  return torch::randn({batch, c.channels, c.image_size, c.image_size},
+                      torch::TensorOptions().dtype(dtype).device(device));
 }
 
 void FamilyModel::InitWeights(uint64_t seed) {

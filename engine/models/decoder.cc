@@ -82,9 +82,7 @@ torch::Tensor DecoderImpl::Embed(const torch::Tensor& ids, int64_t offset) {
   return x;
 }
 
-torch::Tensor DecoderImpl::Head(const torch::Tensor& x) {
-  return lm_head(norm_f(x));
-}
+torch::Tensor DecoderImpl::Head(const torch::Tensor& x) { return lm_head(norm_f(x)); }
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& ids) {
   TORCH_CHECK(ids.dim() == 2, "ids must be (batch, tokens)");
@@ -101,8 +99,7 @@ torch::Tensor DecoderImpl::ForwardCached(const torch::Tensor& ids, KVCache* cach
   const int64_t T = ids.size(1), offset = cache->length;
   TORCH_CHECK(offset + T <= cache->layers.at(0).k.size(2), "KV cache is full");
   auto x = Embed(ids, offset);
-  for (size_t i = 0; i < blocks->size(); ++i)
-    x = blocks[i]->as<Block>()->forward(x, offset, &cache->layers[i]);
+  for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, offset, &cache->layers[i]);
   cache->length += T;
   return Head(x.select(1, T - 1));  // (B, V): only the last position is needed to decode
 }

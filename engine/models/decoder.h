@@ -65,7 +65,7 @@ class DecoderImpl : public torch::nn::Module {
   Embedding pos_emb{nullptr};  // learned positions only
   torch::nn::ModuleList blocks{nullptr};
   NormLayer norm_f{nullptr};
-  Linear lm_head{nullptr};     // a registered parameter only when embeddings are not tied
+  Linear lm_head{nullptr};  // a registered parameter only when embeddings are not tied
 
  private:
   torch::Tensor Embed(const torch::Tensor& ids, int64_t offset);  // (B, T) -> (B, T, C)

@@ -25,7 +25,8 @@ class EncoderImpl : public torch::nn::Module {
     blocks = register_module("blocks", torch::nn::ModuleList());
     for (int64_t i = 0; i < c.num_layers; ++i)
       blocks->push_back(TransformerBlock(c, c.norm_position == "pre", /*causal=*/false, /*cross=*/false, opts));
-    if (c.norm_position == "pre") norm_f = register_module("norm_f", NormLayer(Norm::kLayerNorm, C, c.norm_eps, true, opts));
+    if (c.norm_position == "pre")
+      norm_f = register_module("norm_f", NormLayer(Norm::kLayerNorm, C, c.norm_eps, true, opts));
     if (c.pooler) pooler = register_module("pooler", Linear(C, C, true, opts));
     if (c.head == "mlm") {
       auto head = register_module("head", std::make_shared<torch::nn::Module>());

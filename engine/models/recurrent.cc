@@ -21,14 +21,14 @@ class RecurrentLmImpl : public torch::nn::Module {
     // float32 CPU copy stays, which costs little for these sizes and is only counted.
     const bool move = !opts.device().is_meta();
     if (gru_) {
-      gru = register_module("rnn", torch::nn::GRU(torch::nn::GRUOptions(c.embedding_dim, c.hidden_dim)
-                                                     .num_layers(c.num_layers)
-                                                     .batch_first(true)));
+      gru = register_module(
+          "rnn", torch::nn::GRU(
+                     torch::nn::GRUOptions(c.embedding_dim, c.hidden_dim).num_layers(c.num_layers).batch_first(true)));
       if (move) gru->to(opts.device(), opts.dtype().toScalarType());
     } else {
-      lstm = register_module("rnn", torch::nn::LSTM(torch::nn::LSTMOptions(c.embedding_dim, c.hidden_dim)
-                                                       .num_layers(c.num_layers)
-                                                       .batch_first(true)));
+      lstm = register_module(
+          "rnn", torch::nn::LSTM(
+                     torch::nn::LSTMOptions(c.embedding_dim, c.hidden_dim).num_layers(c.num_layers).batch_first(true)));
       if (move) lstm->to(opts.device(), opts.dtype().toScalarType());
     }
     if (c.tie_embeddings && c.embedding_dim == c.hidden_dim)

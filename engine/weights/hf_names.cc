@@ -111,8 +111,8 @@ void LlamaRows(const ModelConfig& c, Rows* r) {
 }
 
 // A BERT / ViT encoder layer: separate query/key/value into our qkv rows.
-void EncoderLayerRows(const ModelConfig& c, const std::string& layer, const std::string& self,
-                      const std::string& norm1, const std::string& norm2, Rows* r) {
+void EncoderLayerRows(const ModelConfig& c, const std::string& layer, const std::string& self, const std::string& norm1,
+                      const std::string& norm2, Rows* r) {
   const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim, H = c.hidden_dim;
   r->Add("blocks.{i}.attn.qkv.weight", layer + "." + self + ".{query,key,value}.weight", {3 * A, C},
          "rows = concat(query, key, value)", false, {A, A, A});
@@ -161,8 +161,7 @@ void ResNetRows(const ModelConfig& c, Rows* r) {
   const int64_t w = c.base_width, expansion = c.block == "bottleneck" ? 4 : 1;
   const int64_t final_width = (w << (c.stages.empty() ? 0 : c.stages.size() - 1)) * expansion;
   r->Add("stem.conv.weight", "conv1.weight", {w, c.channels, 7, 7});
-  auto bn = [&](const std::string& ours, const std::string& tv, const std::string& shape, bool symbolic,
-                int64_t dim) {
+  auto bn = [&](const std::string& ours, const std::string& tv, const std::string& shape, bool symbolic, int64_t dim) {
     for (const char* part : {"weight", "bias", "running_mean", "running_var"}) {
       const std::string note = std::string(part).rfind("running", 0) == 0 ? "batch-norm statistics (buffer)" : "";
       if (symbolic)
@@ -180,7 +179,8 @@ void ResNetRows(const ModelConfig& c, Rows* r) {
     r->AddSymbolic(block + ".conv1.weight", tv + ".conv1.weight", "(D_s, in, 1, 1)",
                    widths + "; D_s = int(W_s x " + std::to_string(c.width_per_group) + " / 64) x " + g);
     bn(block + ".bn1", tv + ".bn1", "(D_s)", true, 0);
-    r->AddSymbolic(block + ".conv2.weight", tv + ".conv2.weight", c.groups == 1 ? "(D_s, D_s, 3, 3)" : "(D_s, D_s / " + g + ", 3, 3)",
+    r->AddSymbolic(block + ".conv2.weight", tv + ".conv2.weight",
+                   c.groups == 1 ? "(D_s, D_s, 3, 3)" : "(D_s, D_s / " + g + ", 3, 3)",
                    (c.groups == 1 ? "" : g + " groups; ") + std::string("stride 2 in block 0 of s > 0"));
     bn(block + ".bn2", tv + ".bn2", "(D_s)", true, 0);
     r->AddSymbolic(block + ".conv3.weight", tv + ".conv3.weight", "(4 W_s, D_s, 1, 1)");

@@ -18,10 +18,10 @@
 namespace engine {
 
 struct WeightNameMapping {
-  std::string ours;      // "blocks.{i}.attn.qkv.weight"
-  std::string hf;        // "transformer.h.{i}.attn.c_attn.weight"
-  std::string shape;     // our shape, e.g. "(2304, 768)"; symbolic where it varies ("(W_s, in, 3, 3)")
-  std::string note;      // "Conv1D: transposed", "concat rows of q_proj, k_proj, v_proj", ""
+  std::string ours;   // "blocks.{i}.attn.qkv.weight"
+  std::string hf;     // "transformer.h.{i}.attn.c_attn.weight"
+  std::string shape;  // our shape, e.g. "(2304, 768)"; symbolic where it varies ("(W_s, in, 3, 3)")
+  std::string note;   // "Conv1D: transposed", "concat rows of q_proj, k_proj, v_proj", ""
 
   // For the loader (the same facts as `hf` and `note`, as values):
   std::vector<int64_t> dims;       // our shape as numbers; empty when it varies by stage (ResNet)

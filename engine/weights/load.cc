@@ -119,8 +119,8 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
     Assignment a{ours, tensor, row->hf_transposed, {}};
     const std::vector<std::string> names = ExpandHfName(row->hf, captures);
     if (!row->part_rows.empty() && row->part_rows.size() != names.size())
-      return Status::Internal("hf_names.cc: " + row->hf + " has " + std::to_string(names.size()) +
-                              " parts but " + std::to_string(row->part_rows.size()) + " row counts");
+      return Status::Internal("hf_names.cc: " + row->hf + " has " + std::to_string(names.size()) + " parts but " +
+                              std::to_string(row->part_rows.size()) + " row counts");
     int64_t row_offset = 0;
     for (size_t k = 0; k < names.size(); ++k) {
       const std::string name = checkpoint_name(names[k]);
@@ -135,8 +135,8 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
                                        ", shape " + ShapeString(needed) + ")");
       }
       if (view->shape != needed) {
-        std::string why = view->file + ": tensor '" + view->name + "' has shape " + ShapeString(view->shape) + " but " + ours +
-                          " needs " + ShapeString(needed);
+        std::string why = view->file + ": tensor '" + view->name + "' has shape " + ShapeString(view->shape) + " but " +
+                          ours + " needs " + ShapeString(needed);
         if (!row->note.empty()) why += " (" + row->note + ")";
         return Status::InvalidArgument(why);
       }
@@ -176,8 +176,10 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
                       copy->bytes == original->bytes && std::memcmp(copy->data, original->data, copy->bytes) == 0;
     if (!same) {
       std::string why = copy->file + ": tensor '" + copy_in + "' differs from '" + original_in + "'";
-      if (copy_name == "lm_head.weight") why += ", but the config ties the embeddings (tie_embeddings: true)";
-      else why += ", but the " + result.layout + " layout ties them";
+      if (copy_name == "lm_head.weight")
+        why += ", but the config ties the embeddings (tie_embeddings: true)";
+      else
+        why += ", but the " + result.layout + " layout ties them";
       return Status::InvalidArgument(why);
     }
     used.insert(copy_in);

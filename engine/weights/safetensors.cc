@@ -29,9 +29,7 @@ constexpr uint64_t kMaxHeaderBytes = 100u * 1000 * 1000;
 // model.safetensors.index.json: a few hundred KB for the largest public models.
 constexpr uint64_t kMaxIndexBytes = 64u << 20;
 
-Status Malformed(const std::string& path, const std::string& why) {
-  return Status::InvalidArgument(path + ": " + why);
-}
+Status Malformed(const std::string& path, const std::string& why) { return Status::InvalidArgument(path + ": " + why); }
 
 std::string ErrnoText() { return std::strerror(errno); }
 
@@ -116,11 +114,11 @@ Status CheckSpans(const std::string& path, const std::vector<TensorView>& tensor
     previous = &span;
   }
   if (expected != data_bytes) {
-    return Malformed(path, std::to_string(data_bytes - expected) + " trailing bytes after " +
-                               (previous ? "the last tensor ('" + *previous->name + "', ending at " +
-                                               std::to_string(expected) + ")"
-                                         : "a header that lists no tensor") +
-                               " belong to no tensor; the data section is " + std::to_string(data_bytes) + " bytes");
+    return Malformed(
+        path, std::to_string(data_bytes - expected) + " trailing bytes after " +
+                  (previous ? "the last tensor ('" + *previous->name + "', ending at " + std::to_string(expected) + ")"
+                            : "a header that lists no tensor") +
+                  " belong to no tensor; the data section is " + std::to_string(data_bytes) + " bytes");
   }
   return Status::OK();
 }
@@ -181,8 +179,8 @@ Bits LoadBits(const unsigned char* p) {
 // the mantissa bits are not zero, an infinity otherwise. Branch-free scan in blocks, so the
 // common all-finite case runs at memory speed.
 template <typename Bits>
-bool FindAllOnesExponent(const unsigned char* p, size_t count, Bits exponent, Bits mantissa, Bits sign,
-                         size_t* index, std::string* what) {
+bool FindAllOnesExponent(const unsigned char* p, size_t count, Bits exponent, Bits mantissa, Bits sign, size_t* index,
+                         std::string* what) {
   constexpr size_t kBlock = 4096;
   for (size_t block = 0; block < count; block += kBlock) {
     const size_t n = std::min(kBlock, count - block);
@@ -201,19 +199,17 @@ bool FindAllOnesExponent(const unsigned char* p, size_t count, Bits exponent, Bi
 }
 
 // One header entry -> TensorView (data pointer relative to the data section).
-Status ParseEntry(const std::string& path, const std::string& name, const json& entry,
-                  const char* data, uint64_t data_bytes, TensorView* out) {
+Status ParseEntry(const std::string& path, const std::string& name, const json& entry, const char* data,
+                  uint64_t data_bytes, TensorView* out) {
   const std::string where = "tensor '" + name + "'";
   if (!entry.is_object()) return Malformed(path, where + ": header entry is not an object");
   auto dtype = entry.find("dtype");
   auto shape = entry.find("shape");
   auto offsets = entry.find("data_offsets");
-  if (dtype == entry.end() || !dtype->is_string())
-    return Malformed(path, where + ": missing string \"dtype\"");
-  if (shape == entry.end() || !shape->is_array())
-    return Malformed(path, where + ": missing array \"shape\"");
-  if (offsets == entry.end() || !offsets->is_array() || offsets->size() != 2 ||
-      !(*offsets)[0].is_number_unsigned() || !(*offsets)[1].is_number_unsigned())
+  if (dtype == entry.end() || !dtype->is_string()) return Malformed(path, where + ": missing string \"dtype\"");
+  if (shape == entry.end() || !shape->is_array()) return Malformed(path, where + ": missing array \"shape\"");
+  if (offsets == entry.end() || !offsets->is_array() || offsets->size() != 2 || !(*offsets)[0].is_number_unsigned() ||
+      !(*offsets)[1].is_number_unsigned())
     return Malformed(path, where + ": \"data_offsets\" must be two non-negative integers [begin, end]");
   out->name = name;
   out->dtype = dtype->get<std::string>();
@@ -238,8 +234,8 @@ Status ParseEntry(const std::string& path, const std::string& name, const json& 
   }
   const uint64_t needed = elements * element_bytes;
   if (end - begin != needed) {
-    return Malformed(path, where + ": data_offsets span " + std::to_string(end - begin) + " bytes but " +
-                               out->dtype + " " + ShapeString(out->shape) + " needs " + std::to_string(needed));
+    return Malformed(path, where + ": data_offsets span " + std::to_string(end - begin) + " bytes but " + out->dtype +
+                               " " + ShapeString(out->shape) + " needs " + std::to_string(needed));
   }
   out->data = data + begin;
   out->bytes = static_cast<size_t>(needed);
@@ -250,9 +246,8 @@ Status ParseEntry(const std::string& path, const std::string& name, const json& 
 
 size_t SafetensorsElementBytes(const std::string& dtype) {
   static const std::map<std::string, size_t> kBytes = {
-      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"I16", 2}, {"U16", 2},
-      {"F16", 2},  {"BF16", 2}, {"I32", 4}, {"U32", 4},     {"F32", 4},     {"I64", 8}, {"U64", 8},
-      {"F64", 8}};
+      {"BOOL", 1}, {"U8", 1},  {"I8", 1},  {"F8_E4M3", 1}, {"F8_E5M2", 1}, {"I16", 2}, {"U16", 2}, {"F16", 2},
+      {"BF16", 2}, {"I32", 4}, {"U32", 4}, {"F32", 4},     {"I64", 8},     {"U64", 8}, {"F64", 8}};
   auto it = kBytes.find(dtype);
   return it == kBytes.end() ? 0 : it->second;
 }
@@ -311,10 +306,8 @@ bool FindNonFinite(const TensorView& t, size_t* index, std::string* what) {
   const auto* p = static_cast<const unsigned char*>(t.data);
   if (t.dtype == "F32")
     return FindAllOnesExponent<uint32_t>(p, t.bytes / 4, 0x7F800000u, 0x007FFFFFu, 0x80000000u, index, what);
-  if (t.dtype == "F16")
-    return FindAllOnesExponent<uint16_t>(p, t.bytes / 2, 0x7C00, 0x03FF, 0x8000, index, what);
-  if (t.dtype == "BF16")
-    return FindAllOnesExponent<uint16_t>(p, t.bytes / 2, 0x7F80, 0x007F, 0x8000, index, what);
+  if (t.dtype == "F16") return FindAllOnesExponent<uint16_t>(p, t.bytes / 2, 0x7C00, 0x03FF, 0x8000, index, what);
+  if (t.dtype == "BF16") return FindAllOnesExponent<uint16_t>(p, t.bytes / 2, 0x7F80, 0x007F, 0x8000, index, what);
   if (t.dtype == "F64")
     return FindAllOnesExponent<uint64_t>(p, t.bytes / 8, 0x7FF0000000000000ull, 0x000FFFFFFFFFFFFFull,
                                          0x8000000000000000ull, index, what);
@@ -418,8 +411,7 @@ Status SafetensorsCheckpoint::Open(const std::string& path, SafetensorsCheckpoin
   auto add_file = [&ckpt](std::unique_ptr<SafetensorsFile> file) -> Status {
     for (const TensorView& t : file->tensors()) {
       auto [it, inserted] = ckpt.by_name_.emplace(t.name, &t);
-      if (!inserted)
-        return Malformed(t.file, "tensor '" + t.name + "' is also in " + it->second->file);
+      if (!inserted) return Malformed(t.file, "tensor '" + t.name + "' is also in " + it->second->file);
     }
     ckpt.files_.push_back(std::move(file));
     return Status::OK();
@@ -455,8 +447,8 @@ Status SafetensorsCheckpoint::Open(const std::string& path, SafetensorsCheckpoin
       if (!it->is_string()) return Malformed(index, "weight_map['" + it.key() + "'] is not a string");
       const std::string shard = it->get<std::string>();
       if (shard.empty() || shard.find('/') != std::string::npos || shard == "." || shard == "..")
-        return Malformed(index, "weight_map['" + it.key() + "'] = '" + shard +
-                                    "' is not a file name in the same directory");
+        return Malformed(index,
+                         "weight_map['" + it.key() + "'] = '" + shard + "' is not a file name in the same directory");
       shard_of[it.key()] = shard;
       shards.insert(shard);
     }

@@ -18,11 +18,11 @@ namespace engine {
 // One tensor of a mapped file. `data` stays valid while its SafetensorsFile lives.
 struct TensorView {
   std::string name;
-  std::string dtype;            // as the file spells it: "F32", "F16", "BF16", "I64", ...
-  std::vector<int64_t> shape;   // () for a scalar
-  const void* data = nullptr;   // little-endian elements, row-major; not necessarily aligned
+  std::string dtype;           // as the file spells it: "F32", "F16", "BF16", "I64", ...
+  std::vector<int64_t> shape;  // () for a scalar
+  const void* data = nullptr;  // little-endian elements, row-major; not necessarily aligned
   size_t bytes = 0;
-  std::string file;             // the file it lives in (for error messages)
+  std::string file;  // the file it lives in (for error messages)
 };
 
 // Bytes per element of a safetensors dtype ("F32" -> 4); 0 for a name the format does not have.
@@ -70,7 +70,7 @@ class SafetensorsFile {
   SafetensorsFile& operator=(const SafetensorsFile&) = delete;
 
   const std::string& path() const { return path_; }
-  const std::vector<TensorView>& tensors() const { return tensors_; }  // in header (name) order
+  const std::vector<TensorView>& tensors() const { return tensors_; }               // in header (name) order
   const std::map<std::string, std::string>& metadata() const { return metadata_; }  // __metadata__
   size_t file_bytes() const { return size_; }
 

@@ -29,8 +29,8 @@ struct CheckFinding {
   };
   Kind kind = Kind::kUpToDate;
   std::string path;
-  std::string why, spec_path;      // kResultsStale
-  std::string on_disk, rendered;   // kOutOfDate
+  std::string why, spec_path;     // kResultsStale
+  std::string on_disk, rendered;  // kOutOfDate
 };
 
 struct CheckSummary {

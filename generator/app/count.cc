@@ -30,8 +30,8 @@ engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int
     if (engine::Status st = engine::CountParameters(size.config, &r.parameters); !st.ok())
       return engine::Status::InvalidArgument(what + ": " + st.message());
     std::string note;
-    if (engine::Status st = CheckRunFlags(size.config, what, batch,
-                                          seq > 0 ? std::optional<int64_t>(seq) : std::nullopt, &note);
+    if (engine::Status st =
+            CheckRunFlags(size.config, what, batch, seq > 0 ? std::optional<int64_t>(seq) : std::nullopt, &note);
         !st.ok())
       return st;
     if (!note.empty() && notes != nullptr) notes->push_back(what + ": " + note);

@@ -28,11 +28,11 @@ struct EvalRequest {
 // One evaluation's results, for the line the CLI prints.
 struct EvalOutcome {
   std::string model, size, dtype, weights, dataset;
-  bool accuracy = false;                   // top-1 / top-5 of a classifier, else perplexity
-  double top1 = 0, top5 = 0;               // accuracy
-  int64_t samples = 0;                     // accuracy
-  double perplexity = 0;                   // perplexity
-  int64_t tokens = 0, windows = 0;         // perplexity
+  bool accuracy = false;            // top-1 / top-5 of a classifier, else perplexity
+  double top1 = 0, top5 = 0;        // accuracy
+  int64_t samples = 0;              // accuracy
+  double perplexity = 0;            // perplexity
+  int64_t tokens = 0, windows = 0;  // perplexity
   double seconds = 0;
 };
 

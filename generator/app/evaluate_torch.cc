@@ -35,10 +35,10 @@ engine::Status TokenizeTextFile(const std::string& data, const std::string& weig
   *ids = tokenizer.Encode(text);
   for (size_t i = 0; i < ids->size(); ++i) {
     if ((*ids)[i] >= vocab_size)
-      return engine::Status::InvalidArgument(
-          data + ": the tokenizer gives id " + std::to_string((*ids)[i]) + " (token " + std::to_string(i) +
-          "), outside the model's vocabulary of " + std::to_string(vocab_size) +
-          "; hint: the tokenizer and the checkpoint do not belong together");
+      return engine::Status::InvalidArgument(data + ": the tokenizer gives id " + std::to_string((*ids)[i]) +
+                                             " (token " + std::to_string(i) + "), outside the model's vocabulary of " +
+                                             std::to_string(vocab_size) +
+                                             "; hint: the tokenizer and the checkpoint do not belong together");
   }
   return engine::Status::OK();
 }

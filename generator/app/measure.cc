@@ -95,8 +95,8 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Obse
           };
           // The memory guard over the study's shapes: both dtypes, every swept batch, a training step.
           if (engine::Status st = engine::CheckProfileMemory(size->config, StudyMemoryOptions(o, x)); !st.ok()) {
-            obs.Warning(s.path + ": size '" + size_name + "': the optimization experiments are not run: " +
-                        st.message());
+            obs.Warning(s.path + ": size '" + size_name +
+                        "': the optimization experiments are not run: " + st.message());
           } else if (engine::Status st = engine::RunExperiments(size->config, x, report->environment, &sr.experiments);
                      !st.ok()) {
             return engine::Status::Internal(s.path + ": size '" + size_name + "': experiments: " + st.message());

@@ -32,7 +32,7 @@ engine::Status MeasureSpec(const spec::Spec& s, const MeasureArgs& a, const Obse
 
 // What build reports about each spec's stored results besides the Observer's files written.
 struct StoreEvents {
-  std::function<void(const std::string& path)> on_up_to_date;         // current: not measured again
+  std::function<void(const std::string& path)> on_up_to_date;          // current: not measured again
   std::function<void(const std::string& path, int64_t rows)> on_kept;  // rows a partial re-measure kept
 };
 

@@ -21,8 +21,7 @@ ProfilePlan PlanProfile(const spec::Spec& s, const MeasureArgs& a) {
   plan.calibration_dtypes = plan.dtypes;
   if (a.experiments && s.experiments.enabled) {
     for (const char* d : {"float32", "bfloat16"})
-      if (std::find(plan.calibration_dtypes.begin(), plan.calibration_dtypes.end(), d) ==
-          plan.calibration_dtypes.end())
+      if (std::find(plan.calibration_dtypes.begin(), plan.calibration_dtypes.end(), d) == plan.calibration_dtypes.end())
         plan.calibration_dtypes.push_back(d);
     if (!plan.sizes.empty()) plan.experiment_size = plan.sizes.front();
   }
@@ -149,8 +148,7 @@ results::MeasuredScope MeasuredScopeOf(const spec::Spec& s, const MeasureArgs& a
 
 results::RowOrder RowOrderOf(const spec::Spec& s, const MeasureArgs& a) {
   const spec::Profile& p = s.profile;
-  return {!a.devices.empty() ? a.devices : p.devices, p.dtypes, p.batch_sizes, p.train_batch_sizes,
-          p.sequence_lengths};
+  return {!a.devices.empty() ? a.devices : p.devices, p.dtypes, p.batch_sizes, p.train_batch_sizes, p.sequence_lengths};
 }
 
 engine::Status CheckMeasureFlagsApply(const std::vector<spec::Spec>& specs, const MeasureArgs& a) {
@@ -162,9 +160,9 @@ engine::Status CheckMeasureFlagsApply(const std::vector<spec::Spec>& specs, cons
   }
   std::string list;
   for (const std::string& f : families) list += (list.empty() ? "" : ", ") + f;
-  return engine::Status::InvalidArgument(
-      "--no-generate does not apply: no spec here generates token by token (" + list +
-      "; only the decoder, moe, recurrent and audio-with-decoder families do)");
+  return engine::Status::InvalidArgument("--no-generate does not apply: no spec here generates token by token (" +
+                                         list +
+                                         "; only the decoder, moe, recurrent and audio-with-decoder families do)");
 }
 
 }  // namespace app

@@ -26,9 +26,8 @@ engine::Status LoadStoredReports(const std::vector<spec::Spec>& specs, const std
   return engine::Status::OK();
 }
 
-void AddRenderContext(const std::vector<std::string>& args, const std::string& out_dir,
-                      std::vector<spec::Spec>* specs, std::vector<engine::Report>* reports,
-                      std::set<std::string>* targets, const Observer& obs) {
+void AddRenderContext(const std::vector<std::string>& args, const std::string& out_dir, std::vector<spec::Spec>* specs,
+                      std::vector<engine::Report>* reports, std::set<std::string>* targets, const Observer& obs) {
   for (const auto& s : *specs) targets->insert(s.slug);
   std::vector<std::string> folders;
   for (const std::string& arg : args) {

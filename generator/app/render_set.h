@@ -19,7 +19,7 @@
 namespace app {
 
 struct RenderedFile {
-  std::string path;   // under the output root
+  std::string path;  // under the output root
   std::string bytes;
 };
 
@@ -35,9 +35,8 @@ engine::Status LoadStoredReports(const std::vector<spec::Spec>& specs, const std
 // in the order `render` of those folders gives; *targets gets the slugs to write. A sibling that
 // does not parse, or whose results cannot be read, is left out with a warning; one without stored
 // results is left out quietly (not measured yet: `render specs/` would stop at it).
-void AddRenderContext(const std::vector<std::string>& args, const std::string& out_dir,
-                      std::vector<spec::Spec>* specs, std::vector<engine::Report>* reports,
-                      std::set<std::string>* targets, const Observer& obs);
+void AddRenderContext(const std::vector<std::string>& args, const std::string& out_dir, std::vector<spec::Spec>* specs,
+                      std::vector<engine::Report>* reports, std::set<std::string>* targets, const Observer& obs);
 
 // The folders the documents of `slugs` (and their results) are written to under `out_dir`, and those
 // of modelcard.yaml's inject files: where an interrupted write of an older modelcard left its

@@ -11,8 +11,7 @@ namespace app {
 engine::Status ParsePositiveCount(const std::string& flag, const std::string& text, int64_t* out) {
   bool digits = !text.empty();
   for (char ch : text) digits = digits && ch >= '0' && ch <= '9';
-  if (!digits)
-    return engine::Status::InvalidArgument(flag + " " + text + ": expected a positive integer");
+  if (!digits) return engine::Status::InvalidArgument(flag + " " + text + ": expected a positive integer");
   int64_t value = 0;
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec == std::errc::result_out_of_range)
@@ -40,14 +39,17 @@ std::string SequenceLengthProblem(const engine::ModelConfig& c, int64_t seq, std
     if (c.family == engine::Family::kAudio)
       return "family 'audio' without a text decoder has no sequence length: the encoder's length is fixed by "
              "chunk_seconds";
-    return "family '" + std::string(engine::FamilyName(c.family)) + "' takes images: the image_size fixes its input, there is no sequence length";
+    return "family '" + std::string(engine::FamilyName(c.family)) +
+           "' takes images: the image_size fixes its input, there is no sequence length";
   }
   if (seq < 1) return "a sequence length must be positive, got " + std::to_string(seq);
-  if (c.family == engine::Family::kRecurrent || seq <= c.context_length) return "";  // an LSTM/GRU carries state: no limit
+  if (c.family == engine::Family::kRecurrent || seq <= c.context_length)
+    return "";  // an LSTM/GRU carries state: no limit
   const std::string context = render::FormatThousands(c.context_length);
   // Tables that end at the context: the encoder's and audio decoder's learned positions, and a
   // decoder's learned or sinusoidal ones.
-  if (c.family == engine::Family::kEncoder || c.family == engine::Family::kAudio || c.position == engine::Position::kLearned)
+  if (c.family == engine::Family::kEncoder || c.family == engine::Family::kAudio ||
+      c.position == engine::Position::kLearned)
     return "a sequence of " + render::FormatThousands(seq) + " tokens is past the context of " + context +
            " learned positions (context_length)";
   if (c.position == engine::Position::kSinusoidal)
@@ -67,8 +69,7 @@ engine::Status CheckRunFlags(const engine::ModelConfig& c, const std::string& wh
       return engine::Status::InvalidArgument(what + ": --seq " + std::to_string(*seq) + ": " + problem);
   }
   engine::FlopCount flops;
-  if (engine::Status st = engine::CountForwardFlops(c, batch, seq.value_or(DefaultSequenceLength(c)), &flops);
-      !st.ok())
+  if (engine::Status st = engine::CountForwardFlops(c, batch, seq.value_or(DefaultSequenceLength(c)), &flops); !st.ok())
     return engine::Status::InvalidArgument(what + ": batch " + std::to_string(batch) +
                                            (seq ? ", --seq " + std::to_string(*seq) : std::string()) + ": " +
                                            st.message() + "; hint: use a smaller batch or sequence length");

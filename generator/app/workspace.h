@@ -20,7 +20,7 @@ namespace app {
 // The flags of profile, build, render, check and inject (main.cc fills them from the command line).
 struct MeasureArgs {
   std::vector<std::string> specs;
-  std::string out_dir;       // --out; "" = modelcard.yaml's out, else "."
+  std::string out_dir;  // --out; "" = modelcard.yaml's out, else "."
   std::string templates_dir;
   std::string config_path;  // --config; "" = ./modelcard.yaml if present
   std::string size, dtype, device;
@@ -32,15 +32,15 @@ struct MeasureArgs {
   bool recalibrate = false;
   std::optional<int64_t> min_iterations;
   std::optional<double> min_seconds;
-  std::optional<int64_t> warmup;             // modelcard.yaml's profile.warmup
-  std::vector<std::string> devices;          // modelcard.yaml's devices (when --device is not given)
-  std::string machine;                       // --machine / modelcard.yaml's machine: results/<slug>@<machine>.json
-  std::string shard;                         // --shard I/N
-  bool force = false;                        // --force: measure even when the stored results are current
-  bool diff = false;                         // check --diff
-  int64_t max_memory = 0;                    // --max-memory: the most a scenario may hold (0 = detected)
-  bool refuse_over_memory = false;           // profile: a scenario over the limit fails the command at once
-                                             // (build: its row is skipped with the reason)
+  std::optional<int64_t> warmup;     // modelcard.yaml's profile.warmup
+  std::vector<std::string> devices;  // modelcard.yaml's devices (when --device is not given)
+  std::string machine;               // --machine / modelcard.yaml's machine: results/<slug>@<machine>.json
+  std::string shard;                 // --shard I/N
+  bool force = false;                // --force: measure even when the stored results are current
+  bool diff = false;                 // check --diff
+  int64_t max_memory = 0;            // --max-memory: the most a scenario may hold (0 = detected)
+  bool refuse_over_memory = false;   // profile: a scenario over the limit fails the command at once
+                                     // (build: its row is skipped with the reason)
 };
 
 // What app/ reports while it works, for main.cc to print (app/ never prints). A callback left
@@ -49,10 +49,10 @@ struct MeasureArgs {
 struct Observer {
   std::function<void(const std::string&)> on_note;
   std::function<void(const std::string&)> on_warning;
-  std::function<void(const std::string&)> on_progress;      // one line of long work (a terminal shows it)
-  std::function<void()> on_progress_done;                   // the long work ended: clear the line
-  std::function<void(const std::string& path)> on_wrote;    // a document, chart or results file written
-  std::function<void(const std::string& path)> on_injected; // an inject file whose regions changed, written
+  std::function<void(const std::string&)> on_progress;       // one line of long work (a terminal shows it)
+  std::function<void()> on_progress_done;                    // the long work ended: clear the line
+  std::function<void(const std::string& path)> on_wrote;     // a document, chart or results file written
+  std::function<void(const std::string& path)> on_injected;  // an inject file whose regions changed, written
 
   void Note(const std::string& message) const {
     if (on_note) on_note(message);

@@ -21,8 +21,8 @@
 namespace importer {
 
 const char* const kImportableArchitectures[] = {
-    "GPT2LMHeadModel",    "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM",
-    "MixtralForCausalLM", "BertModel",        "BertForMaskedLM",    "BertForSequenceClassification",
+    "GPT2LMHeadModel",          "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM",
+    "MixtralForCausalLM",       "BertModel",        "BertForMaskedLM",    "BertForSequenceClassification",
     "ViTForImageClassification"};
 
 namespace {
@@ -31,11 +31,13 @@ using engine::Status;
 using Json = nlohmann::json;
 
 // model_type -> the architecture a config without `architectures` is read as.
-const std::pair<const char*, const char*> kModelTypes[] = {
-    {"bert", "BertModel"},          {"gpt2", "GPT2LMHeadModel"},       {"llama", "LlamaForCausalLM"},
-    {"mistral", "MistralForCausalLM"}, {"mixtral", "MixtralForCausalLM"}, {"qwen2", "Qwen2ForCausalLM"},
-    {"vit", "ViTForImageClassification"}};
-
+const std::pair<const char*, const char*> kModelTypes[] = {{"bert", "BertModel"},
+                                                           {"gpt2", "GPT2LMHeadModel"},
+                                                           {"llama", "LlamaForCausalLM"},
+                                                           {"mistral", "MistralForCausalLM"},
+                                                           {"mixtral", "MixtralForCausalLM"},
+                                                           {"qwen2", "Qwen2ForCausalLM"},
+                                                           {"vit", "ViTForImageClassification"}};
 
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
@@ -122,8 +124,8 @@ class ConfigReader {
     int64_t n = 0;
     if (v.is_number_integer()) {
       n = v.get<int64_t>();
-    } else if (v.is_number_float() && std::isfinite(v.get<double>()) && v.get<double>() == std::floor(v.get<double>()) &&
-               std::fabs(v.get<double>()) < 9.0e15) {
+    } else if (v.is_number_float() && std::isfinite(v.get<double>()) &&
+               v.get<double>() == std::floor(v.get<double>()) && std::fabs(v.get<double>()) < 9.0e15) {
       n = static_cast<int64_t>(v.get<double>());
     } else {
       return Error("'" + Name(key) + "' must be a positive integer, got " + Shown(v));
@@ -144,9 +146,9 @@ using KeyValues = std::vector<std::pair<std::string, std::string>>;  // key -> Y
 
 struct Mapped {
   engine::Family family = engine::Family::kDecoder;
-  KeyValues shared;            // architecture.config
-  KeyValues size;              // the size's own keys (the dimensions that differ between sizes)
-  int64_t context_length = 0;  // 0: the family takes no sequence (vit)
+  KeyValues shared;                // architecture.config
+  KeyValues size;                  // the size's own keys (the dimensions that differ between sizes)
+  int64_t context_length = 0;      // 0: the family takes no sequence (vit)
   std::vector<std::string> notes;  // comment lines for the spec's header
 };
 
@@ -175,8 +177,7 @@ void AddDims(const Dims& d, bool kv_heads, Mapped* m) {
 }
 
 // hidden_act / activation_function of a plain (two-matrix) MLP -> our activation name.
-Status PlainActivation(const ConfigReader& r, const std::string& key, const std::string& fallback,
-                       std::string* out) {
+Status PlainActivation(const ConfigReader& r, const std::string& key, const std::string& fallback, std::string* out) {
   static const std::pair<const char*, const char*> kNames[] = {
       {"gelu", "gelu"}, {"gelu_new", "gelu_tanh"}, {"gelu_pytorch_tanh", "gelu_tanh"},
       {"relu", "relu"}, {"silu", "silu"},          {"swish", "silu"}};
@@ -212,8 +213,7 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
   if (!flag) return r.Unsupported("scale_attn_weights", ": the engine always scales attention by 1/sqrt(head_dim)");
   RETURN_IF_ERROR(r.BoolOr("scale_attn_by_inverse_layer_idx", false, &flag));
   if (flag)
-    return r.Unsupported("scale_attn_by_inverse_layer_idx",
-                         ": the engine does not scale attention by the layer index");
+    return r.Unsupported("scale_attn_by_inverse_layer_idx", ": the engine does not scale attention by the layer index");
 
   int64_t vocab = 0, context = 0;
   Dims d;
@@ -233,9 +233,10 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
 
   m->family = engine::Family::kDecoder;
   m->context_length = context;
-  m->shared = {{"vocab_size", Int(vocab)},   {"context_length", Int(context)}, {"norm", "layernorm"},
-               {"norm_eps", Number(eps)},     {"activation", act},              {"position", "learned"},
-               {"bias", "true"},              {"tie_embeddings", Bool(tie)}};
+  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)},
+               {"norm", "layernorm"},      {"norm_eps", Number(eps)},
+               {"activation", act},        {"position", "learned"},
+               {"bias", "true"},           {"tie_embeddings", Bool(tie)}};
   AddDims(d, /*kv_heads=*/false, m);
   return Status::OK();
 }
@@ -243,16 +244,13 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
 // rope_theta of a RoPE model: transformers 5 keeps it in rope_parameters (with rope_type),
 // earlier versions at the top level. Any scaling is an error.
 Status ReadRopeTheta(const ConfigReader& r, double fallback, double* theta) {
-  if (r.Has("rope_scaling"))
-    return r.Unsupported("rope_scaling", ": the engine implements unscaled RoPE only");
+  if (r.Has("rope_scaling")) return r.Unsupported("rope_scaling", ": the engine implements unscaled RoPE only");
   double partial = 1;
   RETURN_IF_ERROR(r.PositiveOr("partial_rotary_factor", 1, &partial));
-  if (partial != 1)
-    return r.Unsupported("partial_rotary_factor", ": the engine rotates every dimension of a head");
+  if (partial != 1) return r.Unsupported("partial_rotary_factor", ": the engine rotates every dimension of a head");
   if (r.Has("rope_parameters")) {
     const Json& rp = r.Get("rope_parameters");
-    if (!rp.is_object())
-      return r.Error("'rope_parameters' must be a mapping, got " + ConfigReader::Shown(rp));
+    if (!rp.is_object()) return r.Error("'rope_parameters' must be a mapping, got " + ConfigReader::Shown(rp));
     ConfigReader sub(rp, r.path(), "rope_parameters.");
     std::string type;
     RETURN_IF_ERROR(sub.StringOr("rope_type", "default", &type));
@@ -299,7 +297,8 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
     if (sliding) return r.Unsupported("use_sliding_window", ": the engine attends over the whole context");
   } else if (mistral || mixtral) {
     // null: no window. Absent: MistralConfig's default window of 4096; Mixtral's default is none.
-    const std::string why = ": the engine attends over the whole context (max_position_embeddings " + Int(context) + ")";
+    const std::string why =
+        ": the engine attends over the whole context (max_position_embeddings " + Int(context) + ")";
     int64_t window = 0;
     if (r.Has("sliding_window")) RETURN_IF_ERROR(r.Count("sliding_window", &window));
     if (window > 0 && window < context) return r.Unsupported("sliding_window", why);
@@ -311,8 +310,7 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
     const Json& types = r.Get("layer_types");
     if (!types.is_array()) return r.Error("'layer_types' must be a list, got " + ConfigReader::Shown(types));
     for (const Json& t : types)
-      if (t != "full_attention")
-        return r.Unsupported("layer_types", ": every layer must be \"full_attention\"");
+      if (t != "full_attention") return r.Unsupported("layer_types", ": every layer must be \"full_attention\"");
   }
 
   // Biases: Llama's attention_bias covers q, k, v and o, mlp_bias the MLP; ours are all or
@@ -334,8 +332,9 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
 
   m->family = mixtral ? engine::Family::kMoe : engine::Family::kDecoder;
   m->context_length = context;
-  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)}, {"norm", "rmsnorm"},
-               {"norm_eps", Number(eps)},   {"activation", act},              {"position", "rope"},
+  m->shared = {{"vocab_size", Int(vocab)},    {"context_length", Int(context)},
+               {"norm", "rmsnorm"},           {"norm_eps", Number(eps)},
+               {"activation", act},           {"position", "rope"},
                {"rope_theta", Number(theta)}, {"bias", Bool(bias)}};
   if (qkv_bias != bias) m->shared.push_back({"qkv_bias", Bool(qkv_bias)});
   m->shared.push_back({"tie_embeddings", Bool(tie)});
@@ -397,9 +396,14 @@ Status MapBert(const ConfigReader& r, const std::string& arch, Mapped* m) {
 
   m->family = engine::Family::kEncoder;
   m->context_length = context;
-  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)}, {"type_vocab_size", Int(types)},
-               {"norm_eps", Number(eps)},   {"activation", act},              {"norm_position", "post"},
-               {"pooler", Bool(pooler)},    {"head", head}};
+  m->shared = {{"vocab_size", Int(vocab)},
+               {"context_length", Int(context)},
+               {"type_vocab_size", Int(types)},
+               {"norm_eps", Number(eps)},
+               {"activation", act},
+               {"norm_position", "post"},
+               {"pooler", Bool(pooler)},
+               {"head", head}};
   if (head == "classifier") m->shared.push_back({"num_classes", Int(classes)});
   AddDims(d, /*kv_heads=*/false, m);
   return Status::OK();
@@ -426,8 +430,12 @@ Status MapVit(const ConfigReader& r, Mapped* m) {
 
   m->family = engine::Family::kVit;
   m->context_length = 0;
-  m->shared = {{"image_size", Int(image)}, {"patch_size", Int(patch)}, {"channels", Int(channels)},
-               {"num_classes", Int(classes)}, {"pool", "cls"},          {"norm_eps", Number(eps)},
+  m->shared = {{"image_size", Int(image)},
+               {"patch_size", Int(patch)},
+               {"channels", Int(channels)},
+               {"num_classes", Int(classes)},
+               {"pool", "cls"},
+               {"norm_eps", Number(eps)},
                {"activation", act}};
   if (!qkv_bias) m->shared.push_back({"qkv_bias", "false"});
   AddDims(d, /*kv_heads=*/false, m);
@@ -467,8 +475,7 @@ Status MapArchitecture(const ConfigReader& r, const std::string& arch, Mapped* m
   if (arch == "ViTForImageClassification") return MapVit(r, m);
   std::vector<std::string> supported(std::begin(kImportableArchitectures), std::end(kImportableArchitectures));
   std::string why;
-  if (arch == "ViTModel")
-    why = ": its pooler (dense + tanh over the [CLS] token) is not part of the vit family";
+  if (arch == "ViTModel") why = ": its pooler (dense + tanh over the [CLS] token) is not part of the vit family";
   return r.Error("architecture '" + arch + "' is not supported" + why + " (supported: " + Joined(supported) + ")");
 }
 
@@ -478,8 +485,7 @@ Status MapArchitecture(const ConfigReader& r, const std::string& arch, Mapped* m
 bool IsPlainSafe(const std::string& s) {
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
   // Starts with a letter, digit, '.', '/' or '_'; ends with no space; no indicator characters.
-  if (s.empty() || !(alnum(s.front()) || s.front() == '.' || s.front() == '/' || s.front() == '_') ||
-      s.back() == ' ')
+  if (s.empty() || !(alnum(s.front()) || s.front() == '.' || s.front() == '/' || s.front() == '_') || s.back() == ' ')
     return false;
   for (char c : s)
     if (!alnum(c) && std::string(" _./()-+").find(c) == std::string::npos) return false;
@@ -643,15 +649,15 @@ Status ImportConfigText(const std::string& json_text, const std::string& config_
   std::string size_name = spec::SlugFromName(dir_name);
   if (size_name.empty()) size_name = "imported";
 
-  const std::string text =
-      SpecText(name, slug, license, arch, model_type, config_path, size_name, weights_dir, m);
+  const std::string text = SpecText(name, slug, license, arch, model_type, config_path, size_name, weights_dir, m);
   const std::string check =
       SpecText(name, slug, license, arch, model_type, config_path, size_name, check_weights_dir, m);
-  const std::string note =
-      weights_dir.empty() ? config_path + ": its directory holds no model.safetensors (or "
-                                          "model.safetensors.index.json): the spec names no weights, so build "
-                                          "measures random weights"
-                          : "";
+  const std::string note = weights_dir.empty()
+                               ? config_path +
+                                     ": its directory holds no model.safetensors (or "
+                                     "model.safetensors.index.json): the spec names no weights, so build "
+                                     "measures random weights"
+                               : "";
   return FinishImport(text, check, config_path + ": ", slug, size_name, arch, m.family, !weights_dir.empty(), note,
                       out);
 }
@@ -660,9 +666,8 @@ Status ImportConfigText(const std::string& json_text, const std::string& config_
 
 std::string YamlScalar(const std::string& s) { return Quote(s); }
 
-Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
-                          const std::string& dir_name, const std::string& weights_dir, ImportResult* out,
-                          const ImportOptions& options) {
+Status ImportHfConfigText(const std::string& json_text, const std::string& config_path, const std::string& dir_name,
+                          const std::string& weights_dir, ImportResult* out, const ImportOptions& options) {
   return ImportConfigText(json_text, config_path, dir_name, weights_dir, weights_dir, out, options);
 }
 
@@ -678,10 +683,12 @@ Status ImportTorchvisionResNet(const std::string& dir, const std::string& displa
   const std::string where = shown_dir + ": ";
   const std::vector<int64_t> stem = shape("conv1.weight"), fc = shape("fc.weight");
   if (stem.size() != 4 || stem[2] != 7 || stem[3] != 7 || shape("layer1.0.conv1.weight").empty())
-    return Status::InvalidArgument(where + "no config.json, and the checkpoint is not a torchvision ResNet "
+    return Status::InvalidArgument(where +
+                                   "no config.json, and the checkpoint is not a torchvision ResNet "
                                    "(conv1.weight (W, C, 7, 7) and layer1.0.conv1.weight)");
   if (fc.size() != 2)
-    return Status::InvalidArgument(where + "torchvision ResNet without fc.weight (classes, features): only "
+    return Status::InvalidArgument(where +
+                                   "torchvision ResNet without fc.weight (classes, features): only "
                                    "classification checkpoints are imported");
   const bool bottleneck = !shape("layer1.0.conv3.weight").empty();
   std::vector<std::string> stages;
@@ -704,34 +711,34 @@ Status ImportTorchvisionResNet(const std::string& dir, const std::string& displa
       return Status::InvalidArgument(where + "layer1.0.conv2.weight " + engine::ShapeString(conv2) +
                                      " is not a torchvision bottleneck's (inner, inner / groups, 3, 3)");
     groups = conv2[0] / conv2[1];
-    const int64_t per_group = conv2[1];  // int(planes0 * width_per_group / 64)
+    const int64_t per_group = conv2[1];                          // int(planes0 * width_per_group / 64)
     width_per_group = (per_group * 64 + planes0 - 1) / planes0;  // the smallest that gives per_group
     for (size_t s = 0; s < stages.size(); ++s) {
       const std::string name = "layer" + std::to_string(s + 1) + ".0.conv2.weight";
       const std::vector<int64_t> got = shape(name);
       const int64_t planes = planes0 << s, inner = planes * width_per_group / 64 * groups;
       if (got != std::vector<int64_t>{inner, inner / groups, 3, 3})
-        return Status::InvalidArgument(
-            where + name + " " + engine::ShapeString(got) + " does not follow torchvision's bottleneck widths: " +
-            "with groups " + std::to_string(groups) + " and width_per_group " + std::to_string(width_per_group) +
-            " (from layer1.0.conv2.weight) it would be " + engine::ShapeString({inner, inner / groups, 3, 3}));
+        return Status::InvalidArgument(where + name + " " + engine::ShapeString(got) +
+                                       " does not follow torchvision's bottleneck widths: " + "with groups " +
+                                       std::to_string(groups) + " and width_per_group " +
+                                       std::to_string(width_per_group) + " (from layer1.0.conv2.weight) it would be " +
+                                       engine::ShapeString({inner, inner / groups, 3, 3}));
     }
   }
 
   Mapped m;
   m.family = engine::Family::kResNet;
   // torchvision's ImageNet size: a ResNet pools globally, so its weights fix no input size.
-  m.shared = {{"image_size", "224"},
-              {"channels", Int(stem[1])},
-              {"base_width", Int(stem[0])},
-              {"num_classes", Int(fc[0])}};
+  m.shared = {
+      {"image_size", "224"}, {"channels", Int(stem[1])}, {"base_width", Int(stem[0])}, {"num_classes", Int(fc[0])}};
   m.size = {{"block", bottleneck ? "bottleneck" : "basic"}, {"stages", stage_list}};
   if (groups != 1 || width_per_group != 64) {
     m.size.push_back({"groups", Int(groups)});
     m.size.push_back({"width_per_group", Int(width_per_group)});
   }
-  m.notes = {"image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it (global average "
-             "pooling); set yours."};
+  m.notes = {
+      "image_size 224 is torchvision's ImageNet input: the checkpoint does not fix it (global average "
+      "pooling); set yours."};
   const std::string dir_name = DirName(dir);
   std::string name, slug;
   RETURN_IF_ERROR(NameAndSlug(options, dir_name, &name, &slug));
@@ -752,8 +759,7 @@ Status ImportHfConfig(const std::string& dir, const std::string& display_dir, Im
   namespace fs = std::filesystem;
   const std::string shown_dir = display_dir.empty() ? dir : display_dir;
   const std::string config_path =
-      shown_dir.empty() ? "config.json"
-                        : shown_dir + (shown_dir.back() == '/' ? "" : "/") + "config.json";
+      shown_dir.empty() ? "config.json" : shown_dir + (shown_dir.back() == '/' ? "" : "/") + "config.json";
   // torchvision checkpoints have no config.json: their shapes say what they are.
   if (!fs::exists(fs::path(dir) / "config.json") && fs::exists(fs::path(dir) / "model.safetensors"))
     return ImportTorchvisionResNet(dir, display_dir, out, options);
@@ -765,8 +771,7 @@ Status ImportHfConfig(const std::string& dir, const std::string& display_dir, Im
   const bool weights = HasSafetensors(dir);
   std::error_code ec;
   const std::string here = fs::absolute(fs::path(dir), ec).lexically_normal().string();
-  return ImportConfigText(text, config_path, DirName(dir), weights ? shown_dir : "", weights ? here : "", out,
-                          options);
+  return ImportConfigText(text, config_path, DirName(dir), weights ? shown_dir : "", weights ? here : "", out, options);
 }
 
 }  // namespace importer

@@ -70,8 +70,8 @@ engine::Status ImportTorchvisionResNet(const std::string& dir, const std::string
 // stands for the directory's name (the default model and size name). `weights_dir` is written as
 // the size's `weights:`; empty: the checkpoint has no safetensors, so the spec names none.
 engine::Status ImportHfConfigText(const std::string& json_text, const std::string& config_path,
-                                  const std::string& dir_name, const std::string& weights_dir,
-                                  ImportResult* out, const ImportOptions& options = {});
+                                  const std::string& dir_name, const std::string& weights_dir, ImportResult* out,
+                                  const ImportOptions& options = {});
 
 // `s` as a YAML scalar: plain when it reads back as the same string, else double-quoted.
 std::string YamlScalar(const std::string& s);

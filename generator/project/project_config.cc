@@ -26,8 +26,7 @@ class Reader {
   void Read(const YAML::Node& root, ProjectConfig* out) {
     if (root.IsNull()) return;  // an empty file: defaults
     if (!root.IsMap()) {
-      errors_->push_back(At(path_, root.Mark(), "modelcard.yaml must be a mapping of settings",
-                            "start with 'site:'"));
+      errors_->push_back(At(path_, root.Mark(), "modelcard.yaml must be a mapping of settings", "start with 'site:'"));
       return;
     }
     const std::vector<std::string> keys = {"site", "out", "templates", "machine", "devices", "profile", "inject"};
@@ -44,8 +43,8 @@ class Reader {
         }
         *field = kv.second.Scalar();
         if (key == "machine" && !IsValidMachineLabel(*field))
-          errors_->push_back(At(path_, mark, "machine '" + *field + "' must match [a-z0-9][a-z0-9._-]*",
-                                "e.g. machine: gpu-runner"));
+          errors_->push_back(
+              At(path_, mark, "machine '" + *field + "' must match [a-z0-9][a-z0-9._-]*", "e.g. machine: gpu-runner"));
       } else if (key == "devices" || key == "inject") {
         std::vector<std::string>* list = key == "devices" ? &out->devices : &out->inject;
         if (!ReadStrings(kv.second, mark, key, list)) continue;
@@ -88,7 +87,8 @@ class Reader {
       const YAML::Node& value = kv.second;
       const YAML::Mark at = value.Mark().is_null() ? kv.first.Mark() : value.Mark();
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        errors_->push_back(At(path_, kv.first.Mark(), "unknown key 'profile." + key + "'", spec::SuggestionHint(key, keys)));
+        errors_->push_back(
+            At(path_, kv.first.Mark(), "unknown key 'profile." + key + "'", spec::SuggestionHint(key, keys)));
         continue;
       }
       try {
@@ -128,13 +128,13 @@ class Reader {
                            : key == "edit_text"      ? &site->edit_text
                                                      : nullptr;
       if (!field) {
-        errors_->push_back(At(path_, kv.first.Mark(), "unknown key 'site." + key + "'",
-                              spec::SuggestionHint(key, keys)));
+        errors_->push_back(
+            At(path_, kv.first.Mark(), "unknown key 'site." + key + "'", spec::SuggestionHint(key, keys)));
         continue;
       }
       if (!value.IsScalar()) {
-        errors_->push_back(At(path_, value.Mark().is_null() ? kv.first.Mark() : value.Mark(),
-                              "site." + key + " must be a string"));
+        errors_->push_back(
+            At(path_, value.Mark().is_null() ? kv.first.Mark() : value.Mark(), "site." + key + " must be a string"));
         continue;
       }
       *field = value.Scalar();

@@ -27,8 +27,8 @@ namespace project {
 
 struct SiteConfig {
   std::string author = "modelcard";
-  std::string base_url;                 // "" = no canonicalURL (the theme uses the page's permalink)
-  std::string repository_url;           // "" = no edit link
+  std::string base_url;        // "" = no canonicalURL (the theme uses the page's permalink)
+  std::string repository_url;  // "" = no edit link
   std::string branch = "main";
   std::string edit_text = "Suggest Changes";
 };
@@ -41,14 +41,14 @@ struct ProfileDefaults {
 };
 
 struct ProjectConfig {
-  std::string path;                     // the file read; "" = none (defaults)
+  std::string path;  // the file read; "" = none (defaults)
   SiteConfig site;
-  std::string out;                      // "" = the current directory (or --out)
-  std::string templates;                // "" = the bundled templates (or --templates)
-  std::string machine;                  // "" = the default machine: results/<slug>.json
-  std::vector<std::string> devices;     // empty = each spec's profile.devices
+  std::string out;                   // "" = the current directory (or --out)
+  std::string templates;             // "" = the bundled templates (or --templates)
+  std::string machine;               // "" = the default machine: results/<slug>.json
+  std::vector<std::string> devices;  // empty = each spec's profile.devices
   ProfileDefaults profile;
-  std::vector<std::string> inject;      // files whose MODELCARD regions inject / check fill
+  std::vector<std::string> inject;  // files whose MODELCARD regions inject / check fill
 };
 
 // A machine label: [a-z0-9][a-z0-9._-]* (it becomes part of a file name). "" is the default machine.

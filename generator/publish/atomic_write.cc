@@ -214,8 +214,7 @@ engine::Status WriteFileAtomic(const std::string& path, const std::string& bytes
     std::error_code ec;
     fs::create_directories(parent, ec);
     if (ec) {
-      return engine::Status::IOError(path + ": cannot create directory '" + parent.string() +
-                                     "': " + ec.message());
+      return engine::Status::IOError(path + ": cannot create directory '" + parent.string() + "': " + ec.message());
     }
   }
   InstallCleanupHandlers();
@@ -305,8 +304,7 @@ std::vector<std::string> SweepStaleTemporaries(const std::string& root, const st
 engine::Status ReadFile(const std::string& path, std::string* bytes) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return engine::Status::NotFound(path + ": no such file");
-  if (std::filesystem::is_directory(path, ec))
-    return engine::Status::IOError(path + ": is a directory, not a file");
+  if (std::filesystem::is_directory(path, ec)) return engine::Status::IOError(path + ": is a directory, not a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return ErrnoStatus(errno, "cannot open", path);
   std::ostringstream ss;

@@ -29,9 +29,8 @@ engine::Status WriteFileAtomic(const std::string& path, const std::string& bytes
 
 // Whether `name` (a file name, no folder) is one of the temporary files a write leaves when it is
 // killed: "<pid>.<n>.tmp" (in the staging folder), ".<x>.modelcard-tmp.<pid>.<n>" (staged beside
-// its target), ".<x>.modelcard-old.<pid>.<n>" (IsOldTextCopy) or "<x>.tmp.<pid>" with <x> a .md, .json or .svg file (beside its target, by older
-// versions of modelcard).
-// Sets *pid to the writer's process id.
+// its target), ".<x>.modelcard-old.<pid>.<n>" (IsOldTextCopy) or "<x>.tmp.<pid>" with <x> a .md, .json or .svg file
+// (beside its target, by older versions of modelcard). Sets *pid to the writer's process id.
 bool IsTemporaryFileName(const std::string& name, bool in_staging_dir, long* pid);
 
 // The temporary files interrupted writes left: every file in StagingDir(root), and the files of

@@ -159,8 +159,7 @@ struct RegionSpan {
 
 std::string At(const std::string& path, int line) { return path + ":" + std::to_string(line) + ": "; }
 
-engine::Status ScanRegions(const std::string& text, const std::string& path,
-                           std::vector<RegionSpan>* spans) {
+engine::Status ScanRegions(const std::string& text, const std::string& path, std::vector<RegionSpan>* spans) {
   FenceTracker fence;
   bool in_region = false;
   RegionSpan current;
@@ -171,21 +170,20 @@ engine::Status ScanRegions(const std::string& text, const std::string& path,
     Marker m = ParseMarker(line.text);
     auto got = [&line] { return "got '" + std::string(Trim(line.text)) + "'"; };
     switch (m.kind) {
-      case MarkerKind::kNone:
-        break;
+      case MarkerKind::kNone: break;
       case MarkerKind::kBadBegin:
-        return engine::Status::InvalidArgument(At(path, number) + "expected " + kInjectBeginSyntax +
-                                               ", " + got() + " (" + m.why + ")");
+        return engine::Status::InvalidArgument(At(path, number) + "expected " + kInjectBeginSyntax + ", " + got() +
+                                               " (" + m.why + ")");
       case MarkerKind::kBadEnd:
-        return engine::Status::InvalidArgument(At(path, number) + "expected " + kInjectEndSyntax +
-                                               ", " + got() + " (" + m.why + ")");
+        return engine::Status::InvalidArgument(At(path, number) + "expected " + kInjectEndSyntax + ", " + got() + " (" +
+                                               m.why + ")");
       case MarkerKind::kBegin:
         if (in_region) {
           const int open = current.region.begin_line;
-          return engine::Status::InvalidArgument(
-              At(path, open) + "no END MODELCARD for the BEGIN at line " + std::to_string(open) +
-              " before the next BEGIN at line " + std::to_string(number) +
-              " (regions cannot nest; end each one with " + kInjectEndSyntax + ")");
+          return engine::Status::InvalidArgument(At(path, open) + "no END MODELCARD for the BEGIN at line " +
+                                                 std::to_string(open) + " before the next BEGIN at line " +
+                                                 std::to_string(number) + " (regions cannot nest; end each one with " +
+                                                 kInjectEndSyntax + ")");
         }
         in_region = true;
         current = RegionSpan();
@@ -238,8 +236,8 @@ std::string NormalizeContent(const std::string& markdown, bool crlf) {
 
 // OK when `content` re-scans as plain text: no marker outside a code fence, no fence left open.
 engine::Status CheckContent(const std::string& content, const RegionSpan& span, const std::string& path) {
-  const std::string what = At(path, span.region.begin_line) + "the content for " + span.region.slug +
-                           " " + span.region.section;
+  const std::string what =
+      At(path, span.region.begin_line) + "the content for " + span.region.slug + " " + span.region.section;
   FenceTracker fence;
   int number = 0;
   for (const Line& line : SplitLines(content)) {
@@ -289,8 +287,7 @@ std::string RealPath(const std::string& path) {
 engine::Status CheckWritableKind(const std::string& path, const struct stat& st) {
   if (!S_ISREG(st.st_mode)) {
     const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
-    return engine::Status::InvalidArgument(path + ": is " + std::string(kind) +
-                                           "; inject fills Markdown files only");
+    return engine::Status::InvalidArgument(path + ": is " + std::string(kind) + "; inject fills Markdown files only");
   }
   return engine::Status::OK();
 }
@@ -320,8 +317,8 @@ engine::Status WriteInPlace(const std::string& path, const std::string& bytes, c
   const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
   const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
   static int counter = 0;
-  const std::string backup = dir + "." + name + ".modelcard-old." + std::to_string(::getpid()) + "." +
-                             std::to_string(counter++);
+  const std::string backup =
+      dir + "." + name + ".modelcard-old." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   const int bfd = ::open(backup.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (st.st_mode & 07777) & 0600);
   if (bfd < 0) return ErrnoStatus(path, "cannot stage a copy of the old text as '" + backup + "'");
   if (!WriteAllBytes(bfd, old) || ::fsync(bfd) != 0) {
@@ -353,7 +350,8 @@ engine::Status WriteInPlace(const std::string& path, const std::string& bytes, c
       if (n <= 0) break;
       back += static_cast<size_t>(n);
     }
-    const bool restored = back == old.size() && ::ftruncate(fd, static_cast<off_t>(old.size())) == 0 && ::fsync(fd) == 0;
+    const bool restored =
+        back == old.size() && ::ftruncate(fd, static_cast<off_t>(old.size())) == 0 && ::fsync(fd) == 0;
     ::close(fd);
     if (restored) ::unlink(backup.c_str());
     return restored ? s : engine::Status::IOError(s.message() + "; the old text is kept in '" + backup + "'");
@@ -365,16 +363,15 @@ engine::Status WriteInPlace(const std::string& path, const std::string& bytes, c
 
 }  // namespace
 
-engine::Status FindInjectRegions(const std::string& text, const std::string& path,
-                                 std::vector<InjectRegion>* out) {
+engine::Status FindInjectRegions(const std::string& text, const std::string& path, std::vector<InjectRegion>* out) {
   std::vector<RegionSpan> spans;
   engine::Status s = ScanRegions(text, path, &spans);
   for (const RegionSpan& span : spans) out->push_back(span.region);
   return s;
 }
 
-engine::Status InjectRegions(const std::string& text, const std::string& path,
-                             const InjectContentFn& content, std::string* out) {
+engine::Status InjectRegions(const std::string& text, const std::string& path, const InjectContentFn& content,
+                             std::string* out) {
   std::vector<RegionSpan> spans;
   engine::Status s = ScanRegions(text, path, &spans);
   if (!s.ok()) return s;
@@ -429,7 +426,8 @@ engine::Status ResolveInjectTarget(const std::string& path, const std::string& t
     target = RealPath(path);
     if (target.empty()) {
       return engine::Status::InvalidArgument(path + ": is a symlink whose target cannot be resolved (" +
-                                             std::strerror(errno) + "); inject writes through a symlink only to an "
+                                             std::strerror(errno) +
+                                             "); inject writes through a symlink only to an "
                                              "existing file");
     }
     const std::string root = RealPath(tree.empty() ? "." : tree);
@@ -437,7 +435,8 @@ engine::Status ResolveInjectTarget(const std::string& path, const std::string& t
     const std::string prefix = root == "/" ? root : root + "/";
     if (target.compare(0, prefix.size(), prefix) != 0) {
       return engine::Status::InvalidArgument(path + ": is a symlink to " + target + ", outside the output root " +
-                                             root + "; inject writes only inside it (hint: inject the target "
+                                             root +
+                                             "; inject writes only inside it (hint: inject the target "
                                              "itself, or run from a directory that contains it)");
     }
   }
@@ -464,8 +463,8 @@ engine::Status WriteInjectedFile(const std::string& write_path, const std::strin
   // so that `check` reports one a kill -9 left and the sweep removes it. It is staged beside the
   // file, not in the staging folder: the rename must stay within the file's own file system.
   static int counter = 0;
-  const std::string tmp = dir + "." + name + ".modelcard-tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(900000 + counter++);
+  const std::string tmp =
+      dir + "." + name + ".modelcard-tmp." + std::to_string(::getpid()) + "." + std::to_string(900000 + counter++);
   const mode_t mode = st.st_mode & 07777;
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 0600);
   if (fd < 0) return ErrnoStatus(write_path, "cannot create temporary file '" + tmp + "'");

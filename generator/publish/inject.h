@@ -49,8 +49,7 @@ struct InjectRegion {
 //   - a slug or section that is not a plain name: "README.md:3: ... (the section
 //     '../model-specification' is not a name: lowercase letters, digits, '-' and '_')"
 // On error *out holds the regions found before the faulty line.
-engine::Status FindInjectRegions(const std::string& text, const std::string& path,
-                                 std::vector<InjectRegion>* out);
+engine::Status FindInjectRegions(const std::string& text, const std::string& path, std::vector<InjectRegion>* out);
 
 // Produces the Markdown for one region into *markdown; an unknown slug or section is its error.
 using InjectContentFn = std::function<engine::Status(const InjectRegion& region, std::string* markdown)>;
@@ -67,8 +66,8 @@ using InjectContentFn = std::function<engine::Status(const InjectRegion& region,
 //   - an error of `content`, with "path:<begin line>: " put in front and its kind kept;
 //   - InvalidArgument when the content would break the file on the next run: it has a marker
 //     line outside a code fence, or it leaves a code fence open (which would hide the END).
-engine::Status InjectRegions(const std::string& text, const std::string& path,
-                             const InjectContentFn& content, std::string* out);
+engine::Status InjectRegions(const std::string& text, const std::string& path, const InjectContentFn& content,
+                             std::string* out);
 
 // The sections a region may name: the stems of <templates_dir>/inject/*.mustache that are plain
 // names, sorted ("benchmarks", "parameters", "summary" for the bundled templates). Empty when

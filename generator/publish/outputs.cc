@@ -7,9 +7,7 @@ std::string SpecificationCardPath(const std::string& slug) { return "cards/" + s
 
 std::string DocumentationPagePath(const std::string& slug) { return "docs/" + slug + ".md"; }
 
-std::string BlogPostPath(const std::string& slug) {
-  return "site/content/posts/" + slug + "/index.md";
-}
+std::string BlogPostPath(const std::string& slug) { return "site/content/posts/" + slug + "/index.md"; }
 
 std::string BlogBundleFilePath(const std::string& slug, const std::string& file) {
   return "site/content/posts/" + slug + "/" + file;

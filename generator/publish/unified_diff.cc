@@ -40,8 +40,8 @@ class ShortestEditScript {
     while (a_lo < a_hi && b_lo < b_hi && a_[a_lo] == b_[b_lo]) ++a_lo, ++b_lo;
     while (a_lo < a_hi && b_lo < b_hi && a_[a_hi - 1] == b_[b_hi - 1]) --a_hi, --b_hi;
     int x = 0, y = 0;
-    if (a_lo < a_hi && b_lo < b_hi && MiddleSnake(a_lo, a_hi, b_lo, b_hi, &x, &y) &&
-        !(x == a_lo && y == b_lo) && !(x == a_hi && y == b_hi)) {
+    if (a_lo < a_hi && b_lo < b_hi && MiddleSnake(a_lo, a_hi, b_lo, b_hi, &x, &y) && !(x == a_lo && y == b_lo) &&
+        !(x == a_hi && y == b_hi)) {
       Compare(a_lo, x, b_lo, y);
       Compare(x, a_hi, y, b_hi);
       return;
@@ -65,12 +65,12 @@ class ShortestEditScript {
     const int size = 2 * max_d + 3;
     std::vector<int> forward(size, -1), backward(size, -1);
     const int delta = n - m;
-    const bool odd = delta % 2 != 0;  // the paths meet during a forward step when odd
+    const bool odd = delta % 2 != 0;                     // the paths meet during a forward step when odd
     int f_start = 0, f_end = 0, b_start = 0, b_end = 0;  // diagonals trimmed off the grid
     for (int d = 0; d < max_d; ++d) {
       for (int k = -d + f_start; k <= d - f_end; k += 2) {
         const int i = offset + k;
-        int x = d == 0 ? 0
+        int x = d == 0                                                     ? 0
                 : (k == -d || (k != d && forward[i - 1] < forward[i + 1])) ? forward[i + 1]
                                                                            : forward[i - 1] + 1;
         int y = x - k;
@@ -91,7 +91,7 @@ class ShortestEditScript {
       }
       for (int k = -d + b_start; k <= d - b_end; k += 2) {
         const int i = offset + k;
-        int x = d == 0 ? 0
+        int x = d == 0                                                       ? 0
                 : (k == -d || (k != d && backward[i - 1] < backward[i + 1])) ? backward[i + 1]
                                                                              : backward[i - 1] + 1;
         int y = x - k;
@@ -143,8 +143,8 @@ void AppendLine(char op, std::string_view line, std::string* out) {
 
 }  // namespace
 
-std::string UnifiedDiff(const std::string& old_text, const std::string& new_text,
-                        const std::string& old_name, const std::string& new_name, int context) {
+std::string UnifiedDiff(const std::string& old_text, const std::string& new_text, const std::string& old_name,
+                        const std::string& new_name, int context) {
   if (old_text == new_text) return "";
   const size_t context_lines = size_t(std::max(context, 0));
   const std::vector<std::string_view> old_lines = SplitKeepingEndings(old_text);

@@ -20,7 +20,7 @@ namespace publish {
 // differs; a last line without a newline is followed by "\ No newline at end of file".
 // The changed lines are a shortest edit script (Myers' O(ND) algorithm, linear space), so
 // documents of a few thousand lines diff in milliseconds.
-std::string UnifiedDiff(const std::string& old_text, const std::string& new_text,
-                        const std::string& old_name, const std::string& new_name, int context = 3);
+std::string UnifiedDiff(const std::string& old_text, const std::string& new_text, const std::string& old_name,
+                        const std::string& new_name, int context = 3);
 
 }  // namespace publish

@@ -13,10 +13,10 @@
 namespace render {
 
 struct BlogComponent {
-  std::string name;                 // "Residual block (bottleneck)"
-  std::string text;                 // a sentence before the equations; may be empty
-  std::string math;                 // equations, one per line (one ```math block each)
-  std::vector<std::string> where;   // "Where:" bullets (Markdown with inline math)
+  std::string name;                // "Residual block (bottleneck)"
+  std::string text;                // a sentence before the equations; may be empty
+  std::string math;                // equations, one per line (one ```math block each)
+  std::vector<std::string> where;  // "Where:" bullets (Markdown with inline math)
 };
 
 struct BlogComplexity {

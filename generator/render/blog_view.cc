@@ -76,16 +76,16 @@ std::string AttentionMath(const ModelConfig& c) {
       M(c.head_dim) + "\n";
   if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0) {
     const int64_t group = c.num_heads / c.num_kv_heads;
-    m += "\\mathrm{head}_i = \\mathrm{Attention}\\left(X W^Q_i,\\ X W^K_{\\lfloor i / " +
-         M(group) + " \\rfloor},\\ X W^V_{\\lfloor i / " + M(group) +
-         " \\rfloor}\\right), \\qquad i = 1, \\dots, " + M(c.num_heads) + "\n";
+    m += "\\mathrm{head}_i = \\mathrm{Attention}\\left(X W^Q_i,\\ X W^K_{\\lfloor i / " + M(group) +
+         " \\rfloor},\\ X W^V_{\\lfloor i / " + M(group) + " \\rfloor}\\right), \\qquad i = 1, \\dots, " +
+         M(c.num_heads) + "\n";
   } else {
     m += "\\mathrm{head}_i = \\mathrm{Attention}\\left(X W^Q_i,\\ X W^K_i,\\ X W^V_i\\right), "
          "\\qquad i = 1, \\dots, " +
          M(c.num_heads) + "\n";
   }
-  m += "\\mathrm{MultiHead}(X) = \\mathrm{Concat}\\left(\\mathrm{head}_1, \\dots, \\mathrm{head}_{" +
-       M(c.num_heads) + "}\\right) W^O";
+  m += "\\mathrm{MultiHead}(X) = \\mathrm{Concat}\\left(\\mathrm{head}_1, \\dots, \\mathrm{head}_{" + M(c.num_heads) +
+       "}\\right) W^O";
   return m;
 }
 
@@ -101,29 +101,26 @@ std::vector<std::string> AttentionWhere(const ModelConfig& c) {
           std::string(c.position == engine::Position::kALiBi ? ", plus the ALiBi bias below" : ""),
   };
   if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
-    w.push_back(N(c.num_heads) + " query heads share " + N(c.num_kv_heads) + " K/V heads (" +
-                AttentionKind(c) + "): each group of " + N(c.num_heads / c.num_kv_heads) +
-                " query heads reads one K/V head, so " + Im("W^K_i, W^V_i") + " are those of head " +
+    w.push_back(N(c.num_heads) + " query heads share " + N(c.num_kv_heads) + " K/V heads (" + AttentionKind(c) +
+                "): each group of " + N(c.num_heads / c.num_kv_heads) + " query heads reads one K/V head, so " +
+                Im("W^K_i, W^V_i") + " are those of head " +
                 Im("\\lfloor i / " + M(c.num_heads / c.num_kv_heads) + " \\rfloor"));
   return w;
 }
 
 std::string FeedForwardMath(const ModelConfig& c) {
-  const std::string dims = "W_1 \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " +
-                           M(c.hidden_dim) + "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) +
-                           " \\times " + M(c.embedding_dim) + "}";
+  const std::string dims = "W_1 \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " + M(c.hidden_dim) +
+                           "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) + " \\times " + M(c.embedding_dim) + "}";
   const std::string b1 = c.bias ? " + b_1" : "", b2 = c.bias ? " + b_2" : "";
   switch (c.activation) {
     case engine::Activation::kSwiGLU:
     case engine::Activation::kGeGLU: {
       const bool swi = c.activation == engine::Activation::kSwiGLU;
-      return "\\mathrm{FFN}(x) = \\left(\\mathrm{" + std::string(swi ? "SiLU" : "GELU") +
-             "}(x W_g" + (c.bias ? " + b_g" : "") + ") \\odot (x W_u" + (c.bias ? " + b_u" : "") +
-             ")\\right) W_2" + b2 + ", \\qquad W_g, W_u \\in \\mathbb{R}^{" + M(c.embedding_dim) +
-             " \\times " + M(c.hidden_dim) + "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) +
-             " \\times " + M(c.embedding_dim) + "}\n" +
-             (swi ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }"
-                  : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
+      return "\\mathrm{FFN}(x) = \\left(\\mathrm{" + std::string(swi ? "SiLU" : "GELU") + "}(x W_g" +
+             (c.bias ? " + b_g" : "") + ") \\odot (x W_u" + (c.bias ? " + b_u" : "") + ")\\right) W_2" + b2 +
+             ", \\qquad W_g, W_u \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " + M(c.hidden_dim) +
+             "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) + " \\times " + M(c.embedding_dim) + "}\n" +
+             (swi ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }" : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
     }
     case engine::Activation::kGELU:
       return "\\mathrm{FFN}(x) = \\mathrm{GELU}(x W_1" + b1 + ") W_2" + b2 + ", \\qquad " + dims +
@@ -145,40 +142,36 @@ std::string FeedForwardMath(const ModelConfig& c) {
 std::string NormMath(const ModelConfig& c) {
   const std::string eps = TexNumber(c.norm_eps);
   if (c.norm == engine::Norm::kRMSNorm)
-    return "\\mathrm{RMSNorm}(x) = \\gamma \\odot \\frac{x}{ \\sqrt{\\frac{1}{" +
-           M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
-           "} x_i^2 + \\epsilon} }, \\qquad \\epsilon = " + eps;
+    return "\\mathrm{RMSNorm}(x) = \\gamma \\odot \\frac{x}{ \\sqrt{\\frac{1}{" + M(c.embedding_dim) +
+           "} \\sum_{i=1}^{" + M(c.embedding_dim) + "} x_i^2 + \\epsilon} }, \\qquad \\epsilon = " + eps;
   return "\\mathrm{LayerNorm}(x) = \\gamma \\odot \\frac{x - \\mu}{ \\sqrt{\\sigma^2 + \\epsilon} } "
-         "+ \\beta, \\qquad \\epsilon = " + eps + "\n\\mu = \\frac{1}{" +
-         M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
-         "} x_i, \\qquad \\sigma^2 = \\frac{1}{" + M(c.embedding_dim) + "} \\sum_{i=1}^{" +
-         M(c.embedding_dim) + "} (x_i - \\mu)^2";
+         "+ \\beta, \\qquad \\epsilon = " +
+         eps + "\n\\mu = \\frac{1}{" + M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
+         "} x_i, \\qquad \\sigma^2 = \\frac{1}{" + M(c.embedding_dim) + "} \\sum_{i=1}^{" + M(c.embedding_dim) +
+         "} (x_i - \\mu)^2";
 }
 
 // Empty for no position encoding (nothing to write down).
 std::string PositionMath(const ModelConfig& c) {
   switch (c.position) {
     case engine::Position::kLearned:
-      return "h_t^{(0)} = E[x_t] + P[t], \\qquad E \\in \\mathbb{R}^{" + M(c.vocab_size) +
-             " \\times " + M(c.embedding_dim) + "},\\ P \\in \\mathbb{R}^{" + M(c.context_length) +
-             " \\times " + M(c.embedding_dim) + "},\\ 0 \\le t < " + M(c.context_length);
+      return "h_t^{(0)} = E[x_t] + P[t], \\qquad E \\in \\mathbb{R}^{" + M(c.vocab_size) + " \\times " +
+             M(c.embedding_dim) + "},\\ P \\in \\mathbb{R}^{" + M(c.context_length) + " \\times " + M(c.embedding_dim) +
+             "},\\ 0 \\le t < " + M(c.context_length);
     case engine::Position::kSinusoidal:
       return "PE(t, 2i) = \\sin\\left(t / 10000^{2i/" + M(c.embedding_dim) +
-             "}\\right), \\qquad PE(t, 2i+1) = \\cos\\left(t / 10000^{2i/" + M(c.embedding_dim) +
-             "}\\right)";
+             "}\\right), \\qquad PE(t, 2i+1) = \\cos\\left(t / 10000^{2i/" + M(c.embedding_dim) + "}\\right)";
     case engine::Position::kRoPE:
       return "\\begin{pmatrix} q'_{2i} \\\\ q'_{2i+1} \\end{pmatrix} = \\begin{pmatrix} "
              "\\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i "
              "\\end{pmatrix} \\begin{pmatrix} q_{2i} \\\\ q_{2i+1} \\end{pmatrix}, \\qquad "
              "\\theta_i = " +
-             FormatShortestDouble(c.rope_theta) + "^{-2i/" + M(c.head_dim) +
-             "},\\ 0 \\le i < " + M(c.head_dim / 2);
+             FormatShortestDouble(c.rope_theta) + "^{-2i/" + M(c.head_dim) + "},\\ 0 \\le i < " + M(c.head_dim / 2);
     case engine::Position::kALiBi:
       return "\\mathrm{score}_h(i, j) = \\frac{q_i \\cdot k_j}{ \\sqrt{d_k} } - m_h\\,(i - j), "
              "\\qquad m_h = 2^{-8h/" +
              M(c.num_heads) + "},\\ h = 1, \\dots, " + M(c.num_heads);
-    case engine::Position::kNone:
-      return "";
+    case engine::Position::kNone: return "";
   }
   return "";
 }
@@ -192,10 +185,10 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
   const engine::FlopCount f = engine::AnalyticForwardFlops(c, 1, T);
   const int64_t kv_elements = 2 * L * T * c.num_kv_heads * c.head_dim;
   const int64_t params = internal::ParametersOf(size, r).total;
-  const std::string time_math =
-      "O\\left(L\\,T^2 C + L\\,T\\,C\\,H\\right) = O\\left(" + M(L) + " \\cdot " + M(T) +
-      "^2 \\cdot " + M(C) + " + " + M(L) + " \\cdot " + M(T) + " \\cdot " + M(C) + " \\cdot " +
-      M(H) + "\\right) = O\\left(" + M(attention_term) + " + " + M(mlp_term) + "\\right)";
+  const std::string time_math = "O\\left(L\\,T^2 C + L\\,T\\,C\\,H\\right) = O\\left(" + M(L) + " \\cdot " + M(T) +
+                                "^2 \\cdot " + M(C) + " + " + M(L) + " \\cdot " + M(T) + " \\cdot " + M(C) +
+                                " \\cdot " + M(H) + "\\right) = O\\left(" + M(attention_term) + " + " + M(mlp_term) +
+                                "\\right)";
   return View()
       .Text("time", "quadratic in the sequence length through attention (" + Im("L \\cdot T^2 \\cdot C") +
                         "), linear through the projections and the feed-forward network (" +
@@ -203,19 +196,18 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
       .Text("time_math", time_math)
       .Text("time_note", "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " +
                              Im("L = " + M(L)) + " layers, " + Im("C = " + M(C)) + " channels and " +
-                             Im("H = " + M(H)) + " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
+                             Im("H = " + M(H)) +
+                             " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
                              "matmuls only, attention in full) is " +
-                             N(f.forward) + " FLOPs, " +
-                             N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
-      .Text("space",
-            "weights " + Im("O(P)") + " plus a KV cache of " +
-                Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
-                   " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
-                " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
-                " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
-                " values per layer while they are computed")
-      .Text("params", FormatCountWithShort(params) + " parameters (" + Code(size.name) +
-                          ", tied weights counted once)");
+                             N(f.forward) + " FLOPs, " + N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
+      .Text("space", "weights " + Im("O(P)") + " plus a KV cache of " +
+                         Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
+                            " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
+                         " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
+                         " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
+                         " values per layer while they are computed")
+      .Text("params",
+            FormatCountWithShort(params) + " parameters (" + Code(size.name) + ", tied weights counted once)");
 }
 
 View FamilyComplexityView(const spec::Size& size, const engine::Report& r) {
@@ -225,7 +217,8 @@ View FamilyComplexityView(const spec::Size& size, const engine::Report& r) {
       .Text("time_math", k.math)
       .Text("time", k.time)
       .Text("space", k.space)
-      .Text("params", FormatCountWithShort(internal::ParametersOf(size, r).total) + " parameters (" + Code(size.name) + ")");
+      .Text("params",
+            FormatCountWithShort(internal::ParametersOf(size, r).total) + " parameters (" + Code(size.name) + ")");
 }
 
 // ---- comparison ------------------------------------------------------------------------------
@@ -246,8 +239,7 @@ std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& se
     const spec::Spec* other = in.all_specs[i];
     if (!other) continue;
     const bool is_self = other->slug == in.spec->slug;
-    const engine::Report* report =
-        is_self ? &self_report : (i < in.all_reports.size() ? in.all_reports[i] : nullptr);
+    const engine::Report* report = is_self ? &self_report : (i < in.all_reports.size() ? in.all_reports[i] : nullptr);
     for (const auto& size : other->architecture.sizes) {
       const ModelConfig& c = size.config;
       const int64_t params = internal::ParametersOf(size, report ? *report : empty).total;
@@ -255,11 +247,10 @@ std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& se
       const engine::Run* run = FirstForwardRun(report, size.name);
       std::string throughput = "not measured", memory = "not measured";
       if (run) {
-        const std::string where = " (" + run->device + " " + run->dtype + ", " +
-                                  internal::RunShape(*run) + ")";
+        const std::string where = " (" + run->device + " " + run->dtype + ", " + internal::RunShape(*run) + ")";
         throughput = internal::ForwardRate(*run) + where;
-        memory = FormatBytes(run->weights_bytes) + " weights + " + FormatBytes(run->peak_bytes) +
-                 " peak activations" + where;
+        memory = FormatBytes(run->weights_bytes) + " weights + " + FormatBytes(run->peak_bytes) + " peak activations" +
+                 where;
       }
       rows.push_back(
           View()
@@ -267,8 +258,7 @@ std::vector<View> ComparisonRows(const RenderInput& in, const engine::Report& se
               .Text("size_name", TableCell(size.name))
               .Text("params", FormatCountWithShort(params))
               .Text("flops_per_token", FactsOf(c).sequence && c.context_length > 0
-                                           ? N(f.forward / c.context_length) + " (T = " +
-                                                 N(c.context_length) + ")"
+                                           ? N(f.forward / c.context_length) + " (T = " + N(c.context_length) + ")"
                                            : "—")
               .Text("throughput", TableCell(throughput))
               .Text("memory", TableCell(memory)));
@@ -290,11 +280,10 @@ std::vector<View> VersusSections(const RenderInput& in, const engine::Report& r)
     // A draft post is not published: no link to it.
     const spec::Size& theirs = internal::ProseSize(*other);
     const int64_t their_params = internal::ParametersOf(theirs, empty).total;
-    std::string text = Code(mine.name) + " of " + self.name + " has " +
-                       FormatCountWithShort(my_params) + " parameters, " + Code(theirs.name) +
-                       " of " + other->name + " " + FormatCountWithShort(their_params) + ". " +
-                       self.name + ": " + FamilyLine(mine.config) + "; " + other->name + ": " +
-                       FamilyLine(theirs.config) + ".";
+    std::string text = Code(mine.name) + " of " + self.name + " has " + FormatCountWithShort(my_params) +
+                       " parameters, " + Code(theirs.name) + " of " + other->name + " " +
+                       FormatCountWithShort(their_params) + ". " + self.name + ": " + FamilyLine(mine.config) + "; " +
+                       other->name + ": " + FamilyLine(theirs.config) + ".";
     out.push_back(View()
                       .Text("name", other->name)
                       .Text("text", text)
@@ -359,8 +348,7 @@ std::vector<View> MeasuredRows(const spec::Spec& s, const engine::Report& r) {
               .Text("scenario", gen ? "generate (decode step)" : run.scenario)
               .Text("setup", TableCell(run.device + " " + run.dtype + ", " + internal::RunShape(run)))
               .Text("p50", FormatSeconds(run.latency_s.p50))
-              .Text("throughput",
-                    gen ? internal::Throughput(run, "decode_tokens_per_s") : internal::ForwardRate(run))
+              .Text("throughput", gen ? internal::Throughput(run, "decode_tokens_per_s") : internal::ForwardRate(run))
               .Text("peak", FormatBytes(run.peak_bytes))
               .Text("estimate", internal::EstimatedPeakText(config, run))
               .Text("mfu", TableCell(internal::Mfu(run))));
@@ -376,7 +364,8 @@ std::vector<View> MeasuredRows(const spec::Spec& s, const engine::Report& r) {
 std::string UsageListing(const spec::Spec& s, const std::string& raw_name, const engine::Report& r,
                          const std::string& spec_path, const std::string& templates_dir) {
   std::string name;
-  for (char ch : CodeText(raw_name)) name += ch == '"' ? std::string("'") : ch == '\\' ? std::string("\\\\") : std::string(1, ch);
+  for (char ch : CodeText(raw_name))
+    name += ch == '"' ? std::string("'") : ch == '\\' ? std::string("\\\\") : std::string(1, ch);
   std::vector<ListingSize> sizes;
   for (const auto& size : s.architecture.sizes)
     sizes.push_back({size.name, size.config, internal::ParametersOf(size, r).total});
@@ -384,8 +373,7 @@ std::string UsageListing(const spec::Spec& s, const std::string& raw_name, const
   return PyTorchListing(templates_dir, name, spec_path, sizes, internal::PrimarySize(s).name, seq);
 }
 
-std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
-                                const engine::Report& r) {
+std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size, const engine::Report& r) {
   const ModelConfig& c = size.config;
   const FamilyFacts x = FactsOf(c);
   const std::string base = s.architecture.base.empty() ? "model" : s.architecture.base;
@@ -405,8 +393,9 @@ std::string GeneratedConclusion(const spec::Spec& s, const spec::Size& size,
     if (!run) continue;
     const spec::Size* z = s.FindSize(measured.name);
     text += " On " + (r.environment.cpu_model.empty() ? r.environment.device : r.environment.cpu_model) + ", " +
-            (measured.name == size.name ? std::string("it") : "size " + Code(measured.name) +
-                                                                (z ? " (" + internal::SizeShape(z->config) + ")" : "")) +
+            (measured.name == size.name
+                 ? std::string("it")
+                 : "size " + Code(measured.name) + (z ? " (" + internal::SizeShape(z->config) + ")" : "")) +
             " ran a forward pass at " + internal::ForwardRate(*run) + " (" + run->dtype + ", " +
             internal::RunShape(*run) + ").";
     break;
@@ -578,8 +567,7 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
                N(c.hidden_dim) + " units"});
     if (c.family == engine::Family::kMoe)  // the router, after the experts' FFN
       for (const auto& extra : FamilyComponents(c)) component(extra.name, extra.text, extra.math, extra.where);
-    component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c),
-              {});
+    component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c), {});
     component(
         NormLabel(c.norm), "", NormMath(c),
         {Im("\\gamma") + std::string(c.norm == engine::Norm::kLayerNorm ? " and " + Im("\\beta") + " are" : " is") +

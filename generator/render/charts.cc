@@ -49,34 +49,34 @@ constexpr int kPalette = 6;
 class Svg {
  public:
   Svg(double height, const std::string& title, const std::string& desc) {
-    out_ = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Px(kWidth) + " " + Px(height) +
-           "\" width=\"" + Px(kWidth) + "\" height=\"" + Px(height) +
+    out_ = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Px(kWidth) + " " + Px(height) + "\" width=\"" +
+           Px(kWidth) + "\" height=\"" + Px(height) +
            "\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" font-family=\"system-ui, "
            "-apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif\" font-size=\"12\">\n";
     out_ += "<title id=\"chart-title\">" + Escape(title) + "</title>\n";
     out_ += "<desc id=\"chart-desc\">" + Escape(desc) + "</desc>\n";
-    out_ += "<style>\n.bg{fill:#ffffff;stroke:#d0d7de}.fg{fill:#1f2328}.muted{fill:#59636e}"
-            ".axis{stroke:#59636e;stroke-width:1}.grid{stroke:#d8dee4;stroke-width:1}\n";
+    out_ +=
+        "<style>\n.bg{fill:#ffffff;stroke:#d0d7de}.fg{fill:#1f2328}.muted{fill:#59636e}"
+        ".axis{stroke:#59636e;stroke-width:1}.grid{stroke:#d8dee4;stroke-width:1}\n";
     for (int i = 0; i < kPalette; ++i)
       out_ += ".s" + std::to_string(i) + "{fill:" + kLight[i] + ";stroke:" + kLight[i] + "}";
-    out_ += "\n@media (prefers-color-scheme: dark){.bg{fill:#0d1117;stroke:#3d444d}.fg{fill:#e6edf3}"
-            ".muted{fill:#9198a1}.axis{stroke:#9198a1}.grid{stroke:#2a313c}\n";
+    out_ +=
+        "\n@media (prefers-color-scheme: dark){.bg{fill:#0d1117;stroke:#3d444d}.fg{fill:#e6edf3}"
+        ".muted{fill:#9198a1}.axis{stroke:#9198a1}.grid{stroke:#2a313c}\n";
     for (int i = 0; i < kPalette; ++i)
       out_ += ".s" + std::to_string(i) + "{fill:" + kDark[i] + ";stroke:" + kDark[i] + "}";
     out_ += "}\n</style>\n";
-    out_ += "<rect class=\"bg\" x=\"0.5\" y=\"0.5\" width=\"" + Px(kWidth - 1) + "\" height=\"" +
-            Px(height - 1) + "\" rx=\"6\"/>\n";
-    out_ += "<text class=\"fg\" x=\"16\" y=\"24\" font-size=\"15\" font-weight=\"600\">" + Escape(title) +
-            "</text>\n";
+    out_ += "<rect class=\"bg\" x=\"0.5\" y=\"0.5\" width=\"" + Px(kWidth - 1) + "\" height=\"" + Px(height - 1) +
+            "\" rx=\"6\"/>\n";
+    out_ += "<text class=\"fg\" x=\"16\" y=\"24\" font-size=\"15\" font-weight=\"600\">" + Escape(title) + "</text>\n";
   }
-  void Line(double x1, double y1, double x2, double y2, const std::string& cls,
-            const std::string& extra = "") {
-    out_ += "<line class=\"" + cls + "\" x1=\"" + Px(x1) + "\" y1=\"" + Px(y1) + "\" x2=\"" + Px(x2) +
-            "\" y2=\"" + Px(y2) + "\"" + extra + "/>\n";
+  void Line(double x1, double y1, double x2, double y2, const std::string& cls, const std::string& extra = "") {
+    out_ += "<line class=\"" + cls + "\" x1=\"" + Px(x1) + "\" y1=\"" + Px(y1) + "\" x2=\"" + Px(x2) + "\" y2=\"" +
+            Px(y2) + "\"" + extra + "/>\n";
   }
   void Rect(double x, double y, double w, double h, const std::string& cls) {
-    out_ += "<rect class=\"" + cls + "\" x=\"" + Px(x) + "\" y=\"" + Px(y) + "\" width=\"" +
-            Px(std::max(w, 0.0)) + "\" height=\"" + Px(h) + "\" stroke-width=\"0\"/>\n";
+    out_ += "<rect class=\"" + cls + "\" x=\"" + Px(x) + "\" y=\"" + Px(y) + "\" width=\"" + Px(std::max(w, 0.0)) +
+            "\" height=\"" + Px(h) + "\" stroke-width=\"0\"/>\n";
   }
   void Circle(double x, double y, double r, const std::string& cls) {
     out_ += "<circle class=\"" + cls + "\" cx=\"" + Px(x) + "\" cy=\"" + Px(y) + "\" r=\"" + Px(r) +
@@ -89,11 +89,10 @@ class Svg {
             "\" fill=\"none\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>\n";
   }
   // anchor: "start" | "middle" | "end".
-  void Text(double x, double y, const std::string& text, const std::string& cls,
-            const std::string& anchor = "start", const std::string& extra = "") {
+  void Text(double x, double y, const std::string& text, const std::string& cls, const std::string& anchor = "start",
+            const std::string& extra = "") {
     out_ += "<text class=\"" + cls + "\" x=\"" + Px(x) + "\" y=\"" + Px(y) + "\"" +
-            (anchor == "start" ? "" : " text-anchor=\"" + anchor + "\"") + extra + ">" + Escape(text) +
-            "</text>\n";
+            (anchor == "start" ? "" : " text-anchor=\"" + anchor + "\"") + extra + ">" + Escape(text) + "</text>\n";
   }
   // A row of legend swatches, centred at y.
   void Legend(double y, const std::vector<std::string>& labels) {
@@ -134,8 +133,10 @@ std::vector<double> LinearTicks(double max) {
 
 // Three significant digits with an SI suffix: 717.4 -> "717", 1392.1 -> "1.39k", 24000 -> "24.0k".
 std::string ShortNumber(double v) {
-  static const struct { double scale; const char* suffix; } kSteps[] = {
-      {1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
+  static const struct {
+    double scale;
+    const char* suffix;
+  } kSteps[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}, {1, ""}};
   for (const auto& step : kSteps) {
     if (v < step.scale && step.scale > 1) continue;
     const double x = v / step.scale;
@@ -157,12 +158,13 @@ std::string ShortBytes(double b) {
 // Nice linear ticks for bytes: multiples of a power of two of MiB/GiB read better, but decimal
 // steps of the displayed unit are what people read off an axis; ticks at k * step of the unit.
 std::vector<double> ByteTicks(double max) {
-  const double unit = max >= 1024.0 * 1024 * 1024 ? 1024.0 * 1024 * 1024 : max >= 1024.0 * 1024 ? 1024.0 * 1024 : 1024.0;
+  const double unit = max >= 1024.0 * 1024 * 1024 ? 1024.0 * 1024 * 1024
+                      : max >= 1024.0 * 1024      ? 1024.0 * 1024
+                                                  : 1024.0;
   std::vector<double> ticks;
   for (double t : LinearTicks(max / unit)) ticks.push_back(t * unit);
   return ticks;
 }
-
 
 std::string SizePrefix(const engine::Report& r, const engine::SizeReport& size) {
   int measured = 0;
@@ -275,9 +277,9 @@ std::vector<LatencyRow> LatencyRows(const engine::Report& r) {
         rows.push_back({who + " prefill " + internal::N(run.prompt_tokens), run.prefill_s});
         rows.push_back({who + " decode step", run.latency_s});
       } else {
-        rows.push_back({who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " " +
-                            run.scenario,
-                        run.latency_s});
+        rows.push_back(
+            {who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " " + run.scenario,
+             run.latency_s});
       }
     }
   }
@@ -297,11 +299,12 @@ Chart LatencyChart(const spec::Spec& s, const engine::Report& r) {
     lo = std::min(lo, row.stats.p50);
     hi = std::max(hi, row.stats.p99);
   }
-  chart.alt = "Bar chart of the p50, p90 and p99 wall-clock latency of every measured scenario on a log scale, "
-              "measured on " + r.environment.device + " with " + internal::N(r.environment.threads) +
-              " threads (b = batch" +
-              (FactsOf(internal::PrimarySize(s).config).sequence ? "; forward rows are batch × tokens" : "") + "). " +
-              internal::Join(parts, "; ") + ".";
+  chart.alt =
+      "Bar chart of the p50, p90 and p99 wall-clock latency of every measured scenario on a log scale, "
+      "measured on " +
+      r.environment.device + " with " + internal::N(r.environment.threads) + " threads (b = batch" +
+      (FactsOf(internal::PrimarySize(s).config).sequence ? "; forward rows are batch × tokens" : "") + "). " +
+      internal::Join(parts, "; ") + ".";
 
   double label_width = 0;
   for (const auto& row : rows) label_width = std::max(label_width, TextWidth(row.label));
@@ -312,9 +315,7 @@ Chart LatencyChart(const spec::Spec& s, const engine::Report& r) {
   // Log axis over whole decades of seconds that contain every value.
   const double d0 = std::floor(std::log10(std::max(lo, 1e-9))), d1 = std::ceil(std::log10(std::max(hi, 1e-9)));
   const double decades = std::max(1.0, d1 - d0);
-  auto x_of = [&](double v) {
-    return left + (right - left) * (std::log10(std::max(v, 1e-12)) - d0) / decades;
-  };
+  auto x_of = [&](double v) { return left + (right - left) * (std::log10(std::max(v, 1e-12)) - d0) / decades; };
   for (double d = d0; d <= d0 + decades + 1e-9; d += 1) {
     const double x = left + (right - left) * (d - d0) / decades;
     svg.Line(x, top - 4, x, bottom, d == d0 ? "axis" : "grid");
@@ -347,11 +348,11 @@ Chart MemoryChart(const spec::Spec& s, const engine::Report& r) {
   for (const auto& size : r.sizes) {
     for (const auto& run : size.runs) {
       const std::string who = SizePrefix(r, size) + run.dtype + " b" + internal::N(run.batch);
-      rows.push_back({run.scenario == "generate"
-                          ? who + " generate " + internal::N(run.prompt_tokens) + "+" + internal::N(run.new_tokens)
-                          : who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " " +
-                                run.scenario,
-                      run.weights_bytes, run.peak_bytes});
+      rows.push_back(
+          {run.scenario == "generate"
+               ? who + " generate " + internal::N(run.prompt_tokens) + "+" + internal::N(run.new_tokens)
+               : who + (run.sequence_length > 0 ? " × " + internal::N(run.sequence_length) : "") + " " + run.scenario,
+           run.weights_bytes, run.peak_bytes});
     }
   }
   Chart chart;
@@ -364,8 +365,9 @@ Chart MemoryChart(const spec::Spec& s, const engine::Report& r) {
                     FormatBytes(row.peak));
     max = std::max(max, double(row.weights + row.peak));
   }
-  chart.alt = std::string("Stacked bar chart of memory per measured scenario: the parameter bytes in the run's dtype, plus "
-              "the peak bytes of tensors allocated during the run (activations, ") +
+  chart.alt = std::string(
+                  "Stacked bar chart of memory per measured scenario: the parameter bytes in the run's dtype, plus "
+                  "the peak bytes of tensors allocated during the run (activations, ") +
               (FactsOf(internal::PrimarySize(s).config).kv_cache ? "KV cache, " : "") +
               "workspace; weights excluded). " + internal::Join(parts, "; ") + ".";
 
@@ -398,11 +400,13 @@ Chart MemoryChart(const spec::Spec& s, const engine::Report& r) {
 // ---- parameters and FLOPs by component ---------------------------------------------------------
 
 std::string ComponentLabel(const std::string& key) {
-  static const std::map<std::string, std::string> labels = {
-      {"embedding", "embeddings"},        {"attention", "attention"},
-      {"mlp", "feed-forward"},            {"norm", "norms"},
-      {"lm_head", "LM head"},             {"attention_projections", "attention projections"},
-      {"attention_scores", "attention QKᵀ and AV"}};
+  static const std::map<std::string, std::string> labels = {{"embedding", "embeddings"},
+                                                            {"attention", "attention"},
+                                                            {"mlp", "feed-forward"},
+                                                            {"norm", "norms"},
+                                                            {"lm_head", "LM head"},
+                                                            {"attention_projections", "attention projections"},
+                                                            {"attention_scores", "attention QKᵀ and AV"}};
   const auto it = labels.find(key);
   if (it != labels.end()) return it->second;
   std::string out = key;
@@ -433,11 +437,10 @@ Chart ComponentsChart(const spec::Spec& s, const engine::Report& r) {
     return internal::Join(parts, ", ");
   };
   chart.alt = "Two bar charts of shares of the total. Parameters (" + internal::N(p.total) +
-              ", tied weights counted once): " + describe(params, p.total, false) +
-              ". Forward matmul FLOPs of one " +
-              (FactsOf(size.config).sequence ? internal::N(f.sequence_length) + "-token sequence ("
-                                             : internal::N(size.config.image_size) + " × " +
-                                                   internal::N(size.config.image_size) + " image (") +
+              ", tied weights counted once): " + describe(params, p.total, false) + ". Forward matmul FLOPs of one " +
+              (FactsOf(size.config).sequence
+                   ? internal::N(f.sequence_length) + "-token sequence ("
+                   : internal::N(size.config.image_size) + " × " + internal::N(size.config.image_size) + " image (") +
               FormatFlops(double(f.forward)) + ", FLOPs = 2 × MACs): " + describe(flops, f.forward, true) + ".";
 
   const double top = 70, row_h = 26;
@@ -445,8 +448,8 @@ Chart ComponentsChart(const spec::Spec& s, const engine::Report& r) {
   const double bottom = top + row_h * rows;
   const double height = bottom + 46;
   Svg svg(height, chart.title, chart.alt);
-  auto panel = [&](double x0, double x1, const std::string& heading, const engine::NamedCounts& in,
-                   int64_t total, bool is_flops, int color) {
+  auto panel = [&](double x0, double x1, const std::string& heading, const engine::NamedCounts& in, int64_t total,
+                   bool is_flops, int color) {
     double label_width = 0;
     for (const auto& kv : in) label_width = std::max(label_width, TextWidth(ComponentLabel(kv.first)));
     const double left = x0 + label_width + 8, right = x1 - 56;

@@ -35,8 +35,7 @@ int MaxWidth(const std::vector<std::string>& lines) {
 std::vector<std::string> Box(const std::vector<std::string>& lines, int width) {
   std::vector<std::string> out;
   out.push_back("┌" + Repeat("─", width + 2) + "┐");
-  for (const auto& l : lines)
-    out.push_back("│ " + l + std::string(width - DisplayWidth(l), ' ') + " │");
+  for (const auto& l : lines) out.push_back("│ " + l + std::string(width - DisplayWidth(l), ' ') + " │");
   out.push_back("└" + Repeat("─", width + 2) + "┘");
   return out;
 }
@@ -49,8 +48,7 @@ uint32_t NextCodePoint(const std::string& s, size_t* i) {
   int extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
   uint32_t cp = extra == 3 ? (c & 0x07) : extra == 2 ? (c & 0x0F) : extra == 1 ? (c & 0x1F) : c;
   ++*i;
-  for (; extra > 0 && *i < s.size() && (static_cast<unsigned char>(s[*i]) & 0xC0) == 0x80;
-       --extra, ++*i) {
+  for (; extra > 0 && *i < s.size() && (static_cast<unsigned char>(s[*i]) & 0xC0) == 0x80; --extra, ++*i) {
     cp = (cp << 6) | (static_cast<unsigned char>(s[*i]) & 0x3F);
   }
   return cp;
@@ -74,24 +72,16 @@ int DisplayWidth(const std::string& utf8) {
   return width;
 }
 
-std::string NormLabel(engine::Norm n) {
-  return n == engine::Norm::kRMSNorm ? "RMSNorm" : "LayerNorm";
-}
+std::string NormLabel(engine::Norm n) { return n == engine::Norm::kRMSNorm ? "RMSNorm" : "LayerNorm"; }
 
 std::string ActivationLabel(engine::Activation a) {
   switch (a) {
-    case engine::Activation::kGELU:
-      return "GELU";
-    case engine::Activation::kGELUTanh:
-      return "GELU-tanh";
-    case engine::Activation::kReLU:
-      return "ReLU";
-    case engine::Activation::kSiLU:
-      return "SiLU";
-    case engine::Activation::kSwiGLU:
-      return "SwiGLU";
-    case engine::Activation::kGeGLU:
-      return "GeGLU";
+    case engine::Activation::kGELU: return "GELU";
+    case engine::Activation::kGELUTanh: return "GELU-tanh";
+    case engine::Activation::kReLU: return "ReLU";
+    case engine::Activation::kSiLU: return "SiLU";
+    case engine::Activation::kSwiGLU: return "SwiGLU";
+    case engine::Activation::kGeGLU: return "GeGLU";
   }
   return "?";
 }
@@ -105,12 +95,10 @@ std::string AttentionKind(const ModelConfig& c) {
 std::string AttentionLabel(const ModelConfig& c) {
   const std::string kind = AttentionKind(c);
   if (kind == "MHA")
-    return std::string(engine::TraitsOf(c).kv_cache ? "Causal" : "Bidirectional") + " self-attention, " + N(c.num_heads) +
-           (c.num_heads == 1 ? " head" : " heads") + " (MHA)";
-  if (kind == "MQA")
-    return "Multi-query attention, " + N(c.num_heads) + " Q heads / 1 KV head (MQA)";
-  return "Grouped-query attention, " + N(c.num_heads) + " Q heads / " + N(c.num_kv_heads) +
-         " KV heads (GQA)";
+    return std::string(engine::TraitsOf(c).kv_cache ? "Causal" : "Bidirectional") + " self-attention, " +
+           N(c.num_heads) + (c.num_heads == 1 ? " head" : " heads") + " (MHA)";
+  if (kind == "MQA") return "Multi-query attention, " + N(c.num_heads) + " Q heads / 1 KV head (MQA)";
+  return "Grouped-query attention, " + N(c.num_heads) + " Q heads / " + N(c.num_kv_heads) + " KV heads (GQA)";
 }
 
 std::string FeedForwardLabel(const ModelConfig& c) {
@@ -118,8 +106,7 @@ std::string FeedForwardLabel(const ModelConfig& c) {
   if (c.family == engine::Family::kMoe)
     return "MoE: top-" + N(c.experts_per_token) + " of " + N(c.num_experts) + " " + ActivationLabel(c.activation) +
            " experts " + C + "→" + (engine::IsGated(c.activation) ? "2×" : "") + H + "→" + C;
-  if (engine::IsGated(c.activation))
-    return ActivationLabel(c.activation) + " FFN " + C + "→2×" + H + "→" + C;
+  if (engine::IsGated(c.activation)) return ActivationLabel(c.activation) + " FFN " + C + "→2×" + H + "→" + C;
   return ActivationLabel(c.activation) + " MLP " + C + "→" + H + "→" + C;
 }
 
@@ -139,38 +126,29 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
     block.push_back("  RoPE on Q,K (θ=" + FormatShortestDouble(c.rope_theta) + ")");
   if (c.position == engine::Position::kALiBi) block.push_back("  ALiBi bias on attention scores");
   const std::vector<std::string> rest = {
-      "  ↓", "Residual Connection: x + attention",
-      "  ↓", norm + " (pre-norm)",
-      "  ↓", FeedForwardLabel(c),
+      "  ↓", "Residual Connection: x + attention", "  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c),
       "  ↓", "Residual Connection: x + FFN",
   };
   block.insert(block.end(), rest.begin(), rest.end());
 
-  const std::string title =
-      model_name + " Blocks (× " + N(c.num_layers) + (c.num_layers == 1 ? " layer)" : " layers)");
+  const std::string title = model_name + " Blocks (× " + N(c.num_layers) + (c.num_layers == 1 ? " layer)" : " layers)");
   const int inner_width = std::max(MaxWidth(block), DisplayWidth(title) - 4);
   std::vector<std::string> outer = {title, ""};
   for (auto& l : Box(block, inner_width)) outer.push_back(std::move(l));
 
   std::vector<std::string> lines = {
-      "🏗️ " + model_name + " Architecture",      "│",
-      "Input IDs (B, T), T ≤ " + N(c.context_length), "    ↓",
+      "🏗️ " + model_name + " Architecture", "│", "Input IDs (B, T), T ≤ " + N(c.context_length), "    ↓",
       "Token Embedding (" + V + " × " + C + ")",
   };
   if (c.position == engine::Position::kLearned)
     lines.push_back("    + learned positions (" + N(c.context_length) + " × " + C + ")");
-  if (c.position == engine::Position::kSinusoidal)
-    lines.push_back("    + sinusoidal positions (fixed, no parameters)");
+  if (c.position == engine::Position::kSinusoidal) lines.push_back("    + sinusoidal positions (fixed, no parameters)");
   lines.push_back("    ↓");
   for (auto& l : Box(outer, inner_width + 4)) lines.push_back(std::move(l));
   const std::vector<std::string> tail = {
-      "    ↓",
-      "Final " + norm,
-      "    ↓",
-      c.tie_embeddings ? "LM head (tied to token embedding)"
-                       : "LM head " + C + "→" + V + " (untied)",
-      "    ↓",
-      "Output Logits (B, T, " + V + ")",
+      "    ↓", "Final " + norm,
+      "    ↓", c.tie_embeddings ? "LM head (tied to token embedding)" : "LM head " + C + "→" + V + " (untied)",
+      "    ↓", "Output Logits (B, T, " + V + ")",
   };
   lines.insert(lines.end(), tail.begin(), tail.end());
   return Join(lines);
@@ -181,8 +159,7 @@ std::string AttentionDiagram(const ModelConfig& c) {
   const std::string kind = AttentionKind(c);
   const std::string q_heads = N(c.num_heads) + (c.num_heads == 1 ? " head" : " heads");
   const std::string kv_heads =
-      kind == "MHA" ? q_heads
-                    : N(c.num_kv_heads) + (c.num_kv_heads == 1 ? " KV head" : " KV heads");
+      kind == "MHA" ? q_heads : N(c.num_kv_heads) + (c.num_kv_heads == 1 ? " KV head" : " KV heads");
   const std::string qkv_bias = BiasNote(c.qkv_bias);
   std::vector<std::string> lines = {
       "📊 Attention Mechanism Flow (" + kind + ")",
@@ -194,8 +171,7 @@ std::string AttentionDiagram(const ModelConfig& c) {
       "    ↓",
   };
   if (c.position == engine::Position::kRoPE) {
-    lines.push_back("RoPE: rotate Q and K by position (θ=" + FormatShortestDouble(c.rope_theta) +
-                    ")");
+    lines.push_back("RoPE: rotate Q and K by position (θ=" + FormatShortestDouble(c.rope_theta) + ")");
     lines.push_back("    ↓");
   }
   lines.push_back("Attention Computation (per head)");
@@ -210,8 +186,7 @@ std::string AttentionDiagram(const ModelConfig& c) {
   lines.push_back("├─ Softmax normalization over keys");
   lines.push_back("└─ Apply to values: weights · V");
   lines.push_back("    ↓");
-  lines.push_back("Output Projection " + N(c.num_heads * c.head_dim) + " → " + C +
-                  BiasNote(c.bias));
+  lines.push_back("Output Projection " + N(c.num_heads * c.head_dim) + " → " + C + BiasNote(c.bias));
   lines.push_back("    ↓");
   lines.push_back("Output (B, T, " + C + ")");
   return Join(lines);
@@ -223,18 +198,10 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
   const std::string bias = BiasNote(c.bias);
   std::string act;
   switch (c.activation) {
-    case engine::Activation::kSwiGLU:
-      act = "SiLU(gate) ⊙ up";
-      break;
-    case engine::Activation::kGeGLU:
-      act = "GELU(gate) ⊙ up";
-      break;
-    case engine::Activation::kGELUTanh:
-      act = "GELU-tanh (the tanh approximation of GELU)";
-      break;
-    default:
-      act = ActivationLabel(c.activation);
-      break;
+    case engine::Activation::kSwiGLU: act = "SiLU(gate) ⊙ up"; break;
+    case engine::Activation::kGeGLU: act = "GELU(gate) ⊙ up"; break;
+    case engine::Activation::kGELUTanh: act = "GELU-tanh (the tanh approximation of GELU)"; break;
+    default: act = ActivationLabel(c.activation); break;
   }
   std::vector<std::string> lines = {
       "🔀 Feed Forward Network (" + ActivationLabel(c.activation) + (gated ? ")" : " MLP)"),
@@ -251,11 +218,10 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
       "Output (B, T, " + C + ")",
   };
   if (c.family == engine::Family::kMoe) {
-    lines.insert(lines.begin() + 4, {"Router: linear " + C + " → " + N(c.num_experts) +
-                                         " scores, softmax, keep the top " + N(c.experts_per_token) +
-                                         " (weights renormalized)",
-                                     "    ↓", "Each token runs only its " + N(c.experts_per_token) + " experts, each:",
-                                     "    ↓"});
+    lines.insert(lines.begin() + 4,
+                 {"Router: linear " + C + " → " + N(c.num_experts) + " scores, softmax, keep the top " +
+                      N(c.experts_per_token) + " (weights renormalized)",
+                  "    ↓", "Each token runs only its " + N(c.experts_per_token) + " experts, each:", "    ↓"});
     lines.insert(lines.end() - 2, {"    ↓", "Weighted sum of the chosen experts' outputs"});
   }
   return Join(lines);
@@ -264,9 +230,8 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
 namespace {
 
 // "Title", "│", then steps separated by arrows, with an optional boxed repeated block.
-std::string Flow(const std::string& title, const std::vector<std::string>& before,
-                 const std::string& block_title, const std::vector<std::string>& block,
-                 const std::vector<std::string>& after) {
+std::string Flow(const std::string& title, const std::vector<std::string>& before, const std::string& block_title,
+                 const std::vector<std::string>& block, const std::vector<std::string>& after) {
   std::vector<std::string> lines = {title, "│"};
   for (size_t i = 0; i < before.size(); ++i) {
     lines.push_back(before[i]);
@@ -292,14 +257,13 @@ std::vector<std::string> TransformerBlock(const ModelConfig& c, bool pre_norm, b
   const std::string norm = NormLabel(c.norm);
   std::vector<std::string> block = {"Input x (B, T, " + N(c.embedding_dim) + ")", "  ↓"};
   if (pre_norm) {
-    block.insert(block.end(), {norm + " (pre-norm)", "  ↓", AttentionLabel(c), "  ↓",
-                               "Residual Connection: x + attention"});
+    block.insert(block.end(),
+                 {norm + " (pre-norm)", "  ↓", AttentionLabel(c), "  ↓", "Residual Connection: x + attention"});
     if (cross_attention)
-      block.insert(block.end(), {"  ↓", norm + " (pre-norm)", "  ↓",
-                                 "Cross-attention to the audio encoder output", "  ↓",
-                                 "Residual Connection: x + cross-attention"});
-    block.insert(block.end(), {"  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c), "  ↓",
-                               "Residual Connection: x + FFN"});
+      block.insert(block.end(), {"  ↓", norm + " (pre-norm)", "  ↓", "Cross-attention to the audio encoder output",
+                                 "  ↓", "Residual Connection: x + cross-attention"});
+    block.insert(block.end(),
+                 {"  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c), "  ↓", "Residual Connection: x + FFN"});
   } else {
     block.insert(block.end(), {AttentionLabel(c), "  ↓", norm + "(x + attention) (post-norm)", "  ↓",
                                FeedForwardLabel(c), "  ↓", norm + "(x + FFN) (post-norm)"});
@@ -315,21 +279,28 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
   if (c.family == engine::Family::kEncoder) {
     std::vector<std::string> after = {"Final hidden states (B, T, " + C + ")"};
     if (c.pooler) after.push_back("Pooler: tanh(W · h[CLS] + b), " + C + " → " + C);
-    if (c.head == "mlm") after.push_back("MLM head: dense + " + ActivationLabel(c.activation) + " + LayerNorm, decoder tied to the token embedding → (B, T, " + V + ")");
-    if (c.head == "classifier") after.push_back("Classifier " + C + " → " + N(c.num_classes) + " → (B, " + N(c.num_classes) + ")");
+    if (c.head == "mlm")
+      after.push_back("MLM head: dense + " + ActivationLabel(c.activation) +
+                      " + LayerNorm, decoder tied to the token embedding → (B, T, " + V + ")");
+    if (c.head == "classifier")
+      after.push_back("Classifier " + C + " → " + N(c.num_classes) + " → (B, " + N(c.num_classes) + ")");
     return Flow(title,
                 {"Input IDs (B, T), T ≤ " + N(c.context_length) + (c.type_vocab_size > 0 ? ", token types (B, T)" : ""),
                  "Token (" + V + " × " + C + ") + learned position (" + N(c.context_length) + " × " + C + ")" +
-                     (c.type_vocab_size > 0 ? " + token type (" + N(c.type_vocab_size) + " × " + C + ") embeddings" : " embeddings"),
+                     (c.type_vocab_size > 0 ? " + token type (" + N(c.type_vocab_size) + " × " + C + ") embeddings"
+                                            : " embeddings"),
                  "LayerNorm of the embeddings"},
                 model_name + " Encoder Blocks (× " + Layers(c.num_layers) + ")",
                 TransformerBlock(c, c.norm_position == "pre", false), after);
   }
   if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size, tokens = side * side + (c.pool == "cls" ? 1 : 0);
-    std::vector<std::string> after = {"Final " + NormLabel(c.norm),
-                                      c.pool == "cls" ? "Take the [CLS] token (B, " + C + ")" : "Mean over the patch tokens (B, " + C + ")"};
-    if (c.num_classes > 0) after.push_back("Classification head " + C + " → " + N(c.num_classes) + " → logits (B, " + N(c.num_classes) + ")");
+    std::vector<std::string> after = {"Final " + NormLabel(c.norm), c.pool == "cls"
+                                                                        ? "Take the [CLS] token (B, " + C + ")"
+                                                                        : "Mean over the patch tokens (B, " + C + ")"};
+    if (c.num_classes > 0)
+      after.push_back("Classification head " + C + " → " + N(c.num_classes) + " → logits (B, " + N(c.num_classes) +
+                      ")");
     return Flow(title,
                 {"Image (B, " + N(c.channels) + ", " + N(c.image_size) + ", " + N(c.image_size) + ")",
                  "Patch embedding: conv " + N(c.patch_size) + "×" + N(c.patch_size) + " stride " + N(c.patch_size) +
@@ -358,21 +329,24 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
     if (c.num_classes > 0)
       after.push_back("Fully connected " + N(width / 2 * expansion) + " → " + N(c.num_classes) + " → logits (B, " +
                       N(c.num_classes) + ")");
-    return Flow(title,
-                {"Image (B, " + N(c.channels) + ", " + N(c.image_size) + ", " + N(c.image_size) + ")",
-                 "Stem: conv 7×7 stride 2, " + N(c.channels) + " → " + N(c.base_width) + ", BN, ReLU, max-pool 3×3 stride 2"},
-                "Residual stages", block, after);
+    return Flow(
+        title,
+        {"Image (B, " + N(c.channels) + ", " + N(c.image_size) + ", " + N(c.image_size) + ")",
+         "Stem: conv 7×7 stride 2, " + N(c.channels) + " → " + N(c.base_width) + ", BN, ReLU, max-pool 3×3 stride 2"},
+        "Residual stages", block, after);
   }
   if (c.family == engine::Family::kAudio) {
     const int64_t frames = engine::AudioFrames(c);
     std::vector<std::string> after = {"Final LayerNorm → audio features (B, " + N(frames / 2) + ", " + C + ")"};
     if (c.decoder_layers > 0)
-      after.push_back("Text decoder (× " + Layers(c.decoder_layers) + "): causal self-attention, cross-attention to the audio "
-                      "features, GELU MLP; tokens ≤ " + N(c.context_length) + " → logits (B, T, " + V + ")");
+      after.push_back("Text decoder (× " + Layers(c.decoder_layers) +
+                      "): causal self-attention, cross-attention to the audio "
+                      "features, GELU MLP; tokens ≤ " +
+                      N(c.context_length) + " → logits (B, T, " + V + ")");
     return Flow(title,
                 {"Waveform, " + N(c.sample_rate) + " Hz, " + FormatShortestDouble(c.chunk_seconds) + " s chunk",
-                 "Log-mel spectrogram: " + N(c.n_mels) + " mel bins, window " + N(c.n_fft) + ", hop " + N(c.hop_length) +
-                     " → (B, " + N(c.n_mels) + ", " + N(frames) + ")",
+                 "Log-mel spectrogram: " + N(c.n_mels) + " mel bins, window " + N(c.n_fft) + ", hop " +
+                     N(c.hop_length) + " → (B, " + N(c.n_mels) + ", " + N(frames) + ")",
                  "Conv front end: conv3 " + N(c.n_mels) + " → " + C + ", GELU, conv3 stride 2, GELU → (B, " +
                      N(frames / 2) + ", " + C + ")",
                  "+ sinusoidal positions (fixed)"},
@@ -385,15 +359,14 @@ std::string FamilyDiagram(const ModelConfig& c, const std::string& model_name) {
         "Input x_t, state " + std::string(c.cell == "gru" ? "h_{t-1}" : "(h_{t-1}, c_{t-1})"), "  ↓",
         c.cell == "gru" ? "Gates r, z and candidate n from x_t and h_{t-1} (3 × " + H + ")"
                         : "Gates i, f, g, o from x_t and h_{t-1} (4 × " + H + ")",
-        "  ↓",
-        c.cell == "gru" ? "h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}" : "c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)"};
-    return Flow(title,
-                {"Input IDs (B, T)", "Token embedding (" + V + " × " + C + ")"},
-                cell + " layers (× " + Layers(c.num_layers) + "), hidden " + H, block,
-                {"Hidden states (B, T, " + H + ")", std::string(c.tie_embeddings && c.embedding_dim == c.hidden_dim
-                                                                      ? "LM head (tied to the token embedding)"
-                                                                      : "LM head " + H + " → " + V),
-                 "Output logits (B, T, " + V + ")"});
+        "  ↓", c.cell == "gru" ? "h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}" : "c_t = f ⊙ c_{t-1} + i ⊙ g,  h_t = o ⊙ tanh(c_t)"};
+    return Flow(
+        title, {"Input IDs (B, T)", "Token embedding (" + V + " × " + C + ")"},
+        cell + " layers (× " + Layers(c.num_layers) + "), hidden " + H, block,
+        {"Hidden states (B, T, " + H + ")",
+         std::string(c.tie_embeddings && c.embedding_dim == c.hidden_dim ? "LM head (tied to the token embedding)"
+                                                                         : "LM head " + H + " → " + V),
+         "Output logits (B, T, " + V + ")"});
   }
   return ArchitectureDiagram(c, model_name);  // decoder, moe
 }

@@ -39,43 +39,54 @@ struct CatalogEntry {
   const char* id;
   const char* title;
   const char* description;
-  const char* file;  // "" = only engine/experiments/experiments.cc
+  const char* file;           // "" = only engine/experiments/experiments.cc
   spec::Reference reference;  // title "" = none
 };
 
 const std::vector<CatalogEntry>& Catalog() {
   static const std::vector<CatalogEntry> kCatalog = {
-      {"fused_attention", "Fused attention",
+      {"fused_attention",
+       "Fused attention",
        "attention as one fused kernel (scaled_dot_product_attention) instead of explicit matmul, "
        "softmax, matmul",
        "engine/layers/attention_kernel.cc",
-       {"FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness",
-        "Dao, Fu, Ermon, Rudra, Ré", 2022, "https://arxiv.org/abs/2205.14135"}},
-      {"mixed_precision", "Mixed precision",
-       "the forward pass in bfloat16 (and float16 on CUDA) instead of float32", "",
+       {"FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness", "Dao, Fu, Ermon, Rudra, Ré",
+        2022, "https://arxiv.org/abs/2205.14135"}},
+      {"mixed_precision",
+       "Mixed precision",
+       "the forward pass in bfloat16 (and float16 on CUDA) instead of float32",
+       "",
        {"Mixed Precision Training", "Micikevicius et al.", 2018, "https://arxiv.org/abs/1710.03740"}},
-      {"kv_cache", "KV cache",
+      {"kv_cache",
+       "KV cache",
        "generation that keeps each layer's keys and values (or the recurrent state) instead of "
        "recomputing the whole prefix for every new token",
        "",
-       {"Efficiently Scaling Transformer Inference", "Pope et al.", 2022,
-        "https://arxiv.org/abs/2211.05102"}},
-      {"int8_weights", "Int8 weights",
-       "linear layers with int8 weights and dynamic activation quantization", "engine/layers/linear.cc",
+       {"Efficiently Scaling Transformer Inference", "Pope et al.", 2022, "https://arxiv.org/abs/2211.05102"}},
+      {"int8_weights",
+       "Int8 weights",
+       "linear layers with int8 weights and dynamic activation quantization",
+       "engine/layers/linear.cc",
        {"Quantization and Training of Neural Networks for Efficient Integer-Arithmetic-Only "
         "Inference",
         "Jacob et al.", 2018, "https://arxiv.org/abs/1712.05877"}},
       {"batch_scaling", "Batch scaling", "the same forward pass at growing batch sizes", "", {}},
-      {"thread_scaling", "Thread scaling", "the same forward pass at growing intra-op thread counts",
-       "engine/measure/threads.cc", {}},
-      {"activation_checkpointing", "Activation checkpointing",
+      {"thread_scaling",
+       "Thread scaling",
+       "the same forward pass at growing intra-op thread counts",
+       "engine/measure/threads.cc",
+       {}},
+      {"activation_checkpointing",
+       "Activation checkpointing",
        "a training step that keeps only each block's input and recomputes the block in backward",
        "engine/layers/checkpoint.cc",
        {"Training Deep Nets with Sublinear Memory Cost", "Chen, Xu, Zhang, Guestrin", 2016,
         "https://arxiv.org/abs/1604.06174"}},
-      {"combined", "Combined optimizations",
+      {"combined",
+       "Combined optimizations",
        "the best settings together against the float32 eager baseline, first call and steady state",
-       "", {}},
+       "",
+       {}},
   };
   return kCatalog;
 }
@@ -117,9 +128,7 @@ const engine::ExperimentVariant* Fastest(const engine::Experiment& e) {
   return best;
 }
 
-double FirstRate(const engine::ExperimentVariant& v) {
-  return v.throughput.empty() ? 0 : v.throughput.front().second;
-}
+double FirstRate(const engine::ExperimentVariant& v) { return v.throughput.empty() ? 0 : v.throughput.front().second; }
 
 std::string RateText(const engine::ExperimentVariant& v) {
   if (v.throughput.empty()) return "not recorded";
@@ -143,9 +152,8 @@ std::string Unusable(const engine::Experiment& e) {
 // "X is 4.10× faster than Y per forward pass (0.400 ms vs 1.64 ms mean)".
 std::string Comparison(const engine::Experiment& e, const engine::ExperimentVariant& v,
                        const engine::ExperimentVariant& base) {
-  return v.name + " is " + exp_insight::SpeedPhrase(SpeedupOf(e, v)) + " than " + base.name +
-         " per " + UnitText(e) + " (" + MsText(v.latency_s.mean) + " vs " +
-         MsText(base.latency_s.mean) + " mean)";
+  return v.name + " is " + exp_insight::SpeedPhrase(SpeedupOf(e, v)) + " than " + base.name + " per " + UnitText(e) +
+         " (" + MsText(v.latency_s.mean) + " vs " + MsText(base.latency_s.mean) + " mean)";
 }
 
 std::string Sentence(std::string s) {
@@ -173,8 +181,7 @@ std::string PeakMemoryPhrase(int64_t baseline_bytes, int64_t variant_bytes) {
   }
   const int64_t diff = variant_bytes - baseline_bytes;
   const double share = double(std::llabs(diff)) / double(baseline_bytes);
-  if (diff < 0)
-    return "saves " + FormatBytes(-diff) + " of peak memory (" + FormatPercent(share) + ")";
+  if (diff < 0) return "saves " + FormatBytes(-diff) + " of peak memory (" + FormatPercent(share) + ")";
   return "needs " + FormatBytes(diff) + " more peak memory (+" + FormatPercent(share) + ")";
 }
 
@@ -206,9 +213,8 @@ std::string Milliseconds(double seconds) {
 std::string AccuracyPhrase(const engine::ExperimentVariant& v) {
   if (!v.has_accuracy) return "";
   if (v.max_abs_error == 0 && v.top1_agreement == 1) return "identical outputs to float32 eager";
-  return "a max abs error of " + ErrorValue(v.max_abs_error) + " (max rel error " +
-         ErrorValue(v.max_rel_error) + ") and " + FormatPercent(v.top1_agreement) +
-         " top-1 agreement with float32 eager";
+  return "a max abs error of " + ErrorValue(v.max_abs_error) + " (max rel error " + ErrorValue(v.max_rel_error) +
+         ") and " + FormatPercent(v.top1_agreement) + " top-1 agreement with float32 eager";
 }
 
 namespace {
@@ -241,13 +247,11 @@ std::string KvCache(const engine::Experiment& e) {
   const engine::ExperimentVariant& base = *BaselineOf(e);
   std::vector<std::string> parts;
   for (const auto* v : Others(e)) {
-    std::string s = v->name + " is " + SpeedPhrase(SpeedupOf(e, *v)) + " than " + base.name +
-                    " for " + UnitText(e) + " (" + MsText(v->latency_s.mean) + " vs " +
-                    MsText(base.latency_s.mean) + ")";
+    std::string s = v->name + " is " + SpeedPhrase(SpeedupOf(e, *v)) + " than " + base.name + " for " + UnitText(e) +
+                    " (" + MsText(v->latency_s.mean) + " vs " + MsText(base.latency_s.mean) + ")";
     if (FirstRate(*v) > 0 && FirstRate(base) > 0) s += ", " + RateText(*v) + " vs " + RateText(base);
     s += ", and " + PeakMemoryPhrase(base.peak_bytes, v->peak_bytes);
-    if (v->has_accuracy)
-      s += "; " + FormatPercent(v->top1_agreement) + " of the generated tokens are the same";
+    if (v->has_accuracy) s += "; " + FormatPercent(v->top1_agreement) + " of the generated tokens are the same";
     parts.push_back(Sentence(s));
   }
   return Join(parts, " ");
@@ -265,8 +269,8 @@ std::string Int8Weights(const engine::Experiment& e) {
       const double ratio = double(base.weights_bytes) / double(v->weights_bytes);
       s += ratio >= 1 ? " (" + Ratio(ratio) + " smaller)" : " (" + Ratio(1 / ratio) + " larger)";
     }
-    s += " and are " + SpeedPhrase(SpeedupOf(e, *v)) + " per " + UnitText(e) + " (" +
-         MsText(v->latency_s.mean) + " vs " + MsText(base.latency_s.mean) + ")";
+    s += " and are " + SpeedPhrase(SpeedupOf(e, *v)) + " per " + UnitText(e) + " (" + MsText(v->latency_s.mean) +
+         " vs " + MsText(base.latency_s.mean) + ")";
     const std::string acc = AccuracyPhrase(*v);
     if (!acc.empty()) s += ", with " + acc;
     parts.push_back(Sentence(s));
@@ -283,13 +287,11 @@ std::string BatchScaling(const engine::Experiment& e) {
     if (FirstRate(v) > FirstRate(*top)) top = &v;
   std::string s;
   if (top == &base || FirstRate(base) <= 0) {
-    s = "Throughput does not grow with the batch here: " + base.name + " gives the highest, " +
-        RateText(base);
+    s = "Throughput does not grow with the batch here: " + base.name + " gives the highest, " + RateText(base);
   } else {
-    s = "Throughput grows from " + RateText(base) + " at " + base.name + " to " + RateText(*top) +
-        " at " + top->name + " (" + Ratio(FirstRate(*top) / FirstRate(base)) +
-        "), while the latency of one " + UnitText(e) + " goes from " + MsText(base.latency_s.mean) +
-        " to " + MsText(top->latency_s.mean);
+    s = "Throughput grows from " + RateText(base) + " at " + base.name + " to " + RateText(*top) + " at " + top->name +
+        " (" + Ratio(FirstRate(*top) / FirstRate(base)) + "), while the latency of one " + UnitText(e) + " goes from " +
+        MsText(base.latency_s.mean) + " to " + MsText(top->latency_s.mean);
   }
   s = Sentence(s);
   if (e.latency_budget_s > 0) {
@@ -298,8 +300,7 @@ std::string BatchScaling(const engine::Experiment& e) {
       std::string latency;
       for (const auto& v : e.variants)
         if (v.value == e.best_batch) latency = " (" + MsText(v.latency_s.mean) + " mean)";
-      s += " The largest batch whose mean latency fits the " + budget + " budget is " +
-           N(e.best_batch) + latency + ".";
+      s += " The largest batch whose mean latency fits the " + budget + " budget is " + N(e.best_batch) + latency + ".";
     } else {
       s += " No measured batch fits the " + budget + " latency budget.";
     }
@@ -313,17 +314,15 @@ std::string ThreadScaling(const engine::Experiment& e) {
   const engine::ExperimentVariant& base = *BaselineOf(e);
   const engine::ExperimentVariant* best = Fastest(e);
   const double speedup = SpeedupOf(e, *best);
-  std::string s = best->name + " are " + SpeedPhrase(speedup) + " than " + base.name + " per " +
-                  UnitText(e) + " (" + MsText(best->latency_s.mean) + " vs " +
-                  MsText(base.latency_s.mean) + ")";
+  std::string s = best->name + " are " + SpeedPhrase(speedup) + " than " + base.name + " per " + UnitText(e) + " (" +
+                  MsText(best->latency_s.mean) + " vs " + MsText(base.latency_s.mean) + ")";
   if (best->value > 0 && base.value > 0)
-    s += ", a parallel efficiency of " +
-         FormatPercent(speedup / (double(best->value) / double(base.value)));
+    s += ", a parallel efficiency of " + FormatPercent(speedup / (double(best->value) / double(base.value)));
   s = Sentence(s);
   const auto others = Others(e);
   if (others.size() > 1 && others.back() != best)
-    s += " The largest count, " + others.back()->name + ", is " +
-         SpeedPhrase(SpeedupOf(e, *others.back())) + " than " + base.name + ".";
+    s += " The largest count, " + others.back()->name + ", is " + SpeedPhrase(SpeedupOf(e, *others.back())) + " than " +
+         base.name + ".";
   return s;
 }
 
@@ -334,9 +333,8 @@ std::string ActivationCheckpointing(const engine::Experiment& e) {
   std::vector<std::string> parts;
   for (const auto* v : Others(e)) {
     const double speedup = SpeedupOf(e, *v);
-    std::string s = internal::Capitalize(v->name) + " " + PeakMemoryPhrase(base.peak_bytes, v->peak_bytes) +
-                    " per " + UnitText(e) + " (" + FormatBytes(v->peak_bytes) + " vs " +
-                    FormatBytes(base.peak_bytes) + ")";
+    std::string s = internal::Capitalize(v->name) + " " + PeakMemoryPhrase(base.peak_bytes, v->peak_bytes) + " per " +
+                    UnitText(e) + " (" + FormatBytes(v->peak_bytes) + " vs " + FormatBytes(base.peak_bytes) + ")";
     if (base.activations_bytes > 0 && v->activations_bytes > 0)
       s += ", keeps " + FormatBytes(v->activations_bytes) + " of activations for backward instead of " +
            FormatBytes(base.activations_bytes) + " (" +
@@ -345,11 +343,11 @@ std::string ActivationCheckpointing(const engine::Experiment& e) {
                 : "no less") +
            ")";
     if (speedup > 0 && speedup < 0.98)
-      s += " and adds " + FormatPercent(1.0 / speedup - 1.0) + " to its time (" +
-           MsText(v->latency_s.mean) + " vs " + MsText(base.latency_s.mean) + ")";
+      s += " and adds " + FormatPercent(1.0 / speedup - 1.0) + " to its time (" + MsText(v->latency_s.mean) + " vs " +
+           MsText(base.latency_s.mean) + ")";
     else
-      s += " and is " + SpeedPhrase(speedup) + " than " + base.name + " (" +
-           MsText(v->latency_s.mean) + " vs " + MsText(base.latency_s.mean) + ")";
+      s += " and is " + SpeedPhrase(speedup) + " than " + base.name + " (" + MsText(v->latency_s.mean) + " vs " +
+           MsText(base.latency_s.mean) + ")";
     parts.push_back(Sentence(s));
   }
   return Join(parts, " ");
@@ -361,9 +359,9 @@ std::string Combined(const engine::Experiment& e) {
   const engine::ExperimentVariant& base = *BaselineOf(e);
   std::vector<std::string> parts;
   for (const auto* v : Others(e)) {
-    std::string s = "In steady state, " + v->name + " is " + SpeedPhrase(SpeedupOf(e, *v)) +
-                    " than the " + base.name + " (" + MsText(v->latency_s.mean) + " vs " +
-                    MsText(base.latency_s.mean) + " per " + UnitText(e) + ")";
+    std::string s = "In steady state, " + v->name + " is " + SpeedPhrase(SpeedupOf(e, *v)) + " than the " + base.name +
+                    " (" + MsText(v->latency_s.mean) + " vs " + MsText(base.latency_s.mean) + " per " + UnitText(e) +
+                    ")";
     const std::string acc = AccuracyPhrase(*v);
     if (!acc.empty()) s += ", with " + acc;
     s = Sentence(s);
@@ -447,12 +445,14 @@ std::string ExperimentTable(const engine::Experiment& e) {
     t.header = {"Batch", "Time (ms)", "Throughput", "Throughput vs baseline", "Peak memory", "MFU"};
     if (e.latency_budget_s > 0) t.header.push_back("Within " + MsText(e.latency_budget_s));
     for (const auto& v : e.variants) {
-      std::vector<std::string> row = {v.value > 0 ? N(v.value) : v.name, exp_insight::Milliseconds(v.latency_s.mean),
+      std::vector<std::string> row = {v.value > 0 ? N(v.value) : v.name,
+                                      exp_insight::Milliseconds(v.latency_s.mean),
                                       RateText(v),
-                                      &v == &base ? "baseline"
+                                      &v == &base           ? "baseline"
                                       : FirstRate(base) > 0 ? Ratio(FirstRate(v) / FirstRate(base))
                                                             : "—",
-                                      PeakTotal(v.peak_bytes), MfuText(v.mfu)};
+                                      PeakTotal(v.peak_bytes),
+                                      MfuText(v.mfu)};
       if (e.latency_budget_s > 0) row.push_back(v.latency_s.mean <= e.latency_budget_s ? "yes" : "no");
       t.rows.push_back(row);
     }
@@ -462,11 +462,10 @@ std::string ExperimentTable(const engine::Experiment& e) {
     t.header = {"Threads", "Time (ms)", "Speedup", "Parallel efficiency", "Throughput", "MFU"};
     for (const auto& v : e.variants) {
       const double sp = SpeedupOf(e, v);
-      t.rows.push_back({v.value > 0 ? N(v.value) : v.name, exp_insight::Milliseconds(v.latency_s.mean),
-                        SpeedupCell(e, v),
-                        v.value > 0 && base.value > 0 ? FormatPercent(sp / (double(v.value) / double(base.value)))
-                                                      : "—",
-                        RateText(v), MfuText(v.mfu)});
+      t.rows.push_back(
+          {v.value > 0 ? N(v.value) : v.name, exp_insight::Milliseconds(v.latency_s.mean), SpeedupCell(e, v),
+           v.value > 0 && base.value > 0 ? FormatPercent(sp / (double(v.value) / double(base.value))) : "—",
+           RateText(v), MfuText(v.mfu)});
     }
     return t.Markdown();
   }
@@ -477,8 +476,8 @@ std::string ExperimentTable(const engine::Experiment& e) {
                                        [](const engine::ExperimentVariant& v) { return v.activations_bytes > 0; });
   t.header = {combined ? "Setup" : "Variant"};
   if (combined) t.header.push_back("First call (ms)");
-  t.header.insert(t.header.end(), {combined ? "Time (ms, steady state)" : "Time (ms)", "Speedup",
-                                   "Throughput", "Peak memory"});
+  t.header.insert(t.header.end(),
+                  {combined ? "Time (ms, steady state)" : "Time (ms)", "Speedup", "Throughput", "Peak memory"});
   if (weights) t.header.push_back("Weights");
   if (activations) t.header.push_back("Activations kept for backward");
   t.header.push_back("MFU");
@@ -486,8 +485,8 @@ std::string ExperimentTable(const engine::Experiment& e) {
   for (const auto& v : e.variants) {
     std::vector<std::string> row = {v.name};
     if (combined) row.push_back(v.first_call_s > 0 ? exp_insight::Milliseconds(v.first_call_s) : "—");
-    row.insert(row.end(), {exp_insight::Milliseconds(v.latency_s.mean), SpeedupCell(e, v), RateText(v),
-                           PeakTotal(v.peak_bytes)});
+    row.insert(row.end(),
+               {exp_insight::Milliseconds(v.latency_s.mean), SpeedupCell(e, v), RateText(v), PeakTotal(v.peak_bytes)});
     if (weights) row.push_back(FormatBytes(v.weights_bytes));
     if (activations) row.push_back(FormatBytes(v.activations_bytes));
     row.push_back(MfuText(v.mfu));
@@ -524,9 +523,7 @@ std::string MemorySaving(const engine::Experiment& e) {
   }
   const bool weights = e.id == "int8_weights";
   const engine::ExperimentVariant* best = nullptr;
-  auto total = [&](const engine::ExperimentVariant& v) {
-    return weights ? v.weights_bytes : v.peak_bytes;
-  };
+  auto total = [&](const engine::ExperimentVariant& v) { return weights ? v.weights_bytes : v.peak_bytes; };
   for (const auto* v : Others(e))
     if (!best || total(*v) < total(*best)) best = v;
   const int64_t b = total(base), x = total(*best);
@@ -548,8 +545,7 @@ std::string AccuracyImpact(const engine::Experiment& e) {
   }
   if (!any) return "not compared (same arithmetic)";
   if (worst_abs == 0 && worst_top1 == 1) return "none (identical outputs)";
-  return "max abs error ≤ " + exp_insight::ErrorValue(worst_abs) + ", top-1 agreement ≥ " +
-         FormatPercent(worst_top1);
+  return "max abs error ≤ " + exp_insight::ErrorValue(worst_abs) + ", top-1 agreement ≥ " + FormatPercent(worst_top1);
 }
 
 // ---- core runs -------------------------------------------------------------------
@@ -563,17 +559,17 @@ std::string ScenarioName(const engine::Run& r) {
 
 std::string CoreRunsTable(const engine::SizeReport& size) {
   Table t;
-  t.header = {"Scenario", "Shape", "Dtype (device)", "Time (ms)", "Throughput", "MFU",
-              "Bandwidth utilization", "Peak memory"};
+  t.header = {"Scenario",   "Shape", "Dtype (device)",        "Time (ms)",
+              "Throughput", "MFU",   "Bandwidth utilization", "Peak memory"};
   for (const auto& r : size.runs) {
     const std::string dtype = r.dtype + " (" + r.device + ")";
     if (r.scenario == "generate") {
-      t.rows.push_back({"Prefill (the prompt)", "batch " + N(r.batch) + " × " + N(r.prompt_tokens) + " tokens",
-                        dtype, exp_insight::Milliseconds(r.prefill_s.mean),
-                        internal::Throughput(r, "prefill_tokens_per_s"), "—", "—", "—"});
+      t.rows.push_back({"Prefill (the prompt)", "batch " + N(r.batch) + " × " + N(r.prompt_tokens) + " tokens", dtype,
+                        exp_insight::Milliseconds(r.prefill_s.mean), internal::Throughput(r, "prefill_tokens_per_s"),
+                        "—", "—", "—"});
       t.rows.push_back({"Decode (one new token)", internal::RunShape(r), dtype,
-                        exp_insight::Milliseconds(r.latency_s.mean),
-                        internal::Throughput(r, "decode_tokens_per_s"), internal::Mfu(r),
+                        exp_insight::Milliseconds(r.latency_s.mean), internal::Throughput(r, "decode_tokens_per_s"),
+                        internal::Mfu(r),
                         r.bandwidth_utilization > 0 ? FormatPercent(r.bandwidth_utilization) : "not recorded",
                         FormatBytes(r.peak_bytes)});
       continue;
@@ -594,9 +590,7 @@ std::string ComponentLabel(const std::string& key) {
   return s;
 }
 
-std::string Share(int64_t part, int64_t whole) {
-  return whole > 0 ? FormatPercent(double(part) / double(whole)) : "—";
-}
+std::string Share(int64_t part, int64_t whole) { return whole > 0 ? FormatPercent(double(part) / double(whole)) : "—"; }
 
 std::vector<std::string> EndToEnd(const spec::Spec& s, const engine::SizeReport& size) {
   std::vector<std::string> lines;
@@ -604,18 +598,18 @@ std::vector<std::string> EndToEnd(const spec::Spec& s, const engine::SizeReport&
   lines.push_back("Total parameters: " + FormatCountWithShort(p.total) + " (tied weights counted once)");
   for (const auto& r : size.runs) {
     if (r.scenario != "forward") continue;
-    lines.push_back("Forward pass (" + internal::RunShape(r) + ", " + r.dtype + "): " +
-                    MsText(r.latency_s.mean) + " mean, " + MsText(r.latency_s.p50) + " p50");
+    lines.push_back("Forward pass (" + internal::RunShape(r) + ", " + r.dtype + "): " + MsText(r.latency_s.mean) +
+                    " mean, " + MsText(r.latency_s.p50) + " p50");
     break;
   }
-  lines.push_back("Embedding parameters: " + FormatCountWithShort(p.embedding) + " (" +
-                  Share(p.embedding, p.total) + ")");
+  lines.push_back("Embedding parameters: " + FormatCountWithShort(p.embedding) + " (" + Share(p.embedding, p.total) +
+                  ")");
   lines.push_back("Non-embedding parameters: " + FormatCountWithShort(p.non_embedding) + " (" +
                   Share(p.non_embedding, p.total) + ")");
   for (const auto& [name, n] : p.by_component)
     if (n > 0 && name != "embedding")
-      lines.push_back(internal::Capitalize(ComponentLabel(name)) + " parameters: " + FormatCountWithShort(n) +
-                      " (" + Share(n, p.total) + ")");
+      lines.push_back(internal::Capitalize(ComponentLabel(name)) + " parameters: " + FormatCountWithShort(n) + " (" +
+                      Share(n, p.total) + ")");
   (void)s;
   return lines;
 }
@@ -630,10 +624,9 @@ std::vector<View> ExplorationInsights(const engine::SizeReport& size) {
   for (const auto& r : size.runs) {
     if (r.scenario == "forward") {
       add("Forward pass (" + r.dtype + ", batch " + N(r.batch) + ")",
-          "One forward pass of " + internal::RunShape(r) + " takes " + MsText(r.latency_s.mean) +
-              " (mean of " + Plural(r.latency_s.count, "timed iteration", "timed iterations") + ", CV " +
-              FormatPercent(r.latency_s.cv) + "): " + internal::ForwardRate(r) + " at " +
-              internal::Mfu(r) + " MFU.");
+          "One forward pass of " + internal::RunShape(r) + " takes " + MsText(r.latency_s.mean) + " (mean of " +
+              Plural(r.latency_s.count, "timed iteration", "timed iterations") + ", CV " +
+              FormatPercent(r.latency_s.cv) + "): " + internal::ForwardRate(r) + " at " + internal::Mfu(r) + " MFU.");
     } else if (r.scenario == "generate") {
       std::string text = "After a " + MsText(r.prefill_s.mean) + " prefill of the " + N(r.prompt_tokens) +
                          "-token prompt, each decode step takes " + MsText(r.latency_s.mean) + " (" +
@@ -643,13 +636,12 @@ std::vector<View> ExplorationInsights(const engine::SizeReport& size) {
                 FormatPercent(r.bandwidth_utilization) + " of the measured memory bandwidth";
       add("Generation (" + r.dtype + ", batch " + N(r.batch) + ")", Sentence(text));
     } else if (r.scenario == "train") {
-      std::string text = "One training step of " + internal::RunShape(r) + " takes " +
-                         MsText(r.latency_s.mean) + " (" + internal::Mfu(r) + " MFU at 3× the forward FLOPs)";
+      std::string text = "One training step of " + internal::RunShape(r) + " takes " + MsText(r.latency_s.mean) + " (" +
+                         internal::Mfu(r) + " MFU at 3× the forward FLOPs)";
       if (r.gradients_bytes > 0 || r.optimizer_bytes > 0 || r.activations_bytes > 0)
         text += "; it holds " + FormatBytes(r.weights_bytes) + " of float32 weights, " +
                 FormatBytes(r.gradients_bytes) + " of gradients, " + FormatBytes(r.optimizer_bytes) +
-                " of AdamW state and " + FormatBytes(r.activations_bytes) +
-                " of activations kept for backward";
+                " of AdamW state and " + FormatBytes(r.activations_bytes) + " of activations kept for backward";
       add("Training step (" + r.dtype + ", batch " + N(r.batch) + ")", Sentence(text));
     }
   }
@@ -659,9 +651,10 @@ std::vector<View> ExplorationInsights(const engine::SizeReport& size) {
     std::stable_sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     std::vector<std::string> top;
     for (size_t i = 0; i < parts.size() && top.size() < 2; ++i)
-      if (parts[i].second > 0 && parts[i].first != "embedding") top.push_back(ComponentLabel(parts[i].first) + " " + Share(parts[i].second, p.total));
-    add("Parameter budget", N(p.embedding) + " of the " + N(p.total) + " parameters (" +
-                                Share(p.embedding, p.total) + ") are embeddings" +
+      if (parts[i].second > 0 && parts[i].first != "embedding")
+        top.push_back(ComponentLabel(parts[i].first) + " " + Share(parts[i].second, p.total));
+    add("Parameter budget", N(p.embedding) + " of the " + N(p.total) + " parameters (" + Share(p.embedding, p.total) +
+                                ") are embeddings" +
                                 (top.empty() ? "" : "; the largest components are " + Join(top, " and ")) + ".");
   }
   const engine::FlopCount& f = size.flops;
@@ -672,8 +665,7 @@ std::vector<View> ExplorationInsights(const engine::SizeReport& size) {
     for (const auto& [name, n] : f.by_component) has_scores = has_scores || name == "attention_scores";
     std::string text = "A forward pass of " + (f.input.empty() ? "the counted input" : f.input) + " is " +
                        FormatFlops(double(f.forward)) + " of matmuls (" + FormatShortCount(f.forward_macs) +
-                       " MACs; FLOPs = 2 × MACs" +
-                       (has_scores ? ", attention's QK^T and AV counted in full)" : ")");
+                       " MACs; FLOPs = 2 × MACs" + (has_scores ? ", attention's QK^T and AV counted in full)" : ")");
     if (!parts.empty() && parts[0].second > 0)
       text += "; " + ComponentLabel(parts[0].first) + " is the largest share, " + Share(parts[0].second, f.forward);
     add("Compute split", Sentence(text));
@@ -798,8 +790,7 @@ void AddExperimentsOverview(const ExperimentsContext& x, View* v) {
     authors = s.architecture.references.front().authors;
     if (s.architecture.references.front().year > 0) year = std::to_string(s.architecture.references.front().year);
   }
-  const std::string model_type =
-      s.architecture.base + " (" + engine::FamilyName(s.architecture.family) + " family)";
+  const std::string model_type = s.architecture.base + " (" + engine::FamilyName(s.architecture.family) + " family)";
   int64_t applicable = 0;
   for (const auto& e : x.experiments) applicable += e.applicable ? 1 : 0;
   const int64_t total = x.experiments.empty() ? int64_t(Catalog().size()) : int64_t(x.experiments.size());
@@ -891,7 +882,7 @@ std::string ProfileCommand(const ExperimentsContext& x) {
       best_threads = SpeedupOf(e, *f) > 1 ? N(f->value) : N(BaselineOf(e)->value);
   }
   const spec::Spec& s = x.s;
-  const int64_t seq = s.experiments.sequence_length > 0 ? s.experiments.sequence_length
+  const int64_t seq = s.experiments.sequence_length > 0    ? s.experiments.sequence_length
                       : s.profile.sequence_lengths.empty() ? 128
                                                            : s.profile.sequence_lengths.front();
   std::string command = "build/modelcard profile " + x.spec_path + " --size " + x.primary.name + " --dtype " +

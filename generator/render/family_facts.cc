@@ -82,8 +82,8 @@ std::string ArchitectureSummary(const engine::ModelConfig& c) {
   const FamilyFacts x = FactsOf(c);
   if (x.conv_stages) {
     const int64_t expansion = c.block == "bottleneck" ? 4 : 1;
-    const int64_t last = c.stages.empty() ? c.base_width * expansion
-                                          : (c.base_width * expansion) << (c.stages.size() - 1);
+    const int64_t last =
+        c.stages.empty() ? c.base_width * expansion : (c.base_width * expansion) << (c.stages.size() - 1);
     return c.block + " residual blocks in stages " + StageList(c) + ", " + FormatThousands(c.base_width * expansion) +
            "→" + FormatThousands(last) + " channels, convolutions only (no attention)";
   }

@@ -14,21 +14,21 @@
 namespace render {
 
 struct FamilyFacts {
-  bool transformer = false;  // norm + self-attention + feed-forward blocks (num_heads, head_dim, hidden_dim)
-  bool attention = false;    // self-attention with heads
-  bool causal = false;       // causal self-attention (decoder, moe)
-  bool kv_cache = false;     // generation with a KV cache (decoder, moe)
-  bool vocabulary = false;   // token ids in or out (vocab_size)
-  bool lm_head = false;      // logits over the vocabulary
-  bool positions = false;    // a position encoding (learned, sinusoidal, RoPE, ALiBi)
-  bool sequence = false;     // the input is a sequence of T tokens, patches or frames
-  bool text_context = false; // context_length bounds a token sequence
-  bool images = false;       // image input (image_size, channels)
-  bool patches = false;      // vit: patch tokens
-  bool conv_stages = false;  // resnet: stages of residual blocks
-  bool recurrent = false;    // LSTM/GRU cell
-  bool audio = false;        // log-mel front end
-  bool classifier = false;   // a classification head over num_classes
+  bool transformer = false;   // norm + self-attention + feed-forward blocks (num_heads, head_dim, hidden_dim)
+  bool attention = false;     // self-attention with heads
+  bool causal = false;        // causal self-attention (decoder, moe)
+  bool kv_cache = false;      // generation with a KV cache (decoder, moe)
+  bool vocabulary = false;    // token ids in or out (vocab_size)
+  bool lm_head = false;       // logits over the vocabulary
+  bool positions = false;     // a position encoding (learned, sinusoidal, RoPE, ALiBi)
+  bool sequence = false;      // the input is a sequence of T tokens, patches or frames
+  bool text_context = false;  // context_length bounds a token sequence
+  bool images = false;        // image input (image_size, channels)
+  bool patches = false;       // vit: patch tokens
+  bool conv_stages = false;   // resnet: stages of residual blocks
+  bool recurrent = false;     // LSTM/GRU cell
+  bool audio = false;         // log-mel front end
+  bool classifier = false;    // a classification head over num_classes
 };
 
 FamilyFacts FactsOf(const engine::ModelConfig& c);

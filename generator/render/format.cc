@@ -108,14 +108,12 @@ std::string FormatSeconds(double seconds) {
 
 std::string FormatFlops(double flops) {
   if (std::fabs(flops) < 1000) return FormatFixed(flops, 0) + " FLOPs";
-  return FormatWithUnits(
-      flops, 1000, {" FLOPs", " kFLOPs", " MFLOPs", " GFLOPs", " TFLOPs", " PFLOPs", " EFLOPs"});
+  return FormatWithUnits(flops, 1000, {" FLOPs", " kFLOPs", " MFLOPs", " GFLOPs", " TFLOPs", " PFLOPs", " EFLOPs"});
 }
 
 std::string FormatFlopsPerSecond(double flops_per_s) {
   if (std::fabs(flops_per_s) < 1000) return FormatScaled(flops_per_s) + " FLOP/s";
-  return FormatWithUnits(flops_per_s, 1000,
-                         {" FLOP/s", " kFLOP/s", " MFLOP/s", " GFLOP/s", " TFLOP/s", " PFLOP/s"});
+  return FormatWithUnits(flops_per_s, 1000, {" FLOP/s", " kFLOP/s", " MFLOP/s", " GFLOP/s", " TFLOP/s", " PFLOP/s"});
 }
 
 std::string FormatPercent(double fraction) { return FormatScaled(fraction * 100) + "%"; }

@@ -6,33 +6,24 @@
 namespace render {
 namespace guide {
 
-TrainingStateBytes Float32AdamWState(int64_t parameters) {
-  return {4 * parameters, 4 * parameters, 8 * parameters};
-}
+TrainingStateBytes Float32AdamWState(int64_t parameters) { return {4 * parameters, 4 * parameters, 8 * parameters}; }
 
 TrainingStateBytes MixedPrecisionAdamWState(int64_t parameters) {
   return {2 * parameters, 2 * parameters, 12 * parameters};
 }
 
-int64_t TransformerLayerActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a,
-                                        int64_t element_bytes) {
+int64_t TransformerLayerActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a, int64_t element_bytes) {
   const int64_t sbh = s * b * h, as2b = a * s * s * b;
   return element_bytes * (16 * sbh + 2 * as2b) + (2 * sbh + as2b);
 }
 
-int64_t CheckpointedActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a, int64_t layers,
-                                    int64_t element_bytes) {
-  return layers * element_bytes * s * b * h +
-         TransformerLayerActivationBytes(s, b, h, a, element_bytes);
+int64_t CheckpointedActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a, int64_t layers, int64_t element_bytes) {
+  return layers * element_bytes * s * b * h + TransformerLayerActivationBytes(s, b, h, a, element_bytes);
 }
 
-double TrainingFlops(double forward_flops_per_unit, double units) {
-  return 3.0 * forward_flops_per_unit * units;
-}
+double TrainingFlops(double forward_flops_per_unit, double units) { return 3.0 * forward_flops_per_unit * units; }
 
-double SecondsAt(double flops, double flops_per_s) {
-  return flops_per_s > 0 ? flops / flops_per_s : 0;
-}
+double SecondsAt(double flops, double flops_per_s) { return flops_per_s > 0 ? flops / flops_per_s : 0; }
 
 int64_t DevicesToHold(int64_t bytes, int64_t device_bytes) {
   if (device_bytes <= 0) return 0;
@@ -40,9 +31,8 @@ int64_t DevicesToHold(int64_t bytes, int64_t device_bytes) {
   return (bytes + device_bytes - 1) / device_bytes;
 }
 
-ParallelismPlan PlanTraining(int64_t state_bytes, int64_t activation_bytes,
-                             int64_t checkpointed_bytes, int64_t layer_weight_bytes,
-                             int64_t device_bytes) {
+ParallelismPlan PlanTraining(int64_t state_bytes, int64_t activation_bytes, int64_t checkpointed_bytes,
+                             int64_t layer_weight_bytes, int64_t device_bytes) {
   ParallelismPlan p;
   if (state_bytes + activation_bytes <= device_bytes) return p;
   if (state_bytes + checkpointed_bytes <= device_bytes) {
@@ -76,14 +66,11 @@ ParallelismPlan PlanTraining(int64_t state_bytes, int64_t activation_bytes,
 std::string PlanText(const ParallelismPlan& p) {
   const std::string ckpt = p.checkpointing ? " + checkpointing" : "";
   switch (p.kind) {
-    case Parallelism::kDataParallel:
-      return "DP" + ckpt;
-    case Parallelism::kSharded:
-      return "ZeRO-3/FSDP × " + std::to_string(p.shards) + ckpt;
+    case Parallelism::kDataParallel: return "DP" + ckpt;
+    case Parallelism::kSharded: return "ZeRO-3/FSDP × " + std::to_string(p.shards) + ckpt;
     case Parallelism::kTensorParallel:
       return "TP " + std::to_string(p.tensor_parallel) + " × FSDP " + std::to_string(p.shards) + ckpt;
-    case Parallelism::kPipelineParallel:
-      return "PP across nodes";
+    case Parallelism::kPipelineParallel: return "PP across nodes";
   }
   return "";
 }

@@ -29,14 +29,12 @@ TrainingStateBytes MixedPrecisionAdamWState(int64_t parameters);
 // the output projection, MLP input, the two 4h MLP tensors, the two LayerNorm inputs) and
 // 2 a s^2 b (softmax output and its dropout), each of `element_bytes`; plus 1-byte dropout
 // masks for 2 s b h + a s^2 b elements. element_bytes 2 gives the paper's s b h (34 + 5 a s / h).
-int64_t TransformerLayerActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a,
-                                        int64_t element_bytes);
+int64_t TransformerLayerActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a, int64_t element_bytes);
 
 // With full activation recomputation (checkpoint every layer; Korthikanti et al. 2022,
 // Section 4.2): each of `layers` keeps only its input, s b h elements of `element_bytes`,
 // and one layer's activations are rebuilt at a time during backward.
-int64_t CheckpointedActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a, int64_t layers,
-                                    int64_t element_bytes);
+int64_t CheckpointedActivationBytes(int64_t s, int64_t b, int64_t h, int64_t a, int64_t layers, int64_t element_bytes);
 
 // Training FLOPs: forward + backward = 3 x forward (backward = 2 x forward; Kaplan et al.
 // 2020, Section 2.1, C ≈ 6 N per token): forward_flops_per_unit x units, as a double since
@@ -69,14 +67,13 @@ int64_t DevicesToHold(int64_t bytes, int64_t device_bytes);
 enum class Parallelism { kDataParallel, kSharded, kTensorParallel, kPipelineParallel };
 struct ParallelismPlan {
   Parallelism kind = Parallelism::kDataParallel;
-  bool checkpointing = false;  // activation checkpointing needed
-  int64_t tensor_parallel = 1; // t, within one node
-  int64_t shards = 1;          // d, data-parallel ranks the state is sharded over
+  bool checkpointing = false;   // activation checkpointing needed
+  int64_t tensor_parallel = 1;  // t, within one node
+  int64_t shards = 1;           // d, data-parallel ranks the state is sharded over
   int64_t devices() const { return tensor_parallel * shards; }
 };
-ParallelismPlan PlanTraining(int64_t state_bytes, int64_t activation_bytes,
-                             int64_t checkpointed_bytes, int64_t layer_weight_bytes,
-                             int64_t device_bytes);
+ParallelismPlan PlanTraining(int64_t state_bytes, int64_t activation_bytes, int64_t checkpointed_bytes,
+                             int64_t layer_weight_bytes, int64_t device_bytes);
 
 // Short text of a plan: "DP", "DP + checkpointing", "ZeRO-3/FSDP × 4", "TP 8 × FSDP 3
 // + checkpointing", "PP across nodes".

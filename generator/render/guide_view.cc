@@ -89,7 +89,10 @@ std::string BigFlops(double flops) {
   static const char* kSuperscript[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
   int exponent = int(std::floor(std::log10(flops)));
   double mantissa = flops / std::pow(10.0, exponent);
-  if (std::stod(FormatFixed(mantissa, 2)) >= 10) { mantissa /= 10; ++exponent; }
+  if (std::stod(FormatFixed(mantissa, 2)) >= 10) {
+    mantissa /= 10;
+    ++exponent;
+  }
   std::string sup;
   for (char ch : std::to_string(exponent)) sup += kSuperscript[ch - '0'];
   return FormatFixed(mantissa, 2) + " × 10" + sup + " FLOPs";
@@ -100,12 +103,12 @@ struct SizeMemory {
   ModelConfig config;
   engine::ParameterCount params;
   guide::TrainingStateBytes f32, mixed;
-  bool has_activations = false;         // the formula applies to this family
+  bool has_activations = false;                      // the formula applies to this family
   int64_t act_f32 = 0, act_mixed = 0, act_ckpt = 0;  // one sequence (micro-batch 1)
-  int64_t layer_weight_bytes = 0;       // one layer, 16-bit
-  int64_t kv_per_token = 0;             // bfloat16 bytes per token per sequence
-  int64_t kv_context = 0;               // at the full context, batch 1
-  int64_t inference_bytes = 0;          // bfloat16 weights + kv_context
+  int64_t layer_weight_bytes = 0;                    // one layer, 16-bit
+  int64_t kv_per_token = 0;                          // bfloat16 bytes per token per sequence
+  int64_t kv_context = 0;                            // at the full context, batch 1
+  int64_t inference_bytes = 0;                       // bfloat16 weights + kv_context
 };
 
 SizeMemory MemoryOf(const spec::Size& size, const engine::Report& r) {
@@ -124,8 +127,7 @@ SizeMemory MemoryOf(const spec::Size& size, const engine::Report& r) {
     m.act_ckpt = guide::CheckpointedActivationBytes(s, 1, h, a, L, 2);
   }
   const int64_t layers = c.family == engine::Family::kAudio ? c.num_layers + c.decoder_layers : c.num_layers;
-  m.layer_weight_bytes =
-      layers > 0 ? 2 * m.params.non_embedding / layers : 2 * m.params.non_embedding;
+  m.layer_weight_bytes = layers > 0 ? 2 * m.params.non_embedding / layers : 2 * m.params.non_embedding;
   if (HasKvCache(c.family)) {
     m.kv_per_token = engine::KVCacheBytesPerToken(c, 2);
     m.kv_context = m.kv_per_token * c.context_length;
@@ -135,8 +137,8 @@ SizeMemory MemoryOf(const spec::Size& size, const engine::Report& r) {
 }
 
 guide::ParallelismPlan PlanFor(const SizeMemory& m, const Accelerator& a) {
-  return guide::PlanTraining(m.mixed.total(), m.act_mixed, m.has_activations ? m.act_ckpt : 0,
-                             m.layer_weight_bytes, a.memory_bytes);
+  return guide::PlanTraining(m.mixed.total(), m.act_mixed, m.has_activations ? m.act_ckpt : 0, m.layer_weight_bytes,
+                             a.memory_bytes);
 }
 
 const engine::Experiment* FindExperiment(const engine::Report& r, const std::string& id) {
@@ -168,9 +170,7 @@ std::string Given(const spec::Spec& s, const std::string& key) {
   return v.empty() ? "not given in the spec" : v + " (the spec's `training.hyperparameters." + key + "`)";
 }
 
-std::string Signed(double fraction) {
-  return (fraction >= 0 ? "+" : "−") + FormatPercent(std::fabs(fraction));
-}
+std::string Signed(double fraction) { return (fraction >= 0 ? "+" : "−") + FormatPercent(std::fabs(fraction)); }
 
 // Per-size value list: "12 (small), 24 (medium)"; one value when all sizes agree.
 template <typename Fn>
@@ -179,8 +179,7 @@ std::string EachSize(const spec::Spec& s, Fn fn) {
   for (const auto& z : s.architecture.sizes) values.push_back(fn(z));
   bool same = std::all_of(values.begin(), values.end(), [&](const std::string& x) { return x == values[0]; });
   if (same && !values.empty()) return values[0];
-  for (size_t i = 0; i < values.size(); ++i)
-    parts.push_back(values[i] + " (" + s.architecture.sizes[i].name + ")");
+  for (size_t i = 0; i < values.size(); ++i) parts.push_back(values[i] + " (" + s.architecture.sizes[i].name + ")");
   return Join(parts, ", ");
 }
 
@@ -337,18 +336,20 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
   if (c.family == engine::Family::kResNet)
     layer_config = c.block + " blocks with batch norm and ReLU; the first block of each stage downsamples";
   else if (c.family == engine::Family::kRecurrent)
-    layer_config = N(c.num_layers) + " stacked " + (c.cell == "gru" ? "GRU" : "LSTM") + " layers in `" + primary.name + "`";
+    layer_config =
+        N(c.num_layers) + " stacked " + (c.cell == "gru" ? "GRU" : "LSTM") + " layers in `" + primary.name + "`";
   else
     layer_config = NormLabel(c.norm) + " (ε = " + FormatShortestDouble(c.norm_eps) + "), " +
-                   (c.family == engine::Family::kEncoder ? c.norm_position + "-norm" : "pre-norm") + ", " + PositionTag(c.position) +
-                   ", " + (c.bias ? "biases in the linear layers" : "no biases in the linear layers") +
+                   (c.family == engine::Family::kEncoder ? c.norm_position + "-norm" : "pre-norm") + ", " +
+                   PositionTag(c.position) + ", " +
+                   (c.bias ? "biases in the linear layers" : "no biases in the linear layers") +
                    (c.tie_embeddings && IsTextFamily(c.family) ? ", tied input/output embeddings" : "");
   std::string attention_types;
   if (HasAttention(c.family)) {
     attention_types = EachSize(s, [](const spec::Size& z) { return AttentionKind(z.config); });
     if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
-      attention_types += ": " + N(c.num_kv_heads) + " K/V heads for " + N(c.num_heads) +
-                         " query heads in `" + primary.name + "` cut the KV cache " +
+      attention_types += ": " + N(c.num_kv_heads) + " K/V heads for " + N(c.num_heads) + " query heads in `" +
+                         primary.name + "` cut the KV cache " +
                          FormatFixed(double(c.num_heads) / double(c.num_kv_heads), 0) + "× against MHA";
     else
       attention_types += ": every query head has its own K and V head";
@@ -356,15 +357,16 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
     attention_types = "none (no attention in this family)";
   }
   v->Items("guide_size_rows", rows)
-      .Text("guide_size_selection",
-            Plural(int64_t(s.architecture.sizes.size()), "size", "sizes") + " in the spec; `" + primary.name +
-                "` is the one profiled (`profile.sizes`), so measured numbers below are for it")
+      .Text("guide_size_selection", Plural(int64_t(s.architecture.sizes.size()), "size", "sizes") + " in the spec; `" +
+                                        primary.name +
+                                        "` is the one profiled (`profile.sizes`), so measured numbers below are for it")
       .Text("guide_layer_config", layer_config)
       .Text("guide_attention_types", attention_types)
-      .Text("guide_activation", c.family == engine::Family::kResNet ? "ReLU (fixed by the ResNet blocks)"
-                                : c.family == engine::Family::kRecurrent ? "sigmoid and tanh gates of the cell"
-                                                          : ActivationLabel(c.activation) +
-                                                                (IsGated(c.activation) ? " (gated: three FFN matrices)" : ""))
+      .Text("guide_activation",
+            c.family == engine::Family::kResNet ? "ReLU (fixed by the ResNet blocks)"
+            : c.family == engine::Family::kRecurrent
+                ? "sigmoid and tanh gates of the cell"
+                : ActivationLabel(c.activation) + (IsGated(c.activation) ? " (gated: three FFN matrices)" : ""))
       .Text("guide_io_formats", io.empty() ? "not given in the spec" : Join(io, "; "));
 }
 
@@ -394,14 +396,15 @@ std::string ActivationNote(const ModelConfig& c) {
 void AddScalingMemory(const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
   std::vector<View> param_rows, train_rows, infer_rows;
   for (const auto& m : mem) {
-    param_rows.push_back(View()
-                             .Text("size", m.name)
-                             .Text("total", FormatCountWithShort(m.params.total))
-                             .Text("non_embedding", FormatCountWithShort(m.params.non_embedding))
-                             .Text("active", FormatCountWithShort(m.params.active > 0 ? m.params.active : m.params.total))
-                             .Text("f32", Bytes(4 * m.params.total))
-                             .Text("bf16", Bytes(2 * m.params.total))
-                             .Text("int8", Bytes(m.params.total)));
+    param_rows.push_back(
+        View()
+            .Text("size", m.name)
+            .Text("total", FormatCountWithShort(m.params.total))
+            .Text("non_embedding", FormatCountWithShort(m.params.non_embedding))
+            .Text("active", FormatCountWithShort(m.params.active > 0 ? m.params.active : m.params.total))
+            .Text("f32", Bytes(4 * m.params.total))
+            .Text("bf16", Bytes(2 * m.params.total))
+            .Text("int8", Bytes(m.params.total)));
     train_rows.push_back(View()
                              .Text("size", m.name)
                              .Text("weights_f32", Bytes(m.f32.weights))
@@ -510,10 +513,11 @@ void AddTrainingTime(const spec::Spec& s, const engine::Report& r, const spec::S
   const ModelConfig& c = primary.config;
   const bool given = s.training.tokens > 0 && IsTextFamily(c.family);
   const double units = given ? s.training.tokens : IsTextFamily(c.family) ? 1e9 : 1e6;
-  const std::string amount = given ? FormatShortCount(std::llround(units)) + " tokens (the spec's `training.tokens`)"
-                             : IsTextFamily(c.family)
-                                 ? "10⁹ tokens (a reference amount: the spec gives no `training.tokens`)"
-                                 : "10⁶ " + UnitMany(c) + " (a reference amount: the spec gives no training size in " + UnitMany(c) + ")";
+  const std::string amount =
+      given ? FormatShortCount(std::llround(units)) + " tokens (the spec's `training.tokens`)"
+      : IsTextFamily(c.family)
+          ? "10⁹ tokens (a reference amount: the spec gives no `training.tokens`)"
+          : "10⁶ " + UnitMany(c) + " (a reference amount: the spec gives no training size in " + UnitMany(c) + ")";
   std::vector<View> rows;
   for (const auto& a : Accelerators()) {
     View row;
@@ -545,9 +549,9 @@ void AddTrainingTime(const spec::Spec& s, const engine::Report& r, const spec::S
     const double flops = guide::TrainingFlops(ForwardFlopsPerUnit(c), units);
     here = "**MEASURED rate, ESTIMATED time:** this machine's fastest training step for `" + primary.name + "` (" +
            best->dtype + ", " + internal::RunShape(*best) + ", " + best->device + ") ran at " +
-           FormatFlopsPerSecond(best->achieved_flops_per_s) + " (MFU " + internal::Mfu(*best) +
-           "); at that rate the " + BigFlops(flops) + " would take " +
-           Duration(guide::SecondsAt(flops, best->achieved_flops_per_s)) + " on one such machine";
+           FormatFlopsPerSecond(best->achieved_flops_per_s) + " (MFU " + internal::Mfu(*best) + "); at that rate the " +
+           BigFlops(flops) + " would take " + Duration(guide::SecondsAt(flops, best->achieved_flops_per_s)) +
+           " on one such machine";
   } else {
     here = "This machine: not measured yet — no `train` run in `" + publish::ResultsPath(s.slug) +
            "`; run `modelcard build` to measure a training step and its MFU";
@@ -571,25 +575,29 @@ void AddHardware(const spec::Spec& s, const spec::Size& primary, const std::vect
       cells.push_back(View().Text("value", train + " / " + N(guide::DevicesToHold(m.inference_bytes, a.memory_bytes)) +
                                                " (" + guide::PlanText(plan) + ")"));
       const std::string where = "`" + m.name + "` on " + a.name;
-      if (plan.kind == guide::Parallelism::kTensorParallel) tp_cases.push_back(where + " (" + guide::PlanText(plan) + ")");
+      if (plan.kind == guide::Parallelism::kTensorParallel)
+        tp_cases.push_back(where + " (" + guide::PlanText(plan) + ")");
       if (plan.kind == guide::Parallelism::kPipelineParallel) pp_cases.push_back(where);
       if (plan.kind == guide::Parallelism::kDataParallel && m.name == primary.name) dp_cases.push_back(a.name);
     }
-    rows.push_back(View()
-                       .Text("name", a.name)
-                       .Text("memory", a.memory_label)
-                       .Text("bf16", FormatFlopsPerSecond(a.bf16_flops_per_s) + (a.bf16_note.empty() ? "" : " " + a.bf16_note))
-                       .Text("fp32", a.fp32_flops_per_s > 0 ? FormatFlopsPerSecond(a.fp32_flops_per_s) : "not published")
-                       .Text("bandwidth", FormatThousands(std::llround(a.memory_bandwidth_bytes_per_s / 1e9)) + " GB/s")
-                       .Text("source", TableCell(a.source))
-                       .Items("cells", cells));
+    rows.push_back(
+        View()
+            .Text("name", a.name)
+            .Text("memory", a.memory_label)
+            .Text("bf16", FormatFlopsPerSecond(a.bf16_flops_per_s) + (a.bf16_note.empty() ? "" : " " + a.bf16_note))
+            .Text("fp32", a.fp32_flops_per_s > 0 ? FormatFlopsPerSecond(a.fp32_flops_per_s) : "not published")
+            .Text("bandwidth", FormatThousands(std::llround(a.memory_bandwidth_bytes_per_s / 1e9)) + " GB/s")
+            .Text("source", TableCell(a.source))
+            .Items("cells", cells));
   }
   const SizeMemory* pm = &mem.front();
   for (const auto& m : mem)
     if (m.name == primary.name) pm = &m;
   v->Items("guide_device_rows", rows)
-      .Text("guide_tp_cases", tp_cases.empty() ? "not needed by any size on any accelerator in the table" : "needed for " + Join(tp_cases, "; "))
-      .Text("guide_pp_cases", pp_cases.empty() ? "not needed by any size on any accelerator in the table" : "needed for " + Join(pp_cases, "; "))
+      .Text("guide_tp_cases", tp_cases.empty() ? "not needed by any size on any accelerator in the table"
+                                               : "needed for " + Join(tp_cases, "; "))
+      .Text("guide_pp_cases", pp_cases.empty() ? "not needed by any size on any accelerator in the table"
+                                               : "needed for " + Join(pp_cases, "; "))
       .Text("guide_dp_devices", dp_cases.empty() ? "none of the accelerators in the table" : Join(dp_cases, ", "))
       .Text("guide_primary_train_bytes", Bytes(pm->mixed.total() + pm->act_mixed))
       .Text("guide_primary_infer_bytes", Bytes(pm->inference_bytes))
@@ -748,12 +756,14 @@ void AddMeasuredOptimizations(const spec::Spec& s, const engine::Report& r, cons
 void AddTrainingProcess(const spec::Spec& s, const spec::Size& primary, const std::vector<SizeMemory>& mem, View* v) {
   const ModelConfig& c = primary.config;
   const engine::Family f = c.family;
-  std::string objective = engine::TraitsOf(f).causal_lm
-                              ? "causal language modeling: predict token t+1 from tokens ≤ t"
-                          : f == engine::Family::kEncoder ? (c.head == "classifier" ? "supervised classification of the sequence"
-                                                                     : "masked language modeling: predict masked tokens from both sides")
-                          : f == engine::Family::kAudio   ? "sequence-to-sequence: predict the next transcript token from the audio and the previous tokens"
-                                           : "supervised image classification over " + N(c.num_classes) + " classes";
+  std::string objective =
+      engine::TraitsOf(f).causal_lm ? "causal language modeling: predict token t+1 from tokens ≤ t"
+      : f == engine::Family::kEncoder
+          ? (c.head == "classifier" ? "supervised classification of the sequence"
+                                    : "masked language modeling: predict masked tokens from both sides")
+      : f == engine::Family::kAudio
+          ? "sequence-to-sequence: predict the next transcript token from the audio and the previous tokens"
+          : "supervised image classification over " + N(c.num_classes) + " classes";
   const std::string loss = HyperValue(s, "loss");
   std::string ce = engine::TraitsOf(f).image_input || (f == engine::Family::kEncoder && c.head == "classifier")
                        ? "cross-entropy over " + N(c.num_classes) + " classes"
@@ -789,21 +799,30 @@ void AddTrainingProcess(const spec::Spec& s, const spec::Size& primary, const st
       .Text("guide_warmup", !HyperValue(s, "warmup_steps").empty() ? Given(s, "warmup_steps") : Given(s, "warmup"))
       .Text("guide_weight_decay", Given(s, "weight_decay"))
       .Text("guide_optimizer", Given(s, "optimizer"))
-      .Text("guide_grad_clip", !HyperValue(s, "gradient_clipping").empty() ? Given(s, "gradient_clipping")
-                                                                             : Given(s, "grad_clip"))
+      .Text("guide_grad_clip",
+            !HyperValue(s, "gradient_clipping").empty() ? Given(s, "gradient_clipping") : Given(s, "grad_clip"))
       .Text("guide_epochs", Given(s, "epochs"))
       .Items("guide_hyperparameters", hyper)
       .Text("guide_datasets", s.training.datasets.empty() ? "not given in the spec" : Join(s.training.datasets, "; "))
-      .Text("guide_preprocessing", s.training.preprocessing.empty() ? "not given in the spec" : Join(s.training.preprocessing, "; "))
-      .Text("guide_pretrained", repos.empty() ? "the spec names no pre-trained checkpoint" : "pre-trained weights named in the spec: " + Join(repos, ", "))
+      .Text("guide_preprocessing",
+            s.training.preprocessing.empty() ? "not given in the spec" : Join(s.training.preprocessing, "; "))
+      .Text("guide_pretrained", repos.empty() ? "the spec names no pre-trained checkpoint"
+                                              : "pre-trained weights named in the spec: " + Join(repos, ", "))
       .Text("guide_distributed", s.training.distributed.empty() ? "not given in the spec" : s.training.distributed)
       .Text("guide_hardware", s.training.hardware.empty() ? "not given in the spec" : s.training.hardware)
-      .Text("guide_reconstruction", f == engine::Family::kEncoder && c.head != "classifier"
-                                        ? "masked language modeling reconstructs the masked tokens (a cross-entropy over them)"
-                                        : "not used: the objective is " + objective)
+      .Text("guide_reconstruction",
+            f == engine::Family::kEncoder && c.head != "classifier"
+                ? "masked language modeling reconstructs the masked tokens (a cross-entropy over them)"
+                : "not used: the objective is " + objective)
       .Text("guide_initial_loss",
-            FormatFixed(std::log(double(engine::TraitsOf(f).image_input || (f == engine::Family::kEncoder && c.head == "classifier") ? std::max<int64_t>(2, c.num_classes) : std::max<int64_t>(2, c.vocab_size))), 2) +
-                " nats (ln of the " + (engine::TraitsOf(f).image_input ? N(c.num_classes) + " classes" : N(c.vocab_size) + "-token vocabulary") +
+            FormatFixed(std::log(double(engine::TraitsOf(f).image_input ||
+                                                (f == engine::Family::kEncoder && c.head == "classifier")
+                                            ? std::max<int64_t>(2, c.num_classes)
+                                            : std::max<int64_t>(2, c.vocab_size))),
+                        2) +
+                " nats (ln of the " +
+                (engine::TraitsOf(f).image_input ? N(c.num_classes) + " classes"
+                                                 : N(c.vocab_size) + "-token vocabulary") +
                 "): the cross-entropy of a uniform prediction, what a freshly initialized model should start near");
 }
 
@@ -832,9 +851,11 @@ void AddEvaluation(const spec::Spec& s, const engine::Report& r, View* v) {
       if (run.scenario == "generate")
         rate = internal::Throughput(run, "decode_tokens_per_s") + " decode";
       else if (run.scenario == "train")
-        rate = run.latency_s.mean > 0 ? FormatRate(double(run.batch * std::max<int64_t>(1, run.sequence_length)) / run.latency_s.mean,
-                                                   run.sequence_length > 0 ? "tokens" : "samples") + " trained"
-                                      : "n/a";
+        rate = run.latency_s.mean > 0
+                   ? FormatRate(double(run.batch * std::max<int64_t>(1, run.sequence_length)) / run.latency_s.mean,
+                                run.sequence_length > 0 ? "tokens" : "samples") +
+                         " trained"
+                   : "n/a";
       else
         rate = internal::ForwardRate(run);
       runs.push_back(View()

@@ -25,9 +25,10 @@ std::string I(int64_t n) { return std::to_string(n); }
 
 // The architecture (everything but the dimensions) of two configs is the same.
 bool SameArchitecture(const ModelConfig& a, const ModelConfig& b) {
-  return a.family == b.family && a.experts_per_token == b.experts_per_token && a.norm == b.norm && a.norm_eps == b.norm_eps && a.activation == b.activation &&
-         a.position == b.position && a.rope_theta == b.rope_theta && a.bias == b.bias &&
-         a.qkv_bias == b.qkv_bias && a.tie_embeddings == b.tie_embeddings;
+  return a.family == b.family && a.experts_per_token == b.experts_per_token && a.norm == b.norm &&
+         a.norm_eps == b.norm_eps && a.activation == b.activation && a.position == b.position &&
+         a.rope_theta == b.rope_theta && a.bias == b.bias && a.qkv_bias == b.qkv_bias &&
+         a.tie_embeddings == b.tie_embeddings;
 }
 
 std::string PyBool(bool b) { return b ? "True" : "False"; }
@@ -120,9 +121,8 @@ std::string PyTorchListing(const std::string& templates_dir, const std::string& 
   for (const auto& s : all_sizes)
     if (!decoder || SameArchitecture(s.config, c)) sizes.push_back(s);
 
-  kainjow::mustache::data data = decoder
-                                     ? DecoderListingValues(sizes, c, std::min(sequence_length, c.context_length))
-                                     : FamilyListingValues(sizes, *run, sequence_length);
+  kainjow::mustache::data data = decoder ? DecoderListingValues(sizes, c, std::min(sequence_length, c.context_length))
+                                         : FamilyListingValues(sizes, *run, sequence_length);
   kainjow::mustache::data parameters(kainjow::mustache::data::type::list);
   for (size_t i = 0; i < sizes.size(); ++i)
     parameters.push_back(View()

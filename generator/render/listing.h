@@ -19,9 +19,9 @@
 namespace render {
 
 struct ListingSize {
-  std::string name;            // "small"
+  std::string name;  // "small"
   engine::ModelConfig config;
-  int64_t parameters = 0;      // the card's exact count (tied weights once)
+  int64_t parameters = 0;  // the card's exact count (tied weights once)
 };
 
 // Renders <templates_dir>/listings/<family>.mustache with RenderTemplate (renderer.h): "decoder"

@@ -65,8 +65,8 @@ View SizeValues(const ListingSize& s) {
 kainjow::mustache::data FamilyListingValues(const std::vector<ListingSize>& sizes, const ListingSize& run,
                                             int64_t sequence_length) {
   const ModelConfig& c = run.config;
-  const int64_t T = std::min<int64_t>(sequence_length,
-                                      c.family == engine::Family::kRecurrent ? sequence_length : c.context_length);
+  const int64_t T =
+      std::min<int64_t>(sequence_length, c.family == engine::Family::kRecurrent ? sequence_length : c.context_length);
   std::vector<View> size_views;
   for (const auto& s : sizes) size_views.push_back(SizeValues(s));
   View v;

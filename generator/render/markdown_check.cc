@@ -89,8 +89,7 @@ std::string PlaceholderWord(const std::string& line) {
   return "";
 }
 
-void CheckPlaceholders(const std::string& line, int number, bool in_code,
-                       std::vector<std::string>* problems) {
+void CheckPlaceholders(const std::string& line, int number, bool in_code, std::vector<std::string>* problems) {
   static const char* kEverywhere[] = {"[ModelName]"};
   static const char* kOutsideCode[] = {"[Model Name]", "[model_name]",      "Description of",
                                        "e.g.,",        "Brief description", "<!--"};
@@ -155,8 +154,8 @@ std::vector<std::string> CheckMarkdown(const std::string& markdown) {
     auto check_row = [&](int line, const char* what) {
       const int cells = CountTableCells(lines[line - 1]);
       if (cells != header) {
-        add(line, std::string(what) + " has " + std::to_string(cells) + " cell" +
-                      (cells == 1 ? "" : "s") + ", the header has " + std::to_string(header));
+        add(line, std::string(what) + " has " + std::to_string(cells) + " cell" + (cells == 1 ? "" : "s") +
+                      ", the header has " + std::to_string(header));
       }
     };
     if (table.header_line < int(lines.size())) check_row(table.header_line + 1, "delimiter row");
@@ -176,8 +175,7 @@ std::vector<std::string> CheckMarkdown(const std::string& markdown) {
     for (auto& p : placeholders) found.emplace_back(number, std::move(p));
   }
 
-  std::stable_sort(found.begin(), found.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> problems;
   for (auto& [line, text] : found) problems.push_back(std::move(text));
   return problems;

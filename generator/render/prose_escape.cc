@@ -106,9 +106,17 @@ std::string EscapeParagraph(const std::string& p) {
     const char c = p[i];
     switch (c) {
       // Both brackets: an unescaped '[' could still pair with a template's own "](...)".
-      case '\\': case '`': case '*': case '[': case ']': case '<': case '>': case '{': case '}': case '|': case '~':
-        out += '\\';
-        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '{':
+      case '}':
+      case '|':
+      case '~': out += '\\'; break;
       case '_':  // between two letters or digits an underscore opens or closes nothing
         if (!(i > 0 && i + 1 < p.size() && std::isalnum(static_cast<unsigned char>(p[i - 1])) &&
               std::isalnum(static_cast<unsigned char>(p[i + 1]))))
@@ -117,8 +125,7 @@ std::string EscapeParagraph(const std::string& p) {
       case '&':
         if (EntityStart(p, i)) out += '\\';
         break;
-      default:
-        break;
+      default: break;
     }
     out += c;
   }

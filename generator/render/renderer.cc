@@ -43,9 +43,7 @@ std::string MarkStandaloneTags(const std::string& source) {
   }
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string t = Trim(lines[i]);
-    if (t.size() < 5 || t.compare(0, 2, "{{") != 0 ||
-        std::string("#^/!").find(t[2]) == std::string::npos)
-      continue;
+    if (t.size() < 5 || t.compare(0, 2, "{{") != 0 || std::string("#^/!").find(t[2]) == std::string::npos) continue;
     const size_t close = t.find("}}");
     if (close == t.size() - 2) {
       lines[i] = kStandaloneMark + t;  // one tag alone on its line
@@ -97,8 +95,7 @@ size_t FenceLength(const std::string& line, char* fence_char) {
 
 // The partials of `dir` by file stem, in name order, without their final newline; an empty
 // list when `dir` does not exist.
-engine::Status LoadPartials(const std::string& dir,
-                            std::vector<std::pair<std::string, std::string>>* partials) {
+engine::Status LoadPartials(const std::string& dir, std::vector<std::pair<std::string, std::string>>* partials) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return engine::Status::OK();
   std::vector<fs::path> paths;
@@ -179,8 +176,7 @@ engine::Status RenderTemplate(const std::string& dir, const std::string& templat
   return engine::Status::OK();
 }
 
-engine::Status RenderDocument(const RenderInput& in, const std::string& template_name,
-                              std::string* out) {
+engine::Status RenderDocument(const RenderInput& in, const std::string& template_name, std::string* out) {
   if (in.spec == nullptr) return engine::Status::InvalidArgument("no spec to render");
   if (in.spec->architecture.sizes.empty())
     return engine::Status::InvalidArgument(in.spec->path + ": the spec defines no sizes");

@@ -17,8 +17,7 @@ namespace render {
 // the whitespace (NormalizeMarkdown) and runs CheckMarkdown. Returns NotFound for a missing
 // template, InvalidArgument for a mustache syntax error or a document that fails the checks
 // (the message lists every problem with its line); *out is only written on success.
-engine::Status RenderDocument(const RenderInput& in, const std::string& template_name,
-                              std::string* out);
+engine::Status RenderDocument(const RenderInput& in, const std::string& template_name, std::string* out);
 
 // Loads <dir>/<template_name>.mustache and every <dir>/partials/*.mustache (available as
 // {{>name}}, hiding a data key of the same name) and renders it with make_data(), called only

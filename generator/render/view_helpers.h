@@ -54,7 +54,7 @@ using text::Join;
 std::string Capitalize(std::string s);
 std::string Code(const std::string& s);  // `s`
 std::string Plural(int64_t n, const std::string& one, const std::string& many);
-std::string BytesExact(int64_t bytes);   // "1,234 B (1.2 KiB)"
+std::string BytesExact(int64_t bytes);  // "1,234 B (1.2 KiB)"
 
 const engine::SizeReport* FindSizeReport(const engine::Report& r, const std::string& name);
 // Measured when the report has the size, else analytic (engine/count.h).
@@ -72,10 +72,10 @@ std::string SizeShape(const engine::ModelConfig& c);
 // the measured sizes differ from the described one, else "".
 std::string MeasuredSizeNote(const spec::Spec& s, const engine::Report& r);
 
-std::string PositionTag(engine::Position p);           // "RoPE"
-std::string HyperparameterLabel(const std::string& key);  // "learning_rate" -> "Learning rate"
-std::string Citation(const spec::Reference& r);        // "[title](url) — authors, year"
-std::string RunShape(const engine::Run& r);            // "batch 1 × 16 tokens"
+std::string PositionTag(engine::Position p);                           // "RoPE"
+std::string HyperparameterLabel(const std::string& key);               // "learning_rate" -> "Learning rate"
+std::string Citation(const spec::Reference& r);                        // "[title](url) — authors, year"
+std::string RunShape(const engine::Run& r);                            // "batch 1 × 16 tokens"
 std::string Throughput(const engine::Run& r, const std::string& key);  // "40,000 tokens/s"
 std::string Mfu(const engine::Run& r);
 // The memory guard's analytic estimate of what `run` allocates above its start
@@ -87,8 +87,7 @@ std::string RateUnit(const std::string& key);
 // The forward run's throughput in its own unit: "1,234 tokens/s", "12.3 images/s".
 std::string ForwardRate(const engine::Run& r);
 // The engine files that implement the model of `s`, each with what it holds: {path, what}.
-std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s,
-                                                                  const engine::ModelConfig& c);
+std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s, const engine::ModelConfig& c);
 
 }  // namespace internal
 }  // namespace render

@@ -77,8 +77,7 @@ engine::ParameterCount ParametersOf(const spec::Size& size, const engine::Report
 
 engine::FlopCount FlopsOf(const spec::Size& size, const engine::Report& r) {
   const engine::SizeReport* measured = FindSizeReport(r, size.name);
-  if (measured && measured->flops.forward > 0 && measured->flops.batch > 0 &&
-      measured->flops.sequence_length > 0)
+  if (measured && measured->flops.forward > 0 && measured->flops.batch > 0 && measured->flops.sequence_length > 0)
     return measured->flops;
   return engine::AnalyticForwardFlops(size.config, 1, size.config.context_length);
 }
@@ -99,7 +98,8 @@ std::string SizeShape(const ModelConfig& c) {
   const FamilyFacts x = FactsOf(c);
   if (x.conv_stages) return "stages " + StageList(c) + " of " + c.block + " blocks";
   if (x.recurrent)
-    return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") +
+    return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer",
+                  c.cell == "gru" ? "GRU layers" : "LSTM layers") +
            ", " + N(c.hidden_dim) + " wide";
   std::string shape = Plural(c.num_layers, "layer", "layers") + ", " + N(c.embedding_dim) + " wide";
   if (c.family == engine::Family::kMoe) shape += ", " + N(c.num_experts) + " experts";
@@ -128,8 +128,7 @@ std::string PerSize(const spec::Spec& s, Fn value_of) {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // value -> sizes
   for (const auto& size : s.architecture.sizes) {
     const std::string value = value_of(size);
-    auto it =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == value; });
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == value; });
     if (it == groups.end()) it = groups.insert(groups.end(), {value, {}});
     it->second.push_back(size.name);
   }
@@ -142,33 +141,23 @@ std::string PerSize(const spec::Spec& s, Fn value_of) {
 std::string PositionShort(const ModelConfig& c) {
   switch (c.position) {
     case engine::Position::kLearned:
-      return "Learned absolute position embeddings (" + N(c.context_length) + " × " +
-             N(c.embedding_dim) + ")";
-    case engine::Position::kSinusoidal:
-      return "Fixed sinusoidal position encodings";
+      return "Learned absolute position embeddings (" + N(c.context_length) + " × " + N(c.embedding_dim) + ")";
+    case engine::Position::kSinusoidal: return "Fixed sinusoidal position encodings";
     case engine::Position::kRoPE:
-      return "Rotary position embeddings (RoPE) on queries and keys, θ = " +
-             FormatShortestDouble(c.rope_theta);
-    case engine::Position::kALiBi:
-      return "ALiBi linear biases on attention scores";
-    case engine::Position::kNone:
-      return "No positional encoding (order only through the causal mask)";
+      return "Rotary position embeddings (RoPE) on queries and keys, θ = " + FormatShortestDouble(c.rope_theta);
+    case engine::Position::kALiBi: return "ALiBi linear biases on attention scores";
+    case engine::Position::kNone: return "No positional encoding (order only through the causal mask)";
   }
   return "";
 }
 
 std::string PositionTag(engine::Position p) {
   switch (p) {
-    case engine::Position::kLearned:
-      return "learned positions";
-    case engine::Position::kSinusoidal:
-      return "sinusoidal positions";
-    case engine::Position::kRoPE:
-      return "RoPE";
-    case engine::Position::kALiBi:
-      return "ALiBi";
-    case engine::Position::kNone:
-      return "no positions";
+    case engine::Position::kLearned: return "learned positions";
+    case engine::Position::kSinusoidal: return "sinusoidal positions";
+    case engine::Position::kRoPE: return "RoPE";
+    case engine::Position::kALiBi: return "ALiBi";
+    case engine::Position::kNone: return "no positions";
   }
   return "";
 }
@@ -185,12 +174,14 @@ std::string ComponentLabel(const std::string& key, const ModelConfig& c) {
     if (c.family == engine::Family::kEncoder) return "Embeddings (token + position + token type, with their LayerNorm)";
     if (c.family == engine::Family::kVit) return "Embeddings (patch projection, [CLS] token, positions)";
     if (c.family == engine::Family::kAudio) return "Decoder embeddings (token + learned positions)";
-    return c.position == engine::Position::kLearned && c.family != engine::Family::kRecurrent ? "Embeddings (token + learned positions)"
-                                                                              : "Token embedding";
+    return c.position == engine::Position::kLearned && c.family != engine::Family::kRecurrent
+               ? "Embeddings (token + learned positions)"
+               : "Token embedding";
   }
   if (key == "router") return "MoE router";
   if (key == "pooler") return "Pooler";
-  if (key == "head") return c.family == engine::Family::kEncoder && c.head == "mlm" ? "MLM head" : "Classification head";
+  if (key == "head")
+    return c.family == engine::Family::kEncoder && c.head == "mlm" ? "MLM head" : "Classification head";
   if (key == "stem") return "Stem (7×7 conv + batch norm)";
   if (key == "stages") return "Residual stages (convolutions, batch norms, downsampling)";
   if (key == "frontend") return "Conv front end";
@@ -241,8 +232,7 @@ std::string Citation(const spec::Reference& r) {
 
 std::string RunShape(const engine::Run& r) {
   if (r.scenario == "generate")
-    return "batch " + N(r.batch) + ", " + N(r.prompt_tokens) + "-token prompt + " +
-           N(r.new_tokens) + " new tokens";
+    return "batch " + N(r.batch) + ", " + N(r.prompt_tokens) + "-token prompt + " + N(r.new_tokens) + " new tokens";
   if (r.sequence_length > 0) return "batch " + N(r.batch) + " × " + N(r.sequence_length) + " tokens";
   if (!r.throughput.empty() && r.throughput.front().first == "images_per_s") return "batch " + N(r.batch) + " images";
   if (!r.throughput.empty() && r.throughput.front().first == "audio_seconds_per_s")
@@ -268,9 +258,7 @@ std::string Throughput(const engine::Run& r, const std::string& key) {
   return "not recorded";
 }
 
-std::string Mfu(const engine::Run& r) {
-  return r.mfu > 0 ? FormatPercent(r.mfu) : "n/a (no peak calibrated)";
-}
+std::string Mfu(const engine::Run& r) { return r.mfu > 0 ? FormatPercent(r.mfu) : "n/a (no peak calibrated)"; }
 
 std::string BytesExact(int64_t bytes) {
   if (bytes < 1024) return N(bytes) + " B";
@@ -280,17 +268,13 @@ std::string BytesExact(int64_t bytes) {
 // ---- card: modalities, references, sizes -------------------------------------------------
 
 std::string TextInputDimensions(const spec::Spec& s) {
-  return "context length " +
-         PerSize(s, [](const spec::Size& z) { return N(z.config.context_length); }) +
-         " tokens, vocabulary " +
-         PerSize(s, [](const spec::Size& z) { return N(z.config.vocab_size); }) +
-         " token ids, embedding dimension " +
-         PerSize(s, [](const spec::Size& z) { return N(z.config.embedding_dim); });
+  return "context length " + PerSize(s, [](const spec::Size& z) { return N(z.config.context_length); }) +
+         " tokens, vocabulary " + PerSize(s, [](const spec::Size& z) { return N(z.config.vocab_size); }) +
+         " token ids, embedding dimension " + PerSize(s, [](const spec::Size& z) { return N(z.config.embedding_dim); });
 }
 
 std::string TextOutputDimensions(const spec::Spec& s) {
-  return "logits of shape (batch, tokens, " +
-         PerSize(s, [](const spec::Size& z) { return N(z.config.vocab_size); }) +
+  return "logits of shape (batch, tokens, " + PerSize(s, [](const spec::Size& z) { return N(z.config.vocab_size); }) +
          "), one score per vocabulary entry at every position";
 }
 
@@ -310,14 +294,14 @@ std::string ArchitectureDimensions(const spec::Spec& s, const std::string& modal
              per([](const spec::Size& z) { return N(z.config.embedding_dim); }) + ")" +
              (PrimarySize(s).config.pooler ? " and a pooled (batch, embedding) vector" : "");
     if (family == engine::Family::kAudio)
-      return inputs ? "" : "logits of shape (batch, text tokens ≤ " +
-                               per([](const spec::Size& z) { return N(z.config.context_length); }) + ", " +
-                               per([](const spec::Size& z) { return N(z.config.vocab_size); }) + ")";
+      return inputs ? ""
+                    : "logits of shape (batch, text tokens ≤ " +
+                          per([](const spec::Size& z) { return N(z.config.context_length); }) + ", " +
+                          per([](const spec::Size& z) { return N(z.config.vocab_size); }) + ")";
     return inputs ? TextInputDimensions(s) : TextOutputDimensions(s);
   }
   if (modality == "image" && inputs) {
-    return "height × width × channels = " +
-           per([](const spec::Size& z) {
+    return "height × width × channels = " + per([](const spec::Size& z) {
              return N(z.config.image_size) + " × " + N(z.config.image_size) + " × " + N(z.config.channels);
            }) +
            ", resized (shorter side 256) and center-cropped, scaled to [0, 1] and normalized per channel with "
@@ -325,10 +309,10 @@ std::string ArchitectureDimensions(const spec::Spec& s, const std::string& modal
   }
   if (modality == "audio" && inputs) {
     const ModelConfig& c = PrimarySize(s).config;
-    return "sample rate " + N(c.sample_rate) + " Hz; frame (window) " + N(c.n_fft) + " samples = " +
-           FormatShortestDouble(1000.0 * c.n_fft / c.sample_rate) + " ms, hop " + N(c.hop_length) + " samples = " +
-           FormatShortestDouble(1000.0 * c.hop_length / c.sample_rate) + " ms; " + N(c.n_mels) + " mel bins; " +
-           FormatShortestDouble(c.chunk_seconds) + " s chunks = " + N(engine::AudioFrames(c)) +
+    return "sample rate " + N(c.sample_rate) + " Hz; frame (window) " + N(c.n_fft) +
+           " samples = " + FormatShortestDouble(1000.0 * c.n_fft / c.sample_rate) + " ms, hop " + N(c.hop_length) +
+           " samples = " + FormatShortestDouble(1000.0 * c.hop_length / c.sample_rate) + " ms; " + N(c.n_mels) +
+           " mel bins; " + FormatShortestDouble(c.chunk_seconds) + " s chunks = " + N(engine::AudioFrames(c)) +
            " frames (engine/preprocess/audio.cc)";
   }
   if (!inputs && engine::TraitsOf(family).image_input) {
@@ -338,8 +322,7 @@ std::string ArchitectureDimensions(const spec::Spec& s, const std::string& modal
   return "";
 }
 
-std::vector<View> Modalities(const spec::Spec& s, const std::vector<spec::Modality>& list,
-                             bool inputs) {
+std::vector<View> Modalities(const spec::Spec& s, const std::vector<spec::Modality>& list, bool inputs) {
   std::vector<View> out;
   for (const auto& m : list) {
     std::string dims = m.dimensions;
@@ -360,8 +343,8 @@ std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
   if (c.family == engine::Family::kResNet) {
     std::string stages;
     for (size_t i = 0; i < c.stages.size(); ++i) stages += (i ? ", " : "") + N(c.stages[i]);
-    return c.block + " blocks in stages of [" + stages + "], base width " + N(c.base_width) + ", " +
-           N(c.image_size) + " × " + N(c.image_size) + " input, " + N(c.num_classes) + " classes; " + params;
+    return c.block + " blocks in stages of [" + stages + "], base width " + N(c.base_width) + ", " + N(c.image_size) +
+           " × " + N(c.image_size) + " input, " + N(c.num_classes) + " classes; " + params;
   }
   if (c.family == engine::Family::kRecurrent)
     return Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer",
@@ -371,15 +354,15 @@ std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
   std::string extra;
   if (c.family == engine::Family::kAudio)
     extra = ", " + N(c.decoder_layers) + " decoder layers, " + N(c.n_mels) + " mel bins";
-  if (c.family == engine::Family::kVit) extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
-  if (c.family == engine::Family::kMoe) extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
-  const std::string heads = c.num_kv_heads == c.num_heads
-                                ? Plural(c.num_heads, "attention head", "attention heads")
-                                : Plural(c.num_heads, "query head", "query heads") + " / " +
-                                      Plural(c.num_kv_heads, "KV head", "KV heads");
-  return Plural(c.num_layers, "layer", "layers") + ", embedding dimension " + N(c.embedding_dim) +
-         ", " + heads + " (" + AttentionKind(c) + "), FFN hidden dimension " + N(c.hidden_dim) + extra + "; " +
-         params;
+  if (c.family == engine::Family::kVit)
+    extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
+  if (c.family == engine::Family::kMoe)
+    extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
+  const std::string heads = c.num_kv_heads == c.num_heads ? Plural(c.num_heads, "attention head", "attention heads")
+                                                          : Plural(c.num_heads, "query head", "query heads") + " / " +
+                                                                Plural(c.num_kv_heads, "KV head", "KV heads");
+  return Plural(c.num_layers, "layer", "layers") + ", embedding dimension " + N(c.embedding_dim) + ", " + heads + " (" +
+         AttentionKind(c) + "), FFN hidden dimension " + N(c.hidden_dim) + extra + "; " + params;
 }
 
 // One row per parameter component: label, exact count with its short form, share of the total.
@@ -390,10 +373,8 @@ std::vector<View> ComponentRows(const spec::Size& size, const engine::Report& r)
   for (const auto& [key, n] : p.by_component) {
     std::string count = FormatCountWithShort(n);
     if (key == "lm_head" && n == 0 && c.tie_embeddings) count = "0 (tied to the token embedding)";
-    components.push_back(View()
-                             .Text("label", TableCell(ComponentLabel(key, c)))
-                             .Text("count", count)
-                             .Text("share", Share(n, p.total)));
+    components.push_back(
+        View().Text("label", TableCell(ComponentLabel(key, c))).Text("count", count).Text("share", Share(n, p.total)));
   }
   return components;
 }
@@ -403,10 +384,7 @@ View SizeTables(const spec::Size& size, const engine::Report& r) {
   const engine::ParameterCount p = ParametersOf(size, r);
   auto share = [&](int64_t n) { return Share(n, p.total); };
   auto row = [&](const std::string& label, int64_t n) {
-    return View()
-        .Text("label", label)
-        .Text("count", FormatCountWithShort(n))
-        .Text("share", share(n));
+    return View().Text("label", label).Text("count", FormatCountWithShort(n)).Text("share", share(n));
   };
   std::vector<View> totals = {row("Total", p.total), row("Trainable", p.trainable)};
   if (!FactsOf(c).conv_stages) {  // a CNN has no embedding: every parameter is non-embedding
@@ -426,8 +404,7 @@ View SizeTables(const spec::Size& size, const engine::Report& r) {
   }
   std::vector<View> elementwise;
   for (const auto& [key, n] : f.elementwise)
-    elementwise.push_back(
-        View().Text("label", TableCell(ComponentLabel(key, c))).Text("flops", N(n)));
+    elementwise.push_back(View().Text("label", TableCell(ComponentLabel(key, c))).Text("flops", N(n)));
   const int64_t tokens = f.batch * f.sequence_length;
   return View()
       .Text("size_name", size.name)
@@ -437,12 +414,11 @@ View SizeTables(const spec::Size& size, const engine::Report& r) {
       .Items("elementwise_flops", elementwise)
       .Text("flops_total", FormatCountWithShort(f.forward))
       .Text("macs_total", FormatCountWithShort(f.forward_macs))
-      .Text("flops_shape", !FactsOf(c).sequence
-                               ? "batch " + N(f.batch) + " × " + N(c.image_size) + " × " + N(c.image_size) + " images"
-                               : "batch " + N(f.batch) + " × " + N(f.sequence_length) + " tokens" +
-                                     (FactsOf(c).text_context && f.sequence_length == c.context_length
-                                          ? " (the full context)"
-                                          : ""))
+      .Text("flops_shape",
+            !FactsOf(c).sequence
+                ? "batch " + N(f.batch) + " × " + N(c.image_size) + " × " + N(c.image_size) + " images"
+                : "batch " + N(f.batch) + " × " + N(f.sequence_length) + " tokens" +
+                      (FactsOf(c).text_context && f.sequence_length == c.context_length ? " (the full context)" : ""))
       .Text("flops_per_token", FactsOf(c).sequence && tokens > 0 ? N(f.forward / tokens) : "");
 }
 
@@ -454,39 +430,33 @@ std::vector<std::string> MeasuredMetrics(const spec::Spec& s, const engine::Repo
   for (const auto& size : s.architecture.sizes) {
     const engine::FlopCount f = FlopsOf(size, r);
     const int64_t params = ParametersOf(size, r).total;
-    lines.push_back("Parameters (" + size.name + "): " + FormatCountWithShort(params) +
-                    ", tied weights counted once");
+    lines.push_back("Parameters (" + size.name + "): " + FormatCountWithShort(params) + ", tied weights counted once");
     if (f.batch * f.sequence_length > 0) {
       const int64_t per_token = f.forward / (f.batch * f.sequence_length);
-      lines.push_back("Forward FLOPs per token (" + size.name + ", " + N(f.sequence_length) +
-                      "-token sequence): " + N(per_token) + " (" + FormatFlops(double(per_token)) +
-                      "), FLOPs = 2 × MACs, matmuls only");
+      lines.push_back("Forward FLOPs per token (" + size.name + ", " + N(f.sequence_length) + "-token sequence): " +
+                      N(per_token) + " (" + FormatFlops(double(per_token)) + "), FLOPs = 2 × MACs, matmuls only");
     }
-    lines.push_back("Weights size (" + size.name +
-                    "): " + FormatBytes(params * engine::DtypeBytes("float32")) + " in float32, " +
-                    FormatBytes(params * engine::DtypeBytes("bfloat16")) + " in bfloat16");
+    lines.push_back("Weights size (" + size.name + "): " + FormatBytes(params * engine::DtypeBytes("float32")) +
+                    " in float32, " + FormatBytes(params * engine::DtypeBytes("bfloat16")) + " in bfloat16");
   }
   bool any_run = false;
   for (const auto& size : r.sizes) {
     for (const auto& run : size.runs) {
       any_run = true;
-      const std::string where =
-          size.name + ", " + run.device + ", " + run.dtype + ", " + RunShape(run);
+      const std::string where = size.name + ", " + run.device + ", " + run.dtype + ", " + RunShape(run);
       if (run.scenario == "generate") {
         lines.push_back("Decode latency p50 per token / decode throughput (" + where +
-                        "): " + FormatSeconds(run.latency_s.p50) + " / " +
-                        Throughput(run, "decode_tokens_per_s"));
+                        "): " + FormatSeconds(run.latency_s.p50) + " / " + Throughput(run, "decode_tokens_per_s"));
       } else if (run.scenario == "train") {
         lines.push_back("Training step p50 / training throughput (" + where + ", forward + backward + AdamW): " +
                         FormatSeconds(run.latency_s.p50) + " / " + ForwardRate(run));
       } else {
-        lines.push_back("Forward latency p50 / throughput (" + where + "): " +
-                        FormatSeconds(run.latency_s.p50) + " / " + ForwardRate(run));
+        lines.push_back("Forward latency p50 / throughput (" + where + "): " + FormatSeconds(run.latency_s.p50) +
+                        " / " + ForwardRate(run));
       }
     }
   }
-  if (!any_run)
-    lines.push_back("Latency and throughput: not measured yet — run " + Code(build_command));
+  if (!any_run) lines.push_back("Latency and throughput: not measured yet — run " + Code(build_command));
   return lines;
 }
 
@@ -495,9 +465,7 @@ void AddTraining(const spec::Training& t, View* v) {
   for (const auto& h : t.hyperparameters)
     hyper.push_back(View().Text("label", HyperparameterLabel(h.key)).Text("value", h.value));
   if (t.tokens > 0)
-    hyper.push_back(View()
-                        .Text("label", "Training tokens")
-                        .Text("value", FormatShortCount(std::llround(t.tokens))));
+    hyper.push_back(View().Text("label", "Training tokens").Text("value", FormatShortCount(std::llround(t.tokens))));
   const bool has_data = !t.datasets.empty() || !t.preprocessing.empty();
   const bool has_env = !t.hardware.empty() || !t.framework.empty() || !t.distributed.empty();
   v->Flag("has_data_requirements", has_data)
@@ -616,8 +584,7 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, 
   if (FactsOf(c).recurrent) return RecurrentKeyFeatures(s, c, r);
   std::string ffn = "Feed-forward: " + FeedForwardLabel(c);
   if (c.hidden_dim > 0 && c.embedding_dim > 0)
-    ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) +
-           " the embedding dimension)";
+    ffn += " (hidden dimension " + Ratio(double(c.hidden_dim) / c.embedding_dim) + " the embedding dimension)";
   const bool post_norm = c.family == engine::Family::kEncoder && c.norm_position == "post";
   std::vector<std::string> out = {
       TransformerShape(s, c),
@@ -639,20 +606,19 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, 
 std::string AttentionText(const ModelConfig& c) {
   const int64_t qkv = (c.num_heads + 2 * c.num_kv_heads) * c.head_dim;
   std::string text =
-      AttentionLabel(c) + ". Q, K and V come from one fused projection " + Code("attn.qkv") +
-      " of width " + N(qkv) + " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " +
-      N(c.head_dim) + (c.qkv_bias ? ", with bias" : ", without bias") +
-      ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
+      AttentionLabel(c) + ". Q, K and V come from one fused projection " + Code("attn.qkv") + " of width " + N(qkv) +
+      " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " + N(c.head_dim) +
+      (c.qkv_bias ? ", with bias" : ", without bias") + ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
       (engine::TraitsOf(c).kv_cache ? ", causally masked (each token attends to itself and earlier tokens), "
-                              : ", not masked (every token attends to every token, before and after it), ") +
-      "normalized with softmax and applied to V; the " +
-      N(c.num_heads) + " head outputs are concatenated (" + N(c.num_heads * c.head_dim) +
-      " values) and projected back to " + N(c.embedding_dim) + " by " + Code("attn.proj") + ".";
+                                    : ", not masked (every token attends to every token, before and after it), ") +
+      "normalized with softmax and applied to V; the " + N(c.num_heads) + " head outputs are concatenated (" +
+      N(c.num_heads * c.head_dim) + " values) and projected back to " + N(c.embedding_dim) + " by " +
+      Code("attn.proj") + ".";
   if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0) {
     text += " Each of the " + Plural(c.num_kv_heads, "K/V head", "K/V heads") + " is shared by " +
-            N(c.num_heads / c.num_kv_heads) + " query heads, so the KV cache holds " +
-            N(c.num_kv_heads) + " heads per layer instead of " + N(c.num_heads) + ": " +
-            Ratio(double(c.num_heads) / c.num_kv_heads) + " smaller.";
+            N(c.num_heads / c.num_kv_heads) + " query heads, so the KV cache holds " + N(c.num_kv_heads) +
+            " heads per layer instead of " + N(c.num_heads) + ": " + Ratio(double(c.num_heads) / c.num_kv_heads) +
+            " smaller.";
   }
   return text;
 }
@@ -661,24 +627,22 @@ std::string FeedForwardText(const ModelConfig& c) {
   const std::string C = N(c.embedding_dim), H = N(c.hidden_dim);
   if (engine::IsGated(c.activation)) {
     const std::string inner = c.activation == engine::Activation::kSwiGLU ? "SiLU" : "GELU";
-    return "A gated feed-forward network (" + ActivationLabel(c.activation) +
-           "): " + Code("mlp.fc") + " computes the gate and up projections in one matmul (" + C +
-           " → 2 × " + H + "), the hidden activation is " + inner + "(gate) ⊙ up, and " +
-           Code("mlp.proj") + " projects " + H + " → " + C +
-           (c.bias ? " (with biases)." : " (no biases).");
+    return "A gated feed-forward network (" + ActivationLabel(c.activation) + "): " + Code("mlp.fc") +
+           " computes the gate and up projections in one matmul (" + C + " → 2 × " + H +
+           "), the hidden activation is " + inner + "(gate) ⊙ up, and " + Code("mlp.proj") + " projects " + H + " → " +
+           C + (c.bias ? " (with biases)." : " (no biases).");
   }
-  return "A two-layer MLP: " + Code("mlp.fc") + " expands " + C + " → " + H + ", " +
-         ActivationLabel(c.activation) + " is applied elementwise, and " + Code("mlp.proj") +
-         " projects " + H + " → " + C + (c.bias ? " (with biases)." : " (no biases).");
+  return "A two-layer MLP: " + Code("mlp.fc") + " expands " + C + " → " + H + ", " + ActivationLabel(c.activation) +
+         " is applied elementwise, and " + Code("mlp.proj") + " projects " + H + " → " + C +
+         (c.bias ? " (with biases)." : " (no biases).");
 }
 
 std::string PositionText(const ModelConfig& c) {
   const std::string ctx = N(c.context_length);
   switch (c.position) {
     case engine::Position::kLearned:
-      return "Learned absolute positions: a trainable table of " + ctx + " × " +
-             N(c.embedding_dim) + " vectors (" + Code("pos_emb.weight") + ", " +
-             N(c.context_length * c.embedding_dim) +
+      return "Learned absolute positions: a trainable table of " + ctx + " × " + N(c.embedding_dim) + " vectors (" +
+             Code("pos_emb.weight") + ", " + N(c.context_length * c.embedding_dim) +
              " parameters) is added to the token embeddings before the first block, so a "
              "sequence can hold at most " +
              ctx + " tokens.";
@@ -701,8 +665,8 @@ std::string PositionText(const ModelConfig& c) {
     case engine::Position::kALiBi:
       return "ALiBi (Press et al., 2021): no position embedding; each head h adds −m_h · (i − j) "
              "to the score of query i and key j, with fixed slopes m_h = 2^(−8h/" +
-             N(c.num_heads) + ") for the " + N(c.num_heads) +
-             " heads. No parameters; the configured context is " + ctx + " tokens.";
+             N(c.num_heads) + ") for the " + N(c.num_heads) + " heads. No parameters; the configured context is " +
+             ctx + " tokens.";
     case engine::Position::kNone:
       return "No positional encoding: token order is visible only through the causal mask. No "
              "parameters; the configured context is " +
@@ -714,8 +678,8 @@ std::string PositionText(const ModelConfig& c) {
 // The resolved configuration of a non-decoder size: the keys its family reads.
 std::string FamilyConfigYaml(const spec::Size& size) {
   const ModelConfig& c = size.config;
-  std::string y = "# Resolved configuration of size \"" + size.name + "\" (defaults applied)\nfamily: " +
-                  engine::FamilyName(c.family) + "\n";
+  std::string y = "# Resolved configuration of size \"" + size.name +
+                  "\" (defaults applied)\nfamily: " + engine::FamilyName(c.family) + "\n";
   auto i = [&](const char* k, int64_t v) { y += std::string(k) + ": " + std::to_string(v) + "\n"; };
   auto t = [&](const char* k, const std::string& v) { y += std::string(k) + ": " + v + "\n"; };
   auto b = [&](const char* k, bool v) { y += std::string(k) + ": " + (v ? "true" : "false") + "\n"; };
@@ -725,8 +689,8 @@ std::string FamilyConfigYaml(const spec::Size& size) {
     t("block", c.block), t("stages", "[" + stages + "]"), i("base_width", c.base_width), i("image_size", c.image_size),
         i("channels", c.channels), i("num_classes", c.num_classes);
   } else if (c.family == engine::Family::kRecurrent) {
-    t("cell", c.cell), i("vocab_size", c.vocab_size), i("num_layers", c.num_layers), i("embedding_dim", c.embedding_dim),
-        i("hidden_dim", c.hidden_dim), b("tie_embeddings", c.tie_embeddings);
+    t("cell", c.cell), i("vocab_size", c.vocab_size), i("num_layers", c.num_layers),
+        i("embedding_dim", c.embedding_dim), i("hidden_dim", c.hidden_dim), b("tie_embeddings", c.tie_embeddings);
   } else {
     i("num_layers", c.num_layers), i("embedding_dim", c.embedding_dim), i("num_heads", c.num_heads),
         i("head_dim", c.head_dim), i("hidden_dim", c.hidden_dim);
@@ -734,7 +698,8 @@ std::string FamilyConfigYaml(const spec::Size& size) {
         b("bias", c.bias), b("qkv_bias", c.qkv_bias);
     if (c.family == engine::Family::kEncoder) {
       i("vocab_size", c.vocab_size), i("context_length", c.context_length), i("type_vocab_size", c.type_vocab_size),
-          b("pooler", c.pooler), t("norm_position", c.norm_position), t("head", c.head), i("num_classes", c.num_classes);
+          b("pooler", c.pooler), t("norm_position", c.norm_position), t("head", c.head),
+          i("num_classes", c.num_classes);
     } else if (c.family == engine::Family::kVit) {
       i("image_size", c.image_size), i("patch_size", c.patch_size), i("channels", c.channels), t("pool", c.pool),
           i("num_classes", c.num_classes);
@@ -858,8 +823,8 @@ void AddPositionComponent(const ModelConfig& c, std::vector<View>* out) {
         "Token (" + N(c.vocab_size) + " × " + C + "), learned absolute position (" + N(c.context_length) + " × " + C +
             ")" + (c.type_vocab_size > 0 ? " and token-type (" + N(c.type_vocab_size) + " × " + C + ")" : "") +
             " embeddings are summed and layer-normalized; a sequence holds at most " + N(c.context_length) +
-            " tokens. Blocks are " + (c.norm_position == "post" ? "post-norm (LayerNorm after each residual add, as BERT)"
-                                                              : "pre-norm") + ".");
+            " tokens. Blocks are " +
+            (c.norm_position == "post" ? "post-norm (LayerNorm after each residual add, as BERT)" : "pre-norm") + ".");
   } else if (c.family == engine::Family::kVit) {
     const int64_t side = c.image_size / c.patch_size;
     add("Positional Encoding", "",
@@ -869,11 +834,12 @@ void AddPositionComponent(const ModelConfig& c, std::vector<View>* out) {
   } else if (c.family == engine::Family::kAudio) {
     add("Positional Encoding", "",
         "The encoder adds fixed sinusoidal positions (no parameters) to its " + N(engine::AudioFrames(c) / 2) +
-            " frames." + (c.decoder_layers > 0 ? " The text decoder adds learned positions (" + N(c.context_length) +
-                                                     " × " + C + ") and attends to the encoder output through "
-                                                     "cross-attention in each of its " +
-                                                     N(c.decoder_layers) + " blocks."
-                                               : ""));
+            " frames." +
+            (c.decoder_layers > 0 ? " The text decoder adds learned positions (" + N(c.context_length) + " × " + C +
+                                        ") and attends to the encoder output through "
+                                        "cross-attention in each of its " +
+                                        N(c.decoder_layers) + " blocks."
+                                  : ""));
   } else {
     add("Positional Encoding", "", PositionText(c));
   }
@@ -920,7 +886,7 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
   else if (family == engine::Family::kEncoder)
     header = {"Embedding Dim", "Layers", "Heads", "Hidden Dim", "Context Length (tokens)", "Token types"};
   else if (family == engine::Family::kMoe)
-    header = {"Embedding Dim", "Layers", "Heads", "KV Heads", "Expert Hidden Dim", "Experts (active)",
+    header = {"Embedding Dim",          "Layers", "Heads", "KV Heads", "Expert Hidden Dim", "Experts (active)",
               "Context Length (tokens)"};
   else
     header = {"Embedding Dim", "Layers", "Heads", "KV Heads", "Hidden Dim", "Context Length (tokens)"};
@@ -942,20 +908,32 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
       cells = {z.cell == "gru" ? "GRU" : "LSTM", N(z.num_layers), N(z.embedding_dim), N(z.hidden_dim), N(z.vocab_size)};
     } else if (family == engine::Family::kVit) {
       const int64_t side = z.image_size / z.patch_size;
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.hidden_dim), N(z.image_size),
-               N(z.patch_size), N(side * side + (z.pool == "cls" ? 1 : 0)), N(z.num_classes)};
+      cells = {N(z.embedding_dim),
+               N(z.num_layers),
+               N(z.num_heads),
+               N(z.hidden_dim),
+               N(z.image_size),
+               N(z.patch_size),
+               N(side * side + (z.pool == "cls" ? 1 : 0)),
+               N(z.num_classes)};
     } else if (family == engine::Family::kAudio) {
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.decoder_layers), N(z.num_heads), N(z.n_mels),
-               N(engine::AudioFrames(z)), z.decoder_layers > 0 ? N(z.vocab_size) : "—"};
+      cells = {N(z.embedding_dim),
+               N(z.num_layers),
+               N(z.decoder_layers),
+               N(z.num_heads),
+               N(z.n_mels),
+               N(engine::AudioFrames(z)),
+               z.decoder_layers > 0 ? N(z.vocab_size) : "—"};
     } else if (family == engine::Family::kEncoder) {
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.hidden_dim), N(z.context_length),
-               N(z.type_vocab_size)};
+      cells = {N(z.embedding_dim), N(z.num_layers),     N(z.num_heads),
+               N(z.hidden_dim),    N(z.context_length), N(z.type_vocab_size)};
     } else if (family == engine::Family::kMoe) {
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.num_kv_heads), N(z.hidden_dim),
-               N(z.num_experts) + " (" + N(z.experts_per_token) + ")", N(z.context_length)};
-    } else {
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads), N(z.num_kv_heads), N(z.hidden_dim),
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads),
+               N(z.num_kv_heads),  N(z.hidden_dim), N(z.num_experts) + " (" + N(z.experts_per_token) + ")",
                N(z.context_length)};
+    } else {
+      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads),
+               N(z.num_kv_heads),  N(z.hidden_dim), N(z.context_length)};
     }
     std::string params = FormatCountWithShort(p.total);
     if (family == engine::Family::kMoe) params += ", " + FormatShortCount(p.active) + " active";
@@ -983,8 +961,7 @@ std::string ConfigYaml(const spec::Size& size) {
   y += "norm_eps: " + FormatShortestDouble(c.norm_eps) + "\n";
   y += std::string("activation: ") + engine::ActivationName(c.activation) + "\n";
   y += std::string("position: ") + engine::PositionName(c.position) + "\n";
-  if (c.position == engine::Position::kRoPE)
-    y += "rope_theta: " + FormatShortestDouble(c.rope_theta) + "\n";
+  if (c.position == engine::Position::kRoPE) y += "rope_theta: " + FormatShortestDouble(c.rope_theta) + "\n";
   y += std::string("bias: ") + (c.bias ? "true" : "false") + "\n";
   y += std::string("qkv_bias: ") + (c.qkv_bias ? "true" : "false") + "\n";
   y += std::string("tie_embeddings: ") + (c.tie_embeddings ? "true" : "false");
@@ -1004,8 +981,7 @@ std::string ParameterNames(const ModelConfig& c) {
     const auto& row = rows[i];
     std::string line = row.ours + std::string(name_width - row.ours.size() + 2, ' ') + row.shape;
     if (row.ours.find("{i}") != std::string::npos)
-      line += std::string(shape_width - row.shape.size() + 2, ' ') + "i = 0.." +
-              std::to_string(c.num_layers - 1);
+      line += std::string(shape_width - row.shape.size() + 2, ' ') + "i = 0.." + std::to_string(c.num_layers - 1);
     out += (i ? "\n" : "") + line;
   }
   return out;
@@ -1030,17 +1006,14 @@ std::string EnvironmentText(const engine::Environment& e) {
   if (!e.gpu.empty()) parts.push_back("GPU " + e.gpu);
   if (!e.os.empty()) parts.push_back(e.os);
   if (!e.compiler.empty()) parts.push_back(e.compiler);
-  if (!e.libtorch.empty())
-    parts.push_back("LibTorch " + e.libtorch + (e.cuda.empty() ? "" : " (CUDA " + e.cuda + ")"));
+  if (!e.libtorch.empty()) parts.push_back("LibTorch " + e.libtorch + (e.cuda.empty() ? "" : " (CUDA " + e.cuda + ")"));
   if (!e.blas.empty()) parts.push_back("BLAS: " + e.blas);
   if (!e.cpu_features.empty()) parts.push_back("CPU features: " + e.cpu_features);
   std::vector<std::string> peaks;
-  for (const auto& [dtype, x] : e.peak_flops_per_s)
-    peaks.push_back(FormatFlopsPerSecond(x) + " " + dtype);
+  for (const auto& [dtype, x] : e.peak_flops_per_s) peaks.push_back(FormatFlopsPerSecond(x) + " " + dtype);
   if (!peaks.empty()) parts.push_back("measured peak GEMM " + Join(peaks, ", "));
   if (e.memory_bandwidth_bytes_per_s > 0)
-    parts.push_back("measured memory bandwidth " +
-                    FormatBytes(std::llround(e.memory_bandwidth_bytes_per_s)) + "/s");
+    parts.push_back("measured memory bandwidth " + FormatBytes(std::llround(e.memory_bandwidth_bytes_per_s)) + "/s");
   if (!e.date.empty()) parts.push_back("date " + e.date);
   if (!e.tool_version.empty()) parts.push_back("modelcard " + e.tool_version);
   return Join(parts, "; ");
@@ -1188,16 +1161,15 @@ std::vector<View> MemoryRows(const spec::Spec& s, const engine::Report& r) {
   for (const auto& size : s.architecture.sizes) {
     const ModelConfig& c = size.config;
     const int64_t params = ParametersOf(size, r).total;
-    rows.push_back(
-        View()
-            .Text("size_name", size.name)
-            .Text("params", N(params))
-            .Text("float32", BytesExact(params * engine::DtypeBytes("float32")))
-            .Text("bfloat16", BytesExact(params * engine::DtypeBytes("bfloat16")))
-            .Text("kv_float32", BytesExact(engine::KVCacheBytesPerToken(c, 4)))
-            .Text("kv_bfloat16", BytesExact(engine::KVCacheBytesPerToken(c, 2)))
-            .Text("kv_context", N(c.context_length))
-            .Text("kv_full", FormatBytes(engine::KVCacheBytesPerToken(c, 2) * c.context_length)));
+    rows.push_back(View()
+                       .Text("size_name", size.name)
+                       .Text("params", N(params))
+                       .Text("float32", BytesExact(params * engine::DtypeBytes("float32")))
+                       .Text("bfloat16", BytesExact(params * engine::DtypeBytes("bfloat16")))
+                       .Text("kv_float32", BytesExact(engine::KVCacheBytesPerToken(c, 4)))
+                       .Text("kv_bfloat16", BytesExact(engine::KVCacheBytesPerToken(c, 2)))
+                       .Text("kv_context", N(c.context_length))
+                       .Text("kv_full", FormatBytes(engine::KVCacheBytesPerToken(c, 2) * c.context_length)));
   }
   return rows;
 }
@@ -1210,16 +1182,13 @@ std::string SizeComparison(const spec::Spec& s, const engine::Report& r) {
     if (ParametersOf(size, r).total > ParametersOf(*largest, r).total) largest = &size;
   }
   const double ratio = double(ParametersOf(*largest, r).total) / ParametersOf(*smallest, r).total;
-  const std::string times =
-      ratio >= 100 ? FormatThousands(std::llround(ratio)) : FormatFixed(ratio, 1);
+  const std::string times = ratio >= 100 ? FormatThousands(std::llround(ratio)) : FormatFixed(ratio, 1);
   const std::string weights = "Weight memory grows with the parameter count: " + Code(largest->name) + " needs " +
                               times + "× the weight memory of " + Code(smallest->name) + " in any dtype.";
   if (!FactsOf(largest->config).kv_cache) return weights;
   return weights + " Per token of context, the bfloat16 KV cache takes " +
-         FormatBytes(engine::KVCacheBytesPerToken(largest->config, 2)) + " in " +
-         Code(largest->name) + " and " +
-         FormatBytes(engine::KVCacheBytesPerToken(smallest->config, 2)) + " in " +
-         Code(smallest->name) + ".";
+         FormatBytes(engine::KVCacheBytesPerToken(largest->config, 2)) + " in " + Code(largest->name) + " and " +
+         FormatBytes(engine::KVCacheBytesPerToken(smallest->config, 2)) + " in " + Code(smallest->name) + ".";
 }
 
 std::vector<View> ModelComparison(const spec::Spec& self, const std::vector<const spec::Spec*>& all,
@@ -1258,8 +1227,7 @@ const spec::Size* FirstSizeWith(const spec::Spec& s, const spec::Size& primary, 
 
 // Key Benefits: the spec's own advantages, then facts computed from the configuration, each
 // for the first size that has the feature.
-std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
-                           const spec::Size& primary) {
+std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r, const spec::Size& primary) {
   std::vector<std::pair<std::string, std::string>> items;
   for (const auto& b : s.architecture.advantages) items.emplace_back(b.title, b.description);
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
@@ -1269,11 +1237,10 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
     const ModelConfig& c = size->config;
     const int64_t total = ParametersOf(*size, r).total;
     const int64_t saved = c.vocab_size * c.embedding_dim;
-    items.emplace_back("Tied embeddings",
-                       "the LM head reuses the " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
-                           " token embedding matrix, saving " + N(saved) + " parameters (" +
-                           FormatPercent(double(saved) / total) + " of the " + N(total) +
-                           " total of " + Code(size->name) + ").");
+    items.emplace_back("Tied embeddings", "the LM head reuses the " + N(c.vocab_size) + " × " + N(c.embedding_dim) +
+                                              " token embedding matrix, saving " + N(saved) + " parameters (" +
+                                              FormatPercent(double(saved) / total) + " of the " + N(total) +
+                                              " total of " + Code(size->name) + ").");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
         return FactsOf(c).attention && c.num_kv_heads != c.num_heads && c.num_kv_heads > 0;
@@ -1281,33 +1248,29 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
     const ModelConfig& c = size->config;
     ModelConfig mha = c;
     mha.num_kv_heads = c.num_heads;
-    items.emplace_back(
-        AttentionKind(c) == "MQA" ? "Multi-query attention" : "Grouped-query attention",
-        "in " + Code(size->name) + ", " + N(c.num_kv_heads) + " K/V heads for " + N(c.num_heads) +
-            " query heads cut the KV cache " + Ratio(double(c.num_heads) / c.num_kv_heads) + ": " +
-            BytesExact(engine::KVCacheBytesPerToken(c, 2)) + " per token in bfloat16 instead of " +
-            BytesExact(engine::KVCacheBytesPerToken(mha, 2)) +
-            " with one K/V head per query head.");
+    items.emplace_back(AttentionKind(c) == "MQA" ? "Multi-query attention" : "Grouped-query attention",
+                       "in " + Code(size->name) + ", " + N(c.num_kv_heads) + " K/V heads for " + N(c.num_heads) +
+                           " query heads cut the KV cache " + Ratio(double(c.num_heads) / c.num_kv_heads) + ": " +
+                           BytesExact(engine::KVCacheBytesPerToken(c, 2)) + " per token in bfloat16 instead of " +
+                           BytesExact(engine::KVCacheBytesPerToken(mha, 2)) + " with one K/V head per query head.");
   }
-  if (const spec::Size* size =
-          FirstSizeWith(s, primary, [](const ModelConfig& c) { return FactsOf(c).transformer && (!c.bias || !c.qkv_bias); })) {
+  if (const spec::Size* size = FirstSizeWith(
+          s, primary, [](const ModelConfig& c) { return FactsOf(c).transformer && (!c.bias || !c.qkv_bias); })) {
     ModelConfig biased = size->config;
     biased.bias = biased.qkv_bias = true;
-    const int64_t saved =
-        engine::AnalyticParameters(biased).total - engine::AnalyticParameters(size->config).total;
+    const int64_t saved = engine::AnalyticParameters(biased).total - engine::AnalyticParameters(size->config).total;
     if (saved > 0)
-      items.emplace_back("Fewer biases", "leaving out biases saves " + N(saved) +
-                                             " parameters in " + Code(size->name) + ".");
+      items.emplace_back("Fewer biases",
+                         "leaving out biases saves " + N(saved) + " parameters in " + Code(size->name) + ".");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
         return engine::TraitsOf(c).kv_cache && c.position != engine::Position::kLearned;
       })) {
     const ModelConfig& c = size->config;
-    items.emplace_back("No position parameters",
-                       PositionTag(c.position) + " needs no learned position table (in " +
-                           Code(size->name) + ", a learned table for " + N(c.context_length) +
-                           " tokens would add " + N(c.context_length * c.embedding_dim) +
-                           " parameters).");
+    items.emplace_back("No position parameters", PositionTag(c.position) + " needs no learned position table (in " +
+                                                     Code(size->name) + ", a learned table for " + N(c.context_length) +
+                                                     " tokens would add " + N(c.context_length * c.embedding_dim) +
+                                                     " parameters).");
   }
   std::vector<View> out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -1321,16 +1284,25 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r,
 
 // A few words on what the family's model file holds.
 std::string FamilyDiagramTitle(const ModelConfig& c) {
-  if (c.family == engine::Family::kEncoder) return "embeddings, " + Plural(c.num_layers, "bidirectional block", "bidirectional blocks") + (c.pooler ? ", pooler" : "");
+  if (c.family == engine::Family::kEncoder)
+    return "embeddings, " + Plural(c.num_layers, "bidirectional block", "bidirectional blocks") +
+           (c.pooler ? ", pooler" : "");
   if (c.family == engine::Family::kVit) return "patch embedding, " + Plural(c.num_layers, "block", "blocks") + ", head";
-  if (c.family == engine::Family::kResNet) return "stem, " + Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + c.block + " blocks, head";
-  if (c.family == engine::Family::kAudio) return "conv front end, " + Plural(c.num_layers, "encoder block", "encoder blocks") + (c.decoder_layers > 0 ? ", text decoder" : "");
-  if (c.family == engine::Family::kRecurrent) return "embedding, " + Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer", c.cell == "gru" ? "GRU layers" : "LSTM layers") + ", LM head";
+  if (c.family == engine::Family::kResNet)
+    return "stem, " + Plural(static_cast<int64_t>(c.stages.size()), "stage", "stages") + " of " + c.block +
+           " blocks, head";
+  if (c.family == engine::Family::kAudio)
+    return "conv front end, " + Plural(c.num_layers, "encoder block", "encoder blocks") +
+           (c.decoder_layers > 0 ? ", text decoder" : "");
+  if (c.family == engine::Family::kRecurrent)
+    return "embedding, " +
+           Plural(c.num_layers, c.cell == "gru" ? "GRU layer" : "LSTM layer",
+                  c.cell == "gru" ? "GRU layers" : "LSTM layers") +
+           ", LM head";
   return engine::FamilyName(c.family);
 }
 
-std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s,
-                                                                  const ModelConfig& c) {
+std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec::Spec& s, const ModelConfig& c) {
   const engine::Family family = s.architecture.family;
   if (engine::TraitsOf(family).kv_cache) {
     std::vector<std::pair<std::string, std::string>> files = {
@@ -1343,8 +1315,8 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
                                            AttentionKind(c) + " head layout and KV cache"},
         {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"}};
     if (family == engine::Family::kMoe)
-      files.push_back({"engine/layers/moe.cc", "the router and the top-" + N(c.experts_per_token) +
-                                                   " dispatch of tokens to their experts"});
+      files.push_back({"engine/layers/moe.cc",
+                       "the router and the top-" + N(c.experts_per_token) + " dispatch of tokens to their experts"});
     files.insert(files.end(), {{"engine/layers/norms.cc", NormLabel(c.norm)},
                                {"engine/layers/positions.cc", "position encodings (" + PositionTag(c.position) + ")"},
                                {"engine/count.cc", "the analytic parameter and FLOP formulas behind these tables"}});
@@ -1353,13 +1325,15 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
     return files;
   }
   std::vector<std::pair<std::string, std::string>> files = {
-      {engine::TraitsOf(family).model_source, "the model, built from the spec's configuration (" +
-                                              FamilyDiagramTitle(c) + ")"}};
+      {engine::TraitsOf(family).model_source,
+       "the model, built from the spec's configuration (" + FamilyDiagramTitle(c) + ")"}};
   if (engine::TraitsOf(family).audio_input)
-    files.push_back({"engine/preprocess/audio.cc", "the log-mel spectrogram (STFT, Slaney mel filterbank, Whisper's scaling)"});
+    files.push_back(
+        {"engine/preprocess/audio.cc", "the log-mel spectrogram (STFT, Slaney mel filterbank, Whisper's scaling)"});
   if (engine::TraitsOf(family).image_input)
     files.push_back({"engine/preprocess/image.cc", "image resize, center crop and per-channel normalization"});
-  files.push_back({engine::TraitsOf(family).count_source, "the analytic parameter and FLOP formulas behind these tables"});
+  files.push_back(
+      {engine::TraitsOf(family).count_source, "the analytic parameter and FLOP formulas behind these tables"});
   if (!engine::HfLayoutFor(c).empty())
     files.push_back({"engine/weights/hf_names.cc", "checkpoint tensor names -> ours (the Weight Mapping table)"});
   return files;
@@ -1369,9 +1343,9 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
 std::string HfLayoutTitle(const ModelConfig& c) {
   const std::string layout = engine::HfLayoutFor(c);
   const std::map<std::string, std::string> titles = {
-      {"gpt2", "Hugging Face GPT-2"}, {"llama", "Hugging Face Llama / Mistral / Qwen2"},
-      {"mixtral", "Hugging Face Mixtral"}, {"bert", "Hugging Face BERT"}, {"vit", "Hugging Face ViT"},
-      {"torchvision-resnet", "torchvision ResNet"}};
+      {"gpt2", "Hugging Face GPT-2"},      {"llama", "Hugging Face Llama / Mistral / Qwen2"},
+      {"mixtral", "Hugging Face Mixtral"}, {"bert", "Hugging Face BERT"},
+      {"vit", "Hugging Face ViT"},         {"torchvision-resnet", "torchvision ResNet"}};
   auto it = titles.find(layout);
   if (it == titles.end()) return "";
   return it->second + " (" + Code(engine::HfReferenceClass(c)) + ")";
@@ -1411,16 +1385,14 @@ std::vector<View> RelatedDocs(const spec::Spec& self, const std::vector<const sp
       hi = std::max(hi, p);
     }
     const ModelConfig& c = ProseSize(*other).config;  // the size its own page describes
-    const std::string params =
-        lo == hi ? FormatShortCount(lo) : FormatShortCount(lo) + " to " + FormatShortCount(hi);
+    const std::string params = lo == hi ? FormatShortCount(lo) : FormatShortCount(lo) + " to " + FormatShortCount(hi);
     const std::string link = publish::DocumentationPagePath(other->slug).substr(5);  // "docs/"
-    out.push_back(
-        View()
-            .Text("title", other->name)
-            .Text("link", link)
-            .Text("note", "comparison: " + params + " parameters in " +
-                              Plural(int64_t(other->architecture.sizes.size()), "size", "sizes") +
-                              "; " + ArchitectureSummary(c)));
+    out.push_back(View()
+                      .Text("title", other->name)
+                      .Text("link", link)
+                      .Text("note", "comparison: " + params + " parameters in " +
+                                        Plural(int64_t(other->architecture.sizes.size()), "size", "sizes") + "; " +
+                                        ArchitectureSummary(c)));
   }
   return out;
 }
@@ -1518,8 +1490,7 @@ void AddCardArchitecture(const ViewContext& x, View* v) {
     size_tables.push_back(SizeTables(size, x.r));
   }
   std::vector<View> references, variants;
-  for (const auto& ref : s.architecture.references)
-    references.push_back(View().Text("citation", Citation(ref)));
+  for (const auto& ref : s.architecture.references) references.push_back(View().Text("citation", Citation(ref)));
   for (const auto& var : s.architecture.variants) {
     variants.push_back(View()
                            .Text("variant_name", var.name)
@@ -1721,6 +1692,8 @@ kainjow::mustache::data BuildEscapedViewModel(const RenderInput& in, Document do
   const spec::Size& prose = ProseSize(s);
   const ViewContext x{in,           s,         in.report ? *in.report : empty_report, PrimarySize(s), prose,
                       prose.config, spec_path, "modelcard build " + spec_path};
+  // The shared sections (the card's, the documentation page's, the measurements: a template may
+  // read any of them), then the document's own builder, run only for it.
   View v;
   AddCommonKeys(x, &v);
   AddCardArchitecture(x, &v);

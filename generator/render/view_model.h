@@ -24,7 +24,7 @@ struct RenderInput {
   // The report of each of all_specs, in the same order; may be shorter or hold nulls (that
   // model's measurements then read "not measured").
   std::vector<const engine::Report*> all_reports;
-  project::SiteConfig site;                  // modelcard.yaml's site settings (author, URLs)
+  project::SiteConfig site;  // modelcard.yaml's site settings (author, URLs)
   // Set by BuildViewModel, which renders from an escaped copy of `spec` (prose_escape.h): the
   // spec as parsed, for front matter, SVG, code and diagrams. Null: `spec` is the raw spec.
   const spec::Spec* raw_spec = nullptr;

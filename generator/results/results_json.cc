@@ -166,8 +166,12 @@ Json SizeToJson(const engine::SizeReport& s) {
   if (!s.failures.empty()) {
     Json failures = Json::array();
     for (const auto& f : s.failures)
-      failures.push_back({{"scenario", f.scenario}, {"device", f.device}, {"dtype", f.dtype}, {"batch", f.batch},
-                          {"sequence_length", f.sequence_length}, {"reason", f.reason}});
+      failures.push_back({{"scenario", f.scenario},
+                          {"device", f.device},
+                          {"dtype", f.dtype},
+                          {"batch", f.batch},
+                          {"sequence_length", f.sequence_length},
+                          {"reason", f.reason}});
     j["failures"] = std::move(failures);
   }
   if (!s.experiments.empty()) {
@@ -229,9 +233,7 @@ Json EnvironmentToJson(const engine::Environment& e) {
 
 // ---- reading -----------------------------------------------------------------
 
-std::string Join(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
+std::string Join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 Status Error(const std::string& path, const std::string& problem) {
   return Status::InvalidArgument(path + ": " + problem);
@@ -247,8 +249,7 @@ Status Field(const Json& obj, const std::string& path, const std::string& key, c
 
 Status AsInt(const Json& v, const std::string& path, int64_t* out) {
   if (!v.is_number_integer() ||
-      (v.is_number_unsigned() &&
-       v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))) {
+      (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()))) {
     return Error(path, "expected an integer");
   }
   *out = v.get<int64_t>();
@@ -261,8 +262,7 @@ Status AsDouble(const Json& v, const std::string& path, double* out) {
   return Status::OK();
 }
 
-Status GetObject(const Json& obj, const std::string& path, const std::string& key,
-                 const Json** out) {
+Status GetObject(const Json& obj, const std::string& path, const std::string& key, const Json** out) {
   RETURN_IF_ERROR(Field(obj, path, key, out));
   if (!(*out)->is_object()) return Error(Join(path, key), "expected an object");
   return Status::OK();
@@ -280,8 +280,7 @@ Status GetDouble(const Json& obj, const std::string& path, const std::string& ke
   return AsDouble(*v, Join(path, key), out);
 }
 
-Status GetString(const Json& obj, const std::string& path, const std::string& key,
-                 std::string* out) {
+Status GetString(const Json& obj, const std::string& path, const std::string& key, std::string* out) {
   const Json* v = nullptr;
   RETURN_IF_ERROR(Field(obj, path, key, &v));
   if (!v->is_string()) return Error(Join(path, key), "expected a string");
@@ -303,14 +302,12 @@ Status OptionalInt(const Json& obj, const std::string& path, const std::string& 
   return GetInt(obj, path, key, out);
 }
 
-Status OptionalDouble(const Json& obj, const std::string& path, const std::string& key,
-                      double* out) {
+Status OptionalDouble(const Json& obj, const std::string& path, const std::string& key, double* out) {
   if (!obj.contains(key)) return Status::OK();
   return GetDouble(obj, path, key, out);
 }
 
-Status GetCounts(const Json& obj, const std::string& path, const std::string& key,
-                 engine::NamedCounts* out) {
+Status GetCounts(const Json& obj, const std::string& path, const std::string& key, engine::NamedCounts* out) {
   const Json* o = nullptr;
   RETURN_IF_ERROR(GetObject(obj, path, key, &o));
   out->clear();
@@ -322,8 +319,7 @@ Status GetCounts(const Json& obj, const std::string& path, const std::string& ke
   return Status::OK();
 }
 
-Status GetRates(const Json& obj, const std::string& path, const std::string& key,
-                engine::NamedRates* out) {
+Status GetRates(const Json& obj, const std::string& path, const std::string& key, engine::NamedRates* out) {
   const Json* o = nullptr;
   RETURN_IF_ERROR(GetObject(obj, path, key, &o));
   out->clear();
@@ -341,13 +337,11 @@ Status GetEnum(const Json& obj, const std::string& path, const std::string& key,
                bool (*from_name)(const std::string&, E*), const char* expected, E* out) {
   std::string name;
   RETURN_IF_ERROR(GetString(obj, path, key, &name));
-  if (!from_name(name, out))
-    return Error(Join(path, key), "unknown value '" + name + "' (expected " + expected + ")");
+  if (!from_name(name, out)) return Error(Join(path, key), "unknown value '" + name + "' (expected " + expected + ")");
   return Status::OK();
 }
 
-Status ReadLatency(const Json& obj, const std::string& path, const std::string& key,
-                   engine::LatencyStats* l) {
+Status ReadLatency(const Json& obj, const std::string& path, const std::string& key, engine::LatencyStats* l) {
   const Json* j = nullptr;
   RETURN_IF_ERROR(GetObject(obj, path, key, &j));
   const std::string p = Join(path, key);
@@ -379,8 +373,8 @@ Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig*
   RETURN_IF_ERROR(GetDouble(*j, p, "norm_eps", &c->norm_eps));
   RETURN_IF_ERROR(GetEnum(*j, p, "activation", engine::ActivationFromName,
                           "gelu | gelu_tanh | relu | silu | swiglu | geglu", &c->activation));
-  RETURN_IF_ERROR(GetEnum(*j, p, "position", engine::PositionFromName,
-                          "learned | sinusoidal | rope | alibi | none", &c->position));
+  RETURN_IF_ERROR(
+      GetEnum(*j, p, "position", engine::PositionFromName, "learned | sinusoidal | rope | alibi | none", &c->position));
   RETURN_IF_ERROR(GetDouble(*j, p, "rope_theta", &c->rope_theta));
   RETURN_IF_ERROR(GetBool(*j, p, "bias", &c->bias));
   RETURN_IF_ERROR(GetBool(*j, p, "qkv_bias", &c->qkv_bias));
@@ -391,10 +385,9 @@ Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig*
 Status ReadRun(const Json& j, const std::string& p, engine::Run* r) {
   if (!j.is_object()) return Error(p, "expected an object");
   RETURN_IF_ERROR(GetString(j, p, "scenario", &r->scenario));
-  if (r->scenario != "forward" && r->scenario != "generate" && r->scenario != "train" &&
-      r->scenario != "preprocess")
-    return Error(Join(p, "scenario"), "unknown value '" + r->scenario +
-                                          "' (expected forward | generate | train | preprocess)");
+  if (r->scenario != "forward" && r->scenario != "generate" && r->scenario != "train" && r->scenario != "preprocess")
+    return Error(Join(p, "scenario"),
+                 "unknown value '" + r->scenario + "' (expected forward | generate | train | preprocess)");
   RETURN_IF_ERROR(GetString(j, p, "device", &r->device));
   RETURN_IF_ERROR(GetString(j, p, "dtype", &r->dtype));
   RETURN_IF_ERROR(GetInt(j, p, "batch", &r->batch));
@@ -414,8 +407,7 @@ Status ReadRun(const Json& j, const std::string& p, engine::Run* r) {
   if (r->scenario == "train") {  // optional: results written before the split existed
     RETURN_IF_ERROR(OptionalInt(*m, Join(p, "memory"), "gradients_bytes", &r->gradients_bytes));
     RETURN_IF_ERROR(OptionalInt(*m, Join(p, "memory"), "optimizer_bytes", &r->optimizer_bytes));
-    RETURN_IF_ERROR(
-        OptionalInt(*m, Join(p, "memory"), "activations_bytes", &r->activations_bytes));
+    RETURN_IF_ERROR(OptionalInt(*m, Join(p, "memory"), "activations_bytes", &r->activations_bytes));
   }
   RETURN_IF_ERROR(GetInt(j, p, "flops", &r->flops));
   RETURN_IF_ERROR(GetDouble(j, p, "achieved_flops_per_s", &r->achieved_flops_per_s));
@@ -472,8 +464,7 @@ Status ReadExperiment(const Json& j, const std::string& p, engine::Experiment* e
   if (!variants->is_array()) return Error(Join(p, "variants"), "expected an array");
   e->variants.assign(variants->size(), engine::ExperimentVariant());
   for (size_t i = 0; i < variants->size(); ++i) {
-    RETURN_IF_ERROR(ReadVariant((*variants)[i], Join(p, "variants") + "[" + std::to_string(i) + "]",
-                                &e->variants[i]));
+    RETURN_IF_ERROR(ReadVariant((*variants)[i], Join(p, "variants") + "[" + std::to_string(i) + "]", &e->variants[i]));
   }
   RETURN_IF_ERROR(GetDouble(j, p, "latency_budget_s", &e->latency_budget_s));
   RETURN_IF_ERROR(GetInt(j, p, "best_batch", &e->best_batch));
@@ -511,8 +502,7 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
   if (!runs->is_array()) return Error(Join(p, "runs"), "expected an array");
   s->runs.assign(runs->size(), engine::Run());
   for (size_t i = 0; i < runs->size(); ++i) {
-    RETURN_IF_ERROR(
-        ReadRun((*runs)[i], Join(p, "runs") + "[" + std::to_string(i) + "]", &s->runs[i]));
+    RETURN_IF_ERROR(ReadRun((*runs)[i], Join(p, "runs") + "[" + std::to_string(i) + "]", &s->runs[i]));
   }
   s->failures.clear();  // optional: only sizes with a scenario that could not run have it
   if (auto it = j.find("failures"); it != j.end()) {
@@ -537,8 +527,8 @@ Status ReadSize(const Json& j, const std::string& p, engine::SizeReport* s) {
     if (!experiments.is_array()) return Error(Join(p, "experiments"), "expected an array");
     s->experiments.assign(experiments.size(), engine::Experiment());
     for (size_t i = 0; i < experiments.size(); ++i) {
-      RETURN_IF_ERROR(ReadExperiment(
-          experiments[i], Join(p, "experiments") + "[" + std::to_string(i) + "]", &s->experiments[i]));
+      RETURN_IF_ERROR(
+          ReadExperiment(experiments[i], Join(p, "experiments") + "[" + std::to_string(i) + "]", &s->experiments[i]));
     }
   }
   s->weights_load = engine::WeightsLoad();  // optional: only sizes measured on loaded weights have it
@@ -609,8 +599,7 @@ Status ReadEnvironment(const Json& root, engine::Environment* e) {
   RETURN_IF_ERROR(GetRates(*j, p, "peak_flops_per_s", &peaks));
   e->peak_flops_per_s.clear();
   for (const auto& [dtype, x] : peaks) e->peak_flops_per_s[dtype] = x;
-  RETURN_IF_ERROR(
-      GetDouble(*j, p, "memory_bandwidth_bytes_per_s", &e->memory_bandwidth_bytes_per_s));
+  RETURN_IF_ERROR(GetDouble(*j, p, "memory_bandwidth_bytes_per_s", &e->memory_bandwidth_bytes_per_s));
   return Status::OK();
 }
 
@@ -640,8 +629,7 @@ Status ReportFromJson(const std::string& json, engine::Report* out) {
     // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 14: ...".
     std::string what = e.what();
     const size_t bracket = what.find("] ");
-    if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos)
-      what = what.substr(bracket + 2);
+    if (what.rfind("[json.exception", 0) == 0 && bracket != std::string::npos) what = what.substr(bracket + 2);
     return Status::InvalidArgument("invalid JSON: " + what);
   }
   if (!root.is_object()) return Status::InvalidArgument("top level: expected an object");
@@ -649,8 +637,7 @@ Status ReportFromJson(const std::string& json, engine::Report* out) {
   engine::Report r;
   int64_t schema = 0;
   RETURN_IF_ERROR(GetInt(root, "", "schema", &schema));
-  if (schema != 1)
-    return Error("schema", "unsupported version " + std::to_string(schema) + " (expected 1)");
+  if (schema != 1) return Error("schema", "unsupported version " + std::to_string(schema) + " (expected 1)");
   r.schema = int(schema);
   RETURN_IF_ERROR(GetString(root, "", "model", &r.model));
   RETURN_IF_ERROR(GetString(root, "", "slug", &r.slug));

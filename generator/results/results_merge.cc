@@ -29,8 +29,8 @@ RowKey KeyOf(const engine::RunFailure& f) { return {f.scenario, f.device, f.dtyp
 bool InScope(const RowKey& k, const MeasuredScope& scope) {
   if (!Contains(scope.devices, k.device)) return false;
   const bool dtype = Contains(scope.dtypes, k.dtype);
-  const bool seq = k.sequence_length == 0 || scope.sequence_lengths.empty() ||
-                   Contains(scope.sequence_lengths, k.sequence_length);
+  const bool seq =
+      k.sequence_length == 0 || scope.sequence_lengths.empty() || Contains(scope.sequence_lengths, k.sequence_length);
   if (k.scenario == "forward") return dtype && Contains(scope.batch_sizes, k.batch) && seq;
   // Preprocessing runs once per batch (labelled float32, whichever dtype is measured).
   if (k.scenario == "preprocess") return scope.preprocess && Contains(scope.batch_sizes, k.batch);
@@ -52,13 +52,12 @@ auto SortKey(const RowKey& k, const RowOrder& order) {
   const int scenario = k.scenario == "inference" ? -1 : k.scenario == "forward" || train ? 0 : preprocess ? 1 : 2;
   const auto device = Rank(order.devices, k.device, 0);
   const auto dtype = preprocess ? std::make_pair(0, int64_t(0)) : Rank(order.dtypes, k.dtype, 0);
-  const auto batch = k.scenario == "inference" ? std::make_pair(-1, int64_t(0))
-                                               : Rank(train ? order.train_batch_sizes : order.batch_sizes, k.batch,
-                                                      k.batch);
+  const auto batch = k.scenario == "inference"
+                         ? std::make_pair(-1, int64_t(0))
+                         : Rank(train ? order.train_batch_sizes : order.batch_sizes, k.batch, k.batch);
   const auto seq = Rank(order.sequence_lengths, k.sequence_length, k.sequence_length);
   return std::make_tuple(device, device.first == 1 ? k.device : std::string(), dtype,
-                         dtype.first == 1 ? k.dtype : std::string(), train ? 1 : 0, batch, scenario, seq,
-                         k.scenario);
+                         dtype.first == 1 ? k.dtype : std::string(), train ? 1 : 0, batch, scenario, seq, k.scenario);
 }
 
 template <typename Row>

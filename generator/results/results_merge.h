@@ -17,16 +17,16 @@ namespace results {
 // replaced (by the new row, or dropped when the new measurement no longer produced it: a failure
 // that took its place, a scenario skipped); a stored row outside it is kept.
 struct MeasuredScope {
-  std::vector<std::string> sizes;            // the sizes profiled
-  std::vector<std::string> devices;          // the devices measured ("cpu", "cuda")
+  std::vector<std::string> sizes;    // the sizes profiled
+  std::vector<std::string> devices;  // the devices measured ("cpu", "cuda")
   std::vector<std::string> dtypes;
-  std::vector<int64_t> batch_sizes;          // forward, generate and preprocess rows
-  std::vector<int64_t> train_batch_sizes;    // train rows
-  std::vector<int64_t> sequence_lengths;     // forward and train rows of token families; empty = all
-  bool generate = false;                     // generate rows were attempted
-  bool preprocess = false;                   // preprocess rows were attempted
-  bool train = false;                        // train rows were attempted
-  std::vector<std::string> experiment_sizes; // sizes whose optimization study was run again
+  std::vector<int64_t> batch_sizes;           // forward, generate and preprocess rows
+  std::vector<int64_t> train_batch_sizes;     // train rows
+  std::vector<int64_t> sequence_lengths;      // forward and train rows of token families; empty = all
+  bool generate = false;                      // generate rows were attempted
+  bool preprocess = false;                    // preprocess rows were attempted
+  bool train = false;                         // train rows were attempted
+  std::vector<std::string> experiment_sizes;  // sizes whose optimization study was run again
 };
 
 // The order of a full measurement's rows (engine::Profile): by device, then dtype (a preprocess

@@ -51,8 +51,8 @@ engine::Status LoadMergedReport(const std::string& root, const std::string& slug
                                 std::vector<std::string>* paths) {
   const std::vector<StoredResults> files = ListStoredResults(root, slug);
   if (files.empty())
-    return engine::Status::NotFound(publish::UnderRoot(root, publish::ResultsPath(slug)) + ": no results for '" +
-                                    slug + "'");
+    return engine::Status::NotFound(publish::UnderRoot(root, publish::ResultsPath(slug)) + ": no results for '" + slug +
+                                    "'");
   engine::Report merged;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string path = publish::UnderRoot(root, files[i].path);

@@ -13,8 +13,7 @@ namespace results {
 // Writes ReportToJson(report) to `path` atomically (publish::WriteFileAtomic, staged under
 // `staging_root`, the output root): a reader never sees a partial file, and a failed save leaves
 // the previous file in place.
-engine::Status SaveReport(const std::string& path, const engine::Report& report,
-                          const std::string& staging_root = ".");
+engine::Status SaveReport(const std::string& path, const engine::Report& report, const std::string& staging_root = ".");
 
 // One stored results file of a model: results/<slug>.json (machine "") or results/<slug>@<machine>.json.
 struct StoredResults {

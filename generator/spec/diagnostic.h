@@ -21,8 +21,7 @@ struct Diagnostic {
 };
 
 inline bool operator==(const Diagnostic& a, const Diagnostic& b) {
-  return a.file == b.file && a.line == b.line && a.column == b.column && a.message == b.message &&
-         a.hint == b.hint;
+  return a.file == b.file && a.line == b.line && a.column == b.column && a.message == b.message && a.hint == b.hint;
 }
 
 }  // namespace spec

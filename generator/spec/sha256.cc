@@ -26,8 +26,8 @@ uint32_t RotateRight(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 void CompressBlock(const unsigned char* block, std::array<uint32_t, 8>* state) {
   uint32_t w[64];
   for (int t = 0; t < 16; ++t)
-    w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) |
-           (uint32_t{block[4 * t + 2]} << 8) | uint32_t{block[4 * t + 3]};
+    w[t] = (uint32_t{block[4 * t]} << 24) | (uint32_t{block[4 * t + 1]} << 16) | (uint32_t{block[4 * t + 2]} << 8) |
+           uint32_t{block[4 * t + 3]};
   for (int t = 16; t < 64; ++t) {
     uint32_t s0 = RotateRight(w[t - 15], 7) ^ RotateRight(w[t - 15], 18) ^ (w[t - 15] >> 3);
     uint32_t s1 = RotateRight(w[t - 2], 17) ^ RotateRight(w[t - 2], 19) ^ (w[t - 2] >> 10);
@@ -71,8 +71,7 @@ std::string Sha256Hex(std::string_view bytes) {
   tail[rest] = 0x80;
   size_t tail_size = rest + 1 + 8 <= 64 ? 64 : 128;
   uint64_t length_bits = static_cast<uint64_t>(bytes.size()) * 8;
-  for (int i = 0; i < 8; ++i)
-    tail[tail_size - 1 - i] = static_cast<unsigned char>(length_bits >> (8 * i));
+  for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<unsigned char>(length_bits >> (8 * i));
   for (size_t off = 0; off < tail_size; off += 64) CompressBlock(tail + off, &state);
 
   static const char kHex[] = "0123456789abcdef";

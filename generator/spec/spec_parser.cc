@@ -37,21 +37,17 @@ using Keys = std::vector<std::string>;
 
 // ---- The format's vocabulary (DESIGN.md "Spec format", v1) -------------------
 
-const Keys kTopKeys = {"schema",     "name",         "slug",     "tagline",
-                       "summary",    "license",      "tags",     "inputs",
-                       "outputs",    "architecture", "training", "evaluation",
-                       "deployment", "maintenance",  "profile",  "experiments",
-                       "blog"};
+const Keys kTopKeys = {"schema",     "name",        "slug",    "tagline",      "summary",  "license",
+                       "tags",       "inputs",      "outputs", "architecture", "training", "evaluation",
+                       "deployment", "maintenance", "profile", "experiments",  "blog"};
 const Keys kInputKeys = {"modality", "format", "preprocessing", "dimensions"};
 const Keys kOutputKeys = {"modality", "format", "postprocessing", "dimensions"};
-const Keys kArchitectureKeys = {"family",     "base",     "key_components",
-                                "references", "variants", "advantages",
-                                "use_cases",  "config",   "sizes"};
+const Keys kArchitectureKeys = {"family",     "base",      "key_components", "references", "variants",
+                                "advantages", "use_cases", "config",         "sizes"};
 const Keys kReferenceKeys = {"title", "authors", "year", "url"};
 const Keys kVariantKeys = {"name", "modifications", "use_cases"};
 const Keys kAdvantageKeys = {"title", "description"};
-const Keys kTrainingKeys = {"datasets", "preprocessing", "hyperparameters", "tokens",
-                            "environment"};
+const Keys kTrainingKeys = {"datasets", "preprocessing", "hyperparameters", "tokens", "environment"};
 const Keys kEnvironmentKeys = {"hardware", "framework", "distributed"};
 const Keys kEvaluationKeys = {"primary", "secondary", "measure"};
 const Keys kMeasureKeys = {"data", "name", "size", "dtype", "window"};
@@ -59,17 +55,14 @@ const Keys kMetricKeys = {"metric", "dataset", "value", "size", "source"};
 const Keys kDeploymentKeys = {"techniques", "platforms", "horizontal_scaling", "vertical_scaling"};
 const Keys kMaintenanceKeys = {"repository",        "version",   "version_tagging",
                                "scheduled_updates", "bug_fixes", "documentation"};
-const Keys kProfileKeys = {"sizes",          "dtypes",     "batch_sizes", "sequence_lengths",
-                           "devices",        "generation", "threads",     "warmup",
-                           "min_iterations", "min_seconds", "preprocess", "train"};
+const Keys kProfileKeys = {"sizes",   "dtypes", "batch_sizes",    "sequence_lengths", "devices",    "generation",
+                           "threads", "warmup", "min_iterations", "min_seconds",      "preprocess", "train"};
 const Keys kGenerationKeys = {"prompt_tokens", "new_tokens"};
 const Keys kTrainKeys = {"batch_sizes"};
-const Keys kExperimentsKeys = {"enabled", "batch", "sequence_length", "batch_sizes", "latency_budget_ms",
-                               "new_tokens"};
-const Keys kBlogKeys = {"date",        "draft",       "author",         "description",
-                        "categories",  "cover",       "introduction",   "background",
-                        "prior_work",  "innovations", "applications",   "limitations",
-                        "future_work", "conclusion",  "further_reading", "size"};
+const Keys kExperimentsKeys = {"enabled", "batch", "sequence_length", "batch_sizes", "latency_budget_ms", "new_tokens"};
+const Keys kBlogKeys = {"date",         "draft",      "author",          "description", "categories",   "cover",
+                        "introduction", "background", "prior_work",      "innovations", "applications", "limitations",
+                        "future_work",  "conclusion", "further_reading", "size"};
 const Keys kCoverKeys = {"image", "alt", "caption", "relative", "hidden"};
 
 // The family names, from the engine's traits table.
@@ -86,8 +79,17 @@ const Keys kDtypes = {"float32", "bfloat16", "float16"};
 const Keys kDevices = {"cpu", "cuda"};
 
 // Model config keys (architecture.config and every size) and how each value is read.
-enum class ConfigKind { kCount, kCountOrZero, kPositiveNumber, kBool, kNorm, kActivation, kPosition, kChoice,
-                        kCountList };
+enum class ConfigKind {
+  kCount,
+  kCountOrZero,
+  kPositiveNumber,
+  kBool,
+  kNorm,
+  kActivation,
+  kPosition,
+  kChoice,
+  kCountList
+};
 const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
     {"vocab_size", ConfigKind::kCount},
     {"context_length", ConfigKind::kCount},
@@ -136,14 +138,16 @@ const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
     {"cell", ConfigKind::kChoice}};
 
 // The spellings of each kChoice key.
-const std::map<std::string, Keys> kChoices = {
-    {"norm_position", {"pre", "post"}}, {"head", {"none", "mlm", "classifier"}}, {"pool", {"cls", "mean"}},
-    {"block", {"basic", "bottleneck"}}, {"cell", {"lstm", "gru"}}};
+const std::map<std::string, Keys> kChoices = {{"norm_position", {"pre", "post"}},
+                                              {"head", {"none", "mlm", "classifier"}},
+                                              {"pool", {"cls", "mean"}},
+                                              {"block", {"basic", "bottleneck"}},
+                                              {"cell", {"lstm", "gru"}}};
 
 // The config keys each family reads (any other key is an error in its spec) and the ones
 // every size must have after merging architecture.config.
 const Keys kTransformerKeys = {"num_layers", "embedding_dim", "num_heads", "head_dim", "hidden_dim",
-                               "norm_eps", "activation", "bias", "qkv_bias"};
+                               "norm_eps",   "activation",    "bias",      "qkv_bias"};
 Keys Plus(Keys a, const Keys& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -151,16 +155,16 @@ Keys Plus(Keys a, const Keys& b) {
 const std::map<std::string, Keys> kFamilyKeys = {
     {"decoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
                                         "rope_theta", "tie_embeddings"})},
-    {"moe", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
-                                    "rope_theta", "tie_embeddings", "num_experts", "experts_per_token"})},
-    {"encoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "type_vocab_size", "pooler",
-                                        "norm_position", "head", "num_classes"})},
+    {"moe", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position", "rope_theta",
+                                    "tie_embeddings", "num_experts", "experts_per_token"})},
+    {"encoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "type_vocab_size", "pooler", "norm_position",
+                                        "head", "num_classes"})},
     {"vit", Plus(kTransformerKeys, {"image_size", "patch_size", "channels", "pool", "num_classes"})},
     {"resnet", {"block", "stages", "base_width", "groups", "width_per_group", "num_classes", "image_size", "channels"}},
-    {"audio", Plus(kTransformerKeys, {"sample_rate", "n_mels", "n_fft", "hop_length", "chunk_seconds",
-                                      "decoder_layers", "vocab_size", "context_length"})},
-    {"recurrent", {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings",
-                   "context_length"}}};
+    {"audio", Plus(kTransformerKeys, {"sample_rate", "n_mels", "n_fft", "hop_length", "chunk_seconds", "decoder_layers",
+                                      "vocab_size", "context_length"})},
+    {"recurrent",
+     {"cell", "vocab_size", "num_layers", "embedding_dim", "hidden_dim", "tie_embeddings", "context_length"}}};
 // Config keys a family does not read because its engine model fixes them (engine/models/*):
 // encoder, vit and audio blocks always use LayerNorm (TransformerBlock, the final and embedding
 // norms); encoder and vit add a learned position table; the encoder's masked-LM head and the
@@ -182,8 +186,8 @@ const std::string* FixedValue(const std::string& family, const std::string& key)
 }
 const std::map<std::string, Keys> kFamilyRequired = {
     {"decoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
-    {"moe", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads", "num_experts",
-             "experts_per_token"}},
+    {"moe",
+     {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads", "num_experts", "experts_per_token"}},
     {"encoder", {"vocab_size", "context_length", "num_layers", "embedding_dim", "num_heads"}},
     {"vit", {"num_layers", "embedding_dim", "num_heads"}},
     {"resnet", {"stages"}},
@@ -275,8 +279,7 @@ bool IsDigits(const std::string& s, size_t from, size_t count) {
 bool IsIsoDate(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   if (!IsDigits(s, 0, 4) || !IsDigits(s, 5, 2) || !IsDigits(s, 8, 2)) return false;
-  int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)),
-      day = std::stoi(s.substr(8, 2));
+  int year = std::stoi(s.substr(0, 4)), month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1) return false;
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -332,9 +335,7 @@ YAML::Mark MarkOr(const YAML::Node& node, const YAML::Mark& fallback) {
 }
 
 // Where a value is: an empty value (`key:`) has no position of its own, so use the key's.
-YAML::Mark ValueMark(const Entry& e) {
-  return e.value.IsNull() ? e.key_mark : MarkOr(e.value, e.key_mark);
-}
+YAML::Mark ValueMark(const Entry& e) { return e.value.IsNull() ? e.key_mark : MarkOr(e.value, e.key_mark); }
 
 // One model-config value as read from architecture.config or a size.
 struct ConfigValue {
@@ -483,8 +484,7 @@ std::string KeyAndValue(const std::string& key, const ConfigValue& v) {
 
 class SpecReader {
  public:
-  SpecReader(std::string path, std::vector<Diagnostic>* errors)
-      : path_(std::move(path)), errors_(errors) {}
+  SpecReader(std::string path, std::vector<Diagnostic>* errors) : path_(std::move(path)), errors_(errors) {}
 
   void ReadSpec(const YAML::Node& root, Spec* spec);
 
@@ -496,8 +496,7 @@ class SpecReader {
   // The pairs whose key is in `allowed`; reports the others with a suggestion.
   Fields ReadFields(const YAML::Node& map, const Keys& allowed);
   // Reports each of `required` missing from `fields`, at `where`.
-  void RequireKeys(const Fields& fields, const Keys& required, const YAML::Mark& where,
-                   const std::string& section);
+  void RequireKeys(const Fields& fields, const Keys& required, const YAML::Mark& where, const std::string& section);
 
   // Typed reads. Each reports what is wrong and returns false, leaving *out untouched.
   bool HasValue(const Entry& e);
@@ -508,19 +507,16 @@ class SpecReader {
   bool ReadNumber(const Entry& e, double* out);
   bool ReadBool(const Entry& e, bool* out);
   bool ReadNonEmptyString(const Entry& e, std::string* out);
-  bool ReadStringList(const Entry& e, std::vector<std::string>* out,
-                      std::vector<YAML::Mark>* marks = nullptr);
+  bool ReadStringList(const Entry& e, std::vector<std::string>* out, std::vector<YAML::Mark>* marks = nullptr);
   // unique: a value may appear once (profile lists); stages may repeat.
-  bool ReadCountList(const Entry& e, std::vector<int64_t>* out, std::vector<YAML::Mark>* marks,
-                     bool unique = true);
+  bool ReadCountList(const Entry& e, std::vector<int64_t>* out, std::vector<YAML::Mark>* marks, bool unique = true);
   // An integer in [min, kMaxCount] ("num_layers must be a positive integer, got 0").
   bool ReadCount(const Entry& e, int64_t min, int64_t* out);
   // A number > 0 (or >= 0 when allow_zero).
   bool ReadPositiveNumber(const Entry& e, bool allow_zero, double* out);
   // One of `choices` ("unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)").
   // `suggest`: false where a near miss is a different thing, not a typo (family "encoder").
-  bool ReadChoice(const Entry& e, const std::string& what, const Keys& choices, std::string* out,
-                  bool suggest = true);
+  bool ReadChoice(const Entry& e, const std::string& what, const Keys& choices, std::string* out, bool suggest = true);
 
   // Optional fields: read when present.
   void Optional(const Fields& f, const char* key, std::string* out);
@@ -550,8 +546,8 @@ class SpecReader {
 
   std::string path_;
   std::vector<Diagnostic>* errors_;
-  Keys size_names_;      // every size defined with a valid name, in file order
-  std::string family_;   // architecture.family as written when it names a family, else ""
+  Keys size_names_;     // every size defined with a valid name, in file order
+  std::string family_;  // architecture.family as written when it names a family, else ""
 };
 
 void SpecReader::Error(const YAML::Mark& mark, std::string message, std::string hint) {
@@ -570,8 +566,7 @@ std::vector<Entry> SpecReader::MappingEntries(const YAML::Node& map) {
     }
     auto [pos, inserted] = first_line.emplace(key.Scalar(), key_mark.line + 1);
     if (!inserted) {
-      Error(key_mark, "duplicate key '" + key.Scalar() + "' (first given on line " +
-                          std::to_string(pos->second) + ")");
+      Error(key_mark, "duplicate key '" + key.Scalar() + "' (first given on line " + std::to_string(pos->second) + ")");
       continue;
     }
     out.push_back(Entry{key.Scalar(), key_mark, it->second});
@@ -594,8 +589,7 @@ void SpecReader::RequireKeys(const Fields& fields, const Keys& required, const Y
                              const std::string& section) {
   for (const auto& key : required) {
     if (fields.Find(key)) continue;
-    Error(where,
-          "missing required key '" + key + "'" + (section.empty() ? "" : " in '" + section + "'"));
+    Error(where, "missing required key '" + key + "'" + (section.empty() ? "" : " in '" + section + "'"));
   }
 }
 
@@ -678,14 +672,12 @@ bool SpecReader::ReadCount(const Entry& e, int64_t min, int64_t* out) {
   if (!ReadInteger(e, &v)) return false;
   if (v < min) {
     Error(ValueMark(e), e.key +
-                            (min > 0 ? " must be a positive integer, got "
-                                     : " must be a non-negative integer, got ") +
+                            (min > 0 ? " must be a positive integer, got " : " must be a non-negative integer, got ") +
                             std::to_string(v));
     return false;
   }
   if (v > kMaxCount) {
-    Error(ValueMark(e),
-          e.key + " must be at most " + std::to_string(kMaxCount) + ", got " + std::to_string(v));
+    Error(ValueMark(e), e.key + " must be at most " + std::to_string(kMaxCount) + ", got " + std::to_string(v));
     return false;
   }
   *out = v;
@@ -697,8 +689,7 @@ bool SpecReader::ReadPositiveNumber(const Entry& e, bool allow_zero, double* out
   if (!ReadNumber(e, &v)) return false;
   if (v < 0 || (v == 0 && !allow_zero)) {
     Error(ValueMark(e), e.key +
-                            (allow_zero ? " must be a non-negative number, got "
-                                        : " must be a positive number, got ") +
+                            (allow_zero ? " must be a non-negative number, got " : " must be a positive number, got ") +
                             e.value.Scalar());
     return false;
   }
@@ -706,8 +697,7 @@ bool SpecReader::ReadPositiveNumber(const Entry& e, bool allow_zero, double* out
   return true;
 }
 
-bool SpecReader::ReadStringList(const Entry& e, std::vector<std::string>* out,
-                                std::vector<YAML::Mark>* marks) {
+bool SpecReader::ReadStringList(const Entry& e, std::vector<std::string>* out, std::vector<YAML::Mark>* marks) {
   if (!HasValue(e)) return false;
   const std::string message = "'" + e.key + "' must be a list of strings";
   if (!e.value.IsSequence()) {
@@ -733,8 +723,7 @@ bool SpecReader::ReadStringList(const Entry& e, std::vector<std::string>* out,
   return true;
 }
 
-bool SpecReader::ReadCountList(const Entry& e, std::vector<int64_t>* out,
-                               std::vector<YAML::Mark>* marks, bool unique) {
+bool SpecReader::ReadCountList(const Entry& e, std::vector<int64_t>* out, std::vector<YAML::Mark>* marks, bool unique) {
   if (!HasValue(e)) return false;
   const std::string message = "'" + e.key + "' must be a list of positive integers";
   if (!e.value.IsSequence()) {
@@ -770,8 +759,8 @@ bool SpecReader::ReadCountList(const Entry& e, std::vector<int64_t>* out,
   return true;
 }
 
-bool SpecReader::ReadChoice(const Entry& e, const std::string& what, const Keys& choices,
-                            std::string* out, bool suggest) {
+bool SpecReader::ReadChoice(const Entry& e, const std::string& what, const Keys& choices, std::string* out,
+                            bool suggest) {
   std::string s;
   if (!ReadString(e, &s)) return false;
   if (!Contains(choices, s)) {
@@ -794,8 +783,7 @@ void SpecReader::Optional(const Fields& f, const char* key, bool* out) {
 }
 
 template <typename ReadItem>
-void SpecReader::ForEachMapping(const Entry& e, const Keys& keys, const Keys& required,
-                                ReadItem read_item) {
+void SpecReader::ForEachMapping(const Entry& e, const Keys& keys, const Keys& required, ReadItem read_item) {
   if (!IsList(e)) return;
   for (const auto& item : e.value) {
     const YAML::Mark mark = MarkOr(item, ValueMark(e));
@@ -851,8 +839,7 @@ void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
   } else if (!spec->name.empty()) {
     spec->slug = SlugFromName(spec->name);
     if (spec->slug.empty())
-      Error(ValueMark(*name), "cannot derive a slug from name '" + spec->name + "'",
-            "add a 'slug' key");
+      Error(ValueMark(*name), "cannot derive a slug from name '" + spec->name + "'", "add a 'slug' key");
   }
   // The slug names files (cards/<slug>.md, results/<slug>@<machine>.json and their temporary
   // files): it must leave room for those suffixes within the file system's NAME_MAX.
@@ -879,7 +866,8 @@ void SpecReader::ReadSpec(const YAML::Node& root, Spec* spec) {
         const std::string fixed = SlugFromName(tag);
         Error(marks[i], "tag '" + tag.substr(0, 80) + "' is not a slug (each tag becomes the site page /tags/<tag>/)",
               "use lowercase letters and digits separated by single '-', at most " + std::to_string(kMaxSlugBytes) +
-                  " bytes" + (fixed.empty() || fixed.size() > kMaxSlugBytes ? std::string() : ", e.g. '" + fixed + "'"));
+                  " bytes" +
+                  (fixed.empty() || fixed.size() > kMaxSlugBytes ? std::string() : ", e.g. '" + fixed + "'"));
       }
     }
   }
@@ -1049,8 +1037,8 @@ void SpecReader::ReadArchitecture(const Entry& e, Architecture* a) {
         const OffendingKey culprit = FindOffendingCountKey(
             merged, size.config, [](const engine::ModelConfig& c) { return engine::CheckSizeCounts(c).ok(); });
         if (culprit.found)
-          Error(culprit.value.mark, "size '" + se.key + "': " + KeyAndValue(culprit.key, culprit.value) + ": " +
-                                        counted.message(),
+          Error(culprit.value.mark,
+                "size '" + se.key + "': " + KeyAndValue(culprit.key, culprit.value) + ": " + counted.message(),
                 "every count modelcard states (parameters, FLOPs, bytes) must fit int64; lower " + culprit.key);
         else
           Error(se.key_mark, "size '" + se.key + "': " + counted.message());
@@ -1081,8 +1069,8 @@ void SpecReader::KeepFamilyKeys(Fields* fields, const std::string& family) {
       if (const std::string* fixed = FixedValue(family, entry.key)) {
         // Stating the value the family's model always uses is true, and changes nothing.
         if (entry.value.IsScalar() && SameFixedValue(entry.key, entry.value.Scalar(), *fixed)) continue;
-        Error(ValueMark(entry), "'" + entry.key + "' is fixed to '" + *fixed + "' in family '" + family + "', got " +
-                                    Got(entry.value),
+        Error(ValueMark(entry),
+              "'" + entry.key + "' is fixed to '" + *fixed + "' in family '" + family + "', got " + Got(entry.value),
               "remove it, or write '" + entry.key + ": " + *fixed + "'");
         continue;
       }
@@ -1103,35 +1091,19 @@ ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
     ConfigValue v;
     v.mark = ValueMark(*e);
     switch (kind) {
-      case ConfigKind::kCount:
-        v.valid = ReadCount(*e, 1, &v.integer);
-        break;
-      case ConfigKind::kCountOrZero:
-        v.valid = ReadCount(*e, 0, &v.integer);
-        break;
-      case ConfigKind::kChoice:
-        v.valid = ReadChoice(*e, key, kChoices.at(key), &v.name);
-        break;
+      case ConfigKind::kCount: v.valid = ReadCount(*e, 1, &v.integer); break;
+      case ConfigKind::kCountOrZero: v.valid = ReadCount(*e, 0, &v.integer); break;
+      case ConfigKind::kChoice: v.valid = ReadChoice(*e, key, kChoices.at(key), &v.name); break;
       case ConfigKind::kCountList: {
         std::vector<YAML::Mark> marks;
         v.valid = ReadCountList(*e, &v.list, &marks, /*unique=*/false);
         break;
       }
-      case ConfigKind::kPositiveNumber:
-        v.valid = ReadPositiveNumber(*e, false, &v.number);
-        break;
-      case ConfigKind::kBool:
-        v.valid = ReadBool(*e, &v.boolean);
-        break;
-      case ConfigKind::kNorm:
-        v.valid = ReadChoice(*e, "norm", kNorms, &v.name);
-        break;
-      case ConfigKind::kActivation:
-        v.valid = ReadChoice(*e, "activation", kActivations, &v.name);
-        break;
-      case ConfigKind::kPosition:
-        v.valid = ReadChoice(*e, "position", kPositions, &v.name);
-        break;
+      case ConfigKind::kPositiveNumber: v.valid = ReadPositiveNumber(*e, false, &v.number); break;
+      case ConfigKind::kBool: v.valid = ReadBool(*e, &v.boolean); break;
+      case ConfigKind::kNorm: v.valid = ReadChoice(*e, "norm", kNorms, &v.name); break;
+      case ConfigKind::kActivation: v.valid = ReadChoice(*e, "activation", kActivations, &v.name); break;
+      case ConfigKind::kPosition: v.valid = ReadChoice(*e, "position", kPositions, &v.name); break;
     }
     layer[key] = v;
   }
@@ -1139,9 +1111,8 @@ ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
 }
 
 // Shared config, then the size's own keys, then the defaults; then the structural checks.
-bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mark,
-                             const std::string& family, const ConfigLayer& shared,
-                             const ConfigLayer& own, engine::ModelConfig* out) {
+bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mark, const std::string& family,
+                             const ConfigLayer& shared, const ConfigLayer& own, engine::ModelConfig* out) {
   ConfigLayer merged = shared;
   for (const auto& [key, value] : own) merged[key] = value;
   bool complete = true;
@@ -1198,8 +1169,7 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   if (!given("head_dim")) {
     if (c.embedding_dim % c.num_heads != 0) {
       Error(merged["num_heads"].mark, "embedding_dim (" + std::to_string(c.embedding_dim) +
-                                          ") must be divisible by num_heads (" +
-                                          std::to_string(c.num_heads) + ")");
+                                          ") must be divisible by num_heads (" + std::to_string(c.num_heads) + ")");
       return false;
     }
     c.head_dim = c.embedding_dim / c.num_heads;
@@ -1207,9 +1177,9 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   if (!given("hidden_dim")) c.hidden_dim = 4 * c.embedding_dim;
   if (!given("qkv_bias")) c.qkv_bias = c.bias;
   if (c.num_heads % c.num_kv_heads != 0) {
-    Error(given("num_kv_heads") ? merged["num_kv_heads"].mark : name_mark,
-          "num_heads (" + std::to_string(c.num_heads) + ") must be divisible by num_kv_heads (" +
-              std::to_string(c.num_kv_heads) + ")");
+    Error(given("num_kv_heads") ? merged["num_kv_heads"].mark : name_mark, "num_heads (" + std::to_string(c.num_heads) +
+                                                                               ") must be divisible by num_kv_heads (" +
+                                                                               std::to_string(c.num_kv_heads) + ")");
     return false;
   }
   std::string problem = engine::ValidateConfig(c);
@@ -1236,20 +1206,13 @@ void SpecReader::ReadTraining(const Entry& e, Training* t) {
       int64_t integer = 0;
       std::string text;
       switch (kind) {
-        case ValueKind::kNumber:
-          ok = ReadNumber(he, &number);
-          break;
-        case ValueKind::kInteger:
-          ok = ReadInteger(he, &integer);
-          break;
-        case ValueKind::kString:
-          ok = ReadString(he, &text);
-          break;
+        case ValueKind::kNumber: ok = ReadNumber(he, &number); break;
+        case ValueKind::kInteger: ok = ReadInteger(he, &integer); break;
+        case ValueKind::kString: ok = ReadString(he, &text); break;
         case ValueKind::kNumberOrString:
           ok = HasValue(he) && he.value.IsScalar();
           if (!ok && !he.value.IsNull())
-            Error(ValueMark(he),
-                  "'" + he.key + "' must be a number or a string, got " + Got(he.value));
+            Error(ValueMark(he), "'" + he.key + "' must be a number or a string, got " + Got(he.value));
           break;
       }
       if (ok) t->hyperparameters.push_back({he.key, he.value.Scalar()});
@@ -1281,8 +1244,7 @@ void SpecReader::ReadMetrics(const Entry& e, std::vector<Metric>* out) {
         if (Contains(size_names_, name))
           m.size = name;
         else
-          Error(ValueMark(*size), "unknown size '" + name + "' in evaluation",
-                SuggestionHint(name, size_names_));
+          Error(ValueMark(*size), "unknown size '" + name + "' in evaluation", SuggestionHint(name, size_names_));
       }
     }
     Optional(f, "source", &m.source);
@@ -1312,7 +1274,8 @@ void SpecReader::ReadMeasure(const Entry& e, const Architecture& arch, std::vect
         for (const Size& candidate : arch.sizes)
           if (candidate.name == name) found = &candidate;
         if (found == nullptr)
-          Error(ValueMark(*size), "unknown size '" + name + "' in evaluation.measure", SuggestionHint(name, size_names_));
+          Error(ValueMark(*size), "unknown size '" + name + "' in evaluation.measure",
+                SuggestionHint(name, size_names_));
         else if (found->weights_path.empty())
           Error(ValueMark(*size), "size '" + name + "' names no weights to evaluate",
                 "add 'weights: <checkpoint>' to it");
@@ -1342,8 +1305,7 @@ void SpecReader::ReadMeasure(const Entry& e, const Architecture& arch, std::vect
   });
 }
 
-void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Architecture& arch,
-                             Profile* p) {
+void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Architecture& arch, Profile* p) {
   Fields f;
   if (e && IsMapping(*e)) f = ReadFields(e->value, kProfileKeys);
 
@@ -1356,8 +1318,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
       p->sizes.clear();
       for (size_t i = 0; i < names.size(); ++i) {
         if (!Contains(size_names_, names[i]))
-          Error(marks[i], "unknown size '" + names[i] + "' in profile.sizes",
-                SuggestionHint(names[i], size_names_));
+          Error(marks[i], "unknown size '" + names[i] + "' in profile.sizes", SuggestionHint(names[i], size_names_));
         else if (Contains(p->sizes, names[i]))
           Error(marks[i], "duplicate value '" + names[i] + "' in 'sizes'");
         else
@@ -1383,13 +1344,11 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   }
   auto context_problem = [&](int64_t length) -> std::string {
     if (min_context_size.empty() || length <= min_context) return "";
-    return " exceeds context_length (" + std::to_string(min_context) + ") of size '" +
-           min_context_size + "'";
+    return " exceeds context_length (" + std::to_string(min_context) + ") of size '" + min_context_size + "'";
   };
 
   // dtypes and devices: lists of names from a fixed vocabulary.
-  auto read_names = [&](const char* key, const char* what, const Keys& choices,
-                        std::vector<std::string>* out) {
+  auto read_names = [&](const char* key, const char* what, const Keys& choices, std::vector<std::string>* out) {
     const Entry* list = f.Find(key);
     std::vector<std::string> names;
     std::vector<YAML::Mark> marks;
@@ -1414,15 +1373,14 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   if (const Entry* b = f.Find("batch_sizes")) ReadCountList(*b, &p->batch_sizes, &marks);
   if (const Entry* s = f.Find("sequence_lengths"); s && (family_ == "vit" || family_ == "resnet")) {
     // An image model's input fixes its length: a list here would be silently ignored.
-    Error(s->key_mark, "'sequence_lengths' does not apply to family '" + family_ +
-                           "': its input is an image of image_size pixels",
+    Error(s->key_mark,
+          "'sequence_lengths' does not apply to family '" + family_ + "': its input is an image of image_size pixels",
           "remove 'sequence_lengths' (the image size is architecture.config.image_size)");
   } else if (s) {
     if (ReadCountList(*s, &p->sequence_lengths, &marks)) {
       for (size_t i = 0; i < marks.size(); ++i) {
         std::string problem = context_problem(p->sequence_lengths[i]);
-        if (!problem.empty())
-          Error(marks[i], "sequence length " + std::to_string(p->sequence_lengths[i]) + problem);
+        if (!problem.empty()) Error(marks[i], "sequence length " + std::to_string(p->sequence_lengths[i]) + problem);
       }
     }
   } else {
@@ -1439,10 +1397,8 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   if (gen && HasValue(*gen)) {
     if (gen->value.IsMap()) {
       Fields gf = ReadFields(gen->value, kGenerationKeys);
-      if (const Entry* pt = gf.Find("prompt_tokens"))
-        generation_ok &= ReadCount(*pt, 1, &p->generation.prompt_tokens);
-      if (const Entry* nt = gf.Find("new_tokens"))
-        generation_ok &= ReadCount(*nt, 1, &p->generation.new_tokens);
+      if (const Entry* pt = gf.Find("prompt_tokens")) generation_ok &= ReadCount(*pt, 1, &p->generation.prompt_tokens);
+      if (const Entry* nt = gf.Find("new_tokens")) generation_ok &= ReadCount(*nt, 1, &p->generation.new_tokens);
     } else if (!gen->value.IsScalar() || !ParseBool(gen->value.Scalar(), &p->generation_enabled)) {
       Error(ValueMark(*gen), "'generation' must be a mapping or false, got " + Got(gen->value));
     }
@@ -1460,8 +1416,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
     int64_t total = p->generation.prompt_tokens + p->generation.new_tokens;
     std::string problem = context_problem(total);
     if (!problem.empty())
-      Error(gen ? ValueMark(*gen) : where,
-            "prompt_tokens + new_tokens (" + std::to_string(total) + ")" + problem);
+      Error(gen ? ValueMark(*gen) : where, "prompt_tokens + new_tokens (" + std::to_string(total) + ")" + problem);
   }
 
   if (const Entry* t = f.Find("threads")) ReadCount(*t, 0, &p->threads);
@@ -1533,8 +1488,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
           reported = true;
           report(st, engine::CountForwardFlops(c, 1, seq, &flops).ok(),
                  item_mark(batch_list, p->batch_sizes, batch, batch_fallback), batch,
-                 item_mark(seq_list, p->sequence_lengths, seq, seq_fallback),
-                 "sequence length " + std::to_string(seq));
+                 item_mark(seq_list, p->sequence_lengths, seq, seq_fallback), "sequence length " + std::to_string(seq));
         }
       }
       if (p->generation_enabled && !reported) {
@@ -1566,8 +1520,7 @@ void SpecReader::ReadProfile(const Entry* e, const YAML::Mark& where, const Arch
   }
 }
 
-void SpecReader::ReadExperiments(const Entry& e, const Architecture& arch, const Profile& profile,
-                                 Experiments* x) {
+void SpecReader::ReadExperiments(const Entry& e, const Architecture& arch, const Profile& profile, Experiments* x) {
   x->sequence_length = profile.sequence_lengths.empty() ? 0 : profile.sequence_lengths.front();
   if (HasValue(e) && e.value.IsScalar()) {  // experiments: false
     if (!ParseBool(e.value.Scalar(), &x->enabled))
@@ -1669,10 +1622,11 @@ void SpecReader::ReadBlog(const Entry& e, Blog* b) {
             words = false;
         if (words) continue;
         Error(marks[i],
-              "category '" + c.substr(0, 80) + "' is not a plain name (each category becomes the site page "
-              "/categories/<name>/)",
-              "use letters, digits, spaces and '-' (like 'Language Models'), at most " +
-                  std::to_string(kMaxSlugBytes) + " bytes");
+              "category '" + c.substr(0, 80) +
+                  "' is not a plain name (each category becomes the site page "
+                  "/categories/<name>/)",
+              "use letters, digits, spaces and '-' (like 'Language Models'), at most " + std::to_string(kMaxSlugBytes) +
+                  " bytes");
       }
     }
   }
@@ -1703,8 +1657,7 @@ void SpecReader::ReadBlog(const Entry& e, Blog* b) {
               SuggestionHint(name, size_names_));
     }
   }
-  if (const Entry* reading = f.Find("further_reading"))
-    ReadReferences(*reading, &b->further_reading);
+  if (const Entry* reading = f.Find("further_reading")) ReadReferences(*reading, &b->further_reading);
 }
 
 bool PositionBefore(const Diagnostic& a, const Diagnostic& b) {

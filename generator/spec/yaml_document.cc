@@ -57,9 +57,9 @@ bool LoadYamlDocument(const std::string& text, const std::string& path, const st
   try {
     return LoadYamlDocumentUnguarded(text, path, what, root, errors);
   } catch (const YAML::DeepRecursion& e) {
-    errors->push_back(At(path, e.mark,
-                         "YAML nesting is too deep: lists and maps nest beyond the parser's limit here",
-                         "a spec nests a few levels at most: look for brackets that never close or ever-deeper indentation"));
+    errors->push_back(
+        At(path, e.mark, "YAML nesting is too deep: lists and maps nest beyond the parser's limit here",
+           "a spec nests a few levels at most: look for brackets that never close or ever-deeper indentation"));
     return false;
   }
 }
@@ -74,9 +74,8 @@ bool LoadYamlDocumentUnguarded(const std::string& text, const std::string& path,
     const auto& m = starts.marks;
     if (m.size() >= 2 && m[m.size() - 1].pos == m[m.size() - 2].pos) {
       const YAML::Mark& stuck = m.back();
-      std::string unexpected = stuck.pos >= 0 && static_cast<size_t>(stuck.pos) < text.size()
-                                   ? " '" + text.substr(stuck.pos, 1) + "'"
-                                   : "";
+      std::string unexpected =
+          stuck.pos >= 0 && static_cast<size_t>(stuck.pos) < text.size() ? " '" + text.substr(stuck.pos, 1) + "'" : "";
       errors->push_back(At(path, stuck, "YAML syntax error: unexpected" + unexpected));
       return false;
     }

@@ -233,7 +233,8 @@ class VocabParser {
   }
   void Error(const std::string& what) {
     const size_t at = std::min(pos_, s_.size());
-    const size_t line = 1 + static_cast<size_t>(std::count(s_.begin(), s_.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    const size_t line =
+        1 + static_cast<size_t>(std::count(s_.begin(), s_.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     error_ = At(path_, line, pos_ >= s_.size() ? "unexpected end of file: " + what : what);
   }
   bool Fail(std::string* error) {
@@ -257,7 +258,10 @@ class VocabParser {
     *value = 0;
     for (int i = 0; i < 4; ++i) {
       const char c = s_[pos_ + i];
-      int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+      int d = (c >= '0' && c <= '9')   ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
       if (d < 0) {
         Error("a \\u escape needs four hex digits");
         return false;

@@ -61,7 +61,8 @@ TEST_CASE("bfloat16 linears pack only where oneDNN runs bfloat16, and compute th
   CHECK(lin->packed() == engine::PackedLinearSupported("bfloat16"));
   c10::InferenceMode inference;
   const torch::Tensor got = lin(x.to(torch::kBFloat16)).to(torch::kFloat32);
-  const torch::Tensor want = torch::linear(x.to(torch::kBFloat16).to(torch::kFloat32), w.to(torch::kBFloat16).to(torch::kFloat32));
+  const torch::Tensor want =
+      torch::linear(x.to(torch::kBFloat16).to(torch::kFloat32), w.to(torch::kBFloat16).to(torch::kFloat32));
   // bfloat16 output rounding (8 bits of mantissa): |err| <= 2^-8 |y| + accumulation slack.
   const double err = (got - want).abs().max().item<double>();
   const double scale = want.abs().max().item<double>();
@@ -110,14 +111,14 @@ TEST_CASE("int8 linear stays within the error bound of its quantization, with th
   const torch::Tensor want = torch::linear(x, w);
   const double levels = lin->int8_reduce_range() ? 127.0 : 255.0;
   const double s_x = (std::max(x.max().item<double>(), 0.0) - std::min(x.min().item<double>(), 0.0)) / levels;
-  const torch::Tensor s_w = w.abs().amax(1) / 127.0;                                   // (out)
-  const torch::Tensor bound = x.abs().sum(1, true) * s_w.unsqueeze(0) / 2 +          // (rows, out)
+  const torch::Tensor s_w = w.abs().amax(1) / 127.0;                         // (out)
+  const torch::Tensor bound = x.abs().sum(1, true) * s_w.unsqueeze(0) / 2 +  // (rows, out)
                               w.abs().sum(1).unsqueeze(0) * s_x + in * s_x * s_w.unsqueeze(0) / 2;
   const torch::Tensor slack = 1e-5 * (x.abs().matmul(w.abs().t()) + 1);
   const torch::Tensor err = (got - want).abs();
   const double worst = (err / (bound + slack)).max().item<double>();
-  MESSAGE("reduce_range " << lin->int8_reduce_range() << ": max |err| / bound = " << worst
-                          << " (max |err| " << err.max().item<double>() << ")");
+  MESSAGE("reduce_range " << lin->int8_reduce_range() << ": max |err| / bound = " << worst << " (max |err| "
+                          << err.max().item<double>() << ")");
   CHECK(worst <= 1.0);
   CHECK(err.max().item<double>() > 0);  // the int8 path really ran
 }

@@ -37,17 +37,20 @@ engine::Decoder Build(const ModelConfig& c, uint64_t seed = 1) {
 }
 
 const engine::Position kPositions[] = {engine::Position::kLearned, engine::Position::kSinusoidal,
-                                       engine::Position::kRoPE, engine::Position::kALiBi,
-                                       engine::Position::kNone};
+                                       engine::Position::kRoPE, engine::Position::kALiBi, engine::Position::kNone};
 
 }  // namespace
 
 TEST_CASE("instantiated parameter counts reproduce published sizes without allocating") {
-  struct Case { ModelConfig c; int64_t expected; };
+  struct Case {
+    ModelConfig c;
+    int64_t expected;
+  };
   const ModelConfig llama = testing_configs::Llama2(32, 4096, 32, 32, 11008);
-  for (const Case& k : {Case{testing_configs::Gpt2(12, 768, 12), 124439808}, Case{testing_configs::Gpt2(24, 1024, 16), 354823168},
-                        Case{testing_configs::Gpt2(36, 1280, 20), 774030080}, Case{testing_configs::Gpt2(48, 1600, 25), 1557611200},
-                        Case{llama, 6738415616}}) {
+  for (const Case& k :
+       {Case{testing_configs::Gpt2(12, 768, 12), 124439808}, Case{testing_configs::Gpt2(24, 1024, 16), 354823168},
+        Case{testing_configs::Gpt2(36, 1280, 20), 774030080}, Case{testing_configs::Gpt2(48, 1600, 25), 1557611200},
+        Case{llama, 6738415616}}) {
     engine::ParameterCount p;
     REQUIRE(engine::CountInstantiatedParameters(k.c, &p).ok());
     CHECK(p.total == k.expected);
@@ -117,9 +120,10 @@ TEST_CASE("GQA with num_kv_heads == num_heads computes the same function as MHA"
     auto q = w.narrow(0, 0, 32), k = w.narrow(0, 32, 16).view({2, 8, -1}), v = w.narrow(0, 48, 16).view({2, 8, -1});
     auto k4 = k.repeat_interleave(2, 0).reshape({32, -1}), v4 = v.repeat_interleave(2, 0).reshape({32, -1});
     mha->qkv->weight.copy_(torch::cat({q, k4, v4}, 0));
-    mha->qkv->bias.copy_(torch::cat({ga->qkv->bias.narrow(0, 0, 32),
-                                     ga->qkv->bias.narrow(0, 32, 16).view({2, 8}).repeat_interleave(2, 0).reshape(-1),
-                                     ga->qkv->bias.narrow(0, 48, 16).view({2, 8}).repeat_interleave(2, 0).reshape(-1)}));
+    mha->qkv->bias.copy_(
+        torch::cat({ga->qkv->bias.narrow(0, 0, 32),
+                    ga->qkv->bias.narrow(0, 32, 16).view({2, 8}).repeat_interleave(2, 0).reshape(-1),
+                    ga->qkv->bias.narrow(0, 48, 16).view({2, 8}).repeat_interleave(2, 0).reshape(-1)}));
     mha->proj->weight.copy_(ga->proj->weight);
     mha->proj->bias.copy_(ga->proj->bias);
   }
@@ -141,10 +145,10 @@ TEST_CASE("KV-cache decoding equals full recomputation (float32, max |diff| < 1e
       auto last = m->ForwardCached(ids.narrow(1, 0, 8), &cache);  // prefill 8
       max_diff = std::max(max_diff, (last - full.select(1, 7)).abs().max().item<double>());
       for (int64_t t = 8; t < 20; ++t) {
-        last = m->ForwardCached(ids.narrow(1, t, 1), &cache);       // decode one token
+        last = m->ForwardCached(ids.narrow(1, t, 1), &cache);  // decode one token
         max_diff = std::max(max_diff, (last - full.select(1, t)).abs().max().item<double>());
       }
-      auto chunk_cache = m->NewCache(2, c.context_length);         // multi-token chunks after a prefix
+      auto chunk_cache = m->NewCache(2, c.context_length);  // multi-token chunks after a prefix
       m->ForwardCached(ids.narrow(1, 0, 5), &chunk_cache);
       auto chunk = m->ForwardCached(ids.narrow(1, 5, 6), &chunk_cache);
       max_diff = std::max(max_diff, (chunk - full.select(1, 10)).abs().max().item<double>());

@@ -276,5 +276,6 @@ TEST_CASE("experiments that do not apply say why") {
     CHECK(e.variants.empty());
   }
   o.only = {"no_such_experiment"};
-  CHECK(engine::RunExperiments(c, o, env, &list).ToString() == "invalid argument: unknown experiment 'no_such_experiment'");
+  CHECK(engine::RunExperiments(c, o, env, &list).ToString() ==
+        "invalid argument: unknown experiment 'no_such_experiment'");
 }

@@ -124,14 +124,22 @@ ModelConfig TinyGpt2() {
 
 // Every tensor of TinyGpt2 as GPT2LMHeadModel names and stores it (Conv1D: (in, out)).
 std::vector<FakeTensor> TinyGpt2Tensors() {
-  return {{"transformer.wte.weight", {11, 8}},        {"transformer.wpe.weight", {4, 8}},
-          {"transformer.h.0.ln_1.weight", {8}},        {"transformer.h.0.ln_1.bias", {8}},
-          {"transformer.h.0.attn.c_attn.weight", {8, 24}}, {"transformer.h.0.attn.c_attn.bias", {24}},
-          {"transformer.h.0.attn.c_proj.weight", {8, 8}},  {"transformer.h.0.attn.c_proj.bias", {8}},
-          {"transformer.h.0.ln_2.weight", {8}},        {"transformer.h.0.ln_2.bias", {8}},
-          {"transformer.h.0.mlp.c_fc.weight", {8, 32}}, {"transformer.h.0.mlp.c_fc.bias", {32}},
-          {"transformer.h.0.mlp.c_proj.weight", {32, 8}}, {"transformer.h.0.mlp.c_proj.bias", {8}},
-          {"transformer.ln_f.weight", {8}},            {"transformer.ln_f.bias", {8}}};
+  return {{"transformer.wte.weight", {11, 8}},
+          {"transformer.wpe.weight", {4, 8}},
+          {"transformer.h.0.ln_1.weight", {8}},
+          {"transformer.h.0.ln_1.bias", {8}},
+          {"transformer.h.0.attn.c_attn.weight", {8, 24}},
+          {"transformer.h.0.attn.c_attn.bias", {24}},
+          {"transformer.h.0.attn.c_proj.weight", {8, 8}},
+          {"transformer.h.0.attn.c_proj.bias", {8}},
+          {"transformer.h.0.ln_2.weight", {8}},
+          {"transformer.h.0.ln_2.bias", {8}},
+          {"transformer.h.0.mlp.c_fc.weight", {8, 32}},
+          {"transformer.h.0.mlp.c_fc.bias", {32}},
+          {"transformer.h.0.mlp.c_proj.weight", {32, 8}},
+          {"transformer.h.0.mlp.c_proj.bias", {8}},
+          {"transformer.ln_f.weight", {8}},
+          {"transformer.ln_f.bias", {8}}};
 }
 
 std::vector<FakeTensor> Without(std::vector<FakeTensor> tensors, const std::string& name) {
@@ -175,8 +183,9 @@ TEST_CASE("Hugging Face fixtures: our logits equal transformers' within 1e-4 (fl
     int64_t parameters = 0;
     for (const auto& p : model->module().parameters()) parameters += p.numel();
     CHECK(stats.bytes_read == parameters * element_bytes);  // every parameter, read once
-    const std::map<std::string, std::string> layouts = {{"gpt2", "gpt2"},     {"llama", "llama"}, {"qwen2", "llama"}, {"mistral", "llama"},
-                                                        {"mixtral", "mixtral"}, {"bert", "bert"}, {"bert_cls", "bert"},   {"vit", "vit"}};
+    const std::map<std::string, std::string> layouts = {
+        {"gpt2", "gpt2"},       {"llama", "llama"}, {"qwen2", "llama"},   {"mistral", "llama"},
+        {"mixtral", "mixtral"}, {"bert", "bert"},   {"bert_cls", "bert"}, {"vit", "vit"}};
     CHECK(stats.layout == layouts.at(name));
 
     const bool images = reference.contains("pixel_values");
@@ -201,7 +210,8 @@ TEST_CASE("Hugging Face names: {i} and {a,b} groups expand in order") {
   CHECK(engine::ExpandHfName("model.layers.{i}.self_attn.{q,k,v}_proj.weight", 3) ==
         std::vector<std::string>{"model.layers.3.self_attn.q_proj.weight", "model.layers.3.self_attn.k_proj.weight",
                                  "model.layers.3.self_attn.v_proj.weight"});
-  CHECK(engine::ExpandHfName("transformer.h.{i}.ln_1.weight", 0) == std::vector<std::string>{"transformer.h.0.ln_1.weight"});
+  CHECK(engine::ExpandHfName("transformer.h.{i}.ln_1.weight", 0) ==
+        std::vector<std::string>{"transformer.h.0.ln_1.weight"});
   CHECK(engine::ExpandHfName("lm_head.weight", 7) == std::vector<std::string>{"lm_head.weight"});
   // Several placeholders, a shifted one (torchvision counts stages from 1) and a group after them.
   CHECK(engine::ExpandHfName("layer{s+1}.{b}.conv1.weight", {{"s", 2}, {"b", 0}}) ==
@@ -263,14 +273,16 @@ TEST_CASE("Hugging Face loading: sharded checkpoints follow model.safetensors.in
   index["weight_map"]["transformer.wte.weight"] = "model-00002-of-00002.safetensors";
   std::ofstream(tmp.path / "model.safetensors.index.json") << index.dump(2);
   const std::string index_path = (tmp.path / "model.safetensors.index.json").string();
-  CHECK(LoadInto(TinyGpt2(), tmp.path).ToString() ==
-        "invalid argument: " + index_path +
-            ": weight_map names 'transformer.wte.weight' in model-00002-of-00002.safetensors, which has no such tensor");
+  CHECK(
+      LoadInto(TinyGpt2(), tmp.path).ToString() ==
+      "invalid argument: " + index_path +
+          ": weight_map names 'transformer.wte.weight' in model-00002-of-00002.safetensors, which has no such tensor");
   index["weight_map"]["transformer.wte.weight"] = "../elsewhere.safetensors";
   std::ofstream(tmp.path / "model.safetensors.index.json") << index.dump(2);
   CHECK(LoadInto(TinyGpt2(), tmp.path).ToString() ==
         "invalid argument: " + index_path +
-            ": weight_map['transformer.wte.weight'] = '../elsewhere.safetensors' is not a file name in the same directory");
+            ": weight_map['transformer.wte.weight'] = '../elsewhere.safetensors' is not a file name in the same "
+            "directory");
 }
 
 TEST_CASE("Hugging Face loading: a missing, extra or mis-shaped tensor is an error naming it") {
@@ -541,7 +553,8 @@ TEST_CASE("torchvision ResNet names: the table reproduces resnet18/50, resnext50
     for (const json& entry : names.at(model)) {
       const std::string name = entry.at(0);
       bool skip = false;
-      for (const std::string& pattern : engine::HfIgnoredBuffers(c)) skip = skip || engine::MatchNamePattern(pattern, name, nullptr);
+      for (const std::string& pattern : engine::HfIgnoredBuffers(c))
+        skip = skip || engine::MatchNamePattern(pattern, name, nullptr);
       if (skip) {
         ++ignored;
         continue;
@@ -589,14 +602,16 @@ TEST_CASE("accuracy: top-1 / top-5 on a labelled set equal the reference's; malf
   WriteSafetensors(file, {{"pixel_values", {2, 3, 32, 32}}});
   CHECK(run() == where + "a labelled set holds 'labels' and 'pixel_values' tensors; missing: 'labels'");
   WriteSafetensors(file, {{"pixel_values", {2, 1, 32, 32}}, {"labels", {2}, {}, "I64"}});
-  CHECK(run() == where + "tensor 'pixel_values' has shape (2, 1, 32, 32); expected (2, 3, H, W) with H, W >= 32 for 2 labels");
+  CHECK(run() ==
+        where + "tensor 'pixel_values' has shape (2, 1, 32, 32); expected (2, 3, H, W) with H, W >= 32 for 2 labels");
   WriteSafetensors(file, {{"pixel_values", {2, 3, 32, 32}}, {"labels", {2}, {}, "F32"}});
   CHECK(run() == where + "tensor 'labels' has dtype F32; integer labels and ids are I64, I32, I16 or U8");
   // Labels 10 and 0 as I32 (10 is outside the 10 classes).
   {
     const int64_t pixel_bytes = 2 * 3 * 32 * 32 * 2;  // F16 zeros after the labels
-    json header = {{"labels", {{"dtype", "I32"}, {"shape", {2}}, {"data_offsets", {0, 8}}}},
-                   {"pixel_values", {{"dtype", "F16"}, {"shape", {2, 3, 32, 32}}, {"data_offsets", {8, 8 + pixel_bytes}}}}};
+    json header = {
+        {"labels", {{"dtype", "I32"}, {"shape", {2}}, {"data_offsets", {0, 8}}}},
+        {"pixel_values", {{"dtype", "F16"}, {"shape", {2, 3, 32, 32}}, {"data_offsets", {8, 8 + pixel_bytes}}}}};
     std::string text = header.dump();
     text.append((8 - text.size() % 8) % 8, ' ');
     std::ofstream out(file, std::ios::binary);
@@ -730,6 +745,7 @@ TEST_CASE("the training step and the experiments start from the checkpoint when 
   REQUIRE(experiments.size() == 2);
   x.weights_path = (vit / "missing").string();
   experiments.clear();
-  CHECK(engine::RunExperiments(c, x, env, &experiments).ToString().find(x.weights_path + ": no such file or directory") !=
-        std::string::npos);
+  CHECK(
+      engine::RunExperiments(c, x, env, &experiments).ToString().find(x.weights_path + ": no such file or directory") !=
+      std::string::npos);
 }

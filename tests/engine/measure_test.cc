@@ -95,8 +95,8 @@ TEST_CASE("TimeIterations: runs warm-up untimed then until both minimums are met
   options.min_iterations = 3;
   options.min_seconds = 0.1;
   std::vector<double> samples;
-  REQUIRE(engine::TimeIterations(sleep_10ms, engine::DeviceSync("cpu"), options,
-                                 [&](int64_t done) { progress.push_back(done); }, &samples)
+  REQUIRE(engine::TimeIterations(
+              sleep_10ms, engine::DeviceSync("cpu"), options, [&](int64_t done) { progress.push_back(done); }, &samples)
               .ok());
   // Every sample is >= 10 ms, so 0.1 s is reached after at most 10 samples, and the loop
   // stops at the first sample that reaches it.
@@ -132,7 +132,8 @@ TEST_CASE("TimeIterations: max_iterations caps min_seconds") {
 TEST_CASE("TimeIterations: errors of the body come back as a Status") {
   engine::TimingOptions options;
   std::vector<double> samples;
-  Status s = engine::TimeIterations([] { throw std::runtime_error("disk on fire"); }, [] {}, options, nullptr, &samples);
+  Status s =
+      engine::TimeIterations([] { throw std::runtime_error("disk on fire"); }, [] {}, options, nullptr, &samples);
   CHECK(s.ToString() == "internal error: disk on fire");
 
   // A real LibTorch error: shapes that cannot be multiplied.
@@ -295,8 +296,9 @@ TEST_CASE("LoadOrMeasurePeaks: measures what the cache lacks and then reuses it"
   CHECK(std::filesystem::exists(cache));
 
   std::vector<std::string> lines;
-  REQUIRE(engine::LoadOrMeasurePeaks(key, "cpu", {"float32"}, cache, false,
-                                     [&](const std::string& line) { lines.push_back(line); }, &second, &measured)
+  REQUIRE(engine::LoadOrMeasurePeaks(
+              key, "cpu", {"float32"}, cache, false, [&](const std::string& line) { lines.push_back(line); }, &second,
+              &measured)
               .ok());
   CHECK(measured.empty());
   CHECK(second.gemm_flops_per_s.at("float32") == first.gemm_flops_per_s.at("float32"));
@@ -306,7 +308,8 @@ TEST_CASE("LoadOrMeasurePeaks: measures what the cache lacks and then reuses it"
   CHECK(lines[0].find(" GFLOP/s (cached in " + cache + ")") != std::string::npos);
   CHECK(lines[1].rfind("memory copy bandwidth: ", 0) == 0);
 
-  REQUIRE(engine::LoadOrMeasurePeaks(key, "cpu", {"float32", "bfloat16"}, cache, false, nullptr, &third, &measured).ok());
+  REQUIRE(
+      engine::LoadOrMeasurePeaks(key, "cpu", {"float32", "bfloat16"}, cache, false, nullptr, &third, &measured).ok());
   CHECK(measured == std::vector<std::string>{"gemm bfloat16"});
   CHECK(third.gemm_flops_per_s.at("float32") == first.gemm_flops_per_s.at("float32"));
   CHECK(third.gemm_flops_per_s.at("bfloat16") > 1e9);
@@ -327,19 +330,21 @@ TEST_CASE("LoadOrMeasurePeaks: picks the entries of its key out of a hand-writte
     "not an entry"]})");
   engine::MeasuredPeaks peaks;
   std::vector<std::string> measured = {"stale"};
-  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {"float32", "bfloat16"}, cache, false,
-                                     nullptr, &peaks, &measured)
+  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {"float32", "bfloat16"}, cache, false, nullptr,
+                                     &peaks, &measured)
               .ok());
   CHECK(measured.empty());
   CHECK(peaks.gemm_flops_per_s == std::map<std::string, double>{{"float32", 5}, {"bfloat16", 7}});
   CHECK(peaks.copy_bytes_per_s == 9);
 
   // recalibrate ignores the cache and overwrites what it measures.
-  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {}, cache, true, nullptr, &peaks, &measured).ok());
+  REQUIRE(
+      engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {}, cache, true, nullptr, &peaks, &measured).ok());
   CHECK(measured == std::vector<std::string>{"copy"});
   CHECK(peaks.copy_bytes_per_s > 1e9);
   const double copy = peaks.copy_bytes_per_s;
-  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {"float32"}, cache, false, nullptr, &peaks, &measured)
+  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {"float32"}, cache, false, nullptr, &peaks,
+                                     &measured)
               .ok());
   CHECK(measured.empty());
   CHECK(peaks.copy_bytes_per_s == copy);
@@ -352,9 +357,11 @@ TEST_CASE("LoadOrMeasurePeaks: a corrupt cache is ignored and replaced") {
   WriteText(cache, "{\"schema\": 1, \"entries\": [ this is not JSON");
   engine::MeasuredPeaks peaks;
   std::vector<std::string> measured;
-  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {}, cache, false, nullptr, &peaks, &measured).ok());
+  REQUIRE(
+      engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {}, cache, false, nullptr, &peaks, &measured).ok());
   CHECK(measured == std::vector<std::string>{"copy"});
-  REQUIRE(engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {}, cache, false, nullptr, &peaks, &measured).ok());
+  REQUIRE(
+      engine::LoadOrMeasurePeaks({"A", 2, "2.15.0", "cpu"}, "cpu", {}, cache, false, nullptr, &peaks, &measured).ok());
   CHECK(measured.empty());
 }
 
@@ -446,7 +453,8 @@ TEST_CASE("DetectEnvironment: unknown or absent device") {
   engine::EnvironmentOptions options;
   engine::Environment env;
   options.device = "tpu";
-  CHECK(engine::DetectEnvironment(options, &env).ToString() == "invalid argument: unknown device 'tpu' (expected cpu or cuda)");
+  CHECK(engine::DetectEnvironment(options, &env).ToString() ==
+        "invalid argument: unknown device 'tpu' (expected cpu or cuda)");
   if (!engine::CudaAvailable()) {
     options.device = "cuda";
     CHECK(engine::DetectEnvironment(options, &env).ToString() ==

@@ -122,8 +122,9 @@ TEST_CASE("--batch and --seq are checked against each size before anything is me
   CHECK(note.empty());
   a.seq = 2048;
   const engine::Status past = app::CheckSizeFlags(gpt2, a, "small", small, &note);
-  CHECK(past.message() == "specs/gpt2.yaml: size 'small': --seq 2048: a sequence of 2,048 tokens is past the "
-                          "context of 1,024 learned positions (context_length)");
+  CHECK(past.message() ==
+        "specs/gpt2.yaml: size 'small': --seq 2048: a sequence of 2,048 tokens is past the "
+        "context of 1,024 learned positions (context_length)");
   CHECK(note.empty());
 
   // RoPE extrapolates: a note, and every batch of the profile is still checked after it.

@@ -74,7 +74,9 @@ TEST_CASE("WriteFileAtomic leaves nothing beside the document and no staging fol
   CHECK(!fs::exists(publish::StagingDir(root.path.string())));
 }
 
-TEST_CASE("a signal (SIGHUP; SIGINT and SIGTERM alike) during a write removes the temporary file and keeps the old document") {
+TEST_CASE(
+    "a signal (SIGHUP; SIGINT and SIGTERM alike) during a write removes the temporary file and keeps the old "
+    "document") {
   TempRoot root;
   const fs::path target = root.path / "docs/a.md";
   REQUIRE(publish::WriteFileAtomic(target.string(), "old", root.path.string()).ok());

@@ -94,8 +94,12 @@ TEST_CASE("BpeTokenizer loads the fixture: vocabulary size and merges as the ref
   CHECK(t.vocab_size() == 480);
   CHECK(t.num_merges() == Reference()["num_merges"].get<size_t>());
   CHECK(t.TokenToId("<|endoftext|>") == 0);
-  CHECK(t.TokenToId("\xC4\xA0" "the") >= 256);  // "Ġthe": the first merges are " t", "he", " the"
-  CHECK(t.IdToToken(t.TokenToId("\xC4\xA0" "the")) == "\xC4\xA0" "the");
+  CHECK(t.TokenToId("\xC4\xA0"
+                    "the") >= 256);  // "Ġthe": the first merges are " t", "he", " the"
+  CHECK(t.IdToToken(t.TokenToId("\xC4\xA0"
+                                "the")) ==
+        "\xC4\xA0"
+        "the");
   CHECK(t.TokenToId("not a token") == -1);
   CHECK(t.IdToToken(100000) == "");
 }
@@ -147,11 +151,12 @@ TEST_CASE("BpeTokenizer round-trips bytes that are not valid UTF-8, each an \"ot
   const std::vector<std::string> texts = {
       "\xFF",
       "\x80\x80 abc",
-      "ab\xFF" "cd",
-      "caf\xC3",                  // truncated two-byte sequence at the end
-      "\xE4\xBD \xE4\xBD\xA0",    // truncated three-byte sequence, then a valid one
-      "\xC0\xAF \xE0\x80\xAF",    // overlong forms
-      "\xED\xA0\x80 \xED\xBF\xBF",  // UTF-16 surrogates
+      "ab\xFF"
+      "cd",
+      "caf\xC3",                                // truncated two-byte sequence at the end
+      "\xE4\xBD \xE4\xBD\xA0",                  // truncated three-byte sequence, then a valid one
+      "\xC0\xAF \xE0\x80\xAF",                  // overlong forms
+      "\xED\xA0\x80 \xED\xBF\xBF",              // UTF-16 surrogates
       "\xF4\x90\x80\x80 \xF8\x88\x80\x80\x80",  // past U+10FFFF, five-byte form
       "it\xE2\x80's \xFE\xFE!!",
       std::string("nul\0inside", 10),
@@ -168,9 +173,11 @@ TEST_CASE("BpeTokenizer round-trips bytes that are not valid UTF-8, each an \"ot
     for (std::string_view p : BpeTokenizer::PreTokenize(s)) out.emplace_back(p);
     return out;
   };
-  CHECK(pieces("ab\xFF" "cd") == std::vector<std::string>{"ab", "\xFF", "cd"});
+  CHECK(pieces("ab\xFF"
+               "cd") == std::vector<std::string>{"ab", "\xFF", "cd"});
   CHECK(pieces("x \xFF\xFE!") == std::vector<std::string>{"x", " \xFF\xFE!"});
-  CHECK(pieces("12\x80" "34") == std::vector<std::string>{"12", "\x80", "34"});
+  CHECK(pieces("12\x80"
+               "34") == std::vector<std::string>{"12", "\x80", "34"});
   // Every single byte, and every byte pair, encodes and decodes back.
   for (int a = 0; a < 256; ++a) {
     const std::string one(1, static_cast<char>(a));
@@ -184,7 +191,8 @@ TEST_CASE("BpeTokenizer round-trips bytes that are not valid UTF-8, each an \"ot
   // Pseudo-random byte strings, biased toward UTF-8 lead and continuation bytes.
   uint64_t state = 12345;
   auto next = [&] { return state = state * 6364136223846793005ULL + 1442695040888963407ULL, state >> 33; };
-  const unsigned char kBytes[] = {' ', 'a', 'Z', '1', '\'', 's', '\n', '\t', '!', 0x80, 0xBF, 0xC3, 0xE4, 0xED, 0xF0, 0xF4, 0xFF};
+  const unsigned char kBytes[] = {' ',  'a',  'Z',  '1',  '\'', 's',  '\n', '\t', '!',
+                                  0x80, 0xBF, 0xC3, 0xE4, 0xED, 0xF0, 0xF4, 0xFF};
   for (int i = 0; i < 2000; ++i) {
     std::string s;
     const size_t len = next() % 24;
@@ -252,13 +260,16 @@ TEST_CASE("BpeTokenizer load errors name the file and the line") {
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   CHECK(ends(LoadError("{\"a\": 0,\n \"b\": 1\n \"c\": 2}", ""), v + "3: expected ',' or '}' after the id of \"b\""));
-  CHECK(ends(LoadError("{\"a\": 0,\n\"b\": \"x\"}", ""), v + "2: the id of \"b\" is not an integer in [0, 2147483647]"));
+  CHECK(
+      ends(LoadError("{\"a\": 0,\n\"b\": \"x\"}", ""), v + "2: the id of \"b\" is not an integer in [0, 2147483647]"));
   CHECK(ends(LoadError("{\"a\": -1}", ""), v + "1: the id of \"a\" is not an integer in [0, 2147483647]"));
   CHECK(ends(LoadError("{\"a\": 1.5}", ""), v + "1: the id of \"a\" is not an integer in [0, 2147483647]"));
-  CHECK(ends(LoadError("{\"a\": 99999999999999999999}", ""), v + "1: the id of \"a\" is not an integer in [0, 2147483647]"));
+  CHECK(ends(LoadError("{\"a\": 99999999999999999999}", ""),
+             v + "1: the id of \"a\" is not an integer in [0, 2147483647]"));
   CHECK(ends(LoadError("{\"a\": 01}", ""), v + "1: the id of \"a\" is not an integer in [0, 2147483647]"));
   CHECK(ends(LoadError("[1, 2]", ""), v + "1: expected '{' (vocab.json is a JSON object of token -> id)"));
-  CHECK(ends(LoadError("", ""), v + "1: unexpected end of file: expected '{' (vocab.json is a JSON object of token -> id)"));
+  CHECK(ends(LoadError("", ""),
+             v + "1: unexpected end of file: expected '{' (vocab.json is a JSON object of token -> id)"));
   CHECK(ends(LoadError("{\"a\": 0,\n\"b", ""), v + "2: unexpected end of file: a string is not closed"));
   CHECK(ends(LoadError("{\"a\": 0,\n\n", ""), v + "3: unexpected end of file: expected a token (a JSON string)"));
   CHECK(ends(LoadError("{\"a\": 0}\n}", ""), v + "2: unexpected text after the vocabulary object"));
@@ -270,7 +281,8 @@ TEST_CASE("BpeTokenizer load errors name the file and the line") {
   CHECK(ends(LoadError("{\"a\nb\": 0}", ""), v + "1: a control character in a string (it must be escaped)"));
 
   // Bad merges.txt lines: the file and the line (the #version line counts).
-  CHECK(ends(LoadError(kTinyVocab, "#version: 0.2\na b\nabc\n"), m + "3: expected two tokens separated by one space, got \"abc\""));
+  CHECK(ends(LoadError(kTinyVocab, "#version: 0.2\na b\nabc\n"),
+             m + "3: expected two tokens separated by one space, got \"abc\""));
   CHECK(ends(LoadError(kTinyVocab, "a  b\n"), m + "1: expected two tokens separated by one space, got \"a  b\""));
   CHECK(ends(LoadError(kTinyVocab, "a b c\n"), m + "1: expected two tokens separated by one space, got \"a b c\""));
   CHECK(ends(LoadError(kTinyVocab, "a b\n\nb c\n"), m + "2: expected two tokens separated by one space, got \"\""));

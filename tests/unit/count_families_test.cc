@@ -51,8 +51,9 @@ TEST_CASE("ResNet-50 and ResNet-18 match torchvision's parameter counts, ResNet-
   const auto r18 = testing_configs::ResNet("basic", {2, 2, 2, 2});
   CHECK(engine::AnalyticParameters(r50).total == 25557032);
   CHECK(engine::AnalyticParameters(r18).total == 11689512);
-  CHECK(engine::AnalyticParameters(testing_configs::ResNet("basic", {3, 4, 6, 3})).total == 21797672);       // ResNet-34
-  CHECK(engine::AnalyticParameters(testing_configs::ResNet("bottleneck", {3, 4, 23, 3})).total == 44549160); // ResNet-101
+  CHECK(engine::AnalyticParameters(testing_configs::ResNet("basic", {3, 4, 6, 3})).total == 21797672);  // ResNet-34
+  CHECK(engine::AnalyticParameters(testing_configs::ResNet("bottleneck", {3, 4, 23, 3})).total ==
+        44549160);  // ResNet-101
   const auto f = engine::AnalyticForwardFlops(r50, 1, 0);
   CHECK(Sum(f.by_component) == f.forward);
   // torchvision: 4.09 GFLOPS (multiply-adds) for resnet50; convolutions and the fc layer only.

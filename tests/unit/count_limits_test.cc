@@ -51,14 +51,18 @@ double SecondsOf(const std::function<void()>& f) {
 }  // namespace
 
 TEST_CASE("lint: a context of 2^31-1 is an error at context_length, naming the limit") {
-  const std::string size = "vocab_size: 50257, context_length: 2147483647, num_layers: 12, embedding_dim: 768, "
-                           "num_heads: 12";
+  const std::string size =
+      "vocab_size: 50257, context_length: 2147483647, num_layers: 12, embedding_dim: 768, "
+      "num_heads: 12";
   const auto errors = Errors(OneSize("decoder", size));
   REQUIRE(errors.size() == 1);
-  CHECK(StartsWith(errors[0], At6(size, "2147483647") + "size 's': context_length 2147483647: forward FLOPs "
-                                                         "'attention_scores' " + kLimit));
-  CHECK(Contains(errors[0], "; hint: every count modelcard states (parameters, FLOPs, bytes) must fit int64; lower "
-                            "context_length"));
+  CHECK(StartsWith(errors[0], At6(size, "2147483647") +
+                                  "size 's': context_length 2147483647: forward FLOPs "
+                                  "'attention_scores' " +
+                                  kLimit));
+  CHECK(Contains(errors[0],
+                 "; hint: every count modelcard states (parameters, FLOPs, bytes) must fit int64; lower "
+                 "context_length"));
 }
 
 TEST_CASE("lint: an image of 2^31-1 pixels is an error at image_size (resnet and vit)") {
@@ -77,8 +81,9 @@ TEST_CASE("lint: an image of 2^31-1 pixels is an error at image_size (resnet and
 
 TEST_CASE("lint: a width whose parameters pass int64 is an error at embedding_dim") {
   // GPT-2 small's layout at a width of ~1e9 (the issue's `embedding_dim: 1e9`, divisible by 12).
-  const std::string size = "vocab_size: 50257, context_length: 1024, num_layers: 12, embedding_dim: 999999996, "
-                           "num_heads: 12";
+  const std::string size =
+      "vocab_size: 50257, context_length: 1024, num_layers: 12, embedding_dim: 999999996, "
+      "num_heads: 12";
   const auto errors = Errors(OneSize("decoder", size));
   REQUIRE(errors.size() == 1);
   CHECK(StartsWith(errors[0], At6(size, "999999996") + "size 's': embedding_dim 999999996: parameters"));
@@ -87,14 +92,15 @@ TEST_CASE("lint: a width whose parameters pass int64 is an error at embedding_di
 
 TEST_CASE("lint: parameters that fit int64 but whose float32 training state (16 bytes each) does not are an error") {
   // 4 C^2 per layer (C = 2^26) x 40 layers: about 7.2e17 parameters, 1.2e19 bytes as training state.
-  const std::string size = "vocab_size: 8, context_length: 8, num_layers: 40, embedding_dim: 67108864, "
-                           "num_heads: 1, hidden_dim: 8";
+  const std::string size =
+      "vocab_size: 8, context_length: 8, num_layers: 40, embedding_dim: 67108864, "
+      "num_heads: 1, hidden_dim: 8";
   engine::ModelConfig c = testing_configs::Gpt2(40, 67108864, 1);
   c.vocab_size = 8;
   c.context_length = 8;
   c.hidden_dim = 8;
   engine::ParameterCount p;
-  REQUIRE(engine::CountParameters(c, &p).ok());  // fits int64 ...
+  REQUIRE(engine::CountParameters(c, &p).ok());         // fits int64 ...
   REQUIRE(static_cast<__int128>(p.total) * 16 > kMax);  // ... but not as float32 training state
   const auto errors = Errors(OneSize("decoder", size));
   REQUIRE(errors.size() == 1);
@@ -103,8 +109,9 @@ TEST_CASE("lint: parameters that fit int64 but whose float32 training state (16 
 }
 
 TEST_CASE("lint: profile batch sizes, generation and train batches whose counts pass int64 point at the value") {
-  const std::string gpt2 = "vocab_size: 50257, context_length: 1024, num_layers: 12, embedding_dim: 768, "
-                           "num_heads: 12";
+  const std::string gpt2 =
+      "vocab_size: 50257, context_length: 1024, num_layers: 12, embedding_dim: 768, "
+      "num_heads: 12";
   // Forward of 2e9 x 128 tokens: ~6e19 FLOPs.
   auto errors = Errors(OneSize("decoder", gpt2, "profile:\n  batch_sizes: [1, 2000000000]\n  generation: false\n"));
   REQUIRE(errors.size() == 1);
@@ -115,8 +122,10 @@ TEST_CASE("lint: profile batch sizes, generation and train batches whose counts 
                           "profile:\n  batch_sizes: [200000000]\n  sequence_lengths: [1]\n  train: false\n"
                           "  generation: {prompt_tokens: 32, new_tokens: 900}\n"));
   REQUIRE(errors.size() == 1);
-  CHECK(StartsWith(errors[0], "t.yaml:8:17: size 's': batch size 200000000: decode-step FLOPs summed over contexts "
-                              "33 to 932 " + std::string(kLimit)));
+  CHECK(StartsWith(errors[0],
+                   "t.yaml:8:17: size 's': batch size 200000000: decode-step FLOPs summed over contexts "
+                   "33 to 932 " +
+                       std::string(kLimit)));
   // The training step is 3 x the forward: a train batch whose forward fits but whose step does not.
   engine::FlopCount f;
   REQUIRE(engine::CountForwardFlops(testing_configs::Gpt2(12, 768, 12), 1, 1024, &f).ok());
@@ -125,9 +134,9 @@ TEST_CASE("lint: profile batch sizes, generation and train batches whose counts 
   REQUIRE(engine::CountForwardFlops(c, 1, 128, &f).ok());
   const int64_t batch = kMax / f.forward / 2;  // forward fits, 3 x forward does not
   REQUIRE(batch <= 2147483647);
-  errors = Errors(OneSize("decoder", gpt2,
-                          "profile:\n  batch_sizes: [1]\n  generation: false\n  train: {batch_sizes: [" +
-                              std::to_string(batch) + "]}\n"));
+  errors = Errors(OneSize(
+      "decoder", gpt2,
+      "profile:\n  batch_sizes: [1]\n  generation: false\n  train: {batch_sizes: [" + std::to_string(batch) + "]}\n"));
   REQUIRE(errors.size() == 1);
   CAPTURE(errors[0]);
   CHECK(StartsWith(errors[0], "t.yaml:10:25: size 's': batch size " + std::to_string(batch) +
@@ -135,8 +144,9 @@ TEST_CASE("lint: profile batch sizes, generation and train batches whose counts 
 }
 
 TEST_CASE("lint: an experiments batch whose counts pass int64 is an error at it") {
-  const std::string gpt2 = "vocab_size: 50257, context_length: 1024, num_layers: 12, embedding_dim: 768, "
-                           "num_heads: 12";
+  const std::string gpt2 =
+      "vocab_size: 50257, context_length: 1024, num_layers: 12, embedding_dim: 768, "
+      "num_heads: 12";
   const auto errors = Errors(OneSize("decoder", gpt2, "experiments:\n  batch: 2000000000\n"));
   REQUIRE(errors.size() == 1);
   CHECK(StartsWith(errors[0], "t.yaml:8:10: size 's': experiments batch 2000000000: "));
@@ -148,8 +158,9 @@ TEST_CASE("lint: a resnet whose stage widths pass int64 is an error, never a shi
   for (int i = 0; i < 70; ++i) stages += (i ? ", " : "") + std::string("1");
   const auto errors = Errors(OneSize("resnet", "block: basic, stages: [" + stages + "]"));
   REQUIRE(errors.size() == 1);
-  CHECK(Contains(errors[0], "70 stages double base_width (64) to base_width x 2^69 channels in the last stage, past "
-                            "9,223,372,036,854,775,807"));
+  CHECK(Contains(errors[0],
+                 "70 stages double base_width (64) to base_width x 2^69 channels in the last stage, past "
+                 "9,223,372,036,854,775,807"));
   engine::ModelConfig c = testing_configs::ResNet("bottleneck", std::vector<int64_t>(70, 1));
   CHECK_FALSE(engine::ValidateConfig(c).empty());
   engine::ParameterCount p;

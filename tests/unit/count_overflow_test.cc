@@ -51,11 +51,9 @@ TEST_CASE("forward FLOPs at the int64 boundary: the largest batch counts exactly
   engine::ModelConfig audio = testing_configs::WhisperTiny();
   for (const Case& k : {Case{"gpt2 small", testing_configs::Gpt2(12, 768, 12), 1024},
                         Case{"mixtral 8x22b", testing_configs::Mixtral(56, 6144, 48, 8, 16384, 8, 2), 65536},
-                        Case{"bert base", testing_configs::BertBase(), 512},
-                        Case{"vit b16", vit, 0},
+                        Case{"bert base", testing_configs::BertBase(), 512}, Case{"vit b16", vit, 0},
                         Case{"resnet50", testing_configs::ResNet("bottleneck", {3, 4, 6, 3}), 0},
-                        Case{"whisper tiny", audio, 448},
-                        Case{"lstm", testing_configs::LstmMedium(), 35}})
+                        Case{"whisper tiny", audio, 448}, Case{"lstm", testing_configs::LstmMedium(), 35}})
     CheckBatchBoundary(k);
 }
 

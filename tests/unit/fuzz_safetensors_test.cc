@@ -113,9 +113,20 @@ class Mutator {
   }
 
   std::string InterestingNumber() {
-    static const char* kNumbers[] = {"0", "1", "7", "8", "4294967295", "4294967296", "9223372036854775807",
-                                     "9223372036854775808", "18446744073709551615", "18446744073709551616",
-                                     "-1", "1e3", "0.5", "99999999999999999999999"};
+    static const char* kNumbers[] = {"0",
+                                     "1",
+                                     "7",
+                                     "8",
+                                     "4294967295",
+                                     "4294967296",
+                                     "9223372036854775807",
+                                     "9223372036854775808",
+                                     "18446744073709551615",
+                                     "18446744073709551616",
+                                     "-1",
+                                     "1e3",
+                                     "0.5",
+                                     "99999999999999999999999"};
     if (Below(3) == 0) return std::to_string(Below(1u << 20));
     return kNumbers[Below(sizeof(kNumbers) / sizeof(kNumbers[0]))];
   }
@@ -180,8 +191,13 @@ class Mutator {
         return file.substr(0, file.size() - std::min<size_t>(file.size(), 1 + Below(64)));
       }
       case 8: {  // deep nesting or an odd document in place of the header
-        static const std::string kDocs[] = {"[]", "null", "\"x\"", "{\"__metadata__\":[]}",
-                                            "{\"__metadata__\":{\"k\":1}}", "{\"a\":[]}", "{\"a\":{}}",
+        static const std::string kDocs[] = {"[]",
+                                            "null",
+                                            "\"x\"",
+                                            "{\"__metadata__\":[]}",
+                                            "{\"__metadata__\":{\"k\":1}}",
+                                            "{\"a\":[]}",
+                                            "{\"a\":{}}",
                                             "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,0]}}"};
         if (Below(3) == 0) {
           const size_t depth = 1 + Below(20000);
@@ -255,7 +271,8 @@ TEST_CASE("fuzz: mutated safetensors headers give a valid table or an error, nev
   const std::vector<Seed> seeds = LoadSeeds();
   REQUIRE(seeds.size() >= 15);
   const uint64_t seed = EnvNumber("MODELCARD_FUZZ_SEED", kDefaultSeed);
-  const int64_t iterations = static_cast<int64_t>(EnvNumber("MODELCARD_SAFETENSORS_FUZZ_ITERATIONS", kDefaultIterations));
+  const int64_t iterations =
+      static_cast<int64_t>(EnvNumber("MODELCARD_SAFETENSORS_FUZZ_ITERATIONS", kDefaultIterations));
   const fs::path scratch = fs::temp_directory_path() / ("modelcard-fuzz-safetensors-" + std::to_string(::getpid()));
   fs::create_directories(scratch);
   const auto t0 = std::chrono::steady_clock::now();
@@ -297,7 +314,8 @@ TEST_CASE("fuzz: mutated safetensors headers give a valid table or an error, nev
       }
     } else {
       ++rejected;
-      if (st.message().rfind(kPath + ": ", 0) != 0) FAIL(label << ": the error does not name the file: " << st.message());
+      if (st.message().rfind(kPath + ": ", 0) != 0)
+        FAIL(label << ": the error does not name the file: " << st.message());
       if (!tensors.empty()) FAIL(label << ": an error left " << tensors.size() << " tensors behind");
     }
     if (i % 16 == 0) {  // the mmap path agrees

@@ -113,9 +113,9 @@ class Mutator {
   }
 
  private:
-  static constexpr const char* kNames[12] = {"byte flip",   "line deletion", "line duplication", "key rename",
-                                             "number",      "deep nesting",  "unicode",          "truncation",
-                                             "value swap",  "indentation",   "splice",           "key typo"};
+  static constexpr const char* kNames[12] = {"byte flip",  "line deletion", "line duplication", "key rename",
+                                             "number",     "deep nesting",  "unicode",          "truncation",
+                                             "value swap", "indentation",   "splice",           "key typo"};
 
   int Pick(int n) { return static_cast<int>(rng_() % static_cast<uint64_t>(n)); }
   size_t PickIndex(size_t n) { return n == 0 ? 0 : static_cast<size_t>(rng_() % n); }
@@ -158,10 +158,29 @@ class Mutator {
         return JoinLines(lines);
       }
       case 4: {  // a number (or the value of an entry) replaced by an extreme one
-        static const char* kNumbers[] = {"-1",  "0",    "-0",   "1e308", "-1e308", "9223372036854775807",
-                                         "9223372036854775808", "-9223372036854775808", "99999999999999999999999",
-                                         "2147483647", "2147483648", "4294967296", "0.5", "-3.75", "1.0e-320",
-                                         ".nan", ".inf", "-.inf", "0x7fffffff", "0o777", "1_000", "1e3", "65536"};
+        static const char* kNumbers[] = {"-1",
+                                         "0",
+                                         "-0",
+                                         "1e308",
+                                         "-1e308",
+                                         "9223372036854775807",
+                                         "9223372036854775808",
+                                         "-9223372036854775808",
+                                         "99999999999999999999999",
+                                         "2147483647",
+                                         "2147483648",
+                                         "4294967296",
+                                         "0.5",
+                                         "-3.75",
+                                         "1.0e-320",
+                                         ".nan",
+                                         ".inf",
+                                         "-.inf",
+                                         "0x7fffffff",
+                                         "0o777",
+                                         "1_000",
+                                         "1e3",
+                                         "65536"};
         const std::string number = kNumbers[PickIndex(std::size(kNumbers))];
         std::vector<size_t> digits;
         for (size_t i = 0; i < text.size(); ++i)
@@ -202,10 +221,20 @@ class Mutator {
         return JoinLines(lines);
       }
       case 6: {  // unicode (valid and invalid UTF-8, a BOM, NUL, control characters)
-        static const std::string kUnicode[] = {"\xc3\xa9",         "\xe2\x80\xae", "\xf0\x9f\x98\x80", "\xcc\x81",
-                                               "\xef\xbb\xbf",     "\xff\xfe",     "\xc3",             "\xed\xa0\x80",
-                                               std::string(1, '\0'), "\t",           "\r",               "\xe2\x80\xa8",
-                                               "\xf4\x90\x80\x80", "\xc0\xaf"};
+        static const std::string kUnicode[] = {"\xc3\xa9",
+                                               "\xe2\x80\xae",
+                                               "\xf0\x9f\x98\x80",
+                                               "\xcc\x81",
+                                               "\xef\xbb\xbf",
+                                               "\xff\xfe",
+                                               "\xc3",
+                                               "\xed\xa0\x80",
+                                               std::string(1, '\0'),
+                                               "\t",
+                                               "\r",
+                                               "\xe2\x80\xa8",
+                                               "\xf4\x90\x80\x80",
+                                               "\xc0\xaf"};
         std::string piece = kUnicode[PickIndex(std::size(kUnicode))];
         for (int i = 0, n = Pick(4); i < n; ++i) piece += piece;
         const size_t at = PickIndex(text.size() + 1);
@@ -324,8 +353,8 @@ TEST_CASE("fuzz: mutated specs parse to a spec or located diagnostics and render
       Mutator m(corpus, seed * 1000003u + static_cast<uint64_t>(i));
       text = m.Mutate(base.text, &what);
     }
-    const std::string label = "seed " + std::to_string(seed) + " input " + std::to_string(i) + " (" + base.name +
-                              ": " + what + ")";
+    const std::string label =
+        "seed " + std::to_string(seed) + " input " + std::to_string(i) + " (" + base.name + ": " + what + ")";
     if (dump != nullptr) std::ofstream(std::string(dump) + "/" + std::to_string(i) + ".yaml", std::ios::binary) << text;
     const auto t0 = std::chrono::steady_clock::now();
     try {
@@ -370,8 +399,8 @@ TEST_CASE("fuzz: mutated specs parse to a spec or located diagnostics and render
     if (seconds > kMaxSecondsPerInput) FAIL_CHECK(label << ": took " << seconds << " s");
   }
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "fuzz: " << (parsed + rejected) << " inputs in " << total << " s: " << parsed << " parsed ("
-            << rendered << " documents rendered, " << render_errors << " render errors), " << rejected
+  std::cout << "fuzz: " << (parsed + rejected) << " inputs in " << total << " s: " << parsed << " parsed (" << rendered
+            << " documents rendered, " << render_errors << " render errors), " << rejected
             << " rejected with diagnostics" << std::endl;
   CHECK(parsed > 0);
   CHECK(rejected > 0);

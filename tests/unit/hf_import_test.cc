@@ -46,8 +46,8 @@ int64_t CheckpointParameters(const std::string& path, bool tied) {
   const Json tensors = Json::parse(header);
   for (const auto& [name, tensor] : tensors.items()) {
     if (name == "__metadata__") continue;
-    if (EndsWith(name, ".attn.bias") || EndsWith(name, ".attn.masked_bias") ||
-        EndsWith(name, "rotary_emb.inv_freq") || EndsWith(name, ".running_mean") || EndsWith(name, ".running_var") ||
+    if (EndsWith(name, ".attn.bias") || EndsWith(name, ".attn.masked_bias") || EndsWith(name, "rotary_emb.inv_freq") ||
+        EndsWith(name, ".running_mean") || EndsWith(name, ".running_var") ||
         EndsWith(name, ".num_batches_tracked"))  // batch-norm statistics: buffers, not parameters
       continue;
     if (tied && name == "lm_head.weight") continue;
@@ -146,8 +146,8 @@ Json VitBase() {
 
 TEST_CASE("import: each committed fixture's analytic count equals its safetensors tensors") {
   // torchvision's ResNets have no config.json: their spec comes from the tensor shapes.
-  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "mixtral", "bert", "bert_cls", "vit", "gpt2_bpe", "resnet_basic",
-                                 "resnet_bottleneck"}) {
+  for (const std::string name : {"gpt2", "llama", "qwen2", "mistral", "mixtral", "bert", "bert_cls", "vit", "gpt2_bpe",
+                                 "resnet_basic", "resnet_bottleneck"}) {
     CAPTURE(name);
     const std::string dir = kFixtures + "/" + name;
     importer::ImportResult result;
@@ -307,7 +307,7 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
     CHECK(c.pool == "cls");
     CHECK(c.qkv_bias);
     CHECK(c.hidden_dim == 3072);
-    CHECK(engine::AnalyticParameters(c).total == 86567656);  // transformers' ViTForImageClassification
+    CHECK(engine::AnalyticParameters(c).total == 86567656);     // transformers' ViTForImageClassification
     CHECK(text.find("sequence_lengths") == std::string::npos);  // images, not sequences
   }
   SUBCASE("model_type alone, _name_or_path and license") {
@@ -348,7 +348,8 @@ TEST_CASE("import: errors name the file, the key and the value") {
         "ckpt/falcon/config.json: architecture 'FalconForCausalLM' is not supported " + supported);
   CHECK(ImportError(tmp, "vitmodel", R"({"architectures": ["ViTModel"]})") ==
         "ckpt/vitmodel/config.json: architecture 'ViTModel' is not supported: its pooler (dense + tanh over the "
-        "[CLS] token) is not part of the vit family " + supported);
+        "[CLS] token) is not part of the vit family " +
+            supported);
   CHECK(ImportError(tmp, "typeless", R"({"model_type": "falcon"})") ==
         "ckpt/typeless/config.json: model_type 'falcon' is not supported "
         "(supported: bert, gpt2, llama, mistral, mixtral, qwen2, vit)");
@@ -451,8 +452,9 @@ TEST_CASE("import: a torchvision ResNet's spec comes from its tensor shapes, wit
   fs::copy_file(kFixtures + "/gpt2/model.safetensors", tmp / "model.safetensors", fs::copy_options::overwrite_existing);
   importer::ImportResult none;
   const engine::Status s = importer::ImportHfConfig(tmp.string(), "ckpt/x", &none);
-  CHECK(s.ToString() == "invalid argument: ckpt/x: no config.json, and the checkpoint is not a torchvision ResNet "
-                        "(conv1.weight (W, C, 7, 7) and layer1.0.conv1.weight)");
+  CHECK(s.ToString() ==
+        "invalid argument: ckpt/x: no config.json, and the checkpoint is not a torchvision ResNet "
+        "(conv1.weight (W, C, 7, 7) and layer1.0.conv1.weight)");
   fs::remove_all(tmp);
 }
 
@@ -470,7 +472,8 @@ void WriteShapesOnly(const fs::path& file, const Json& entries) {
     for (const Json& d : entry.at(1)) elements *= d.get<uint64_t>();
     const bool counter = EndsWith(name, "num_batches_tracked");
     const uint64_t bytes = elements * (counter ? 8 : 2);
-    header[name] = {{"dtype", counter ? "I64" : "F16"}, {"shape", entry.at(1)}, {"data_offsets", {offset, offset + bytes}}};
+    header[name] = {
+        {"dtype", counter ? "I64" : "F16"}, {"shape", entry.at(1)}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
   const std::string text = header.dump();
@@ -502,11 +505,10 @@ TEST_CASE("import: torchvision ResNeXt and Wide ResNet state dicts give groups a
     int64_t groups, width_per_group, parameters;
     const char* keys;  // the size's keys after stages, as written
   };
-  const Want wants[] = {
-      {"resnext50_32x4d", 32, 4, 25028904, "      groups: 32\n      width_per_group: 4\n"},
-      {"wide_resnet50_2", 1, 128, 68883240, "      groups: 1\n      width_per_group: 128\n"},
-      {"resnet50", 1, 64, 25557032, ""},
-      {"resnet18", 1, 64, 11689512, ""}};
+  const Want wants[] = {{"resnext50_32x4d", 32, 4, 25028904, "      groups: 32\n      width_per_group: 4\n"},
+                        {"wide_resnet50_2", 1, 128, 68883240, "      groups: 1\n      width_per_group: 128\n"},
+                        {"resnet50", 1, 64, 25557032, ""},
+                        {"resnet18", 1, 64, 11689512, ""}};
   for (const Want& want : wants) {
     CAPTURE(want.model);
     const fs::path dir = tmp.path / want.model;
@@ -518,7 +520,7 @@ TEST_CASE("import: torchvision ResNeXt and Wide ResNet state dicts give groups a
     CHECK(c.groups == want.groups);
     CHECK(c.width_per_group == want.width_per_group);
     CHECK(c.stages == (std::string(want.model) == "resnet18" ? std::vector<int64_t>{2, 2, 2, 2}
-                                                              : std::vector<int64_t>{3, 4, 6, 3}));
+                                                             : std::vector<int64_t>{3, 4, 6, 3}));
     CHECK(engine::AnalyticParameters(c).total == want.parameters);
     const size_t stages = result.spec_text.find("      stages: [");
     REQUIRE(stages != std::string::npos);

@@ -126,7 +126,8 @@ TEST_CASE("inject: an END without a BEGIN") {
 }
 
 TEST_CASE("inject: a malformed BEGIN names the expected syntax and what is wrong") {
-  const std::string expected = "invalid argument: README.md:1: expected <!-- BEGIN MODELCARD <slug> <section> -->, got ";
+  const std::string expected =
+      "invalid argument: README.md:1: expected <!-- BEGIN MODELCARD <slug> <section> -->, got ";
   CHECK(FindError("<!-- BEGIN MODELCARD gpt2 -->\n<!-- END MODELCARD -->\n") ==
         expected + "'<!-- BEGIN MODELCARD gpt2 -->' (missing the section)");
   CHECK(FindError("  <!-- BEGIN MODELCARD -->\n") ==
@@ -283,8 +284,8 @@ TEST_CASE("inject: errors in the file leave the output untouched") {
 TEST_CASE("inject: content that would break the file on the next run is refused") {
   const std::string text = "<!-- BEGIN MODELCARD gpt2 parameters -->\n<!-- END MODELCARD -->\n";
   std::string out = "untouched";
-  engine::Status s = InjectRegions(text, "README.md",
-                                   FromMap({{"gpt2 parameters", "a\n<!-- END MODELCARD -->\n"}}), &out);
+  engine::Status s =
+      InjectRegions(text, "README.md", FromMap({{"gpt2 parameters", "a\n<!-- END MODELCARD -->\n"}}), &out);
   CHECK(s.ToString() ==
         "invalid argument: README.md:1: the content for gpt2 parameters has a MODELCARD marker on "
         "its line 2, which would break the region on the next run (show marker syntax inside a code fence)");
@@ -323,13 +324,16 @@ TEST_CASE("inject: a UTF-8 BOM at the start of the file is kept and does not hid
 }
 
 TEST_CASE("inject: a slug or section that is not a plain name is a malformed BEGIN, never a path") {
-  const std::string expected = "invalid argument: README.md:1: expected <!-- BEGIN MODELCARD <slug> <section> -->, got ";
+  const std::string expected =
+      "invalid argument: README.md:1: expected <!-- BEGIN MODELCARD <slug> <section> -->, got ";
   CHECK(FindError("<!-- BEGIN MODELCARD gpt2 ../model-specification -->\n<!-- END MODELCARD -->\n") ==
-        expected + "'<!-- BEGIN MODELCARD gpt2 ../model-specification -->' (the section '../model-specification' "
-                   "is not a name: lowercase letters, digits, '-' and '_')");
+        expected +
+            "'<!-- BEGIN MODELCARD gpt2 ../model-specification -->' (the section '../model-specification' "
+            "is not a name: lowercase letters, digits, '-' and '_')");
   CHECK(FindError("<!-- BEGIN MODELCARD ../gpt2 parameters -->\n<!-- END MODELCARD -->\n") ==
-        expected + "'<!-- BEGIN MODELCARD ../gpt2 parameters -->' (the slug '../gpt2' is not a name: lowercase "
-                   "letters, digits, '-' and '_')");
+        expected +
+            "'<!-- BEGIN MODELCARD ../gpt2 parameters -->' (the slug '../gpt2' is not a name: lowercase "
+            "letters, digits, '-' and '_')");
   CHECK(FindError("<!-- BEGIN MODELCARD gpt2 Parameters -->\n<!-- END MODELCARD -->\n") != "");
   CHECK(FindError("<!-- BEGIN MODELCARD gpt-2 key_facts -->\n<!-- END MODELCARD -->\n") == "");
 }
@@ -433,7 +437,8 @@ TEST_CASE("inject: a symlink to a file outside the tree, a dangling one and a lo
   CHECK(ReadAll(secret) == "keep\n");
   fs::create_symlink("nowhere.md", dir.path / "dangling.md");
   s = publish::ResolveInjectTarget((dir.path / "dangling.md").string(), dir.path.string(), &target);
-  CHECK(s.message().find("is a symlink whose target cannot be resolved (No such file or directory)") != std::string::npos);
+  CHECK(s.message().find("is a symlink whose target cannot be resolved (No such file or directory)") !=
+        std::string::npos);
   fs::create_symlink("loop.md", dir.path / "loop.md");
   s = publish::ResolveInjectTarget((dir.path / "loop.md").string(), dir.path.string(), &target);
   CHECK(s.message().find("Too many levels of symbolic links") != std::string::npos);
@@ -479,7 +484,8 @@ TEST_CASE("inject: a directory or a FIFO is not a file inject writes") {
   fs::create_directory(dir.path / "README.md");
   std::string target;
   CHECK(publish::ResolveInjectTarget((dir.path / "README.md").string(), dir.path.string(), &target).ToString() ==
-        "invalid argument: " + (dir.path / "README.md").string() + ": is a directory; inject fills Markdown files only");
+        "invalid argument: " + (dir.path / "README.md").string() +
+            ": is a directory; inject fills Markdown files only");
   REQUIRE(mkfifo((dir.path / "fifo.md").c_str(), 0600) == 0);
   CHECK(publish::ResolveInjectTarget((dir.path / "fifo.md").string(), dir.path.string(), &target).ToString() ==
         "invalid argument: " + (dir.path / "fifo.md").string() + ": is a FIFO; inject fills Markdown files only");

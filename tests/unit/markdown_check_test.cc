@@ -69,8 +69,7 @@ TEST_CASE("rows without a delimiter row are not a table") {
 }
 
 TEST_CASE("leftover seed placeholders are reported") {
-  CHECK(CheckMarkdown("# [ModelName] Model Documentation\n") ==
-        Problems{"line 1: leftover placeholder '[ModelName]'"});
+  CHECK(CheckMarkdown("# [ModelName] Model Documentation\n") == Problems{"line 1: leftover placeholder '[ModelName]'"});
   CHECK(CheckMarkdown("Fine\n\n| Size | Params |\n| --- | --- |\n| SizeX | XB |\n") ==
         Problems{"line 5: leftover placeholder 'SizeX'"});
   CHECK(CheckMarkdown("Layers: XX\n") == Problems{"line 1: leftover placeholder 'XX'"});
@@ -78,8 +77,7 @@ TEST_CASE("leftover seed placeholders are reported") {
   CHECK(CheckMarkdown("Size: XB\n") == Problems{"line 1: leftover placeholder 'XB'"});
   CHECK(CheckMarkdown("*Brief description of the model.*\n") ==
         Problems{"line 1: leftover placeholder 'Brief description'"});
-  CHECK(CheckMarkdown("Format: e.g., Plain text\n") ==
-        Problems{"line 1: leftover placeholder 'e.g.,'"});
+  CHECK(CheckMarkdown("Format: e.g., Plain text\n") == Problems{"line 1: leftover placeholder 'e.g.,'"});
   CHECK(CheckMarkdown("<!-- fill me -->\n") == Problems{"line 1: leftover placeholder '<!--'"});
   CHECK(CheckMarkdown("ok\n\nHello {{name}}\n") ==
         Problems{"line 3: leftover placeholder '{{'", "line 3: leftover placeholder '}}'"});

@@ -62,7 +62,8 @@ TEST_CASE("a prose edit of a spec leaves its measured inputs (and stored results
       {"a comment", "# It exercises every section", "# It still exercises every section"},
       {"architecture prose", "base: Transformer", "base: Transformer decoder"},
       {"training", "    optimizer: none (the model is not trained)", "    optimizer: none"},
-      {"blog introduction", "  introduction: Tiny GPT is a two-layer decoder", "  introduction: Tiny GPT, a two-layer decoder,"},
+      {"blog introduction", "  introduction: Tiny GPT is a two-layer decoder",
+       "  introduction: Tiny GPT, a two-layer decoder,"},
       {"a default written explicitly", "    norm: layernorm\n", "    norm: layernorm\n    norm_eps: 1.0e-5\n"},
       {"the same config in another order", "    norm: layernorm\n    activation: gelu\n",
        "    activation: gelu\n    norm: layernorm\n"},
@@ -109,8 +110,8 @@ TEST_CASE("an edit of a measured input makes the stored results stale") {
   }
   // evaluation.measure: a data set to evaluate the checkpoint on, then a change to it.
   const std::string with_weights = Edit(base, "num_heads: 4}\n", "num_heads: 4, weights: ckpt/model.safetensors}\n");
-  const std::string measure =
-      Edit(with_weights, "evaluation:\n  secondary:\n", "evaluation:\n  measure: [{data: data/val.bin}]\n  secondary:\n");
+  const std::string measure = Edit(with_weights, "evaluation:\n  secondary:\n",
+                                   "evaluation:\n  measure: [{data: data/val.bin}]\n  secondary:\n");
   const std::string h_weights = HashOf(with_weights), h_measure = HashOf(measure);
   CHECK(h_measure != h_weights);
   CHECK(HashOf(Edit(measure, "{data: data/val.bin}", "{data: data/test.bin}")) != h_measure);

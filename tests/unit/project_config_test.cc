@@ -28,9 +28,11 @@ TEST_CASE("project config: every site key is read") {
   REQUIRE(r.ok());
   CHECK(r.config.site.author == "Jane");
   CHECK(project::CanonicalUrl(r.config.site, "gpt2") == "https://models.example.com/posts/gpt2/");
-  CHECK(project::EditUrl(r.config.site, "specs/gpt2.yaml") == "https://github.com/acme/cards/edit/trunk/specs/gpt2.yaml");
-  CHECK(project::EditUrl(r.config.site, "./specs/gpt2.yaml") == "https://github.com/acme/cards/edit/trunk/specs/gpt2.yaml");
-  CHECK(project::EditUrl(r.config.site, "/tmp/gpt2.yaml").empty());      // not in the repository
+  CHECK(project::EditUrl(r.config.site, "specs/gpt2.yaml") ==
+        "https://github.com/acme/cards/edit/trunk/specs/gpt2.yaml");
+  CHECK(project::EditUrl(r.config.site, "./specs/gpt2.yaml") ==
+        "https://github.com/acme/cards/edit/trunk/specs/gpt2.yaml");
+  CHECK(project::EditUrl(r.config.site, "/tmp/gpt2.yaml").empty());  // not in the repository
   CHECK(project::EditUrl(r.config.site, "../x/gpt2.yaml").empty());
   CHECK(r.config.site.edit_text == "Edit the spec");
   CHECK(project::CanonicalUrl(project::SiteConfig{}, "gpt2").empty());
@@ -94,8 +96,10 @@ TEST_CASE("project config: bad machine labels, devices and profile values are di
   };
   CHECK(first_error("machine: GPU box\n") ==
         "modelcard.yaml:1:10: machine 'GPU box' must match [a-z0-9][a-z0-9._-]*; hint: e.g. machine: gpu-runner");
-  CHECK(first_error("devices: [tpu]\n") == "modelcard.yaml:1:10: unknown device 'tpu' in devices (expected one of: cpu, cuda)");
-  CHECK(first_error("profile: {min_iterations: 0}\n") == "modelcard.yaml:1:27: profile.min_iterations must be an integer >= 1");
+  CHECK(first_error("devices: [tpu]\n") ==
+        "modelcard.yaml:1:10: unknown device 'tpu' in devices (expected one of: cpu, cuda)");
+  CHECK(first_error("profile: {min_iterations: 0}\n") ==
+        "modelcard.yaml:1:27: profile.min_iterations must be an integer >= 1");
   CHECK(first_error("profile: {thread: 2}\n").find("unknown key 'profile.thread'") != std::string::npos);
   CHECK(first_error("inject: README.md\n") == "modelcard.yaml:1:9: 'inject' must be a non-empty list of strings");
   CHECK(project::IsValidMachineLabel("ci-h100.2"));

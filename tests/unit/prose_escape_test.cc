@@ -250,7 +250,8 @@ TEST_CASE("a spec whose every prose field is hostile renders all five documents 
     listed += "\n";
     for (const auto& m : reference_markers) listed += m + " | ";
     CHECK_MESSAGE(markers == reference_markers, doc.template_name << ": " << markers.size() << " block markers, "
-                                                                  << reference_markers.size() << " in the tiny spec's\n" << listed);
+                                                                  << reference_markers.size() << " in the tiny spec's\n"
+                                                                  << listed);
     if (doc.template_name == "hugo-blog-post") {
       // Front matter keeps the raw name, YAML-quoted ("{{" written \x7B{, Hugo escapes it in HTML).
       CHECK(out.find("title: \"Tiny \\x7B{x\\x7D} <b>\"") != std::string::npos);

@@ -59,9 +59,7 @@ int KeyCount(const std::string& yaml, const std::string& key, int indent) {
 
 int Count(const std::string& haystack, const std::string& needle) {
   int n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size()))
-    ++n;
+  for (size_t at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + needle.size())) ++n;
   return n;
 }
 
@@ -90,8 +88,7 @@ TEST_CASE("the tiny post matches the golden file byte for byte and renders the s
     if (want_line != got_line) break;
   }
   CHECK_MESSAGE(post == golden, path << " differs from the rendered post at line " << line
-                                     << ":\n  golden:   " << want_line << "\n  rendered: "
-                                     << got_line
+                                     << ":\n  golden:   " << want_line << "\n  rendered: " << got_line
                                      << "\nIf intended: MODELCARD_UPDATE_GOLDEN=1 unit_tests");
 }
 
@@ -99,11 +96,30 @@ TEST_CASE("the post's front matter has every key of the seed exactly once") {
   const spec::Spec spec = TinySpec();
   const engine::Report report = TinyReport();
   const std::string yaml = FrontMatter(RenderPost(Input(&spec, &report)));
-  for (const char* key :
-       {"title", "date", "draft", "tags", "categories", "author", "showToc", "TocOpen", "hidemeta",
-        "comments", "description", "canonicalURL", "disableHLJS", "disableShare", "hideSummary",
-        "searchHidden", "ShowReadingTime", "ShowBreadCrumbs", "ShowPostNavLinks", "ShowWordCount",
-        "ShowRssButtonInSectionTermList", "UseHugoToc", "cover", "editPost"})
+  for (const char* key : {"title",
+                          "date",
+                          "draft",
+                          "tags",
+                          "categories",
+                          "author",
+                          "showToc",
+                          "TocOpen",
+                          "hidemeta",
+                          "comments",
+                          "description",
+                          "canonicalURL",
+                          "disableHLJS",
+                          "disableShare",
+                          "hideSummary",
+                          "searchHidden",
+                          "ShowReadingTime",
+                          "ShowBreadCrumbs",
+                          "ShowPostNavLinks",
+                          "ShowWordCount",
+                          "ShowRssButtonInSectionTermList",
+                          "UseHugoToc",
+                          "cover",
+                          "editPost"})
     CHECK_MESSAGE(KeyCount(yaml, key, 0) == 1, key);
   for (const char* key : {"image", "alt", "caption", "relative", "hidden"})
     CHECK_MESSAGE(KeyCount(yaml, key, 4) == 1, "cover.", key);
@@ -134,29 +150,50 @@ TEST_CASE("the post has the seed's sections, clean Markdown and generated math")
   CHECK_FALSE(Contains(post, "$$"));
   CHECK_FALSE(Contains(post, "{{"));
   CHECK(Contains(post, "\n# Tiny GPT: A two-layer GPT-style decoder for fast end-to-end tests\n"));
-  for (const char* heading :
-       {"## Table of Contents", "## Introduction", "## Background and Motivation", "### Prior Work",
-        "### Key Innovations", "## Architecture Overview", "### Model Structure",
-        "### Input and Output", "## Key Components", "## Mathematical Foundations",
-        "### Loss Function", "### Complexity Analysis", "## Implementation",
-        "## Training Details", "### Hyperparameters", "### Training Procedure", "## Applications",
-        "### Benchmark Results", "## Comparison with Other Models", "### When to Use This Model",
-        "## Limitations and Future Work", "### Current Limitations", "### Future Directions",
-        "## Interactive Elements", "## Conclusion", "## References", "## Further Reading"})
+  for (const char* heading : {"## Table of Contents",
+                              "## Introduction",
+                              "## Background and Motivation",
+                              "### Prior Work",
+                              "### Key Innovations",
+                              "## Architecture Overview",
+                              "### Model Structure",
+                              "### Input and Output",
+                              "## Key Components",
+                              "## Mathematical Foundations",
+                              "### Loss Function",
+                              "### Complexity Analysis",
+                              "## Implementation",
+                              "## Training Details",
+                              "### Hyperparameters",
+                              "### Training Procedure",
+                              "## Applications",
+                              "### Benchmark Results",
+                              "## Comparison with Other Models",
+                              "### When to Use This Model",
+                              "## Limitations and Future Work",
+                              "### Current Limitations",
+                              "### Future Directions",
+                              "## Interactive Elements",
+                              "## Conclusion",
+                              "## References",
+                              "## Further Reading"})
     CHECK_MESSAGE(Contains(post, "\n" + std::string(heading) + "\n"), heading);
-  CHECK(Contains(post, "1. [Introduction](#introduction)\n2. [Background and Motivation]"
-                       "(#background-and-motivation)\n"));
+  CHECK(Contains(post,
+                 "1. [Introduction](#introduction)\n2. [Background and Motivation]"
+                 "(#background-and-motivation)\n"));
   CHECK(Count(post, "\n```math\n") >= 5);
   // Attention with the real head dimension, the FFN with the real dims, LayerNorm, the loss.
-  CHECK(Contains(post, "\\mathrm{softmax}\\left(\\frac{Q K^\\top}{ \\sqrt{d_k} } + M\\right) V, "
-                       "\\qquad d_k = 16\n"));
+  CHECK(Contains(post,
+                 "\\mathrm{softmax}\\left(\\frac{Q K^\\top}{ \\sqrt{d_k} } + M\\right) V, "
+                 "\\qquad d_k = 16\n"));
   CHECK(Contains(post, "\\mathrm{Concat}\\left(\\mathrm{head}_1, \\dots, \\mathrm{head}_{4}\\right)"));
   CHECK(Contains(post, "W_1 \\in \\mathbb{R}^{64 \\times 256}"));
   CHECK(Contains(post, "\\mathrm{LayerNorm}(x)"));
   CHECK(Contains(post, "\\log p_\\theta\\left(x_t \\mid x_{<t}\\right)"));
   // Complexity in the model's own dimensions: L = 2, T = 64, C = 64, H = 256.
-  CHECK(Contains(post, "O\\left(2 \\cdot 64^2 \\cdot 64 + 2 \\cdot 64 \\cdot 64 \\cdot 256\\right)"
-                       " = O\\left(524{,}288 + 2{,}097{,}152\\right)"));
+  CHECK(Contains(post,
+                 "O\\left(2 \\cdot 64^2 \\cdot 64 + 2 \\cdot 64 \\cdot 64 \\cdot 256\\right)"
+                 " = O\\left(524{,}288 + 2{,}097{,}152\\right)"));
   CHECK(Contains(post, "- **Parameters**: 120,576 (120.6K) parameters"));
   // Inline math in GitHub's $`...`$ syntax; epsilon as a power of ten.
   CHECK(Contains(post, "- $`X`$ is the $`T \\times 64`$ input of the layer, $`T \\le 64`$ tokens\n"));
@@ -206,10 +243,10 @@ TEST_CASE("the listing runs the profiled size, however large the size the prose 
   big.config.num_layers = 80;
   big.config.embedding_dim = 8192;
   spec.architecture.sizes.insert(spec.architecture.sizes.begin(), big);
-  spec.blog.size = "huge";  // the prose describes the 80-layer size ...
+  spec.blog.size = "huge";        // the prose describes the 80-layer size ...
   spec.profile.sizes = {"tiny"};  // ... the engine measured the tiny one
   const std::string post = RenderPost(Input(&spec, nullptr));
-  CHECK(Contains(post, "    \"huge\": Config("));  // counted on the meta device
+  CHECK(Contains(post, "    \"huge\": Config("));      // counted on the meta device
   CHECK(Contains(post, "    c = SIZES[\"tiny\"]\n"));  // built and run for real
   CHECK_FALSE(Contains(post, "SIZES[\"huge\"]"));
 }

@@ -117,8 +117,7 @@ TEST_CASE("Llama-style configs show RMSNorm, GQA, RoPE, SwiGLU and an untied hea
   const ModelConfig c = testing_configs::Llama2(80, 8192, 64, 8, 28672);
   const std::string arch = render::ArchitectureDiagram(c, "Llama 2");
   CHECK(arch.find("│ │ RMSNorm (pre-norm) ") != std::string::npos);
-  CHECK(arch.find("│ │ Grouped-query attention, 64 Q heads / 8 KV heads (GQA) │ │") !=
-        std::string::npos);
+  CHECK(arch.find("│ │ Grouped-query attention, 64 Q heads / 8 KV heads (GQA) │ │") != std::string::npos);
   CHECK(arch.find("│ │   RoPE on Q,K (θ=10000) ") != std::string::npos);
   CHECK(arch.find("│ │ SwiGLU FFN 8192→2×28672→8192 ") != std::string::npos);
   CHECK(arch.find("learned positions") == std::string::npos);
@@ -128,8 +127,7 @@ TEST_CASE("Llama-style configs show RMSNorm, GQA, RoPE, SwiGLU and an untied hea
   CHECK(attn.find("├─ K Projection 8192 → 8 KV heads × 128\n") != std::string::npos);
   CHECK(attn.find("├─ Each K/V head is shared by 8 Q heads\n") != std::string::npos);
   CHECK(attn.find("RoPE: rotate Q and K by position (θ=10000)\n") != std::string::npos);
-  CHECK(render::FeedForwardDiagram(c).find("Activation Function: SiLU(gate) ⊙ up\n") !=
-        std::string::npos);
+  CHECK(render::FeedForwardDiagram(c).find("Activation Function: SiLU(gate) ⊙ up\n") != std::string::npos);
 }
 
 TEST_CASE("attention labels for MHA, GQA and MQA") {
@@ -146,8 +144,8 @@ TEST_CASE("attention labels for MHA, GQA and MQA") {
 TEST_CASE("positions: sinusoidal after the embedding, ALiBi inside attention") {
   ModelConfig c = testing_configs::Gpt2(12, 768, 12);
   c.position = engine::Position::kSinusoidal;
-  CHECK(render::ArchitectureDiagram(c, "M").find(
-            "\n    + sinusoidal positions (fixed, no parameters)\n") != std::string::npos);
+  CHECK(render::ArchitectureDiagram(c, "M").find("\n    + sinusoidal positions (fixed, no parameters)\n") !=
+        std::string::npos);
   c.position = engine::Position::kALiBi;
   const std::string arch = render::ArchitectureDiagram(c, "M");
   CHECK(arch.find("│ │   ALiBi bias on attention scores ") != std::string::npos);
@@ -160,7 +158,7 @@ TEST_CASE("positions: sinusoidal after the embedding, ALiBi inside attention") {
 TEST_CASE("right borders line up for any model name") {
   CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Gpt2(12, 768, 12), "GPT-2"));
   CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Llama2(80, 8192, 64, 8, 28672), "Llama 2"));
-  CheckBoxAligned(render::ArchitectureDiagram(
-      testing_configs::Gpt2(12, 768, 12), "A Very Long Model Name That Is Wider Than Every Block Line"));
+  CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Gpt2(12, 768, 12),
+                                              "A Very Long Model Name That Is Wider Than Every Block Line"));
   CheckBoxAligned(render::ArchitectureDiagram(testing_configs::Gpt2(12, 768, 12), "日本語モデル θ"));
 }

@@ -24,9 +24,7 @@ std::string RenderReadme(const render::RenderInput& in) {
   return out;
 }
 
-bool Has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+bool Has(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 // The fixture plus one training step (the fixture holds no train run yet: the card and the
 // documentation page would list it as a forward run). Added only when absent, so the golden
@@ -64,8 +62,7 @@ engine::LatencyStats Mean(double mean_s) {
   return l;
 }
 
-engine::ExperimentVariant Variant(const std::string& name, double mean_s, int64_t peak_bytes,
-                                  bool baseline = false) {
+engine::ExperimentVariant Variant(const std::string& name, double mean_s, int64_t peak_bytes, bool baseline = false) {
   engine::ExperimentVariant v;
   v.name = name;
   v.baseline = baseline;
@@ -103,20 +100,38 @@ TEST_CASE("the README has every section of the seed, in the seed's order, filled
   const engine::Report report = TinyReportWithTrain();
   const std::string doc = RenderReadme(Input(&spec, &report));
   size_t at = 0;
-  for (const char* heading :
-       {"# Tiny GPT Experiments\n", "\n## Overview\n", "\n**Key Features:**\n",
-        "\n## Table of Contents\n", "\n## Architecture Components\n", "\n### Core Modules\n",
-        "\n## Optimization Techniques\n", "\n### 1. Fused attention\n",
-        "\n### 8. Combined optimizations\n", "\n## Project Structure\n", "\n## Installation\n",
-        "\n### Requirements\n", "\n### Setup\n", "\n## Usage\n",
-        "\n### Running Core Tiny GPT Exploration\n", "\n### Running Optimization Experiments\n",
-        "\n### Using Individual Components\n", "\n### Using Optimized Components\n",
-        "\n## Key Insights\n", "\n### From Exploration Experiments\n",
-        "\n### From Optimization Experiments\n", "\n## Performance Benchmarks\n",
-        "\n### Benchmark Hardware Specifications\n", "\n### Core Architecture Performance\n",
-        "\n### Optimization Techniques\n", "\n**1. Fused attention**\n", "\n**7. Activation checkpointing**\n",
-        "\n**8. Combined optimizations**\n", "\n### Summary\n", "\n## Key Innovations\n",
-        "\n## References\n", "\n## Acknowledgments\n"}) {
+  for (const char* heading : {"# Tiny GPT Experiments\n",
+                              "\n## Overview\n",
+                              "\n**Key Features:**\n",
+                              "\n## Table of Contents\n",
+                              "\n## Architecture Components\n",
+                              "\n### Core Modules\n",
+                              "\n## Optimization Techniques\n",
+                              "\n### 1. Fused attention\n",
+                              "\n### 8. Combined optimizations\n",
+                              "\n## Project Structure\n",
+                              "\n## Installation\n",
+                              "\n### Requirements\n",
+                              "\n### Setup\n",
+                              "\n## Usage\n",
+                              "\n### Running Core Tiny GPT Exploration\n",
+                              "\n### Running Optimization Experiments\n",
+                              "\n### Using Individual Components\n",
+                              "\n### Using Optimized Components\n",
+                              "\n## Key Insights\n",
+                              "\n### From Exploration Experiments\n",
+                              "\n### From Optimization Experiments\n",
+                              "\n## Performance Benchmarks\n",
+                              "\n### Benchmark Hardware Specifications\n",
+                              "\n### Core Architecture Performance\n",
+                              "\n### Optimization Techniques\n",
+                              "\n**1. Fused attention**\n",
+                              "\n**7. Activation checkpointing**\n",
+                              "\n**8. Combined optimizations**\n",
+                              "\n### Summary\n",
+                              "\n## Key Innovations\n",
+                              "\n## References\n",
+                              "\n## Acknowledgments\n"}) {
     const size_t found = doc.find(heading, at);
     CHECK_MESSAGE(found != std::string::npos, "missing or out of order: " << heading);
     if (found != std::string::npos) at = found;
@@ -129,9 +144,10 @@ TEST_CASE("the README has every section of the seed, in the seed's order, filled
     CHECK_MESSAGE(!Has(doc, placeholder), placeholder);
   // Real files and commands.
   CHECK(Has(doc, "1. **Tiny GPT model** (`engine/models/decoder.cc`)\n"));
-  CHECK(Has(doc, "The `engine/experiments/experiments.cc` module (interface in "
-                 "`engine/experiments/experiments.h`) implements 8 optimization experiments, 8 of "
-                 "which apply to Tiny GPT:\n"));
+  CHECK(Has(doc,
+            "The `engine/experiments/experiments.cc` module (interface in "
+            "`engine/experiments/experiments.h`) implements 8 optimization experiments, 8 of "
+            "which apply to Tiny GPT:\n"));
   CHECK(Has(doc, "- Code: `engine/experiments/experiments.cc`, `engine/layers/attention_kernel.cc`\n"));
   CHECK(Has(doc, "- Code: `engine/experiments/experiments.cc`, `engine/layers/checkpoint.cc`\n"));
   CHECK(Has(doc, "\nbuild/modelcard build specs/tiny.yaml\n"));
@@ -139,26 +155,31 @@ TEST_CASE("the README has every section of the seed, in the seed's order, filled
   CHECK(Has(doc, "scripts/setup.sh"));
   CHECK(Has(doc, "torch==2.15.0"));
   // Fixture: bfloat16 is slower than float32, 2 threads faster than 1.
-  CHECK(Has(doc, "build/modelcard profile specs/tiny.yaml --size tiny --dtype float32 --batch 1 --seq 16 --threads 2\n"));
+  CHECK(
+      Has(doc, "build/modelcard profile specs/tiny.yaml --size tiny --dtype float32 --batch 1 --seq 16 --threads 2\n"));
   // Hardware from the environment, conventions stated.
-  CHECK(Has(doc, "- **CPU**: fixture: hand-written test data, not a measurement (2 logical CPUs, 1 intra-op thread used)\n"));
+  CHECK(Has(
+      doc, "- **CPU**: fixture: hand-written test data, not a measurement (2 logical CPUs, 1 intra-op thread used)\n"));
   CHECK(Has(doc, "- **RAM**: 24.0 GiB\n"));
   CHECK(Has(doc, "- **Measured peak GEMM**: 1.30 TFLOP/s bfloat16, 290.0 GFLOP/s float32\n"));
   CHECK(Has(doc, "speedup = baseline mean latency / variant mean latency"));
   CHECK(Has(doc, "accuracy is measured against the float32 eager model on the same input"));
   CHECK(Has(doc, "MFU = achieved FLOP/s / measured peak GEMM FLOP/s of the same device and dtype"));
   // Tables from the measurements.
-  CHECK(Has(doc, "| Variant | Time (ms) | Speedup | Throughput | Peak memory | MFU | Max abs error | Max rel "
-                 "error | Top-1 agreement |\n"));
+  CHECK(Has(doc,
+            "| Variant | Time (ms) | Speedup | Throughput | Peak memory | MFU | Max abs error | Max rel "
+            "error | Top-1 agreement |\n"));
   CHECK(Has(doc, "| bfloat16 | 0.520 | 0.77× | 30,769 tokens/s | 48.0 KiB | 0.56% | 0.0312 | 0.0118 | 93.8% |\n"));
-  CHECK(Has(doc, "| Decode (one new token) | batch 1, 4-token prompt + 4 new tokens | float32 (cpu) | "
-                 "0.123 | 8,108 tokens/s | 0.65% | 23.3% | 44.0 KiB |\n"));
+  CHECK(Has(doc,
+            "| Decode (one new token) | batch 1, 4-token prompt + 4 new tokens | float32 (cpu) | "
+            "0.123 | 8,108 tokens/s | 0.65% | 23.3% | 44.0 KiB |\n"));
   CHECK(Has(doc, "| Batch | Time (ms) | Throughput | Throughput vs baseline | Peak memory | MFU | Within 100 ms |\n"));
   CHECK(Has(doc, "| Setup | First call (ms) | Time (ms, steady state) |"));
   CHECK(Has(doc, "| Optimization | Best Speedup | Memory Savings | Accuracy Impact |\n"));
   // Insights from the numbers.
-  CHECK(Has(doc, "- **Mixed precision**: bfloat16 is 1.30× slower than float32 per forward pass (0.520 ms vs "
-                 "0.400 ms mean) and saves 40.0 KiB of peak memory (45.5%), with a max abs error of 0.0312"));
+  CHECK(Has(doc,
+            "- **Mixed precision**: bfloat16 is 1.30× slower than float32 per forward pass (0.520 ms vs "
+            "0.400 ms mean) and saves 40.0 KiB of peak memory (45.5%), with a max abs error of 0.0312"));
   CHECK(Has(doc, "- **Training step (float32, batch 1)**: One training step of batch 1 × 16 tokens takes 1.20 ms"));
 }
 
@@ -173,8 +194,9 @@ TEST_CASE("a report without experiments renders with not-measured text and table
   for (const engine::Report* report : reports) {
     const std::string doc = RenderReadme(Input(&spec, report));
     CHECK(render::CheckMarkdown(doc).empty());
-    CHECK(Has(doc, "\n### From Optimization Experiments\n\nNot measured yet — run `modelcard build "
-                   "specs/tiny.yaml`.\n"));
+    CHECK(Has(doc,
+              "\n### From Optimization Experiments\n\nNot measured yet — run `modelcard build "
+              "specs/tiny.yaml`.\n"));
     CHECK(Has(doc, "\n### Summary\n\nNot measured yet — run `modelcard build specs/tiny.yaml`.\n"));
     CHECK(Has(doc, "\n### 1. Fused attention\n"));  // the techniques are still described
     CHECK(Has(doc, "- Measured: Not measured yet"));
@@ -244,8 +266,8 @@ TEST_CASE("insight wording follows the numbers: faster or slower, saves or needs
   CHECK(Has(fused, "SDPA is 2.00× faster than explicit attention"));
   CHECK(Has(fused, "saves 3.00 KiB of peak memory (75.0%)"));
 
-  engine::Experiment kv = TwoArm("kv_cache", Variant("full recomputation", 0.010, 4096, true),
-                                 Variant("KV cache", 0.002, 4096));
+  engine::Experiment kv =
+      TwoArm("kv_cache", Variant("full recomputation", 0.010, 4096, true), Variant("KV cache", 0.002, 4096));
   kv.unit = "generating 16 new tokens";
   kv.variants[1].has_accuracy = true;
   kv.variants[1].top1_agreement = 1;
@@ -301,8 +323,8 @@ TEST_CASE("insight wording follows the numbers: faster or slower, saves or needs
   batch.best_batch = 0;
   CHECK(Has(insight::BatchScaling(batch), "No measured batch fits the 5.00 ms latency budget."));
 
-  engine::Experiment combined = TwoArm("combined", Variant("baseline (float32 eager)", 0.004, 0, true),
-                                       Variant("bfloat16 + SDPA", 0.001, 0));
+  engine::Experiment combined =
+      TwoArm("combined", Variant("baseline (float32 eager)", 0.004, 0, true), Variant("bfloat16 + SDPA", 0.001, 0));
   combined.variants[1].first_call_s = 0.05;
   CHECK(Has(insight::Combined(combined),
             "In steady state, bfloat16 + SDPA is 4.00× faster than the baseline (float32 eager) (1.00 ms vs "
@@ -331,8 +353,9 @@ TEST_CASE("the template's fixed sentences: checkpoint weights, no references, no
   }
   const std::string doc = RenderReadme(Input(&spec, &report));
   CHECK(render::CheckMarkdown(doc).empty());
-  CHECK(Has(doc, "- Weights: loaded from the checkpoint `ckpt.safetensors` (the size's `weights:`), for the "
-                 "baselines and every variant\n"));
+  CHECK(Has(doc,
+            "- Weights: loaded from the checkpoint `ckpt.safetensors` (the size's `weights:`), for the "
+            "baselines and every variant\n"));
   CHECK(Has(doc, "- **Model Selection Tradeoffs**: Of the single optimizations, "));
   CHECK(Has(doc, "; none of them reduces weights + peak memory.\n"));
   CHECK(Has(doc, "\n## Acknowledgments\n\nThis implementation follows the " + spec.name +

@@ -32,7 +32,7 @@ using test_fixtures::kRoot;
 struct Document {
   std::string name;  // "docs/resnet50.md"
   std::string text;
-  size_t owner;      // index of the spec it belongs to
+  size_t owner;  // index of the spec it belongs to
 };
 
 struct Bundle {
@@ -92,11 +92,11 @@ const Bundle& AllDocuments() {
 
 // What a model has, from its family and resolved configuration (the size its prose describes).
 struct Has {
-  bool attention = true;      // self-attention with heads (and, for decoders, a KV cache)
-  bool lm_head = true;        // an output layer over a token vocabulary
-  bool vocabulary = true;     // token ids in or out
-  bool positions = true;      // a position encoding
-  bool sequence = true;       // a sequence (tokens, patches or frames) as input
+  bool attention = true;   // self-attention with heads (and, for decoders, a KV cache)
+  bool lm_head = true;     // an output layer over a token vocabulary
+  bool vocabulary = true;  // token ids in or out
+  bool positions = true;   // a position encoding
+  bool sequence = true;    // a sequence (tokens, patches or frames) as input
 };
 
 Has HasOf(const spec::Spec& s) {
@@ -104,10 +104,13 @@ Has HasOf(const spec::Spec& s) {
   Has h;
   const engine::Family f = c.family;
   h.attention = f != engine::Family::kResNet && f != engine::Family::kRecurrent;
-  h.positions = f != engine::Family::kResNet && f != engine::Family::kRecurrent && !((f == engine::Family::kDecoder || f == engine::Family::kMoe) && c.position == engine::Position::kNone);
-  h.vocabulary = f == engine::Family::kDecoder || f == engine::Family::kMoe || f == engine::Family::kRecurrent || f == engine::Family::kEncoder ||
-                 (f == engine::Family::kAudio && c.decoder_layers > 0);
-  h.lm_head = f == engine::Family::kDecoder || f == engine::Family::kMoe || f == engine::Family::kRecurrent || (f == engine::Family::kEncoder && c.head == "mlm") ||
+  h.positions =
+      f != engine::Family::kResNet && f != engine::Family::kRecurrent &&
+      !((f == engine::Family::kDecoder || f == engine::Family::kMoe) && c.position == engine::Position::kNone);
+  h.vocabulary = f == engine::Family::kDecoder || f == engine::Family::kMoe || f == engine::Family::kRecurrent ||
+                 f == engine::Family::kEncoder || (f == engine::Family::kAudio && c.decoder_layers > 0);
+  h.lm_head = f == engine::Family::kDecoder || f == engine::Family::kMoe || f == engine::Family::kRecurrent ||
+              (f == engine::Family::kEncoder && c.head == "mlm") ||
               (f == engine::Family::kAudio && c.decoder_layers > 0);
   h.sequence = f != engine::Family::kResNet;
   return h;
@@ -174,9 +177,9 @@ const std::vector<Rule>& SequenceRules() {
 
 // Phrases that say a feature is absent: removed before the rules run.
 std::string WithoutNegations(std::string text) {
-  static const std::regex negations = R(
-      R"re(no (KV cache|attention|LM head|vocabulary|position[a-z ]*|sequence)[a-z ]*|none \([^)]*\)|)re"
-      R"re(without (a |an )?(KV cache|attention|LM head)|not? [a-z ]*attention)re");
+  static const std::regex negations =
+      R(R"re(no (KV cache|attention|LM head|vocabulary|position[a-z ]*|sequence)[a-z ]*|none \([^)]*\)|)re"
+        R"re(without (a |an )?(KV cache|attention|LM head)|not? [a-z ]*attention)re");
   return std::regex_replace(text, negations, "");
 }
 
@@ -193,8 +196,8 @@ void CheckSegment(const std::string& doc, int line, const std::string& segment, 
     for (const auto& rule : rules) {
       std::smatch m;
       if (std::regex_search(text, m, rule.pattern))
-        problems->push_back(doc + ":" + std::to_string(line) + ": " + rule.what + " for " + about.name +
-                            " ('" + m.str(0) + "'): " + segment.substr(0, 240));
+        problems->push_back(doc + ":" + std::to_string(line) + ": " + rule.what + " for " + about.name + " ('" +
+                            m.str(0) + "'): " + segment.substr(0, 240));
     }
   };
   apply(ZeroRules());

@@ -77,8 +77,8 @@ inline void CompareWithGolden(const std::string& rendered, const std::string& go
       break;
     }
   }
-  FAIL_CHECK(path << " differs from the rendered document at line " << line << ":\n  golden:   "
-                  << want_line << "\n  rendered: " << got_line
+  FAIL_CHECK(path << " differs from the rendered document at line " << line << ":\n  golden:   " << want_line
+                  << "\n  rendered: " << got_line
                   << "\nIf the change is intended, run MODELCARD_UPDATE_GOLDEN=1 unit_tests and "
                      "review the diff.");
 }

@@ -79,21 +79,18 @@ TEST_CASE("the card has every section of the seed, filled from spec and results"
   const engine::Report report = TinyReport();
   const std::string card = Render(Input(&spec, &report), "model-specification");
   for (const char* heading :
-       {"# Tiny GPT — Model Specification\n", "\n## Tiny GPT\n", "\n## Input Modalities\n",
-        "\n## Output Modalities\n", "\n## Architecture References\n",
-        "\n## Training Configuration\n", "\n## Evaluation Metrics\n",
-        "\n## Deployment Considerations\n", "\n## Versioning and Maintenance\n",
-        "- **Base Architecture:**", "- **Architectural Variants:**", "- **Data Requirements:**",
-        "- **Training Hyperparameters:**", "- **Training Environment:**",
-        "- **Secondary Metrics:**", "- **Inference Optimization:**", "- **Scalability:**",
-        "- **Version Control:**", "- **Maintenance Plan:**"}) {
+       {"# Tiny GPT — Model Specification\n", "\n## Tiny GPT\n", "\n## Input Modalities\n", "\n## Output Modalities\n",
+        "\n## Architecture References\n", "\n## Training Configuration\n", "\n## Evaluation Metrics\n",
+        "\n## Deployment Considerations\n", "\n## Versioning and Maintenance\n", "- **Base Architecture:**",
+        "- **Architectural Variants:**", "- **Data Requirements:**", "- **Training Hyperparameters:**",
+        "- **Training Environment:**", "- **Secondary Metrics:**", "- **Inference Optimization:**",
+        "- **Scalability:**", "- **Version Control:**", "- **Maintenance Plan:**"}) {
     CHECK_MESSAGE(Contains(card, heading), heading);
   }
   // tiny.yaml has no primary metrics: that subsection is left out, not templated.
   CHECK_FALSE(Contains(card, "Primary Metrics"));
   // Dimensions come from the architecture; numbers from the exact counts and the fixture.
-  CHECK(
-      Contains(card, "context length 64 tokens, vocabulary 256 token ids, embedding dimension 64"));
+  CHECK(Contains(card, "context length 64 tokens, vocabulary 256 token ids, embedding dimension 64"));
   CHECK(Contains(card, "| Total | 120,576 (120.6K) | 100.0% |"));
   CHECK(Contains(card, "| LM head | 0 (tied to the token embedding) | 0.00% |"));
   CHECK(Contains(card,
@@ -138,11 +135,8 @@ TEST_CASE("the documentation page has every section of the seed") {
   // tiny.yaml names no Hugging Face repository: no Repository Patterns subsection.
   CHECK_FALSE(Contains(doc, "Repository Patterns"));
   CHECK(Contains(doc, "| tiny | 120,576 (120.6K) | 64 | 2 | 4 | 4 | 256 | 64 |"));
-  CHECK(Contains(
-      doc, "modelcard profile specs/tiny.yaml --size tiny --dtype bfloat16 --batch 1 --seq 16\n"));
-  CHECK(Contains(
-      doc,
-      "| `blocks.{i}.attn.qkv.weight` | `transformer.h.{i}.attn.c_attn.weight` | (192, 64) |"));
+  CHECK(Contains(doc, "modelcard profile specs/tiny.yaml --size tiny --dtype bfloat16 --batch 1 --seq 16\n"));
+  CHECK(Contains(doc, "| `blocks.{i}.attn.qkv.weight` | `transformer.h.{i}.attn.c_attn.weight` | (192, 64) |"));
   CHECK(Contains(doc, "[Tiny GPT — Model Specification](../cards/tiny.md)"));
 }
 
@@ -165,15 +159,11 @@ TEST_CASE("without measurements the benchmark sections say how to measure") {
   for (const engine::Report* report : reports) {
     const render::RenderInput in = Input(&spec, report);
     const std::string doc = Render(in, "model-documentation");
-    CHECK(Contains(
-        doc,
-        "\n### Speed Benchmarks\n\nNot measured yet — run `modelcard build specs/tiny.yaml`.\n"));
+    CHECK(Contains(doc, "\n### Speed Benchmarks\n\nNot measured yet — run `modelcard build specs/tiny.yaml`.\n"));
     CHECK_FALSE(Contains(doc, "| Size | Device |"));
     CHECK(Contains(doc, "| tiny | 120,576 (120.6K) |"));  // counts need no measurement
     const std::string card = Render(in, "model-specification");
-    CHECK(Contains(
-        card,
-        "  - Latency and throughput: not measured yet — run `modelcard build specs/tiny.yaml`\n"));
+    CHECK(Contains(card, "  - Latency and throughput: not measured yet — run `modelcard build specs/tiny.yaml`\n"));
   }
 }
 
@@ -216,8 +206,7 @@ TEST_CASE("other bundled models are linked and compared") {
 
 TEST_CASE("a document that fails the checks is an error listing every problem") {
   const spec::Spec spec = TinySpec();
-  TempTemplates templates(
-      "# {{model_name}}\n\n| a | b |\n| --- | --- |\n| {{slug}} |\n\nSize: XB\n");
+  TempTemplates templates("# {{model_name}}\n\n| a | b |\n| --- | --- |\n| {{slug}} |\n\nSize: XB\n");
   render::RenderInput in = Input(&spec, nullptr);
   in.templates_dir = templates.dir.string();
   std::string out = "untouched";
@@ -240,8 +229,7 @@ TEST_CASE("a mustache syntax error names the template") {
   in.templates_dir = templates.dir.string();
   std::string out;
   engine::Status s = render::RenderDocument(in, "doc", &out);
-  CHECK(s.message().rfind((templates.dir / "doc.mustache").string() + ": Unclosed section", 0) ==
-        0);
+  CHECK(s.message().rfind((templates.dir / "doc.mustache").string() + ": Unclosed section", 0) == 0);
 }
 
 TEST_CASE("normalization strips trailing spaces and blank-line runs outside code") {
@@ -295,18 +283,21 @@ TEST_CASE("several sizes: per-size dimensions, size comparison and features of a
   const render::RenderInput in = Input(&spec, &report);
 
   const std::string card = Render(in, "model-specification");
-  CHECK(Contains(card, "architecture: context length 64 tokens, vocabulary 256 token ids, "
-                       "embedding dimension 64 (tiny), 128 (wide)\n"));
-  CHECK(Contains(card, "    - `wide`: 2 layers, embedding dimension 128, 4 query heads / 2 KV heads "
-                       "(GQA), FFN hidden dimension 512; 404,736 (404.7K) parameters\n"));
+  CHECK(Contains(card,
+                 "architecture: context length 64 tokens, vocabulary 256 token ids, "
+                 "embedding dimension 64 (tiny), 128 (wide)\n"));
+  CHECK(Contains(card,
+                 "    - `wide`: 2 layers, embedding dimension 128, 4 query heads / 2 KV heads "
+                 "(GQA), FFN hidden dimension 512; 404,736 (404.7K) parameters\n"));
   CHECK(Contains(card, "\n### Size `wide`\n"));
 
   const std::string doc = Render(in, "model-documentation");
   CHECK(Contains(doc, "Drawn for size `tiny`; the other sizes differ"));
   CHECK(Contains(doc, "| wide | 404,736 (404.7K) | 128 | 2 | 4 | 2 | 512 | 64 |"));
   CHECK(Contains(doc, "`wide` needs 3.4× the weight memory of `tiny` in any dtype."));
-  CHECK(Contains(doc, "**Grouped-query attention**: in `wide`, 2 K/V heads for 4 query heads cut "
-                      "the KV cache 2×"));
+  CHECK(Contains(doc,
+                 "**Grouped-query attention**: in `wide`, 2 K/V heads for 4 query heads cut "
+                 "the KV cache 2×"));
   CHECK(render::CheckMarkdown(doc).empty());
 }
 

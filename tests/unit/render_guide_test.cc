@@ -155,50 +155,136 @@ engine::Report TinyGuideReport() {
 }
 
 // The seed's (model-development-guide.md) section and subsection headings, in order.
-const char* const kSeedHeadings[] = {
-    "## 1. Architecture Design",  "### Model Components",     "### Architecture Decisions",
-    "### Scaling Considerations", "## 2. Training Process",   "### Training Strategy",
-    "### Hyperparameter Selection", "### Loss Functions",     "## 3. Training Infrastructure",
-    "### Hardware Requirements",  "### Distributed Training", "### Resource Management",
-    "## 4. Optimization Techniques", "### Model Optimization", "### Training Optimization",
-    "### Memory Optimization",    "## 5. Debugging and Testing", "### Model Debugging",
-    "### Testing Procedures",     "### Quality Assurance",    "## 6. Model Evaluation",
-    "### Performance Metrics",    "### Validation Strategy",  "### Iteration Process",
-    "## 7. Best Practices",       "### Development Workflow", "### Code Organization",
-    "### Documentation",          "## 8. Advanced Topics",    "### Research Integration",
-    "### Future Considerations"};
+const char* const kSeedHeadings[] = {"## 1. Architecture Design",     "### Model Components",
+                                     "### Architecture Decisions",    "### Scaling Considerations",
+                                     "## 2. Training Process",        "### Training Strategy",
+                                     "### Hyperparameter Selection",  "### Loss Functions",
+                                     "## 3. Training Infrastructure", "### Hardware Requirements",
+                                     "### Distributed Training",      "### Resource Management",
+                                     "## 4. Optimization Techniques", "### Model Optimization",
+                                     "### Training Optimization",     "### Memory Optimization",
+                                     "## 5. Debugging and Testing",   "### Model Debugging",
+                                     "### Testing Procedures",        "### Quality Assurance",
+                                     "## 6. Model Evaluation",        "### Performance Metrics",
+                                     "### Validation Strategy",       "### Iteration Process",
+                                     "## 7. Best Practices",          "### Development Workflow",
+                                     "### Code Organization",         "### Documentation",
+                                     "## 8. Advanced Topics",         "### Research Integration",
+                                     "### Future Considerations"};
 
 // The seed's bullets, each of which the guide turns into a "- **Bullet:**" item.
-const char* const kSeedBullets[] = {
-    "Transformer blocks", "Attention mechanisms", "Feed-forward networks", "Embedding layers",
-    "Output heads", "Model size selection", "Layer configuration", "Attention mechanism types",
-    "Activation functions", "Input/output formats", "Parameter count", "Memory requirements",
-    "Computational complexity", "Training time estimates", "Hardware constraints",
-    "Pre-training objectives", "Fine-tuning approaches", "Multi-task learning", "Transfer learning",
-    "Domain adaptation", "Learning rate scheduling", "Batch size optimization",
-    "Gradient accumulation", "Warmup periods", "Weight decay", "Cross-entropy",
-    "Adversarial losses", "Contrastive learning", "Reconstruction loss", "Custom objectives",
-    "GPU/TPU selection", "Memory configuration", "Storage systems", "Network infrastructure",
-    "Cooling solutions", "Data parallelism", "Model parallelism", "Pipeline parallelism",
-    "Gradient synchronization", "Communication protocols", "Batch scheduling",
-    "Memory optimization", "Gradient checkpointing", "Mixed precision training",
-    "Resource monitoring", "Knowledge distillation", "Pruning strategies", "Quantization methods",
-    "Architecture search", "Ensemble techniques", "Gradient clipping", "Loss scaling",
-    "Adaptive methods", "Curriculum learning", "Early stopping", "Activation checkpointing",
-    "Memory-efficient attention", "Model sharding", "Loss analysis", "Gradient inspection",
-    "Activation patterns", "Attention visualization", "Error analysis", "Unit tests",
-    "Integration tests", "Performance benchmarks", "Regression testing", "Stress testing",
-    "Output validation", "Performance metrics", "Resource utilization", "Error handling",
-    "Safety checks", "Task-specific metrics", "Generation quality", "Inference speed",
-    "Memory usage", "Throughput", "Cross-validation", "Hold-out sets", "A/B testing",
-    "Human evaluation", "Automated testing", "Model refinement", "Architecture updates",
-    "Training adjustments", "Performance tuning", "Version control", "Experiment tracking",
-    "Documentation", "Code review", "Collaboration", "Modular design",
-    "Configuration management", "Logging systems", "Testing frameworks", "Deployment pipelines",
-    "Architecture specs", "Training procedures", "Evaluation results", "Known limitations",
-    "Usage guidelines", "Latest architectures", "Novel optimization", "Efficient training",
-    "Scaling techniques", "Emerging methods", "Model scaling", "Efficiency improvements",
-    "New architectures", "Training innovations", "Hardware advances"};
+const char* const kSeedBullets[] = {"Transformer blocks",
+                                    "Attention mechanisms",
+                                    "Feed-forward networks",
+                                    "Embedding layers",
+                                    "Output heads",
+                                    "Model size selection",
+                                    "Layer configuration",
+                                    "Attention mechanism types",
+                                    "Activation functions",
+                                    "Input/output formats",
+                                    "Parameter count",
+                                    "Memory requirements",
+                                    "Computational complexity",
+                                    "Training time estimates",
+                                    "Hardware constraints",
+                                    "Pre-training objectives",
+                                    "Fine-tuning approaches",
+                                    "Multi-task learning",
+                                    "Transfer learning",
+                                    "Domain adaptation",
+                                    "Learning rate scheduling",
+                                    "Batch size optimization",
+                                    "Gradient accumulation",
+                                    "Warmup periods",
+                                    "Weight decay",
+                                    "Cross-entropy",
+                                    "Adversarial losses",
+                                    "Contrastive learning",
+                                    "Reconstruction loss",
+                                    "Custom objectives",
+                                    "GPU/TPU selection",
+                                    "Memory configuration",
+                                    "Storage systems",
+                                    "Network infrastructure",
+                                    "Cooling solutions",
+                                    "Data parallelism",
+                                    "Model parallelism",
+                                    "Pipeline parallelism",
+                                    "Gradient synchronization",
+                                    "Communication protocols",
+                                    "Batch scheduling",
+                                    "Memory optimization",
+                                    "Gradient checkpointing",
+                                    "Mixed precision training",
+                                    "Resource monitoring",
+                                    "Knowledge distillation",
+                                    "Pruning strategies",
+                                    "Quantization methods",
+                                    "Architecture search",
+                                    "Ensemble techniques",
+                                    "Gradient clipping",
+                                    "Loss scaling",
+                                    "Adaptive methods",
+                                    "Curriculum learning",
+                                    "Early stopping",
+                                    "Activation checkpointing",
+                                    "Memory-efficient attention",
+                                    "Model sharding",
+                                    "Loss analysis",
+                                    "Gradient inspection",
+                                    "Activation patterns",
+                                    "Attention visualization",
+                                    "Error analysis",
+                                    "Unit tests",
+                                    "Integration tests",
+                                    "Performance benchmarks",
+                                    "Regression testing",
+                                    "Stress testing",
+                                    "Output validation",
+                                    "Performance metrics",
+                                    "Resource utilization",
+                                    "Error handling",
+                                    "Safety checks",
+                                    "Task-specific metrics",
+                                    "Generation quality",
+                                    "Inference speed",
+                                    "Memory usage",
+                                    "Throughput",
+                                    "Cross-validation",
+                                    "Hold-out sets",
+                                    "A/B testing",
+                                    "Human evaluation",
+                                    "Automated testing",
+                                    "Model refinement",
+                                    "Architecture updates",
+                                    "Training adjustments",
+                                    "Performance tuning",
+                                    "Version control",
+                                    "Experiment tracking",
+                                    "Documentation",
+                                    "Code review",
+                                    "Collaboration",
+                                    "Modular design",
+                                    "Configuration management",
+                                    "Logging systems",
+                                    "Testing frameworks",
+                                    "Deployment pipelines",
+                                    "Architecture specs",
+                                    "Training procedures",
+                                    "Evaluation results",
+                                    "Known limitations",
+                                    "Usage guidelines",
+                                    "Latest architectures",
+                                    "Novel optimization",
+                                    "Efficient training",
+                                    "Scaling techniques",
+                                    "Emerging methods",
+                                    "Model scaling",
+                                    "Efficiency improvements",
+                                    "New architectures",
+                                    "Training innovations",
+                                    "Hardware advances"};
 
 }  // namespace
 
@@ -231,20 +317,25 @@ TEST_CASE("measured train runs and experiments are reported as MEASURED, with th
   const spec::Spec spec = TinySpec();
   const engine::Report report = TinyGuideReport();
   const std::string doc = Guide(&spec, &report, "specs/tiny.yaml");
-  CHECK(Contains(doc, "- **MEASURED**: from `results/tiny.json`, measured on cpu (Test CPU) on 2024-01-01 "
-                      "with LibTorch 2.15.0.\n"));
-  CHECK(Contains(doc, "| tiny | bfloat16 mixed precision | cpu | batch 1 × 16 tokens | 471.0 KiB | 471.0 KiB | "
-                      "942.0 KiB | 195.3 KiB | 1.72 MiB | 5.00 ms | 0.57% |"));
-  CHECK(Contains(doc, "**Mixed precision training:** **MEASURED** (`tiny`, batch 1 × 16 tokens on cpu, "
-                      "2024-01-01): training step 10.0 ms in float32, 5.00 ms in bfloat16 mixed precision "
-                      "(speedup 2.00×); peak 1.91 MiB → 1.72 MiB.\n"));
-  CHECK(Contains(doc, "**Gradient checkpointing:** **MEASURED** (float32, batch 1 × 16 tokens, 2 threads, "
-                      "training step on cpu, 2024-01-01): no checkpointing peaks at 1.91 MiB in 10.0 ms; "
-                      "checkpoint every block peaks at 1.43 MiB (−25.0%) in 12.5 ms (+25.0% time)."));
+  CHECK(Contains(doc,
+                 "- **MEASURED**: from `results/tiny.json`, measured on cpu (Test CPU) on 2024-01-01 "
+                 "with LibTorch 2.15.0.\n"));
+  CHECK(Contains(doc,
+                 "| tiny | bfloat16 mixed precision | cpu | batch 1 × 16 tokens | 471.0 KiB | 471.0 KiB | "
+                 "942.0 KiB | 195.3 KiB | 1.72 MiB | 5.00 ms | 0.57% |"));
+  CHECK(Contains(doc,
+                 "**Mixed precision training:** **MEASURED** (`tiny`, batch 1 × 16 tokens on cpu, "
+                 "2024-01-01): training step 10.0 ms in float32, 5.00 ms in bfloat16 mixed precision "
+                 "(speedup 2.00×); peak 1.91 MiB → 1.72 MiB.\n"));
+  CHECK(Contains(doc,
+                 "**Gradient checkpointing:** **MEASURED** (float32, batch 1 × 16 tokens, 2 threads, "
+                 "training step on cpu, 2024-01-01): no checkpointing peaks at 1.91 MiB in 10.0 ms; "
+                 "checkpoint every block peaks at 1.43 MiB (−25.0%) in 12.5 ms (+25.0% time)."));
   CHECK(Contains(doc, "bfloat16 200.0 µs (speedup 2.00×); max |Δ| against float32 0.0125, top-1 agreement 93.8%"));
   // The training-time estimate at this machine's measured rate: the bfloat16 step, 2.28 GFLOP/s.
-  CHECK(Contains(doc, "**MEASURED rate, ESTIMATED time:** this machine's fastest training step for `tiny` "
-                      "(bfloat16, batch 1 × 16 tokens, cpu) ran at 2.28 GFLOP/s"));
+  CHECK(Contains(doc,
+                 "**MEASURED rate, ESTIMATED time:** this machine's fastest training step for `tiny` "
+                 "(bfloat16, batch 1 × 16 tokens, cpu) ran at 2.28 GFLOP/s"));
   // Experiments the report does not hold still read "not measured yet".
   CHECK(Contains(doc, "Measured int8 result: not measured yet — the results hold no `int8_weights` experiment."));
   CHECK_FALSE(Contains(doc, "no `train` run"));
@@ -258,26 +349,32 @@ TEST_CASE("GPT-2 small: exact parameter, memory and FLOP numbers, and 'not measu
     engine::Report count_only;  // sizes counted, nothing run: no train runs, no experiments
     const std::string doc = Guide(&spec, with_report ? &count_only : nullptr, "specs/gpt2.yaml");
     CHECK(render::CheckMarkdown(doc).empty());
-    CHECK(Contains(doc, "| small | 124,439,808 (124.4M) | 85,056,000 (85.1M) | 124,439,808 (124.4M) | "
-                        "474.7 MiB | 237.4 MiB | 118.7 MiB |"));
+    CHECK(Contains(doc,
+                   "| small | 124,439,808 (124.4M) | 85,056,000 (85.1M) | 124,439,808 (124.4M) | "
+                   "474.7 MiB | 237.4 MiB | 118.7 MiB |"));
     // 16 B/parameter state; Korthikanti activations of 12 layers x 1,024 tokens.
-    CHECK(Contains(doc, "| small | 474.7 MiB | 474.7 MiB | 949.4 MiB | 1.85 GiB | 1.85 GiB | 1.00 GiB | "
-                        "103.5 MiB | 3.70 GiB | 2.86 GiB |"));
+    CHECK(Contains(doc,
+                   "| small | 474.7 MiB | 474.7 MiB | 949.4 MiB | 1.85 GiB | 1.85 GiB | 1.00 GiB | "
+                   "103.5 MiB | 3.70 GiB | 2.86 GiB |"));
     CHECK(Contains(doc, "| small | 474.7 MiB | 237.4 MiB | 118.7 MiB | 36,864 B (36.0 KiB) | 36.0 MiB |"));
-    CHECK(Contains(doc, "a forward pass of `small` costs 284.8 MFLOPs per token (284,812,800 FLOPs), "
-                        "training 3 × that = 854.4 MFLOPs per token"));
+    CHECK(Contains(doc,
+                   "a forward pass of `small` costs 284.8 MFLOPs per token (284,812,800 FLOPs), "
+                   "training 3 × that = 854.4 MFLOPs per token"));
     CHECK(Contains(doc, "| 1,024 | 284.8 MFLOPs | 37.7 MFLOPs | 13.3% | 854.4 MFLOPs |"));
     CHECK(Contains(doc, "for 10⁹ tokens (a reference amount: the spec gives no `training.tokens`)"));
     CHECK(Contains(doc, "| Training FLOPs | 854.4 PFLOPs | 2.42 EFLOPs | 5.20 EFLOPs | 10.3 EFLOPs |"));
     CHECK(Contains(doc, "| NVIDIA H100 SXM | 989.5 TFLOP/s | 36.0 minutes |"));
-    CHECK(Contains(doc, "| NVIDIA L4 | 24 GB GDDR6 | 1 / 1 (DP) | 1 / 1 (DP) | 1 / 1 (DP) | 2 / 1 (ZeRO-3/FSDP × 2) |"));
+    CHECK(
+        Contains(doc, "| NVIDIA L4 | 24 GB GDDR6 | 1 / 1 (DP) | 1 / 1 (DP) | 1 / 1 (DP) | 2 / 1 (ZeRO-3/FSDP × 2) |"));
     CHECK(Contains(doc, "10.82 nats (ln of the 50,257-token vocabulary)"));
     // Nothing measured: every measured item says so, and no number is invented.
     CHECK(Contains(doc, "- **MEASURED**: nothing measured yet — run `modelcard build specs/gpt2.yaml` to measure"));
-    CHECK(Contains(doc, "Training memory, **MEASURED**: not measured yet — the results hold no `train` run; "
-                        "run `modelcard build specs/gpt2.yaml`."));
-    CHECK(Contains(doc, "- **Gradient checkpointing:** not measured yet — the results hold no "
-                        "`activation_checkpointing` experiment."));
+    CHECK(Contains(doc,
+                   "Training memory, **MEASURED**: not measured yet — the results hold no `train` run; "
+                   "run `modelcard build specs/gpt2.yaml`."));
+    CHECK(Contains(doc,
+                   "- **Gradient checkpointing:** not measured yet — the results hold no "
+                   "`activation_checkpointing` experiment."));
     CHECK(Contains(doc, "- **Mixed precision training:** not measured yet — no `train` runs in the results.\n"));
     CHECK(Contains(doc, "- **Inference speed:** not measured yet — run `modelcard build specs/gpt2.yaml`.\n"));
     CHECK(Contains(doc, "This machine: not measured yet — no `train` run in `results/gpt2.json`"));
@@ -289,8 +386,7 @@ TEST_CASE("the test list in the guide names exactly the test files of the reposi
   const std::string tmpl = ReadTextFile(kRoot + "/templates/development-guide.mustache");
   std::set<std::string> listed, on_disk;
   const std::regex name("`([a-z0-9_]+_test\\.cc|[a-z0-9_]+\\.sh)`");
-  for (std::sregex_iterator it(tmpl.begin(), tmpl.end(), name), end; it != end; ++it)
-    listed.insert((*it)[1]);
+  for (std::sregex_iterator it(tmpl.begin(), tmpl.end(), name), end; it != end; ++it) listed.insert((*it)[1]);
   for (const char* dir : {"unit", "engine", "e2e"})
     for (const auto& entry : fs::directory_iterator(kTests + "/" + dir)) {
       const std::string file = entry.path().filename().string();

@@ -31,8 +31,8 @@ engine::Report SampleReport() {
   s.config.position = engine::Position::kRoPE;
   s.config.rope_theta = 500000.0;
   s.config.qkv_bias = false;
-  s.parameters = {
-      124439808, 124439808, 39383808, 85056000, 124439808, {{"embedding", 39383808}, {"attention", 28348416}}};
+  s.parameters = {124439808, 124439808, 39383808,
+                  85056000,  124439808, {{"embedding", 39383808}, {"attention", 28348416}}};
   s.flops = {1, 1024, 291648307200, 145824153600, "1 × 1024 tokens", {{"mlp", 3}, {"lm_head", 4}}, {{"norm", 5}}};
   engine::Run fwd;
   fwd.scenario = "forward";
@@ -241,8 +241,7 @@ TEST_CASE("train memory, the decode roofline and experiments round-trip exactly"
   CHECK(batch.best_batch == 8);
 
   // Only train runs carry the memory split, only generate runs the roofline.
-  const size_t forward = json.find("\"scenario\": \"forward\""),
-               generate = json.find("\"scenario\": \"generate\""),
+  const size_t forward = json.find("\"scenario\": \"forward\""), generate = json.find("\"scenario\": \"generate\""),
                train = json.find("\"scenario\": \"train\"");
   CHECK(json.find("\"bytes_moved\"") > generate);
   CHECK(json.find("\"bytes_moved\"") < train);
@@ -289,15 +288,13 @@ TEST_CASE("experiment errors name the key path") {
 
 TEST_CASE("JSON keys come in the contract's fixed order") {
   const std::string json = results::ReportToJson(SampleReport());
-  CHECK(json.rfind("{\n  \"schema\": 1,\n  \"model\": \"GPT-2\",\n  \"slug\": \"gpt2\",\n", 0) ==
-        0);
+  CHECK(json.rfind("{\n  \"schema\": 1,\n  \"model\": \"GPT-2\",\n  \"slug\": \"gpt2\",\n", 0) == 0);
   CHECK(json.back() == '\n');
   CHECK(json.find("\"cuda\": null") != std::string::npos);
   CHECK(json.find("\"norm\": \"rmsnorm\"") != std::string::npos);
   CHECK(json.find("\"position\": \"rope\"") != std::string::npos);
-  const size_t params = json.find("\"parameters\""), flops = json.find("\"flops\": {"),
-               runs = json.find("\"runs\""), config = json.find("\"config\""),
-               env = json.find("\"environment\"");
+  const size_t params = json.find("\"parameters\""), flops = json.find("\"flops\": {"), runs = json.find("\"runs\""),
+               config = json.find("\"config\""), env = json.find("\"environment\"");
   CHECK(params < flops);
   CHECK(flops < runs);
   CHECK(runs < config);
@@ -324,19 +321,15 @@ TEST_CASE("errors name the key path") {
         "sizes[0].parameters.total: expected an integer");
   CHECK(ErrorOf(Replace(json, "\"total\": 124439808", "\"total\": 1.5")) ==
         "sizes[0].parameters.total: expected an integer");
-  CHECK(ErrorOf(Replace(json, "\"p50\": 0.3333333333333333,", "")) ==
-        "sizes[0].runs[0].latency_s.p50: missing");
+  CHECK(ErrorOf(Replace(json, "\"p50\": 0.3333333333333333,", "")) == "sizes[0].runs[0].latency_s.p50: missing");
   CHECK(ErrorOf(Replace(json, "\"norm\": \"rmsnorm\"", "\"norm\": \"batchnorm\"")) ==
         "sizes[0].config.norm: unknown value 'batchnorm' (expected layernorm | rmsnorm)");
   CHECK(ErrorOf(Replace(json, "\"prompt_tokens\": 32", "\"prompt_tokens\": null")) ==
         "sizes[0].runs[1].prompt_tokens: expected an integer");
-  CHECK(ErrorOf(Replace(json, "\"cuda\": null", "\"cuda\": 13")) ==
-        "environment.cuda: expected a string or null");
-  CHECK(ErrorOf(
-            Replace(json, "\"decode_tokens_per_s\": 55.5", "\"decode_tokens_per_s\": \"fast\"")) ==
+  CHECK(ErrorOf(Replace(json, "\"cuda\": null", "\"cuda\": 13")) == "environment.cuda: expected a string or null");
+  CHECK(ErrorOf(Replace(json, "\"decode_tokens_per_s\": 55.5", "\"decode_tokens_per_s\": \"fast\"")) ==
         "sizes[0].runs[1].throughput.decode_tokens_per_s: expected a number");
-  CHECK(ErrorOf(Replace(json, "\"schema\": 1", "\"schema\": 2")) ==
-        "schema: unsupported version 2 (expected 1)");
+  CHECK(ErrorOf(Replace(json, "\"schema\": 1", "\"schema\": 2")) == "schema: unsupported version 2 (expected 1)");
   CHECK(ErrorOf("[1, 2]") == "top level: expected an object");
   CHECK(ErrorOf("{\"schema\": 1,").rfind("invalid JSON: parse error at line 1, column 14", 0) == 0);
 }
@@ -351,9 +344,7 @@ TEST_CASE("a failed parse leaves the output untouched") {
 TEST_CASE("unknown keys are ignored for forward compatibility") {
   const std::string json = results::ReportToJson(SampleReport());
   engine::Report out;
-  CHECK(results::ReportFromJson(Replace(json, "\"schema\": 1,", "\"schema\": 1, \"extra\": [1],"),
-                                &out)
-            .ok());
+  CHECK(results::ReportFromJson(Replace(json, "\"schema\": 1,", "\"schema\": 1, \"extra\": [1],"), &out).ok());
 }
 
 TEST_CASE("the tiny results fixture is canonical JSON and agrees with the analytic counts") {
@@ -387,7 +378,8 @@ TEST_CASE("the engine version, a checkpoint load and measured evaluations round-
   engine::Report in = SampleReport();
   in.engine_version = engine::kEngineVersion;
   in.sizes[0].weights_load = {"../ckpt/gpt2", "gpt2", 28, 118400, 0.000584};
-  in.sizes[0].evaluations.push_back({"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
+  in.sizes[0].evaluations.push_back(
+      {"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
   in.sizes[0].evaluations.push_back(
       {"perplexity", "sample.txt", 640, 96.5, "float32", "../ckpt/gpt2", "2026-12-01", 0, "byte-level BPE"});
   in.sizes[0].evaluations.push_back(
@@ -451,7 +443,8 @@ TEST_CASE("an evaluation stored with a null value (a NaN perplexity) loads as no
   // Issue 14: `eval` on NaN weights stored "value": null, and every later render failed reading
   // it. The row holds no measurement: it is left out, the others load.
   engine::Report in = SampleReport();
-  in.sizes[0].evaluations.push_back({"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
+  in.sizes[0].evaluations.push_back(
+      {"perplexity", "val.bin", 11, 107.10530712, "float32", "../ckpt/gpt2", "2026-12-01"});
   in.sizes[0].evaluations.push_back({"perplexity", "nan.bin", 11, 2.5, "float32", "../ckpt/gpt2", "2026-12-02"});
   const std::string json = Replace(results::ReportToJson(in), "\"value\": 2.5", "\"value\": null");
   engine::Report out;

@@ -107,7 +107,8 @@ TEST_CASE("documents go to cards/, docs/ and site/content/posts/, results to res
 }
 
 TEST_CASE("shards: every spec lands in exactly one shard, the same one whatever the other specs") {
-  const std::vector<std::string> slugs = {"gpt2", "llama2", "bert", "vit", "resnet50", "whisper", "mixtral", "lstm", "tiny"};
+  const std::vector<std::string> slugs = {"gpt2",    "llama2",  "bert", "vit", "resnet50",
+                                          "whisper", "mixtral", "lstm", "tiny"};
   for (int64_t n : {1, 2, 3, 4}) {
     std::vector<int> per_shard(n + 1, 0);
     for (const auto& slug : slugs) {
@@ -150,7 +151,7 @@ TEST_CASE("results of several machines sit side by side and merge for rendering"
   gpu.sizes.push_back(medium);
   REQUIRE(results::SaveReport(dir / "results/gpt2.json", cpu).ok());
   REQUIRE(results::SaveReport(dir / "results/gpt2@gpu-runner.json", gpu).ok());
-  REQUIRE(results::SaveReport(dir / "results/gpt2-xl.json", cpu).ok());   // another model: not listed
+  REQUIRE(results::SaveReport(dir / "results/gpt2-xl.json", cpu).ok());  // another model: not listed
   const auto files = results::ListStoredResults(dir.path.string(), "gpt2");
   REQUIRE(files.size() == 2);
   CHECK(files[0].path == "results/gpt2.json");

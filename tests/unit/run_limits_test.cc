@@ -22,8 +22,8 @@ TEST_CASE("--batch and --seq are parsed exactly: past int64 is an error, never c
   CHECK(app::ParsePositiveCount("--seq", "99999999999999999999", &v).message() ==
         "--seq 99999999999999999999 exceeds 9,223,372,036,854,775,807 (int64 max, about 9.2e18)");
   for (const char* bad : {"0", "-1", "1e3", "", "12a", "+4", " 4"})
-    CHECK(app::ParsePositiveCount("--seq", bad, &v).message() == "--seq " + std::string(bad) +
-                                                                       ": expected a positive integer");
+    CHECK(app::ParsePositiveCount("--seq", bad, &v).message() ==
+          "--seq " + std::string(bad) + ": expected a positive integer");
 }
 
 TEST_CASE("a sequence length past a learned or sinusoidal table is an error naming the limit") {
@@ -52,8 +52,9 @@ TEST_CASE("rope, alibi and no positions extrapolate past the context with a note
   CHECK(app::SequenceLengthProblem(llama, llama.context_length, &note).empty());
   CHECK(note.empty());
   CHECK(app::SequenceLengthProblem(llama, 8192, &note).empty());
-  CHECK(note == "8,192 tokens is past the trained context of 4,096 (rope positions extrapolate; the count is exact, "
-                "the model's quality there is not measured)");
+  CHECK(note ==
+        "8,192 tokens is past the trained context of 4,096 (rope positions extrapolate; the count is exact, "
+        "the model's quality there is not measured)");
   llama.position = engine::Position::kALiBi;
   CHECK(app::SequenceLengthProblem(llama, 8192, &note).empty());
   CHECK(note.find("(alibi positions extrapolate") != std::string::npos);

@@ -30,7 +30,9 @@ std::string LengthPrefix(uint64_t n) {
 }
 
 // A whole file: length, `header` as given, then `data`.
-std::string File(const std::string& header, const std::string& data) { return LengthPrefix(header.size()) + header + data; }
+std::string File(const std::string& header, const std::string& data) {
+  return LengthPrefix(header.size()) + header + data;
+}
 
 // ParseSafetensors of `bytes`: "OK" or the error message.
 std::string Parse(const std::string& bytes, std::vector<engine::TensorView>* tensors = nullptr) {
@@ -53,7 +55,8 @@ std::string OpenCheckpoint(const fs::path& path) {
   return s.ok() ? "OK" : s.message();
 }
 
-const char* kTwo = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
+const char* kTwo =
+    R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
 
 }  // namespace
 
@@ -63,13 +66,16 @@ TEST_CASE("safetensors: every byte of the data section belongs to exactly one te
   REQUIRE(views.size() == 2);
   CHECK(views[1].bytes == 8);
   // Spans in any header order, zero-sized tensors and padding spaces after the JSON are fine.
-  CHECK(Parse(File(R"({"z":{"dtype":"F16","shape":[0],"data_offsets":[4,4]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]},)"
-                   R"("a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}   )",
-                   std::string(4, '\0'))) == "OK");
+  CHECK(
+      Parse(File(
+          R"({"z":{"dtype":"F16","shape":[0],"data_offsets":[4,4]},"b":{"dtype":"U8","shape":[2],"data_offsets":[2,4]},)"
+          R"("a":{"dtype":"U8","shape":[2],"data_offsets":[0,2]}}   )",
+          std::string(4, '\0'))) == "OK");
   CHECK(Parse(File("{}", "")) == "OK");
 
   // Duplicate names: nlohmann would keep the last entry silently (issue 14: 107 -> 119).
-  const std::string dup = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
+  const std::string dup =
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})";
   CHECK(Parse(File(dup, std::string(16, '\0'))) ==
         "m.safetensors: header names 'a' twice (a JSON key must be unique; a second entry would silently replace the "
         "first)");
@@ -81,15 +87,18 @@ TEST_CASE("safetensors: every byte of the data section belongs to exactly one te
   CHECK(Parse(File(dup_meta, "")).find("header '__metadata__' has key 'format' twice") != std::string::npos);
 
   // Overlap (issue 14: 107 -> 190), a gap, a gap at the start, trailing bytes.
-  const std::string overlap = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})";
+  const std::string overlap =
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})";
   CHECK(Parse(File(overlap, std::string(12, '\0'))) ==
         "m.safetensors: tensor 'b': data_offsets [4, 12] overlap tensor 'a' [0, 8]; every byte of the data section "
         "belongs to exactly one tensor");
-  const std::string same = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  const std::string same =
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   CHECK(Parse(File(same, std::string(16, '\0'))) ==
         "m.safetensors: tensor 'b': data_offsets [0, 8] overlap tensor 'a' [0, 8]; every byte of the data section "
         "belongs to exactly one tensor");
-  const std::string gap = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}})";
+  const std::string gap =
+      R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}})";
   CHECK(Parse(File(gap, std::string(20, '\0'))) ==
         "m.safetensors: tensor 'b': data_offsets [12, 20] leave bytes [8, 12) after tensor 'a' unused (a gap); every "
         "byte of the data section belongs to exactly one tensor");
@@ -125,7 +134,8 @@ TEST_CASE("safetensors: the first NaN or infinity of a floating-point tensor is 
   REQUIRE(find("F32", f32(big), &index, &what));
   CHECK(index == 9000);
   CHECK(what == "-inf");
-  CHECK(find("F32", f32({0, std::numeric_limits<float>::max(), std::numeric_limits<float>::quiet_NaN()}), &index, &what));
+  CHECK(
+      find("F32", f32({0, std::numeric_limits<float>::max(), std::numeric_limits<float>::quiet_NaN()}), &index, &what));
   CHECK(index == 2);
   CHECK(what == "NaN");
   // F16: 0x7C00 = +inf, 0x7E00 = NaN, 0x7BFF = 65504 (finite); BF16: 0x7F80 = +inf, 0xFFC0 = NaN.
@@ -169,7 +179,8 @@ TEST_CASE("safetensors: a FIFO, a directory or a device is refused before it is 
   CHECK(engine::CheckRegularFile(data.string(), &bytes).ok());
   CHECK(bytes == uint64_t{3} << 20);
   CHECK(engine::ReadRegularFile(data.string(), 2 << 20, "token file", &text).message() ==
-        data.string() + ": the token file is 3145728 bytes (3 MiB), over the limit of 2097152 bytes (2 MiB) for a token file");
+        data.string() +
+            ": the token file is 3145728 bytes (3 MiB), over the limit of 2097152 bytes (2 MiB) for a token file");
 }
 
 TEST_CASE("safetensors: an index lists every tensor of its shards, each once") {
@@ -185,12 +196,12 @@ TEST_CASE("safetensors: an index lists every tensor of its shards, each once") {
   // Issue 14: an index naming only some tensors was accepted, the rest loaded unannounced.
   index(R"({"a":"model-1.safetensors"})");
   CHECK(OpenCheckpoint(tmp.path) == where +
-                                         "weight_map does not list tensor 'b' of model-1.safetensors; an index lists "
-                                         "every tensor of its shards (incomplete index?)");
+                                        "weight_map does not list tensor 'b' of model-1.safetensors; an index lists "
+                                        "every tensor of its shards (incomplete index?)");
   index(R"({"a":"model-1.safetensors","b":"model-1.safetensors","a":"model-1.safetensors"})");
   CHECK(OpenCheckpoint(tmp.path) == where +
-                                         "the index 'weight_map' has key 'a' twice (a JSON key must be unique; a second "
-                                         "entry would silently replace the first)");
+                                        "the index 'weight_map' has key 'a' twice (a JSON key must be unique; a second "
+                                        "entry would silently replace the first)");
   index(R"({"a":"model-1.safetensors","b":"model-1.safetensors","c":"model-1.safetensors"})");
   CHECK(OpenCheckpoint(tmp.path) == where + "weight_map names 'c' in model-1.safetensors, which has no such tensor");
   fs::remove(tmp.path / "model.safetensors.index.json");

@@ -48,9 +48,7 @@ std::string Minimal(const std::string& size_line, const std::string& extra = "")
 
 const char* kSmall = "small: {num_layers: 2, embedding_dim: 64, num_heads: 4}";
 
-std::string Bundled(const std::string& name) {
-  return std::string(MODELCARD_SOURCE_DIR_FOR_TESTS) + "/specs/" + name;
-}
+std::string Bundled(const std::string& name) { return std::string(MODELCARD_SOURCE_DIR_FOR_TESTS) + "/specs/" + name; }
 std::string Fixture(const std::string& name) {
   return std::string(MODELCARD_SOURCE_DIR_FOR_TESTS) + "/tests/data/specs/" + name;
 }
@@ -58,8 +56,7 @@ std::string Fixture(const std::string& name) {
 }  // namespace
 
 TEST_CASE("Diagnostic::ToString formats one compiler-style line") {
-  spec::Diagnostic d{"specs/gpt2.yaml", 14, 5, "unknown key 'num_head'",
-                     "did you mean 'num_heads'?"};
+  spec::Diagnostic d{"specs/gpt2.yaml", 14, 5, "unknown key 'num_head'", "did you mean 'num_heads'?"};
   CHECK(d.ToString() == "specs/gpt2.yaml:14:5: unknown key 'num_head' (did you mean 'num_heads'?)");
   d.hint = "expected one of: a, b";
   CHECK(d.ToString() == "specs/gpt2.yaml:14:5: unknown key 'num_head' (expected one of: a, b)");
@@ -136,9 +133,8 @@ TEST_CASE("a size overrides the shared config; qkv_bias follows bias unless give
 }
 
 TEST_CASE("a misspelled key names the closest allowed key") {
-  CHECK(
-      Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_head: 2}")) ==
-      Lines({"t.yaml:7:61: unknown key 'num_kv_head' (did you mean 'num_kv_heads'?)"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_head: 2}")) ==
+        Lines({"t.yaml:7:61: unknown key 'num_kv_head' (did you mean 'num_kv_heads'?)"}));
   // Nothing close: the allowed keys are listed.
   CHECK(Errors(Minimal(kSmall, "deployment: {zzz: 1}\n")) ==
         Lines({"t.yaml:8:14: unknown key 'zzz' (expected one of: techniques, platforms, "
@@ -158,8 +154,7 @@ TEST_CASE("wrong types name the key and show the value") {
         Lines({"t.yaml:8:7: 'tags' must be a list of strings, got 'text-generation'"}));
   CHECK(Errors(Minimal(kSmall, "tags: [a, [b]]\n")) ==
         Lines({"t.yaml:8:11: 'tags' must be a list of strings, got a list"}));
-  CHECK(Errors(
-            Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, bias: yes please}")) ==
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, bias: yes please}")) ==
         Lines({"t.yaml:7:67: 'bias' must be true or false, got 'yes please'"}));
   CHECK(Errors("schema: 1\nname: T\narchitecture: [decoder]\n") ==
         Lines({"t.yaml:3:15: 'architecture' must be a mapping, got a list"}));
@@ -169,8 +164,7 @@ TEST_CASE("wrong types name the key and show the value") {
 }
 
 TEST_CASE("a YAML syntax error gives one diagnostic with yaml-cpp's position") {
-  CHECK(Errors("schema: 1\nname: [a, b\n") ==
-        Lines({"t.yaml:3:1: YAML syntax error: end of sequence flow not found"}));
+  CHECK(Errors("schema: 1\nname: [a, b\n") == Lines({"t.yaml:3:1: YAML syntax error: end of sequence flow not found"}));
   CHECK(Errors("schema: 1\ntagline: GPT-2: Language Models\n") ==
         Lines({"t.yaml:2:15: YAML syntax error: illegal map value"}));
 }
@@ -179,17 +173,14 @@ TEST_CASE("head counts must divide") {
   CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 770, num_heads: 12}")) ==
         Lines({"t.yaml:7:59: embedding_dim (770) must be divisible by num_heads (12)"}));
   // An explicit head_dim lifts the embedding_dim constraint.
-  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 770, num_heads: 12, head_dim: 64}"))
-            .empty());
-  CHECK(Errors(Minimal(
-            "small: {num_layers: 2, embedding_dim: 768, num_heads: 12, num_kv_heads: 5}")) ==
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 770, num_heads: 12, head_dim: 64}")).empty());
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 768, num_heads: 12, num_kv_heads: 5}")) ==
         Lines({"t.yaml:7:77: num_heads (12) must be divisible by num_kv_heads (5)"}));
 }
 
 TEST_CASE("the engine's own config check is reported at the size") {
-  CHECK(
-      Errors(Minimal("small: {num_layers: 2, embedding_dim: 60, num_heads: 4, position: rope}")) ==
-      Lines({"t.yaml:7:5: size 'small': head_dim (15) must be even for rope positions"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 60, num_heads: 4, position: rope}")) ==
+        Lines({"t.yaml:7:5: size 'small': head_dim (15) must be even for rope positions"}));
 }
 
 TEST_CASE("non-positive counts and numbers are rejected at the value") {
@@ -200,17 +191,13 @@ TEST_CASE("non-positive counts and numbers are rejected at the value") {
 }
 
 TEST_CASE("unknown enum values list the accepted ones, or suggest a close one") {
-  CHECK(
-      Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm: batchnorm}")) ==
-      Lines({"t.yaml:7:67: unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)"}));
-  CHECK(Errors(Minimal(
-            "small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: swiglue}")) ==
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm: batchnorm}")) ==
+        Lines({"t.yaml:7:67: unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: swiglue}")) ==
         Lines({"t.yaml:7:73: unknown activation 'swiglue' (did you mean 'swiglu'?)"}));
-  CHECK(
-      Errors(
-          Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: rotary}")) ==
-      Lines({"t.yaml:7:71: unknown position 'rotary' (expected one of: learned, sinusoidal, rope, "
-             "alibi, none)"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: rotary}")) ==
+        Lines({"t.yaml:7:71: unknown position 'rotary' (expected one of: learned, sinusoidal, rope, "
+               "alibi, none)"}));
   CHECK(Errors("schema: 1\nname: T\narchitecture:\n  family: transformer\n"
                "  sizes: {s: {vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
                "num_heads: 1}}\n") ==
@@ -224,8 +211,8 @@ std::string FamilySpec(const std::string& family, const std::string& size, const
 }
 
 TEST_CASE("every family reads its own keys, with its defaults") {
-  spec::ParseResult r = spec::ParseSpecText(
-      FamilySpec("resnet", "block: bottleneck, stages: [3, 4, 6, 3], num_classes: 1000"), "t.yaml");
+  spec::ParseResult r =
+      spec::ParseSpecText(FamilySpec("resnet", "block: bottleneck, stages: [3, 4, 6, 3], num_classes: 1000"), "t.yaml");
   REQUIRE_MESSAGE(r.ok(), (r.errors.empty() ? "" : r.errors[0].ToString()));
   const engine::ModelConfig& resnet = r.spec.architecture.sizes[0].config;
   CHECK(resnet.family == engine::Family::kResNet);
@@ -234,8 +221,9 @@ TEST_CASE("every family reads its own keys, with its defaults") {
   CHECK(resnet.image_size == 224);
   CHECK(resnet.num_classes == 1000);
 
-  r = spec::ParseSpecText(FamilySpec("vit", "num_layers: 12, embedding_dim: 768, num_heads: 12, num_classes: 1000, "
-                                            "norm_eps: 1.0e-6, pool: mean"),
+  r = spec::ParseSpecText(FamilySpec("vit",
+                                     "num_layers: 12, embedding_dim: 768, num_heads: 12, num_classes: 1000, "
+                                     "norm_eps: 1.0e-6, pool: mean"),
                           "t.yaml");
   REQUIRE(r.ok());
   const engine::ModelConfig& vit = r.spec.architecture.sizes[0].config;
@@ -245,28 +233,32 @@ TEST_CASE("every family reads its own keys, with its defaults") {
   CHECK(vit.pool == "mean");
   CHECK_FALSE(r.spec.profile.generation_enabled);  // only decoders generate
 
-  r = spec::ParseSpecText(FamilySpec("moe", "vocab_size: 32000, context_length: 4096, num_layers: 2, embedding_dim: 64, "
-                                            "num_heads: 4, num_experts: 8, experts_per_token: 2"),
+  r = spec::ParseSpecText(FamilySpec("moe",
+                                     "vocab_size: 32000, context_length: 4096, num_layers: 2, embedding_dim: 64, "
+                                     "num_heads: 4, num_experts: 8, experts_per_token: 2"),
                           "t.yaml");
   REQUIRE(r.ok());
   CHECK(r.spec.architecture.sizes[0].config.num_experts == 8);
   CHECK(r.spec.profile.generation_enabled);
 
-  r = spec::ParseSpecText(FamilySpec("recurrent", "cell: gru, vocab_size: 10000, num_layers: 2, embedding_dim: 650, "
-                                                  "hidden_dim: 650"),
+  r = spec::ParseSpecText(FamilySpec("recurrent",
+                                     "cell: gru, vocab_size: 10000, num_layers: 2, embedding_dim: 650, "
+                                     "hidden_dim: 650"),
                           "t.yaml");
   REQUIRE(r.ok());
   CHECK(r.spec.architecture.sizes[0].config.cell == "gru");
 
-  r = spec::ParseSpecText(FamilySpec("audio", "num_layers: 4, embedding_dim: 384, num_heads: 6, decoder_layers: 4, "
-                                              "vocab_size: 51865, context_length: 448"),
+  r = spec::ParseSpecText(FamilySpec("audio",
+                                     "num_layers: 4, embedding_dim: 384, num_heads: 6, decoder_layers: 4, "
+                                     "vocab_size: 51865, context_length: 448"),
                           "t.yaml");
   REQUIRE(r.ok());
   CHECK(r.spec.architecture.sizes[0].config.n_mels == 80);
   CHECK(engine::AudioFrames(r.spec.architecture.sizes[0].config) == 3000);
 
-  r = spec::ParseSpecText(FamilySpec("encoder", "vocab_size: 30522, context_length: 512, num_layers: 12, "
-                                                "embedding_dim: 768, num_heads: 12, norm_eps: 1.0e-12"),
+  r = spec::ParseSpecText(FamilySpec("encoder",
+                                     "vocab_size: 30522, context_length: 512, num_layers: 12, "
+                                     "embedding_dim: 768, num_heads: 12, norm_eps: 1.0e-12"),
                           "t.yaml");
   REQUIRE(r.ok());
   CHECK(r.spec.architecture.sizes[0].config.norm_position == "post");
@@ -274,8 +266,9 @@ TEST_CASE("every family reads its own keys, with its defaults") {
 }
 
 TEST_CASE("a key of another family, a missing family key or a bad family value is an error") {
-  CHECK(Errors(FamilySpec("decoder", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
-                                     "num_heads: 1, patch_size: 4")) ==
+  CHECK(Errors(FamilySpec("decoder",
+                          "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, "
+                          "num_heads: 1, patch_size: 4")) ==
         Lines({"t.yaml:6:90: 'patch_size' does not apply to family 'decoder'; hint: the keys of decoder are: "
                "num_layers, embedding_dim, num_heads, head_dim, hidden_dim, norm_eps, activation, bias, qkv_bias, "
                "vocab_size, context_length, num_kv_heads, norm, position, rope_theta, tie_embeddings"}));
@@ -284,8 +277,9 @@ TEST_CASE("a key of another family, a missing family key or a bad family value i
         Lines({"t.yaml:6:21: 'stages' must be a list of positive integers, got '0'"}));
   CHECK(Errors(FamilySpec("resnet", "stages: [2, 2], block: wide")) ==
         Lines({"t.yaml:6:32: unknown block 'wide' (expected one of: basic, bottleneck)"}));
-  CHECK(Errors(FamilySpec("moe", "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, num_heads: 1, "
-                                 "num_experts: 4, experts_per_token: 5")) ==
+  CHECK(Errors(FamilySpec("moe",
+                          "vocab_size: 8, context_length: 8, num_layers: 1, embedding_dim: 8, num_heads: 1, "
+                          "num_experts: 4, experts_per_token: 5")) ==
         Lines({"t.yaml:6:5: size 's': experts_per_token must be between 1 and num_experts (4), got 5"}));
   CHECK(Errors(FamilySpec("audio", "num_layers: 1, embedding_dim: 9, num_heads: 1")) ==
         Lines({"t.yaml:6:5: size 's': embedding_dim (9) must be even and at least 4 for the sinusoidal positions"}));
@@ -295,10 +289,10 @@ TEST_CASE("a key of another family, a missing family key or a bad family value i
                           "profile: {preprocess: true}\n")) ==
         Lines({"t.yaml:7:11: family 'decoder' has no preprocessing to measure; hint: profile.preprocess applies to "
                "vit, resnet and audio"}));
-  CHECK(spec::ParseSpecText(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1",
-                                       "profile: {preprocess: true}\n"),
-                            "t.yaml")
-            .spec.profile.preprocess);
+  CHECK(
+      spec::ParseSpecText(
+          FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1", "profile: {preprocess: true}\n"), "t.yaml")
+          .spec.profile.preprocess);
   CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1",
                           "profile: {generation: {prompt_tokens: 4, new_tokens: 4}}\n")) ==
         Lines({"t.yaml:7:11: family 'vit' does not generate token by token; hint: remove profile.generation (or "
@@ -314,19 +308,19 @@ TEST_CASE("a key foreign to the family leaves every later key its own value (blo
       "activation, bias, qkv_bias, vocab_size, context_length, type_vocab_size, pooler, norm_position, head, "
       "num_classes";
   const std::string block_config_flow_size = Lines({
-      "schema: 1",                 // 1
-      "name: T",                   // 2
-      "architecture:",             // 3
-      "  family: encoder",         // 4
-      "  config:",                 // 5
-      "    vocab_size: 100",       // 6
-      "    rope_theta: 10000",     // 7  foreign
-      "    norm_eps: 1.0e-12",     // 8
-      "    norm_position: pre",    // 9
-      "    num_layers: 3",         // 10
-      "    pooler: false",         // 11
-      "    context_length: 64",    // 12
-      "  sizes:",                  // 13
+      "schema: 1",               // 1
+      "name: T",                 // 2
+      "architecture:",           // 3
+      "  family: encoder",       // 4
+      "  config:",               // 5
+      "    vocab_size: 100",     // 6
+      "    rope_theta: 10000",   // 7  foreign
+      "    norm_eps: 1.0e-12",   // 8
+      "    norm_position: pre",  // 9
+      "    num_layers: 3",       // 10
+      "    pooler: false",       // 11
+      "    context_length: 64",  // 12
+      "  sizes:",                // 13
       "    s: {embedding_dim: 32, patch_size: 4, num_heads: 4, head: mlm, hidden_dim: 48, type_vocab_size: 0}",
   });
   CHECK(Errors(block_config_flow_size) ==
@@ -366,17 +360,17 @@ TEST_CASE("a key foreign to the family leaves every later key its own value (blo
     CHECK(c.head == "mlm");
     CHECK(c.hidden_dim == 48);
     CHECK(c.type_vocab_size == 0);
-    CHECK(r.spec.architecture.config_keys ==
-          std::vector<std::string>{"vocab_size", "norm_eps", "norm_position", "num_layers", "pooler",
-                                   "context_length"});
+    CHECK(r.spec.architecture.config_keys == std::vector<std::string>{"vocab_size", "norm_eps", "norm_position",
+                                                                      "num_layers", "pooler", "context_length"});
   }
 }
 
 TEST_CASE("a size whose counts pass int64 is an error at the key that makes them too large") {
   // 2^31-1 wide with a 2^31-1 vocabulary and an untied head: two (2^31-1)^2 tables overflow int64.
   // Bringing embedding_dim down alone makes every count fit: it is the key pointed at.
-  const std::string big = "vocab_size: 2147483647, context_length: 8, num_layers: 1, embedding_dim: 2147483647, "
-                          "num_heads: 1, hidden_dim: 4, tie_embeddings: false";
+  const std::string big =
+      "vocab_size: 2147483647, context_length: 8, num_layers: 1, embedding_dim: 2147483647, "
+      "num_heads: 1, hidden_dim: 4, tie_embeddings: false";
   CHECK(Errors(FamilySpec("decoder", big)) ==
         Lines({"t.yaml:6:82: size 's': embedding_dim 2147483647: parameters 'attention' exceeds "
                "9,223,372,036,854,775,807 (int64 max, about 9.2e18); hint: every count modelcard states (parameters, "
@@ -403,8 +397,9 @@ TEST_CASE("a key the family's model fixes is accepted at its fixed value and an 
   CHECK(Errors(FamilySpec("resnet", "stages: [2, 2], block: basic, activation: gelu")) ==
         Lines({"t.yaml:6:51: 'activation' is fixed to 'relu' in family 'resnet', got 'gelu'; hint: remove it, or "
                "write 'activation: relu'"}));
-  r = spec::ParseSpecText(FamilySpec("recurrent", "vocab_size: 10, num_layers: 1, embedding_dim: 4, hidden_dim: 4, "
-                                                  "position: none, bias: true"),
+  r = spec::ParseSpecText(FamilySpec("recurrent",
+                                     "vocab_size: 10, num_layers: 1, embedding_dim: 4, hidden_dim: 4, "
+                                     "position: none, bias: true"),
                           "t.yaml");
   REQUIRE_MESSAGE(r.ok(), (r.errors.empty() ? "" : r.errors[0].ToString()));
   // Keys with no fixed value stay foreign: audio positions differ between its encoder and decoder.
@@ -417,24 +412,20 @@ TEST_CASE("a key the family's model fixes is accepted at its fixed value and an 
 TEST_CASE("every spelling the parser accepts is one the engine knows") {
   for (const char* name : {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"}) {
     auto r = spec::ParseSpecText(
-        Minimal(
-            std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: ") +
-            name + "}"),
+        Minimal(std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: ") + name + "}"),
         "t.yaml");
     REQUIRE(r.ok());
-    CHECK(std::string(engine::ActivationName(r.spec.architecture.sizes[0].config.activation)) ==
-          name);
+    CHECK(std::string(engine::ActivationName(r.spec.architecture.sizes[0].config.activation)) == name);
   }
   for (const char* name : {"learned", "sinusoidal", "rope", "alibi", "none"}) {
     auto r = spec::ParseSpecText(
-        Minimal(std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: ") +
-                name + "}"),
+        Minimal(std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: ") + name + "}"),
         "t.yaml");
     REQUIRE(r.ok());
     CHECK(std::string(engine::PositionName(r.spec.architecture.sizes[0].config.position)) == name);
   }
-  auto r = spec::ParseSpecText(
-      Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm: rmsnorm}"), "t.yaml");
+  auto r =
+      spec::ParseSpecText(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, norm: rmsnorm}"), "t.yaml");
   REQUIRE(r.ok());
   CHECK(r.spec.architecture.sizes[0].config.norm == engine::Norm::kRMSNorm);
 }
@@ -452,14 +443,14 @@ TEST_CASE("missing required keys are reported where they belong") {
 }
 
 TEST_CASE("profile sizes must be defined sizes") {
-  CHECK(Errors(Minimal("tiny2: {num_layers: 2, embedding_dim: 64, num_heads: 4}",
-                       "profile:\n  sizes: [tiny]\n")) ==
+  CHECK(Errors(Minimal("tiny2: {num_layers: 2, embedding_dim: 64, num_heads: 4}", "profile:\n  sizes: [tiny]\n")) ==
         Lines({"t.yaml:9:11: unknown size 'tiny' in profile.sizes (did you mean 'tiny2'?)"}));
 }
 
 TEST_CASE("blog.size names the size the prose describes: a defined size, the first by default") {
-  const std::string two = "small: {num_layers: 2, embedding_dim: 64, num_heads: 4}\n"
-                          "    big: {num_layers: 4, embedding_dim: 128, num_heads: 4}";
+  const std::string two =
+      "small: {num_layers: 2, embedding_dim: 64, num_heads: 4}\n"
+      "    big: {num_layers: 4, embedding_dim: 128, num_heads: 4}";
   auto r = spec::ParseSpecText(Minimal(two), "t.yaml");
   REQUIRE(r.ok());
   CHECK(r.spec.blog.size == "small");  // no blog section: still the first size
@@ -480,8 +471,7 @@ TEST_CASE("profiled lengths must fit the context of every profiled size") {
   CHECK(Errors(Minimal(kSmall, "profile:\n  generation: {prompt_tokens: 40, new_tokens: 40}\n")) ==
         Lines({"t.yaml:9:15: prompt_tokens + new_tokens (80) exceeds context_length (64) of size "
                "'small'"}));
-  auto r =
-      spec::ParseSpecText(Minimal(kSmall, "profile: {generation: false, threads: 2}\n"), "t.yaml");
+  auto r = spec::ParseSpecText(Minimal(kSmall, "profile: {generation: false, threads: 2}\n"), "t.yaml");
   REQUIRE(r.ok());
   CHECK_FALSE(r.spec.profile.generation_enabled);
   CHECK(r.spec.profile.threads == 2);
@@ -529,37 +519,32 @@ TEST_CASE("every problem in a file is reported, in file order") {
       "    b: {num_layers: 2, embedding_dim: 770, num_heads: 12}\n"         // 9
       "profile:\n"                                                          // 10
       "  sizes: [c]\n";                                                     // 11
-  CHECK(Errors(text) ==
-        Lines({"t.yaml:1:9: unsupported schema 2 (expected 1)",
-               "t.yaml:3:1: unknown key 'licence' (did you mean 'license'?)",
-               "t.yaml:6:55: unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)",
-               "t.yaml:8:21: 'num_layers' must be an integer, got 'two'",
-               "t.yaml:9:55: embedding_dim (770) must be divisible by num_heads (12)",
-               "t.yaml:11:11: unknown size 'c' in profile.sizes (expected one of: a, b)"}));
+  CHECK(Errors(text) == Lines({"t.yaml:1:9: unsupported schema 2 (expected 1)",
+                               "t.yaml:3:1: unknown key 'licence' (did you mean 'license'?)",
+                               "t.yaml:6:55: unknown norm 'batchnorm' (expected one of: layernorm, rmsnorm)",
+                               "t.yaml:8:21: 'num_layers' must be an integer, got 'two'",
+                               "t.yaml:9:55: embedding_dim (770) must be divisible by num_heads (12)",
+                               "t.yaml:11:11: unknown size 'c' in profile.sizes (expected one of: a, b)"}));
 }
 
 TEST_CASE("empty, non-mapping and multi-document files") {
   CHECK(Errors("") == Lines({"t.yaml:1:1: the spec is empty; hint: a spec is a mapping with at "
                              "least 'schema: 1', 'name' and 'architecture'"}));
-  CHECK(Errors("- a\n- b\n") ==
-        Lines({"t.yaml:1:1: the spec must be a mapping of keys, got a list"}));
-  CHECK(Errors(Minimal(kSmall, "---\nschema: 1\n")) ==
-        "t.yaml:8:1: a spec file holds one YAML document\n");
+  CHECK(Errors("- a\n- b\n") == Lines({"t.yaml:1:1: the spec must be a mapping of keys, got a list"}));
+  CHECK(Errors(Minimal(kSmall, "---\nschema: 1\n")) == "t.yaml:8:1: a spec file holds one YAML document\n");
 }
 
 TEST_CASE("a stray ',' is a syntax error, not an endless parse or a silently empty spec") {
   // yaml-cpp 0.7 alone never gets past these: LoadAll loops, Load drops the rest of the file.
   CHECK(Errors(",") == "t.yaml:1:1: YAML syntax error: unexpected ','\n");
-  CHECK(Errors(", # comment\n" + Minimal(kSmall)) ==
-        "t.yaml:1:1: YAML syntax error: unexpected ','\n");
+  CHECK(Errors(", # comment\n" + Minimal(kSmall)) == "t.yaml:1:1: YAML syntax error: unexpected ','\n");
   CHECK(Errors("- a\n,\n") == "t.yaml:2:1: YAML syntax error: unexpected ','\n");
 }
 
 TEST_CASE("an unreadable file is one diagnostic without a position") {
   auto r = spec::ParseSpecFile("/nonexistent/spec.yaml");
   REQUIRE(r.errors.size() == 1);
-  CHECK(r.errors[0].ToString() ==
-        "/nonexistent/spec.yaml: cannot read file: No such file or directory");
+  CHECK(r.errors[0].ToString() == "/nonexistent/spec.yaml: cannot read file: No such file or directory");
 }
 
 TEST_CASE("the bundled specs parse without diagnostics") {
@@ -593,9 +578,8 @@ TEST_CASE("gpt2.yaml resolves to the published GPT-2 configurations") {
   CHECK(xl->config.num_layers == 48);
   CHECK(xl->config.head_dim == 64);
   CHECK(xl->config.hidden_dim == 6400);
-  CHECK(Lines(s.architecture.config_keys) ==
-        Lines({"vocab_size", "context_length", "norm", "norm_eps", "activation", "position", "bias",
-               "tie_embeddings"}));
+  CHECK(Lines(s.architecture.config_keys) == Lines({"vocab_size", "context_length", "norm", "norm_eps", "activation",
+                                                    "position", "bias", "tie_embeddings"}));
   REQUIRE(s.training.hyperparameters.size() == 5);
   CHECK(s.training.hyperparameters[1].key == "batch_size");
   CHECK(s.training.hyperparameters[1].value == "512");
@@ -654,12 +638,10 @@ TEST_CASE("the bad-spec fixtures give one exact error each") {
     const char* error;
   };
   for (const Case& c :
-       {Case{"misspelled_key.yaml",
-             ":14:7: unknown key 'num_kv_head' (did you mean 'num_kv_heads'?)"},
+       {Case{"misspelled_key.yaml", ":14:7: unknown key 'num_kv_head' (did you mean 'num_kv_heads'?)"},
         Case{"wrong_type.yaml", ":11:19: 'num_layers' must be an integer, got 'twelve'"},
         Case{"syntax_error.yaml", ":4:15: YAML syntax error: illegal map value"},
-        Case{"indivisible_heads.yaml",
-             ":13:18: embedding_dim (770) must be divisible by num_heads (12)"}}) {
+        Case{"indivisible_heads.yaml", ":13:18: embedding_dim (770) must be divisible by num_heads (12)"}}) {
     auto r = spec::ParseSpecFile(Fixture(c.file));
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].ToString() == Fixture(c.file) + c.error);
@@ -667,8 +649,7 @@ TEST_CASE("the bad-spec fixtures give one exact error each") {
 }
 
 TEST_CASE("SHA-256 matches the FIPS 180-4 test vectors") {
-  CHECK(spec::Sha256Hex("abc") ==
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(spec::Sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(spec::Sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   // 56 bytes: the padding spills into a second block.
   CHECK(spec::Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq") ==
@@ -711,18 +692,10 @@ TEST_CASE("mutated specs never crash and always give sound results") {
     for (int m = 0; m < mutations && !text.empty(); ++m) {
       size_t at = rng() % text.size();
       switch (rng() % 5) {
-        case 0:
-          text.erase(at, 1 + rng() % 8);
-          break;
-        case 1:
-          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
-          break;
-        case 2:
-          text[at] = alphabet[rng() % alphabet.size()];
-          break;
-        case 3:
-          text.resize(at);
-          break;
+        case 0: text.erase(at, 1 + rng() % 8); break;
+        case 1: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        case 2: text[at] = alphabet[rng() % alphabet.size()]; break;
+        case 3: text.resize(at); break;
         case 4: {  // duplicate the line containing `at`
           size_t begin = text.rfind('\n', at);
           begin = begin == std::string::npos ? 0 : begin + 1;
@@ -739,8 +712,7 @@ TEST_CASE("mutated specs never crash and always give sound results") {
       ++ok_count;
       // A spec without diagnostics is complete: every size valid, every profiled size defined.
       REQUIRE_FALSE(r.spec.architecture.sizes.empty());
-      for (const auto& size : r.spec.architecture.sizes)
-        CHECK(engine::ValidateConfig(size.config) == "");
+      for (const auto& size : r.spec.architecture.sizes) CHECK(engine::ValidateConfig(size.config) == "");
       for (const auto& name : r.spec.profile.sizes) CHECK(r.spec.FindSize(name) != nullptr);
     } else {
       ++error_count;
@@ -769,10 +741,11 @@ TEST_CASE("weights: is accepted where a checkpoint layout exists, an error namin
       "schema: 1\nname: V\narchitecture:\n  family: vit\n"
       "  config: {image_size: 32, patch_size: 8, num_classes: 10, pool: mean}\n"
       "  sizes:\n    s: {num_layers: 2, embedding_dim: 32, num_heads: 4, weights: ckpt}\n";
-  CHECK(Errors(vit) ==
-        Lines({"t.yaml:7:57: size 's' cannot load weights: ViT checkpoints pool the [CLS] token; this config uses pool: "
-               "mean; hint: remove 'weights:' (GPT-2, Llama, Mistral, Qwen2, Mixtral, BERT, ViT and torchvision ResNet "
-               "checkpoints load)"}));
+  CHECK(
+      Errors(vit) ==
+      Lines({"t.yaml:7:57: size 's' cannot load weights: ViT checkpoints pool the [CLS] token; this config uses pool: "
+             "mean; hint: remove 'weights:' (GPT-2, Llama, Mistral, Qwen2, Mixtral, BERT, ViT and torchvision ResNet "
+             "checkpoints load)"}));
   std::string cls = vit;
   cls.replace(cls.find("pool: mean"), 10, "pool: cls");
   CHECK(Errors(cls).empty());
@@ -788,8 +761,9 @@ TEST_CASE("evaluation.measure: data resolved against the spec, sizes with weight
       "small: {num_layers: 2, embedding_dim: 64, num_heads: 4, weights: ckpt}\n"
       "    big: {num_layers: 4, embedding_dim: 64, num_heads: 4}";
   const spec::ParseResult ok = spec::ParseSpecText(
-      Minimal(sizes, "evaluation:\n  measure:\n    - {data: val.bin, name: val, dtype: bfloat16, window: 31}\n"
-                     "    - data: /data/test.txt\n"),
+      Minimal(sizes,
+              "evaluation:\n  measure:\n    - {data: val.bin, name: val, dtype: bfloat16, window: 31}\n"
+              "    - data: /data/test.txt\n"),
       "specs/t.yaml");
   REQUIRE_MESSAGE(ok.ok(), (ok.errors.empty() ? "" : ok.errors.front().ToString()));
   const auto& m = ok.spec.evaluation.measure;
@@ -854,8 +828,8 @@ TEST_CASE("weights: an existing path without safetensors is an error at the valu
   auto errors = [&](const std::string& weights) {
     std::string out;
     for (const auto& d :
-         spec::ParseSpecText(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, weights: " + weights + "}"),
-                             spec_path)
+         spec::ParseSpecText(
+             Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, weights: " + weights + "}"), spec_path)
              .errors)
       out += d.ToString() + "\n";
     return out;
@@ -882,8 +856,9 @@ TEST_CASE("profile.sequence_lengths is an error for image models, whose input fi
   CHECK(Errors(FamilySpec("vit", "num_layers: 1, embedding_dim: 8, num_heads: 1, num_classes: 10", profile))
             .find("t.yaml:7:23: 'sequence_lengths' does not apply to family 'vit'") == 0);
   // A text model takes it as before.
-  CHECK(Errors(FamilySpec("decoder", "vocab_size: 8, context_length: 64, num_layers: 1, embedding_dim: 8, "
-                                     "num_heads: 1",
+  CHECK(Errors(FamilySpec("decoder",
+                          "vocab_size: 8, context_length: 64, num_layers: 1, embedding_dim: 8, "
+                          "num_heads: 1",
                           profile))
             .empty());
 }

@@ -47,9 +47,9 @@ TEST_CASE("lint: a tag that is not a slug is an error at the tag, never a path o
 }
 
 TEST_CASE("lint: a category must be plain words (it becomes /categories/<name>/)") {
-  const std::string blog = "blog:\n  categories: [Language Models, \"../x\", Mixture of Experts, \"a/b\", Über-Modelle]\n";
-  const std::string hint =
-      "; hint: use letters, digits, spaces and '-' (like 'Language Models'), at most 200 bytes\n";
+  const std::string blog =
+      "blog:\n  categories: [Language Models, \"../x\", Mixture of Experts, \"a/b\", Über-Modelle]\n";
+  const std::string hint = "; hint: use letters, digits, spaces and '-' (like 'Language Models'), at most 200 bytes\n";
   CHECK(Errors(Spec("", blog)) ==
         "t.yaml:9:33: category '../x' is not a plain name (each category becomes the site page /categories/<name>/)" +
             hint +
@@ -89,9 +89,10 @@ TEST_CASE("lint: YAML nested past the parser's limit names the problem, the file
   CHECK(block_got.find(message) != std::string::npos);
   CHECK(block_got.rfind("t.yaml:", 0) == 0);
   // The project file reads YAML the same way.
-  project::ProjectParseResult project =
-      project::ParseProjectText("site: " + std::string(100000, '[') + std::string(100000, ']') + "\n", "modelcard.yaml");
+  project::ProjectParseResult project = project::ParseProjectText(
+      "site: " + std::string(100000, '[') + std::string(100000, ']') + "\n", "modelcard.yaml");
   REQUIRE(!project.errors.empty());
   CHECK(project.errors.front().ToString().find("modelcard.yaml:1:") == 0);
-  CHECK(project.errors.front().message == "YAML nesting is too deep: lists and maps nest beyond the parser's limit here");
+  CHECK(project.errors.front().message ==
+        "YAML nesting is too deep: lists and maps nest beyond the parser's limit here");
 }

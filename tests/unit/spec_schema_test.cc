@@ -43,14 +43,11 @@ std::string ParserKeys(const std::string& yaml) {
 // The property names of the schema object at `pointer`.
 std::string SchemaKeys(const nlohmann::json& schema, const std::string& pointer) {
   std::vector<std::string> keys;
-  for (const auto& [key, value] : schema.at(nlohmann::json::json_pointer(pointer)).items())
-    keys.push_back(key);
+  for (const auto& [key, value] : schema.at(nlohmann::json::json_pointer(pointer)).items()) keys.push_back(key);
   return Sorted(keys);
 }
 
-std::string Probe(std::string yaml) {
-  return yaml.replace(yaml.find("PROBE"), 5, std::string(kProbe) + ": 1");
-}
+std::string Probe(std::string yaml) { return yaml.replace(yaml.find("PROBE"), 5, std::string(kProbe) + ": 1"); }
 
 }  // namespace
 
@@ -70,15 +67,12 @@ TEST_CASE("schema.json allows exactly the keys the parser accepts") {
       {"outputs: [{PROBE}]", "/$defs/output/properties"},
       {"architecture: {PROBE}", "/$defs/architecture/properties"},
       {"architecture: {references: [{PROBE}]}", "/$defs/reference/properties"},
-      {"architecture: {variants: [{PROBE}]}",
-       "/$defs/architecture/properties/variants/items/properties"},
-      {"architecture: {advantages: [{PROBE}]}",
-       "/$defs/architecture/properties/advantages/items/properties"},
+      {"architecture: {variants: [{PROBE}]}", "/$defs/architecture/properties/variants/items/properties"},
+      {"architecture: {advantages: [{PROBE}]}", "/$defs/architecture/properties/advantages/items/properties"},
       {"architecture: {config: {PROBE}}", "/$defs/config/properties"},
       {"architecture: {sizes: {s: {PROBE}}}", "/$defs/size/properties"},
       {"training: {PROBE}", "/$defs/training/properties"},
-      {"training: {hyperparameters: {PROBE}}",
-       "/$defs/training/properties/hyperparameters/properties"},
+      {"training: {hyperparameters: {PROBE}}", "/$defs/training/properties/hyperparameters/properties"},
       {"training: {environment: {PROBE}}", "/$defs/training/properties/environment/properties"},
       {"evaluation: {PROBE}", "/properties/evaluation/properties"},
       {"evaluation: {primary: [{PROBE}]}", "/$defs/metric/properties"},

@@ -252,9 +252,7 @@ TEST_CASE("unified diff: patch(1) turns the old file into the new one") {
   const fs::path dir = fs::temp_directory_path() / ("modelcard-diff-test-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  auto write = [](const fs::path& path, const std::string& bytes) {
-    std::ofstream(path, std::ios::binary) << bytes;
-  };
+  auto write = [](const fs::path& path, const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; };
   auto read = [](const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -276,8 +274,8 @@ TEST_CASE("unified diff: patch(1) turns the old file into the new one") {
     write(old_path, old_text);
     write(diff_path, UnifiedDiff(old_text, new_text, "a/doc.md", "b/doc.md"));
     fs::remove(out_path);
-    const std::string command = "patch --binary -f -s -o '" + out_path.string() + "' '" + old_path.string() +
-                                "' < '" + diff_path.string() + "' >/dev/null 2>&1";
+    const std::string command = "patch --binary -f -s -o '" + out_path.string() + "' '" + old_path.string() + "' < '" +
+                                diff_path.string() + "' >/dev/null 2>&1";
     CHECK(std::system(command.c_str()) == 0);
     CHECK(read(out_path) == new_text);
     ++index;
