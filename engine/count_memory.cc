@@ -104,59 +104,62 @@ Checked PackedParameters(const ModelConfig& c, const ParameterCount& p) {
 // `last_only`: the decoder head produces the last position's logits only (prefill).
 Checked ForwardWorkingSet(const ModelConfig& c, int64_t batch, int64_t T, bool last_only) {
   const Checked B = batch, C = c.embedding_dim;
-  if (Decoder(c)) {
-    const Checked N = B * T;
-    const Checked head = last_only ? N * C * 2 + B * c.vocab_size : N * (C * 2 + c.vocab_size);
-    return Max(LayerWorkingSet(c, N), head);
-  }
-  if (c.family == Family::kEncoder) {
-    const Checked N = B * T;
-    Checked head = N * C;
-    if (c.head == "mlm") head = N * (C * 3 + c.vocab_size);
-    return Max(LayerWorkingSet(c, N) + B * T, head);  // + the attention mask
-  }
-  if (c.family == Family::kVit) {
-    const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
-    const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
-    return Max(LayerWorkingSet(c, N), N * C * 2);  // patch embedding + positions
-  }
-  if (c.family == Family::kAudio) {
-    const int64_t frames = AudioFrames(c), tokens = Half(frames);
-    const Checked frontend = B * C * (Checked(frames) * 2 + tokens);  // conv1, its GELU, conv2
-    const Checked audio = B * tokens * C;                             // the encoder output
-    Checked peak = Max(frontend, LayerWorkingSet(c, B * tokens));
-    if (c.decoder_layers > 0) {
-      const Checked N = B * std::max<int64_t>(1, T);
-      const Checked cross = B * tokens * Checked(2) * c.num_heads * c.head_dim;  // cross-attention K, V
-      peak = Max(peak, audio + cross + LayerWorkingSet(c, N));
-      peak = Max(peak, audio + N * (C * 2 + c.vocab_size));
+  switch (c.family) {
+    case Family::kDecoder:
+    case Family::kMoe: {
+      const Checked N = B * T;
+      const Checked head = last_only ? N * C * 2 + B * c.vocab_size : N * (C * 2 + c.vocab_size);
+      return Max(LayerWorkingSet(c, N), head);
     }
-    return peak;
-  }
-  if (c.family == Family::kResNet) {
-    const int64_t stem = Half(c.image_size);                       // after the stem's stride-2 convolution
-    Checked peak = B * c.base_width * (Checked(stem) * stem * 2);  // stem convolution and batch norm
-    int64_t in = c.base_width;
-    int64_t S = Half(stem);  // max pool: its input and output
-    peak = Max(peak, B * c.base_width * (Checked(stem) * stem + Checked(S) * S));
-    for (size_t s = 0; s < c.stages.size(); ++s) {
-      const int64_t S_in = S;
-      if (s > 0) S = Half(S);
-      const Checked planes = ResNetPlanes(c, s);
-      const Checked inner = c.block == "basic" ? planes : Checked(ResNetInnerWidth(c, s));
-      const Checked out = planes * (c.block == "basic" ? 1 : 4);
-      // The block's input, two maps of its inner width (convolution, batch norm) at the input's
-      // size, and its output with the downsample branch's.
-      peak = Max(peak, B * (Checked(S_in) * S_in * (Checked(in) + inner * 2) + Checked(S) * S * out * 3));
-      in = out.value();
+    case Family::kEncoder: {
+      const Checked N = B * T;
+      Checked head = N * C;
+      if (c.head == "mlm") head = N * (C * 3 + c.vocab_size);
+      return Max(LayerWorkingSet(c, N) + B * T, head);  // + the attention mask
     }
-    return Max(peak, B * (Checked(in) * 2 + c.num_classes));
-  }
-  if (c.family == Family::kRecurrent) {
-    const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim, N = B * T;
-    const Checked layer_weights = g * H * (Max(c.embedding_dim, c.hidden_dim) + H);  // the cell's working copy
-    const Checked head = last_only ? B * c.vocab_size : N * c.vocab_size;
-    return N * c.embedding_dim + N * H * (g + 2) + layer_weights + head;
+    case Family::kVit: {
+      const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
+      const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
+      return Max(LayerWorkingSet(c, N), N * C * 2);  // patch embedding + positions
+    }
+    case Family::kAudio: {
+      const int64_t frames = AudioFrames(c), tokens = Half(frames);
+      const Checked frontend = B * C * (Checked(frames) * 2 + tokens);  // conv1, its GELU, conv2
+      const Checked audio = B * tokens * C;                             // the encoder output
+      Checked peak = Max(frontend, LayerWorkingSet(c, B * tokens));
+      if (c.decoder_layers > 0) {
+        const Checked N = B * std::max<int64_t>(1, T);
+        const Checked cross = B * tokens * Checked(2) * c.num_heads * c.head_dim;  // cross-attention K, V
+        peak = Max(peak, audio + cross + LayerWorkingSet(c, N));
+        peak = Max(peak, audio + N * (C * 2 + c.vocab_size));
+      }
+      return peak;
+    }
+    case Family::kResNet: {
+      const int64_t stem = Half(c.image_size);                       // after the stem's stride-2 convolution
+      Checked peak = B * c.base_width * (Checked(stem) * stem * 2);  // stem convolution and batch norm
+      int64_t in = c.base_width;
+      int64_t S = Half(stem);  // max pool: its input and output
+      peak = Max(peak, B * c.base_width * (Checked(stem) * stem + Checked(S) * S));
+      for (size_t s = 0; s < c.stages.size(); ++s) {
+        const int64_t S_in = S;
+        if (s > 0) S = Half(S);
+        const Checked planes = ResNetPlanes(c, s);
+        const Checked inner = c.block == "basic" ? planes : Checked(ResNetInnerWidth(c, s));
+        const Checked out = planes * (c.block == "basic" ? 1 : 4);
+        // The block's input, two maps of its inner width (convolution, batch norm) at the input's
+        // size, and its output with the downsample branch's.
+        peak = Max(peak, B * (Checked(S_in) * S_in * (Checked(in) + inner * 2) + Checked(S) * S * out * 3));
+        in = out.value();
+      }
+      return Max(peak, B * (Checked(in) * 2 + c.num_classes));
+    }
+    case Family::kRecurrent: {
+      const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim, N = B * T;
+      const Checked layer_weights = g * H * (Max(c.embedding_dim, c.hidden_dim) + H);  // the cell's working copy
+      const Checked head = last_only ? B * c.vocab_size : N * c.vocab_size;
+      return N * c.embedding_dim + N * H * (g + 2) + layer_weights + head;
+    }
   }
   return Checked(0);
 }
@@ -170,54 +173,68 @@ struct Saved {
 Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
   const Checked B = batch, C = c.embedding_dim;
   Saved s;
-  if (Decoder(c)) {
-    const Checked N = B * T;
-    s.compute = LayerSaved(c, N) * c.num_layers + N * (C * 2 + c.vocab_size);
-    s.float32 = N * c.vocab_size;
-  } else if (c.family == Family::kEncoder) {
-    const Checked N = B * T;
-    s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2;
-    if (c.head == "mlm") {
-      s.compute += N * (C * 3 + c.vocab_size);
+  switch (c.family) {
+    case Family::kDecoder:
+    case Family::kMoe: {
+      const Checked N = B * T;
+      s.compute = LayerSaved(c, N) * c.num_layers + N * (C * 2 + c.vocab_size);
       s.float32 = N * c.vocab_size;
+      break;
     }
-  } else if (c.family == Family::kVit) {
-    const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
-    const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
-    s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2 + B * c.channels * c.image_size * c.image_size;
-  } else if (c.family == Family::kAudio) {
-    const int64_t frames = AudioFrames(c), tokens = Half(frames);
-    s.compute = B * C * (Checked(frames) * 2 + tokens) + LayerSaved(c, B * tokens) * c.num_layers;
-    if (c.decoder_layers > 0) {
-      const Checked N = B * std::max<int64_t>(1, T);
-      const Checked cross = B * tokens * Checked(2) * c.num_heads * c.head_dim;
-      s.compute += (LayerSaved(c, N) + N * C * 2 + cross) * c.decoder_layers + N * (C * 2 + c.vocab_size);
+    case Family::kEncoder: {
+      const Checked N = B * T;
+      s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2;
+      if (c.head == "mlm") {
+        s.compute += N * (C * 3 + c.vocab_size);
+        s.float32 = N * c.vocab_size;
+      }
+      break;
+    }
+    case Family::kVit: {
+      const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
+      const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
+      s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2 + B * c.channels * c.image_size * c.image_size;
+      break;
+    }
+    case Family::kAudio: {
+      const int64_t frames = AudioFrames(c), tokens = Half(frames);
+      s.compute = B * C * (Checked(frames) * 2 + tokens) + LayerSaved(c, B * tokens) * c.num_layers;
+      if (c.decoder_layers > 0) {
+        const Checked N = B * std::max<int64_t>(1, T);
+        const Checked cross = B * tokens * Checked(2) * c.num_heads * c.head_dim;
+        s.compute += (LayerSaved(c, N) + N * C * 2 + cross) * c.decoder_layers + N * (C * 2 + c.vocab_size);
+        s.float32 = N * c.vocab_size;
+      }
+      break;
+    }
+    case Family::kResNet: {
+      int64_t S = Half(c.image_size);
+      s.compute = B * c.base_width * (Checked(S) * S * 2) + B * c.channels * c.image_size * c.image_size;
+      int64_t in = c.base_width;
+      S = Half(S);
+      for (size_t st = 0; st < c.stages.size(); ++st) {
+        const int64_t S_in = S;
+        if (st > 0) S = Half(S);
+        const Checked planes = ResNetPlanes(c, st);
+        const Checked inner = c.block == "basic" ? planes : Checked(ResNetInnerWidth(c, st));
+        const Checked out = planes * (c.block == "basic" ? 1 : 4);
+        const int64_t blocks = c.stages[st];
+        // Every convolution's input and its batch norm's input: 2 maps per convolution.
+        const Checked block = c.block == "basic"
+                                  ? Checked(S) * S * planes * 4
+                                  : (Checked(S_in) * S_in * inner + Checked(S) * S * inner + Checked(S) * S * out) * 2;
+        s.compute += B * (block * blocks + Checked(S) * S * out * 2);  // + the downsample branch
+        in = out.value();
+      }
+      s.compute += B * (Checked(in) + c.num_classes);
+      break;
+    }
+    case Family::kRecurrent: {
+      const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim, N = B * T;
+      s.compute = N * c.embedding_dim + N * H * (g + 1) * c.num_layers + N * c.vocab_size;
       s.float32 = N * c.vocab_size;
+      break;
     }
-  } else if (c.family == Family::kResNet) {
-    int64_t S = Half(c.image_size);
-    s.compute = B * c.base_width * (Checked(S) * S * 2) + B * c.channels * c.image_size * c.image_size;
-    int64_t in = c.base_width;
-    S = Half(S);
-    for (size_t st = 0; st < c.stages.size(); ++st) {
-      const int64_t S_in = S;
-      if (st > 0) S = Half(S);
-      const Checked planes = ResNetPlanes(c, st);
-      const Checked inner = c.block == "basic" ? planes : Checked(ResNetInnerWidth(c, st));
-      const Checked out = planes * (c.block == "basic" ? 1 : 4);
-      const int64_t blocks = c.stages[st];
-      // Every convolution's input and its batch norm's input: 2 maps per convolution.
-      const Checked block = c.block == "basic"
-                                ? Checked(S) * S * planes * 4
-                                : (Checked(S_in) * S_in * inner + Checked(S) * S * inner + Checked(S) * S * out) * 2;
-      s.compute += B * (block * blocks + Checked(S) * S * out * 2);  // + the downsample branch
-      in = out.value();
-    }
-    s.compute += B * (Checked(in) + c.num_classes);
-  } else if (c.family == Family::kRecurrent) {
-    const Checked g = c.cell == "gru" ? 3 : 4, H = c.hidden_dim, N = B * T;
-    s.compute = N * c.embedding_dim + N * H * (g + 1) * c.num_layers + N * c.vocab_size;
-    s.float32 = N * c.vocab_size;
   }
   return s;
 }

@@ -222,35 +222,40 @@ std::pair<std::string, int64_t> SplitShift(const std::string& inner) {
 }  // namespace
 
 std::string HfLayoutProblem(const ModelConfig& c) {
-  if (c.family == Family::kDecoder) return "";
-  if (c.family == Family::kMoe) {
-    if (c.norm != Norm::kRMSNorm || c.position != Position::kRoPE || c.activation != Activation::kSwiGLU || c.bias ||
-        c.qkv_bias)
-      return "Mixtral checkpoints have RMSNorm, RoPE, SwiGLU experts and no biases; this config differs";
-    return "";
+  switch (c.family) {
+    case Family::kDecoder:
+    case Family::kResNet: return "";
+    case Family::kMoe:
+      if (c.norm != Norm::kRMSNorm || c.position != Position::kRoPE || c.activation != Activation::kSwiGLU || c.bias ||
+          c.qkv_bias)
+        return "Mixtral checkpoints have RMSNorm, RoPE, SwiGLU experts and no biases; this config differs";
+      return "";
+    case Family::kEncoder:
+      if (c.norm_position != "post") return "BERT checkpoints are post-norm; this config uses norm_position: pre";
+      if (c.head == "classifier" && !c.pooler)
+        return "BertForSequenceClassification classifies the pooled output; this config has pooler: false";
+      return "";
+    case Family::kVit:
+      if (c.pool != "cls") return "ViT checkpoints pool the [CLS] token; this config uses pool: " + c.pool;
+      return "";
+    case Family::kAudio:
+    case Family::kRecurrent: break;
   }
-  if (c.family == Family::kEncoder) {
-    if (c.norm_position != "post") return "BERT checkpoints are post-norm; this config uses norm_position: pre";
-    if (c.head == "classifier" && !c.pooler)
-      return "BertForSequenceClassification classifies the pooled output; this config has pooler: false";
-    return "";
-  }
-  if (c.family == Family::kVit) {
-    if (c.pool != "cls") return "ViT checkpoints pool the [CLS] token; this config uses pool: " + c.pool;
-    return "";
-  }
-  if (c.family == Family::kResNet) return "";
   return "the " + std::string(FamilyName(c.family)) + " family has no checkpoint mapping yet";
 }
 
 std::string HfLayoutFor(const ModelConfig& c) {
   if (!HfLayoutProblem(c).empty()) return "";
-  if (c.family == Family::kDecoder)
-    return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
-  if (c.family == Family::kMoe) return "mixtral";
-  if (c.family == Family::kEncoder) return "bert";
-  if (c.family == Family::kVit) return "vit";
-  return "torchvision-resnet";
+  switch (c.family) {
+    case Family::kDecoder: return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
+    case Family::kMoe: return "mixtral";
+    case Family::kEncoder: return "bert";
+    case Family::kVit: return "vit";
+    case Family::kResNet: return "torchvision-resnet";
+    case Family::kAudio:
+    case Family::kRecurrent: break;
+  }
+  return "";
 }
 
 std::string HfReferenceClass(const ModelConfig& c) {
