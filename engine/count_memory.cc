@@ -317,6 +317,17 @@ Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEsti
   return Status::OK();
 }
 
+MemoryShape MemoryShapeOf(const Run& run) {
+  MemoryShape shape;
+  shape.scenario = run.scenario;
+  shape.dtype = run.dtype;
+  shape.batch = run.batch;
+  shape.sequence_length = run.sequence_length;
+  shape.prompt_tokens = run.prompt_tokens;
+  shape.new_tokens = run.new_tokens;
+  return shape;
+}
+
 std::string MemoryBytesText(int64_t bytes) {
   if (bytes < 1024) return std::to_string(bytes) + " B";
   static const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

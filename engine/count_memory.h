@@ -25,13 +25,14 @@
 // code and runtime, which the guard leaves to the available-memory figure).
 //
 // The estimate is an approximation of the measured peak, not a bound: tests/engine/
-// memory_estimate_test.cc checks it against measurements of small models within a stated factor.
+// memory_guard_test.cc checks it against measurements of small models within a stated factor.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "engine/config.h"
+#include "engine/report.h"
 #include "engine/status.h"
 
 namespace engine {
@@ -68,6 +69,10 @@ struct MemoryEstimate {
 // Fills *out. InvalidArgument for an invalid config, an unknown scenario or dtype, or an estimate
 // past int64 (the message says so; a caller comparing with a limit treats that as "exceeds").
 Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEstimate* out);
+
+// The shape of a measured run (its scenario, dtype, batch, lengths), to set its peak beside the
+// estimate; `packed` stays false (a scenario's peak never includes the packed copies).
+MemoryShape MemoryShapeOf(const Run& run);
 
 // "weights 12.6 GiB + packed copies 12.3 GiB + activations 1.5 GiB" (the non-zero parts, binary
 // units, one decimal).

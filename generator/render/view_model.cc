@@ -1022,15 +1022,8 @@ std::string EnvironmentText(const engine::Environment& e) {
 // The analytic estimate of what `run` allocates above its start (engine/count_memory.h), comparable
 // with Run::peak_bytes, and the measured peak as a share of it: "25.4 MiB (104%)".
 std::string EstimatedPeakText(const engine::ModelConfig& c, const engine::Run& run) {
-  engine::MemoryShape shape;
-  shape.scenario = run.scenario;
-  shape.dtype = run.dtype;
-  shape.batch = run.batch;
-  shape.sequence_length = run.sequence_length;
-  shape.prompt_tokens = run.prompt_tokens;
-  shape.new_tokens = run.new_tokens;
   engine::MemoryEstimate e;
-  if (!engine::EstimateMemory(c, shape, &e).ok() || e.scenario_peak <= 0) return "—";
+  if (!engine::EstimateMemory(c, engine::MemoryShapeOf(run), &e).ok() || e.scenario_peak <= 0) return "—";
   return FormatBytes(e.scenario_peak) + " (" +
          FormatPercent(static_cast<double>(run.peak_bytes) / static_cast<double>(e.scenario_peak)) + ")";
 }

@@ -56,15 +56,8 @@ TEST_CASE("memory estimate: the tiny model's measured peaks are within 2x of the
   REQUIRE_MESSAGE(st.ok(), st.message());
   int scenarios[3] = {0, 0, 0};
   for (const engine::Run& r : runs) {
-    engine::MemoryShape shape;
-    shape.scenario = r.scenario;
-    shape.dtype = r.dtype;
-    shape.batch = r.batch;
-    shape.sequence_length = r.sequence_length;
-    shape.prompt_tokens = r.prompt_tokens;
-    shape.new_tokens = r.new_tokens;
     engine::MemoryEstimate e;
-    REQUIRE(engine::EstimateMemory(c, shape, &e).ok());
+    REQUIRE(engine::EstimateMemory(c, engine::MemoryShapeOf(r), &e).ok());
     CAPTURE(r.scenario);
     CAPTURE(r.dtype);
     CAPTURE(r.batch);

@@ -131,3 +131,21 @@ TEST_CASE("--max-memory sizes: binary and decimal units, nothing else") {
   CHECK(engine::MemoryBytesText(1536) == "1.5 KiB");
   CHECK(engine::MemoryBytesText(int64_t{257} << 30) == "257.0 GiB");
 }
+
+TEST_CASE("memory estimate: a measured run's shape is its scenario, dtype, batch and lengths") {
+  engine::Run run;
+  run.scenario = "generate";
+  run.dtype = "bfloat16";
+  run.batch = 4;
+  run.sequence_length = 24;
+  run.prompt_tokens = 16;
+  run.new_tokens = 8;
+  const engine::MemoryShape shape = engine::MemoryShapeOf(run);
+  CHECK(shape.scenario == "generate");
+  CHECK(shape.dtype == "bfloat16");
+  CHECK(shape.batch == 4);
+  CHECK(shape.sequence_length == 24);
+  CHECK(shape.prompt_tokens == 16);
+  CHECK(shape.new_tokens == 8);
+  CHECK_FALSE(shape.packed);  // a scenario's peak never includes the packed copies
+}
