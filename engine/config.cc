@@ -2,6 +2,7 @@
 #include "engine/config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
@@ -34,7 +35,15 @@ const char* NameOf(const std::pair<const char*, E> (&table)[N], E value) {
 const std::pair<const char*, Norm> kNorms[] = {{"layernorm", Norm::kLayerNorm}, {"rmsnorm", Norm::kRMSNorm}};
 const std::pair<const char*, Activation> kActivations[] = {
     {"gelu", Activation::kGELU}, {"gelu_tanh", Activation::kGELUTanh}, {"relu", Activation::kReLU},
-    {"silu", Activation::kSiLU}, {"swiglu", Activation::kSwiGLU},      {"geglu", Activation::kGeGLU}};
+    {"silu", Activation::kSiLU}, {"swiglu", Activation::kSwiGLU},      {"geglu", Activation::kGeGLU},
+    {"geglu_tanh", Activation::kGeGLUTanh}};
+const std::pair<const char*, RopeScaling> kRopeScalings[] = {{"none", RopeScaling::kNone},
+                                                             {"linear", RopeScaling::kLinear},
+                                                             {"dynamic", RopeScaling::kDynamic},
+                                                             {"yarn", RopeScaling::kYarn},
+                                                             {"llama3", RopeScaling::kLlama3}};
+const std::pair<const char*, RouterScoring> kRouterScorings[] = {{"softmax", RouterScoring::kSoftmax},
+                                                                 {"sigmoid", RouterScoring::kSigmoid}};
 const std::pair<const char*, Position> kPositions[] = {{"learned", Position::kLearned},
                                                        {"sinusoidal", Position::kSinusoidal},
                                                        {"rope", Position::kRoPE},
@@ -49,6 +58,20 @@ const char* PositionName(Position p) { return NameOf(kPositions, p); }
 bool NormFromName(const std::string& name, Norm* out) { return Lookup(kNorms, name, out); }
 bool ActivationFromName(const std::string& name, Activation* out) { return Lookup(kActivations, name, out); }
 bool PositionFromName(const std::string& name, Position* out) { return Lookup(kPositions, name, out); }
+const char* RopeScalingName(RopeScaling r) { return NameOf(kRopeScalings, r); }
+bool RopeScalingFromName(const std::string& name, RopeScaling* out) { return Lookup(kRopeScalings, name, out); }
+const char* RouterScoringName(RouterScoring r) { return NameOf(kRouterScorings, r); }
+bool RouterScoringFromName(const std::string& name, RouterScoring* out) { return Lookup(kRouterScorings, name, out); }
+
+double AttentionScale(const ModelConfig& c) {
+  const double width = c.query_pre_attn_scalar > 0 ? c.query_pre_attn_scalar : static_cast<double>(QkHeadDim(c));
+  double scale = 1.0 / std::sqrt(width);
+  if (c.rope_scaling == RopeScaling::kYarn && c.rope_mscale_all_dim > 0 && c.rope_scaling_factor > 1) {
+    const double m = 0.1 * c.rope_mscale_all_dim * std::log(c.rope_scaling_factor) + 1.0;  // yarn_get_mscale
+    scale *= m * m;
+  }
+  return scale;
+}
 
 // The family table. Columns as FamilyTraits: name, display name, base, model and count sources, then
 // causal_lm, kv_cache, attention, token_input, image_input, audio_input, experts,
@@ -132,9 +155,82 @@ std::string ValidateTransformer(const ModelConfig& c) {
   return "";
 }
 
-std::string ValidateDecoder(const ModelConfig& c) {
+std::string NonNegative(const char* key, int64_t v) {
+  if (v >= 0) return "";
+  return std::string(key) + " must not be negative, got " + std::to_string(v);
+}
+
+// The decoder features (rope scaling, windows, MLA, norms, caps); every default passes.
+std::string ValidateDecoderFeatures(const ModelConfig& c) {
+  const bool rope = c.position == Position::kRoPE;
+  std::string rope_problem;
+  if (c.rope_scaling != RopeScaling::kNone && !rope)
+    rope_problem = std::string("rope_scaling ") + RopeScalingName(c.rope_scaling) + " needs position: rope";
+  else if (c.rope_scaling != RopeScaling::kNone && !(c.rope_scaling_factor >= 1.0))
+    rope_problem = "rope_scaling_factor must be at least 1";
+  else if (c.rope_scaling == RopeScaling::kLlama3 && !(c.rope_high_freq_factor > c.rope_low_freq_factor))
+    rope_problem = "rope_high_freq_factor must be greater than rope_low_freq_factor";
+  else if (c.rope_scaling == RopeScaling::kYarn && !(c.rope_beta_fast > c.rope_beta_slow))
+    rope_problem = "rope_beta_fast must be greater than rope_beta_slow";
+  const int64_t rope_part = UsesMla(c) ? c.qk_rope_head_dim : c.head_dim;
+  std::string rotary_problem;
+  if (c.rotary_dim < 0 || c.rotary_dim > rope_part || c.rotary_dim % 2 != 0)
+    rotary_problem = "rotary_dim (" + std::to_string(c.rotary_dim) + ") must be even and at most " +
+                     (UsesMla(c) ? std::string("qk_rope_head_dim (") : std::string("head_dim (")) +
+                     std::to_string(rope_part) + ")";
+  std::string mla_problem;
+  if (UsesMla(c)) {
+    mla_problem = FirstProblem({NonNegative("q_lora_rank", c.q_lora_rank), Positive("qk_nope_head_dim", c.qk_nope_head_dim),
+                                Positive("qk_rope_head_dim", c.qk_rope_head_dim), Positive("v_head_dim", c.v_head_dim),
+                                rope ? "" : "multi-head latent attention (kv_lora_rank > 0) needs position: rope",
+                                c.qk_rope_head_dim % 2 == 0 ? "" : "qk_rope_head_dim must be even",
+                                c.num_kv_heads == c.num_heads
+                                    ? ""
+                                    : "multi-head latent attention has one key and value per query head: num_kv_heads "
+                                      "must equal num_heads"});
+  } else if (c.kv_lora_rank < 0) {
+    mla_problem = NonNegative("kv_lora_rank", c.kv_lora_rank);
+  } else if (c.q_lora_rank != 0 || c.qk_nope_head_dim != 0 || c.qk_rope_head_dim != 0 || c.v_head_dim != 0) {
+    mla_problem = "q_lora_rank, qk_nope_head_dim, qk_rope_head_dim and v_head_dim need kv_lora_rank > 0 (multi-head "
+                  "latent attention)";
+  }
   return FirstProblem(
-      {Positive("vocab_size", c.vocab_size), Positive("context_length", c.context_length), ValidateTransformer(c)});
+      {rope_problem, rotary_problem, mla_problem, NonNegative("rope_original_context", c.rope_original_context),
+       NonNegative("sliding_window", c.sliding_window), Positive("sliding_window_pattern", c.sliding_window_pattern),
+       c.attn_logit_softcap >= 0 ? "" : "attn_logit_softcap must not be negative",
+       c.final_logit_softcap >= 0 ? "" : "final_logit_softcap must not be negative",
+       c.query_pre_attn_scalar >= 0 ? "" : "query_pre_attn_scalar must not be negative",
+       c.position == Position::kALiBi && c.sliding_window > 0 ? "sliding_window is not supported with alibi positions"
+                                                              : ""});
+}
+
+std::string ValidateDecoder(const ModelConfig& c) {
+  return FirstProblem({Positive("vocab_size", c.vocab_size), Positive("context_length", c.context_length),
+                       ValidateTransformer(c), ValidateDecoderFeatures(c)});
+}
+
+// The Qwen3-MoE / DeepSeek-V3 options of the moe family.
+std::string ValidateMoeFeatures(const ModelConfig& c) {
+  std::string groups;
+  if (c.router_groups < 0 || c.router_topk_groups < 0) {
+    groups = "router_groups and router_topk_groups must not be negative";
+  } else if (c.router_groups > 0) {
+    if (c.num_experts % c.router_groups != 0)
+      groups = "num_experts (" + std::to_string(c.num_experts) + ") must be divisible by router_groups (" +
+               std::to_string(c.router_groups) + ")";
+    else if (c.router_topk_groups < 1 || c.router_topk_groups > c.router_groups)
+      groups = "router_topk_groups must be between 1 and router_groups (" + std::to_string(c.router_groups) + ")";
+    else if (c.experts_per_token > c.router_topk_groups * (c.num_experts / c.router_groups))
+      groups = "experts_per_token must fit in the kept groups: at most router_topk_groups x num_experts / router_groups";
+  } else if (c.router_topk_groups != 0) {
+    groups = "router_topk_groups needs router_groups";
+  }
+  return FirstProblem({NonNegative("moe_hidden_dim", c.moe_hidden_dim),
+                       NonNegative("num_shared_experts", c.num_shared_experts),
+                       c.first_dense_layers >= 0 && c.first_dense_layers <= c.num_layers
+                           ? ""
+                           : "first_dense_layers must be between 0 and num_layers (" + std::to_string(c.num_layers) + ")",
+                       groups, c.routed_scaling_factor > 0 ? "" : "routed_scaling_factor must be positive"});
 }
 
 }  // namespace
@@ -200,7 +296,7 @@ std::string ValidateConfig(const ModelConfig& c) {
     if (c.experts_per_token < 1 || c.experts_per_token > c.num_experts)
       return "experts_per_token must be between 1 and num_experts (" + std::to_string(c.num_experts) + "), got " +
              std::to_string(c.experts_per_token);
-    return "";
+    return ValidateMoeFeatures(c);
   }
   if (f == Family::kEncoder) {
     return FirstProblem({ValidateDecoder(c), OneOf("norm_position", c.norm_position, {"pre", "post"}),

@@ -9,8 +9,21 @@
 namespace engine {
 
 enum class Norm { kLayerNorm, kRMSNorm };
-enum class Activation { kGELU, kGELUTanh, kReLU, kSiLU, kSwiGLU, kGeGLU };
+// kGeGLUTanh: GELU-tanh(gate) * up, as Gemma computes it (hidden_activation gelu_pytorch_tanh).
+enum class Activation { kGELU, kGELUTanh, kReLU, kSiLU, kSwiGLU, kGeGLU, kGeGLUTanh };
 enum class Position { kLearned, kSinusoidal, kRoPE, kALiBi, kNone };
+
+// RoPE frequency scaling for contexts past the trained one (Hugging Face's rope_scaling.rope_type):
+//   none     plain RoPE
+//   linear   position interpolation: every frequency / factor (Chen et al. 2023)
+//   dynamic  dynamic NTK: theta grows with the sequence once it passes original_context
+//   yarn     YaRN (Peng et al. 2023): per-frequency ramp between interpolation and extrapolation,
+//            and cos/sin scaled by the attention factor
+//   llama3   Llama 3.1: low frequencies / factor, high ones kept, a smooth ramp between
+enum class RopeScaling { kNone, kLinear, kDynamic, kYarn, kLlama3 };
+// How a mixture-of-experts router turns logits into expert scores: softmax (Mixtral, Qwen3-MoE)
+// or an independent sigmoid per expert (DeepSeek-V3).
+enum class RouterScoring { kSoftmax, kSigmoid };
 
 // Spec spellings ("layernorm", "swiglu", "rope", ...) <-> enums.
 // *FromName return false for an unknown name and leave *out untouched.
@@ -20,9 +33,15 @@ const char* PositionName(Position p);
 bool NormFromName(const std::string& name, Norm* out);
 bool ActivationFromName(const std::string& name, Activation* out);
 bool PositionFromName(const std::string& name, Position* out);
+const char* RopeScalingName(RopeScaling r);  // "none" | "linear" | "dynamic" | "yarn" | "llama3"
+bool RopeScalingFromName(const std::string& name, RopeScaling* out);
+const char* RouterScoringName(RouterScoring r);  // "softmax" | "sigmoid"
+bool RouterScoringFromName(const std::string& name, RouterScoring* out);
 
 // True for the gated activations (swiglu, geglu): the FFN has three matrices.
-inline bool IsGated(Activation a) { return a == Activation::kSwiGLU || a == Activation::kGeGLU; }
+inline bool IsGated(Activation a) {
+  return a == Activation::kSwiGLU || a == Activation::kGeGLU || a == Activation::kGeGLUTanh;
+}
 
 // The model families (architecture.family in a spec); one engine model each.
 //   decoder    GPT-2 / Llama-style decoder-only language model
@@ -122,9 +141,54 @@ struct ModelConfig {
   double chunk_seconds = 30;   // audio per forward pass
   int64_t decoder_layers = 0;  // text decoder blocks with cross-attention; 0 = encoder only
 
-  // moe (Mixtral-style)
-  int64_t num_experts = 0;        // experts per feed-forward layer
+  // decoder features (decoder and moe; every default keeps the GPT-2 / Llama 2 behaviour)
+  // RoPE scaling (Position::kRoPE only). original_context: the context the model was trained
+  // at (Hugging Face original_max_position_embeddings); 0 = context_length.
+  RopeScaling rope_scaling = RopeScaling::kNone;
+  double rope_scaling_factor = 1.0;
+  int64_t rope_original_context = 0;
+  double rope_low_freq_factor = 1.0;   // llama3
+  double rope_high_freq_factor = 4.0;  // llama3
+  double rope_beta_fast = 32.0;        // yarn: ramp bounds, in rotations over the original context
+  double rope_beta_slow = 1.0;
+  double rope_attention_factor = 0.0;  // yarn: cos/sin multiplier; 0 = 0.1 ln(factor) + 1
+  double rope_mscale_all_dim = 0.0;    // yarn (DeepSeek): softmax scale x (0.1 m ln(factor) + 1)^2; 0 = none
+  int64_t rotary_dim = 0;              // leading dims of each head that rotate; 0 = all (head_dim, or MLA's qk_rope_head_dim)
+  // Sliding-window attention: a local layer's query at position i sees keys (i - window, i]
+  // (transformers' convention: window keys including itself). 0 = none.
+  int64_t sliding_window = 0;
+  // Which layers are local: 1 = all; N >= 2: layer l (0-based) is global when (l + 1) % N == 0
+  // (Gemma 2: 2, local and global alternate starting with a local layer).
+  int64_t sliding_window_pattern = 1;
+  bool parallel_residual = false;      // x + attn(norm1(x)) + mlp(norm2(x)) (GPT-NeoX, GPT-J)
+  bool qk_norm = false;                // RMSNorm over head_dim on each head's q and k, before RoPE (Qwen3, OLMo 2)
+  bool sandwich_norm = false;          // a norm after attention and after the MLP too (Gemma 2)
+  bool embedding_scale = false;        // token embeddings x sqrt(embedding_dim) (Gemma)
+  double attn_logit_softcap = 0.0;     // scores -> cap * tanh(scores / cap); 0 = none (Gemma 2: 50)
+  double final_logit_softcap = 0.0;    // logits -> cap * tanh(logits / cap); 0 = none (Gemma 2: 30)
+  double query_pre_attn_scalar = 0.0;  // softmax scale = query_pre_attn_scalar^-1/2; 0 = the q.k head width
+
+  // multi-head latent attention (DeepSeek-V2/V3), on when kv_lora_rank > 0: q = W_qb norm(W_qa x)
+  // (or W_q x when q_lora_rank is 0); [c_kv; k_rope] = W_kva x; [k_nope; v] = W_kvb norm(c_kv).
+  // The KV cache holds c_kv and k_rope: kv_lora_rank + qk_rope_head_dim values per token and layer.
+  int64_t q_lora_rank = 0;
+  int64_t kv_lora_rank = 0;
+  int64_t qk_nope_head_dim = 0;
+  int64_t qk_rope_head_dim = 0;
+  int64_t v_head_dim = 0;
+
+  // moe (Mixtral-style, with the Qwen3-MoE / DeepSeek-V3 options)
+  int64_t num_experts = 0;        // routed experts per feed-forward layer
   int64_t experts_per_token = 0;  // k of the top-k router
+  int64_t moe_hidden_dim = 0;     // one expert's inner width; 0 = hidden_dim (dense layers use hidden_dim)
+  int64_t num_shared_experts = 0;  // always-active experts, fused as one MLP of num_shared x moe_hidden_dim
+  int64_t first_dense_layers = 0;  // the first k layers have a dense MLP (hidden_dim) instead of experts
+  bool router_renormalize = true;  // the top-k weights are renormalized to sum to 1 (norm_topk_prob)
+  RouterScoring router_scoring = RouterScoring::kSoftmax;
+  bool router_bias = false;        // a per-expert correction bias added for the choice only (DeepSeek-V3; a buffer)
+  int64_t router_groups = 0;       // group-limited routing: experts in n groups; 0 = none
+  int64_t router_topk_groups = 0;  // groups kept per token (by their top-2 scores' sum)
+  double routed_scaling_factor = 1.0;  // routed weights x this (DeepSeek-V3: 2.5)
 
   // recurrent
   std::string cell = "lstm";  // "lstm" | "gru"
@@ -149,6 +213,30 @@ inline bool HasClassifierHead(const ModelConfig& c) {
   if (c.num_classes <= 0) return false;
   return TraitsOf(c).image_input || (c.family == Family::kEncoder && c.head == "classifier");
 }
+
+// Per-layer and derived decoder quantities (decoder and moe).
+// Whether layer l uses the sliding window.
+inline bool LayerIsLocal(const ModelConfig& c, int64_t l) {
+  if (c.sliding_window <= 0) return false;
+  return c.sliding_window_pattern <= 1 || (l + 1) % c.sliding_window_pattern != 0;
+}
+// Whether layer l's feed-forward is a mixture of experts (moe family past first_dense_layers).
+inline bool LayerIsMoe(const ModelConfig& c, int64_t l) {
+  return TraitsOf(c).experts && l >= c.first_dense_layers;
+}
+inline bool UsesMla(const ModelConfig& c) { return c.kv_lora_rank > 0; }
+// The q.k width per head (MLA: nope + rope parts) and the value width per head.
+inline int64_t QkHeadDim(const ModelConfig& c) { return UsesMla(c) ? c.qk_nope_head_dim + c.qk_rope_head_dim : c.head_dim; }
+inline int64_t VHeadDim(const ModelConfig& c) { return UsesMla(c) ? c.v_head_dim : c.head_dim; }
+// Dims of each head that rotate: rotary_dim, else the whole rope part.
+inline int64_t RotaryDim(const ModelConfig& c) {
+  if (c.rotary_dim > 0) return c.rotary_dim;
+  return UsesMla(c) ? c.qk_rope_head_dim : c.head_dim;
+}
+inline int64_t ExpertHiddenDim(const ModelConfig& c) { return c.moe_hidden_dim > 0 ? c.moe_hidden_dim : c.hidden_dim; }
+// The softmax scale of attention scores: query_pre_attn_scalar^-1/2 or QkHeadDim^-1/2, times
+// YaRN's mscale^2 when rope_mscale_all_dim is set (DeepSeek-V3).
+double AttentionScale(const ModelConfig& c);
 
 // Mel frames of one audio chunk: chunk_seconds * sample_rate / hop_length (Whisper: 3,000).
 int64_t AudioFrames(const ModelConfig& c);

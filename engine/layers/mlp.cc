@@ -27,9 +27,10 @@ torch::Tensor MlpImpl::forward(const torch::Tensor& x, const torch::Tensor& resi
       h = at::silu(gate).mul_(up);
       break;
     }
-    case Activation::kGeGLU: {
+    case Activation::kGeGLU:
+    case Activation::kGeGLUTanh: {
       auto gate = h.narrow(-1, 0, hidden_), up = h.narrow(-1, hidden_, hidden_);
-      h = at::gelu(gate).mul_(up);
+      h = at::gelu(gate, activation_ == Activation::kGeGLU ? "none" : "tanh").mul_(up);
       break;
     }
   }

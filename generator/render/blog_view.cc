@@ -114,13 +114,17 @@ std::string FeedForwardMath(const ModelConfig& c) {
   const std::string b1 = c.bias ? " + b_1" : "", b2 = c.bias ? " + b_2" : "";
   switch (c.activation) {
     case engine::Activation::kSwiGLU:
-    case engine::Activation::kGeGLU: {
+    case engine::Activation::kGeGLU:
+    case engine::Activation::kGeGLUTanh: {
       const bool swi = c.activation == engine::Activation::kSwiGLU;
+      const bool tanh = c.activation == engine::Activation::kGeGLUTanh;
       return "\\mathrm{FFN}(x) = \\left(\\mathrm{" + std::string(swi ? "SiLU" : "GELU") + "}(x W_g" +
              (c.bias ? " + b_g" : "") + ") \\odot (x W_u" + (c.bias ? " + b_u" : "") + ")\\right) W_2" + b2 +
              ", \\qquad W_g, W_u \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " + M(c.hidden_dim) +
              "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) + " \\times " + M(c.embedding_dim) + "}\n" +
-             (swi ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }" : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
+             (swi    ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }"
+              : tanh ? "\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh\\left(\\sqrt{2/\\pi}\\,(z + 0.044715\\, z^3)\\right)\\right)"
+                     : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
     }
     case engine::Activation::kGELU:
       return "\\mathrm{FFN}(x) = \\mathrm{GELU}(x W_1" + b1 + ") W_2" + b2 + ", \\qquad " + dims +

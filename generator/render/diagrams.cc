@@ -82,6 +82,7 @@ std::string ActivationLabel(engine::Activation a) {
     case engine::Activation::kSiLU: return "SiLU";
     case engine::Activation::kSwiGLU: return "SwiGLU";
     case engine::Activation::kGeGLU: return "GeGLU";
+    case engine::Activation::kGeGLUTanh: return "GeGLU-tanh";
   }
   return "?";
 }
@@ -200,6 +201,7 @@ std::string FeedForwardDiagram(const ModelConfig& c) {
   switch (c.activation) {
     case engine::Activation::kSwiGLU: act = "SiLU(gate) ⊙ up"; break;
     case engine::Activation::kGeGLU: act = "GELU(gate) ⊙ up"; break;
+    case engine::Activation::kGeGLUTanh: act = "GELU-tanh(gate) ⊙ up"; break;
     case engine::Activation::kGELUTanh: act = "GELU-tanh (the tanh approximation of GELU)"; break;
     default: act = ActivationLabel(c.activation); break;
   }

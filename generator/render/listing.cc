@@ -42,11 +42,13 @@ std::string ActivationFunction(Activation a) {
     case Activation::kSiLU: return "F.silu";
     case Activation::kSwiGLU: return "F.silu";
     case Activation::kGeGLU: return "F.gelu";
+    case Activation::kGeGLUTanh: return "F.gelu";
   }
   return "";
 }
 
-std::string ActivationOptions(Activation a) { return a == Activation::kGELUTanh ? ", approximate=\"tanh\"" : ""; }
+std::string ActivationOptions(Activation a) { return a == Activation::kGELUTanh || a == Activation::kGeGLUTanh ? ", approximate=\"tanh\"" : "";
+}
 
 std::string PositionWords(const ModelConfig& c) {
   switch (c.position) {
