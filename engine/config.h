@@ -108,6 +108,11 @@ struct ModelConfig {
   bool bias = true;            // biases in the linear layers (and LayerNorm bias)
   bool qkv_bias = true;        // biases in the q/k/v projections
   bool tie_embeddings = true;  // LM head shares the token embedding matrix
+  // The checkpoint layout the weights load from (engine/weights/hf_names.h HfLayoutFor): "" = the
+  // one the family and features imply (gpt2, llama, mixtral, ...); a spec names it where configs
+  // alike load from different names, e.g. "phi3" (fused q|k|v and gate|up) or "gemma" (RMSNorm
+  // weights stored as w - 1).
+  std::string checkpoint_layout;
 
   // encoder (BERT)
   int64_t type_vocab_size = 2;         // token type (segment) embeddings; 0 = none
