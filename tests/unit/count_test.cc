@@ -188,58 +188,34 @@ int64_t Part(const engine::NamedCounts& parts, const std::string& key) {
 
 }  // namespace
 
+engine::ModelConfig Mistral7Bv01() {  // Llama layout, one window of 4,096 for every layer
+  auto c = testing_configs::Llama2(32, 4096, 32, 8, 14336);
+  c.sliding_window = 4096;
+  return c;
+}
+
 TEST_CASE("issue 16: published parameter counts of current open models") {
-  for (const auto& [name,
-                    c, total] : std::vector<std::
-                                                tuple<std::string, engine::ModelConfig, int64_t>>{{"Llama-3.1-8B",
-                                                                                                   Llama3(32, 4096, 32,
-                                                                                                          14336, false),
-                                                                                                   8030261248},
-                                                                                                  {"Llama-3.1-70B",
-                                                                                                   Llama3(80, 8192, 64,
-                                                                                                          28672, false),
-                                                                                                   70553706496},
-                                                                                                  {"Llama-3.2-1B",
-                                                                                                   Llama3(16, 2048, 32,
-                                                                                                          8192, true),
-                                                                                                   1235814400},
-                                                                                                  {"Mistral-7B-v0.1",
-                                                                                                   [] {
-                                                                                                     auto c =
-                                                                                                         testing_configs::
-                                                                                                             Llama2(
-                                                                                                                 32,
-                                                                                                                 4096,
-                                                                                                                 32, 8,
-                                                                                                                 14336);
-                                                                                                     c.sliding_window =
-                                                                                                         4096;
-                                                                                                     return c;
-                                                                                                   }(),
-                                                                                                   7241732096},
-                                                                                                  {"Gemma-2-2B",
-                                                                                                   Gemma2_2B(),
-                                                                                                   2614341888},
-                                                                                                  {"Phi-3-mini-4k",
-                                                                                                   Phi3Mini4k(),
-                                                                                                   3821079552},
-                                                                                                  {"Qwen3-0.6B",
-                                                                                                   Qwen3(28, 1024, 16,
-                                                                                                         8, 3072, true),
-                                                                                                   596049920},
-                                                                                                  {"Qwen3-30B-A3B",
-                                                                                                   Qwen3_30B_A3B(),
-                                                                                                   30532122624},
-                                                                                                  {"Pythia-1.4B",
-                                                                                                   Pythia1_4B(),
-                                                                                                   1414647808},
-                                                                                                  {"DeepSeek-V3",
-                                                                                                   DeepSeekV3(),
-                                                                                                   671026404352}}) {
-    CAPTURE(name);
+  struct Case {
+    const char* name;
+    engine::ModelConfig config;
+    int64_t total;
+  };
+  const std::vector<Case> cases = {{"Llama-3.1-8B", Llama3(32, 4096, 32, 14336, false), 8030261248},
+                                   {"Llama-3.1-70B", Llama3(80, 8192, 64, 28672, false), 70553706496},
+                                   {"Llama-3.2-1B", Llama3(16, 2048, 32, 8192, true), 1235814400},
+                                   {"Mistral-7B-v0.1", Mistral7Bv01(), 7241732096},
+                                   {"Gemma-2-2B", Gemma2_2B(), 2614341888},
+                                   {"Phi-3-mini-4k", Phi3Mini4k(), 3821079552},
+                                   {"Qwen3-0.6B", Qwen3(28, 1024, 16, 8, 3072, true), 596049920},
+                                   {"Qwen3-30B-A3B", Qwen3_30B_A3B(), 30532122624},
+                                   {"Pythia-1.4B", Pythia1_4B(), 1414647808},
+                                   {"DeepSeek-V3", DeepSeekV3(), 671026404352}};
+  for (const Case& k : cases) {
+    CAPTURE(k.name);
+    const engine::ModelConfig& c = k.config;
     REQUIRE(engine::ValidateConfig(c) == "");
     const auto p = engine::AnalyticParameters(c);
-    CHECK(p.total == total);
+    CHECK(p.total == k.total);
     CHECK(SumOf(p.by_component) == p.total);
     if (c.family == engine::Family::kDecoder) CHECK(p.active == p.total);
   }

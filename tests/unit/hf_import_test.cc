@@ -594,6 +594,105 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
   }
 }
 
+// The shapes of the tiny reference fixtures of issue 16 (tests/data/hf_reference/<name>/config.json:
+// windows shorter than the test sequence, rope scaling with a short original context), inline.
+Json Tiny_llama3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false, "architectures": ["LlamaForCausalLM"],
+      "model_type": "llama", "rope_theta": 10000.0,
+      "rope_scaling": {"rope_type": "llama3", "factor": 4.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                       "original_max_position_embeddings": 16}})");
+}
+Json Tiny_gemma() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "architectures": ["GemmaForCausalLM"],
+      "model_type": "gemma", "head_dim": 16, "hidden_act": "gelu_pytorch_tanh"})");
+}
+Json Tiny_gemma2() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 4, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "architectures": ["Gemma2ForCausalLM"],
+      "model_type": "gemma2", "head_dim": 16, "hidden_activation": "gelu_pytorch_tanh",
+      "sliding_window": 8, "query_pre_attn_scalar": 16, "attn_logit_softcapping": 50.0,
+      "final_logit_softcapping": 30.0})");
+}
+Json Tiny_phi3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false, "architectures": ["Phi3ForCausalLM"],
+      "model_type": "phi3", "sliding_window": 7, "partial_rotary_factor": 0.5,
+      "rope_scaling": null, "pad_token_id": null})");
+}
+Json Tiny_qwen3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "architectures": ["Qwen3ForCausalLM"],
+      "model_type": "qwen3", "head_dim": 16, "use_sliding_window": false})");
+}
+Json Tiny_gpt_neox() {
+  return Json::parse(R"({"architectures": ["GPTNeoXForCausalLM"], "model_type": "gpt_neox", "vocab_size": 97,
+      "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "intermediate_size": 128, "max_position_embeddings": 64, "rotary_pct": 0.25,
+      "rotary_emb_base": 10000, "use_parallel_residual": true, "hidden_act": "gelu",
+      "layer_norm_eps": 1e-05, "tie_word_embeddings": false})");
+}
+Json Tiny_mistral_window() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false, "architectures": ["MistralForCausalLM"],
+      "model_type": "mistral", "sliding_window": 6, "rope_theta": 10000.0})");
+}
+Json Tiny_qwen3_moe() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false,
+      "architectures": ["Qwen3MoeForCausalLM"], "model_type": "qwen3_moe", "head_dim": 16,
+      "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 24,
+      "norm_topk_prob": true, "decoder_sparse_step": 1, "mlp_only_layers": []})");
+}
+Json Tiny_deepseek_v3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 4, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false,
+      "architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3", "q_lora_rank": 16,
+      "kv_lora_rank": 12, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4, "v_head_dim": 8,
+      "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 16,
+      "n_shared_experts": 1, "first_k_dense_replace": 1, "n_group": 4, "topk_group": 2,
+      "routed_scaling_factor": 2.5, "norm_topk_prob": true, "scoring_func": "sigmoid",
+      "topk_method": "noaux_tc",
+      "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 16, "beta_fast": 32,
+                       "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 1.0}})");
+}
+
+TEST_CASE("import: tiny configs of each issue-16 model type give transformers' counts") {
+  // Total and active parameters as transformers 4.57 builds each config on the meta device
+  // (active: the total less (E - k) / E of the parameters under .mlp.experts.).
+  TempDir tmp;
+  struct Case {
+    const char* name;
+    Json config;
+    int64_t total, active;
+  };
+  const std::vector<Case> cases = {{"llama3", Tiny_llama3(), 29472, 29472},
+                                   {"gemma", Tiny_gemma(), 35584, 35584},
+                                   {"gemma2", Tiny_gemma2(), 46656, 46656},
+                                   {"phi3", Tiny_phi3(), 29472, 29472},
+                                   {"qwen3", Tiny_qwen3(), 35680, 35680},
+                                   {"gpt_neox", Tiny_gpt_neox(), 44384, 44384},
+                                   {"mistral_window", Tiny_mistral_window(), 29472, 29472},
+                                   {"qwen3_moe", Tiny_qwen3_moe(), 81024, 39552},
+                                   {"deepseek_v3", Tiny_deepseek_v3(), 50036, 31604}};
+  for (const Case& k : cases) {
+    CAPTURE(k.name);
+    const engine::ModelConfig c = ImportConfig(tmp, k.name, k.config);
+    const engine::ParameterCount p = engine::AnalyticParameters(c);
+    CHECK(p.total == k.total);
+    CHECK(p.active == k.active);
+  }
+}
+
 TEST_CASE("import: errors name the file, the key and the value") {
   TempDir tmp;
   const std::string supported =
