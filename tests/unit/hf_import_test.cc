@@ -479,6 +479,36 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     CHECK(c.rope_high_freq_factor == 4);
     CHECK(c.rope_theta == 500000);
   }
+  SUBCASE("Llama: linear, dynamic and yarn rope scaling, and transformers 5's rope_parameters") {
+    Json j = Llama31_8B();
+    j["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 2.0}};
+    engine::ModelConfig c = ImportConfig(tmp, "linear", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kLinear);
+    CHECK(c.rope_scaling_factor == 2);
+    CHECK(c.rope_original_context == 0);  // the context itself
+    j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 4.0}, {"original_max_position_embeddings", 4096}};
+    c = ImportConfig(tmp, "dynamic", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kDynamic);
+    CHECK(c.rope_original_context == 4096);
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0},    {"original_max_position_embeddings", 32768},
+                         {"beta_fast", 16.0},   {"beta_slow", 2.0}, {"attention_factor", 1.25}};
+    c = ImportConfig(tmp, "yarn", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kYarn);
+    CHECK(c.rope_beta_fast == 16);
+    CHECK(c.rope_beta_slow == 2);
+    CHECK(c.rope_attention_factor == 1.25);
+    CHECK(c.rope_mscale_all_dim == 0);
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+    CHECK(ImportConfig(tmp, "yarn-default", j).rope_attention_factor == 0);  // 0.1 ln(factor) + 1, the default
+    j.erase("rope_scaling");
+    j.erase("rope_theta");
+    j["rope_parameters"] = {
+        {"rope_type", "llama3"}, {"rope_theta", 500000.0}, {"factor", 8.0}, {"original_max_position_embeddings", 8192}};
+    c = ImportConfig(tmp, "rope-parameters", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kLlama3);
+    CHECK(c.rope_theta == 500000);
+    CHECK(c.rope_original_context == 8192);
+  }
   SUBCASE("Mistral v0.1: one window for every layer; absent means MistralConfig's 4096, null none") {
     engine::ModelConfig c = ImportConfig(tmp, "mistral01", Mistral7Bv01());
     CHECK(c.sliding_window == 4096);
