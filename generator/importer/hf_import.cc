@@ -276,7 +276,7 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
 // false: only null (Phi-3's longrope is not implemented). partial_rotary_factor f gives rotary_dim
 // int(head_dim x f), as transformers' rope init computes the rotated width.
 Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_t context, bool allow_scaling,
-                KeyValues* keys) {
+                KeyValues* keys, bool mscale_scales_softmax = false) {
   double theta = fallback;
   const char* scaling_key = r.Has("rope_scaling") ? "rope_scaling" : "rope_parameters";
   if (r.Has("rope_parameters")) {
@@ -350,8 +350,9 @@ Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_
     if (fast != 32) keys->push_back({"rope_beta_fast", Number(fast)});
     if (slow != 1) keys->push_back({"rope_beta_slow", Number(slow)});
     if (attention > 0) keys->push_back({"rope_attention_factor", Number(attention)});
-    // DeepSeek-V3's attention multiplies its softmax scale by mscale(factor, mscale_all_dim)^2.
-    if (mscale_all_dim > 0) keys->push_back({"rope_mscale_all_dim", Number(mscale_all_dim)});
+    // DeepSeek-V3's attention (and only its: transformers' DeepseekV3Attention) multiplies its softmax
+    // scale by mscale(factor, mscale_all_dim)^2; elsewhere mscale_all_dim only enters attention_factor.
+    if (mscale_scales_softmax && mscale_all_dim > 0) keys->push_back({"rope_mscale_all_dim", Number(mscale_all_dim)});
   }
   return Status::OK();
 }
@@ -548,7 +549,8 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
   RETURN_IF_ERROR(CheckLayerTypes(r, d.layers, window, window > 0 ? pattern : 1));
 
   KeyValues rope;
-  RETURN_IF_ERROR(ReadRope(r, 10000, head_dim, context, /*allow_scaling=*/!phi3, &rope));
+  RETURN_IF_ERROR(
+      ReadRope(r, 10000, head_dim, context, /*allow_scaling=*/!phi3, &rope, /*mscale_scales_softmax=*/deepseek));
   if (deepseek) {
     for (const auto& [key, value] : rope)
       if (key == "rotary_dim") return r.Unsupported("partial_rotary_factor", ": DeepSeek-V3 rotates qk_rope_head_dim");

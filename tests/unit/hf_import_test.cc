@@ -498,6 +498,11 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     CHECK(c.rope_beta_slow == 2);
     CHECK(c.rope_attention_factor == 1.25);
     CHECK(c.rope_mscale_all_dim == 0);
+    // mscale and mscale_all_dim give a Llama's attention_factor only (no softmax scale, unlike DeepSeek-V3).
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}, {"mscale", 1.0}, {"mscale_all_dim", 0.5}};
+    c = ImportConfig(tmp, "yarn-mscale", j);
+    CHECK(c.rope_attention_factor == (0.1 * std::log(4.0) + 1) / (0.1 * 0.5 * std::log(4.0) + 1));
+    CHECK(c.rope_mscale_all_dim == 0);
     j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
     CHECK(ImportConfig(tmp, "yarn-default", j).rope_attention_factor == 0);  // 0.1 ln(factor) + 1, the default
     j.erase("rope_scaling");
