@@ -329,3 +329,29 @@ TEST_CASE("issue 16: a sliding-window KV cache keeps at most the window on local
   m.sliding_window = 4096;  // Mistral v0.1: every layer local
   CHECK(engine::KVCacheBytes(m, 32768, 2) == engine::KVCacheBytesPerToken(m, 2) * 4096);
 }
+
+TEST_CASE("issue 16: MoE forward FLOPs count the dense first layers, k routed experts and the shared MLP") {
+  // 3 layers, the first dense (hidden 48), then 8 experts of 24 (top 2) and one shared expert,
+  // SwiGLU, C 32; batch 2 x 5 tokens.
+  engine::ModelConfig c = testing_configs::Llama2(3, 32, 4, 2, 48);
+  c.family = engine::Family::kMoe;
+  c.vocab_size = 50;
+  c.num_experts = 8;
+  c.experts_per_token = 2;
+  c.moe_hidden_dim = 24;
+  c.num_shared_experts = 1;
+  c.first_dense_layers = 1;
+  REQUIRE(engine::ValidateConfig(c) == "");
+  const int64_t N = 10;
+  auto mlp = [&](int64_t h) { return 2 * N * 32 * 2 * h + 2 * N * h * 32; };
+  const auto f = engine::AnalyticForwardFlops(c, 2, 5);
+  CHECK(Part(f.by_component, "mlp") == mlp(48) + 2 * (2 * mlp(24) + mlp(24)));
+  CHECK(Part(f.by_component, "router") == 2 * (2 * N * 32 * 8));
+  // Parameters: the dense MLP at 48, then per MoE layer 8 experts + the shared MLP at 24 and the router.
+  const auto p = engine::AnalyticParameters(c);
+  CHECK(Part(p.by_component, "mlp") == 3 * 32 * 48 + 2 * (8 + 1) * (3 * 32 * 24));
+  CHECK(Part(p.by_component, "router") == 2 * 32 * 8);
+  CHECK(p.active == p.total - 2 * (8 - 2) * (3 * 32 * 24));
+  // A one-token decode step is a one-token forward pass.
+  CHECK(engine::AnalyticDecodeStepFlops(c, 1, 1) == engine::AnalyticForwardFlops(c, 1, 1).forward);
+}
