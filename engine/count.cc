@@ -7,6 +7,7 @@
 
 #include "engine/count_families.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -15,16 +16,101 @@
 namespace engine {
 namespace {
 
-// Width of the fused q|k|v projection output.
+// Width of the fused q|k|v projection output (non-MLA attention).
 Checked QkvWidth(const ModelConfig& c) { return (Checked(c.num_heads) + Checked(2) * c.num_kv_heads) * c.head_dim; }
-// Rows of the first FFN matrix: gated activations fuse gate and up projections.
-Checked FcWidth(const ModelConfig& c) { return Checked(IsGated(c.activation) ? 2 : 1) * c.hidden_dim; }
-// Experts whose feed-forward runs for each token: all of the one FFN of a dense decoder; k of E for moe.
-int64_t ActiveExperts(const ModelConfig& c) { return TraitsOf(c).experts ? c.experts_per_token : 1; }
-int64_t Experts(const ModelConfig& c) { return TraitsOf(c).experts ? c.num_experts : 1; }
-// Parameters of one norm layer: weight (+ bias for LayerNorm with biases).
-Checked NormParams(const ModelConfig& c) {
-  return Checked(c.embedding_dim) * ((c.norm == Norm::kLayerNorm && c.bias) ? 2 : 1);
+// Parameters of one norm layer over `width` values: weight (+ bias for LayerNorm with biases).
+Checked NormParams(const ModelConfig& c, Checked width) {
+  return width * ((c.norm == Norm::kLayerNorm && c.bias) ? 2 : 1);
+}
+Checked NormParams(const ModelConfig& c) { return NormParams(c, c.embedding_dim); }
+// One MLP of inner width h: fc (gate|up when gated) + proj (down), with biases when c.bias; none
+// when h is 0 (no shared experts).
+Checked MlpParams(const ModelConfig& c, Checked h) {
+  if (!h.overflow() && h.value() == 0) return Checked(0);
+  const Checked C = c.embedding_dim, F = Checked(IsGated(c.activation) ? 2 : 1) * h;
+  return C * F + (c.bias ? F : Checked(0)) + h * C + (c.bias ? C : Checked(0));
+}
+// Matmul FLOPs of one MLP of inner width h over n tokens.
+Checked MlpFlops(const ModelConfig& c, Checked n, Checked h) {
+  const Checked C = c.embedding_dim, F = Checked(IsGated(c.activation) ? 2 : 1) * h;
+  return Checked(2) * n * C * F + Checked(2) * n * h * C;
+}
+// Layers whose feed-forward is a mixture of experts (LayerIsMoe): all but first_dense_layers for moe.
+int64_t MoeLayers(const ModelConfig& c) {
+  if (!TraitsOf(c).experts) return 0;
+  return c.num_layers - std::min(c.num_layers, std::max<int64_t>(c.first_dense_layers, 0));
+}
+// Layers that use the sliding window (LayerIsLocal).
+int64_t LocalLayers(const ModelConfig& c) {
+  int64_t n = 0;
+  for (int64_t l = 0; l < c.num_layers; ++l) n += LayerIsLocal(c, l) ? 1 : 0;
+  return n;
+}
+// Parameters of one attention layer.
+//   GQA/MHA: q|k|v (qkv_bias) and the output projection (bias); qk_norm adds q_norm and k_norm over
+//     head_dim (Qwen3: Qwen3RMSNorm(head_dim) each).
+//   MLA (transformers' DeepseekV3Attention): q_a_proj C x q_lora_rank (qkv_bias), q_a_layernorm,
+//     q_b_proj q_lora_rank x H (nope + rope), or q_proj C x H (nope + rope) when q_lora_rank is 0;
+//     kv_a_proj_with_mqa C x (kv_lora_rank + rope) (qkv_bias), kv_a_layernorm, kv_b_proj
+//     kv_lora_rank x H (nope + v); o_proj H v x C (bias).
+Checked AttentionParams(const ModelConfig& c) {
+  const Checked C = c.embedding_dim, H = c.num_heads;
+  if (!UsesMla(c)) {
+    return C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +  // q|k|v
+           H * c.head_dim * C + (c.bias ? C : Checked(0)) +             // output projection
+           (c.qk_norm ? Checked(2) * NormParams(c, c.head_dim) : Checked(0));
+  }
+  const Checked qk = QkHeadDim(c), kva = Checked(c.kv_lora_rank) + c.qk_rope_head_dim;
+  const Checked q = c.q_lora_rank > 0 ? C * c.q_lora_rank + (c.qkv_bias ? Checked(c.q_lora_rank) : Checked(0)) +
+                                            NormParams(c, c.q_lora_rank) + Checked(c.q_lora_rank) * H * qk
+                                      : C * H * qk;
+  const Checked kv = C * kva + (c.qkv_bias ? kva : Checked(0)) + NormParams(c, c.kv_lora_rank) +
+                     Checked(c.kv_lora_rank) * H * (Checked(c.qk_nope_head_dim) + c.v_head_dim);
+  return q + kv + H * c.v_head_dim * C + (c.bias ? C : Checked(0));
+}
+// Matmul FLOPs of one layer's attention projections for `n` new tokens, of which W_kvb (MLA)
+// decompresses `kv_positions` positions (prefill: the n tokens; a decode step: every cached one).
+Checked AttentionProjectionFlops(const ModelConfig& c, Checked n, Checked kv_positions) {
+  const Checked C = c.embedding_dim, H = c.num_heads;
+  if (!UsesMla(c)) return Checked(2) * n * C * QkvWidth(c) + Checked(2) * n * H * c.head_dim * C;
+  const Checked qk = QkHeadDim(c);
+  const Checked q = c.q_lora_rank > 0 ? Checked(2) * n * C * c.q_lora_rank + Checked(2) * n * c.q_lora_rank * H * qk
+                                      : Checked(2) * n * C * H * qk;
+  return q + Checked(2) * n * C * (Checked(c.kv_lora_rank) + c.qk_rope_head_dim) +
+         Checked(2) * kv_positions * c.kv_lora_rank * H * (Checked(c.qk_nope_head_dim) + c.v_head_dim) +
+         Checked(2) * n * H * c.v_head_dim * C;
+}
+// Query-key pairs one head of one sequence computes over a T-token forward pass: T^2 with full
+// attention (counted in full, as today); a local layer computes min(p, W) keys for the query at
+// 1-based position p: T(T+1)/2 up to T = W, then W(W+1)/2 + (T - W) W.
+Checked ForwardPairs(const ModelConfig& c, bool local, int64_t T) {
+  if (!local) return Checked(T) * T;
+  const int64_t W = c.sliding_window;
+  if (T <= W) return Checked(T) * (Checked(T) + 1) / 2;
+  return Checked(W) * (Checked(W) + 1) / 2 + (Checked(T) - W) * W;
+}
+// Keys one query of a decode step at context S attends to: S, or min(S, W) on a local layer.
+int64_t DecodeKeys(const ModelConfig& c, bool local, int64_t S) { return local ? std::min(S, c.sliding_window) : S; }
+// Matmul FLOPs of QK^T (QkHeadDim) and AV (VHeadDim) over `pairs` query-key pairs of `batch` x heads.
+Checked ScoreFlops(const ModelConfig& c, int64_t batch, Checked pairs) {
+  return Checked(2) * batch * c.num_heads * pairs * QkHeadDim(c) +
+         Checked(2) * batch * c.num_heads * pairs * VHeadDim(c);
+}
+// Feed-forward matmul FLOPs of every layer over n tokens: dense layers at hidden_dim; MoE layers
+// run experts_per_token routed experts and the shared MLP (num_shared x ExpertHiddenDim).
+Checked FeedForwardFlops(const ModelConfig& c, Checked n) {
+  const int64_t moe = MoeLayers(c);
+  const Checked dense = Checked(c.num_layers - moe) * MlpFlops(c, n, c.hidden_dim);
+  if (moe == 0) return dense;
+  const Checked eh = ExpertHiddenDim(c);
+  return dense + Checked(moe) * (Checked(c.experts_per_token) * MlpFlops(c, n, eh) +
+                                 MlpFlops(c, n, Checked(c.num_shared_experts) * eh));
+}
+// Inner-width elements the activation runs on per token, summed over layers.
+Checked ActivationWidth(const ModelConfig& c) {
+  const int64_t moe = MoeLayers(c);
+  return Checked(c.num_layers - moe) * c.hidden_dim +
+         Checked(moe) * (Checked(c.experts_per_token) + c.num_shared_experts) * ExpertHiddenDim(c);
 }
 
 // A broken precondition of the Analytic* wrappers (count.h): never a wrapped number. Thrown, not
@@ -53,24 +139,32 @@ Status CountParameters(const ModelConfig& c, ParameterCount* out) {
   }
 
   const Checked C = c.embedding_dim, L = c.num_layers;
-  const Checked attn = C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +         // qkv
-                       Checked(c.num_heads) * c.head_dim * C + (c.bias ? C : Checked(0));  // output proj
-  const Checked mlp = C * FcWidth(c) + (c.bias ? FcWidth(c) : Checked(0)) +                // fc (gate|up)
-                      Checked(c.hidden_dim) * C + (c.bias ? C : Checked(0));               // proj (down)
-  const Checked norms = Checked(2) * NormParams(c);
+  const int64_t moe_layers = MoeLayers(c), dense_layers = c.num_layers - moe_layers;
+  const Checked norms = Checked(c.sandwich_norm ? 4 : 2) * NormParams(c);  // Gemma 2: pre and post, twice
   const Checked tok = Checked(c.vocab_size) * C;
   const Checked pos = c.position == Position::kLearned ? Checked(c.context_length) * C : Checked(0);
   const Checked head = c.tie_embeddings ? Checked(0) : Checked(c.vocab_size) * C;
+  // Dense layers: one MLP of hidden_dim (every layer of a decoder, the first_dense_layers of moe).
+  // MoE layers: num_experts routed experts and the shared MLP (num_shared x ExpertHiddenDim).
+  const Checked expert = MlpParams(c, ExpertHiddenDim(c));
+  const Checked moe_mlp =
+      Checked(c.num_experts) * expert + MlpParams(c, Checked(c.num_shared_experts) * ExpertHiddenDim(c));
+  const Checked mlp = Checked(dense_layers) * MlpParams(c, c.hidden_dim) + Checked(moe_layers) * moe_mlp;
 
   CheckedCounts parts = {{"embedding", tok + pos},
-                         {"attention", attn * L},
-                         {"mlp", Checked(Experts(c)) * mlp * L},
+                         {"attention", AttentionParams(c) * L},
+                         {"mlp", mlp},
                          {"norm", norms * L + NormParams(c)},
                          {"lm_head", head}};
-  if (TraitsOf(c).experts) parts.push_back({"router", C * c.num_experts * L});  // gate, no bias (Mixtral)
+  // Gate, no bias (Mixtral, Qwen3-MoE, DeepSeek-V3; DeepSeek's e_score_correction_bias is a buffer).
+  if (TraitsOf(c).experts) parts.push_back({"router", C * c.num_experts * moe_layers});
   if (Status st = FinishParameters(parts, tok + pos, out); !st.ok()) return st;
-  // Every parameter but the experts a token does not reach (all of them for a dense decoder).
-  out->active = (Checked(out->total) - (Checked(Experts(c)) - ActiveExperts(c)) * mlp * L).value();
+  // Every parameter but the routed experts a token does not reach (all of them for a dense decoder).
+  const Checked unreached =
+      TraitsOf(c).experts ? (Checked(c.num_experts) - c.experts_per_token) * expert * moe_layers : Checked(0);
+  const Checked active = Checked(out->total) - unreached;
+  if (active.overflow()) return OverflowError("active parameters");
+  out->active = active.value();
   return Status::OK();
 }
 
@@ -91,38 +185,45 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
     case Family::kMoe: break;  // below
   }
   const Checked C = c.embedding_dim, L = c.num_layers, N = Checked(batch) * T;
-  const Checked attn_dim = Checked(c.num_heads) * c.head_dim;
-  // Matmul FLOPs, per layer unless noted.
-  const Checked qkv = Checked(2) * N * C * QkvWidth(c);
-  const Checked scores = Checked(2) * batch * c.num_heads * T * T * c.head_dim;  // Q K^T
-  const Checked mix = Checked(2) * batch * c.num_heads * T * T * c.head_dim;     // softmax(.) V
-  const Checked proj = Checked(2) * N * attn_dim * C;
-  const Checked mlp = Checked(ActiveExperts(c)) * (Checked(2) * N * C * FcWidth(c) + Checked(2) * N * c.hidden_dim * C);
-  const Checked router = TraitsOf(c).experts ? Checked(2) * N * C * c.num_experts : Checked(0);
+  const int64_t local = LocalLayers(c), global = c.num_layers - local;
+  // Query-key pairs per sequence and head, summed over the layers.
+  const Checked pairs = Checked(global) * ForwardPairs(c, false, T) + Checked(local) * ForwardPairs(c, true, T);
+  const Checked router = Checked(2) * N * C * c.num_experts * MoeLayers(c);
   const Checked head = Checked(2) * N * C * c.vocab_size;  // once
 
   FlopCount& f = *out;
   f = FlopCount();
   f.batch = batch;
   f.sequence_length = T;
-  CheckedCounts parts = {{"attention_projections", L * (qkv + proj)},
-                         {"attention_scores", L * (scores + mix)},
-                         {"mlp", L * mlp},
+  CheckedCounts parts = {{"attention_projections", L * AttentionProjectionFlops(c, N, N)},
+                         {"attention_scores", ScoreFlops(c, batch, pairs)},
+                         {"mlp", FeedForwardFlops(c, N)},
                          {"lm_head", head}};
-  if (TraitsOf(c).experts) parts.push_back({"router", L * router});
+  if (TraitsOf(c).experts) parts.push_back({"router", router});
   f.input = std::to_string(batch) + " × " + std::to_string(T) + " tokens";
 
   // Elementwise estimates (FLOPs per element, stated): norm ~5 (LayerNorm) or ~4 (RMSNorm)
-  // per element; softmax ~5 per score (max, sub, exp, sum, div); activation ~8 (gelu) or
-  // ~5 (gated: act + mul) per hidden element; residual adds 1 per element; bias adds 1.
+  // per element (QK-norm: of every q and k head; MLA: its two latent norms); softmax ~5 per
+  // score (max, sub, exp, sum, div); activation ~8 (gelu) or ~5 (gated: act + mul) per hidden
+  // element; residual adds 1 per element; bias adds 1; soft-capping cap * tanh(x / cap) ~5 per
+  // score or logit (divide, tanh ~3, multiply).
   const int64_t norm_per = c.norm == Norm::kLayerNorm ? 5 : 4;
   const int64_t act_per = IsGated(c.activation) ? 5 : 8;
-  CheckedCounts elementwise = {{"norm", Checked(norm_per) * N * C * (L * 2 + 1)},
-                               {"softmax", Checked(5) * batch * c.num_heads * T * T * L},
-                               {"activation", Checked(act_per) * N * c.hidden_dim * L * ActiveExperts(c)},
+  Checked norm = Checked(norm_per) * N * C * (L * (c.sandwich_norm ? 4 : 2) + 1);
+  if (c.qk_norm) norm += Checked(norm_per) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L;
+  if (UsesMla(c)) norm += Checked(norm_per) * N * (Checked(c.q_lora_rank) + c.kv_lora_rank) * L;
+  CheckedCounts elementwise = {{"norm", norm},
+                               {"softmax", Checked(5) * batch * c.num_heads * pairs},
+                               {"activation", Checked(act_per) * N * ActivationWidth(c)},
                                {"residual", Checked(2) * N * C * L}};
-  if (c.position == Position::kRoPE)
-    elementwise.push_back({"rope", Checked(3) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L});
+  if (c.position == Position::kRoPE) {
+    // Rotated q and k values: every head's rotary part (MLA: the queries' and the one shared k_rope).
+    const Checked rotated =
+        UsesMla(c) ? (Checked(c.num_heads) + 1) * RotaryDim(c) : (Checked(c.num_heads) + c.num_kv_heads) * RotaryDim(c);
+    elementwise.push_back({"rope", Checked(3) * N * rotated * L});
+  }
+  if (c.attn_logit_softcap > 0) elementwise.push_back({"softcap", Checked(5) * batch * c.num_heads * pairs});
+  if (c.final_logit_softcap > 0) elementwise.push_back({"logit_softcap", Checked(5) * N * c.vocab_size});
   return FinishFlops(parts, elementwise, &f);
 }
 
@@ -147,11 +248,13 @@ Status CountDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context
     return Status::OK();
   }
   const Checked C = c.embedding_dim, B = batch;
-  const Checked per_layer = B * 2 * C * QkvWidth(c) + B * 4 * c.num_heads * context_len * c.head_dim +
-                            B * 2 * c.num_heads * c.head_dim * C +
-                            Checked(ActiveExperts(c)) * (B * 2 * C * FcWidth(c) + B * 2 * c.hidden_dim * C) +
-                            (TraitsOf(c).experts ? B * 2 * C * c.num_experts : Checked(0));
-  const Checked step = per_layer * c.num_layers + B * 2 * C * c.vocab_size;
+  const int64_t local = LocalLayers(c), global = c.num_layers - local;
+  // One query per sequence: S keys on a global layer, min(S, W) on a local one. MLA decompresses
+  // every cached position through W_kvb at each step (B x S positions).
+  const Checked keys =
+      Checked(global) * DecodeKeys(c, false, context_len) + Checked(local) * DecodeKeys(c, true, context_len);
+  const Checked step = AttentionProjectionFlops(c, B, B * context_len) * c.num_layers + ScoreFlops(c, batch, keys) +
+                       FeedForwardFlops(c, B) + B * 2 * C * c.num_experts * MoeLayers(c) + B * 2 * C * c.vocab_size;
   if (step.overflow()) return OverflowError("decode-step FLOPs");
   *out = step.value();
   return Status::OK();
@@ -174,10 +277,12 @@ Status CountTrainingFlops(const ModelConfig& c, int64_t batch, int64_t seq_len, 
 
 namespace {
 
-// Sum of g(t) over t in [from, to], where g is a polynomial of degree <= 2 in t with
-// non-negative coefficients (every count here: linear terms in the tokens, T^2 in attention).
-// Up to 3 terms are added directly; more are summed in closed form from g at from .. from + 3
-// (the fourth value checks the degree), in 128-bit arithmetic checked against int64.
+// Sum of g(t) over t in [from, to], where g is a non-decreasing polynomial of degree <= 2 in t
+// (every count on one piece of the lengths: linear terms in the tokens, T^2 or T(T+1)/2 in
+// attention). Up to 3 terms are added directly; more are summed in closed form by Newton's
+// forward differences, sum_{u<n} g(from + u) = n g0 + C(n,2) d1 + C(n,3) d2 (exact in integers
+// even where g's coefficients are halves), from g at from .. from + 3 (the fourth value checks
+// the degree), in 128-bit arithmetic checked against int64.
 Status SumPolynomial(const std::function<Status(int64_t, int64_t*)>& g, int64_t from, int64_t to,
                      const std::string& what, int64_t* out) {
   *out = 0;
@@ -195,35 +300,51 @@ Status SumPolynomial(const std::function<Status(int64_t, int64_t*)>& g, int64_t 
     *out = sum.value();
     return Status::OK();
   }
-  // g(from + u) = A + B u + C u^2; each g(from + u), u <= 3, is one of the summed terms.
+  // Each g(from + u), u <= 3, is one of the summed terms.
   __int128 v[4];
   for (int u = 0; u < 4; ++u) {
     int64_t x = 0;
     if (Status st = g(from + u, &x); !st.ok()) return st;
     v[u] = x;
   }
-  const __int128 two_c = v[2] - 2 * v[1] + v[0];
-  const __int128 C = two_c / 2, B = v[1] - v[0] - C, A = v[0];
-  if (two_c < 0 || two_c % 2 != 0 || B < 0 || A + 3 * B + 9 * C != v[3])
+  const __int128 d1 = v[1] - v[0], d2 = v[2] - 2 * v[1] + v[0], d3 = v[3] - 3 * v[2] + 3 * v[1] - v[0];
+  if (d1 < 0 || d2 < 0 || d3 != 0)
     return Status::Internal(what + ": the count is not a polynomial of degree <= 2 in the length");
   constexpr __int128 kLimit = std::numeric_limits<int64_t>::max();
-  // n A + B n(n-1)/2 + C (n-1) n (2n-1)/6, every term >= 0: a term past int64 is the sum past it.
-  __int128 total = 0, term = 0, s2 = 0;
-  bool over = __builtin_mul_overflow(n, A, &total) || total > kLimit;
-  if (!over && B > 0)
-    over = __builtin_mul_overflow(B, n * (n - 1) / 2, &term) || __builtin_add_overflow(total, term, &total);
-  if (!over && C > 0)
-    over = __builtin_mul_overflow(n * (n - 1), 2 * n - 1, &s2) || __builtin_mul_overflow(C, s2 / 6, &term) ||
-           __builtin_add_overflow(total, term, &total);
+  // Every term >= 0: a term past int64 is the sum past it. n <= 2^32, so C(n,2) and
+  // n (n-1) (n-2) fit 128 bits.
+  const __int128 choose2 = n * (n - 1) / 2, choose3 = n * (n - 1) * (n - 2) / 6;
+  __int128 total = 0, term = 0;
+  bool over = __builtin_mul_overflow(n, v[0], &total) || total > kLimit;
+  if (!over && d1 > 0) over = __builtin_mul_overflow(d1, choose2, &term) || __builtin_add_overflow(total, term, &total);
+  if (!over && d2 > 0) over = __builtin_mul_overflow(d2, choose3, &term) || __builtin_add_overflow(total, term, &total);
   if (over || total > kLimit) return OverflowError(what);
   *out = static_cast<int64_t>(total);
+  return Status::OK();
+}
+
+// SumPolynomial over [from, to] split where the count changes formula: a sliding window W makes
+// the forward and decode-step counts piecewise polynomials (lengths up to W, and past W), each
+// piece of degree <= 2, so each piece is summed in closed form and the pieces are added.
+Status SumPiecewise(const ModelConfig& c, const std::function<Status(int64_t, int64_t*)>& g, int64_t from, int64_t to,
+                    const std::string& what, int64_t* out) {
+  const int64_t W = c.sliding_window;
+  const bool windowed = (c.family == Family::kDecoder || c.family == Family::kMoe) && W > 0 && LocalLayers(c) > 0;
+  if (!windowed || to <= W || from > W) return SumPolynomial(g, from, to, what, out);
+  int64_t below = 0, above = 0;
+  if (Status st = SumPolynomial(g, from, W, what, &below); !st.ok()) return st;
+  if (Status st = SumPolynomial(g, W + 1, to, what, &above); !st.ok()) return st;
+  const Checked sum = Checked(below) + above;
+  if (sum.overflow()) return OverflowError(what);
+  *out = sum.value();
   return Status::OK();
 }
 
 }  // namespace
 
 Status SumForwardFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out) {
-  return SumPolynomial(
+  return SumPiecewise(
+      c,
       [&](int64_t t, int64_t* v) {
         FlopCount f;
         if (Status st = CountForwardFlops(c, batch, t, &f); !st.ok()) return st;
@@ -234,16 +355,40 @@ Status SumForwardFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_
 }
 
 Status SumDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out) {
-  return SumPolynomial([&](int64_t t, int64_t* v) { return CountDecodeStepFlops(c, batch, t, v); }, from, to,
-                       "decode-step FLOPs summed over contexts " + std::to_string(from) + " to " + std::to_string(to),
-                       out);
+  return SumPiecewise(
+      c, [&](int64_t t, int64_t* v) { return CountDecodeStepFlops(c, batch, t, v); }, from, to,
+      "decode-step FLOPs summed over contexts " + std::to_string(from) + " to " + std::to_string(to), out);
 }
 
+namespace {
+// KV cache bytes one layer keeps per token: MLA's c_kv and k_rope (kv_lora_rank +
+// qk_rope_head_dim values), else K and V of every KV head.
+Checked KVBytesPerLayerToken(const ModelConfig& c, int64_t dtype_bytes) {
+  if (UsesMla(c)) return (Checked(c.kv_lora_rank) + c.qk_rope_head_dim) * dtype_bytes;
+  return Checked(2) * c.num_kv_heads * c.head_dim * dtype_bytes;
+}
+}  // namespace
+
 Status CountKVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes, int64_t* out) {
-  const Checked bytes = Checked(2) * c.num_layers * c.num_kv_heads * c.head_dim * dtype_bytes;
+  const Checked bytes = KVBytesPerLayerToken(c, dtype_bytes) * c.num_layers;
   if (bytes.overflow()) return OverflowError("KV cache bytes per token");
   *out = bytes.value();
   return Status::OK();
+}
+
+Status CountKVCacheBytes(const ModelConfig& c, int64_t tokens, int64_t dtype_bytes, int64_t* out) {
+  const int64_t local = LocalLayers(c), global = c.num_layers - local;
+  const Checked held = Checked(global) * tokens + Checked(local) * std::min(tokens, c.sliding_window);
+  const Checked bytes = KVBytesPerLayerToken(c, dtype_bytes) * held;
+  if (bytes.overflow()) return OverflowError("KV cache bytes of " + std::to_string(tokens) + " tokens");
+  *out = bytes.value();
+  return Status::OK();
+}
+
+int64_t KVCacheBytes(const ModelConfig& c, int64_t tokens, int64_t dtype_bytes) {
+  int64_t bytes = 0;
+  if (Status st = CountKVCacheBytes(c, tokens, dtype_bytes, &bytes); !st.ok()) Abort(st);
+  return bytes;
 }
 
 int64_t KVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes) {
@@ -264,9 +409,10 @@ Status CheckSizeCounts(const ModelConfig& c) {
     if (Status st = CountDecodeStepFlops(c, 1, T, &flops); !st.ok()) return st;
   }
   if (TraitsOf(c).kv_cache) {
-    int64_t per_token = 0;
+    int64_t per_token = 0, full = 0;
     if (Status st = CountKVCacheBytesPerToken(c, 4, &per_token); !st.ok()) return st;
-    if ((Checked(per_token) * T).overflow()) return OverflowError("float32 KV cache bytes of the full context");
+    if ((Checked(per_token) * T).overflow() || !CountKVCacheBytes(c, T, 4, &full).ok())
+      return OverflowError("float32 KV cache bytes of the full context");
   }
   return Status::OK();
 }
@@ -285,6 +431,8 @@ Status CheckGenerationCounts(const ModelConfig& c, int64_t batch, int64_t prompt
     // The cache at the end, and the bytes the N steps read from it: per token x batch x (N P + N(N+1)/2).
     const Checked tokens = Checked(prompt) + new_tokens;
     const Checked read = Checked(new_tokens) * prompt + Checked(new_tokens) * (Checked(new_tokens) + 1) / 2;
+    // The windowed cache (CountKVCacheBytes) is at most the unwindowed one: checking the latter
+    // bounds both.
     if ((Checked(per_token) * batch * tokens).overflow()) return OverflowError("float32 KV cache bytes");
     if ((Checked(per_token) * batch * read).overflow())
       return OverflowError("float32 KV cache bytes read over the decode steps");

@@ -19,13 +19,17 @@ namespace engine {
 Status CountParameters(const ModelConfig& c, ParameterCount* out);
 
 // Matmul FLOPs (2 x MACs) of one forward pass over `batch` sequences of `seq_len`
-// tokens, producing logits at every position. Attention QK^T and AV counted in full.
+// tokens, producing logits at every position. Attention QK^T and AV counted in full; a local
+// (sliding-window) layer counts the min(p, W) keys a windowed kernel computes for the query at
+// 1-based position p. MLA counts its projections as computed (W_kvb over the T tokens); MoE counts
+// the router, the k routed experts (ExpertHiddenDim), the shared MLP and the dense first layers.
 // vit and resnet ignore seq_len (the image fixes the tokens); audio reads it as the text
 // decoder's tokens.
 Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t seq_len, FlopCount* out);
 
 // Matmul FLOPs of one decode step: `batch` new tokens attending to `context_len`
-// cached positions (including the new one), logits for the new tokens only.
+// cached positions (including the new one), logits for the new tokens only. A local layer reads
+// min(context_len, W) keys; MLA decompresses all context_len cached positions through W_kvb.
 Status CountDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len, int64_t* out);
 
 // FLOPs of one training step over `batch` x `seq_len`: 3 x the forward (the backward pass costs
@@ -35,14 +39,22 @@ Status CountTrainingFlops(const ModelConfig& c, int64_t batch, int64_t seq_len, 
 // Sums over every length t in [from, to] (0 when to < from), exact: the forward FLOPs at
 // (batch, t) (generating by recomputing the whole prefix at each step) and the decode-step FLOPs
 // at (batch, t) (the steps of a generation with a cache: t = P + 1 .. P + N after a P-token
-// prompt). Each count is a polynomial of degree <= 2 in the length, so a sum is closed-form: the
-// cost does not grow with to - from.
+// prompt). Each count is a polynomial of degree <= 2 in the length, piecewise with a sliding
+// window (up to W and past W), so a sum is closed-form per piece: the cost does not grow with
+// to - from.
 Status SumForwardFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out);
 Status SumDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t from, int64_t to, int64_t* out);
 
-// Bytes of KV cache per token per sequence: 2 (K,V) x layers x kv_heads x head_dim x dtype bytes
-// (decoder, moe; what a cache would hold for the other families, which keep none).
+// Bytes of KV cache per token per sequence of a cache with no window: 2 (K,V) x layers x kv_heads
+// x head_dim x dtype bytes; MLA: layers x (kv_lora_rank + qk_rope_head_dim) x dtype bytes (c_kv and
+// k_rope) (decoder, moe; what a cache would hold for the other families, which keep none).
 Status CountKVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes, int64_t* out);
+
+// Bytes of the KV cache of one sequence of `tokens` tokens: the sum over layers of
+// min(tokens, W_l) x the layer's per-token bytes, where a local layer (LayerIsLocal) keeps a
+// rolling buffer of W_l = sliding_window positions and a global one every position. Use this,
+// not the per-token bytes times a token count, wherever a cache of n tokens is stated.
+Status CountKVCacheBytes(const ModelConfig& c, int64_t tokens, int64_t dtype_bytes, int64_t* out);
 
 // Every count the documents state for one size, at batch 1 over its context (context_length;
 // the image or audio chunk for vit, resnet, audio): parameters; float32 training state, 16 bytes
@@ -67,6 +79,7 @@ ParameterCount AnalyticParameters(const ModelConfig& c);
 FlopCount AnalyticForwardFlops(const ModelConfig& c, int64_t batch, int64_t seq_len);
 int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t context_len);
 int64_t KVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes);
+int64_t KVCacheBytes(const ModelConfig& c, int64_t tokens, int64_t dtype_bytes);
 
 // Bytes per element of "float32" | "bfloat16" | "float16"; 0 for an unknown name.
 int64_t DtypeBytes(const std::string& dtype);

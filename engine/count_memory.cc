@@ -36,29 +36,57 @@ Widths TransformerWidths(const ModelConfig& c) {
   w.A = Checked(c.num_heads) * c.head_dim;
   const int64_t kv_heads = Decoder(c) ? c.num_kv_heads : c.num_heads;
   w.qkv = (Checked(c.num_heads) + Checked(2) * kv_heads) * c.head_dim;
+  if (Decoder(c) && c.qk_norm) w.qkv += (Checked(c.num_heads) + kv_heads) * c.head_dim;  // the normed q and k
+  if (Decoder(c) && UsesMla(c)) {
+    // MLA: the q LoRA's latent and its norm, q, the compressed [c_kv; k_rope] and its normed c_kv,
+    // the decompressed [k_nope; v], and the assembled keys [k_nope; k_rope] of every head.
+    const Checked H = c.num_heads, qk = QkHeadDim(c);
+    w.qkv = Checked(2) * c.q_lora_rank + H * qk + Checked(2) * c.kv_lora_rank + c.qk_rope_head_dim +
+            H * (Checked(c.qk_nope_head_dim) + c.v_head_dim) + H * qk;
+    w.A = H * c.v_head_dim;
+  }
   w.H = c.hidden_dim;
   w.F = Checked(IsGated(c.activation) ? 2 : 1) * c.hidden_dim;
   return w;
 }
 
+// The feed-forward elements of one layer per token: a dense MLP (first matrix's output, the
+// activation's); a mixture of experts: the router's scores, the k routed experts' input copy and
+// hidden states (ExpertHiddenDim) of every token, and the shared MLP's (num_shared x ExpertHiddenDim).
+Checked FeedForwardElements(const ModelConfig& c, bool moe) {
+  const Widths w = TransformerWidths(c);
+  if (!moe) return w.F + w.H;
+  const int64_t gated = IsGated(c.activation) ? 2 : 1;
+  const Checked eh = ExpertHiddenDim(c), shared = Checked(c.num_shared_experts) * eh;
+  return Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + eh * gated + eh) + shared * gated + shared;
+}
+
 // Elements live at the peak of one transformer layer over N tokens: the residual stream and the
 // norm output, then the larger of attention (q|k|v, the rotated q and k or the split heads, the
 // attention output) and the MLP (first matrix's output, the activation's), plus the layer's output.
-// moe: the router's scores, and the k experts' hidden states of every token.
+// moe: the router's scores, and the k experts' hidden states of every token. The largest layer
+// kind (dense or MoE) of the stack.
 Checked LayerWorkingSet(const ModelConfig& c, Checked N) {
   const Widths w = TransformerWidths(c);
-  Checked mlp = w.F + w.H;
-  if (TraitsOf(c).experts) mlp = Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + w.F + w.H);
+  const bool any_dense = !TraitsOf(c).experts || c.first_dense_layers > 0;
+  Checked mlp = TraitsOf(c).experts ? FeedForwardElements(c, true) : Checked(0);
+  if (any_dense) mlp = Max(mlp, FeedForwardElements(c, false));
   return N * (Checked(2) * w.C + Max(Checked(2) * w.qkv + w.A, mlp) + w.C);
 }
 
 // Elements one transformer layer keeps for backward over N tokens: its input and norm outputs,
-// q|k|v, the attention output, the projection's output, the MLP's hidden states.
-Checked LayerSaved(const ModelConfig& c, Checked N) {
+// q|k|v, the attention output, the projection's output, the MLP's hidden states; sandwich norms:
+// the two extra norms' outputs. `moe`: the layer's feed-forward is a mixture of experts.
+Checked LayerSaved(const ModelConfig& c, Checked N, bool moe) {
   const Widths w = TransformerWidths(c);
-  Checked mlp = w.F + w.H;
-  if (TraitsOf(c).experts) mlp = Checked(c.num_experts) + Checked(c.experts_per_token) * (w.C + w.F + w.H);
-  return N * (Checked(2) * w.C + w.qkv + w.A + w.C + w.C + mlp);
+  const Checked sandwich = Decoder(c) && c.sandwich_norm ? Checked(2) * w.C : Checked(0);
+  return N * (Checked(2) * w.C + w.qkv + w.A + w.C + w.C + FeedForwardElements(c, moe) + sandwich);
+}
+// LayerSaved summed over the stack (decoder, moe: dense and MoE layers apart).
+Checked StackSaved(const ModelConfig& c, Checked N) {
+  int64_t moe = 0;
+  for (int64_t l = 0; l < c.num_layers; ++l) moe += LayerIsMoe(c, l) ? 1 : 0;
+  return LayerSaved(c, N, false) * (c.num_layers - moe) + LayerSaved(c, N, true) * moe;
 }
 
 // The largest single weight tensor (elements): the buffer initialisation draws and backward's
@@ -177,13 +205,13 @@ Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
     case Family::kDecoder:
     case Family::kMoe: {
       const Checked N = B * T;
-      s.compute = LayerSaved(c, N) * c.num_layers + N * (C * 2 + c.vocab_size);
+      s.compute = StackSaved(c, N) + N * (C * 2 + c.vocab_size);
       s.float32 = N * c.vocab_size;
       break;
     }
     case Family::kEncoder: {
       const Checked N = B * T;
-      s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2;
+      s.compute = LayerSaved(c, N, false) * c.num_layers + N * C * 2;
       if (c.head == "mlm") {
         s.compute += N * (C * 3 + c.vocab_size);
         s.float32 = N * c.vocab_size;
@@ -193,16 +221,16 @@ Saved TrainSaved(const ModelConfig& c, int64_t batch, int64_t T) {
     case Family::kVit: {
       const int64_t side = c.patch_size > 0 ? c.image_size / c.patch_size : 0;
       const Checked N = B * (Checked(side) * side + (c.pool == "cls" ? 1 : 0));
-      s.compute = LayerSaved(c, N) * c.num_layers + N * C * 2 + B * c.channels * c.image_size * c.image_size;
+      s.compute = LayerSaved(c, N, false) * c.num_layers + N * C * 2 + B * c.channels * c.image_size * c.image_size;
       break;
     }
     case Family::kAudio: {
       const int64_t frames = AudioFrames(c), tokens = Half(frames);
-      s.compute = B * C * (Checked(frames) * 2 + tokens) + LayerSaved(c, B * tokens) * c.num_layers;
+      s.compute = B * C * (Checked(frames) * 2 + tokens) + LayerSaved(c, B * tokens, false) * c.num_layers;
       if (c.decoder_layers > 0) {
         const Checked N = B * std::max<int64_t>(1, T);
         const Checked cross = B * tokens * Checked(2) * c.num_heads * c.head_dim;
-        s.compute += (LayerSaved(c, N) + N * C * 2 + cross) * c.decoder_layers + N * (C * 2 + c.vocab_size);
+        s.compute += (LayerSaved(c, N, false) + N * C * 2 + cross) * c.decoder_layers + N * (C * 2 + c.vocab_size);
         s.float32 = N * c.vocab_size;
       }
       break;
@@ -267,7 +295,9 @@ Status EstimateMemory(const ModelConfig& c, const MemoryShape& shape, MemoryEsti
     } else {
       const int64_t prompt = shape.prompt_tokens, total_tokens = shape.prompt_tokens + shape.new_tokens;
       if (Decoder(c)) {
-        kv = Checked(KVCacheBytesPerToken(c, 1)) * shape.batch * total_tokens * b;
+        int64_t cache = 0;  // one sequence's cache, rolling buffers on local layers (CountKVCacheBytes)
+        if (Status st = CountKVCacheBytes(c, total_tokens, 1, &cache); !st.ok()) return st;
+        kv = Checked(cache) * shape.batch * b;
         activations = ForwardWorkingSet(c, shape.batch, prompt, /*last_only=*/true) * b;
       } else if (c.family == Family::kAudio) {  // no KV cache: every step runs the decoder over the prefix again
         activations = (ForwardWorkingSet(c, shape.batch, total_tokens, false) +

@@ -13,8 +13,9 @@
 //                the tensors the forward pass keeps for backward (every layer's inputs and
 //                intermediates, logits and their float32 log-softmax) plus, with autocast, the
 //                16-bit copies of the weights it caches for the step
-//   kv_cache     generate: 2 (K, V) x layers x KV heads x head dim x b per token, for
-//                batch x (prompt + new tokens)
+//   kv_cache     generate: 2 (K, V) x KV heads x head dim x b per token and layer (MLA: kv_lora_rank
+//                + qk_rope_head_dim), for batch x (prompt + new tokens), a sliding-window layer
+//                holding at most its window (engine/count.h CountKVCacheBytes)
 //   gradients    train: 4 P (float32 .grad)
 //   optimizer    train: AdamW exp_avg + exp_avg_sq, 8 P
 //   transient    short-lived buffers: the float32 draw of the largest weight at initialisation

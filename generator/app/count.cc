@@ -35,6 +35,20 @@ engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int
         !st.ok())
       return st;
     if (!note.empty() && notes != nullptr) notes->push_back(what + ": " + note);
+    // The FLOPs conventions of issue 16's layers, beside the full-attention one the table states.
+    const engine::ModelConfig& c = size.config;
+    if (notes != nullptr && c.sliding_window > 0 && (c.family == engine::Family::kDecoder || TraitsOf(c).experts)) {
+      int64_t local = 0;
+      for (int64_t l = 0; l < c.num_layers; ++l) local += engine::LayerIsLocal(c, l) ? 1 : 0;
+      notes->push_back(what + ": " + std::to_string(local) + " of " + std::to_string(c.num_layers) +
+                       " layers use a sliding window of " + std::to_string(c.sliding_window) +
+                       ": their FLOPs count the min(position, " + std::to_string(c.sliding_window) +
+                       ") keys a windowed kernel computes per query (full attention: every key)");
+    }
+    if (notes != nullptr && engine::UsesMla(c))
+      notes->push_back(what +
+                       ": multi-head latent attention counts its projections as computed (W_kvb decompresses every "
+                       "position whose keys and values are used)");
     const int64_t t = seq > 0 ? seq : DefaultSequenceLength(size.config);
     if (engine::Status st = engine::CountForwardFlops(size.config, batch, t, &r.flops); !st.ok())
       return engine::Status::InvalidArgument(what + ": " + st.message());

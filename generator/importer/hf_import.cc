@@ -20,10 +20,23 @@
 
 namespace importer {
 
-const char* const kImportableArchitectures[] = {
-    "GPT2LMHeadModel",          "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM",
-    "MixtralForCausalLM",       "BertModel",        "BertForMaskedLM",    "BertForSequenceClassification",
-    "ViTForImageClassification"};
+const char* const kImportableArchitectures[] = {"GPT2LMHeadModel",
+                                                "LlamaForCausalLM",
+                                                "MistralForCausalLM",
+                                                "Qwen2ForCausalLM",
+                                                "MixtralForCausalLM",
+                                                "GemmaForCausalLM",
+                                                "Gemma2ForCausalLM",
+                                                "Phi3ForCausalLM",
+                                                "Qwen3ForCausalLM",
+                                                "Qwen3MoeForCausalLM",
+                                                "DeepseekV3ForCausalLM",
+                                                "GPTNeoXForCausalLM",
+                                                "BertModel",
+                                                "BertForMaskedLM",
+                                                "BertForSequenceClassification",
+                                                "ViTForImageClassification"};
+const size_t kImportableArchitectureCount = std::size(kImportableArchitectures);
 
 namespace {
 
@@ -32,11 +45,18 @@ using Json = nlohmann::json;
 
 // model_type -> the architecture a config without `architectures` is read as.
 const std::pair<const char*, const char*> kModelTypes[] = {{"bert", "BertModel"},
+                                                           {"deepseek_v3", "DeepseekV3ForCausalLM"},
+                                                           {"gemma", "GemmaForCausalLM"},
+                                                           {"gemma2", "Gemma2ForCausalLM"},
                                                            {"gpt2", "GPT2LMHeadModel"},
+                                                           {"gpt_neox", "GPTNeoXForCausalLM"},
                                                            {"llama", "LlamaForCausalLM"},
                                                            {"mistral", "MistralForCausalLM"},
                                                            {"mixtral", "MixtralForCausalLM"},
+                                                           {"phi3", "Phi3ForCausalLM"},
                                                            {"qwen2", "Qwen2ForCausalLM"},
+                                                           {"qwen3", "Qwen3ForCausalLM"},
+                                                           {"qwen3_moe", "Qwen3MoeForCausalLM"},
                                                            {"vit", "ViTForImageClassification"}};
 
 std::string Joined(const std::vector<std::string>& items) {
@@ -80,6 +100,14 @@ class ConfigReader {
       return Status::OK();
     }
     return ReadCount(key, out);
+  }
+  // A non-negative integer, or `fallback` when absent or null.
+  Status CountOrZero(const std::string& key, int64_t fallback, int64_t* out) const {
+    if (Has(key) && Get(key).is_number() && Get(key).get<double>() == 0) {
+      *out = 0;
+      return Status::OK();
+    }
+    return CountOr(key, fallback, out);
   }
   // A positive finite number, or `fallback` when absent or null.
   Status PositiveOr(const std::string& key, double fallback, double* out) const {
@@ -241,24 +269,125 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
   return Status::OK();
 }
 
-// rope_theta of a RoPE model: transformers 5 keeps it in rope_parameters (with rope_type),
-// earlier versions at the top level. Any scaling is an error.
-Status ReadRopeTheta(const ConfigReader& r, double fallback, double* theta) {
-  if (r.Has("rope_scaling")) return r.Unsupported("rope_scaling", ": the engine implements unscaled RoPE only");
-  double partial = 1;
-  RETURN_IF_ERROR(r.PositiveOr("partial_rotary_factor", 1, &partial));
-  if (partial != 1) return r.Unsupported("partial_rotary_factor", ": the engine rotates every dimension of a head");
+// rope_theta and the rope scaling of a RoPE model, as spec keys appended to *keys: transformers 4
+// writes rope_scaling (rope_type, or the older "type") beside rope_theta; transformers 5 keeps both
+// in rope_parameters. linear, dynamic, yarn and llama3 map to rope_scaling (engine/config.h);
+// "default" is none; any other type (longrope, ...) is an error naming the key. `allow_scaling`
+// false: only null (Phi-3's longrope is not implemented). partial_rotary_factor f gives rotary_dim
+// int(head_dim x f), as transformers' rope init computes the rotated width.
+Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_t context, bool allow_scaling,
+                KeyValues* keys, bool mscale_scales_softmax = false) {
+  double theta = fallback;
+  const char* scaling_key = r.Has("rope_scaling") ? "rope_scaling" : "rope_parameters";
   if (r.Has("rope_parameters")) {
     const Json& rp = r.Get("rope_parameters");
     if (!rp.is_object()) return r.Error("'rope_parameters' must be a mapping, got " + ConfigReader::Shown(rp));
     ConfigReader sub(rp, r.path(), "rope_parameters.");
-    std::string type;
-    RETURN_IF_ERROR(sub.StringOr("rope_type", "default", &type));
-    if (type != "default")
-      return r.Unsupported("rope_parameters", ": the engine implements unscaled RoPE only (rope_type 'default')");
-    if (sub.Has("rope_theta")) return sub.PositiveOr("rope_theta", fallback, theta);
+    if (sub.Has("rope_theta")) RETURN_IF_ERROR(sub.PositiveOr("rope_theta", fallback, &theta));
   }
-  return r.PositiveOr("rope_theta", fallback, theta);
+  if (!r.Has("rope_parameters") || !ConfigReader(r.Get("rope_parameters"), r.path()).Has("rope_theta"))
+    RETURN_IF_ERROR(r.PositiveOr("rope_theta", fallback, &theta));
+  keys->push_back({"rope_theta", Number(theta)});
+
+  double partial = 1;
+  RETURN_IF_ERROR(r.PositiveOr("partial_rotary_factor", 1, &partial));
+  if (partial > 1) return r.Unsupported("partial_rotary_factor", ": a fraction of the head's width must be at most 1");
+  if (partial != 1) {
+    const int64_t rotary = static_cast<int64_t>(static_cast<double>(head_dim) * partial);
+    if (rotary <= 0 || rotary % 2 != 0)
+      return r.Unsupported("partial_rotary_factor", ": the rotated width int(head_dim x factor) = " + Int(rotary) +
+                                                        " must be even and positive");
+    keys->push_back({"rotary_dim", Int(rotary)});
+  }
+
+  if (!r.Has(scaling_key)) return Status::OK();
+  const Json& rs = r.Get(scaling_key);
+  if (!rs.is_object())
+    return r.Error("'" + std::string(scaling_key) + "' must be a mapping, got " + ConfigReader::Shown(rs));
+  ConfigReader sub(rs, r.path(), std::string(scaling_key) + ".");
+  std::string type;
+  if (sub.Has("rope_type"))
+    RETURN_IF_ERROR(sub.StringOr("rope_type", "default", &type));
+  else
+    RETURN_IF_ERROR(sub.StringOr("type", "default", &type));
+  if (type == "default") return Status::OK();
+  if (!allow_scaling)
+    return r.Unsupported(scaling_key, ": only null (no scaling) is supported for this model type (rope type '" + type +
+                                          "' is not implemented)");
+  if (type != "linear" && type != "dynamic" && type != "yarn" && type != "llama3")
+    return r.Unsupported(scaling_key, " (rope type '" + type + "'; supported: default, linear, dynamic, yarn, llama3)");
+  double factor = 1;
+  RETURN_IF_ERROR(sub.PositiveOr("factor", 1, &factor));
+  if (factor < 1) return r.Unsupported(scaling_key, ": the scaling factor must be at least 1");
+  keys->push_back({"rope_scaling", type});
+  keys->push_back({"rope_scaling_factor", Number(factor)});
+  int64_t original = 0;
+  RETURN_IF_ERROR(sub.CountOr("original_max_position_embeddings", 0, &original));
+  if (type == "llama3" && original == 0) return sub.Missing("original_max_position_embeddings");
+  if (original > 0 && original != context) keys->push_back({"rope_original_context", Int(original)});
+  if (type == "llama3") {
+    double low = 1, high = 4;
+    RETURN_IF_ERROR(sub.PositiveOr("low_freq_factor", 1, &low));
+    RETURN_IF_ERROR(sub.PositiveOr("high_freq_factor", 4, &high));
+    if (low != 1) keys->push_back({"rope_low_freq_factor", Number(low)});
+    if (high != 4) keys->push_back({"rope_high_freq_factor", Number(high)});
+  } else if (type == "yarn") {
+    double fast = 32, slow = 1, attention = 0, mscale = 0, mscale_all_dim = 0;
+    RETURN_IF_ERROR(sub.PositiveOr("beta_fast", 32, &fast));
+    RETURN_IF_ERROR(sub.PositiveOr("beta_slow", 1, &slow));
+    RETURN_IF_ERROR(sub.PositiveOr("attention_factor", 0, &attention));
+    RETURN_IF_ERROR(sub.PositiveOr("mscale", 0, &mscale));
+    RETURN_IF_ERROR(sub.PositiveOr("mscale_all_dim", 0, &mscale_all_dim));
+    bool truncate = true;
+    RETURN_IF_ERROR(sub.BoolOr("truncate", true, &truncate));
+    if (!truncate) return r.Unsupported(scaling_key, ": yarn without truncation (truncate: false) is not implemented");
+    // transformers' _compute_yarn_parameters: attention_factor, else mscale(factor, mscale) /
+    // mscale(factor, mscale_all_dim) when both are set, else mscale(factor) = 0.1 ln(factor) + 1
+    // (the engine's default for 0); get_mscale(s, m) = 0.1 m ln(s) + 1 (1 for s <= 1).
+    auto get_mscale = [](double scale, double m) { return scale <= 1 ? 1.0 : 0.1 * m * std::log(scale) + 1.0; };
+    if (attention == 0 && mscale > 0 && mscale_all_dim > 0)
+      attention = get_mscale(factor, mscale) / get_mscale(factor, mscale_all_dim);
+    if (fast != 32) keys->push_back({"rope_beta_fast", Number(fast)});
+    if (slow != 1) keys->push_back({"rope_beta_slow", Number(slow)});
+    if (attention > 0) keys->push_back({"rope_attention_factor", Number(attention)});
+    // DeepSeek-V3's attention (and only its: transformers' DeepseekV3Attention) multiplies its softmax
+    // scale by mscale(factor, mscale_all_dim)^2; elsewhere mscale_all_dim only enters attention_factor.
+    if (mscale_scales_softmax && mscale_all_dim > 0) keys->push_back({"rope_mscale_all_dim", Number(mscale_all_dim)});
+  }
+  return Status::OK();
+}
+
+// transformers' layer_types (written by 4.5x configs): every entry must be what our
+// sliding_window / sliding_window_pattern make of that layer (LayerIsLocal).
+Status CheckLayerTypes(const ConfigReader& r, int64_t layers, int64_t window, int64_t pattern) {
+  if (!r.Has("layer_types")) return Status::OK();
+  const Json& types = r.Get("layer_types");
+  if (!types.is_array()) return r.Error("'layer_types' must be a list, got " + ConfigReader::Shown(types));
+  engine::ModelConfig c;
+  c.sliding_window = window;
+  c.sliding_window_pattern = pattern;
+  if (static_cast<int64_t>(types.size()) != layers)
+    return r.Unsupported("layer_types", ": one entry per layer (" + Int(layers) + ") expected");
+  for (int64_t l = 0; l < layers; ++l) {
+    const char* expected = engine::LayerIsLocal(c, l) ? "sliding_attention" : "full_attention";
+    if (types[l] != expected)
+      return r.Unsupported("layer_types", ": layer " + Int(l) + " would be \"" + expected +
+                                              "\" (only one window for every layer, or local and global layers "
+                                              "alternating with a period, are supported)");
+  }
+  return Status::OK();
+}
+
+// sliding_window of a config: 0 when null or absent (absent_default when the model type's config
+// class has a default), or when at least as long as the context (then it changes nothing).
+Status ReadWindow(const ConfigReader& r, int64_t context, int64_t absent_default, int64_t* window) {
+  *window = 0;
+  if (r.Has("sliding_window"))
+    RETURN_IF_ERROR(r.Count("sliding_window", window));
+  else if (!r.Present("sliding_window"))
+    *window = absent_default;
+  if (*window >= context) *window = 0;
+  return Status::OK();
 }
 
 // LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, MixtralForCausalLM: pre-RMSNorm
@@ -277,9 +406,11 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
   RETURN_IF_ERROR(r.Count("intermediate_size", &d.hidden));
   RETURN_IF_ERROR(r.CountOr("head_dim", 0, &d.head_dim));
 
-  double eps = 0, theta = 0;
+  double eps = 0;
   RETURN_IF_ERROR(r.PositiveOr("rms_norm_eps", mixtral ? 1e-5 : 1e-6, &eps));
-  RETURN_IF_ERROR(ReadRopeTheta(r, mixtral ? 1e6 : 1e4, &theta));
+  KeyValues rope;
+  const int64_t head_dim = d.head_dim > 0 ? d.head_dim : d.width / d.heads;
+  RETURN_IF_ERROR(ReadRope(r, mixtral ? 1e6 : 1e4, head_dim, context, /*allow_scaling=*/true, &rope));
 
   std::string act;
   RETURN_IF_ERROR(r.StringOr("hidden_act", "silu", &act));
@@ -290,28 +421,21 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
   else
     return r.Unsupported("hidden_act", " (supported for gated MLPs: silu, swish, gelu)");
 
-  // Attention over the whole context only. A window at least as long as the context changes nothing.
+  // One sliding window for every layer (Mistral, Mixtral); a window at least as long as the
+  // context changes nothing. Qwen2's windows on the layers past max_window_layers are not supported.
+  int64_t window = 0;
   if (qwen2) {
     bool sliding = false;
     RETURN_IF_ERROR(r.BoolOr("use_sliding_window", false, &sliding));
-    if (sliding) return r.Unsupported("use_sliding_window", ": the engine attends over the whole context");
+    if (sliding)
+      return r.Unsupported("use_sliding_window",
+                           ": Qwen2's windows on the layers past max_window_layers are not "
+                           "supported");
   } else if (mistral || mixtral) {
     // null: no window. Absent: MistralConfig's default window of 4096; Mixtral's default is none.
-    const std::string why =
-        ": the engine attends over the whole context (max_position_embeddings " + Int(context) + ")";
-    int64_t window = 0;
-    if (r.Has("sliding_window")) RETURN_IF_ERROR(r.Count("sliding_window", &window));
-    if (window > 0 && window < context) return r.Unsupported("sliding_window", why);
-    if (mistral && !r.Present("sliding_window") && 4096 < context)
-      return r.Error("missing 'sliding_window' means MistralConfig's default window of 4096, which is not supported" +
-                     why);
+    RETURN_IF_ERROR(ReadWindow(r, context, mistral ? 4096 : 0, &window));
   }
-  if (r.Has("layer_types")) {
-    const Json& types = r.Get("layer_types");
-    if (!types.is_array()) return r.Error("'layer_types' must be a list, got " + ConfigReader::Shown(types));
-    for (const Json& t : types)
-      if (t != "full_attention") return r.Unsupported("layer_types", ": every layer must be \"full_attention\"");
-  }
+  RETURN_IF_ERROR(CheckLayerTypes(r, d.layers, window, 1));
 
   // Biases: Llama's attention_bias covers q, k, v and o, mlp_bias the MLP; ours are all or
   // nothing, plus q/k/v alone (Qwen2).
@@ -332,10 +456,12 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
 
   m->family = mixtral ? engine::Family::kMoe : engine::Family::kDecoder;
   m->context_length = context;
-  m->shared = {{"vocab_size", Int(vocab)},    {"context_length", Int(context)},
-               {"norm", "rmsnorm"},           {"norm_eps", Number(eps)},
-               {"activation", act},           {"position", "rope"},
-               {"rope_theta", Number(theta)}, {"bias", Bool(bias)}};
+  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)},
+               {"norm", "rmsnorm"},        {"norm_eps", Number(eps)},
+               {"activation", act},        {"position", "rope"}};
+  m->shared.insert(m->shared.end(), rope.begin(), rope.end());
+  m->shared.push_back({"bias", Bool(bias)});
+  if (window > 0) m->shared.push_back({"sliding_window", Int(window)});
   if (qkv_bias != bias) m->shared.push_back({"qkv_bias", Bool(qkv_bias)});
   m->shared.push_back({"tie_embeddings", Bool(tie)});
   if (mixtral) {
@@ -346,6 +472,253 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
     m->shared.push_back({"experts_per_token", Int(k)});
   }
   AddDims(d, /*kv_heads=*/true, m);
+  return Status::OK();
+}
+
+// The decoders of issue 16 whose checkpoints need their own layout (engine/weights/hf_names.h):
+//   GemmaForCausalLM       RMSNorm (stored w - 1), GeGLU (hidden_act gelu: exact; gelu_pytorch_tanh:
+//                          tanh), embeddings x sqrt(width), tied
+//   Gemma2ForCausalLM      Gemma plus sandwich norms, local/global layers alternating (window
+//                          sliding_window), soft-capped attention and final logits, query_pre_attn_scalar
+//   Phi3ForCausalLM        Llama with fused q|k|v and gate|up, one window, partial rotary; rope_scaling
+//                          null only (longrope is not implemented)
+//   Qwen3ForCausalLM       Llama with QK-norm and an explicit head_dim
+//   Qwen3MoeForCausalLM    Qwen3 with a top-k mixture of moe_intermediate_size experts in every layer
+//   DeepseekV3ForCausalLM  MLA, yarn, sigmoid routing with a correction bias, groups, shared experts,
+//                          the first k layers dense (without the multi-token-prediction layer, as
+//                          transformers builds it)
+Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* m) {
+  const bool gemma = arch == "GemmaForCausalLM", gemma2 = arch == "Gemma2ForCausalLM";
+  const bool phi3 = arch == "Phi3ForCausalLM", qwen3 = arch == "Qwen3ForCausalLM";
+  const bool qwen3_moe = arch == "Qwen3MoeForCausalLM", deepseek = arch == "DeepseekV3ForCausalLM";
+  int64_t vocab = 0, context = 0;
+  Dims d;
+  RETURN_IF_ERROR(r.Count("vocab_size", &vocab));
+  RETURN_IF_ERROR(r.Count("max_position_embeddings", &context));
+  RETURN_IF_ERROR(r.Count("num_hidden_layers", &d.layers));
+  RETURN_IF_ERROR(r.Count("hidden_size", &d.width));
+  RETURN_IF_ERROR(r.Count("num_attention_heads", &d.heads));
+  RETURN_IF_ERROR(r.CountOr("num_key_value_heads", d.heads, &d.kv_heads));
+  RETURN_IF_ERROR(r.Count("intermediate_size", &d.hidden));
+  RETURN_IF_ERROR(r.CountOr("head_dim", gemma || gemma2 ? 256 : (qwen3 || qwen3_moe ? 128 : 0), &d.head_dim));
+  if (d.width % d.heads != 0 && d.head_dim == 0)
+    return r.Error("'hidden_size' (" + Int(d.width) + ") must be divisible by 'num_attention_heads' (" + Int(d.heads) +
+                   ") when 'head_dim' is absent");
+  const int64_t head_dim = d.head_dim > 0 ? d.head_dim : d.width / d.heads;
+
+  double eps = 0;
+  RETURN_IF_ERROR(r.PositiveOr("rms_norm_eps", 1e-6, &eps));
+  std::string act;
+  const std::string act_key = gemma2 ? "hidden_activation" : "hidden_act";
+  RETURN_IF_ERROR(r.StringOr(act_key, gemma || gemma2 ? "gelu_pytorch_tanh" : "silu", &act));
+  if (act == "silu" || act == "swish")
+    act = "swiglu";
+  else if (act == "gelu")
+    act = "geglu";
+  else if (act == "gelu_pytorch_tanh" || act == "gelu_new")
+    act = "geglu_tanh";
+  else
+    return r.Unsupported(act_key, " (supported for gated MLPs: silu, swish, gelu, gelu_pytorch_tanh, gelu_new)");
+
+  bool attention_bias = false, tie = gemma || gemma2;
+  RETURN_IF_ERROR(r.BoolOr("attention_bias", false, &attention_bias));
+  if (attention_bias)
+    return r.Unsupported("attention_bias", ": " + arch + " checkpoints with attention biases are not mapped");
+  if (r.Has("mlp_bias")) {
+    bool mlp_bias = false;
+    RETURN_IF_ERROR(r.BoolOr("mlp_bias", false, &mlp_bias));
+    if (mlp_bias) return r.Unsupported("mlp_bias", ": " + arch + " checkpoints with MLP biases are not mapped");
+  }
+  RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", tie, &tie));
+
+  // Attention: windows, QK-norm, soft-caps, scale.
+  int64_t window = 0, pattern = 1;
+  if (gemma2) {
+    RETURN_IF_ERROR(ReadWindow(r, context, 4096, &window));
+    pattern = 2;  // transformers' Gemma2Config: layer i is sliding when (i + 1) % 2
+  } else if (phi3) {
+    RETURN_IF_ERROR(ReadWindow(r, context, 0, &window));
+  } else if (qwen3 || qwen3_moe) {
+    bool sliding = false;
+    RETURN_IF_ERROR(r.BoolOr("use_sliding_window", false, &sliding));
+    if (sliding)
+      return r.Unsupported("use_sliding_window",
+                           ": Qwen3's windows on the layers past max_window_layers are not "
+                           "supported");
+  }
+  RETURN_IF_ERROR(CheckLayerTypes(r, d.layers, window, window > 0 ? pattern : 1));
+
+  KeyValues rope;
+  RETURN_IF_ERROR(
+      ReadRope(r, 10000, head_dim, context, /*allow_scaling=*/!phi3, &rope, /*mscale_scales_softmax=*/deepseek));
+  if (deepseek) {
+    for (const auto& [key, value] : rope)
+      if (key == "rotary_dim") return r.Unsupported("partial_rotary_factor", ": DeepSeek-V3 rotates qk_rope_head_dim");
+    // rope_interleave (DeepSeek-V3: true, transformers' default): the checkpoint's rope columns
+    // are interleaved pairs, which the deepseek_v3 layout expects; false has no spec key.
+    bool interleave = true;
+    RETURN_IF_ERROR(r.BoolOr("rope_interleave", true, &interleave));
+    if (!interleave)
+      return r.Unsupported("rope_interleave", ": the deepseek_v3 layout reads DeepSeek-V3's interleaved rope columns");
+  }
+
+  m->family = (qwen3_moe || deepseek) ? engine::Family::kMoe : engine::Family::kDecoder;
+  m->context_length = context;
+  m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)},
+               {"norm", "rmsnorm"},        {"norm_eps", Number(eps)},
+               {"activation", act},        {"position", "rope"}};
+  m->shared.insert(m->shared.end(), rope.begin(), rope.end());
+  m->shared.push_back({"bias", "false"});
+  m->shared.push_back({"tie_embeddings", Bool(tie)});
+  if (window > 0) {
+    m->shared.push_back({"sliding_window", Int(window)});
+    if (pattern != 1) m->shared.push_back({"sliding_window_pattern", Int(pattern)});
+  }
+  if (qwen3 || qwen3_moe) m->shared.push_back({"qk_norm", "true"});
+  if (gemma || gemma2) m->shared.push_back({"embedding_scale", "true"});
+  if (gemma2) {
+    double attn_cap = 0, final_cap = 0, scalar = 0;
+    m->shared.push_back({"sandwich_norm", "true"});
+    RETURN_IF_ERROR(r.PositiveOr("attn_logit_softcapping", 0, &attn_cap));
+    RETURN_IF_ERROR(r.PositiveOr("final_logit_softcapping", 0, &final_cap));
+    RETURN_IF_ERROR(r.PositiveOr("query_pre_attn_scalar", 256, &scalar));
+    if (attn_cap > 0) m->shared.push_back({"attn_logit_softcap", Number(attn_cap)});
+    if (final_cap > 0) m->shared.push_back({"final_logit_softcap", Number(final_cap)});
+    m->shared.push_back({"query_pre_attn_scalar", Number(scalar)});
+  }
+
+  if (qwen3_moe) {
+    int64_t experts = 0, k = 0, expert_width = 0, step = 1;
+    bool renormalize = false;
+    RETURN_IF_ERROR(r.Count("num_experts", &experts));
+    RETURN_IF_ERROR(r.Count("num_experts_per_tok", &k));
+    RETURN_IF_ERROR(r.Count("moe_intermediate_size", &expert_width));
+    RETURN_IF_ERROR(r.BoolOr("norm_topk_prob", false, &renormalize));
+    RETURN_IF_ERROR(r.CountOr("decoder_sparse_step", 1, &step));
+    if (step != 1)
+      return r.Unsupported("decoder_sparse_step", ": every layer must be a mixture of experts (decoder_sparse_step 1)");
+    if (r.Has("mlp_only_layers")) {
+      const Json& dense = r.Get("mlp_only_layers");
+      if (!dense.is_array() || !dense.empty())
+        return r.Unsupported("mlp_only_layers", ": only an empty list (every layer a mixture of experts)");
+    }
+    m->shared.push_back({"num_experts", Int(experts)});
+    m->shared.push_back({"experts_per_token", Int(k)});
+    m->shared.push_back({"moe_hidden_dim", Int(expert_width)});
+    if (!renormalize) m->shared.push_back({"router_renormalize", "false"});
+    m->shared.push_back({"checkpoint_layout", "qwen3_moe"});
+    AddDims(d, /*kv_heads=*/true, m);
+    return Status::OK();
+  }
+  if (deepseek) {
+    int64_t experts = 0, k = 0, expert_width = 0, shared = 0, dense = 0, groups = 0, topk_groups = 0, freq = 1;
+    int64_t q_lora = 0, kv_lora = 0, nope = 0, rope_dim = 0, v = 0;
+    double scale = 1;
+    bool renormalize = true;
+    std::string scoring, method;
+    RETURN_IF_ERROR(r.Count("n_routed_experts", &experts));
+    RETURN_IF_ERROR(r.Count("num_experts_per_tok", &k));
+    RETURN_IF_ERROR(r.Count("moe_intermediate_size", &expert_width));
+    RETURN_IF_ERROR(r.CountOrZero("n_shared_experts", 0, &shared));
+    RETURN_IF_ERROR(r.CountOrZero("first_k_dense_replace", 0, &dense));
+    RETURN_IF_ERROR(r.CountOr("moe_layer_freq", 1, &freq));
+    if (freq != 1) return r.Unsupported("moe_layer_freq", ": every layer past first_k_dense_replace must be a mixture");
+    RETURN_IF_ERROR(r.CountOrZero("n_group", 0, &groups));
+    RETURN_IF_ERROR(r.CountOrZero("topk_group", 0, &topk_groups));
+    RETURN_IF_ERROR(r.PositiveOr("routed_scaling_factor", 1, &scale));
+    RETURN_IF_ERROR(r.BoolOr("norm_topk_prob", true, &renormalize));
+    RETURN_IF_ERROR(r.StringOr("scoring_func", "sigmoid", &scoring));
+    if (scoring != "sigmoid" && scoring != "softmax")
+      return r.Unsupported("scoring_func", " (supported: sigmoid, softmax)");
+    RETURN_IF_ERROR(r.StringOr("topk_method", "noaux_tc", &method));
+    if (method != "noaux_tc")
+      return r.Unsupported("topk_method", " (supported: noaux_tc, the group-limited choice with a correction bias)");
+    RETURN_IF_ERROR(r.CountOrZero("q_lora_rank", 0, &q_lora));
+    RETURN_IF_ERROR(r.Count("kv_lora_rank", &kv_lora));
+    RETURN_IF_ERROR(r.Count("qk_nope_head_dim", &nope));
+    RETURN_IF_ERROR(r.Count("qk_rope_head_dim", &rope_dim));
+    RETURN_IF_ERROR(r.Count("v_head_dim", &v));
+    // Groups of 1 are no groups (transformers' noaux_tc with n_group 1 keeps every expert).
+    if (groups <= 1) groups = topk_groups = 0;
+    if (q_lora > 0) m->shared.push_back({"q_lora_rank", Int(q_lora)});
+    m->shared.push_back({"kv_lora_rank", Int(kv_lora)});
+    m->shared.push_back({"qk_nope_head_dim", Int(nope)});
+    m->shared.push_back({"qk_rope_head_dim", Int(rope_dim)});
+    m->shared.push_back({"v_head_dim", Int(v)});
+    m->shared.push_back({"num_experts", Int(experts)});
+    m->shared.push_back({"experts_per_token", Int(k)});
+    m->shared.push_back({"moe_hidden_dim", Int(expert_width)});
+    if (shared > 0) m->shared.push_back({"num_shared_experts", Int(shared)});
+    if (dense > 0) m->shared.push_back({"first_dense_layers", Int(dense)});
+    if (!renormalize) m->shared.push_back({"router_renormalize", "false"});
+    if (scoring == "sigmoid") m->shared.push_back({"router_scoring", "sigmoid"});
+    m->shared.push_back({"router_bias", "true"});  // noaux_tc: e_score_correction_bias
+    if (groups > 0) {
+      m->shared.push_back({"router_groups", Int(groups)});
+      m->shared.push_back({"router_topk_groups", Int(topk_groups)});
+    }
+    if (scale != 1) m->shared.push_back({"routed_scaling_factor", Number(scale)});
+    m->shared.push_back({"checkpoint_layout", "deepseek_v3"});
+    // head_dim is not used by MLA (QkHeadDim, VHeadDim): the spec's default stays.
+    d.head_dim = 0;
+    AddDims(d, /*kv_heads=*/true, m);  // hidden_dim: intermediate_size, the dense layers' width
+    m->notes.push_back(
+        "DeepSeek-V3 without the multi-token-prediction layer (num_nextn_predict_layers), as "
+        "transformers builds it.");
+    return Status::OK();
+  }
+  m->shared.push_back({"checkpoint_layout", gemma ? "gemma" : gemma2 ? "gemma2" : phi3 ? "phi3" : "qwen3"});
+  AddDims(d, /*kv_heads=*/true, m);
+  return Status::OK();
+}
+
+// GPTNeoXForCausalLM (Pythia): LayerNorm with biases, RoPE on rotary_pct of each head (base
+// rotary_emb_base), biases everywhere, exact GELU, parallel attention and MLP residual
+// (use_parallel_residual), an untied head.
+Status MapGptNeox(const ConfigReader& r, Mapped* m) {
+  int64_t vocab = 0, context = 0;
+  Dims d;
+  double eps = 0, pct = 0.25, base = 10000;
+  std::string act;
+  bool parallel = true, tie = false, attention_bias = true;
+  RETURN_IF_ERROR(r.Count("vocab_size", &vocab));
+  RETURN_IF_ERROR(r.Count("max_position_embeddings", &context));
+  RETURN_IF_ERROR(r.Count("num_hidden_layers", &d.layers));
+  RETURN_IF_ERROR(r.Count("hidden_size", &d.width));
+  RETURN_IF_ERROR(r.Count("num_attention_heads", &d.heads));
+  RETURN_IF_ERROR(r.Count("intermediate_size", &d.hidden));
+  RETURN_IF_ERROR(r.PositiveOr("layer_norm_eps", 1e-5, &eps));
+  RETURN_IF_ERROR(PlainActivation(r, "hidden_act", "gelu", &act));
+  RETURN_IF_ERROR(r.BoolOr("use_parallel_residual", true, &parallel));
+  RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", false, &tie));
+  RETURN_IF_ERROR(r.BoolOr("attention_bias", true, &attention_bias));
+  if (!attention_bias)
+    return r.Unsupported("attention_bias", ": GPT-NeoX checkpoints without attention biases are not mapped");
+  if (r.Has("rope_scaling")) return r.Unsupported("rope_scaling", ": GPT-NeoX imports with unscaled RoPE only");
+  RETURN_IF_ERROR(r.PositiveOr("rotary_pct", 0.25, &pct));
+  RETURN_IF_ERROR(r.PositiveOr("rotary_emb_base", 10000, &base));
+  if (d.width % d.heads != 0)
+    return r.Error("'hidden_size' (" + Int(d.width) + ") must be divisible by 'num_attention_heads' (" + Int(d.heads) +
+                   ")");
+  const int64_t head_dim = d.width / d.heads;
+  const int64_t rotary = static_cast<int64_t>(static_cast<double>(head_dim) * pct);  // int(head_dim x rotary_pct)
+  if (pct > 1 || rotary <= 0 || rotary % 2 != 0)
+    return r.Unsupported("rotary_pct", ": the rotated width int(head_dim x rotary_pct) = " + Int(rotary) +
+                                           " must be even, positive and at most head_dim");
+  d.kv_heads = d.heads;
+
+  m->family = engine::Family::kDecoder;
+  m->context_length = context;
+  m->shared = {{"vocab_size", Int(vocab)},  {"context_length", Int(context)},
+               {"norm", "layernorm"},       {"norm_eps", Number(eps)},
+               {"activation", act},         {"position", "rope"},
+               {"rope_theta", Number(base)}};
+  if (rotary != head_dim) m->shared.push_back({"rotary_dim", Int(rotary)});
+  m->shared.push_back({"bias", "true"});
+  m->shared.push_back({"tie_embeddings", Bool(tie)});
+  if (parallel) m->shared.push_back({"parallel_residual", "true"});
+  m->shared.push_back({"checkpoint_layout", "gpt_neox"});
+  AddDims(d, /*kv_heads=*/false, m);
   return Status::OK();
 }
 
@@ -470,10 +843,14 @@ Status MapArchitecture(const ConfigReader& r, const std::string& arch, Mapped* m
   if (arch == "LlamaForCausalLM" || arch == "MistralForCausalLM" || arch == "Qwen2ForCausalLM" ||
       arch == "MixtralForCausalLM")
     return MapLlamaLike(r, arch, m);
+  if (arch == "GemmaForCausalLM" || arch == "Gemma2ForCausalLM" || arch == "Phi3ForCausalLM" ||
+      arch == "Qwen3ForCausalLM" || arch == "Qwen3MoeForCausalLM" || arch == "DeepseekV3ForCausalLM")
+    return MapModernDecoder(r, arch, m);
+  if (arch == "GPTNeoXForCausalLM") return MapGptNeox(r, m);
   if (arch == "BertModel" || arch == "BertForMaskedLM" || arch == "BertForSequenceClassification")
     return MapBert(r, arch, m);
   if (arch == "ViTForImageClassification") return MapVit(r, m);
-  std::vector<std::string> supported(std::begin(kImportableArchitectures), std::end(kImportableArchitectures));
+  std::vector<std::string> supported(kImportableArchitectures, kImportableArchitectures + kImportableArchitectureCount);
   std::string why;
   if (arch == "ViTModel") why = ": its pooler (dense + tanh over the [CLS] token) is not part of the vit family";
   return r.Error("architecture '" + arch + "' is not supported" + why + " (supported: " + Joined(supported) + ")");

@@ -1,8 +1,9 @@
 // Hugging Face config.json -> the text of a model spec (format v1, DESIGN.md "Spec format"),
 // for `modelcard import DIR`. Maps only what the engine can represent; any setting it cannot
-// (RoPE scaling, sliding windows, an activation it lacks, ...) is an error, never a guess.
+// (longrope, an activation it lacks, ...) is an error naming the key, never a guess.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "engine/config.h"
@@ -31,12 +32,21 @@ struct ImportOptions {
 //   GPT2LMHeadModel                                     -> decoder (GPT-2 layout)
 //   LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM -> decoder (Llama layout)
 //   MixtralForCausalLM                                  -> moe
+//   GemmaForCausalLM, Gemma2ForCausalLM, Phi3ForCausalLM, Qwen3ForCausalLM, GPTNeoXForCausalLM
+//                                                       -> decoder (checkpoint_layout gemma, gemma2,
+//                                                          phi3, qwen3, gpt_neox)
+//   Qwen3MoeForCausalLM, DeepseekV3ForCausalLM          -> moe (qwen3_moe, deepseek_v3)
 //   BertModel, BertForMaskedLM, BertForSequenceClassification -> encoder
 //   ViTForImageClassification                           -> vit
 //   (no config.json) torchvision ResNet                 -> resnet (ImportTorchvisionResNet)
 // A config without `architectures` is read by its `model_type` (gpt2, llama, mistral, qwen2,
-// mixtral, bert, vit), as that model type's first architecture above.
+// mixtral, gemma, gemma2, phi3, qwen3, qwen3_moe, deepseek_v3, gpt_neox, bert, vit), as that
+// model type's first architecture above. Rope scaling (linear, dynamic, yarn, llama3), sliding
+// windows (one for every layer, or Gemma 2's alternation), partial rotary and the decoder
+// features of those types map to spec keys; a setting still not representable (Phi-3's longrope,
+// Qwen3-MoE's mlp_only_layers, ...) is an error naming the key.
 extern const char* const kImportableArchitectures[];
+extern const size_t kImportableArchitectureCount;
 
 // Reads `<dir>/config.json` and writes the spec of that checkpoint into *out: name (options.name,
 // else as ImportOptions says), slug, a tagline and summary saying it was imported, `license` only

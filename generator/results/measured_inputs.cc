@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "generator/results/config_features.h"
 #include "generator/spec/sha256.h"
 
 namespace results {
@@ -53,6 +54,9 @@ Json ConfigJson(const engine::ModelConfig& c) {
   j["num_experts"] = c.num_experts;
   j["experts_per_token"] = c.experts_per_token;
   j["cell"] = c.cell;
+  // The issue-16 fields only where they differ from their defaults: every config without them
+  // keeps the fingerprint it had.
+  WriteDecoderFeatures(c, &j);
   return j;
 }
 

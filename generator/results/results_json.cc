@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "generator/results/config_features.h"
+
 namespace results {
 namespace {
 
@@ -60,6 +62,7 @@ Json ConfigToJson(const engine::ModelConfig& c) {
   j["bias"] = c.bias;
   j["qkv_bias"] = c.qkv_bias;
   j["tie_embeddings"] = c.tie_embeddings;
+  WriteDecoderFeatures(c, &j);  // only the issue-16 fields that differ from their defaults
   return j;
 }
 
@@ -372,13 +375,15 @@ Status ReadConfig(const Json& obj, const std::string& path, engine::ModelConfig*
   RETURN_IF_ERROR(GetEnum(*j, p, "norm", engine::NormFromName, "layernorm | rmsnorm", &c->norm));
   RETURN_IF_ERROR(GetDouble(*j, p, "norm_eps", &c->norm_eps));
   RETURN_IF_ERROR(GetEnum(*j, p, "activation", engine::ActivationFromName,
-                          "gelu | gelu_tanh | relu | silu | swiglu | geglu", &c->activation));
+                          "gelu | gelu_tanh | relu | silu | swiglu | geglu | geglu_tanh", &c->activation));
   RETURN_IF_ERROR(
       GetEnum(*j, p, "position", engine::PositionFromName, "learned | sinusoidal | rope | alibi | none", &c->position));
   RETURN_IF_ERROR(GetDouble(*j, p, "rope_theta", &c->rope_theta));
   RETURN_IF_ERROR(GetBool(*j, p, "bias", &c->bias));
   RETURN_IF_ERROR(GetBool(*j, p, "qkv_bias", &c->qkv_bias));
   RETURN_IF_ERROR(GetBool(*j, p, "tie_embeddings", &c->tie_embeddings));
+  // Optional: the issue-16 fields, written only where they differ from the defaults.
+  if (std::string problem = ReadDecoderFeatures(*j, c); !problem.empty()) return Error(p, problem);
   return Status::OK();
 }
 

@@ -15,7 +15,9 @@ namespace results {
 // empty; prompt_tokens / new_tokens / prefill_s and the roofline (bytes_moved,
 // achieved_bytes_per_s, bandwidth_utilization) only for "generate" runs; memory.gradients_bytes /
 // optimizer_bytes / activations_bytes only for "train" runs; a size's "experiments" array only
-// when it has experiments (a variant's "accuracy" is null when it has none).
+// when it has experiments (a variant's "accuracy" is null when it has none); a size's config
+// gains issue 16's fields (rope scaling, windows, MLA, MoE options, checkpoint_layout) only where
+// they differ from their defaults (results/config_features.h), and reads them back optionally.
 std::string ReportToJson(const engine::Report& report);
 
 // Parses what ReportToJson writes. Unknown keys are ignored (later versions may add keys).

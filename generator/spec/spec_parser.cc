@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -73,7 +74,7 @@ const Keys kFamilies = [] {
 }();
 // Spellings accepted by engine::NormFromName / ActivationFromName / PositionFromName.
 const Keys kNorms = {"layernorm", "rmsnorm"};
-const Keys kActivations = {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"};
+const Keys kActivations = {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu", "geglu_tanh"};
 const Keys kPositions = {"learned", "sinusoidal", "rope", "alibi", "none"};
 const Keys kDtypes = {"float32", "bfloat16", "float16"};
 const Keys kDevices = {"cpu", "cuda"};
@@ -83,6 +84,7 @@ enum class ConfigKind {
   kCount,
   kCountOrZero,
   kPositiveNumber,
+  kNumberOrZero,
   kBool,
   kNorm,
   kActivation,
@@ -131,18 +133,82 @@ const std::vector<std::pair<std::string, ConfigKind>> kConfigKeys = {
     {"hop_length", ConfigKind::kCount},
     {"chunk_seconds", ConfigKind::kPositiveNumber},
     {"decoder_layers", ConfigKind::kCountOrZero},
+    // decoder features (decoder and moe; engine/config.h)
+    {"rope_scaling", ConfigKind::kChoice},
+    {"rope_scaling_factor", ConfigKind::kPositiveNumber},
+    {"rope_original_context", ConfigKind::kCountOrZero},
+    {"rope_low_freq_factor", ConfigKind::kPositiveNumber},
+    {"rope_high_freq_factor", ConfigKind::kPositiveNumber},
+    {"rope_beta_fast", ConfigKind::kPositiveNumber},
+    {"rope_beta_slow", ConfigKind::kNumberOrZero},
+    {"rope_attention_factor", ConfigKind::kNumberOrZero},
+    {"rope_mscale_all_dim", ConfigKind::kNumberOrZero},
+    {"rotary_dim", ConfigKind::kCountOrZero},
+    {"sliding_window", ConfigKind::kCountOrZero},
+    {"sliding_window_pattern", ConfigKind::kCount},
+    {"parallel_residual", ConfigKind::kBool},
+    {"qk_norm", ConfigKind::kBool},
+    {"sandwich_norm", ConfigKind::kBool},
+    {"embedding_scale", ConfigKind::kBool},
+    {"attn_logit_softcap", ConfigKind::kNumberOrZero},
+    {"final_logit_softcap", ConfigKind::kNumberOrZero},
+    {"query_pre_attn_scalar", ConfigKind::kNumberOrZero},
+    {"q_lora_rank", ConfigKind::kCountOrZero},
+    {"kv_lora_rank", ConfigKind::kCountOrZero},
+    {"qk_nope_head_dim", ConfigKind::kCountOrZero},
+    {"qk_rope_head_dim", ConfigKind::kCountOrZero},
+    {"v_head_dim", ConfigKind::kCountOrZero},
+    {"checkpoint_layout", ConfigKind::kChoice},
     // moe
     {"num_experts", ConfigKind::kCount},
     {"experts_per_token", ConfigKind::kCount},
+    {"moe_hidden_dim", ConfigKind::kCountOrZero},
+    {"num_shared_experts", ConfigKind::kCountOrZero},
+    {"first_dense_layers", ConfigKind::kCountOrZero},
+    {"router_renormalize", ConfigKind::kBool},
+    {"router_scoring", ConfigKind::kChoice},
+    {"router_bias", ConfigKind::kBool},
+    {"router_groups", ConfigKind::kCountOrZero},
+    {"router_topk_groups", ConfigKind::kCountOrZero},
+    {"routed_scaling_factor", ConfigKind::kPositiveNumber},
     // recurrent
     {"cell", ConfigKind::kChoice}};
 
+// The spellings of an engine enum, from its name function (engine/config.h).
+template <typename Enum, typename NameFn>
+Keys EnumNames(std::initializer_list<Enum> values, NameFn name) {
+  Keys out;
+  for (Enum v : values) out.push_back(name(v));
+  return out;
+}
+// The checkpoint layouts a spec may name (engine/weights/hf_names.h HfLayoutFor); omitted: the
+// layout the family and features imply.
+const Keys kCheckpointLayouts = {"gpt2",
+                                 "llama",
+                                 "gemma",
+                                 "gemma2",
+                                 "phi3",
+                                 "qwen3",
+                                 "mixtral",
+                                 "qwen3_moe",
+                                 "deepseek_v3",
+                                 "gpt_neox",
+                                 "bert",
+                                 "vit",
+                                 "torchvision-resnet"};
 // The spellings of each kChoice key.
-const std::map<std::string, Keys> kChoices = {{"norm_position", {"pre", "post"}},
-                                              {"head", {"none", "mlm", "classifier"}},
-                                              {"pool", {"cls", "mean"}},
-                                              {"block", {"basic", "bottleneck"}},
-                                              {"cell", {"lstm", "gru"}}};
+const std::map<std::string, Keys> kChoices = {
+    {"rope_scaling", EnumNames({engine::RopeScaling::kNone, engine::RopeScaling::kLinear, engine::RopeScaling::kDynamic,
+                                engine::RopeScaling::kYarn, engine::RopeScaling::kLlama3},
+                               engine::RopeScalingName)},
+    {"router_scoring",
+     EnumNames({engine::RouterScoring::kSoftmax, engine::RouterScoring::kSigmoid}, engine::RouterScoringName)},
+    {"checkpoint_layout", kCheckpointLayouts},
+    {"norm_position", {"pre", "post"}},
+    {"head", {"none", "mlm", "classifier"}},
+    {"pool", {"cls", "mean"}},
+    {"block", {"basic", "bottleneck"}},
+    {"cell", {"lstm", "gru"}}};
 
 // The config keys each family reads (any other key is an error in its spec) and the ones
 // every size must have after merging architecture.config.
@@ -152,11 +218,31 @@ Keys Plus(Keys a, const Keys& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
 }
+// The decoder features of issue 16 (decoder and moe) and the MoE-only options.
+const Keys kDecoderFeatureKeys = {"rope_scaling",          "rope_scaling_factor",
+                                  "rope_original_context", "rope_low_freq_factor",
+                                  "rope_high_freq_factor", "rope_beta_fast",
+                                  "rope_beta_slow",        "rope_attention_factor",
+                                  "rope_mscale_all_dim",   "rotary_dim",
+                                  "sliding_window",        "sliding_window_pattern",
+                                  "parallel_residual",     "qk_norm",
+                                  "sandwich_norm",         "embedding_scale",
+                                  "attn_logit_softcap",    "final_logit_softcap",
+                                  "query_pre_attn_scalar", "q_lora_rank",
+                                  "kv_lora_rank",          "qk_nope_head_dim",
+                                  "qk_rope_head_dim",      "v_head_dim",
+                                  "checkpoint_layout"};
+const Keys kMoeOptionKeys = {"moe_hidden_dim",     "num_shared_experts", "first_dense_layers",
+                             "router_renormalize", "router_scoring",     "router_bias",
+                             "router_groups",      "router_topk_groups", "routed_scaling_factor"};
 const std::map<std::string, Keys> kFamilyKeys = {
-    {"decoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
-                                        "rope_theta", "tie_embeddings"})},
-    {"moe", Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position", "rope_theta",
-                                    "tie_embeddings", "num_experts", "experts_per_token"})},
+    {"decoder", Plus(Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
+                                             "rope_theta", "tie_embeddings"}),
+                     kDecoderFeatureKeys)},
+    {"moe", Plus(Plus(Plus(kTransformerKeys, {"vocab_size", "context_length", "num_kv_heads", "norm", "position",
+                                              "rope_theta", "tie_embeddings", "num_experts", "experts_per_token"}),
+                      kDecoderFeatureKeys),
+                 kMoeOptionKeys)},
     {"encoder", Plus(kTransformerKeys, {"vocab_size", "context_length", "type_vocab_size", "pooler", "norm_position",
                                         "head", "num_classes"})},
     {"vit", Plus(kTransformerKeys, {"image_size", "patch_size", "channels", "pool", "num_classes"})},
@@ -349,6 +435,56 @@ struct ConfigValue {
 };
 using ConfigLayer = std::map<std::string, ConfigValue>;
 
+// The issue-16 decoder features and MoE options (kDecoderFeatureKeys, kMoeOptionKeys).
+void ApplyDecoderFeature(const std::string& key, const ConfigValue& v, engine::ModelConfig* c) {
+  const std::map<std::string, int64_t engine::ModelConfig::*> counts = {
+      {"rope_original_context", &engine::ModelConfig::rope_original_context},
+      {"rotary_dim", &engine::ModelConfig::rotary_dim},
+      {"sliding_window", &engine::ModelConfig::sliding_window},
+      {"sliding_window_pattern", &engine::ModelConfig::sliding_window_pattern},
+      {"q_lora_rank", &engine::ModelConfig::q_lora_rank},
+      {"kv_lora_rank", &engine::ModelConfig::kv_lora_rank},
+      {"qk_nope_head_dim", &engine::ModelConfig::qk_nope_head_dim},
+      {"qk_rope_head_dim", &engine::ModelConfig::qk_rope_head_dim},
+      {"v_head_dim", &engine::ModelConfig::v_head_dim},
+      {"moe_hidden_dim", &engine::ModelConfig::moe_hidden_dim},
+      {"num_shared_experts", &engine::ModelConfig::num_shared_experts},
+      {"first_dense_layers", &engine::ModelConfig::first_dense_layers},
+      {"router_groups", &engine::ModelConfig::router_groups},
+      {"router_topk_groups", &engine::ModelConfig::router_topk_groups}};
+  const std::map<std::string, double engine::ModelConfig::*> numbers = {
+      {"rope_scaling_factor", &engine::ModelConfig::rope_scaling_factor},
+      {"rope_low_freq_factor", &engine::ModelConfig::rope_low_freq_factor},
+      {"rope_high_freq_factor", &engine::ModelConfig::rope_high_freq_factor},
+      {"rope_beta_fast", &engine::ModelConfig::rope_beta_fast},
+      {"rope_beta_slow", &engine::ModelConfig::rope_beta_slow},
+      {"rope_attention_factor", &engine::ModelConfig::rope_attention_factor},
+      {"rope_mscale_all_dim", &engine::ModelConfig::rope_mscale_all_dim},
+      {"attn_logit_softcap", &engine::ModelConfig::attn_logit_softcap},
+      {"final_logit_softcap", &engine::ModelConfig::final_logit_softcap},
+      {"query_pre_attn_scalar", &engine::ModelConfig::query_pre_attn_scalar},
+      {"routed_scaling_factor", &engine::ModelConfig::routed_scaling_factor}};
+  const std::map<std::string, bool engine::ModelConfig::*> bools = {
+      {"parallel_residual", &engine::ModelConfig::parallel_residual},
+      {"qk_norm", &engine::ModelConfig::qk_norm},
+      {"sandwich_norm", &engine::ModelConfig::sandwich_norm},
+      {"embedding_scale", &engine::ModelConfig::embedding_scale},
+      {"router_renormalize", &engine::ModelConfig::router_renormalize},
+      {"router_bias", &engine::ModelConfig::router_bias}};
+  if (auto it = counts.find(key); it != counts.end())
+    c->*(it->second) = v.integer;
+  else if (auto n = numbers.find(key); n != numbers.end())
+    c->*(n->second) = v.number;
+  else if (auto b = bools.find(key); b != bools.end())
+    c->*(b->second) = v.boolean;
+  else if (key == "rope_scaling")
+    engine::RopeScalingFromName(v.name, &c->rope_scaling);
+  else if (key == "router_scoring")
+    engine::RouterScoringFromName(v.name, &c->router_scoring);
+  else if (key == "checkpoint_layout")
+    c->checkpoint_layout = v.name;
+}
+
 void ApplyConfigValue(const std::string& key, const ConfigValue& v, engine::ModelConfig* c) {
   if (key == "vocab_size")
     c->vocab_size = v.integer;
@@ -428,6 +564,8 @@ void ApplyConfigValue(const std::string& key, const ConfigValue& v, engine::Mode
     c->experts_per_token = v.integer;
   else if (key == "cell")
     c->cell = v.name;
+  else
+    ApplyDecoderFeature(key, v, c);
 }
 
 // The key to point at when `check` (a count of `c`) does not fit int64: of the integer keys the
@@ -1100,6 +1238,7 @@ ConfigLayer SpecReader::ReadConfigLayer(const Fields& fields) {
         break;
       }
       case ConfigKind::kPositiveNumber: v.valid = ReadPositiveNumber(*e, false, &v.number); break;
+      case ConfigKind::kNumberOrZero: v.valid = ReadPositiveNumber(*e, true, &v.number); break;
       case ConfigKind::kBool: v.valid = ReadBool(*e, &v.boolean); break;
       case ConfigKind::kNorm: v.valid = ReadChoice(*e, "norm", kNorms, &v.name); break;
       case ConfigKind::kActivation: v.valid = ReadChoice(*e, "activation", kActivations, &v.name); break;
@@ -1184,7 +1323,24 @@ bool SpecReader::ResolveSize(const std::string& name, const YAML::Mark& name_mar
   }
   std::string problem = engine::ValidateConfig(c);
   if (!problem.empty()) {
-    Error(name_mark, "size '" + name + "': " + problem);
+    // A problem with a decoder feature points at the key it names first (where given).
+    YAML::Mark mark = name_mark;
+    std::string hint;
+    size_t first = std::string::npos;
+    for (const Keys* keys : {&kDecoderFeatureKeys, &kMoeOptionKeys})
+      for (const std::string& key : *keys) {
+        const auto it = merged.find(key);
+        const size_t at = problem.find(key);
+        if (it == merged.end() || at == std::string::npos || at >= first) continue;
+        const size_t end = at + key.size();
+        if ((at > 0 && (std::isalnum(static_cast<unsigned char>(problem[at - 1])) || problem[at - 1] == '_')) ||
+            (end < problem.size() && (std::isalnum(static_cast<unsigned char>(problem[end])) || problem[end] == '_')))
+          continue;
+        first = at;
+        mark = it->second.mark;
+        hint = "change '" + key + "' (README.md's spec key table and engine/config.h state its rule)";
+      }
+    Error(mark, "size '" + name + "': " + problem, hint);
     return false;
   }
   *out = c;

@@ -272,3 +272,65 @@ TEST_CASE("an audio chunk of 1e300 seconds is a config error, not an out-of-rang
   CHECK(engine::AudioFrames(c) == kMax / c.hop_length);  // saturated, never undefined
   CHECK(Contains(engine::ValidateConfig(c), "chunk_seconds x sample_rate (16000) is past 9,223,372,036,854,775,807"));
 }
+
+TEST_CASE("issue 16: windowed, MLA and DeepSeek-style MoE sums are exact across the window and closed-form") {
+  engine::ModelConfig gemma = testing_configs::Llama2(4, 64, 4, 2, 96);
+  gemma.sliding_window = 40;
+  gemma.sliding_window_pattern = 2;
+  engine::ModelConfig mistral = testing_configs::Llama2(2, 64, 3, 1, 96);  // 3 heads: T(T+1)/2 odd terms
+  mistral.head_dim = 16;
+  mistral.sliding_window = 17;
+  engine::ModelConfig mla = testing_configs::Llama2(3, 64, 4, 4, 96);
+  mla.family = engine::Family::kMoe;
+  mla.num_experts = 8;
+  mla.experts_per_token = 2;
+  mla.moe_hidden_dim = 24;
+  mla.num_shared_experts = 1;
+  mla.first_dense_layers = 1;
+  mla.q_lora_rank = 16;
+  mla.kv_lora_rank = 12;
+  mla.qk_nope_head_dim = 8;
+  mla.qk_rope_head_dim = 4;
+  mla.v_head_dim = 8;
+  mla.sliding_window = 9;
+  for (const engine::ModelConfig& c : {gemma, mistral, mla}) {
+    REQUIRE(engine::ValidateConfig(c) == "");
+    for (const auto& [from, to] :
+         std::vector<std::pair<int64_t, int64_t>>{{1, 1}, {1, 300}, {9, 10}, {16, 18}, {39, 41}, {41, 90}, {2, 9}}) {
+      CAPTURE(from);
+      CAPTURE(to);
+      __int128 decode = 0, forward = 0;
+      for (int64_t t = from; t <= to; ++t) {
+        int64_t step = 0;
+        engine::FlopCount f;
+        REQUIRE(engine::CountDecodeStepFlops(c, 3, t, &step).ok());
+        REQUIRE(engine::CountForwardFlops(c, 3, t, &f).ok());
+        decode += step;
+        forward += f.forward;
+      }
+      int64_t got = 0;
+      REQUIRE(engine::SumDecodeStepFlops(c, 3, from, to, &got).ok());
+      CHECK(got == static_cast<int64_t>(decode));
+      REQUIRE(engine::SumForwardFlops(c, 3, from, to, &got).ok());
+      CHECK(got == static_cast<int64_t>(forward));
+    }
+    // 2^31 lengths: closed form per piece, and an error past int64, never a wrapped number.
+    int64_t got = 0;
+    engine::Status st;
+    const double s = SecondsOf([&] { st = engine::SumForwardFlops(c, 1, 1, 2147483647, &got); });
+    CHECK(s < 0.1);
+    REQUIRE_FALSE(st.ok());
+    CHECK(StartsWith(st.message(), "forward FLOPs summed over lengths 1 to 2147483647 " + std::string(kLimit)));
+  }
+  // A windowed decode step stops growing at the window: its sum over 2^31 steps fits where the
+  // full-attention one does not.
+  engine::ModelConfig local = testing_configs::Llama2(1, 8, 1, 1, 8);
+  local.vocab_size = 8;
+  local.sliding_window = 4;
+  int64_t windowed = 0, step = 0;
+  REQUIRE(engine::SumDecodeStepFlops(local, 1, 1, 2147483647, &windowed).ok());
+  REQUIRE(engine::CountDecodeStepFlops(local, 1, 100, &step).ok());
+  int64_t head = 0;
+  REQUIRE(engine::SumDecodeStepFlops(local, 1, 1, 4, &head).ok());
+  CHECK(windowed == head + (2147483647LL - 4) * step);
+}

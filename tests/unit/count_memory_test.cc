@@ -149,3 +149,56 @@ TEST_CASE("memory estimate: a measured run's shape is its scenario, dtype, batch
   CHECK(shape.new_tokens == 8);
   CHECK_FALSE(shape.packed);  // a scenario's peak never includes the packed copies
 }
+
+TEST_CASE("memory estimate (issue 16): a windowed cache holds at most the window; MLA caches its latent") {
+  engine::ModelConfig c = testing_configs::Llama2(4, 64, 4, 2, 128);
+  c.vocab_size = 100;
+  c.sliding_window = 16;
+  c.sliding_window_pattern = 2;  // layers 0 and 2 local
+  auto shape = Shape("generate", "bfloat16", 3, 0);
+  shape.prompt_tokens = 40;
+  shape.new_tokens = 10;                           // 50 tokens: local layers keep 16 of them
+  const int64_t per_layer_token = 2 * 2 * 16 * 2;  // K and V, 2 KV heads of 16, bfloat16
+  CHECK(Estimate(c, shape).kv_cache == 3 * (2 * 50 + 2 * 16) * per_layer_token);
+  auto full = c;
+  full.sliding_window = 0;
+  CHECK(Estimate(full, shape).kv_cache == 3 * 4 * 50 * per_layer_token);
+
+  // MLA: kv_lora_rank + qk_rope_head_dim values per token and layer, far below GQA's K and V.
+  engine::ModelConfig m = testing_configs::Llama2(2, 64, 4, 4, 128);
+  m.vocab_size = 100;
+  m.q_lora_rank = 16;
+  m.kv_lora_rank = 12;
+  m.qk_nope_head_dim = 8;
+  m.qk_rope_head_dim = 4;
+  m.v_head_dim = 8;
+  REQUIRE(engine::ValidateConfig(m) == "");
+  CHECK(Estimate(m, shape).kv_cache == 3 * 2 * 50 * (12 + 4) * 2);
+  // Its saved activations per token and layer: the q latent and its norm (2 x 16), q (4 x 12), the
+  // compressed [c_kv; k_rope] and normed c_kv (2 x 12 + 4), [k_nope; v] (4 x 16), the assembled
+  // keys (4 x 12) and the attention output (4 x 8): 252 values where MHA's q|k|v and output hold
+  // (4 + 8) x 16 + 64 = 256.
+  engine::ModelConfig mha = m;
+  mha.q_lora_rank = mha.kv_lora_rank = mha.qk_nope_head_dim = mha.qk_rope_head_dim = mha.v_head_dim = 0;
+  CHECK(Estimate(m, Shape("train", "float32", 1, 32)).activations -
+            Estimate(mha, Shape("train", "float32", 1, 32)).activations ==
+        (252 - 256) * 32 * 2 * 4);
+}
+
+TEST_CASE("memory estimate (issue 16): shared experts, dense first layers and QK-norm add their tensors") {
+  engine::ModelConfig moe = testing_configs::Mixtral(4, 64, 4, 2, 128, 8, 2);
+  moe.vocab_size = 100;
+  const int64_t base = Estimate(moe, Shape("train", "float32", 1, 32)).activations;
+  moe.num_shared_experts = 1;
+  const int64_t shared = Estimate(moe, Shape("train", "float32", 1, 32)).activations;
+  // One shared MLP of 128 (SwiGLU: gate|up 256 + hidden 128) per token per layer, float32.
+  CHECK(shared - base == 4 * 32 * (256 + 128) * 4);
+  moe.first_dense_layers = 1;  // one layer trades its router and experts for a dense MLP
+  CHECK(Estimate(moe, Shape("train", "float32", 1, 32)).activations != shared);
+  engine::ModelConfig q = testing_configs::Llama2(2, 64, 4, 2, 128);
+  q.vocab_size = 100;
+  const int64_t plain = Estimate(q, Shape("train", "float32", 1, 32)).activations;
+  q.qk_norm = true;
+  // The normed q (4 heads) and k (2 heads) of 16 per token per layer.
+  CHECK(Estimate(q, Shape("train", "float32", 1, 32)).activations - plain == 2 * 32 * (4 + 2) * 16 * 4);
+}

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -140,6 +141,110 @@ Json VitBase() {
     "qkv_bias": true, "transformers_version": "4.13.0.dev0"})");
   for (int i = 0; i < 1000; ++i) j["id2label"][std::to_string(i)] = "class " + std::to_string(i);
   return j;
+}
+
+// issue 16: the published config.json of each model (Hugging Face Hub, the keys that matter),
+// as transformers 4.57 builds them: AutoModelForCausalLM.from_config on the meta device gives the
+// parameter counts the tests state.
+// meta-llama/Llama-3.1-8B
+Json Llama31_8B() {
+  return Json::parse(R"({"architectures": ["LlamaForCausalLM"], "attention_bias": false, "attention_dropout": 0.0,
+    "bos_token_id": 128000, "eos_token_id": 128001, "hidden_act": "silu", "hidden_size": 4096,
+    "initializer_range": 0.02, "intermediate_size": 14336, "max_position_embeddings": 131072,
+    "mlp_bias": false, "model_type": "llama", "num_attention_heads": 32, "num_hidden_layers": 32,
+    "num_key_value_heads": 8, "pretraining_tp": 1, "rms_norm_eps": 1e-05, "rope_scaling": {"factor": 8.0,
+    "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192,
+    "rope_type": "llama3"}, "rope_theta": 500000.0, "tie_word_embeddings": false,
+    "torch_dtype": "bfloat16", "use_cache": true, "vocab_size": 128256})");
+}
+// meta-llama/Llama-3.1-70B
+Json Llama31_70B() {
+  return Json::parse(R"({"architectures": ["LlamaForCausalLM"], "attention_bias": false, "hidden_act": "silu",
+    "hidden_size": 8192, "intermediate_size": 28672, "max_position_embeddings": 131072,
+    "mlp_bias": false, "model_type": "llama", "num_attention_heads": 64, "num_hidden_layers": 80,
+    "num_key_value_heads": 8, "rms_norm_eps": 1e-05, "rope_scaling": {"factor": 8.0,
+    "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192,
+    "rope_type": "llama3"}, "rope_theta": 500000.0, "tie_word_embeddings": false, "vocab_size": 128256})");
+}
+// meta-llama/Llama-3.2-1B
+Json Llama32_1B() {
+  return Json::parse(R"({"architectures": ["LlamaForCausalLM"], "attention_bias": false, "head_dim": 64,
+    "hidden_act": "silu", "hidden_size": 2048, "intermediate_size": 8192,
+    "max_position_embeddings": 131072, "mlp_bias": false, "model_type": "llama",
+    "num_attention_heads": 32, "num_hidden_layers": 16, "num_key_value_heads": 8, "rms_norm_eps": 1e-05,
+    "rope_scaling": {"factor": 32.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+    "original_max_position_embeddings": 8192, "rope_type": "llama3"}, "rope_theta": 500000.0,
+    "tie_word_embeddings": true, "vocab_size": 128256})");
+}
+// mistralai/Mistral-7B-v0.1
+Json Mistral7Bv01() {
+  return Json::parse(R"({"architectures": ["MistralForCausalLM"], "hidden_act": "silu", "hidden_size": 4096,
+    "intermediate_size": 14336, "max_position_embeddings": 32768, "model_type": "mistral",
+    "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 8, "rms_norm_eps": 1e-05,
+    "rope_theta": 10000.0, "sliding_window": 4096, "tie_word_embeddings": false, "vocab_size": 32000})");
+}
+// google/gemma-2-2b
+Json Gemma2_2B() {
+  return Json::parse(
+      R"({"architectures": ["Gemma2ForCausalLM"], "attention_bias": false, "attn_logit_softcapping": 50.0,
+    "cache_implementation": "hybrid", "final_logit_softcapping": 30.0, "head_dim": 256,
+    "hidden_act": "gelu_pytorch_tanh", "hidden_activation": "gelu_pytorch_tanh", "hidden_size": 2304,
+    "intermediate_size": 9216, "max_position_embeddings": 8192, "model_type": "gemma2",
+    "num_attention_heads": 8, "num_hidden_layers": 26, "num_key_value_heads": 4,
+    "query_pre_attn_scalar": 256, "rms_norm_eps": 1e-06, "rope_theta": 10000.0, "sliding_window": 4096,
+    "vocab_size": 256000})");
+}
+// microsoft/Phi-3-mini-4k-instruct
+Json Phi3Mini4k() {
+  return Json::parse(R"({"architectures": ["Phi3ForCausalLM"], "attention_bias": false, "hidden_act": "silu",
+    "hidden_size": 3072, "intermediate_size": 8192, "max_position_embeddings": 4096,
+    "model_type": "phi3", "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 32,
+    "original_max_position_embeddings": 4096, "rms_norm_eps": 1e-05, "rope_scaling": null,
+    "rope_theta": 10000.0, "sliding_window": 2047, "tie_word_embeddings": false, "vocab_size": 32064})");
+}
+// Qwen/Qwen3-0.6B
+Json Qwen3_0_6B() {
+  return Json::parse(R"({"architectures": ["Qwen3ForCausalLM"], "attention_bias": false, "head_dim": 128,
+    "hidden_act": "silu", "hidden_size": 1024, "intermediate_size": 3072,
+    "max_position_embeddings": 40960, "max_window_layers": 28, "model_type": "qwen3",
+    "num_attention_heads": 16, "num_hidden_layers": 28, "num_key_value_heads": 8, "rms_norm_eps": 1e-06,
+    "rope_scaling": null, "rope_theta": 1000000, "sliding_window": null, "tie_word_embeddings": true,
+    "use_sliding_window": false, "vocab_size": 151936})");
+}
+// Qwen/Qwen3-30B-A3B
+Json Qwen3_30B_A3B() {
+  return Json::parse(R"({"architectures": ["Qwen3MoeForCausalLM"], "attention_bias": false, "decoder_sparse_step": 1,
+    "head_dim": 128, "hidden_act": "silu", "hidden_size": 2048, "intermediate_size": 6144,
+    "max_position_embeddings": 40960, "max_window_layers": 48, "mlp_only_layers": [],
+    "model_type": "qwen3_moe", "moe_intermediate_size": 768, "norm_topk_prob": true,
+    "num_attention_heads": 32, "num_experts": 128, "num_experts_per_tok": 8, "num_hidden_layers": 48,
+    "num_key_value_heads": 4, "output_router_logits": false, "rms_norm_eps": 1e-06, "rope_scaling": null,
+    "rope_theta": 1000000.0, "router_aux_loss_coef": 0.001, "sliding_window": null,
+    "tie_word_embeddings": false, "use_sliding_window": false, "vocab_size": 151936})");
+}
+// EleutherAI/pythia-1.4b
+Json Pythia1_4B() {
+  return Json::parse(
+      R"({"architectures": ["GPTNeoXForCausalLM"], "bos_token_id": 0, "eos_token_id": 0, "hidden_act": "gelu",
+    "hidden_size": 2048, "initializer_range": 0.02, "intermediate_size": 8192, "layer_norm_eps": 1e-05,
+    "max_position_embeddings": 2048, "model_type": "gpt_neox", "num_attention_heads": 16,
+    "num_hidden_layers": 24, "rotary_emb_base": 10000, "rotary_pct": 0.25, "tie_word_embeddings": false,
+    "use_cache": true, "use_parallel_residual": true, "vocab_size": 50304})");
+}
+// deepseek-ai/DeepSeek-V3
+Json DeepSeekV3() {
+  return Json::parse(
+      R"({"architectures": ["DeepseekV3ForCausalLM"], "attention_bias": false, "first_k_dense_replace": 3,
+    "hidden_act": "silu", "hidden_size": 7168, "intermediate_size": 18432, "kv_lora_rank": 512,
+    "max_position_embeddings": 163840, "model_type": "deepseek_v3", "moe_intermediate_size": 2048,
+    "moe_layer_freq": 1, "n_group": 8, "n_routed_experts": 256, "n_shared_experts": 1,
+    "norm_topk_prob": true, "num_attention_heads": 128, "num_experts_per_tok": 8,
+    "num_hidden_layers": 61, "num_key_value_heads": 128, "num_nextn_predict_layers": 1,
+    "q_lora_rank": 1536, "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "rms_norm_eps": 1e-06,
+    "rope_scaling": {"beta_fast": 32, "beta_slow": 1, "factor": 40, "mscale": 1.0, "mscale_all_dim": 1.0,
+    "original_max_position_embeddings": 4096, "type": "yarn"}, "rope_theta": 10000,
+    "routed_scaling_factor": 2.5, "scoring_func": "sigmoid", "tie_word_embeddings": false,
+    "topk_group": 4, "topk_method": "noaux_tc", "v_head_dim": 128, "vocab_size": 129280})");
 }
 
 }  // namespace
@@ -339,11 +444,297 @@ TEST_CASE("import: published Mixtral, Mistral, BERT and ViT configs give the pub
   }
 }
 
+TEST_CASE("import: issue 16's published configs give transformers' parameter counts") {
+  TempDir tmp;
+  struct Case {
+    const char* name;
+    Json config;
+    int64_t total;
+    const char* layout;  // the checkpoint_layout the spec writes ("" = none, inferred)
+  };
+  for (const Case& k : std::vector<Case>{{"Llama-3.1-8B", Llama31_8B(), 8030261248, ""},
+                                         {"Llama-3.1-70B", Llama31_70B(), 70553706496, ""},
+                                         {"Llama-3.2-1B", Llama32_1B(), 1235814400, ""},
+                                         {"Mistral-7B-v0.1", Mistral7Bv01(), 7241732096, ""},
+                                         {"gemma-2-2b", Gemma2_2B(), 2614341888, "gemma2"},
+                                         {"Phi-3-mini-4k-instruct", Phi3Mini4k(), 3821079552, "phi3"},
+                                         {"Qwen3-0.6B", Qwen3_0_6B(), 596049920, "qwen3"},
+                                         {"Qwen3-30B-A3B", Qwen3_30B_A3B(), 30532122624, "qwen3_moe"},
+                                         {"pythia-1.4b", Pythia1_4B(), 1414647808, "gpt_neox"},
+                                         {"DeepSeek-V3", DeepSeekV3(), 671026404352, "deepseek_v3"}}) {
+    CAPTURE(k.name);
+    std::string text;
+    const engine::ModelConfig c = ImportConfig(tmp, k.name, k.config, &text);
+    CHECK(engine::AnalyticParameters(c).total == k.total);
+    CHECK(c.checkpoint_layout == k.layout);
+    if (*k.layout) CHECK(text.find(std::string("    checkpoint_layout: ") + k.layout + "\n") != std::string::npos);
+  }
+
+  SUBCASE("Llama 3.1: llama3 rope scaling") {
+    const engine::ModelConfig c = ImportConfig(tmp, "llama31", Llama31_8B());
+    CHECK(c.rope_scaling == engine::RopeScaling::kLlama3);
+    CHECK(c.rope_scaling_factor == 8);
+    CHECK(c.rope_original_context == 8192);
+    CHECK(c.rope_low_freq_factor == 1);
+    CHECK(c.rope_high_freq_factor == 4);
+    CHECK(c.rope_theta == 500000);
+  }
+  SUBCASE("Llama: linear, dynamic and yarn rope scaling, and transformers 5's rope_parameters") {
+    Json j = Llama31_8B();
+    j["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 2.0}};
+    engine::ModelConfig c = ImportConfig(tmp, "linear", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kLinear);
+    CHECK(c.rope_scaling_factor == 2);
+    CHECK(c.rope_original_context == 0);  // the context itself
+    j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 4.0}, {"original_max_position_embeddings", 4096}};
+    c = ImportConfig(tmp, "dynamic", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kDynamic);
+    CHECK(c.rope_original_context == 4096);
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0},    {"original_max_position_embeddings", 32768},
+                         {"beta_fast", 16.0},   {"beta_slow", 2.0}, {"attention_factor", 1.25}};
+    c = ImportConfig(tmp, "yarn", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kYarn);
+    CHECK(c.rope_beta_fast == 16);
+    CHECK(c.rope_beta_slow == 2);
+    CHECK(c.rope_attention_factor == 1.25);
+    CHECK(c.rope_mscale_all_dim == 0);
+    // mscale and mscale_all_dim give a Llama's attention_factor only (no softmax scale, unlike DeepSeek-V3).
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}, {"mscale", 1.0}, {"mscale_all_dim", 0.5}};
+    c = ImportConfig(tmp, "yarn-mscale", j);
+    CHECK(c.rope_attention_factor == (0.1 * std::log(4.0) + 1) / (0.1 * 0.5 * std::log(4.0) + 1));
+    CHECK(c.rope_mscale_all_dim == 0);
+    j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0}};
+    CHECK(ImportConfig(tmp, "yarn-default", j).rope_attention_factor == 0);  // 0.1 ln(factor) + 1, the default
+    j.erase("rope_scaling");
+    j.erase("rope_theta");
+    j["rope_parameters"] = {
+        {"rope_type", "llama3"}, {"rope_theta", 500000.0}, {"factor", 8.0}, {"original_max_position_embeddings", 8192}};
+    c = ImportConfig(tmp, "rope-parameters", j);
+    CHECK(c.rope_scaling == engine::RopeScaling::kLlama3);
+    CHECK(c.rope_theta == 500000);
+    CHECK(c.rope_original_context == 8192);
+  }
+  SUBCASE("Mistral v0.1: one window for every layer; absent means MistralConfig's 4096, null none") {
+    engine::ModelConfig c = ImportConfig(tmp, "mistral01", Mistral7Bv01());
+    CHECK(c.sliding_window == 4096);
+    CHECK(c.sliding_window_pattern == 1);
+    Json j = Mistral7Bv01();
+    j.erase("sliding_window");
+    CHECK(ImportConfig(tmp, "mistral-default", j).sliding_window == 4096);
+    j["sliding_window"] = nullptr;
+    CHECK(ImportConfig(tmp, "mistral-null", j).sliding_window == 0);
+  }
+  SUBCASE("Gemma 2: alternating windows, sandwich norms, soft-caps, GeGLU-tanh, embedding scale") {
+    const engine::ModelConfig c = ImportConfig(tmp, "gemma2", Gemma2_2B());
+    CHECK(c.sliding_window == 4096);
+    CHECK(c.sliding_window_pattern == 2);
+    CHECK(engine::LayerIsLocal(c, 0));
+    CHECK_FALSE(engine::LayerIsLocal(c, 1));
+    CHECK(c.sandwich_norm);
+    CHECK(c.embedding_scale);
+    CHECK(c.attn_logit_softcap == 50);
+    CHECK(c.final_logit_softcap == 30);
+    CHECK(c.query_pre_attn_scalar == 256);
+    CHECK(c.activation == engine::Activation::kGeGLUTanh);
+    CHECK(c.head_dim == 256);
+    CHECK(c.tie_embeddings);
+  }
+  SUBCASE("Phi-3: a window, rope_scaling null; longrope names the key") {
+    const engine::ModelConfig c = ImportConfig(tmp, "phi3", Phi3Mini4k());
+    CHECK(c.sliding_window == 2047);
+    CHECK(c.rope_scaling == engine::RopeScaling::kNone);
+    Json j = Phi3Mini4k();
+    j["rope_scaling"] = {{"type", "longrope"}, {"long_factor", {1.0}}, {"short_factor", {1.0}}};
+    CHECK(ImportError(tmp, "phi3-long", j.dump()) ==
+          "ckpt/phi3-long/config.json: 'rope_scaling' = {\"long_factor\":[1.0],\"short_factor\":[1.0],\"type\":"
+          "\"longrope\"} is not supported: only null (no scaling) is supported for this model type (rope type "
+          "'longrope' is not implemented)");
+    j["rope_scaling"] = nullptr;
+    j["partial_rotary_factor"] = 0.5;
+    CHECK(ImportConfig(tmp, "phi3-partial", j).rotary_dim == 48);  // int(96 x 0.5)
+  }
+  SUBCASE("Qwen3 and Qwen3-MoE: QK-norm; MoE experts at moe_intermediate_size") {
+    CHECK(ImportConfig(tmp, "qwen3", Qwen3_0_6B()).qk_norm);
+    const engine::ModelConfig c = ImportConfig(tmp, "qwen3moe", Qwen3_30B_A3B());
+    CHECK(c.family == engine::Family::kMoe);
+    CHECK(c.qk_norm);
+    CHECK(c.num_experts == 128);
+    CHECK(c.experts_per_token == 8);
+    CHECK(c.moe_hidden_dim == 768);
+    CHECK(c.router_renormalize);
+    CHECK(engine::AnalyticParameters(c).active == 3353032704);
+    Json j = Qwen3_30B_A3B();
+    j["mlp_only_layers"] = {0, 47};
+    CHECK(ImportError(tmp, "qwen3moe-dense", j.dump()) ==
+          "ckpt/qwen3moe-dense/config.json: 'mlp_only_layers' = [0,47] is not supported: only an empty list (every "
+          "layer a mixture of experts)");
+    j["mlp_only_layers"] = Json::array();
+    j["decoder_sparse_step"] = 2;
+    CHECK(ImportError(tmp, "qwen3moe-step", j.dump()) ==
+          "ckpt/qwen3moe-step/config.json: 'decoder_sparse_step' = 2 is not supported: every layer must be a mixture "
+          "of experts (decoder_sparse_step 1)");
+  }
+  SUBCASE("Pythia: partial rotary, parallel residual, LayerNorm with biases") {
+    const engine::ModelConfig c = ImportConfig(tmp, "pythia", Pythia1_4B());
+    CHECK(c.rotary_dim == 32);  // rotary_pct 0.25 of 128
+    CHECK(c.parallel_residual);
+    CHECK(c.bias);
+    CHECK(c.qkv_bias);
+    CHECK(c.norm == engine::Norm::kLayerNorm);
+    CHECK(c.activation == engine::Activation::kGELU);
+    CHECK_FALSE(c.tie_embeddings);
+    Json j = Pythia1_4B();
+    j["attention_bias"] = false;
+    CHECK(ImportError(tmp, "pythia-nobias", j.dump()) ==
+          "ckpt/pythia-nobias/config.json: 'attention_bias' = false is not supported: GPT-NeoX checkpoints without "
+          "attention biases are not mapped");
+  }
+  SUBCASE("DeepSeek-V3: MLA, yarn with mscale, sigmoid group-limited routing, shared experts, dense first layers") {
+    const engine::ModelConfig c = ImportConfig(tmp, "dsv3", DeepSeekV3());
+    CHECK(c.family == engine::Family::kMoe);
+    CHECK(c.q_lora_rank == 1536);
+    CHECK(c.kv_lora_rank == 512);
+    CHECK(c.qk_nope_head_dim == 128);
+    CHECK(c.qk_rope_head_dim == 64);
+    CHECK(c.v_head_dim == 128);
+    CHECK(c.rope_scaling == engine::RopeScaling::kYarn);
+    CHECK(c.rope_scaling_factor == 40);
+    CHECK(c.rope_original_context == 4096);
+    // transformers: attention_factor = get_mscale(40, 1.0) / get_mscale(40, 1.0) = 1.
+    CHECK(c.rope_attention_factor == 1.0);
+    CHECK(c.rope_mscale_all_dim == 1.0);
+    CHECK(c.num_experts == 256);
+    CHECK(c.experts_per_token == 8);
+    CHECK(c.moe_hidden_dim == 2048);
+    CHECK(c.hidden_dim == 18432);
+    CHECK(c.num_shared_experts == 1);
+    CHECK(c.first_dense_layers == 3);
+    CHECK(c.router_scoring == engine::RouterScoring::kSigmoid);
+    CHECK(c.router_bias);
+    CHECK(c.router_groups == 8);
+    CHECK(c.router_topk_groups == 4);
+    CHECK(c.routed_scaling_factor == 2.5);
+    CHECK(c.router_renormalize);
+    CHECK(engine::AnalyticParameters(c).active == 37552282624);
+    // mscale and mscale_all_dim apart: transformers' ratio of the two get_mscale values.
+    Json j = DeepSeekV3();
+    j["rope_scaling"]["mscale"] = 0.707;
+    const double expected = (0.1 * 0.707 * std::log(40.0) + 1) / (0.1 * 1.0 * std::log(40.0) + 1);
+    CHECK(ImportConfig(tmp, "dsv3-mscale", j).rope_attention_factor == doctest::Approx(expected).epsilon(1e-15));
+    j = DeepSeekV3();
+    j["topk_method"] = "greedy";
+    CHECK(ImportError(tmp, "dsv3-greedy", j.dump()) ==
+          "ckpt/dsv3-greedy/config.json: 'topk_method' = \"greedy\" is not supported (supported: noaux_tc, the "
+          "group-limited choice with a correction bias)");
+  }
+}
+
+// The shapes of the tiny reference fixtures of issue 16 (tests/data/hf_reference/<name>/config.json:
+// windows shorter than the test sequence, rope scaling with a short original context), inline.
+Json Tiny_llama3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false, "architectures": ["LlamaForCausalLM"],
+      "model_type": "llama", "rope_theta": 10000.0,
+      "rope_scaling": {"rope_type": "llama3", "factor": 4.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                       "original_max_position_embeddings": 16}})");
+}
+Json Tiny_gemma() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "architectures": ["GemmaForCausalLM"],
+      "model_type": "gemma", "head_dim": 16, "hidden_act": "gelu_pytorch_tanh"})");
+}
+Json Tiny_gemma2() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 4, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "architectures": ["Gemma2ForCausalLM"],
+      "model_type": "gemma2", "head_dim": 16, "hidden_activation": "gelu_pytorch_tanh",
+      "sliding_window": 8, "query_pre_attn_scalar": 16, "attn_logit_softcapping": 50.0,
+      "final_logit_softcapping": 30.0})");
+}
+Json Tiny_phi3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false, "architectures": ["Phi3ForCausalLM"],
+      "model_type": "phi3", "sliding_window": 7, "partial_rotary_factor": 0.5,
+      "rope_scaling": null, "pad_token_id": null})");
+}
+Json Tiny_qwen3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": true, "architectures": ["Qwen3ForCausalLM"],
+      "model_type": "qwen3", "head_dim": 16, "use_sliding_window": false})");
+}
+Json Tiny_gpt_neox() {
+  return Json::parse(R"({"architectures": ["GPTNeoXForCausalLM"], "model_type": "gpt_neox", "vocab_size": 97,
+      "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "intermediate_size": 128, "max_position_embeddings": 64, "rotary_pct": 0.25,
+      "rotary_emb_base": 10000, "use_parallel_residual": true, "hidden_act": "gelu",
+      "layer_norm_eps": 1e-05, "tie_word_embeddings": false})");
+}
+Json Tiny_mistral_window() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false, "architectures": ["MistralForCausalLM"],
+      "model_type": "mistral", "sliding_window": 6, "rope_theta": 10000.0})");
+}
+Json Tiny_qwen3_moe() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 2, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false,
+      "architectures": ["Qwen3MoeForCausalLM"], "model_type": "qwen3_moe", "head_dim": 16,
+      "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 24,
+      "norm_topk_prob": true, "decoder_sparse_step": 1, "mlp_only_layers": []})");
+}
+Json Tiny_deepseek_v3() {
+  return Json::parse(R"({"vocab_size": 97, "hidden_size": 32, "num_hidden_layers": 3, "num_attention_heads": 4,
+      "num_key_value_heads": 4, "intermediate_size": 48, "max_position_embeddings": 64,
+      "rms_norm_eps": 1e-06, "tie_word_embeddings": false,
+      "architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3", "q_lora_rank": 16,
+      "kv_lora_rank": 12, "qk_nope_head_dim": 8, "qk_rope_head_dim": 4, "v_head_dim": 8,
+      "n_routed_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 16,
+      "n_shared_experts": 1, "first_k_dense_replace": 1, "n_group": 4, "topk_group": 2,
+      "routed_scaling_factor": 2.5, "norm_topk_prob": true, "scoring_func": "sigmoid",
+      "topk_method": "noaux_tc",
+      "rope_scaling": {"type": "yarn", "factor": 4.0, "original_max_position_embeddings": 16, "beta_fast": 32,
+                       "beta_slow": 1, "mscale": 1.0, "mscale_all_dim": 1.0}})");
+}
+
+TEST_CASE("import: tiny configs of each issue-16 model type give transformers' counts") {
+  // Total and active parameters as transformers 4.57 builds each config on the meta device
+  // (active: the total less (E - k) / E of the parameters under .mlp.experts.).
+  TempDir tmp;
+  struct Case {
+    const char* name;
+    Json config;
+    int64_t total, active;
+  };
+  const std::vector<Case> cases = {{"llama3", Tiny_llama3(), 29472, 29472},
+                                   {"gemma", Tiny_gemma(), 35584, 35584},
+                                   {"gemma2", Tiny_gemma2(), 46656, 46656},
+                                   {"phi3", Tiny_phi3(), 29472, 29472},
+                                   {"qwen3", Tiny_qwen3(), 35680, 35680},
+                                   {"gpt_neox", Tiny_gpt_neox(), 44384, 44384},
+                                   {"mistral_window", Tiny_mistral_window(), 29472, 29472},
+                                   {"qwen3_moe", Tiny_qwen3_moe(), 81024, 39552},
+                                   {"deepseek_v3", Tiny_deepseek_v3(), 50036, 31604}};
+  for (const Case& k : cases) {
+    CAPTURE(k.name);
+    const engine::ModelConfig c = ImportConfig(tmp, k.name, k.config);
+    const engine::ParameterCount p = engine::AnalyticParameters(c);
+    CHECK(p.total == k.total);
+    CHECK(p.active == k.active);
+  }
+}
+
 TEST_CASE("import: errors name the file, the key and the value") {
   TempDir tmp;
   const std::string supported =
       "(supported: GPT2LMHeadModel, LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, "
-      "MixtralForCausalLM, BertModel, BertForMaskedLM, BertForSequenceClassification, ViTForImageClassification)";
+      "MixtralForCausalLM, GemmaForCausalLM, Gemma2ForCausalLM, Phi3ForCausalLM, Qwen3ForCausalLM, "
+      "Qwen3MoeForCausalLM, DeepseekV3ForCausalLM, GPTNeoXForCausalLM, BertModel, BertForMaskedLM, "
+      "BertForSequenceClassification, ViTForImageClassification)";
   CHECK(ImportError(tmp, "falcon", R"({"architectures": ["FalconForCausalLM"], "model_type": "falcon"})") ==
         "ckpt/falcon/config.json: architecture 'FalconForCausalLM' is not supported " + supported);
   CHECK(ImportError(tmp, "vitmodel", R"({"architectures": ["ViTModel"]})") ==
@@ -352,7 +743,8 @@ TEST_CASE("import: errors name the file, the key and the value") {
             supported);
   CHECK(ImportError(tmp, "typeless", R"({"model_type": "falcon"})") ==
         "ckpt/typeless/config.json: model_type 'falcon' is not supported "
-        "(supported: bert, gpt2, llama, mistral, mixtral, qwen2, vit)");
+        "(supported: bert, deepseek_v3, gemma, gemma2, gpt2, gpt_neox, llama, mistral, mixtral, phi3, qwen2, qwen3, "
+        "qwen3_moe, vit)");
   CHECK(ImportError(tmp, "empty", "{}") ==
         "ckpt/empty/config.json: neither 'architectures' nor 'model_type' names the architecture");
 
@@ -375,15 +767,18 @@ TEST_CASE("import: errors name the file, the key and the value") {
   Json llama = Json::parse(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 128256, "hidden_size": 4096,
       "num_hidden_layers": 32, "num_attention_heads": 32, "num_key_value_heads": 8, "intermediate_size": 14336,
       "max_position_embeddings": 131072, "rms_norm_eps": 1e-05, "rope_theta": 500000.0, "hidden_act": "silu",
-      "rope_scaling": {"factor": 8.0, "rope_type": "llama3"}})");
-  CHECK(ImportError(tmp, "llama31", llama.dump()) ==
-        "ckpt/llama31/config.json: 'rope_scaling' = {\"factor\":8.0,\"rope_type\":\"llama3\"} is not supported: "
-        "the engine implements unscaled RoPE only");
+      "rope_scaling": {"factor": 8.0, "rope_type": "longrope"}})");
+  CHECK(ImportError(tmp, "longrope", llama.dump()) ==
+        "ckpt/longrope/config.json: 'rope_scaling' = {\"factor\":8.0,\"rope_type\":\"longrope\"} is not supported "
+        "(rope type 'longrope'; supported: default, linear, dynamic, yarn, llama3)");
+  llama["rope_scaling"] = {{"factor", 8.0}, {"rope_type", "llama3"}};
+  CHECK(ImportError(tmp, "llama3-original", llama.dump()) ==
+        "ckpt/llama3-original/config.json: missing 'rope_scaling.original_max_position_embeddings'");
   llama.erase("rope_scaling");
-  llama["rope_parameters"] = {{"rope_type", "yarn"}, {"rope_theta", 500000.0}, {"factor", 4.0}};
-  CHECK(ImportError(tmp, "yarn", llama.dump()) ==
-        "ckpt/yarn/config.json: 'rope_parameters' = {\"factor\":4.0,\"rope_theta\":500000.0,\"rope_type\":\"yarn\"} "
-        "is not supported: the engine implements unscaled RoPE only (rope_type 'default')");
+  llama["rope_parameters"] = {{"rope_type", "su"}, {"rope_theta", 500000.0}, {"factor", 4.0}};
+  CHECK(ImportError(tmp, "su", llama.dump()) ==
+        "ckpt/su/config.json: 'rope_parameters' = {\"factor\":4.0,\"rope_theta\":500000.0,\"rope_type\":\"su\"} "
+        "is not supported (rope type 'su'; supported: default, linear, dynamic, yarn, llama3)");
   llama.erase("rope_parameters");
   llama["attention_bias"] = true;
   CHECK(ImportError(tmp, "bias", llama.dump()) ==
@@ -396,21 +791,20 @@ TEST_CASE("import: errors name the file, the key and the value") {
         "(supported for gated MLPs: silu, swish, gelu)");
 
   Json mistral = Mistral7B();
-  mistral["sliding_window"] = 4096;  // Mistral-7B-v0.1
-  CHECK(ImportError(tmp, "window", mistral.dump()) ==
-        "ckpt/window/config.json: 'sliding_window' = 4096 is not supported: the engine attends over the whole "
-        "context (max_position_embeddings 32768)");
-  mistral.erase("sliding_window");  // absent: MistralConfig's default of 4096
-  CHECK(ImportError(tmp, "default-window", mistral.dump()) ==
-        "ckpt/default-window/config.json: missing 'sliding_window' means MistralConfig's default window of 4096, "
-        "which is not supported: the engine attends over the whole context (max_position_embeddings 32768)");
+  mistral["layer_types"] = Json::array();
+  for (int i = 0; i < 32; ++i) mistral["layer_types"].push_back(i == 5 ? "sliding_attention" : "full_attention");
+  CHECK(ImportError(tmp, "layer-types", mistral.dump())
+            .find("ckpt/layer-types/config.json: 'layer_types' = [\"full_attention\"") == 0);
+  CHECK(ImportError(tmp, "layer-types", mistral.dump())
+            .find("is not supported: layer 5 would be \"full_attention\" (only one window for every layer, or local "
+                  "and global layers alternating with a period, are supported)") != std::string::npos);
 
   Json qwen2 = Json::parse(R"({"architectures": ["Qwen2ForCausalLM"], "vocab_size": 97, "hidden_size": 32,
       "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 48,
       "max_position_embeddings": 32, "use_sliding_window": true, "sliding_window": 16})");
   CHECK(ImportError(tmp, "qwen-window", qwen2.dump()) ==
-        "ckpt/qwen-window/config.json: 'use_sliding_window' = true is not supported: the engine attends over the "
-        "whole context");
+        "ckpt/qwen-window/config.json: 'use_sliding_window' = true is not supported: Qwen2's windows on the layers "
+        "past max_window_layers are not supported");
 
   Json bert = BertBase();
   bert["position_embedding_type"] = "relative_key";

@@ -145,3 +145,20 @@ TEST_CASE("stored results without measured inputs (an older modelcard) are stale
   back.engine_version = "0";
   CHECK(results::StaleReason(back, hash).find("engine version 0") != std::string::npos);
 }
+
+TEST_CASE("issue 16: a decoder feature is a measured input; stating its default changes nothing") {
+  const std::string base = TinyText();
+  const std::string hash = HashOf(base);
+  for (const char* feature :
+       {"sliding_window: 8", "sliding_window_pattern: 2\n    sliding_window: 8", "qk_norm: true", "sandwich_norm: true",
+        "attn_logit_softcap: 50", "parallel_residual: true", "checkpoint_layout: gpt2"}) {
+    CAPTURE(feature);
+    CHECK(HashOf(Edit(base, "    activation: gelu\n", std::string("    activation: gelu\n    ") + feature + "\n")) !=
+          hash);
+  }
+  for (const char* same : {"sliding_window: 0", "sliding_window_pattern: 1", "qk_norm: false", "rope_beta_fast: 32"}) {
+    CAPTURE(same);
+    CHECK(HashOf(Edit(base, "    activation: gelu\n", std::string("    activation: gelu\n    ") + same + "\n")) ==
+          hash);
+  }
+}

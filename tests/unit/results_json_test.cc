@@ -1,6 +1,7 @@
 // Results JSON: exact round trip, fixed key order, and error messages that name the key path.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -456,4 +457,62 @@ TEST_CASE("an evaluation stored with a null value (a NaN perplexity) loads as no
   // Any other non-number is still an error naming the key.
   CHECK(ErrorOf(Replace(results::ReportToJson(in), "\"value\": 2.5", "\"value\": \"nan\"")) ==
         "sizes[0].evaluations[1].value: expected a number");
+}
+
+TEST_CASE("issue 16: the decoder features round-trip, written only where they differ from the defaults") {
+  engine::Report in = SampleReport();
+  const std::string plain = results::ReportToJson(in);
+  CHECK(plain.find("sliding_window") == std::string::npos);  // defaults: not written (committed results unchanged)
+  CHECK(plain.find("checkpoint_layout") == std::string::npos);
+  engine::ModelConfig& c = in.sizes[0].config;
+  c.family = engine::Family::kMoe;
+  c.rope_scaling = engine::RopeScaling::kYarn;
+  c.rope_scaling_factor = 40;
+  c.rope_original_context = 4096;
+  c.rope_attention_factor = 0.1 * std::log(40.0) + 1;
+  c.rope_mscale_all_dim = 1;
+  c.rotary_dim = 32;
+  c.sliding_window = 4096;
+  c.sliding_window_pattern = 2;
+  c.parallel_residual = c.qk_norm = c.sandwich_norm = c.embedding_scale = true;
+  c.attn_logit_softcap = 50;
+  c.final_logit_softcap = 30;
+  c.query_pre_attn_scalar = 256;
+  c.q_lora_rank = 1536;
+  c.kv_lora_rank = 512;
+  c.qk_nope_head_dim = 128;
+  c.qk_rope_head_dim = 64;
+  c.v_head_dim = 128;
+  c.moe_hidden_dim = 2048;
+  c.num_shared_experts = 1;
+  c.first_dense_layers = 3;
+  c.router_renormalize = false;
+  c.router_scoring = engine::RouterScoring::kSigmoid;
+  c.router_bias = true;
+  c.router_groups = 8;
+  c.router_topk_groups = 4;
+  c.routed_scaling_factor = 2.5;
+  c.checkpoint_layout = "deepseek_v3";
+  const std::string json = results::ReportToJson(in);
+  CHECK(json.find("\"rope_scaling\": \"yarn\"") != std::string::npos);
+  CHECK(json.find("\"router_scoring\": \"sigmoid\"") != std::string::npos);
+  CHECK(json.find("\"rope_beta_fast\"") == std::string::npos);  // still the default
+  engine::Report out;
+  REQUIRE(results::ReportFromJson(json, &out).ok());
+  CHECK(results::ReportToJson(out) == json);
+  const engine::ModelConfig& o = out.sizes[0].config;
+  CHECK(o.rope_scaling == engine::RopeScaling::kYarn);
+  CHECK(o.rope_attention_factor == c.rope_attention_factor);  // bit-exact
+  CHECK(o.sliding_window_pattern == 2);
+  CHECK(o.qk_norm);
+  CHECK(o.kv_lora_rank == 512);
+  CHECK_FALSE(o.router_renormalize);
+  CHECK(o.router_scoring == engine::RouterScoring::kSigmoid);
+  CHECK(o.routed_scaling_factor == 2.5);
+  CHECK(o.checkpoint_layout == "deepseek_v3");
+
+  CHECK(ErrorOf(Replace(json, "\"rope_scaling\": \"yarn\"", "\"rope_scaling\": \"ntk\"")) ==
+        "sizes[0].config: rope_scaling: expected none | linear | dynamic | yarn | llama3");
+  CHECK(ErrorOf(Replace(json, "\"sliding_window\": 4096", "\"sliding_window\": \"4096\"")) ==
+        "sizes[0].config: sliding_window: expected an integer");
 }

@@ -271,7 +271,12 @@ TEST_CASE("a key of another family, a missing family key or a bad family value i
                           "num_heads: 1, patch_size: 4")) ==
         Lines({"t.yaml:6:90: 'patch_size' does not apply to family 'decoder'; hint: the keys of decoder are: "
                "num_layers, embedding_dim, num_heads, head_dim, hidden_dim, norm_eps, activation, bias, qkv_bias, "
-               "vocab_size, context_length, num_kv_heads, norm, position, rope_theta, tie_embeddings"}));
+               "vocab_size, context_length, num_kv_heads, norm, position, rope_theta, tie_embeddings, rope_scaling, "
+               "rope_scaling_factor, rope_original_context, rope_low_freq_factor, rope_high_freq_factor, "
+               "rope_beta_fast, rope_beta_slow, rope_attention_factor, rope_mscale_all_dim, rotary_dim, "
+               "sliding_window, sliding_window_pattern, parallel_residual, qk_norm, sandwich_norm, embedding_scale, "
+               "attn_logit_softcap, final_logit_softcap, query_pre_attn_scalar, q_lora_rank, kv_lora_rank, "
+               "qk_nope_head_dim, qk_rope_head_dim, v_head_dim, checkpoint_layout"}));
   CHECK(Errors(FamilySpec("resnet", "block: basic")) == Lines({"t.yaml:6:5: size 's' is missing 'stages'"}));
   CHECK(Errors(FamilySpec("resnet", "stages: [2, 0]")) ==
         Lines({"t.yaml:6:21: 'stages' must be a list of positive integers, got '0'"}));
@@ -410,7 +415,7 @@ TEST_CASE("a key the family's model fixes is accepted at its fixed value and an 
 }
 
 TEST_CASE("every spelling the parser accepts is one the engine knows") {
-  for (const char* name : {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu"}) {
+  for (const char* name : {"gelu", "gelu_tanh", "relu", "silu", "swiglu", "geglu", "geglu_tanh"}) {
     auto r = spec::ParseSpecText(
         Minimal(std::string("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, activation: ") + name + "}"),
         "t.yaml");
@@ -861,4 +866,103 @@ TEST_CASE("profile.sequence_lengths is an error for image models, whose input fi
                           "num_heads: 1",
                           profile))
             .empty());
+}
+
+TEST_CASE("issue 16: the decoder features are spec keys with the ModelConfig defaults") {
+  // Every default is ModelConfig's.
+  auto plain = spec::ParseSpecText(Minimal(kSmall), "t.yaml");
+  REQUIRE(plain.ok());
+  const engine::ModelConfig& d = plain.spec.architecture.sizes[0].config;
+  const engine::ModelConfig defaults;
+  CHECK(d.rope_scaling == defaults.rope_scaling);
+  CHECK(d.sliding_window == 0);
+  CHECK(d.sliding_window_pattern == 1);
+  CHECK(d.rope_high_freq_factor == defaults.rope_high_freq_factor);
+  CHECK(d.rope_beta_fast == defaults.rope_beta_fast);
+  CHECK_FALSE(d.qk_norm);
+  CHECK(d.checkpoint_layout.empty());
+
+  const std::string gemma2 =
+      "small: {num_layers: 4, embedding_dim: 64, num_heads: 4, num_kv_heads: 2, head_dim: 32, position: rope, "
+      "norm: rmsnorm, activation: geglu_tanh, sliding_window: 8, sliding_window_pattern: 2, sandwich_norm: true, "
+      "embedding_scale: true, attn_logit_softcap: 50, final_logit_softcap: 30, query_pre_attn_scalar: 32, "
+      "rope_scaling: llama3, rope_scaling_factor: 8, rope_original_context: 16, rope_low_freq_factor: 1, "
+      "rope_high_freq_factor: 4, rotary_dim: 16, qk_norm: true, parallel_residual: true, "
+      "checkpoint_layout: gemma2}";
+  auto r = spec::ParseSpecText(Minimal(gemma2), "t.yaml");
+  std::string errors;
+  for (const auto& e : r.errors) errors += e.ToString() + "\n";
+  REQUIRE_MESSAGE(r.ok(), errors);
+  const engine::ModelConfig& c = r.spec.architecture.sizes[0].config;
+  CHECK(c.activation == engine::Activation::kGeGLUTanh);
+  CHECK(c.sliding_window == 8);
+  CHECK(c.sliding_window_pattern == 2);
+  CHECK(c.sandwich_norm);
+  CHECK(c.embedding_scale);
+  CHECK(c.attn_logit_softcap == 50);
+  CHECK(c.final_logit_softcap == 30);
+  CHECK(c.query_pre_attn_scalar == 32);
+  CHECK(c.rope_scaling == engine::RopeScaling::kLlama3);
+  CHECK(c.rope_scaling_factor == 8);
+  CHECK(c.rope_original_context == 16);
+  CHECK(c.rotary_dim == 16);
+  CHECK(c.qk_norm);
+  CHECK(c.parallel_residual);
+  CHECK(c.checkpoint_layout == "gemma2");
+}
+
+TEST_CASE("issue 16: MLA keys for decoder and moe, MoE options for moe only") {
+  const std::string moe =
+      "schema: 1\nname: M\narchitecture:\n  family: moe\n"
+      "  config: {vocab_size: 256, context_length: 64, position: rope, norm: rmsnorm, activation: swiglu}\n"
+      "  sizes:\n"
+      "    small: {num_layers: 3, embedding_dim: 64, num_heads: 4, num_experts: 8, experts_per_token: 2, "
+      "q_lora_rank: 16, kv_lora_rank: 12, qk_nope_head_dim: 8, qk_rope_head_dim: 4, v_head_dim: 8, "
+      "moe_hidden_dim: 24, num_shared_experts: 1, first_dense_layers: 1, router_renormalize: false, "
+      "router_scoring: sigmoid, router_bias: true, router_groups: 4, router_topk_groups: 2, "
+      "routed_scaling_factor: 2.5, rope_scaling: yarn, rope_scaling_factor: 4, rope_attention_factor: 1, "
+      "rope_mscale_all_dim: 1, rope_beta_fast: 32, rope_beta_slow: 1}\n";
+  auto r = spec::ParseSpecText(moe, "t.yaml");
+  std::string errors;
+  for (const auto& e : r.errors) errors += e.ToString() + "\n";
+  REQUIRE_MESSAGE(r.ok(), errors);
+  const engine::ModelConfig& c = r.spec.architecture.sizes[0].config;
+  CHECK(c.kv_lora_rank == 12);
+  CHECK(c.q_lora_rank == 16);
+  CHECK(c.v_head_dim == 8);
+  CHECK(c.moe_hidden_dim == 24);
+  CHECK(c.num_shared_experts == 1);
+  CHECK(c.first_dense_layers == 1);
+  CHECK_FALSE(c.router_renormalize);
+  CHECK(c.router_scoring == engine::RouterScoring::kSigmoid);
+  CHECK(c.router_bias);
+  CHECK(c.router_groups == 4);
+  CHECK(c.router_topk_groups == 2);
+  CHECK(c.routed_scaling_factor == 2.5);
+  CHECK(c.rope_scaling == engine::RopeScaling::kYarn);
+  CHECK(c.rope_attention_factor == 1);
+  CHECK(c.rope_mscale_all_dim == 1);
+  CHECK(c.head_dim == 16);  // MLA sizes keep the embedding_dim / num_heads default
+
+  // MoE options are not decoder keys.
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_shared_experts: 1}"))
+            .find("t.yaml:7:61: 'num_shared_experts' does not apply to family 'decoder'") == 0);
+}
+
+TEST_CASE("issue 16: wrong decoder-feature values name the key, its position and the accepted values") {
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, rope_scaling: ntk}")) ==
+        Lines({"t.yaml:7:75: unknown rope_scaling 'ntk' (expected one of: none, linear, dynamic, yarn, llama3)"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, sliding_window: -1}")) ==
+        Lines({"t.yaml:7:77: sliding_window must be a non-negative integer, got -1"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, attn_logit_softcap: -5}")) ==
+        Lines({"t.yaml:7:81: attn_logit_softcap must be a non-negative number, got -5"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, checkpoint_layout: phi4}")) ==
+        Lines({"t.yaml:7:80: unknown checkpoint_layout 'phi4' (did you mean 'phi3'?)"}));
+  // ValidateConfig's structural rules are reported at the key they name.
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, position: rope, rotary_dim: 7}")) ==
+        Lines({"t.yaml:7:89: size 'small': rotary_dim (7) must be even and at most head_dim (16); hint: change "
+               "'rotary_dim' (README.md's spec key table and engine/config.h state its rule)"}));
+  CHECK(Errors(Minimal("small: {num_layers: 2, embedding_dim: 64, num_heads: 4, rope_scaling: yarn}")) ==
+        Lines({"t.yaml:7:75: size 'small': rope_scaling yarn needs position: rope; hint: change 'rope_scaling' "
+               "(README.md's spec key table and engine/config.h state its rule)"}));
 }
