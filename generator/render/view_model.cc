@@ -18,6 +18,7 @@
 #include "engine/weights/hf_names.h"
 #include "generator/publish/outputs.h"
 #include "generator/render/charts.h"
+#include "generator/render/decoder_features.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/family_facts.h"
 #include "generator/render/format.h"
@@ -193,7 +194,10 @@ std::string ComponentLabel(const std::string& key, const ModelConfig& c) {
   if (key == "norm") return "Norms (" + NormLabel(c.norm) + ")";
   if (key == "lm_head") return "LM head";
   if (key == "attention_projections") return "Attention projections (Q, K, V, output)";
-  if (key == "attention_scores") return "Attention scores QKᵀ and mixing AV (in full)";
+  if (key == "attention_scores")
+    return c.sliding_window > 0 ? "Attention scores QKᵀ and mixing AV (in full; min(p, " + N(c.sliding_window) +
+                                      ") keys on local layers)"
+                                : "Attention scores QKᵀ and mixing AV (in full)";
   if (key == "softmax") return "Softmax";
   if (key == "activation") return "Activation: " + ActivationLabel(c.activation);
   if (key == "residual") return "Residual adds";
@@ -1236,7 +1240,7 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r, const s
                                               " total of " + Code(size->name) + ").");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
-        return FactsOf(c).attention && c.num_kv_heads != c.num_heads && c.num_kv_heads > 0;
+        return FactsOf(c).attention && c.num_kv_heads != c.num_heads && c.num_kv_heads > 0 && !engine::UsesMla(c);
       })) {
     const ModelConfig& c = size->config;
     ModelConfig mha = c;
@@ -1246,6 +1250,27 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r, const s
                            " query heads cut the KV cache " + Ratio(double(c.num_heads) / c.num_kv_heads) + ": " +
                            BytesExact(engine::KVCacheBytesPerToken(c, 2)) + " per token in bfloat16 instead of " +
                            BytesExact(engine::KVCacheBytesPerToken(mha, 2)) + " with one K/V head per query head.");
+  }
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) { return engine::UsesMla(c); })) {
+    const ModelConfig& c = size->config;
+    const int64_t latent = c.num_layers * KvValuesPerTokenLayer(c), standard = StandardKvValuesPerToken(c);
+    items.emplace_back("Compressed KV cache (MLA)",
+                       "in " + Code(size->name) + ", a token's cache is the " + N(c.kv_lora_rank) + "-wide latent and " +
+                           N(c.qk_rope_head_dim) + " rotary key dims per layer: " + BytesExact(latent * 2) +
+                           " in bfloat16, where " + N(c.num_heads) + " heads of keys (" + N(engine::QkHeadDim(c)) +
+                           ") and values (" + N(engine::VHeadDim(c)) + ") would take " + BytesExact(standard * 2) +
+                           " (" + Ratio(double(standard) / latent) + " more).");
+  }
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
+        return engine::TraitsOf(c).kv_cache && c.sliding_window > 0 && c.sliding_window < c.context_length;
+      })) {
+    const ModelConfig& c = size->config;
+    const int64_t T = c.context_length;
+    items.emplace_back("Rolling KV cache",
+                       "in " + Code(size->name) + ", " + N(LocalLayerCount(c)) + " of " + N(c.num_layers) +
+                           " layers keep only the last " + N(c.sliding_window) + " positions: a full context of " +
+                           N(T) + " tokens caches " + BytesExact(KvCacheValues(c, T) * 2) + " in bfloat16 instead of " +
+                           BytesExact(T * c.num_layers * KvValuesPerTokenLayer(c) * 2) + ".");
   }
   if (const spec::Size* size = FirstSizeWith(
           s, primary, [](const ModelConfig& c) { return FactsOf(c).transformer && (!c.bias || !c.qkv_bias); })) {
@@ -1304,8 +1329,11 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
              std::string(c.position == engine::Position::kLearned ? " + learned positions" : "") + ", " +
              Plural(c.num_layers, "block", "blocks") +
              " (pre-norm attention + feed-forward with residuals), final norm, LM head"},
-        {"engine/layers/attention.cc", "causal self-attention with the fused " + Code("qkv") + " projection, " +
-                                           AttentionKind(c) + " head layout and KV cache"},
+        {"engine/layers/attention.cc",
+         engine::UsesMla(c) ? "multi-head latent attention: low-rank q and kv projections, the decoupled RoPE part and "
+                              "the compressed KV cache"
+                            : "causal self-attention with the fused " + Code("qkv") + " projection, " +
+                                  AttentionKind(c) + " head layout and KV cache"},
         {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"}};
     if (family == engine::Family::kMoe)
       files.push_back({"engine/layers/moe.cc",
@@ -1592,6 +1620,7 @@ void AddFamilyFacts(const ViewContext& x, View* v) {
       .Flag("sequence_model", FactsOf(c).sequence)
       .Text("sequence_unit", FactsOf(c).sequence ? SequenceUnit(c) : "")
       .Flag("has_attention", FactsOf(c).attention)
+      .Lines("flop_feature_notes", FeatureFlopNotes(c))  // sliding window, MLA, MoE (none for most models)
       .Text("throughput_unit", FactsOf(c).images                    ? "images"
                                : c.family == engine::Family::kAudio ? "seconds of audio"
                                                                     : "tokens")
