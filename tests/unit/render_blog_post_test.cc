@@ -388,8 +388,9 @@ TEST_CASE("sliding windows: the mask, the per-layer pattern, the rolling cache a
   CHECK(Contains(post, "2 of 4 layers (layer $`\\ell`$, counted from 0, is global when $`(\\ell + 1) \\bmod 2 = 0`$"));
   CHECK(Contains(post, "rolling buffer of at most 16 positions"));
   // The scores: query_pre_attn_scalar 64 -> lambda = 1/8, capped at 50, the per-layer mask.
-  CHECK(Contains(post, "\\mathrm{softmax}\\left(50 \\tanh\\left(\\frac{\\lambda\\, Q K^\\top}{50}\\right) + M_\\ell"
-                       "\\right) V, \\qquad \\lambda = 0.125"));
+  CHECK(Contains(post,
+                 "\\mathrm{softmax}\\left(50 \\tanh\\left(\\frac{\\lambda\\, Q K^\\top}{50}\\right) + M_\\ell"
+                 "\\right) V, \\qquad \\lambda = 0.125"));
   CHECK(Contains(post, "z_t \\leftarrow 30 \\tanh\\left(\\frac{z_t}{30}\\right)"));
   CHECK(Contains(post, "h^{(0)}_t = \\sqrt{64}\\, E[x_t] = 8\\, E[x_t]"));
   CHECK(Contains(post, "\\mathrm{RMSNorm}_{\\mathrm{post}}\\left(\\mathrm{Attn}"));
@@ -448,8 +449,9 @@ TEST_CASE("RoPE scaling equations carry the model's factor, original context and
   post = RenderPost(Input(&spec, nullptr));
   CHECK(Contains(post, "\\theta_i = 10000^{-2i/8},\\ 0 \\le i < 4"));
   CHECK(Contains(post, "q = \\left[\\mathrm{RoPE}(q_{1:8});\\ q_{9:16}\\right]"));
-  CHECK(Contains(post, "x_{\\ell+1} = x_\\ell + \\mathrm{Attn}\\left(\\mathrm{LN}_1(x_\\ell)\\right) + "
-                       "\\mathrm{MLP}\\left(\\mathrm{LN}_2(x_\\ell)\\right)"));
+  CHECK(Contains(post,
+                 "x_{\\ell+1} = x_\\ell + \\mathrm{Attn}\\left(\\mathrm{LN}_1(x_\\ell)\\right) + "
+                 "\\mathrm{MLP}\\left(\\mathrm{LN}_2(x_\\ell)\\right)"));
   CHECK(Contains(post, "QK-Norm"));
 }
 
@@ -496,7 +498,8 @@ TEST_CASE("MLA and DeepSeek-style MoE: projections, compressed cache, router and
   CHECK(Contains(post, "+ \\mathrm{FFN}_{\\mathrm{shared}}(x)"));
   CHECK(Contains(post, "the first 1 of 3 layers have a dense 256-wide MLP"));
   CHECK(Contains(post, "Multi-head latent attention is counted as computed"));
-  CHECK(Contains(post, "the 2 routed experts a token reaches at width 32 and the 1 shared expert as one MLP of width 32"));
+  CHECK(Contains(post,
+                 "the 2 routed experts a token reaches at width 32 and the 1 shared expert as one MLP of width 32"));
   CHECK_FALSE(Contains(post, "slices of the fused `attn.qkv` projection"));  // not MLA's
   const std::string doc = RenderDoc(Input(&spec, nullptr), "model-documentation");
   CHECK(Contains(doc, "Compressed KV cache (MLA)"));

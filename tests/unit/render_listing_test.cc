@@ -143,8 +143,9 @@ TEST_CASE("the decoder listing writes the code of each decoder feature its model
   d.router_scoring = engine::RouterScoring::kSigmoid, d.router_bias = true, d.router_groups = 2;
   d.router_topk_groups = 1, d.routed_scaling_factor = 2.5;
   const std::string deepseek = Listing({{"s", d, 1}});
-  CHECK(Contains(deepseek, "q_lora_rank=12, kv_lora_rank=16, qk_nope_head_dim=8, qk_rope_head_dim=4, v_head_dim=8, "
-                           "moe_hidden_dim=16, num_shared_experts=1, first_dense_layers=1,"));
+  CHECK(Contains(deepseek,
+                 "q_lora_rank=12, kv_lora_rank=16, qk_nope_head_dim=8, qk_rope_head_dim=4, v_head_dim=8, "
+                 "moe_hidden_dim=16, num_shared_experts=1, first_dense_layers=1,"));
   CHECK(Contains(deepseek, "self.kv_b = nn.Linear(c.kv_lora_rank, c.num_heads * (c.qk_nope_head_dim + c.v_head_dim)"));
   CHECK(Contains(deepseek, "cos, sin = rope_tables(T, self.c.qk_rope_head_dim, ids.device)\n"));
   CHECK(Contains(deepseek, "scores = torch.sigmoid(self.router(x))\n"));
