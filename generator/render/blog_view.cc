@@ -131,7 +131,8 @@ std::string FeedForwardMath(const ModelConfig& c) {
              ", \\qquad W_g, W_u \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " + M(c.hidden_dim) +
              "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) + " \\times " + M(c.embedding_dim) + "}\n" +
              (swi    ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }"
-              : tanh ? "\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh\\left(\\sqrt{2/\\pi}\\,(z + 0.044715\\, z^3)\\right)\\right)"
+              : tanh ? "\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh\\left(\\sqrt{2/\\pi}\\,(z + "
+                       "0.044715\\, z^3)\\right)\\right)"
                      : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
     }
     case engine::Activation::kGELU:
@@ -221,22 +222,23 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
                         "), linear through the projections and the feed-forward network (" +
                         Im("L \\cdot T \\cdot C \\cdot H") + ")")
       .Text("time_math", time_math)
-      .Text("time_note", "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " +
-                             Im("L = " + M(L)) + " layers, " + Im("C = " + M(C)) + " channels and " +
-                             Im("H = " + M(H)) +
-                             " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
-                             "matmuls only, " +
-                             (c.sliding_window > 0 ? "a local layer's query over min(p, " + N(c.sliding_window) + ") keys"
-                                                   : std::string("attention in full")) +
-                             ") is " +
-                             N(f.forward) + " FLOPs, " + N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
-      .Text("space", UsesDecoderFeatures(c) && (c.sliding_window > 0 || engine::UsesMla(c)) ? FeatureSpace(c, T) :
-                     "weights " + Im("O(P)") + " plus a KV cache of " +
-                         Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
-                            " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
-                         " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
-                         " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
-                         " values per layer while they are computed")
+      .Text("time_note",
+            "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " + Im("L = " + M(L)) +
+                " layers, " + Im("C = " + M(C)) + " channels and " + Im("H = " + M(H)) +
+                " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
+                "matmuls only, " +
+                (c.sliding_window > 0 ? "a local layer's query over min(p, " + N(c.sliding_window) + ") keys"
+                                      : std::string("attention in full")) +
+                ") is " + N(f.forward) + " FLOPs, " + N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
+      .Text("space",
+            UsesDecoderFeatures(c) && (c.sliding_window > 0 || engine::UsesMla(c))
+                ? FeatureSpace(c, T)
+                : "weights " + Im("O(P)") + " plus a KV cache of " +
+                      Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
+                         " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
+                      " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
+                      " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
+                      " values per layer while they are computed")
       .Text("params",
             FormatCountWithShort(params) + " parameters (" + Code(size.name) + ", tied weights counted once)");
 }

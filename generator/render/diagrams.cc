@@ -156,14 +156,19 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
   AddFeatureAttentionLines(c, &block);
   if (c.parallel_residual) {  // GPT-NeoX: both branches read x
     const std::vector<std::string> rest = {
-        "  ∥ in parallel", norm + " (second pre-norm)", "  ↓", FeedForwardLabel(c), "  ↓",
+        "  ∥ in parallel",
+        norm + " (second pre-norm)",
+        "  ↓",
+        FeedForwardLabel(c),
+        "  ↓",
         "Residual Connection: x + attention + FFN",
     };
     block.insert(block.end(), rest.begin(), rest.end());
   } else {
     const std::string post = c.sandwich_norm ? norm + " (post-norm)" : "";
-    std::vector<std::string> rest = {"  ↓", "Residual Connection: x + attention", "  ↓", norm + " (pre-norm)", "  ↓",
-                                     FeedForwardLabel(c), "  ↓", "Residual Connection: x + FFN"};
+    std::vector<std::string> rest = {
+        "  ↓", "Residual Connection: x + attention", "  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c),
+        "  ↓", "Residual Connection: x + FFN"};
     if (!post.empty()) {  // Gemma 2: a norm on each sub-layer's output before the add
       rest.insert(rest.begin() + 7, {post, "  ↓"});
       rest.insert(rest.begin() + 1, {post, "  ↓"});
@@ -193,7 +198,7 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
   };
   if (c.final_logit_softcap > 0)
     lines.insert(lines.end() - 2, {"    ↓", "Soft-cap " + FormatShortestDouble(c.final_logit_softcap) + "·tanh(z/" +
-                                             FormatShortestDouble(c.final_logit_softcap) + ")"});
+                                                FormatShortestDouble(c.final_logit_softcap) + ")"});
   lines.insert(lines.end(), tail.begin(), tail.end());
   return Join(lines);
 }
@@ -234,9 +239,10 @@ std::string AttentionDiagram(const ModelConfig& c) {
     lines.push_back("├─ Each K/V head is shared by " + N(group) + " Q heads");
   }
   const bool scaled = c.query_pre_attn_scalar > 0 || engine::UsesMla(c) || c.rope_mscale_all_dim > 0;
-  std::string score = "├─ Score calculation: Q·Kᵀ " +
-                      (scaled ? "× " + FormatShortestDouble(std::round(engine::AttentionScale(c) * 1e4) / 1e4) : "/ √" + D) +
-                      (engine::TraitsOf(c).kv_cache ? ", causal mask" : ", no mask (every token sees every token)");
+  std::string score =
+      "├─ Score calculation: Q·Kᵀ " +
+      (scaled ? "× " + FormatShortestDouble(std::round(engine::AttentionScale(c) * 1e4) / 1e4) : "/ √" + D) +
+      (engine::TraitsOf(c).kv_cache ? ", causal mask" : ", no mask (every token sees every token)");
   if (c.sliding_window > 0) score += " (window " + N(c.sliding_window) + " on local layers)";
   if (c.attn_logit_softcap > 0) score += ", soft-cap " + FormatShortestDouble(c.attn_logit_softcap);
   if (c.position == engine::Position::kALiBi) score += ", + ALiBi bias";

@@ -1254,23 +1254,23 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r, const s
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) { return engine::UsesMla(c); })) {
     const ModelConfig& c = size->config;
     const int64_t latent = c.num_layers * KvValuesPerTokenLayer(c), standard = StandardKvValuesPerToken(c);
-    items.emplace_back("Compressed KV cache (MLA)",
-                       "in " + Code(size->name) + ", a token's cache is the " + N(c.kv_lora_rank) + "-wide latent and " +
-                           N(c.qk_rope_head_dim) + " rotary key dims per layer: " + BytesExact(latent * 2) +
-                           " in bfloat16, where " + N(c.num_heads) + " heads of keys (" + N(engine::QkHeadDim(c)) +
-                           ") and values (" + N(engine::VHeadDim(c)) + ") would take " + BytesExact(standard * 2) +
-                           " (" + Ratio(double(standard) / latent) + " more).");
+    items.emplace_back(
+        "Compressed KV cache (MLA)",
+        "in " + Code(size->name) + ", a token's cache is the " + N(c.kv_lora_rank) + "-wide latent and " +
+            N(c.qk_rope_head_dim) + " rotary key dims per layer: " + BytesExact(latent * 2) + " in bfloat16, where " +
+            N(c.num_heads) + " heads of keys (" + N(engine::QkHeadDim(c)) + ") and values (" + N(engine::VHeadDim(c)) +
+            ") would take " + BytesExact(standard * 2) + " (" + Ratio(double(standard) / latent) + " more).");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
         return engine::TraitsOf(c).kv_cache && c.sliding_window > 0 && c.sliding_window < c.context_length;
       })) {
     const ModelConfig& c = size->config;
     const int64_t T = c.context_length;
-    items.emplace_back("Rolling KV cache",
-                       "in " + Code(size->name) + ", " + N(LocalLayerCount(c)) + " of " + N(c.num_layers) +
-                           " layers keep only the last " + N(c.sliding_window) + " positions: a full context of " +
-                           N(T) + " tokens caches " + BytesExact(KvCacheValues(c, T) * 2) + " in bfloat16 instead of " +
-                           BytesExact(T * c.num_layers * KvValuesPerTokenLayer(c) * 2) + ".");
+    items.emplace_back("Rolling KV cache", "in " + Code(size->name) + ", " + N(LocalLayerCount(c)) + " of " +
+                                               N(c.num_layers) + " layers keep only the last " + N(c.sliding_window) +
+                                               " positions: a full context of " + N(T) + " tokens caches " +
+                                               BytesExact(KvCacheValues(c, T) * 2) + " in bfloat16 instead of " +
+                                               BytesExact(T * c.num_layers * KvValuesPerTokenLayer(c) * 2) + ".");
   }
   if (const spec::Size* size = FirstSizeWith(
           s, primary, [](const ModelConfig& c) { return FactsOf(c).transformer && (!c.bias || !c.qkv_bias); })) {
