@@ -595,9 +595,22 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
   };
   if (engine::TraitsOf(c).kv_cache) {
     component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
-    component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
-              {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
-               N(c.hidden_dim) + " units"});
+    if (UsesExtendedMoe(c)) {  // an expert's FFN; the dense first layers' width beside it
+      ModelConfig expert = c;
+      expert.hidden_dim = engine::ExpertHiddenDim(c);
+      std::vector<std::string> where = {Im("x") + " is one token's " + N(c.embedding_dim) +
+                                        "-dimensional vector; an expert's hidden layer has " + N(expert.hidden_dim) +
+                                        " units"};
+      if (c.first_dense_layers > 0)
+        where.push_back("the dense feed-forward network of the first " + N(c.first_dense_layers) +
+                        (c.first_dense_layers == 1 ? " layer" : " layers") + " has the same form with " +
+                        N(c.hidden_dim) + " hidden units");
+      component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(expert), where);
+    } else {
+      component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
+                {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
+                 N(c.hidden_dim) + " units"});
+    }
     if (UsesExtendedMoe(c)) {  // the router, after the experts' FFN
       const BlogComponent router = ExtendedRouterComponent(c);
       component(router.name, router.text, router.math, router.where);

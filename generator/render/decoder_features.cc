@@ -150,7 +150,7 @@ BlogComponent SlidingWindowComponent(const ModelConfig& c) {
                   {"local layers: " + LocalLayersText(c),
                    "a local layer's KV cache is a rolling buffer of at most " + N(c.sliding_window) +
                        " positions; the cache of " + Im("n") + " tokens holds " + Im("\\sum_\\ell \\min(n, W_\\ell)") +
-                       " positions per layer's " + N(KvValuesPerTokenLayer(c)) + " values (" + Im("W_\\ell = " + W) +
+                       " positions of " + N(KvValuesPerTokenLayer(c)) + " values each (" + Im("W_\\ell = " + W) +
                        " on a local layer, unbounded on a global one)"}};
   return b;
 }
@@ -295,7 +295,8 @@ std::vector<std::string> FeatureSummary(const ModelConfig& c) {
     std::string e = N(c.experts_per_token) + " of " + N(c.num_experts) + " routed";
     if (c.num_shared_experts > 0) e += " + " + N(c.num_shared_experts) + " shared";
     e += " experts";
-    if (c.first_dense_layers > 0) e += ", first " + N(c.first_dense_layers) + " layers dense";
+    if (c.first_dense_layers > 0)
+      e += c.first_dense_layers == 1 ? ", first layer dense" : ", first " + N(c.first_dense_layers) + " layers dense";
     out.push_back(e);
   }
   return out;
@@ -393,6 +394,28 @@ std::vector<BlogComponent> DecoderFeatureComponents(const ModelConfig& c) {
                    {}});
   }
   return out;
+}
+
+std::string ExtendedRouterText(const ModelConfig& c) {
+  const bool sigmoid = c.router_scoring == engine::RouterScoring::kSigmoid;
+  std::string text = "A linear router (`mlp.router`, " + N(c.embedding_dim) + " → " + N(c.num_experts) +
+                     ", no bias) scores every expert with a " + (sigmoid ? "sigmoid" : "softmax");
+  if (c.router_bias) text += "; a per-expert correction bias (a buffer) is added for the choice only";
+  if (c.router_groups > 0)
+    text += "; the experts form " + N(c.router_groups) + " groups and a token chooses within its " +
+            N(c.router_topk_groups) + " best groups (by the sum of each group's top-2 scores)";
+  text += ". The top " + N(c.experts_per_token) + " experts run, weighted by their scores" +
+          std::string(c.router_renormalize ? " renormalized to sum to 1" : " as they are (not renormalized)") +
+          (c.routed_scaling_factor != 1.0 ? " times " + D(c.routed_scaling_factor) : "") + ", each " +
+          N(engine::ExpertHiddenDim(c)) + " wide.";
+  if (c.num_shared_experts > 0)
+    text += " " + N(c.num_shared_experts) + " shared expert" + (c.num_shared_experts > 1 ? "s run" : " runs") +
+            " on every token (`mlp.shared_experts`, " + N(c.num_shared_experts * engine::ExpertHiddenDim(c)) +
+            " wide).";
+  if (c.first_dense_layers > 0)
+    text += " The first " + N(c.first_dense_layers) + " layers have a dense " + N(c.hidden_dim) +
+            "-wide feed-forward network instead.";
+  return text;
 }
 
 BlogComponent ExtendedRouterComponent(const ModelConfig& c) {

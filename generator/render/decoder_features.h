@@ -47,6 +47,9 @@ std::vector<BlogComponent> DecoderFeatureComponents(const engine::ModelConfig& c
 // The moe router for UsesExtendedMoe configs (replaces the Mixtral router component).
 BlogComponent ExtendedRouterComponent(const engine::ModelConfig& c);
 
+// The doc page's sentences on an UsesExtendedMoe router (after the experts' FFN text).
+std::string ExtendedRouterText(const engine::ModelConfig& c);
+
 // The attention-score line of the post's attention equation for configs whose scale, caps or
 // window differ from softmax(QK^T / sqrt(d_k) + M): empty otherwise.
 std::string FeatureAttentionScoreMath(const engine::ModelConfig& c);

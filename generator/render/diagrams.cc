@@ -112,7 +112,11 @@ std::string FeedForwardLabel(const ModelConfig& c) {
     return "MoE: top-" + N(c.experts_per_token) + " of " + N(c.num_experts) + " " + ActivationLabel(c.activation) +
            " experts " + C + "→" + (engine::IsGated(c.activation) ? "2×" : "") + N(engine::ExpertHiddenDim(c)) + "→" +
            C + (c.num_shared_experts > 0 ? " + " + N(c.num_shared_experts) + " shared" : "") +
-           (c.first_dense_layers > 0 ? " (first " + N(c.first_dense_layers) + " layers dense, " + H + " wide)" : "");
+           (c.first_dense_layers > 0
+                ? (c.first_dense_layers == 1 ? " (first layer dense, "
+                                             : " (first " + N(c.first_dense_layers) + " layers dense, ") +
+                      H + " wide)"
+                : "");
   if (engine::IsGated(c.activation)) return ActivationLabel(c.activation) + " FFN " + C + "→2×" + H + "→" + C;
   return ActivationLabel(c.activation) + " MLP " + C + "→" + H + "→" + C;
 }
@@ -196,10 +200,11 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
       "    ↓", c.tie_embeddings ? "LM head (tied to token embedding)" : "LM head " + C + "→" + V + " (untied)",
       "    ↓", "Output Logits (B, T, " + V + ")",
   };
+
+  lines.insert(lines.end(), tail.begin(), tail.end());
   if (c.final_logit_softcap > 0)
     lines.insert(lines.end() - 2, {"    ↓", "Soft-cap " + FormatShortestDouble(c.final_logit_softcap) + "·tanh(z/" +
                                                 FormatShortestDouble(c.final_logit_softcap) + ")"});
-  lines.insert(lines.end(), tail.begin(), tail.end());
   return Join(lines);
 }
 

@@ -592,14 +592,22 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, 
   const bool post_norm = c.family == engine::Family::kEncoder && c.norm_position == "post";
   std::vector<std::string> out = {
       TransformerShape(s, c),
-      AttentionLabel(c) + ", head dimension " + N(c.head_dim),
+      AttentionLabel(c) + ", head dimension " +
+          (engine::UsesMla(c) ? N(engine::QkHeadDim(c)) + " (q·k) and " + N(engine::VHeadDim(c)) + " (values)"
+                              : N(c.head_dim)),
       post_norm ? NormLabel(c.norm) + " after each residual add (post-norm), ε = " + FormatShortestDouble(c.norm_eps) +
                       ", and one on the summed embeddings"
-                : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
+                : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm" +
+                      (c.sandwich_norm ? ", and after each as well: sandwich norms" : "") + "), ε = " +
                       FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) + " after the last block",
       ffn,
       PositionFeature(c),
   };
+  if (c.parallel_residual)
+    out.push_back(
+        "Parallel residual: attention and feed-forward read the same input, x + attn(norm₁ x) + mlp(norm₂ x)");
+  const std::vector<std::string> features = FeatureSummary(c);
+  if (!features.empty()) out.push_back("Decoder features: " + Join(features, "; "));
   const std::string output = OutputFeature(c);
   if (!output.empty()) out.push_back(output);
   out.push_back(BiasFeature(c));
@@ -607,13 +615,55 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, 
   return out;
 }
 
+// Doc page text before the attention scores for the features that change q and k: QK-norm, the
+// rotary share (empty for a model without them).
+std::string FeatureAttentionPrelude(const ModelConfig& c) {
+  std::string text;
+  if (c.qk_norm) text += "Each head's q and k are RMS-normalized over its " + N(c.head_dim) + " dims (QK-norm). ";
+  if (c.position == engine::Position::kRoPE && c.rotary_dim > 0)
+    text += "RoPE rotates the first " + N(c.rotary_dim) + " of the " + N(c.head_dim) + " dims of each head. ";
+  return text;
+}
+
+// Multi-head latent attention (DeepSeek-V2/V3) for the doc page.
+std::string MlaAttentionText(const ModelConfig& c) {
+  const int64_t qk = engine::QkHeadDim(c), dv = engine::VHeadDim(c);
+  return AttentionLabel(c) + ". " +
+         (c.q_lora_rank > 0
+              ? "Queries go through a low-rank projection: " + Code("attn.q_a") + " (" + N(c.embedding_dim) + " → " +
+                    N(c.q_lora_rank) + "), an RMSNorm and " + Code("attn.q_b") + " (" + N(c.q_lora_rank) + " → " +
+                    N(c.num_heads) + " × " + N(qk) + "). "
+              : Code("attn.q") + " projects " + N(c.embedding_dim) + " → " + N(c.num_heads) + " × " + N(qk) + ". ") +
+         Code("attn.kv_a") + " compresses each token to a " + N(c.kv_lora_rank) + "-wide latent c_kv and a " +
+         N(c.qk_rope_head_dim) + "-wide rotary key shared by all heads; " + Code("attn.kv_b") +
+         " decompresses the normalized latent into each head's " + N(c.qk_nope_head_dim) + "-wide key part and " +
+         N(dv) + "-wide value. Scores over the " + N(qk) + " q·k dims are scaled by " +
+         FormatShortestDouble(std::round(engine::AttentionScale(c) * 1e6) / 1e6) +
+         ", causally masked and normalized with softmax; " + Code("attn.proj") + " projects the " + N(c.num_heads) +
+         " × " + N(dv) + " values back to " + N(c.embedding_dim) +
+         ". The KV cache holds only c_kv and the rotary key: " + N(KvValuesPerTokenLayer(c)) +
+         " values per token and layer, where a standard cache of these heads would hold " + N(c.num_heads * (qk + dv)) +
+         ".";
+}
+
 std::string AttentionText(const ModelConfig& c) {
+  if (engine::UsesMla(c)) return MlaAttentionText(c);
   const int64_t qkv = (c.num_heads + 2 * c.num_kv_heads) * c.head_dim;
   std::string text =
       AttentionLabel(c) + ". Q, K and V come from one fused projection " + Code("attn.qkv") + " of width " + N(qkv) +
       " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " + N(c.head_dim) +
-      (c.qkv_bias ? ", with bias" : ", without bias") + ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
-      (engine::TraitsOf(c).kv_cache ? ", causally masked (each token attends to itself and earlier tokens), "
+      (c.qkv_bias ? ", with bias" : ", without bias") + ". " + FeatureAttentionPrelude(c) +
+      "Scores QKᵀ are scaled by 1/√" +
+      (c.query_pre_attn_scalar > 0 ? FormatShortestDouble(c.query_pre_attn_scalar) + " (query_pre_attn_scalar)"
+                                   : N(c.head_dim)) +
+      (c.attn_logit_softcap > 0
+           ? ", soft-capped at " + FormatShortestDouble(c.attn_logit_softcap) + " (cap · tanh(s / cap))"
+           : "") +
+      (engine::TraitsOf(c).kv_cache ? ", causally masked (each token attends to itself and earlier tokens" +
+                                          std::string(c.sliding_window > 0 ? "; on a local layer only the last " +
+                                                                                 N(c.sliding_window) + " positions"
+                                                                           : "") +
+                                          "), "
                                     : ", not masked (every token attends to every token, before and after it), ") +
       "normalized with softmax and applied to V; the " + N(c.num_heads) + " head outputs are concatenated (" +
       N(c.num_heads * c.head_dim) + " values) and projected back to " + N(c.embedding_dim) + " by " +
@@ -865,10 +915,12 @@ std::vector<View> DocComponents(const ModelConfig& c) {
   add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network",
       FeedForwardDiagram(c),
       FeedForwardText(c) + (c.family == engine::Family::kMoe
-                                ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
-                                      ", no bias) scores the " + N(c.num_experts) +
-                                      " experts for each token; the top " + N(c.experts_per_token) +
-                                      " are kept, their softmax weights renormalized, and only those experts run."
+                                ? UsesExtendedMoe(c)
+                                      ? " " + ExtendedRouterText(c)
+                                      : " A linear router (" + Code("mlp.router") + ", " + C + " → " +
+                                            N(c.num_experts) + ", no bias) scores the " + N(c.num_experts) +
+                                            " experts for each token; the top " + N(c.experts_per_token) +
+                                            " are kept, their softmax weights renormalized, and only those experts run."
                                 : ""));
   AddPositionComponent(c, &out);
   return out;
@@ -932,8 +984,12 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
       cells = {N(z.embedding_dim), N(z.num_layers),     N(z.num_heads),
                N(z.hidden_dim),    N(z.context_length), N(z.type_vocab_size)};
     } else if (family == engine::Family::kMoe) {
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads),
-               N(z.num_kv_heads),  N(z.hidden_dim), N(z.num_experts) + " (" + N(z.experts_per_token) + ")",
+      cells = {N(z.embedding_dim),
+               N(z.num_layers),
+               N(z.num_heads),
+               N(z.num_kv_heads),
+               N(engine::ExpertHiddenDim(z)),
+               N(z.num_experts) + " (" + N(z.experts_per_token) + ")",
                N(z.context_length)};
     } else {
       cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads),
