@@ -14,6 +14,7 @@
 
 #include "engine/count.h"
 #include "generator/render/blog_families.h"
+#include "generator/render/decoder_features.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/family_facts.h"
 #include "generator/render/format.h"
@@ -70,10 +71,13 @@ std::string YamlList(const std::vector<std::string>& items) {
 // ---- equations ------------------------------------------------------------------------------
 
 std::string AttentionMath(const ModelConfig& c) {
-  std::string m =
-      "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}\\left(\\frac{Q K^\\top}{ \\sqrt{d_k} } + M"
-      "\\right) V, \\qquad d_k = " +
-      M(c.head_dim) + "\n";
+  const std::string feature_score = FeatureAttentionScoreMath(c);  // scale, soft-cap, window mask
+  std::string m = !feature_score.empty() ? feature_score + "\n"
+                                         : "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}\\left(\\frac{Q K^\\top}{ "
+                                           "\\sqrt{d_k} } + M\\right) V, \\qquad d_k = " +
+                                               M(c.head_dim) + "\n";
+  if (engine::UsesMla(c))  // the heads' q, k, v come from the latent projections (MLA component)
+    return m + "\\mathrm{MultiHead}(X) = \\mathrm{Concat}\\left(o_1, \\dots, o_{" + M(c.num_heads) + "}\\right) W^O";
   if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0) {
     const int64_t group = c.num_heads / c.num_kv_heads;
     m += "\\mathrm{head}_i = \\mathrm{Attention}\\left(X W^Q_i,\\ X W^K_{\\lfloor i / " + M(group) +
@@ -93,14 +97,18 @@ std::vector<std::string> AttentionWhere(const ModelConfig& c) {
   std::vector<std::string> w = {
       Im("X") + " is the " + Im("T \\times " + M(c.embedding_dim)) + " input of the layer, " +
           Im("T \\le " + M(c.context_length)) + " tokens",
-      Im("W^Q_i, W^K_i, W^V_i") + " are " + Im(M(c.embedding_dim) + " \\times " + M(c.head_dim)) +
-          " slices of the fused `attn.qkv` projection; " + Im("W^O") + " (" +
-          Im(M(c.num_heads * c.head_dim) + " \\times " + M(c.embedding_dim)) + ") is `attn.proj`",
+      engine::UsesMla(c)
+          ? Im("o_h") + " are the heads of the latent attention below; " + Im("W^O") + " (" +
+                Im(M(c.num_heads * engine::VHeadDim(c)) + " \\times " + M(c.embedding_dim)) + ") is `attn.proj`"
+          : Im("W^Q_i, W^K_i, W^V_i") + " are " + Im(M(c.embedding_dim) + " \\times " + M(c.head_dim)) +
+                " slices of the fused `attn.qkv` projection; " + Im("W^O") + " (" +
+                Im(M(c.num_heads * c.head_dim) + " \\times " + M(c.embedding_dim)) + ") is `attn.proj`",
       Im("M") + " is the causal mask: " + Im("M_{ij} = 0") + " where key " + Im("j \\le i") + " (the query), " +
           Im("-\\infty") + " elsewhere" +
           std::string(c.position == engine::Position::kALiBi ? ", plus the ALiBi bias below" : ""),
   };
-  if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
+  for (const auto& extra : FeatureAttentionWhere(c)) w.push_back(extra);
+  if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0 && !engine::UsesMla(c))
     w.push_back(N(c.num_heads) + " query heads share " + N(c.num_kv_heads) + " K/V heads (" + AttentionKind(c) +
                 "): each group of " + N(c.num_heads / c.num_kv_heads) + " query heads reads one K/V head, so " +
                 Im("W^K_i, W^V_i") + " are those of head " +
@@ -123,7 +131,8 @@ std::string FeedForwardMath(const ModelConfig& c) {
              ", \\qquad W_g, W_u \\in \\mathbb{R}^{" + M(c.embedding_dim) + " \\times " + M(c.hidden_dim) +
              "},\\ W_2 \\in \\mathbb{R}^{" + M(c.hidden_dim) + " \\times " + M(c.embedding_dim) + "}\n" +
              (swi    ? "\\mathrm{SiLU}(z) = z\\,\\sigma(z) = \\frac{z}{1 + e^{-z} }"
-              : tanh ? "\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh\\left(\\sqrt{2/\\pi}\\,(z + 0.044715\\, z^3)\\right)\\right)"
+              : tanh ? "\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh\\left(\\sqrt{2/\\pi}\\,(z + "
+                       "0.044715\\, z^3)\\right)\\right)"
                      : "\\mathrm{GELU}(z) = z\\,\\Phi(z)");
     }
     case engine::Activation::kGELU:
@@ -170,7 +179,8 @@ std::string PositionMath(const ModelConfig& c) {
              "\\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i "
              "\\end{pmatrix} \\begin{pmatrix} q_{2i} \\\\ q_{2i+1} \\end{pmatrix}, \\qquad "
              "\\theta_i = " +
-             FormatShortestDouble(c.rope_theta) + "^{-2i/" + M(c.head_dim) + "},\\ 0 \\le i < " + M(c.head_dim / 2);
+             FormatShortestDouble(c.rope_theta) + "^{-2i/" + M(engine::RotaryDim(c)) + "},\\ 0 \\le i < " +
+             M(engine::RotaryDim(c) / 2);
     case engine::Position::kALiBi:
       return "\\mathrm{score}_h(i, j) = \\frac{q_i \\cdot k_j}{ \\sqrt{d_k} } - m_h\\,(i - j), "
              "\\qquad m_h = 2^{-8h/" +
@@ -181,6 +191,20 @@ std::string PositionMath(const ModelConfig& c) {
 }
 
 // ---- complexity -------------------------------------------------------------------------------
+
+// The space bullet of a model whose cache is not 2 L T h_kv d_k: rolling windows on local
+// layers, MLA's compressed latent.
+std::string FeatureSpace(const ModelConfig& c, int64_t T) {
+  const int64_t values = KvCacheValues(c, T);
+  std::string what = engine::UsesMla(c) ? "MLA's " + Im("c^{KV}") + " and " + Im("k^{R}") + ", " +
+                                              N(KvValuesPerTokenLayer(c)) + " values per token and layer"
+                                        : N(KvValuesPerTokenLayer(c)) + " K and V values per token and layer";
+  if (c.sliding_window > 0)
+    what += ", at most " + N(c.sliding_window) + " positions on each of the " + N(LocalLayerCount(c)) + " local layers";
+  return "weights " + Im("O(P)") + " plus a KV cache of " + Im(M(values)) + " values for a full context of " + N(T) +
+         " tokens (" + what + "; " + FormatBytes(values * 2) + " in bfloat16); attention scores take " +
+         Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) + " values per layer while they are computed";
+}
 
 View Complexity(const spec::Size& size, const engine::Report& r) {
   const ModelConfig& c = size.config;
@@ -198,18 +222,23 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
                         "), linear through the projections and the feed-forward network (" +
                         Im("L \\cdot T \\cdot C \\cdot H") + ")")
       .Text("time_math", time_math)
-      .Text("time_note", "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " +
-                             Im("L = " + M(L)) + " layers, " + Im("C = " + M(C)) + " channels and " +
-                             Im("H = " + M(H)) +
-                             " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
-                             "matmuls only, attention in full) is " +
-                             N(f.forward) + " FLOPs, " + N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
-      .Text("space", "weights " + Im("O(P)") + " plus a KV cache of " +
-                         Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
-                            " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
-                         " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
-                         " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
-                         " values per layer while they are computed")
+      .Text("time_note",
+            "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " + Im("L = " + M(L)) +
+                " layers, " + Im("C = " + M(C)) + " channels and " + Im("H = " + M(H)) +
+                " hidden units; the exact count (`engine/count.cc`, FLOPs = 2 × MACs, "
+                "matmuls only, " +
+                (c.sliding_window > 0 ? "a local layer's query over min(p, " + N(c.sliding_window) + ") keys"
+                                      : std::string("attention in full")) +
+                ") is " + N(f.forward) + " FLOPs, " + N(T > 0 ? f.forward / T : 0) + " per token, LM head included")
+      .Text("space",
+            UsesDecoderFeatures(c) && (c.sliding_window > 0 || engine::UsesMla(c))
+                ? FeatureSpace(c, T)
+                : "weights " + Im("O(P)") + " plus a KV cache of " +
+                      Im("2 \\cdot L \\cdot T \\cdot h_{kv} \\cdot d_k = 2 \\cdot " + M(L) + " \\cdot " + M(T) +
+                         " \\cdot " + M(c.num_kv_heads) + " \\cdot " + M(c.head_dim) + " = " + M(kv_elements)) +
+                      " values for a full context (" + FormatBytes(engine::KVCacheBytesPerToken(c, 2) * T) +
+                      " in bfloat16); attention scores take " + Im("O(h \\cdot T^2) = " + M(c.num_heads * T * T)) +
+                      " values per layer while they are computed")
       .Text("params",
             FormatCountWithShort(params) + " parameters (" + Code(size.name) + ", tied weights counted once)");
 }
@@ -566,11 +595,28 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
   };
   if (engine::TraitsOf(c).kv_cache) {
     component(AttentionLabel(c), "", AttentionMath(c), AttentionWhere(c));
-    component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
-              {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
-               N(c.hidden_dim) + " units"});
-    if (c.family == engine::Family::kMoe)  // the router, after the experts' FFN
+    if (UsesExtendedMoe(c)) {  // an expert's FFN; the dense first layers' width beside it
+      ModelConfig expert = c;
+      expert.hidden_dim = engine::ExpertHiddenDim(c);
+      std::vector<std::string> where = {Im("x") + " is one token's " + N(c.embedding_dim) +
+                                        "-dimensional vector; an expert's hidden layer has " + N(expert.hidden_dim) +
+                                        " units"};
+      if (c.first_dense_layers > 0)
+        where.push_back("the dense feed-forward network of the first " + N(c.first_dense_layers) +
+                        (c.first_dense_layers == 1 ? " layer" : " layers") + " has the same form with " +
+                        N(c.hidden_dim) + " hidden units");
+      component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(expert), where);
+    } else {
+      component("Feed-Forward Network (" + FeedForwardLabel(c) + ")", "", FeedForwardMath(c),
+                {Im("x") + " is one token's " + N(c.embedding_dim) + "-dimensional vector; the hidden layer has " +
+                 N(c.hidden_dim) + " units"});
+    }
+    if (UsesExtendedMoe(c)) {  // the router, after the experts' FFN
+      const BlogComponent router = ExtendedRouterComponent(c);
+      component(router.name, router.text, router.math, router.where);
+    } else if (c.family == engine::Family::kMoe) {
       for (const auto& extra : FamilyComponents(c)) component(extra.name, extra.text, extra.math, extra.where);
+    }
     component("Position Encoding (" + internal::PositionTag(c.position) + ")", "", PositionMath(c), {});
     component(
         NormLabel(c.norm), "", NormMath(c),
@@ -578,6 +624,7 @@ void AddBlogKeyComponents(const BlogContext& x, View* v) {
          " learned per channel (" + N(c.embedding_dim) +
          (c.norm == engine::Norm::kLayerNorm ? " values each)" : " values)")});
     components.back().Flag("pre_norm_placement", true).Text("norm_blocks", N(c.num_layers));  // the template's sentence
+    for (const auto& f : DecoderFeatureComponents(c)) component(f.name, f.text, f.math, f.where);
   } else {
     for (const auto& part : FamilyComponents(c)) component(part.name, part.text, part.math, part.where);
   }

@@ -3,6 +3,7 @@
 #include "generator/render/diagrams.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -88,6 +89,7 @@ std::string ActivationLabel(engine::Activation a) {
 }
 
 std::string AttentionKind(const ModelConfig& c) {
+  if (engine::UsesMla(c)) return "MLA";
   if (c.num_kv_heads == c.num_heads) return "MHA";
   if (c.num_kv_heads == 1) return "MQA";
   return "GQA";
@@ -95,6 +97,8 @@ std::string AttentionKind(const ModelConfig& c) {
 
 std::string AttentionLabel(const ModelConfig& c) {
   const std::string kind = AttentionKind(c);
+  if (kind == "MLA")
+    return "Multi-head latent attention, " + N(c.num_heads) + " heads, latent " + N(c.kv_lora_rank) + " (MLA)";
   if (kind == "MHA")
     return std::string(engine::TraitsOf(c).kv_cache ? "Causal" : "Bidirectional") + " self-attention, " +
            N(c.num_heads) + (c.num_heads == 1 ? " head" : " heads") + " (MHA)";
@@ -104,12 +108,39 @@ std::string AttentionLabel(const ModelConfig& c) {
 
 std::string FeedForwardLabel(const ModelConfig& c) {
   const std::string C = N(c.embedding_dim), H = N(c.hidden_dim);
-  if (c.family == engine::Family::kMoe)
+  if (c.family == engine::Family::kMoe)  // expert width: moe_hidden_dim, else hidden_dim
     return "MoE: top-" + N(c.experts_per_token) + " of " + N(c.num_experts) + " " + ActivationLabel(c.activation) +
-           " experts " + C + "→" + (engine::IsGated(c.activation) ? "2×" : "") + H + "→" + C;
+           " experts " + C + "→" + (engine::IsGated(c.activation) ? "2×" : "") + N(engine::ExpertHiddenDim(c)) + "→" +
+           C + (c.num_shared_experts > 0 ? " + " + N(c.num_shared_experts) + " shared" : "") +
+           (c.first_dense_layers > 0
+                ? (c.first_dense_layers == 1 ? " (first layer dense, "
+                                             : " (first " + N(c.first_dense_layers) + " layers dense, ") +
+                      H + " wide)"
+                : "");
   if (engine::IsGated(c.activation)) return ActivationLabel(c.activation) + " FFN " + C + "→2×" + H + "→" + C;
   return ActivationLabel(c.activation) + " MLP " + C + "→" + H + "→" + C;
 }
+
+namespace {
+// The block diagram's lines under the attention for the decoder features: rotary share, window,
+// QK-norm, soft-cap (nothing for a model without them).
+void AddFeatureAttentionLines(const ModelConfig& c, std::vector<std::string>* block) {
+  if (c.position == engine::Position::kRoPE && c.rope_scaling != engine::RopeScaling::kNone)
+    block->push_back("  RoPE scaling: " + std::string(engine::RopeScalingName(c.rope_scaling)) + " ×" +
+                     FormatShortestDouble(c.rope_scaling_factor));
+  if (c.position == engine::Position::kRoPE && c.rotary_dim > 0 && !engine::UsesMla(c))
+    block->push_back("  rotary on " + N(engine::RotaryDim(c)) + " of " + N(c.head_dim) + " head dims");
+  if (c.qk_norm) block->push_back("  QK-norm: RMSNorm on each head's Q and K");
+  if (c.sliding_window > 0) {
+    int64_t local = 0;
+    for (int64_t l = 0; l < c.num_layers; ++l) local += engine::LayerIsLocal(c, l) ? 1 : 0;
+    block->push_back("  sliding window " + N(c.sliding_window) + " on " +
+                     (local == c.num_layers ? "every layer" : N(local) + " of " + N(c.num_layers) + " layers"));
+  }
+  if (c.attn_logit_softcap > 0)
+    block->push_back("  scores soft-capped at " + FormatShortestDouble(c.attn_logit_softcap));
+}
+}  // namespace
 
 std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_name) {
   const std::string C = N(c.embedding_dim), V = N(c.vocab_size);
@@ -126,11 +157,28 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
   if (c.position == engine::Position::kRoPE)
     block.push_back("  RoPE on Q,K (θ=" + FormatShortestDouble(c.rope_theta) + ")");
   if (c.position == engine::Position::kALiBi) block.push_back("  ALiBi bias on attention scores");
-  const std::vector<std::string> rest = {
-      "  ↓", "Residual Connection: x + attention", "  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c),
-      "  ↓", "Residual Connection: x + FFN",
-  };
-  block.insert(block.end(), rest.begin(), rest.end());
+  AddFeatureAttentionLines(c, &block);
+  if (c.parallel_residual) {  // GPT-NeoX: both branches read x
+    const std::vector<std::string> rest = {
+        "  ∥ in parallel",
+        norm + " (second pre-norm)",
+        "  ↓",
+        FeedForwardLabel(c),
+        "  ↓",
+        "Residual Connection: x + attention + FFN",
+    };
+    block.insert(block.end(), rest.begin(), rest.end());
+  } else {
+    const std::string post = c.sandwich_norm ? norm + " (post-norm)" : "";
+    std::vector<std::string> rest = {
+        "  ↓", "Residual Connection: x + attention", "  ↓", norm + " (pre-norm)", "  ↓", FeedForwardLabel(c),
+        "  ↓", "Residual Connection: x + FFN"};
+    if (!post.empty()) {  // Gemma 2: a norm on each sub-layer's output before the add
+      rest.insert(rest.begin() + 7, {post, "  ↓"});
+      rest.insert(rest.begin() + 1, {post, "  ↓"});
+    }
+    block.insert(block.end(), rest.begin(), rest.end());
+  }
 
   const std::string title = model_name + " Blocks (× " + N(c.num_layers) + (c.num_layers == 1 ? " layer)" : " layers)");
   const int inner_width = std::max(MaxWidth(block), DisplayWidth(title) - 4);
@@ -141,6 +189,7 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
       "🏗️ " + model_name + " Architecture", "│", "Input IDs (B, T), T ≤ " + N(c.context_length), "    ↓",
       "Token Embedding (" + V + " × " + C + ")",
   };
+  if (c.embedding_scale) lines.push_back("    × √" + C + " (embedding scale)");
   if (c.position == engine::Position::kLearned)
     lines.push_back("    + learned positions (" + N(c.context_length) + " × " + C + ")");
   if (c.position == engine::Position::kSinusoidal) lines.push_back("    + sinusoidal positions (fixed, no parameters)");
@@ -151,7 +200,11 @@ std::string ArchitectureDiagram(const ModelConfig& c, const std::string& model_n
       "    ↓", c.tie_embeddings ? "LM head (tied to token embedding)" : "LM head " + C + "→" + V + " (untied)",
       "    ↓", "Output Logits (B, T, " + V + ")",
   };
+
   lines.insert(lines.end(), tail.begin(), tail.end());
+  if (c.final_logit_softcap > 0)
+    lines.insert(lines.end() - 2, {"    ↓", "Soft-cap " + FormatShortestDouble(c.final_logit_softcap) + "·tanh(z/" +
+                                                FormatShortestDouble(c.final_logit_softcap) + ")"});
   return Join(lines);
 }
 
@@ -171,23 +224,38 @@ std::string AttentionDiagram(const ModelConfig& c) {
       "└─ V Projection " + C + " → " + kv_heads + " × " + D + qkv_bias,
       "    ↓",
   };
+  if (engine::UsesMla(c)) {  // DeepSeek-V2/V3: q and kv through low-rank projections
+    const std::string qk = N(engine::QkHeadDim(c)), dv = N(engine::VHeadDim(c));
+    lines.resize(3);
+    lines.push_back(c.q_lora_rank > 0 ? "├─ Q: " + C + " → " + N(c.q_lora_rank) + " (RMSNorm) → " + q_heads + " × " + qk
+                                      : "├─ Q Projection " + C + " → " + q_heads + " × " + qk);
+    lines.push_back("├─ KV down: " + C + " → c_kv " + N(c.kv_lora_rank) + " + k_rope " + N(c.qk_rope_head_dim) +
+                    " (the cache)");
+    lines.push_back("└─ KV up: RMSNorm(c_kv) → " + q_heads + " × (k " + N(c.qk_nope_head_dim) + " + v " + dv + ")");
+    lines.push_back("    ↓");
+  }
   if (c.position == engine::Position::kRoPE) {
     lines.push_back("RoPE: rotate Q and K by position (θ=" + FormatShortestDouble(c.rope_theta) + ")");
     lines.push_back("    ↓");
   }
   lines.push_back("Attention Computation (per head)");
-  if (kind != "MHA") {
+  if (kind != "MHA" && kind != "MLA") {
     const int64_t group = c.num_heads / c.num_kv_heads;
     lines.push_back("├─ Each K/V head is shared by " + N(group) + " Q heads");
   }
-  std::string score = "├─ Score calculation: Q·Kᵀ / √" + D +
-                      (engine::TraitsOf(c).kv_cache ? ", causal mask" : ", no mask (every token sees every token)");
+  const bool scaled = c.query_pre_attn_scalar > 0 || engine::UsesMla(c) || c.rope_mscale_all_dim > 0;
+  std::string score =
+      "├─ Score calculation: Q·Kᵀ " +
+      (scaled ? "× " + FormatShortestDouble(std::round(engine::AttentionScale(c) * 1e4) / 1e4) : "/ √" + D) +
+      (engine::TraitsOf(c).kv_cache ? ", causal mask" : ", no mask (every token sees every token)");
+  if (c.sliding_window > 0) score += " (window " + N(c.sliding_window) + " on local layers)";
+  if (c.attn_logit_softcap > 0) score += ", soft-cap " + FormatShortestDouble(c.attn_logit_softcap);
   if (c.position == engine::Position::kALiBi) score += ", + ALiBi bias";
   lines.push_back(score);
   lines.push_back("├─ Softmax normalization over keys");
   lines.push_back("└─ Apply to values: weights · V");
   lines.push_back("    ↓");
-  lines.push_back("Output Projection " + N(c.num_heads * c.head_dim) + " → " + C + BiasNote(c.bias));
+  lines.push_back("Output Projection " + N(c.num_heads * engine::VHeadDim(c)) + " → " + C + BiasNote(c.bias));
   lines.push_back("    ↓");
   lines.push_back("Output (B, T, " + C + ")");
   return Join(lines);

@@ -665,7 +665,11 @@ std::vector<View> ExplorationInsights(const engine::SizeReport& size) {
     for (const auto& [name, n] : f.by_component) has_scores = has_scores || name == "attention_scores";
     std::string text = "A forward pass of " + (f.input.empty() ? "the counted input" : f.input) + " is " +
                        FormatFlops(double(f.forward)) + " of matmuls (" + FormatShortCount(f.forward_macs) +
-                       " MACs; FLOPs = 2 × MACs" + (has_scores ? ", attention's QK^T and AV counted in full)" : ")");
+                       " MACs; FLOPs = 2 × MACs" +
+                       (!has_scores                      ? ")"
+                        : size.config.sliding_window > 0 ? ", attention's QK^T and AV over min(p, " +
+                                                               N(size.config.sliding_window) + ") keys on local layers)"
+                                                         : ", attention's QK^T and AV counted in full)");
     if (!parts.empty() && parts[0].second > 0)
       text += "; " + ComponentLabel(parts[0].first) + " is the largest share, " + Share(parts[0].second, f.forward);
     add("Compute split", Sentence(text));

@@ -1,6 +1,7 @@
 // The per-family table of description facts (see family_facts.h).
 #include "generator/render/family_facts.h"
 
+#include "generator/render/decoder_features.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/format.h"
 
@@ -96,7 +97,9 @@ std::string ArchitectureSummary(const engine::ModelConfig& c) {
   std::string line = NormLabel(c.norm) + ", " + AttentionKind(c);
   const std::string positions = PositionSummary(c);
   if (positions != "—") line += ", " + positions;
-  return line + ", " + FeedForwardLabel(c);
+  line += ", " + FeedForwardLabel(c);
+  for (const auto& feature : FeatureSummary(c)) line += ", " + feature;  // none for most models
+  return line;
 }
 
 }  // namespace render

@@ -14,6 +14,7 @@
 #include "engine/count.h"
 #include "generator/publish/outputs.h"
 #include "generator/render/accelerators.h"
+#include "generator/render/decoder_features.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/format.h"
 #include "generator/render/guide_math.h"
@@ -131,6 +132,10 @@ SizeMemory MemoryOf(const spec::Size& size, const engine::Report& r) {
   if (HasKvCache(c.family)) {
     m.kv_per_token = engine::KVCacheBytesPerToken(c, 2);
     m.kv_context = m.kv_per_token * c.context_length;
+    if (UsesDecoderFeatures(c)) {  // MLA's latent cache; rolling windows on local layers
+      m.kv_per_token = 2 * c.num_layers * KvValuesPerTokenLayer(c);
+      m.kv_context = 2 * KvCacheValues(c, c.context_length);
+    }
   }
   m.inference_bytes = 2 * m.params.total + m.kv_context;
   return m;
@@ -241,14 +246,23 @@ void TransformerBlocks(const spec::Spec& s, const spec::Size& primary, const eng
       : f == engine::Family::kVit   ? "pre-norm encoder blocks over patch tokens"
       : f == engine::Family::kAudio ? "pre-norm encoder blocks over log-mel frames"
       : f == engine::Family::kMoe   ? "pre-norm decoder blocks with mixture-of-experts feed-forward layers"
-                                    : "pre-norm decoder blocks (norm → causal self-attention → residual, "
-                                      "norm → feed-forward → residual)";
+      : c.parallel_residual
+          ? "pre-norm decoder blocks with a parallel residual (x + attention(norm₁ x) + feed-forward(norm₂ x))"
+      : c.sandwich_norm ? "decoder blocks with sandwich norms (norm → causal self-attention → norm → residual, "
+                          "norm → feed-forward → norm → residual)"
+                        : "pre-norm decoder blocks (norm → causal self-attention → residual, "
+                          "norm → feed-forward → residual)";
   t->blocks = EachSize(s, [](const spec::Size& z) { return N(z.config.num_layers); }) + " " + kind;
   if (f == engine::Family::kAudio)
     t->blocks += ", then " + EachSize(s, [](const spec::Size& z) { return N(z.config.decoder_layers); }) +
                  " text-decoder blocks with cross-attention";
-  t->attention = AttentionLabel(c) + ", head dimension " + N(c.head_dim) + " (`" + primary.name +
-                 "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
+  t->attention =
+      AttentionLabel(c) + ", head dimension " +
+      (engine::UsesMla(c) ? N(engine::QkHeadDim(c)) + " for q·k and " + N(engine::VHeadDim(c)) + " for values"
+                          : N(c.head_dim)) +
+      " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "attention")) + " parameters)";
+  for (const auto& feature : FeatureSummary(c))  // window, scaling, QK-norm, soft-caps (none for most models)
+    if (feature.find("experts") == std::string::npos && feature.rfind("MLA", 0) != 0) t->attention += "; " + feature;
   t->ffn = FeedForwardLabel(c) + " (`" + primary.name + "`: " + FormatCountWithShort(Component(p, "mlp")) +
            " parameters, " + Share(Component(p, "mlp"), p.total) + " of the model)";
   if (f == engine::Family::kMoe)
@@ -347,7 +361,12 @@ void AddDecisions(const spec::Spec& s, const engine::Report& r, const spec::Size
   std::string attention_types;
   if (HasAttention(c.family)) {
     attention_types = EachSize(s, [](const spec::Size& z) { return AttentionKind(z.config); });
-    if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
+    if (engine::UsesMla(c))
+      attention_types += ": keys and values decompressed from a " + N(c.kv_lora_rank) + "-wide latent; `" +
+                         primary.name + "` caches " + N(KvValuesPerTokenLayer(c)) + " values per token and layer, " +
+                         "where a standard cache of its heads would hold " +
+                         N(StandardKvValuesPerToken(c) / std::max<int64_t>(c.num_layers, 1));
+    else if (c.num_kv_heads != c.num_heads && c.num_kv_heads > 0)
       attention_types += ": " + N(c.num_kv_heads) + " K/V heads for " + N(c.num_heads) + " query heads in `" +
                          primary.name + "` cut the KV cache " +
                          FormatFixed(double(c.num_heads) / double(c.num_kv_heads), 0) + "× against MHA";
@@ -458,6 +477,17 @@ void AddMeasuredTrainRuns(const engine::Report& r, View* v) {
 // sequence length, or why it does not.
 std::string AttentionTerm(const spec::Size& primary) {
   const ModelConfig& c = primary.config;
+  if (IsTextFamily(c.family) && engine::TraitsOf(c).attention && UsesDecoderFeatures(c)) {
+    const int64_t per_key = 2 * c.num_heads * (engine::QkHeadDim(c) + engine::VHeadDim(c));  // QKᵀ and AV
+    const int64_t local = LocalLayerCount(c);
+    std::string text = "QKᵀ and AV add 2 × heads × (q·k width + value width) FLOPs per key and layer (" + N(per_key) +
+                       " for `" + primary.name + "`)";
+    if (local > 0)
+      return text + "; the " + N(c.num_layers - local) + " global layers read all T keys, so their share grows " +
+             "linearly with T, while the " + N(local) + " local layers read at most " + N(c.sliding_window) +
+             " keys per query";
+    return text + " × T keys per token, so their share grows linearly with the sequence length T";
+  }
   if (IsTextFamily(c.family) && engine::TraitsOf(c).attention)
     return "QKᵀ and AV add 4 × layers × heads × head_dim × T FLOPs per token (" +
            N(4 * c.num_layers * c.num_heads * c.head_dim) + " × T for `" + primary.name +

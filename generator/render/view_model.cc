@@ -18,6 +18,7 @@
 #include "engine/weights/hf_names.h"
 #include "generator/publish/outputs.h"
 #include "generator/render/charts.h"
+#include "generator/render/decoder_features.h"
 #include "generator/render/diagrams.h"
 #include "generator/render/family_facts.h"
 #include "generator/render/format.h"
@@ -193,7 +194,10 @@ std::string ComponentLabel(const std::string& key, const ModelConfig& c) {
   if (key == "norm") return "Norms (" + NormLabel(c.norm) + ")";
   if (key == "lm_head") return "LM head";
   if (key == "attention_projections") return "Attention projections (Q, K, V, output)";
-  if (key == "attention_scores") return "Attention scores QKᵀ and mixing AV (in full)";
+  if (key == "attention_scores")
+    return c.sliding_window > 0 ? "Attention scores QKᵀ and mixing AV (in full; min(p, " + N(c.sliding_window) +
+                                      ") keys on local layers)"
+                                : "Attention scores QKᵀ and mixing AV (in full)";
   if (key == "softmax") return "Softmax";
   if (key == "activation") return "Activation: " + ActivationLabel(c.activation);
   if (key == "residual") return "Residual adds";
@@ -588,14 +592,22 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, 
   const bool post_norm = c.family == engine::Family::kEncoder && c.norm_position == "post";
   std::vector<std::string> out = {
       TransformerShape(s, c),
-      AttentionLabel(c) + ", head dimension " + N(c.head_dim),
+      AttentionLabel(c) + ", head dimension " +
+          (engine::UsesMla(c) ? N(engine::QkHeadDim(c)) + " (q·k) and " + N(engine::VHeadDim(c)) + " (values)"
+                              : N(c.head_dim)),
       post_norm ? NormLabel(c.norm) + " after each residual add (post-norm), ε = " + FormatShortestDouble(c.norm_eps) +
                       ", and one on the summed embeddings"
-                : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm), ε = " +
+                : NormLabel(c.norm) + " before attention and before the feed-forward network (pre-norm" +
+                      (c.sandwich_norm ? ", and after each as well: sandwich norms" : "") + "), ε = " +
                       FormatShortestDouble(c.norm_eps) + ", and a final " + NormLabel(c.norm) + " after the last block",
       ffn,
       PositionFeature(c),
   };
+  if (c.parallel_residual)
+    out.push_back(
+        "Parallel residual: attention and feed-forward read the same input, x + attn(norm₁ x) + mlp(norm₂ x)");
+  const std::vector<std::string> features = FeatureSummary(c);
+  if (!features.empty()) out.push_back("Decoder features: " + Join(features, "; "));
   const std::string output = OutputFeature(c);
   if (!output.empty()) out.push_back(output);
   out.push_back(BiasFeature(c));
@@ -603,13 +615,55 @@ std::vector<std::string> KeyFeatures(const spec::Spec& s, const ModelConfig& c, 
   return out;
 }
 
+// Doc page text before the attention scores for the features that change q and k: QK-norm, the
+// rotary share (empty for a model without them).
+std::string FeatureAttentionPrelude(const ModelConfig& c) {
+  std::string text;
+  if (c.qk_norm) text += "Each head's q and k are RMS-normalized over its " + N(c.head_dim) + " dims (QK-norm). ";
+  if (c.position == engine::Position::kRoPE && c.rotary_dim > 0)
+    text += "RoPE rotates the first " + N(c.rotary_dim) + " of the " + N(c.head_dim) + " dims of each head. ";
+  return text;
+}
+
+// Multi-head latent attention (DeepSeek-V2/V3) for the doc page.
+std::string MlaAttentionText(const ModelConfig& c) {
+  const int64_t qk = engine::QkHeadDim(c), dv = engine::VHeadDim(c);
+  return AttentionLabel(c) + ". " +
+         (c.q_lora_rank > 0
+              ? "Queries go through a low-rank projection: " + Code("attn.q_a") + " (" + N(c.embedding_dim) + " → " +
+                    N(c.q_lora_rank) + "), an RMSNorm and " + Code("attn.q_b") + " (" + N(c.q_lora_rank) + " → " +
+                    N(c.num_heads) + " × " + N(qk) + "). "
+              : Code("attn.q") + " projects " + N(c.embedding_dim) + " → " + N(c.num_heads) + " × " + N(qk) + ". ") +
+         Code("attn.kv_a") + " compresses each token to a " + N(c.kv_lora_rank) + "-wide latent c_kv and a " +
+         N(c.qk_rope_head_dim) + "-wide rotary key shared by all heads; " + Code("attn.kv_b") +
+         " decompresses the normalized latent into each head's " + N(c.qk_nope_head_dim) + "-wide key part and " +
+         N(dv) + "-wide value. Scores over the " + N(qk) + " q·k dims are scaled by " +
+         FormatShortestDouble(std::round(engine::AttentionScale(c) * 1e6) / 1e6) +
+         ", causally masked and normalized with softmax; " + Code("attn.proj") + " projects the " + N(c.num_heads) +
+         " × " + N(dv) + " values back to " + N(c.embedding_dim) +
+         ". The KV cache holds only c_kv and the rotary key: " + N(KvValuesPerTokenLayer(c)) +
+         " values per token and layer, where a standard cache of these heads would hold " + N(c.num_heads * (qk + dv)) +
+         ".";
+}
+
 std::string AttentionText(const ModelConfig& c) {
+  if (engine::UsesMla(c)) return MlaAttentionText(c);
   const int64_t qkv = (c.num_heads + 2 * c.num_kv_heads) * c.head_dim;
   std::string text =
       AttentionLabel(c) + ". Q, K and V come from one fused projection " + Code("attn.qkv") + " of width " + N(qkv) +
       " = (" + N(c.num_heads) + " + 2 × " + N(c.num_kv_heads) + ") × " + N(c.head_dim) +
-      (c.qkv_bias ? ", with bias" : ", without bias") + ". Scores QKᵀ are scaled by 1/√" + N(c.head_dim) +
-      (engine::TraitsOf(c).kv_cache ? ", causally masked (each token attends to itself and earlier tokens), "
+      (c.qkv_bias ? ", with bias" : ", without bias") + ". " + FeatureAttentionPrelude(c) +
+      "Scores QKᵀ are scaled by 1/√" +
+      (c.query_pre_attn_scalar > 0 ? FormatShortestDouble(c.query_pre_attn_scalar) + " (query_pre_attn_scalar)"
+                                   : N(c.head_dim)) +
+      (c.attn_logit_softcap > 0
+           ? ", soft-capped at " + FormatShortestDouble(c.attn_logit_softcap) + " (cap · tanh(s / cap))"
+           : "") +
+      (engine::TraitsOf(c).kv_cache ? ", causally masked (each token attends to itself and earlier tokens" +
+                                          std::string(c.sliding_window > 0 ? "; on a local layer only the last " +
+                                                                                 N(c.sliding_window) + " positions"
+                                                                           : "") +
+                                          "), "
                                     : ", not masked (every token attends to every token, before and after it), ") +
       "normalized with softmax and applied to V; the " + N(c.num_heads) + " head outputs are concatenated (" +
       N(c.num_heads * c.head_dim) + " values) and projected back to " + N(c.embedding_dim) + " by " +
@@ -861,10 +915,12 @@ std::vector<View> DocComponents(const ModelConfig& c) {
   add(c.family == engine::Family::kMoe ? "Mixture-of-Experts Feed Forward" : "Feed Forward Network",
       FeedForwardDiagram(c),
       FeedForwardText(c) + (c.family == engine::Family::kMoe
-                                ? " A linear router (" + Code("mlp.router") + ", " + C + " → " + N(c.num_experts) +
-                                      ", no bias) scores the " + N(c.num_experts) +
-                                      " experts for each token; the top " + N(c.experts_per_token) +
-                                      " are kept, their softmax weights renormalized, and only those experts run."
+                                ? UsesExtendedMoe(c)
+                                      ? " " + ExtendedRouterText(c)
+                                      : " A linear router (" + Code("mlp.router") + ", " + C + " → " +
+                                            N(c.num_experts) + ", no bias) scores the " + N(c.num_experts) +
+                                            " experts for each token; the top " + N(c.experts_per_token) +
+                                            " are kept, their softmax weights renormalized, and only those experts run."
                                 : ""));
   AddPositionComponent(c, &out);
   return out;
@@ -928,8 +984,12 @@ std::string ConfigurationTable(const spec::Spec& s, const engine::Report& r) {
       cells = {N(z.embedding_dim), N(z.num_layers),     N(z.num_heads),
                N(z.hidden_dim),    N(z.context_length), N(z.type_vocab_size)};
     } else if (family == engine::Family::kMoe) {
-      cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads),
-               N(z.num_kv_heads),  N(z.hidden_dim), N(z.num_experts) + " (" + N(z.experts_per_token) + ")",
+      cells = {N(z.embedding_dim),
+               N(z.num_layers),
+               N(z.num_heads),
+               N(z.num_kv_heads),
+               N(engine::ExpertHiddenDim(z)),
+               N(z.num_experts) + " (" + N(z.experts_per_token) + ")",
                N(z.context_length)};
     } else {
       cells = {N(z.embedding_dim), N(z.num_layers), N(z.num_heads),
@@ -1236,7 +1296,7 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r, const s
                                               " total of " + Code(size->name) + ").");
   }
   if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
-        return FactsOf(c).attention && c.num_kv_heads != c.num_heads && c.num_kv_heads > 0;
+        return FactsOf(c).attention && c.num_kv_heads != c.num_heads && c.num_kv_heads > 0 && !engine::UsesMla(c);
       })) {
     const ModelConfig& c = size->config;
     ModelConfig mha = c;
@@ -1246,6 +1306,27 @@ std::vector<View> Benefits(const spec::Spec& s, const engine::Report& r, const s
                            " query heads cut the KV cache " + Ratio(double(c.num_heads) / c.num_kv_heads) + ": " +
                            BytesExact(engine::KVCacheBytesPerToken(c, 2)) + " per token in bfloat16 instead of " +
                            BytesExact(engine::KVCacheBytesPerToken(mha, 2)) + " with one K/V head per query head.");
+  }
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) { return engine::UsesMla(c); })) {
+    const ModelConfig& c = size->config;
+    const int64_t latent = c.num_layers * KvValuesPerTokenLayer(c), standard = StandardKvValuesPerToken(c);
+    items.emplace_back(
+        "Compressed KV cache (MLA)",
+        "in " + Code(size->name) + ", a token's cache is the " + N(c.kv_lora_rank) + "-wide latent and " +
+            N(c.qk_rope_head_dim) + " rotary key dims per layer: " + BytesExact(latent * 2) + " in bfloat16, where " +
+            N(c.num_heads) + " heads of keys (" + N(engine::QkHeadDim(c)) + ") and values (" + N(engine::VHeadDim(c)) +
+            ") would take " + BytesExact(standard * 2) + " (" + Ratio(double(standard) / latent) + " more).");
+  }
+  if (const spec::Size* size = FirstSizeWith(s, primary, [](const ModelConfig& c) {
+        return engine::TraitsOf(c).kv_cache && c.sliding_window > 0 && c.sliding_window < c.context_length;
+      })) {
+    const ModelConfig& c = size->config;
+    const int64_t T = c.context_length;
+    items.emplace_back("Rolling KV cache", "in " + Code(size->name) + ", " + N(LocalLayerCount(c)) + " of " +
+                                               N(c.num_layers) + " layers keep only the last " + N(c.sliding_window) +
+                                               " positions: a full context of " + N(T) + " tokens caches " +
+                                               BytesExact(KvCacheValues(c, T) * 2) + " in bfloat16 instead of " +
+                                               BytesExact(T * c.num_layers * KvValuesPerTokenLayer(c) * 2) + ".");
   }
   if (const spec::Size* size = FirstSizeWith(
           s, primary, [](const ModelConfig& c) { return FactsOf(c).transformer && (!c.bias || !c.qkv_bias); })) {
@@ -1304,8 +1385,11 @@ std::vector<std::pair<std::string, std::string>> ImplementationFiles(const spec:
              std::string(c.position == engine::Position::kLearned ? " + learned positions" : "") + ", " +
              Plural(c.num_layers, "block", "blocks") +
              " (pre-norm attention + feed-forward with residuals), final norm, LM head"},
-        {"engine/layers/attention.cc", "causal self-attention with the fused " + Code("qkv") + " projection, " +
-                                           AttentionKind(c) + " head layout and KV cache"},
+        {"engine/layers/attention.cc",
+         engine::UsesMla(c) ? "multi-head latent attention: low-rank q and kv projections, the decoupled RoPE part and "
+                              "the compressed KV cache"
+                            : "causal self-attention with the fused " + Code("qkv") + " projection, " +
+                                  AttentionKind(c) + " head layout and KV cache"},
         {"engine/layers/mlp.cc", "the feed-forward network (" + FeedForwardLabel(c) + ")"}};
     if (family == engine::Family::kMoe)
       files.push_back({"engine/layers/moe.cc",
@@ -1592,6 +1676,7 @@ void AddFamilyFacts(const ViewContext& x, View* v) {
       .Flag("sequence_model", FactsOf(c).sequence)
       .Text("sequence_unit", FactsOf(c).sequence ? SequenceUnit(c) : "")
       .Flag("has_attention", FactsOf(c).attention)
+      .Lines("flop_feature_notes", FeatureFlopNotes(c))  // sliding window, MLA, MoE (none for most models)
       .Text("throughput_unit", FactsOf(c).images                    ? "images"
                                : c.family == engine::Family::kAudio ? "seconds of audio"
                                                                     : "tokens")

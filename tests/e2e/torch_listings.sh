@@ -5,7 +5,10 @@
 #     the "Weight Mapping" table of the model's documentation page;
 #  2. posts built here from variants of the tiny spec cover the branches the bundled models don't
 #     use (RMSNorm, SwiGLU/GeGLU/ReLU/SiLU, RoPE, ALiBi, sinusoidal and no positions, GQA, no
-#     biases, untied LM head); each listing runs and matches the engine's count of the variant.
+#     biases, untied LM head); each listing runs and matches the engine's count of the variant;
+#  4. variants that use the decoder features of issue 16 (windows, RoPE scaling, partial rotary,
+#     parallel residual, QK-norm, sandwich norms, soft-caps, MLA, Qwen3-MoE/DeepSeek-V3 routing)
+#     also equal transformers' model of the same config (listing_vs_transformers.py).
 #   tests/e2e/torch_listings.sh <modelcard binary> <source dir>
 set -uo pipefail
 MC=$1
@@ -146,6 +149,53 @@ if "$MC" build "$WORK/specs/tiny-resnext.yaml" --out "$WORK/out" --no-train --mi
 else
   cat "$WORK/tiny-resnext.log"
   fail "modelcard build of the ResNeXt variant failed"
+fi
+
+# --- 4. the decoder features of issue 16: each listing also equals transformers' model ----------
+# Variants of the tiny spec that use them (sliding windows shorter than the 64-token context,
+# RoPE scaling with a 16-token original context), each with the transformers config of the same
+# architecture: tests/e2e/listing_vs_transformers.py loads one perturbed checkpoint into both and
+# compares parameter counts and logits (1e-4). DeepSeek's rope_interleave is off there: the engine
+# de-interleaves the checkpoint's rope rows on load, and the listing uses the engine's layout.
+LLAMA_SIZE='tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_heads: 2, hidden_dim: 128}'
+HF_BASE='"vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 128, "max_position_embeddings": 64, "rms_norm_eps": 1e-5, "tie_word_embeddings": false, "attention_bias": false'
+feature_variant() {  # name, transformers config (JSON), size line, then sed expressions on specs/tiny.yaml
+  local name=$1 hf=$2 size=$3
+  shift 3
+  variant "$name" -e "s/^    tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4}\$/    $size/" "$@"
+  [ -f "$WORK/listings/$name.py" ] || return
+  "$PY" tests/e2e/listing_vs_transformers.py "$WORK/listings/$name.py" "$hf" || fail "variant $name: listing differs from transformers"
+}
+if "$PY" -c 'import transformers' 2>/dev/null; then
+  RMS_ROPE=(-e 's/norm: layernorm/norm: rmsnorm/' -e 's/bias: true/bias: false/' -e 's/tie_embeddings: true/tie_embeddings: false/')
+  feature_variant gemma2-like "{\"model_type\": \"gemma2\", $HF_BASE, \"num_hidden_layers\": 4, \"head_dim\": 16, \"hidden_activation\": \"gelu_pytorch_tanh\", \"query_pre_attn_scalar\": 24, \"sliding_window\": 16, \"final_logit_softcapping\": 30.0, \"attn_logit_softcapping\": 50.0, \"tie_word_embeddings\": true, \"rope_theta\": 10000.0}" \
+    'tiny: {num_layers: 4, embedding_dim: 64, num_heads: 4, num_kv_heads: 2, hidden_dim: 128}' \
+    -e 's/norm: layernorm/norm: rmsnorm/' -e 's/bias: true/bias: false/' -e 's/activation: gelu/activation: geglu_tanh/' \
+    -e 's/position: learned/position: rope\n    checkpoint_layout: gemma2\n    sliding_window: 16\n    sliding_window_pattern: 2\n    attn_logit_softcap: 50\n    final_logit_softcap: 30\n    sandwich_norm: true\n    embedding_scale: true\n    query_pre_attn_scalar: 24/'
+  feature_variant qwen3-like "{\"model_type\": \"qwen3\", $HF_BASE, \"head_dim\": 16, \"rope_theta\": 10000.0}" "$LLAMA_SIZE" \
+    "${RMS_ROPE[@]}" -e 's/activation: gelu/activation: swiglu/' -e 's/position: learned/position: rope\n    checkpoint_layout: qwen3\n    qk_norm: true/'
+  feature_variant pythia-like '{"model_type": "gpt_neox", "vocab_size": 256, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 256, "hidden_act": "gelu", "rotary_pct": 0.25, "max_position_embeddings": 64, "layer_norm_eps": 1e-5, "use_parallel_residual": true, "tie_word_embeddings": false, "attention_bias": true}' \
+    'tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4, hidden_dim: 256}' -e 's/tie_embeddings: true/tie_embeddings: false/' \
+    -e 's/position: learned/position: rope\n    checkpoint_layout: gpt_neox\n    rotary_dim: 4\n    parallel_residual: true/'
+  feature_variant llama3-scaling "{\"model_type\": \"llama\", $HF_BASE, \"rope_theta\": 500000.0, \"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0, \"low_freq_factor\": 1.0, \"high_freq_factor\": 4.0, \"original_max_position_embeddings\": 16}}" "$LLAMA_SIZE" \
+    "${RMS_ROPE[@]}" -e 's/activation: gelu/activation: swiglu/' \
+    -e 's/position: learned/position: rope\n    rope_theta: 500000\n    rope_scaling: llama3\n    rope_scaling_factor: 8\n    rope_original_context: 16\n    rope_low_freq_factor: 1\n    rope_high_freq_factor: 4/'
+  feature_variant yarn-scaling "{\"model_type\": \"llama\", $HF_BASE, \"rope_theta\": 10000.0, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0, \"original_max_position_embeddings\": 16}}" "$LLAMA_SIZE" \
+    "${RMS_ROPE[@]}" -e 's/activation: gelu/activation: swiglu/' \
+    -e 's/position: learned/position: rope\n    rope_scaling: yarn\n    rope_scaling_factor: 4\n    rope_original_context: 16/'
+  feature_variant mistral-like "{\"model_type\": \"mistral\", $HF_BASE, \"head_dim\": 16, \"rope_theta\": 10000.0, \"sliding_window\": 12, \"rope_scaling\": {\"rope_type\": \"linear\", \"factor\": 2.0}}" "$LLAMA_SIZE" \
+    "${RMS_ROPE[@]}" -e 's/activation: gelu/activation: swiglu/' \
+    -e 's/position: learned/position: rope\n    sliding_window: 12\n    rope_scaling: linear\n    rope_scaling_factor: 2\n    rope_original_context: 16/'
+  feature_variant deepseek-like "{\"model_type\": \"deepseek_v3\", $HF_BASE, \"num_hidden_layers\": 3, \"num_key_value_heads\": 4, \"moe_intermediate_size\": 32, \"n_shared_experts\": 1, \"n_routed_experts\": 8, \"routed_scaling_factor\": 2.5, \"kv_lora_rank\": 32, \"q_lora_rank\": 24, \"qk_rope_head_dim\": 8, \"v_head_dim\": 16, \"qk_nope_head_dim\": 16, \"n_group\": 4, \"topk_group\": 2, \"num_experts_per_tok\": 2, \"first_k_dense_replace\": 1, \"norm_topk_prob\": true, \"rope_theta\": 10000.0, \"rope_interleave\": false}" \
+    'tiny: {num_layers: 3, embedding_dim: 64, num_heads: 4, num_kv_heads: 4, hidden_dim: 128, num_experts: 8, experts_per_token: 2}' \
+    "${RMS_ROPE[@]}" -e 's/family: decoder/family: moe/' -e 's/activation: gelu/activation: swiglu/' \
+    -e 's/position: learned/position: rope\n    checkpoint_layout: deepseek_v3\n    q_lora_rank: 24\n    kv_lora_rank: 32\n    qk_nope_head_dim: 16\n    qk_rope_head_dim: 8\n    v_head_dim: 16\n    moe_hidden_dim: 32\n    num_shared_experts: 1\n    first_dense_layers: 1\n    router_scoring: sigmoid\n    router_bias: true\n    router_groups: 4\n    router_topk_groups: 2\n    routed_scaling_factor: 2.5/'
+  feature_variant qwen3-moe-like "{\"model_type\": \"qwen3_moe\", $HF_BASE, \"head_dim\": 16, \"moe_intermediate_size\": 32, \"num_experts\": 8, \"num_experts_per_tok\": 2, \"norm_topk_prob\": false, \"rope_theta\": 10000.0}" \
+    'tiny: {num_layers: 2, embedding_dim: 64, num_heads: 4, num_kv_heads: 2, hidden_dim: 128, num_experts: 8, experts_per_token: 2}' \
+    "${RMS_ROPE[@]}" -e 's/family: decoder/family: moe/' -e 's/activation: gelu/activation: swiglu/' \
+    -e 's/position: learned/position: rope\n    checkpoint_layout: qwen3_moe\n    qk_norm: true\n    moe_hidden_dim: 32\n    router_renormalize: false/'
+else
+  fail "$PY cannot import transformers: the decoder-feature listings are not compared (set MODELCARD_PYTHON)"
 fi
 
 if [ $failures -ne 0 ]; then echo "torch_listings: $failures check(s) failed"; exit 1; fi

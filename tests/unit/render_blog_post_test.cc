@@ -12,7 +12,10 @@
 
 #include "generator/publish/atomic_write.h"
 #include "generator/publish/outputs.h"
+#include "engine/count.h"
 #include "generator/render/blog_view.h"
+#include "generator/render/decoder_features.h"
+#include "generator/render/format.h"
 #include "generator/text/strings.h"
 #include "generator/render/markdown_check.h"
 #include "generator/render/renderer.h"
@@ -326,4 +329,179 @@ TEST_CASE("heading ids follow Hugo's github style") {
   CHECK(text::HeadingAnchor("Background and Motivation") == "background-and-motivation");
   CHECK(text::HeadingAnchor("Comparison with Other Models") == "comparison-with-other-models");
   CHECK(text::HeadingAnchor("vs. GPT-2") == "vs-gpt-2");
+}
+
+// ---- the decoder features of issue 16 (render/decoder_features.cc) ---------------------------
+
+namespace {
+
+std::string RenderDoc(const render::RenderInput& in, const std::string& name) {
+  std::string out;
+  engine::Status s = render::RenderDocument(in, name, &out);
+  REQUIRE_MESSAGE(s.ok(), s.ToString());
+  return out;
+}
+
+// A tiny Gemma-2-like size: local/global layers, soft-caps, sandwich norms, embedding scale,
+// query_pre_attn_scalar, GeGLU-tanh.
+spec::Spec GemmaLikeSpec() {
+  spec::Spec spec = TinySpec();
+  engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  c.num_layers = 4;
+  c.num_kv_heads = 2;
+  c.position = engine::Position::kRoPE;
+  c.norm = engine::Norm::kRMSNorm;
+  c.activation = engine::Activation::kGeGLUTanh;
+  c.bias = c.qkv_bias = false;
+  c.sliding_window = 16;
+  c.sliding_window_pattern = 2;
+  c.attn_logit_softcap = 50;
+  c.final_logit_softcap = 30;
+  c.sandwich_norm = true;
+  c.embedding_scale = true;
+  c.query_pre_attn_scalar = 64;
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("a model without the new features prints none of them") {
+  const spec::Spec spec = TinySpec();
+  const engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  CHECK_FALSE(render::UsesDecoderFeatures(c));
+  CHECK(render::FeatureFlopNotes(c).empty());
+  CHECK(render::DecoderFeatureComponents(c).empty());
+  CHECK(render::FeatureAttentionScoreMath(c).empty());
+  CHECK(render::KvCacheValues(c, 64) == 2 * 2 * 4 * 16 * 64);  // 2 layers x K,V x 4 heads x 16 dims x 64 tokens
+}
+
+TEST_CASE("sliding windows: the mask, the per-layer pattern, the rolling cache and the FLOP convention") {
+  const spec::Spec spec = GemmaLikeSpec();
+  const engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  CHECK(render::LocalLayerCount(c) == 2);  // layers 0 and 2 local, 1 and 3 global
+  // Cache of 64 tokens: 2 local layers x 16 + 2 global x 64 positions, 2 x 2 x 16 values each.
+  CHECK(render::KvCacheValues(c, 64) == (2 * 16 + 2 * 64) * 64);
+  CHECK(render::KvCacheValues(c, 8) == 4 * 8 * 64);  // shorter than the window: every position
+  const std::string post = RenderPost(Input(&spec, nullptr));
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK(Contains(post, "M^{\\mathrm{local}}_{ij} = \\begin{cases} 0 & i - 16 < j \\le i"));
+  CHECK(Contains(post, "2 of 4 layers (layer $`\\ell`$, counted from 0, is global when $`(\\ell + 1) \\bmod 2 = 0`$"));
+  CHECK(Contains(post, "rolling buffer of at most 16 positions"));
+  // The scores: query_pre_attn_scalar 64 -> lambda = 1/8, capped at 50, the per-layer mask.
+  CHECK(Contains(post,
+                 "\\mathrm{softmax}\\left(50 \\tanh\\left(\\frac{\\lambda\\, Q K^\\top}{50}\\right) + M_\\ell"
+                 "\\right) V, \\qquad \\lambda = 0.125"));
+  CHECK(Contains(post, "z_t \\leftarrow 30 \\tanh\\left(\\frac{z_t}{30}\\right)"));
+  CHECK(Contains(post, "h^{(0)}_t = \\sqrt{64}\\, E[x_t] = 8\\, E[x_t]"));
+  CHECK(Contains(post, "\\mathrm{RMSNorm}_{\\mathrm{post}}\\left(\\mathrm{Attn}"));
+  CHECK(Contains(post, "\\mathrm{GELU}(z) \\approx \\frac{z}{2}\\left(1 + \\tanh"));
+  // The FLOP convention beside the full-attention figure, in the post and in every document
+  // that states the convention.
+  engine::ModelConfig full = c;
+  full.sliding_window = 0;
+  const std::string full_flops = render::FormatThousands(engine::AnalyticForwardFlops(full, 1, 64).forward);
+  const std::string note = "is counted against min(p, 16) keys";
+  CHECK(Contains(post, note));
+  CHECK(Contains(post, full_flops + " FLOPs with attention in full on every layer"));
+  for (const char* doc : {"model-specification", "model-documentation", "development-guide", "experiments-readme"})
+    CHECK_MESSAGE(Contains(RenderDoc(Input(&spec, nullptr), doc), note), doc);
+  // The bfloat16 cache of the full context: (2 x 16 + 2 x 64) x 64 values x 2 bytes = 20 KiB.
+  CHECK(Contains(post, "at most 16 positions on each of the 2 local layers; 20.0 KiB in bfloat16"));
+}
+
+TEST_CASE("RoPE scaling equations carry the model's factor, original context and frequency factors") {
+  spec::Spec spec = TinySpec();
+  engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  c.position = engine::Position::kRoPE;
+  c.rope_theta = 500000;
+  c.rope_scaling = engine::RopeScaling::kLlama3;
+  c.rope_scaling_factor = 8;
+  c.rope_original_context = 32;
+  c.rope_low_freq_factor = 1;
+  c.rope_high_freq_factor = 4;
+  std::string post = RenderPost(Input(&spec, nullptr));
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK(Contains(post, "RoPE Scaling (Llama 3)"));
+  CHECK(Contains(post, "\\theta_i & \\lambda_i < T_0 / 4 \\\\ \\theta_i / s & \\lambda_i > T_0 / 1"));
+  CHECK(Contains(post, "$`s = 8`$ the scaling factor and $`T_0 = 32`$"));
+  CHECK(Contains(post, "Dubey et al. 2024"));
+  c.rope_scaling = engine::RopeScaling::kYarn;
+  c.rope_scaling_factor = 4;
+  c.rope_theta = 10000;
+  post = RenderPost(Input(&spec, nullptr));
+  // a = 0.1 ln 4 + 1 = 1.1386; the ramp between the correction dims of 32 and 1 rotations over
+  // T_0 = 32 at d = 16: floor(16 ln(32 / (64 pi)) / (2 ln 10000)) = floor(-0.32) -> 0, and
+  // ceil(16 ln(32 / (2 pi)) / (2 ln 10000)) = ceil(1.41) = 2.
+  CHECK(Contains(post, "\\ \\text{scaled by}\\ a = 1.139"));
+  CHECK(Contains(post, "\\gamma_i = 1 - \\mathrm{clamp}\\left(\\frac{i - 0}{2 - 0}"));
+  CHECK(Contains(post, "Peng et al. 2023"));
+  c.rope_scaling = engine::RopeScaling::kLinear;
+  post = RenderPost(Input(&spec, nullptr));
+  CHECK(Contains(post, "\\theta'_i = \\frac{\\theta_i}{s} = \\frac{\\theta_i}{4}"));
+  c.rope_scaling = engine::RopeScaling::kDynamic;
+  post = RenderPost(Input(&spec, nullptr));
+  CHECK(Contains(post, "b' = 10000 \\left(\\frac{s\\,T}{T_0} - (s - 1)\\right)^{16/(16 - 2)}"));
+  // Partial rotary: the first 8 of 16 dims rotate, and the frequencies use 8.
+  c.rope_scaling = engine::RopeScaling::kNone;
+  c.rotary_dim = 8;
+  c.parallel_residual = true;
+  c.qk_norm = true;
+  post = RenderPost(Input(&spec, nullptr));
+  CHECK(Contains(post, "\\theta_i = 10000^{-2i/8},\\ 0 \\le i < 4"));
+  CHECK(Contains(post, "q = \\left[\\mathrm{RoPE}(q_{1:8});\\ q_{9:16}\\right]"));
+  CHECK(Contains(post,
+                 "x_{\\ell+1} = x_\\ell + \\mathrm{Attn}\\left(\\mathrm{LN}_1(x_\\ell)\\right) + "
+                 "\\mathrm{MLP}\\left(\\mathrm{LN}_2(x_\\ell)\\right)"));
+  CHECK(Contains(post, "QK-Norm"));
+}
+
+TEST_CASE("MLA and DeepSeek-style MoE: projections, compressed cache, router and FLOP convention") {
+  spec::Spec spec = TinySpec();
+  spec.architecture.family = engine::Family::kMoe;
+  engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  c.family = engine::Family::kMoe;
+  c.position = engine::Position::kRoPE;
+  c.norm = engine::Norm::kRMSNorm;
+  c.activation = engine::Activation::kSwiGLU;
+  c.bias = c.qkv_bias = false;
+  c.tie_embeddings = false;
+  c.num_layers = 3;
+  c.q_lora_rank = 24;
+  c.kv_lora_rank = 32;
+  c.qk_nope_head_dim = 16;
+  c.qk_rope_head_dim = 8;
+  c.v_head_dim = 16;
+  c.num_experts = 8;
+  c.experts_per_token = 2;
+  c.moe_hidden_dim = 32;
+  c.num_shared_experts = 1;
+  c.first_dense_layers = 1;
+  c.router_scoring = engine::RouterScoring::kSigmoid;
+  c.router_bias = true;
+  c.router_groups = 4;
+  c.router_topk_groups = 2;
+  c.routed_scaling_factor = 2.5;
+  REQUIRE(render::UsesExtendedMoe(c));
+  // Cache per token and layer: c_kv 32 + k_rope 8 = 40; standard: 3 x 4 x (24 + 16) = 480.
+  CHECK(render::KvValuesPerTokenLayer(c) == 40);
+  CHECK(render::StandardKvValuesPerToken(c) == 480);
+  const std::string post = RenderPost(Input(&spec, nullptr));
+  CHECK(render::CheckMarkdown(post).empty());
+  CHECK(Contains(post, "q = \\mathrm{RMSNorm}(x W^{DQ}) W^{UQ}"));
+  CHECK(Contains(post, "W^{DKV} \\in \\mathbb{R}^{64 \\times (32 + 8)}"));
+  CHECK(Contains(post, "W^{UKV} \\in \\mathbb{R}^{32 \\times 4 \\cdot (16 + 16)}"));
+  CHECK(Contains(post, "$`d_{qk} = 16 + 8 = 24`$"));
+  CHECK(Contains(post, "would hold $`3 \\cdot 4 \\cdot (24 + 16) = 480`$"));
+  CHECK(Contains(post, "s(x) = \\sigma(x W_r)"));
+  CHECK(Contains(post, "\\mathrm{TopK}_{2}\\left(s(x) + b\\right)\\ \\text{within the top-}2"));
+  CHECK(Contains(post, "g_e = 2.5\\, \\frac{s_e}{\\sum_{e' \\in \\mathcal{K}} s_{e'}}"));
+  CHECK(Contains(post, "+ \\mathrm{FFN}_{\\mathrm{shared}}(x)"));
+  CHECK(Contains(post, "the first 1 of 3 layers have a dense 256-wide MLP"));
+  CHECK(Contains(post, "Multi-head latent attention is counted as computed"));
+  CHECK(Contains(post,
+                 "the 2 routed experts a token reaches at width 32 and the 1 shared expert as one MLP of width 32"));
+  CHECK_FALSE(Contains(post, "slices of the fused `attn.qkv` projection"));  // not MLA's
+  const std::string doc = RenderDoc(Input(&spec, nullptr), "model-documentation");
+  CHECK(Contains(doc, "Compressed KV cache (MLA)"));
+  CHECK(Contains(doc, "KV down: 64 → c_kv 32 + k_rope 8 (the cache)"));
 }

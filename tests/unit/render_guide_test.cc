@@ -396,3 +396,24 @@ TEST_CASE("the test list in the guide names exactly the test files of the reposi
   for (const auto& f : on_disk) CHECK_MESSAGE(listed.count(f) == 1, f << " is not in the guide's test list");
   for (const auto& f : listed) CHECK_MESSAGE(on_disk.count(f) == 1, f << " is listed but does not exist");
 }
+
+TEST_CASE("the guide of a Gemma-2-like model: sandwich blocks, windowed attention term and rolling KV cache") {
+  spec::Spec spec = TinySpec();
+  engine::ModelConfig& c = spec.architecture.sizes[0].config;
+  c.num_layers = 4, c.num_kv_heads = 2, c.position = engine::Position::kRoPE, c.norm = engine::Norm::kRMSNorm;
+  c.sliding_window = 16, c.sliding_window_pattern = 2, c.sandwich_norm = true;
+  const std::string doc = Guide(&spec, nullptr, "specs/tiny.yaml");
+  CHECK(render::CheckMarkdown(doc).empty());
+  CHECK(Contains(doc, "decoder blocks with sandwich norms (norm → causal self-attention → norm → residual"));
+  CHECK(Contains(doc, "sliding window 16 on 2 of 4 layers"));
+  CHECK(Contains(doc, "the 2 global layers read all T keys"));
+  CHECK(Contains(doc, "the 2 local layers read at most 16 keys per query"));
+  CHECK(Contains(doc, "is counted against min(p, 16) keys"));  // the FLOP convention
+  // KV cache, bfloat16: 4 layers x 2 x 2 heads x 16 dims x 2 B = 512 B per token; 64 tokens:
+  // (2 local x 16 + 2 global x 64) positions x 64 values x 2 B = 20,480 B = 20.0 KiB.
+  CHECK(Contains(doc, "| 512 B | 20.0 KiB |"));
+  c.sliding_window = 0, c.sandwich_norm = false, c.parallel_residual = true;
+  const std::string neox = Guide(&spec, nullptr, "specs/tiny.yaml");
+  CHECK(Contains(neox, "pre-norm decoder blocks with a parallel residual"));
+  CHECK_FALSE(Contains(neox, "sliding window"));
+}

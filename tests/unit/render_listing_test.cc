@@ -104,3 +104,57 @@ TEST_CASE("a missing listing template gives a Python comment naming it") {
   CHECK(Listing({{"small", Config(Family::kVit), 10}}, dir) ==
         "# modelcard could not render this listing: " + dir + "/listings/vit.mustache: no such file");
 }
+
+TEST_CASE("the decoder listing writes the code of each decoder feature its model uses, and only those") {
+  const std::string plain = Listing({{"s", Config(Family::kDecoder), 1}});
+  for (const char* feature : {"def attend(", "is_local", "softcap", "q_norm", "post_attn_norm", "embedding_dim**0.5",
+                              "llama3", "YaRN", "dynamic NTK", "kv_lora_rank", "router_bias", "shared_experts"})
+    CHECK_MESSAGE(!Contains(plain, feature), feature);
+
+  ModelConfig g = Config(Family::kDecoder);  // Gemma 2-like
+  g.sliding_window = 16, g.sliding_window_pattern = 2, g.attn_logit_softcap = 50, g.final_logit_softcap = 30;
+  g.sandwich_norm = true, g.embedding_scale = true, g.query_pre_attn_scalar = 16, g.position = engine::Position::kRoPE;
+  const std::string gemma = Listing({{"s", g, 1}});
+  CHECK(Contains(gemma, "hidden_dim=64, sliding_window=16)"));  // the size's window in its Config
+  CHECK(Contains(gemma, "return (layer + 1) % 2 != 0\n"));
+  CHECK(Contains(gemma, "scores = (q @ k.transpose(-2, -1)) * 0.25\n"));  // 16^-1/2, not head_dim 8's
+  CHECK(Contains(gemma, "scores = softcap(scores, 50.0)\n"));
+  CHECK(Contains(gemma, "y = attend(q, k, v, self.window)\n"));
+  CHECK(Contains(gemma, "return x + self.post_ffw_norm(self.mlp(self.norm2(x)))\n"));
+  CHECK(Contains(gemma, "x = self.tok_emb(ids) * self.c.embedding_dim**0.5"));
+  CHECK(Contains(gemma, "return softcap(F.linear(self.norm_f(x), self.tok_emb.weight), 30.0)  # tied LM head\n"));
+  CHECK(Contains(gemma, "ok &= windowed\n"));  // the listing checks its window
+  CHECK_FALSE(Contains(gemma, "F.scaled_dot_product_attention"));
+
+  ModelConfig n = Config(Family::kDecoder);  // Pythia-like, Llama 3 scaling
+  n.position = engine::Position::kRoPE, n.rotary_dim = 2, n.parallel_residual = true, n.qk_norm = true;
+  n.rope_scaling = engine::RopeScaling::kLlama3, n.rope_scaling_factor = 8, n.rope_original_context = 16;
+  const std::string neox = Listing({{"s", n, 1}});
+  CHECK(Contains(neox, "cos, sin = rope_tables(T, self.c.rotary_dim, ids.device)\n"));
+  CHECK(Contains(neox, "q = torch.cat((apply_rope(q[..., : self.r], cos, sin), q[..., self.r :]), dim=-1)\n"));
+  CHECK(Contains(neox, "return x + self.attn(self.norm1(x), cos, sin) + self.mlp(self.norm2(x))\n"));
+  CHECK(Contains(neox, "q, k = self.q_norm(q), self.k_norm(k)\n"));
+  CHECK(Contains(neox, "factor, low, high, original = 8.0, 1.0, 4.0, 16\n"));
+  CHECK(Contains(neox, "import math\n"));
+
+  ModelConfig d = Config(Family::kMoe);  // DeepSeek-like
+  d.position = engine::Position::kRoPE, d.q_lora_rank = 12, d.kv_lora_rank = 16, d.qk_nope_head_dim = 8;
+  d.qk_rope_head_dim = 4, d.v_head_dim = 8, d.moe_hidden_dim = 16, d.num_shared_experts = 1, d.first_dense_layers = 1;
+  d.router_scoring = engine::RouterScoring::kSigmoid, d.router_bias = true, d.router_groups = 2;
+  d.router_topk_groups = 1, d.routed_scaling_factor = 2.5;
+  const std::string deepseek = Listing({{"s", d, 1}});
+  CHECK(Contains(deepseek,
+                 "q_lora_rank=12, kv_lora_rank=16, qk_nope_head_dim=8, qk_rope_head_dim=4, v_head_dim=8, "
+                 "moe_hidden_dim=16, num_shared_experts=1, first_dense_layers=1,"));
+  CHECK(Contains(deepseek, "self.kv_b = nn.Linear(c.kv_lora_rank, c.num_heads * (c.qk_nope_head_dim + c.v_head_dim)"));
+  CHECK(Contains(deepseek, "cos, sin = rope_tables(T, self.c.qk_rope_head_dim, ids.device)\n"));
+  CHECK(Contains(deepseek, "scores = torch.sigmoid(self.router(x))\n"));
+  CHECK(Contains(deepseek, "choice = scores + self.router_bias\n"));
+  CHECK(Contains(deepseek, ".topk(1, dim=-1).indices\n"));
+  CHECK(Contains(deepseek, "weights = weights * 2.5\n"));
+  CHECK(Contains(deepseek, "self.mlp = MoE(c) if layer >= c.first_dense_layers else FeedForward(c, c.hidden_dim)\n"));
+  CHECK(Contains(deepseek, "out = self.shared_experts(x)\n"));
+  CHECK_FALSE(Contains(deepseek, "self.qkv"));
+  d.router_renormalize = false;
+  CHECK_FALSE(Contains(Listing({{"s", d, 1}}), "weights = weights / weights.sum"));
+}
