@@ -53,7 +53,7 @@ std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> CausalSelfAttentionImpl:
 
 torch::Tensor CausalSelfAttentionImpl::Mask(int64_t offset, int64_t T, const torch::Tensor& key_pos) const {
   auto i = torch::arange(offset, offset + T, key_pos.options()).unsqueeze(1);  // (T, 1)
-  auto j = key_pos.unsqueeze(0);                                              // (1, S)
+  auto j = key_pos.unsqueeze(0);                                               // (1, S)
   auto mask = j <= i;
   if (window_ > 0) mask = mask.logical_and(j > i - window_);  // transformers' sliding_window_overlay
   return mask;

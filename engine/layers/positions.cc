@@ -80,7 +80,7 @@ void RotaryEmbedding::BuildTables(int64_t max_positions, const torch::TensorOpti
   auto f32 = opts.dtype(torch::kFloat32);
   auto pos = torch::arange(max_positions, f32);
   auto angles = torch::outer(pos, inv_freq_.to(f32.device()));  // (P, d/2)
-  auto emb = torch::cat({angles, angles}, -1);                   // (P, d)
+  auto emb = torch::cat({angles, angles}, -1);                  // (P, d)
   cos_ = emb.cos() * attention_factor_;
   sin_ = emb.sin() * attention_factor_;
 }

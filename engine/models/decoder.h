@@ -35,8 +35,8 @@ class BlockImpl : public torch::nn::Module {
   CausalSelfAttention attn{nullptr};
   NormLayer post_attn_norm{nullptr};  // sandwich_norm only
   NormLayer norm2{nullptr};
-  Mlp mlp{nullptr};     // dense feed-forward (decoder), or
-  MoeMlp moe{nullptr};  // mixture of experts (moe family); registered as "mlp" either way
+  Mlp mlp{nullptr};                  // dense feed-forward (decoder), or
+  MoeMlp moe{nullptr};               // mixture of experts (moe family); registered as "mlp" either way
   NormLayer post_ffw_norm{nullptr};  // sandwich_norm only
 
  private:

@@ -96,7 +96,7 @@ void LlamaRows(const ModelConfig& c, const std::string& layout, Rows* r) {
   }
   r->Add("blocks.{i}.attn.proj.weight", "model.layers.{i}.self_attn.o_proj.weight", {C, A});
   if (c.bias) r->Add("blocks.{i}.attn.proj.bias", "model.layers.{i}.self_attn.o_proj.bias", {C});
-  if (c.sandwich_norm) {  // Gemma 2: post_attention_layernorm follows attention; pre_feedforward_layernorm leads the MLP
+  if (c.sandwich_norm) {  // Gemma 2: post_attention_layernorm after attention, pre_feedforward_layernorm before the MLP
     add_norm("blocks.{i}.post_attn_norm", "model.layers.{i}.post_attention_layernorm", C);
     add_norm("blocks.{i}.norm2", "model.layers.{i}.pre_feedforward_layernorm", C);
   } else {
@@ -298,8 +298,10 @@ std::string DecoderLayoutProblem(const ModelConfig& c) {
     return "checkpoint_layout '" + layout +
            "' is not a decoder checkpoint layout (gpt2, llama, gemma, gemma2, phi3, qwen3, gpt_neox)";
   const std::string named = "the " + layout + " layout";
-  if (UsesMla(c)) return "multi-head latent attention (kv_lora_rank) has checkpoint names only in the deepseek_v3 layout";
-  if (c.qk_norm && layout != "qwen3") return "qk_norm (q_norm / k_norm weights) has checkpoint names only in the qwen3 layout";
+  if (UsesMla(c))
+    return "multi-head latent attention (kv_lora_rank) has checkpoint names only in the deepseek_v3 layout";
+  if (c.qk_norm && layout != "qwen3")
+    return "qk_norm (q_norm / k_norm weights) has checkpoint names only in the qwen3 layout";
   // Features that change no weight name but that only some reference classes compute: a layout
   // names its reference class (HfReferenceClass), so a config it does not compute has none.
   auto computed_by = [&](bool on, const std::string& key, const std::vector<std::string>& layouts) -> std::string {
@@ -341,7 +343,8 @@ std::string DecoderLayoutProblem(const ModelConfig& c) {
              std::to_string(c.num_kv_heads);
     if (c.norm != Norm::kLayerNorm || IsGated(c.activation) || c.position != Position::kRoPE)
       return "GPT-NeoX checkpoints have LayerNorm, an ungated MLP and RoPE; this config differs";
-    if (c.bias != c.qkv_bias) return "GPT-NeoX checkpoints have biases on every linear layer or none; this config differs";
+    if (c.bias != c.qkv_bias)
+      return "GPT-NeoX checkpoints have biases on every linear layer or none; this config differs";
   }
   return "";
 }
