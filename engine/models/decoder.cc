@@ -1,6 +1,7 @@
 // Decoder-only transformer: pre-norm blocks, fused attention, optional KV cache.
 #include "engine/models/decoder.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/layers/checkpoint.h"
@@ -9,19 +10,36 @@
 
 namespace engine {
 
-BlockImpl::BlockImpl(const ModelConfig& c, const torch::TensorOptions& opts) {
+BlockImpl::BlockImpl(const ModelConfig& c, int64_t layer, const torch::TensorOptions& opts)
+    : parallel_residual_(c.parallel_residual) {
   norm1 = register_module("norm1", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  attn = register_module("attn", CausalSelfAttention(c, opts));
+  attn = register_module("attn", CausalSelfAttention(c, layer, opts));
+  if (c.sandwich_norm)
+    post_attn_norm = register_module("post_attn_norm", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
   norm2 = register_module("norm2", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  if (TraitsOf(c).experts)
+  if (LayerIsMoe(c, layer))
     moe = register_module("mlp", MoeMlp(c, opts));
   else
     mlp = register_module("mlp", Mlp(c, opts));
+  if (c.sandwich_norm)
+    post_ffw_norm = register_module("post_ffw_norm", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
+}
+
+torch::Tensor BlockImpl::Ffn(const torch::Tensor& x, const torch::Tensor& residual) {
+  return moe ? moe(x, residual) : mlp(x, residual);
 }
 
 torch::Tensor BlockImpl::forward(torch::Tensor x, int64_t offset, LayerKVCache* cache) {
+  if (parallel_residual_) {  // GPTNeoXLayer: attn_output + mlp_output + hidden_states
+    auto attn_out = attn(norm1(x), offset, cache, /*residual=*/x);
+    return Ffn(norm2(x), /*residual=*/attn_out);
+  }
+  if (post_attn_norm) {  // Gemma2DecoderLayer: the residual is added after the post norms
+    x = x + post_attn_norm(attn(norm1(x), offset, cache));
+    return x + post_ffw_norm(Ffn(norm2(x)));
+  }
   x = attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
-  return moe ? moe(norm2(x), /*residual=*/x) : mlp(norm2(x), /*residual=*/x);
+  return Ffn(norm2(x), /*residual=*/x);
 }
 
 DecoderImpl::DecoderImpl(const ModelConfig& c, const torch::TensorOptions& opts) : config_(c), opts_(opts) {
@@ -29,7 +47,7 @@ DecoderImpl::DecoderImpl(const ModelConfig& c, const torch::TensorOptions& opts)
   if (c.position == Position::kLearned)
     pos_emb = register_module("pos_emb", Embedding(c.context_length, c.embedding_dim, opts));
   blocks = register_module("blocks", torch::nn::ModuleList());
-  for (int64_t i = 0; i < c.num_layers; ++i) blocks->push_back(Block(c, opts));
+  for (int64_t i = 0; i < c.num_layers; ++i) blocks->push_back(Block(c, i, opts));
   norm_f = register_module("norm_f", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
   if (c.tie_embeddings) {
     lm_head = Linear(tok_emb->weight);  // shares the embedding matrix; not a second parameter
@@ -73,6 +91,10 @@ void DecoderImpl::InitWeights(uint64_t seed) {
 torch::Tensor DecoderImpl::Embed(const torch::Tensor& ids, int64_t offset) {
   const int64_t T = ids.size(1);
   auto x = tok_emb(ids);  // (B, T, C)
+  if (config_.embedding_scale) {
+    // Gemma: x * sqrt(C) with the factor rounded to the activation dtype (torch.tensor(C**0.5, dtype)).
+    x = x * torch::full({}, std::sqrt(static_cast<double>(config_.embedding_dim)), x.options());
+  }
   if (config_.position == Position::kLearned) {
     auto pos = torch::arange(offset, offset + T, ids.options());
     x = x + pos_emb(pos);  // broadcast (T, C)
@@ -82,7 +104,12 @@ torch::Tensor DecoderImpl::Embed(const torch::Tensor& ids, int64_t offset) {
   return x;
 }
 
-torch::Tensor DecoderImpl::Head(const torch::Tensor& x) { return lm_head(norm_f(x)); }
+torch::Tensor DecoderImpl::Head(const torch::Tensor& x) {
+  auto logits = lm_head(norm_f(x));
+  if (config_.final_logit_softcap > 0)  // Gemma 2: logits / cap -> tanh -> x cap
+    logits = torch::tanh(logits / config_.final_logit_softcap) * config_.final_logit_softcap;
+  return logits;
+}
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& ids) {
   TORCH_CHECK(ids.dim() == 2, "ids must be (batch, tokens)");
@@ -97,7 +124,7 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& ids) {
 
 torch::Tensor DecoderImpl::ForwardCached(const torch::Tensor& ids, KVCache* cache) {
   const int64_t T = ids.size(1), offset = cache->length;
-  TORCH_CHECK(offset + T <= cache->layers.at(0).k.size(2), "KV cache is full");
+  TORCH_CHECK(offset + T <= cache->max_len, "KV cache is full");
   auto x = Embed(ids, offset);
   for (size_t i = 0; i < blocks->size(); ++i) x = blocks[i]->as<Block>()->forward(x, offset, &cache->layers[i]);
   cache->length += T;
@@ -106,10 +133,12 @@ torch::Tensor DecoderImpl::ForwardCached(const torch::Tensor& ids, KVCache* cach
 
 KVCache DecoderImpl::NewCache(int64_t batch, int64_t max_len) const {
   KVCache cache;
+  cache.max_len = max_len;
   auto opts = tok_emb->weight.options();
   for (int64_t i = 0; i < config_.num_layers; ++i) {
-    cache.layers.push_back({torch::empty({batch, config_.num_kv_heads, max_len, config_.head_dim}, opts),
-                            torch::empty({batch, config_.num_kv_heads, max_len, config_.head_dim}, opts)});
+    const int64_t len = LayerIsLocal(config_, i) ? std::min(max_len, config_.sliding_window) : max_len;
+    cache.layers.push_back({torch::empty({batch, config_.num_kv_heads, len, config_.head_dim}, opts),
+                            torch::empty({batch, config_.num_kv_heads, len, config_.head_dim}, opts)});
   }
   return cache;
 }

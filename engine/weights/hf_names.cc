@@ -65,26 +65,43 @@ void Gpt2Rows(const ModelConfig& c, Rows* r) {
   if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
 }
 
-// Llama / Mistral / Qwen2, and Mixtral (moe: the feed-forward rows are the experts').
-void LlamaRows(const ModelConfig& c, Rows* r) {
+// Llama / Mistral / Qwen2 / Qwen3, Gemma and Gemma 2 ("gemma", "gemma2": RMSNorm weights stored
+// as w - 1, and Gemma 2's four norms per layer), and Mixtral (moe: the feed-forward rows are the experts').
+void LlamaRows(const ModelConfig& c, const std::string& layout, Rows* r) {
   const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim;
   const int64_t q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim, qkv = q + 2 * kv;
   const int64_t H = c.hidden_dim, fc = (IsGated(c.activation) ? 2 : 1) * H;
   const bool norm_bias = c.norm == Norm::kLayerNorm && c.bias;
   const std::vector<int64_t> qkv_parts = {q, kv, kv}, gate_up_parts = {H, H};
+  const bool gemma = layout == "gemma" || layout == "gemma2";
+  // GemmaRMSNorm computes norm(x) * (1 + w): our plain RMSNorm weight is the stored one + 1.
+  auto add_norm = [&](const std::string& ours, const std::string& hf, int64_t dim) {
+    if (!gemma) return r->AddNorm(ours, hf, dim, norm_bias);
+    r->Add(ours + ".weight", hf + ".weight", {dim}, "stored as w - 1 (Gemma): + 1 on load");
+    r->rows.back().add = 1.0;
+  };
   // Their RoPE rotates halves (rotate_half), as our RotaryEmbedding does
   // (engine/layers/positions.h), so q_proj/k_proj rows are copied without permutation.
   r->Add("tok_emb.weight", "model.embed_tokens.weight", {c.vocab_size, C});
   if (c.position == Position::kLearned) r->Add("pos_emb.weight", "model.embed_positions.weight", {c.context_length, C});
-  r->AddNorm("blocks.{i}.norm1", "model.layers.{i}.input_layernorm", C, norm_bias);
+  add_norm("blocks.{i}.norm1", "model.layers.{i}.input_layernorm", C);
   r->Add("blocks.{i}.attn.qkv.weight", "model.layers.{i}.self_attn.{q,k,v}_proj.weight", {qkv, C},
          "rows = concat(q_proj, k_proj, v_proj)", false, qkv_parts);
   if (c.qkv_bias)
     r->Add("blocks.{i}.attn.qkv.bias", "model.layers.{i}.self_attn.{q,k,v}_proj.bias", {qkv}, "concat(q, k, v)", false,
            qkv_parts);
+  if (c.qk_norm) {  // Qwen3: RMSNorm over head_dim, one weight vector shared by the heads
+    r->Add("blocks.{i}.attn.q_norm.weight", "model.layers.{i}.self_attn.q_norm.weight", {c.head_dim});
+    r->Add("blocks.{i}.attn.k_norm.weight", "model.layers.{i}.self_attn.k_norm.weight", {c.head_dim});
+  }
   r->Add("blocks.{i}.attn.proj.weight", "model.layers.{i}.self_attn.o_proj.weight", {C, A});
   if (c.bias) r->Add("blocks.{i}.attn.proj.bias", "model.layers.{i}.self_attn.o_proj.bias", {C});
-  r->AddNorm("blocks.{i}.norm2", "model.layers.{i}.post_attention_layernorm", C, norm_bias);
+  if (c.sandwich_norm) {  // Gemma 2: post_attention_layernorm after attention, pre_feedforward_layernorm before the MLP
+    add_norm("blocks.{i}.post_attn_norm", "model.layers.{i}.post_attention_layernorm", C);
+    add_norm("blocks.{i}.norm2", "model.layers.{i}.pre_feedforward_layernorm", C);
+  } else {
+    add_norm("blocks.{i}.norm2", "model.layers.{i}.post_attention_layernorm", C);
+  }
   if (TraitsOf(c).experts) {
     // Mixtral: router = block_sparse_moe.gate; expert e's w1 (gate), w3 (up), w2 (down).
     const std::string moe = "model.layers.{i}.block_sparse_moe";
@@ -106,8 +123,49 @@ void LlamaRows(const ModelConfig& c, Rows* r) {
     r->Add("blocks.{i}.mlp.proj.weight", "model.layers.{i}.mlp.down_proj.weight", {C, H});
     if (c.bias) r->Add("blocks.{i}.mlp.proj.bias", "model.layers.{i}.mlp.down_proj.bias", {C});
   }
-  r->AddNorm("norm_f", "model.norm", C, norm_bias);
+  if (c.sandwich_norm) add_norm("blocks.{i}.post_ffw_norm", "model.layers.{i}.post_feedforward_layernorm", C);
+  add_norm("norm_f", "model.norm", C);
   if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
+}
+
+// Phi-3: Llama's names, but q|k|v and gate|up are single fused matrices, in our row order.
+void Phi3Rows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim, H = c.hidden_dim;
+  const int64_t qkv = (c.num_heads + 2 * c.num_kv_heads) * c.head_dim;
+  r->Add("tok_emb.weight", "model.embed_tokens.weight", {c.vocab_size, C});
+  r->Add("blocks.{i}.norm1.weight", "model.layers.{i}.input_layernorm.weight", {C});
+  r->Add("blocks.{i}.attn.qkv.weight", "model.layers.{i}.self_attn.qkv_proj.weight", {qkv, C},
+         "fused rows q | k | v, as ours");
+  r->Add("blocks.{i}.attn.proj.weight", "model.layers.{i}.self_attn.o_proj.weight", {C, A});
+  r->Add("blocks.{i}.norm2.weight", "model.layers.{i}.post_attention_layernorm.weight", {C});
+  r->Add("blocks.{i}.mlp.fc.weight", "model.layers.{i}.mlp.gate_up_proj.weight", {2 * H, C},
+         "fused rows [gate; up], as ours");
+  r->Add("blocks.{i}.mlp.proj.weight", "model.layers.{i}.mlp.down_proj.weight", {C, H});
+  r->Add("norm_f.weight", "model.norm.weight", {C});
+  if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
+}
+
+// GPT-NeoX / Pythia (GPTNeoXForCausalLM): LayerNorms with biases, biases everywhere, and a fused
+// query_key_value whose rows are grouped per head, [h0: q, k, v; h1: q, k, v; ...]
+// (GPTNeoXAttention views its output as (..., heads, 3 hs)): permuted to our q | k | v on load.
+void GptNeoxRows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim, H = c.hidden_dim;
+  const std::string layer = "gpt_neox.layers.{i}";
+  const std::string per_head = "rows per head [q_h; k_h; v_h]: permuted to q | k | v";
+  r->Add("tok_emb.weight", "gpt_neox.embed_in.weight", {c.vocab_size, C});
+  r->AddNorm("blocks.{i}.norm1", layer + ".input_layernorm", C, c.bias);
+  r->Add("blocks.{i}.attn.qkv.weight", layer + ".attention.query_key_value.weight", {3 * A, C}, per_head);
+  r->rows.back().interleaved_heads = c.num_heads;
+  if (c.qkv_bias) {
+    r->Add("blocks.{i}.attn.qkv.bias", layer + ".attention.query_key_value.bias", {3 * A}, per_head);
+    r->rows.back().interleaved_heads = c.num_heads;
+  }
+  r->AddLinear("blocks.{i}.attn.proj", layer + ".attention.dense", C, A, c.bias);
+  r->AddNorm("blocks.{i}.norm2", layer + ".post_attention_layernorm", C, c.bias);
+  r->AddLinear("blocks.{i}.mlp.fc", layer + ".mlp.dense_h_to_4h", H, C, c.bias);
+  r->AddLinear("blocks.{i}.mlp.proj", layer + ".mlp.dense_4h_to_h", C, H, c.bias);
+  r->AddNorm("norm_f", "gpt_neox.final_layer_norm", C, c.bias);
+  if (!c.tie_embeddings) r->Add("lm_head.weight", "embed_out.weight", {c.vocab_size, C});
 }
 
 // A BERT / ViT encoder layer: separate query/key/value into our qkv rows.
@@ -221,9 +279,81 @@ std::pair<std::string, int64_t> SplitShift(const std::string& inner) {
 
 }  // namespace
 
+namespace {
+
+// The decoder family's layout: the spec's checkpoint_layout, or the one today's configs imply.
+std::string DecoderLayout(const ModelConfig& c) {
+  if (!c.checkpoint_layout.empty()) return c.checkpoint_layout;
+  return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
+}
+
+// Why a decoder config cannot load from its layout's checkpoints ("" when it can): each feature
+// whose weights (or absence of weights) only some layouts name.
+std::string DecoderLayoutProblem(const ModelConfig& c) {
+  const std::string layout = DecoderLayout(c);
+  static const char* const kLayouts[] = {"gpt2", "llama", "gemma", "gemma2", "phi3", "qwen3", "gpt_neox"};
+  bool known = false;
+  for (const char* name : kLayouts) known = known || layout == name;
+  if (!known)
+    return "checkpoint_layout '" + layout +
+           "' is not a decoder checkpoint layout (gpt2, llama, gemma, gemma2, phi3, qwen3, gpt_neox)";
+  const std::string named = "the " + layout + " layout";
+  if (UsesMla(c))
+    return "multi-head latent attention (kv_lora_rank) has checkpoint names only in the deepseek_v3 layout";
+  if (c.qk_norm && layout != "qwen3")
+    return "qk_norm (q_norm / k_norm weights) has checkpoint names only in the qwen3 layout";
+  // Features that change no weight name but that only some reference classes compute: a layout
+  // names its reference class (HfReferenceClass), so a config it does not compute has none.
+  auto computed_by = [&](bool on, const std::string& key, const std::vector<std::string>& layouts) -> std::string {
+    if (!on) return "";
+    std::string names;
+    for (const std::string& name : layouts) {
+      if (layout == name) return "";
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    return key + " is computed only by the reference models of the " + names + " layouts";
+  };
+  const bool gemma = layout == "gemma" || layout == "gemma2";
+  if (gemma && !c.embedding_scale)
+    return named + " scales the embeddings by sqrt(C); this config has embedding_scale: false";
+  for (const std::string& problem :
+       {computed_by(c.sliding_window > 0, "sliding_window", {"llama", "phi3", "gemma2", "qwen3"}),
+        computed_by(c.rotary_dim > 0 && c.rotary_dim != c.head_dim, "rotary_dim", {"phi3", "gpt_neox"}),
+        computed_by(c.parallel_residual, "parallel_residual", {"gpt_neox"}),
+        computed_by(c.embedding_scale, "embedding_scale", {"gemma", "gemma2"}),
+        computed_by(c.attn_logit_softcap > 0, "attn_logit_softcap", {"gemma2"}),
+        computed_by(c.final_logit_softcap > 0, "final_logit_softcap", {"gemma2"}),
+        computed_by(c.query_pre_attn_scalar > 0, "query_pre_attn_scalar", {"gemma2"})}) {
+    if (!problem.empty()) return problem;
+  }
+  if (c.sandwich_norm != (layout == "gemma2"))
+    return c.sandwich_norm ? "sandwich_norm (post-attention and post-feed-forward norms) has checkpoint names only in "
+                             "the gemma2 layout"
+                           : "gemma2 checkpoints have post-attention and post-feed-forward norms; this config has "
+                             "sandwich_norm: false";
+  if (layout == "gpt2" && (c.position != Position::kLearned || c.norm != Norm::kLayerNorm))
+    return "GPT-2 checkpoints have learned positions and LayerNorm; this config differs";
+  if ((layout == "gemma" || layout == "gemma2" || layout == "phi3" || layout == "qwen3") && c.norm != Norm::kRMSNorm)
+    return named + " stores RMSNorm weights; this config has norm: " + NormName(c.norm);
+  if (layout == "phi3" && (c.bias || c.qkv_bias || !IsGated(c.activation)))
+    return "Phi-3 checkpoints have fused gated MLPs and no biases; this config differs";
+  if (layout == "gpt_neox") {
+    if (c.num_kv_heads != c.num_heads)
+      return "GPT-NeoX checkpoints have one key/value head per query head; this config has num_kv_heads " +
+             std::to_string(c.num_kv_heads);
+    if (c.norm != Norm::kLayerNorm || IsGated(c.activation) || c.position != Position::kRoPE)
+      return "GPT-NeoX checkpoints have LayerNorm, an ungated MLP and RoPE; this config differs";
+    if (c.bias != c.qkv_bias)
+      return "GPT-NeoX checkpoints have biases on every linear layer or none; this config differs";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string HfLayoutProblem(const ModelConfig& c) {
   switch (c.family) {
-    case Family::kDecoder:
+    case Family::kDecoder: return DecoderLayoutProblem(c);
     case Family::kResNet: return "";
     case Family::kMoe:
       if (c.norm != Norm::kRMSNorm || c.position != Position::kRoPE || c.activation != Activation::kSwiGLU || c.bias ||
@@ -247,7 +377,7 @@ std::string HfLayoutProblem(const ModelConfig& c) {
 std::string HfLayoutFor(const ModelConfig& c) {
   if (!HfLayoutProblem(c).empty()) return "";
   switch (c.family) {
-    case Family::kDecoder: return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
+    case Family::kDecoder: return DecoderLayout(c);
     case Family::kMoe: return "mixtral";
     case Family::kEncoder: return "bert";
     case Family::kVit: return "vit";
@@ -261,7 +391,12 @@ std::string HfLayoutFor(const ModelConfig& c) {
 std::string HfReferenceClass(const ModelConfig& c) {
   const std::string layout = HfLayoutFor(c);
   if (layout == "gpt2") return "GPT2LMHeadModel";
-  if (layout == "llama") return "LlamaForCausalLM";
+  if (layout == "llama") return c.sliding_window > 0 ? "MistralForCausalLM" : "LlamaForCausalLM";
+  if (layout == "gemma") return "GemmaForCausalLM";
+  if (layout == "gemma2") return "Gemma2ForCausalLM";
+  if (layout == "phi3") return "Phi3ForCausalLM";
+  if (layout == "qwen3") return "Qwen3ForCausalLM";
+  if (layout == "gpt_neox") return "GPTNeoXForCausalLM";
   if (layout == "mixtral") return "MixtralForCausalLM";
   if (layout == "bert")
     return c.head == "mlm" ? "BertForMaskedLM" : c.head == "classifier" ? "BertForSequenceClassification" : "BertModel";
@@ -274,7 +409,10 @@ std::vector<WeightNameMapping> HfWeightNames(const ModelConfig& c) {
   Rows r;
   const std::string layout = HfLayoutFor(c);
   if (layout == "gpt2") Gpt2Rows(c, &r);
-  if (layout == "llama" || layout == "mixtral") LlamaRows(c, &r);
+  if (layout == "llama" || layout == "gemma" || layout == "gemma2" || layout == "qwen3" || layout == "mixtral")
+    LlamaRows(c, layout, &r);
+  if (layout == "phi3") Phi3Rows(c, &r);
+  if (layout == "gpt_neox") GptNeoxRows(c, &r);
   if (layout == "bert") BertRows(c, &r);
   if (layout == "vit") VitRows(c, &r);
   if (layout == "torchvision-resnet") ResNetRows(c, &r);
@@ -358,7 +496,12 @@ std::vector<std::string> ExpandHfName(const std::string& pattern, int64_t layer)
 std::vector<std::string> HfIgnoredBuffers(const ModelConfig& c) {
   const std::string layout = HfLayoutFor(c);
   if (layout == "gpt2") return {"transformer.h.{i}.attn.bias", "transformer.h.{i}.attn.masked_bias"};
-  if (layout == "llama" || layout == "mixtral") return {"model.layers.{i}.self_attn.rotary_emb.inv_freq"};
+  if (layout == "llama" || layout == "mixtral" || layout == "gemma" || layout == "gemma2" || layout == "phi3" ||
+      layout == "qwen3")
+    return {"model.layers.{i}.self_attn.rotary_emb.inv_freq"};
+  if (layout == "gpt_neox")  // older exports keep the causal mask and the rotary table as buffers
+    return {"gpt_neox.layers.{i}.attention.bias", "gpt_neox.layers.{i}.attention.masked_bias",
+            "gpt_neox.layers.{i}.attention.rotary_emb.inv_freq"};
   if (layout == "bert") return {"bert.embeddings.position_ids"};
   if (layout == "vit") return {"vit.pooler.dense.weight", "vit.pooler.dense.bias"};
   if (layout == "torchvision-resnet")
@@ -369,7 +512,10 @@ std::vector<std::string> HfIgnoredBuffers(const ModelConfig& c) {
 
 std::vector<std::pair<std::string, std::string>> HfTiedCopies(const ModelConfig& c) {
   const std::string layout = HfLayoutFor(c);
-  if ((layout == "gpt2" || layout == "llama" || layout == "mixtral") && c.tie_embeddings)
+  if (layout == "gpt_neox" && c.tie_embeddings) return {{"embed_out.weight", "gpt_neox.embed_in.weight"}};
+  if ((layout == "gpt2" || layout == "llama" || layout == "mixtral" || layout == "gemma" || layout == "gemma2" ||
+       layout == "phi3" || layout == "qwen3") &&
+      c.tie_embeddings)
     return {{"lm_head.weight", layout == "gpt2" ? "transformer.wte.weight" : "model.embed_tokens.weight"}};
   if (layout == "bert" && c.head == "mlm")
     return {{"cls.predictions.decoder.weight", "bert.embeddings.word_embeddings.weight"},

@@ -28,10 +28,15 @@ struct WeightNameMapping {
   bool hf_transposed = false;      // the checkpoint stores the matrix as (in, out): GPT-2's Conv1D
   std::vector<int64_t> part_rows;  // `hf` has a {a,b,..} group: rows of each part, concatenated
                                    // in that order along dim 0 (empty: one tensor)
+  double add = 0.0;                // added to every value on load: Gemma stores RMSNorm weights as w - 1
+  int64_t interleaved_heads = 0;   // > 0: the checkpoint's rows are per head [h0: q, k, v; h1: q, k, v; ...]
+                                   // (GPT-NeoX query_key_value), permuted on load to our q | k | v
 };
 
-// The checkpoint layout of a config: "gpt2", "llama" (also Mistral, Qwen2), "mixtral", "bert",
-// "vit", "torchvision-resnet"; "" when there is none (see HfLayoutProblem).
+// The checkpoint layout of a config: c.checkpoint_layout when the spec names one ("gemma",
+// "gemma2", "phi3", "qwen3", "gpt_neox", ...), otherwise the one the family implies: "gpt2",
+// "llama" (also Mistral, Qwen2, Llama 3 with rope scaling), "mixtral", "bert", "vit",
+// "torchvision-resnet"; "" when there is none (see HfLayoutProblem).
 std::string HfLayoutFor(const ModelConfig& c);
 
 // Why the config has no checkpoint layout ("" when it has one), e.g. "the audio family has no

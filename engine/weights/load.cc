@@ -32,7 +32,17 @@ struct Assignment {
   torch::Tensor target;
   bool transposed;
   std::vector<Source> sources;
+  double add = 0.0;               // WeightNameMapping::add (Gemma's norm offsets)
+  int64_t interleaved_heads = 0;  // WeightNameMapping::interleaved_heads (GPT-NeoX's q/k/v rows)
 };
+
+// GPT-NeoX's query_key_value rows [h0: q, k, v; h1: q, k, v; ...] (heads x 3 x hs) as our
+// q | k | v (3 x heads x hs); weight (3A, C) or bias (3A).
+torch::Tensor DeinterleaveHeads(const torch::Tensor& t, int64_t heads) {
+  std::vector<int64_t> shape = {heads, 3, t.size(0) / (3 * heads)};
+  for (int64_t d = 1; d < t.dim(); ++d) shape.push_back(t.size(d));
+  return t.reshape(shape).transpose(0, 1).reshape(t.sizes());
+}
 
 // Older BERT exports (converted from TensorFlow) name LayerNorm parameters gamma / beta; transformers
 // renames them on load, and so do we.
@@ -116,7 +126,7 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
     if (!row->dims.empty() && dims != row->dims)
       return Status::Internal("hf_names.cc gives " + ours + " shape " + row->shape + " but the model has " +
                               ShapeString(dims));
-    Assignment a{ours, tensor, row->hf_transposed, {}};
+    Assignment a{ours, tensor, row->hf_transposed, {}, row->add, row->interleaved_heads};
     const std::vector<std::string> names = ExpandHfName(row->hf, captures);
     if (!row->part_rows.empty() && row->part_rows.size() != names.size())
       return Status::Internal("hf_names.cc: " + row->hf + " has " + std::to_string(names.size()) + " parts but " +
@@ -203,6 +213,8 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
         torch::Tensor t;
         if (Status s = TensorFromView(*src.view, &t); !s.ok()) return s;
         if (a.transposed) t = t.t();
+        if (a.interleaved_heads > 0) t = DeinterleaveHeads(t, a.interleaved_heads);
+        if (a.add != 0.0) t = t.to(torch::kFloat32) + a.add;  // in float32, as GemmaRMSNorm's (1.0 + w.float())
         torch::Tensor dst = a.sources.size() > 1 ? a.target.narrow(0, src.row_offset, src.rows) : a.target;
         dst.copy_(t);  // converts dtype, device and memory format; the mapping is not referenced afterwards
         ++result.tensors;

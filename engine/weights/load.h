@@ -20,7 +20,8 @@ class FamilyModel;
 class SafetensorsCheckpoint;
 
 struct WeightLoadStats {
-  std::string layout;      // HfLayoutFor: "gpt2" | "llama" | "mixtral" | "bert" | "vit" | "torchvision-resnet"
+  std::string
+      layout;  // HfLayoutFor: "gpt2" | "llama" | "gemma" | ... | "mixtral" | "bert" | "vit" | "torchvision-resnet"
   int64_t tensors = 0;     // checkpoint tensors copied into parameters (and batch-norm statistics)
   int64_t bytes_read = 0;  // their bytes in the checkpoint (as stored: F16 counts 2 per value)
   int64_t ignored = 0;     // tensors skipped: non-parameter buffers, tied copies (a tied lm_head)

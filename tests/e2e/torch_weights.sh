@@ -48,6 +48,32 @@ want=$(cat expected.txt)
 python3 -c 'import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); print(f"perplexity: ours {g}, transformers {w:.6f}"); sys.exit(0 if abs(g - w) <= 1e-3 * w else 1)' "$got" "$want" ||
   fail "eval perplexity $got differs from the reference's $want"
 grep -qF '11 tokens in 1 windows' <<<"$out" || fail "eval did not predict 11 tokens in 1 window: $out"
+
+# Issue 16: a sliding window of 5 (Mistral v0.1) and Gemma 2's alternating local / global layers
+# with soft-caps: `import` + `eval` over the first reference sequence give the perplexity of
+# transformers' logits (the windows shorter than the 11 predicted tokens, so they matter).
+for name in mistral_window gemma2; do
+  NFIX=$SRC/tests/data/hf_reference/$name
+  out=$("$MC" import "$NFIX" --out "specs/$name.yaml" 2>&1) || { fail "$name import failed: $out"; continue; }
+  python3 - "$NFIX/reference.json" "$WORK/$name.bin" "$WORK/$name.txt" <<'PY'
+import json, math, struct, sys
+ref = json.load(open(sys.argv[1]))
+ids, logits = ref["input_ids"][0], ref["logits"][0]
+open(sys.argv[2], "wb").write(struct.pack("<%dH" % len(ids), *ids))
+nll = 0.0
+for t in range(len(ids) - 1):
+    row = logits[t]
+    m = max(row)
+    nll += m + math.log(sum(math.exp(x - m) for x in row)) - row[ids[t + 1]]
+open(sys.argv[3], "w").write(repr(math.exp(nll / (len(ids) - 1))))
+PY
+  out=$("$MC" eval "specs/$name.yaml" --data "$name.bin" --window 11 --name reference-ids 2>&1) ||
+    { fail "$name eval failed: $out"; continue; }
+  got=$(sed -n 's/.*perplexity \([0-9.]*\) on reference-ids.*/\1/p' <<<"$out")
+  want=$(cat "$name.txt")
+  python3 -c 'import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); print(f"{sys.argv[3]} perplexity: ours {g}, transformers {w:.6f}"); sys.exit(0 if abs(g - w) <= 1e-3 * w else 1)' "$got" "$want" "$name" ||
+    fail "$name eval perplexity $got differs from the reference's $want"
+done
 "$MC" render specs/ --templates "$SRC/templates" >/dev/null 2>&1 || fail "render after eval failed"
 grep -qE '^\| gpt2 \| perplexity \| reference-ids \| 11 tokens predicted \| [0-9.]+ \| float32 \|' cards/gpt2.md ||
   fail "cards/gpt2.md lacks the measured perplexity row"

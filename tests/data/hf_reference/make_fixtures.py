@@ -243,6 +243,108 @@ def make_mixtral():
 
 
 
+# Issue 16's decoders: each tiny model makes its feature matter on the 12-token test sequence
+# (windows of 5, rope scaling with an original context of 8, soft-caps well inside the logits'
+# range), with every weight, norm and bias perturbed by randomize().
+
+def tiny_llama(rope_scaling, max_position_embeddings=32):
+    return LlamaForCausalLM(LlamaConfig(
+        vocab_size=97, max_position_embeddings=max_position_embeddings, hidden_size=64, intermediate_size=96,
+        num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, rope_theta=10000.0, rms_norm_eps=1e-6,
+        rope_scaling=rope_scaling, tie_word_embeddings=False, attention_bias=False, mlp_bias=False,
+        attn_implementation="eager"))
+
+
+def make_llama3():
+    # Llama 3.1's rope scaling: wavelengths over 8 / low_freq_factor positions interpolated (/ factor),
+    # those under 8 / high_freq_factor kept, a smooth ramp between: every frequency of head_dim 16 moves.
+    write_fixture("llama3", tiny_llama({"rope_type": "llama3", "factor": 4.0, "low_freq_factor": 1.0,
+                                        "high_freq_factor": 4.0, "original_max_position_embeddings": 8}), "F32")
+
+
+def make_llama_yarn():
+    # YaRN with beta_fast 4, beta_slow 0.1 over an original context of 8: the ramp spans dims 0..3
+    # (extrapolated, mixed, interpolated), cos and sin x 0.1 ln(4) + 1.
+    write_fixture("llama_yarn", tiny_llama({"rope_type": "yarn", "factor": 4.0, "beta_fast": 4.0, "beta_slow": 0.1,
+                                            "original_max_position_embeddings": 8}), "F16")
+
+
+def make_llama_linear():
+    write_fixture("llama_linear", tiny_llama({"rope_type": "linear", "factor": 2.0}), "BF16")
+
+
+def make_llama_dynamic():
+    # Dynamic NTK: transformers' original context is max_position_embeddings (8 here), so the 12-token
+    # forward computes its frequencies with theta (2 * 12 / 8 - 1)^(16 / 14).
+    write_fixture("llama_dynamic", tiny_llama({"rope_type": "dynamic", "factor": 2.0}, max_position_embeddings=8),
+                  "BF16")
+
+
+def make_mistral_window():
+    # Mistral v0.1's sliding window (5 keys, each query's own included) over 12 tokens; GQA 4:1.
+    mistral = MistralForCausalLM(MistralConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=1, head_dim=8, rope_theta=10000.0, rms_norm_eps=1e-5,
+        sliding_window=5, tie_word_embeddings=False, attn_implementation="eager"))
+    write_fixture("mistral_window", mistral, "F32")
+
+
+def make_gemma():
+    # Gemma: embeddings x sqrt(hidden), RMSNorm as norm(x) (1 + w), GeGLU-tanh, MQA, head_dim 16
+    # (not hidden / heads), tied head.
+    gemma = transformers.GemmaForCausalLM(transformers.GemmaConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=1, head_dim=16, hidden_act="gelu_pytorch_tanh",
+        hidden_activation="gelu_pytorch_tanh", rms_norm_eps=1e-6, rope_theta=10000.0, tie_word_embeddings=True,
+        pad_token_id=0, bos_token_id=1, eos_token_id=2, attn_implementation="eager"))
+    write_fixture("gemma", gemma, "F32")
+
+
+def make_gemma2():
+    # Gemma 2: local (window 5) and global layers alternating from a local one, sandwich norms,
+    # attention-logit and final-logit soft-caps small enough to bend the values, and
+    # query_pre_attn_scalar 24 != head_dim 16.
+    gemma2 = transformers.Gemma2ForCausalLM(transformers.Gemma2Config(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=64, num_hidden_layers=3,
+        num_attention_heads=4, num_key_value_heads=2, head_dim=16, hidden_activation="gelu_pytorch_tanh",
+        rms_norm_eps=1e-6, rope_theta=10000.0, query_pre_attn_scalar=24, sliding_window=5,
+        attn_logit_softcapping=4.0, final_logit_softcapping=2.5, tie_word_embeddings=True, pad_token_id=0,
+        bos_token_id=1, eos_token_id=2, attn_implementation="eager"))
+    write_fixture("gemma2", gemma2, "F32")
+
+
+def make_phi3():
+    # Phi-3: fused qkv_proj and gate_up_proj, a sliding window of 5, half of each head rotating
+    # (partial_rotary_factor 0.5, as Phi-4-mini has 0.75).
+    phi3 = transformers.Phi3ForCausalLM(transformers.Phi3Config(
+        vocab_size=97, max_position_embeddings=32, original_max_position_embeddings=32, hidden_size=32,
+        intermediate_size=64, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
+        partial_rotary_factor=0.5, rope_theta=10000.0, rms_norm_eps=1e-5, sliding_window=5, rope_scaling=None,
+        tie_word_embeddings=False, pad_token_id=0, bos_token_id=1, eos_token_id=2, attn_implementation="eager"))
+    write_fixture("phi3", phi3, "F32")
+
+
+def make_qwen3():
+    # Qwen3: RMSNorm over head_dim on each head's q and k before RoPE (q_norm, k_norm), head_dim 16
+    # (not hidden / heads), tied head; stored as bfloat16.
+    qwen3 = transformers.Qwen3ForCausalLM(transformers.Qwen3Config(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=48, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, head_dim=16, rope_theta=1e6, rms_norm_eps=1e-6,
+        tie_word_embeddings=True, use_sliding_window=False, attn_implementation="eager"))
+    write_fixture("qwen3", qwen3, "BF16")
+
+
+def make_gpt_neox():
+    # GPT-NeoX / Pythia: a quarter of each head rotating (rotary_pct 0.25), parallel attention and MLP
+    # residual, LayerNorms and linear layers with biases, per-head interleaved query_key_value, untied head.
+    neox = transformers.GPTNeoXForCausalLM(transformers.GPTNeoXConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, rotary_pct=0.25, rotary_emb_base=10000, hidden_act="gelu", layer_norm_eps=1e-5,
+        use_parallel_residual=True, tie_word_embeddings=False, attention_bias=True, hidden_dropout=0.0,
+        attention_dropout=0.0, bos_token_id=0, eos_token_id=0, attn_implementation="eager"))
+    write_fixture("gpt_neox", neox, "F32")
+
+
 def tiny_resnet(block, layers, base_width, num_classes, groups=1, width_per_group=64):
     """torchvision's ResNet with stage widths base_width * (1, 2, 4, 8) instead of 64 * (1, 2, 4, 8).
 
@@ -506,8 +608,13 @@ FIXTURES = {
     "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "mistral": make_mistral, "bert": make_bert, "bert_cls": make_bert_cls, "vit": make_vit,
     "mixtral": make_mixtral, "resnet_basic": make_resnet_basic, "resnet_bottleneck": make_resnet_bottleneck,
     "resnet_names": make_resnet_names, "resnext": make_resnext, "vit_eval": make_vit_eval, "gpt2_bpe": make_gpt2_bpe,
+    "llama3": make_llama3, "llama_yarn": make_llama_yarn, "llama_linear": make_llama_linear,
+    "llama_dynamic": make_llama_dynamic, "mistral_window": make_mistral_window, "gemma": make_gemma,
+    "gemma2": make_gemma2, "phi3": make_phi3, "qwen3": make_qwen3, "gpt_neox": make_gpt_neox,
 }
-GROUPS = {"resnet": ["resnet_basic", "resnet_bottleneck", "resnext", "resnet_names"]}
+GROUPS = {"resnet": ["resnet_basic", "resnet_bottleneck", "resnext", "resnet_names"],
+          "issue16": ["llama3", "llama_yarn", "llama_linear", "llama_dynamic", "mistral_window", "gemma", "gemma2",
+                      "phi3", "qwen3", "gpt_neox"]}
 
 
 def main(names):
