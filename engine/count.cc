@@ -48,23 +48,23 @@ int64_t LocalLayers(const ModelConfig& c) {
 }
 // Parameters of one attention layer.
 //   GQA/MHA: q|k|v (qkv_bias) and the output projection (bias); qk_norm adds q_norm and k_norm over
-//     head_dim (Qwen3: Qwen3RMSNorm(head_dim) each).
+//     head_dim (Qwen3: Qwen3RMSNorm(head_dim) each; RMSNorm, weights only, whatever c.norm).
 //   MLA (transformers' DeepseekV3Attention): q_a_proj C x q_lora_rank (qkv_bias), q_a_layernorm,
 //     q_b_proj q_lora_rank x H (nope + rope), or q_proj C x H (nope + rope) when q_lora_rank is 0;
 //     kv_a_proj_with_mqa C x (kv_lora_rank + rope) (qkv_bias), kv_a_layernorm, kv_b_proj
-//     kv_lora_rank x H (nope + v); o_proj H v x C (bias).
+//     kv_lora_rank x H (nope + v); o_proj H v x C (bias). Both latent norms are RMSNorms (weights only).
 Checked AttentionParams(const ModelConfig& c) {
   const Checked C = c.embedding_dim, H = c.num_heads;
   if (!UsesMla(c)) {
     return C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +  // q|k|v
            H * c.head_dim * C + (c.bias ? C : Checked(0)) +             // output projection
-           (c.qk_norm ? Checked(2) * NormParams(c, c.head_dim) : Checked(0));
+           (c.qk_norm ? Checked(2) * c.head_dim : Checked(0));          // RMSNorm weights whatever c.norm
   }
   const Checked qk = QkHeadDim(c), kva = Checked(c.kv_lora_rank) + c.qk_rope_head_dim;
   const Checked q = c.q_lora_rank > 0 ? C * c.q_lora_rank + (c.qkv_bias ? Checked(c.q_lora_rank) : Checked(0)) +
-                                            NormParams(c, c.q_lora_rank) + Checked(c.q_lora_rank) * H * qk
+                                            Checked(c.q_lora_rank) + Checked(c.q_lora_rank) * H * qk
                                       : C * H * qk;
-  const Checked kv = C * kva + (c.qkv_bias ? kva : Checked(0)) + NormParams(c, c.kv_lora_rank) +
+  const Checked kv = C * kva + (c.qkv_bias ? kva : Checked(0)) + Checked(c.kv_lora_rank) +
                      Checked(c.kv_lora_rank) * H * (Checked(c.qk_nope_head_dim) + c.v_head_dim);
   return q + kv + H * c.v_head_dim * C + (c.bias ? C : Checked(0));
 }
@@ -203,15 +203,15 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
   f.input = std::to_string(batch) + " × " + std::to_string(T) + " tokens";
 
   // Elementwise estimates (FLOPs per element, stated): norm ~5 (LayerNorm) or ~4 (RMSNorm)
-  // per element (QK-norm: of every q and k head; MLA: its two latent norms); softmax ~5 per
+  // per element (QK-norm of every q and k head, and MLA's two latent norms: RMSNorm, ~4); softmax ~5 per
   // score (max, sub, exp, sum, div); activation ~8 (gelu) or ~5 (gated: act + mul) per hidden
   // element; residual adds 1 per element; bias adds 1; soft-capping cap * tanh(x / cap) ~5 per
   // score or logit (divide, tanh ~3, multiply).
   const int64_t norm_per = c.norm == Norm::kLayerNorm ? 5 : 4;
   const int64_t act_per = IsGated(c.activation) ? 5 : 8;
   Checked norm = Checked(norm_per) * N * C * (L * (c.sandwich_norm ? 4 : 2) + 1);
-  if (c.qk_norm) norm += Checked(norm_per) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L;
-  if (UsesMla(c)) norm += Checked(norm_per) * N * (Checked(c.q_lora_rank) + c.kv_lora_rank) * L;
+  if (c.qk_norm) norm += Checked(4) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L;  // RMSNorm
+  if (UsesMla(c)) norm += Checked(4) * N * (Checked(c.q_lora_rank) + c.kv_lora_rank) * L;            // RMSNorm
   CheckedCounts elementwise = {{"norm", norm},
                                {"softmax", Checked(5) * batch * c.num_heads * pairs},
                                {"activation", Checked(act_per) * N * ActivationWidth(c)},
