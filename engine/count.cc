@@ -35,17 +35,24 @@ Checked MlpFlops(const ModelConfig& c, Checked n, Checked h) {
   const Checked C = c.embedding_dim, F = Checked(IsGated(c.activation) ? 2 : 1) * h;
   return Checked(2) * n * C * F + Checked(2) * n * h * C;
 }
-// Layers whose feed-forward is a mixture of experts (LayerIsMoe): all but first_dense_layers for moe.
+}  // namespace
+
+// The first_dense_layers of a moe model keep a dense MLP; every later layer is a mixture.
 int64_t MoeLayers(const ModelConfig& c) {
-  if (!TraitsOf(c).experts) return 0;
+  if (!TraitsOf(c).experts || c.num_layers <= 0) return 0;
   return c.num_layers - std::min(c.num_layers, std::max<int64_t>(c.first_dense_layers, 0));
 }
-// Layers that use the sliding window (LayerIsLocal).
+
+// Layers that use the sliding window (LayerIsLocal), in closed form (no walk over the layers): all
+// with pattern 1, else all but the floor(L / N) layers l with (l + 1) % N == 0.
 int64_t LocalLayers(const ModelConfig& c) {
-  int64_t n = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l) n += LayerIsLocal(c, l) ? 1 : 0;
-  return n;
+  if (c.sliding_window <= 0 || c.num_layers <= 0) return 0;
+  if (c.sliding_window_pattern <= 1) return c.num_layers;
+  return c.num_layers - c.num_layers / c.sliding_window_pattern;
 }
+
+namespace {
+
 // Parameters of one attention layer.
 //   GQA/MHA: q|k|v (qkv_bias) and the output projection (bias); qk_norm adds q_norm and k_norm over
 //     head_dim (Qwen3: Qwen3RMSNorm(head_dim) each; RMSNorm, weights only, whatever c.norm).
