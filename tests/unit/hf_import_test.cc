@@ -644,6 +644,21 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     j["rope_scaling"]["mscale"] = 0.707;
     const double expected = (0.1 * 0.707 * std::log(40.0) + 1) / (0.1 * 1.0 * std::log(40.0) + 1);
     CHECK(ImportConfig(tmp, "dsv3-mscale", j).rope_attention_factor == doctest::Approx(expected).epsilon(1e-15));
+    // Absent keys: DeepseekV3Config's defaults, DeepSeek-V3's own; q_lora_rank null: a full q projection.
+    j = DeepSeekV3();
+    for (const char* key :
+         {"n_routed_experts", "num_experts_per_tok", "moe_intermediate_size", "n_shared_experts",
+          "first_k_dense_replace", "n_group", "topk_group", "routed_scaling_factor", "q_lora_rank", "kv_lora_rank",
+          "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim", "scoring_func", "topk_method", "norm_topk_prob"})
+      j.erase(key);
+    CHECK(engine::AnalyticParameters(ImportConfig(tmp, "dsv3-defaults", j)).total == 671026404352);
+    j["q_lora_rank"] = nullptr;
+    CHECK(ImportConfig(tmp, "dsv3-nolora", j).q_lora_rank == 0);
+    j = DeepSeekV3();
+    j["scoring_func"] = "softmax";
+    CHECK(ImportError(tmp, "dsv3-softmax", j.dump()) ==
+          "ckpt/dsv3-softmax/config.json: 'scoring_func' = \"softmax\" is not supported (supported: sigmoid, what "
+          "transformers' DeepseekV3TopkRouter computes)");
     j = DeepSeekV3();
     j["topk_method"] = "greedy";
     CHECK(ImportError(tmp, "dsv3-greedy", j.dump()) ==
