@@ -579,8 +579,9 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
   if (gemma2) {
     double attn_cap = 0, final_cap = 0, scalar = 0;
     m->shared.push_back({"sandwich_norm", "true"});
-    RETURN_IF_ERROR(r.PositiveOr("attn_logit_softcapping", 0, &attn_cap));
-    RETURN_IF_ERROR(r.PositiveOr("final_logit_softcapping", 0, &final_cap));
+    // Absent: Gemma2Config's 50 and 30; null: no capping.
+    RETURN_IF_ERROR(r.PositiveOr("attn_logit_softcapping", r.Present("attn_logit_softcapping") ? 0 : 50, &attn_cap));
+    RETURN_IF_ERROR(r.PositiveOr("final_logit_softcapping", r.Present("final_logit_softcapping") ? 0 : 30, &final_cap));
     RETURN_IF_ERROR(r.PositiveOr("query_pre_attn_scalar", 256, &scalar));
     if (attn_cap > 0) m->shared.push_back({"attn_logit_softcap", Number(attn_cap)});
     if (final_cap > 0) m->shared.push_back({"final_logit_softcap", Number(final_cap)});

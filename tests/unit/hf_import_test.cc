@@ -561,6 +561,12 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     CHECK(c.activation == engine::Activation::kGeGLUTanh);
     CHECK(c.head_dim == 256);
     CHECK(c.tie_embeddings);
+    Json j = Gemma2_2B();  // absent caps: Gemma2Config's 50 and 30; null: none
+    j.erase("attn_logit_softcapping");
+    j["final_logit_softcapping"] = nullptr;
+    const engine::ModelConfig d = ImportConfig(tmp, "gemma2-caps", j);
+    CHECK(d.attn_logit_softcap == 50);
+    CHECK(d.final_logit_softcap == 0);
   }
   SUBCASE("Phi-3: a window, rope_scaling null; longrope names the key") {
     const engine::ModelConfig c = ImportConfig(tmp, "phi3", Phi3Mini4k());
