@@ -324,7 +324,10 @@ Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_
   int64_t original = 0;
   RETURN_IF_ERROR(sub.CountOr("original_max_position_embeddings", 0, &original));
   if (type == "llama3" && original == 0) return sub.Missing("original_max_position_embeddings");
-  if (original > 0 && original != context) keys->push_back({"rope_original_context", Int(original)});
+  // transformers 4.57 reads it for yarn and llama3 only; dynamic NTK grows theta past
+  // max_position_embeddings whatever rope_scaling says (_compute_dynamic_ntk_parameters).
+  if (type != "dynamic" && type != "linear" && original > 0 && original != context)
+    keys->push_back({"rope_original_context", Int(original)});
   if (type == "llama3") {
     double low = 1, high = 4;
     RETURN_IF_ERROR(sub.PositiveOr("low_freq_factor", 1, &low));

@@ -512,7 +512,7 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 4.0}, {"original_max_position_embeddings", 4096}};
     c = ImportConfig(tmp, "dynamic", j);
     CHECK(c.rope_scaling == engine::RopeScaling::kDynamic);
-    CHECK(c.rope_original_context == 4096);
+    CHECK(c.rope_original_context == 0);  // transformers' dynamic NTK starts at max_position_embeddings
     j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0},    {"original_max_position_embeddings", 32768},
                          {"beta_fast", 16.0},   {"beta_slow", 2.0}, {"attention_factor", 1.25}};
     c = ImportConfig(tmp, "yarn", j);
