@@ -35,36 +35,43 @@ Checked MlpFlops(const ModelConfig& c, Checked n, Checked h) {
   const Checked C = c.embedding_dim, F = Checked(IsGated(c.activation) ? 2 : 1) * h;
   return Checked(2) * n * C * F + Checked(2) * n * h * C;
 }
-// Layers whose feed-forward is a mixture of experts (LayerIsMoe): all but first_dense_layers for moe.
+}  // namespace
+
+// The first_dense_layers of a moe model keep a dense MLP; every later layer is a mixture.
 int64_t MoeLayers(const ModelConfig& c) {
-  if (!TraitsOf(c).experts) return 0;
+  if (!TraitsOf(c).experts || c.num_layers <= 0) return 0;
   return c.num_layers - std::min(c.num_layers, std::max<int64_t>(c.first_dense_layers, 0));
 }
-// Layers that use the sliding window (LayerIsLocal).
+
+// Layers that use the sliding window (LayerIsLocal), in closed form (no walk over the layers): all
+// with pattern 1, else all but the floor(L / N) layers l with (l + 1) % N == 0.
 int64_t LocalLayers(const ModelConfig& c) {
-  int64_t n = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l) n += LayerIsLocal(c, l) ? 1 : 0;
-  return n;
+  if (c.sliding_window <= 0 || c.num_layers <= 0) return 0;
+  if (c.sliding_window_pattern <= 1) return c.num_layers;
+  return c.num_layers - c.num_layers / c.sliding_window_pattern;
 }
+
+namespace {
+
 // Parameters of one attention layer.
 //   GQA/MHA: q|k|v (qkv_bias) and the output projection (bias); qk_norm adds q_norm and k_norm over
-//     head_dim (Qwen3: Qwen3RMSNorm(head_dim) each).
+//     head_dim (Qwen3: Qwen3RMSNorm(head_dim) each; RMSNorm, weights only, whatever c.norm).
 //   MLA (transformers' DeepseekV3Attention): q_a_proj C x q_lora_rank (qkv_bias), q_a_layernorm,
 //     q_b_proj q_lora_rank x H (nope + rope), or q_proj C x H (nope + rope) when q_lora_rank is 0;
 //     kv_a_proj_with_mqa C x (kv_lora_rank + rope) (qkv_bias), kv_a_layernorm, kv_b_proj
-//     kv_lora_rank x H (nope + v); o_proj H v x C (bias).
+//     kv_lora_rank x H (nope + v); o_proj H v x C (bias). Both latent norms are RMSNorms (weights only).
 Checked AttentionParams(const ModelConfig& c) {
   const Checked C = c.embedding_dim, H = c.num_heads;
   if (!UsesMla(c)) {
     return C * QkvWidth(c) + (c.qkv_bias ? QkvWidth(c) : Checked(0)) +  // q|k|v
            H * c.head_dim * C + (c.bias ? C : Checked(0)) +             // output projection
-           (c.qk_norm ? Checked(2) * NormParams(c, c.head_dim) : Checked(0));
+           (c.qk_norm ? Checked(2) * c.head_dim : Checked(0));          // RMSNorm weights whatever c.norm
   }
   const Checked qk = QkHeadDim(c), kva = Checked(c.kv_lora_rank) + c.qk_rope_head_dim;
   const Checked q = c.q_lora_rank > 0 ? C * c.q_lora_rank + (c.qkv_bias ? Checked(c.q_lora_rank) : Checked(0)) +
-                                            NormParams(c, c.q_lora_rank) + Checked(c.q_lora_rank) * H * qk
+                                            Checked(c.q_lora_rank) + Checked(c.q_lora_rank) * H * qk
                                       : C * H * qk;
-  const Checked kv = C * kva + (c.qkv_bias ? kva : Checked(0)) + NormParams(c, c.kv_lora_rank) +
+  const Checked kv = C * kva + (c.qkv_bias ? kva : Checked(0)) + Checked(c.kv_lora_rank) +
                      Checked(c.kv_lora_rank) * H * (Checked(c.qk_nope_head_dim) + c.v_head_dim);
   return q + kv + H * c.v_head_dim * C + (c.bias ? C : Checked(0));
 }
@@ -203,15 +210,15 @@ Status CountForwardFlops(const ModelConfig& c, int64_t batch, int64_t T, FlopCou
   f.input = std::to_string(batch) + " × " + std::to_string(T) + " tokens";
 
   // Elementwise estimates (FLOPs per element, stated): norm ~5 (LayerNorm) or ~4 (RMSNorm)
-  // per element (QK-norm: of every q and k head; MLA: its two latent norms); softmax ~5 per
+  // per element (QK-norm of every q and k head, and MLA's two latent norms: RMSNorm, ~4); softmax ~5 per
   // score (max, sub, exp, sum, div); activation ~8 (gelu) or ~5 (gated: act + mul) per hidden
   // element; residual adds 1 per element; bias adds 1; soft-capping cap * tanh(x / cap) ~5 per
   // score or logit (divide, tanh ~3, multiply).
   const int64_t norm_per = c.norm == Norm::kLayerNorm ? 5 : 4;
   const int64_t act_per = IsGated(c.activation) ? 5 : 8;
   Checked norm = Checked(norm_per) * N * C * (L * (c.sandwich_norm ? 4 : 2) + 1);
-  if (c.qk_norm) norm += Checked(norm_per) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L;
-  if (UsesMla(c)) norm += Checked(norm_per) * N * (Checked(c.q_lora_rank) + c.kv_lora_rank) * L;
+  if (c.qk_norm) norm += Checked(4) * N * (Checked(c.num_heads) + c.num_kv_heads) * c.head_dim * L;  // RMSNorm
+  if (UsesMla(c)) norm += Checked(4) * N * (Checked(c.q_lora_rank) + c.kv_lora_rank) * L;            // RMSNorm
   CheckedCounts elementwise = {{"norm", norm},
                                {"softmax", Checked(5) * batch * c.num_heads * pairs},
                                {"activation", Checked(act_per) * N * ActivationWidth(c)},

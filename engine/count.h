@@ -81,6 +81,11 @@ int64_t AnalyticDecodeStepFlops(const ModelConfig& c, int64_t batch, int64_t con
 int64_t KVCacheBytesPerToken(const ModelConfig& c, int64_t dtype_bytes);
 int64_t KVCacheBytes(const ModelConfig& c, int64_t tokens, int64_t dtype_bytes);
 
+// How many layers use the sliding window (LayerIsLocal) and how many feed-forward layers are
+// mixtures of experts (LayerIsMoe), in closed form (a count of 2^31 layers walks none).
+int64_t LocalLayers(const ModelConfig& c);
+int64_t MoeLayers(const ModelConfig& c);
+
 // Bytes per element of "float32" | "bfloat16" | "float16"; 0 for an unknown name.
 int64_t DtypeBytes(const std::string& dtype);
 

@@ -84,8 +84,7 @@ Checked LayerSaved(const ModelConfig& c, Checked N, bool moe) {
 }
 // LayerSaved summed over the stack (decoder, moe: dense and MoE layers apart).
 Checked StackSaved(const ModelConfig& c, Checked N) {
-  int64_t moe = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l) moe += LayerIsMoe(c, l) ? 1 : 0;
+  const int64_t moe = MoeLayers(c);
   return LayerSaved(c, N, false) * (c.num_layers - moe) + LayerSaved(c, N, true) * moe;
 }
 

@@ -148,9 +148,10 @@ struct Scenario {
       bytes -= expert_bytes - expert_bytes / config.num_experts * reachable;
     }
     if (model.decoder() != nullptr) {
-      const int64_t per_token = KVCacheBytesPerToken(config, DtypeBytes(dtype));
+      // The cache each step reads: min(tokens, window) positions on a local layer (a rolling
+      // buffer), every position on a global one, MLA's latent per position (CountKVCacheBytes).
       int64_t cache = 0;
-      for (int64_t i = 0; i < N; ++i) cache += per_token * batch * (P + i + 1);
+      for (int64_t i = 0; i < N; ++i) cache += KVCacheBytes(config, P + i + 1, DtypeBytes(dtype)) * batch;
       bytes += cache / std::max<int64_t>(1, N);
     }
     return bytes;

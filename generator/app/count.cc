@@ -38,9 +38,7 @@ engine::Status CountSizes(const spec::Spec& s, const std::string& only_size, int
     // The FLOPs conventions of issue 16's layers, beside the full-attention one the table states.
     const engine::ModelConfig& c = size.config;
     if (notes != nullptr && c.sliding_window > 0 && (c.family == engine::Family::kDecoder || TraitsOf(c).experts)) {
-      int64_t local = 0;
-      for (int64_t l = 0; l < c.num_layers; ++l) local += engine::LayerIsLocal(c, l) ? 1 : 0;
-      notes->push_back(what + ": " + std::to_string(local) + " of " + std::to_string(c.num_layers) +
+      notes->push_back(what + ": " + std::to_string(engine::LocalLayers(c)) + " of " + std::to_string(c.num_layers) +
                        " layers use a sliding window of " + std::to_string(c.sliding_window) +
                        ": their FLOPs count the min(position, " + std::to_string(c.sliding_window) +
                        ") keys a windowed kernel computes per query (full attention: every key)");

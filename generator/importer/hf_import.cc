@@ -324,7 +324,10 @@ Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_
   int64_t original = 0;
   RETURN_IF_ERROR(sub.CountOr("original_max_position_embeddings", 0, &original));
   if (type == "llama3" && original == 0) return sub.Missing("original_max_position_embeddings");
-  if (original > 0 && original != context) keys->push_back({"rope_original_context", Int(original)});
+  // transformers 4.57 reads it for yarn and llama3 only; dynamic NTK grows theta past
+  // max_position_embeddings whatever rope_scaling says (_compute_dynamic_ntk_parameters).
+  if (type != "dynamic" && type != "linear" && original > 0 && original != context)
+    keys->push_back({"rope_original_context", Int(original)});
   if (type == "llama3") {
     double low = 1, high = 4;
     RETURN_IF_ERROR(sub.PositiveOr("low_freq_factor", 1, &low));
@@ -579,8 +582,9 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
   if (gemma2) {
     double attn_cap = 0, final_cap = 0, scalar = 0;
     m->shared.push_back({"sandwich_norm", "true"});
-    RETURN_IF_ERROR(r.PositiveOr("attn_logit_softcapping", 0, &attn_cap));
-    RETURN_IF_ERROR(r.PositiveOr("final_logit_softcapping", 0, &final_cap));
+    // Absent: Gemma2Config's 50 and 30; null: no capping.
+    RETURN_IF_ERROR(r.PositiveOr("attn_logit_softcapping", r.Present("attn_logit_softcapping") ? 0 : 50, &attn_cap));
+    RETURN_IF_ERROR(r.PositiveOr("final_logit_softcapping", r.Present("final_logit_softcapping") ? 0 : 30, &final_cap));
     RETURN_IF_ERROR(r.PositiveOr("query_pre_attn_scalar", 256, &scalar));
     if (attn_cap > 0) m->shared.push_back({"attn_logit_softcap", Number(attn_cap)});
     if (final_cap > 0) m->shared.push_back({"final_logit_softcap", Number(final_cap)});
@@ -616,28 +620,35 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
     double scale = 1;
     bool renormalize = true;
     std::string scoring, method;
-    RETURN_IF_ERROR(r.Count("n_routed_experts", &experts));
-    RETURN_IF_ERROR(r.Count("num_experts_per_tok", &k));
-    RETURN_IF_ERROR(r.Count("moe_intermediate_size", &expert_width));
-    RETURN_IF_ERROR(r.CountOrZero("n_shared_experts", 0, &shared));
-    RETURN_IF_ERROR(r.CountOrZero("first_k_dense_replace", 0, &dense));
+    // Absent keys take DeepseekV3Config's defaults (transformers 4.57), which are DeepSeek-V3's.
+    RETURN_IF_ERROR(r.CountOr("n_routed_experts", 256, &experts));
+    RETURN_IF_ERROR(r.CountOr("num_experts_per_tok", 8, &k));
+    RETURN_IF_ERROR(r.CountOr("moe_intermediate_size", 2048, &expert_width));
+    RETURN_IF_ERROR(r.CountOrZero("n_shared_experts", 1, &shared));
+    RETURN_IF_ERROR(r.CountOrZero("first_k_dense_replace", 3, &dense));
     RETURN_IF_ERROR(r.CountOr("moe_layer_freq", 1, &freq));
     if (freq != 1) return r.Unsupported("moe_layer_freq", ": every layer past first_k_dense_replace must be a mixture");
-    RETURN_IF_ERROR(r.CountOrZero("n_group", 0, &groups));
-    RETURN_IF_ERROR(r.CountOrZero("topk_group", 0, &topk_groups));
-    RETURN_IF_ERROR(r.PositiveOr("routed_scaling_factor", 1, &scale));
+    RETURN_IF_ERROR(r.CountOrZero("n_group", 8, &groups));
+    RETURN_IF_ERROR(r.CountOrZero("topk_group", 4, &topk_groups));
+    RETURN_IF_ERROR(r.PositiveOr("routed_scaling_factor", 2.5, &scale));
     RETURN_IF_ERROR(r.BoolOr("norm_topk_prob", true, &renormalize));
+    // transformers' DeepseekV3TopkRouter always scores with a sigmoid and chooses with the
+    // correction bias (noaux_tc); a config asking for anything else is not what it builds.
     RETURN_IF_ERROR(r.StringOr("scoring_func", "sigmoid", &scoring));
-    if (scoring != "sigmoid" && scoring != "softmax")
-      return r.Unsupported("scoring_func", " (supported: sigmoid, softmax)");
+    if (scoring != "sigmoid")
+      return r.Unsupported("scoring_func", " (supported: sigmoid, what transformers' DeepseekV3TopkRouter computes)");
     RETURN_IF_ERROR(r.StringOr("topk_method", "noaux_tc", &method));
     if (method != "noaux_tc")
       return r.Unsupported("topk_method", " (supported: noaux_tc, the group-limited choice with a correction bias)");
-    RETURN_IF_ERROR(r.CountOrZero("q_lora_rank", 0, &q_lora));
-    RETURN_IF_ERROR(r.Count("kv_lora_rank", &kv_lora));
-    RETURN_IF_ERROR(r.Count("qk_nope_head_dim", &nope));
-    RETURN_IF_ERROR(r.Count("qk_rope_head_dim", &rope_dim));
-    RETURN_IF_ERROR(r.Count("v_head_dim", &v));
+    // q_lora_rank null: a full q projection (DeepSeek-V2-Lite style); absent: 1536.
+    if (r.Present("q_lora_rank") && !r.Has("q_lora_rank"))
+      q_lora = 0;
+    else
+      RETURN_IF_ERROR(r.CountOrZero("q_lora_rank", 1536, &q_lora));
+    RETURN_IF_ERROR(r.CountOr("kv_lora_rank", 512, &kv_lora));
+    RETURN_IF_ERROR(r.CountOr("qk_nope_head_dim", 128, &nope));
+    RETURN_IF_ERROR(r.CountOr("qk_rope_head_dim", 64, &rope_dim));
+    RETURN_IF_ERROR(r.CountOr("v_head_dim", 128, &v));
     // Groups of 1 are no groups (transformers' noaux_tc with n_group 1 keeps every expert).
     if (groups <= 1) groups = topk_groups = 0;
     if (q_lora > 0) m->shared.push_back({"q_lora_rank", Int(q_lora)});
@@ -651,7 +662,7 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
     if (shared > 0) m->shared.push_back({"num_shared_experts", Int(shared)});
     if (dense > 0) m->shared.push_back({"first_dense_layers", Int(dense)});
     if (!renormalize) m->shared.push_back({"router_renormalize", "false"});
-    if (scoring == "sigmoid") m->shared.push_back({"router_scoring", "sigmoid"});
+    m->shared.push_back({"router_scoring", "sigmoid"});
     m->shared.push_back({"router_bias", "true"});  // noaux_tc: e_score_correction_bias
     if (groups > 0) {
       m->shared.push_back({"router_groups", Int(groups)});

@@ -334,3 +334,22 @@ TEST_CASE("issue 16: windowed, MLA and DeepSeek-style MoE sums are exact across 
   REQUIRE(engine::SumDecodeStepFlops(local, 1, 1, 4, &head).ok());
   CHECK(windowed == head + (2147483647LL - 4) * step);
 }
+
+TEST_CASE("issue 16: 2^31-1 windowed MoE layers count at once (no walk over the layers)") {
+  engine::ModelConfig c = testing_configs::Mixtral(2147483647, 8, 1, 1, 8, 2, 1);
+  c.vocab_size = 8;
+  c.sliding_window = 4;
+  c.sliding_window_pattern = 2;
+  c.first_dense_layers = 1;
+  engine::ParameterCount p;
+  engine::FlopCount f;
+  int64_t step = 0;
+  const double s = SecondsOf([&] {
+    REQUIRE(engine::CountParameters(c, &p).ok());
+    REQUIRE(engine::CountForwardFlops(c, 1, 8, &f).ok());
+    REQUIRE(engine::CountDecodeStepFlops(c, 1, 8, &step).ok());
+  });
+  CHECK(s < 0.1);
+  CHECK(engine::LocalLayers(c) == 2147483647LL - 2147483647LL / 2);
+  CHECK(engine::MoeLayers(c) == 2147483646LL);
+}

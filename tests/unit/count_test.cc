@@ -355,3 +355,26 @@ TEST_CASE("issue 16: MoE forward FLOPs count the dense first layers, k routed ex
   // A one-token decode step is a one-token forward pass.
   CHECK(engine::AnalyticDecodeStepFlops(c, 1, 1) == engine::AnalyticForwardFlops(c, 1, 1).forward);
 }
+
+TEST_CASE("issue 16: LocalLayers and MoeLayers equal the per-layer predicates, in closed form") {
+  engine::ModelConfig c = testing_configs::Mixtral(1, 64, 4, 2, 96, 4, 2);
+  for (int64_t layers : {1, 2, 3, 7, 26, 61}) {
+    for (int64_t pattern : {1, 2, 3, 6}) {
+      for (int64_t dense : {0, 1, 3, 100}) {
+        c.num_layers = layers;
+        c.sliding_window = 8;
+        c.sliding_window_pattern = pattern;
+        c.first_dense_layers = dense;
+        int64_t local = 0, moe = 0;
+        for (int64_t l = 0; l < layers; ++l) {
+          local += engine::LayerIsLocal(c, l) ? 1 : 0;
+          moe += engine::LayerIsMoe(c, l) ? 1 : 0;
+        }
+        CHECK(engine::LocalLayers(c) == local);
+        CHECK(engine::MoeLayers(c) == moe);
+      }
+    }
+  }
+  c.sliding_window = 0;
+  CHECK(engine::LocalLayers(c) == 0);
+}

@@ -49,7 +49,9 @@ int64_t CheckpointParameters(const std::string& path, bool tied) {
     if (name == "__metadata__") continue;
     if (EndsWith(name, ".attn.bias") || EndsWith(name, ".attn.masked_bias") || EndsWith(name, "rotary_emb.inv_freq") ||
         EndsWith(name, ".running_mean") || EndsWith(name, ".running_var") ||
-        EndsWith(name, ".num_batches_tracked"))  // batch-norm statistics: buffers, not parameters
+        EndsWith(name, ".num_batches_tracked") ||  // batch-norm statistics: buffers, not parameters
+        EndsWith(name, ".attention.bias") || EndsWith(name, ".attention.masked_bias") ||  // GPT-NeoX's mask buffers
+        EndsWith(name, ".e_score_correction_bias"))  // DeepSeek-V3's router correction: a buffer in transformers
       continue;
     if (tied && name == "lm_head.weight") continue;
     int64_t elements = 1;
@@ -274,6 +276,27 @@ TEST_CASE("import: each committed fixture's analytic count equals its safetensor
   }
 }
 
+TEST_CASE("import: issue 16's fixtures, where present, count their safetensors tensors") {
+  // tests/data/hf_reference/<name> of the issue-16 model types (written by the fixture script with
+  // the engine's layouts); each imports, and its count equals the checkpoint's parameters.
+  int found = 0;
+  for (const std::string name :
+       {"llama3", "llama_linear", "llama_dynamic", "llama_yarn", "gemma", "gemma2", "phi3", "qwen3", "gpt_neox",
+        "mistral_window", "qwen3_moe", "deepseek_v3", "deepseek_v3_nolora"}) {
+    const std::string dir = kFixtures + "/" + name;
+    if (!fs::exists(dir + "/config.json")) continue;
+    ++found;
+    CAPTURE(name);
+    importer::ImportResult result;
+    spec::Spec spec = ImportAndParse(dir, "hf_reference/" + name, &result);
+    const spec::Size& size = spec.architecture.sizes.front();
+    if (!fs::exists(dir + "/model.safetensors")) continue;
+    const int64_t stored = CheckpointParameters(dir + "/model.safetensors", size.config.tie_embeddings);
+    CHECK(engine::AnalyticParameters(size.config).total == stored);
+  }
+  MESSAGE("issue-16 fixtures present: " << found << " of 13");
+}
+
 TEST_CASE("import: the GPT-2 fixture's spec, exact text") {
   importer::ImportResult result;
   REQUIRE(importer::ImportHfConfig(kFixtures + "/gpt2", "../checkpoints/gpt2", &result).ok());
@@ -489,7 +512,7 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 4.0}, {"original_max_position_embeddings", 4096}};
     c = ImportConfig(tmp, "dynamic", j);
     CHECK(c.rope_scaling == engine::RopeScaling::kDynamic);
-    CHECK(c.rope_original_context == 4096);
+    CHECK(c.rope_original_context == 0);  // transformers' dynamic NTK starts at max_position_embeddings
     j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0},    {"original_max_position_embeddings", 32768},
                          {"beta_fast", 16.0},   {"beta_slow", 2.0}, {"attention_factor", 1.25}};
     c = ImportConfig(tmp, "yarn", j);
@@ -538,6 +561,12 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     CHECK(c.activation == engine::Activation::kGeGLUTanh);
     CHECK(c.head_dim == 256);
     CHECK(c.tie_embeddings);
+    Json j = Gemma2_2B();  // absent caps: Gemma2Config's 50 and 30; null: none
+    j.erase("attn_logit_softcapping");
+    j["final_logit_softcapping"] = nullptr;
+    const engine::ModelConfig d = ImportConfig(tmp, "gemma2-caps", j);
+    CHECK(d.attn_logit_softcap == 50);
+    CHECK(d.final_logit_softcap == 0);
   }
   SUBCASE("Phi-3: a window, rope_scaling null; longrope names the key") {
     const engine::ModelConfig c = ImportConfig(tmp, "phi3", Phi3Mini4k());
@@ -621,6 +650,21 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     j["rope_scaling"]["mscale"] = 0.707;
     const double expected = (0.1 * 0.707 * std::log(40.0) + 1) / (0.1 * 1.0 * std::log(40.0) + 1);
     CHECK(ImportConfig(tmp, "dsv3-mscale", j).rope_attention_factor == doctest::Approx(expected).epsilon(1e-15));
+    // Absent keys: DeepseekV3Config's defaults, DeepSeek-V3's own; q_lora_rank null: a full q projection.
+    j = DeepSeekV3();
+    for (const char* key :
+         {"n_routed_experts", "num_experts_per_tok", "moe_intermediate_size", "n_shared_experts",
+          "first_k_dense_replace", "n_group", "topk_group", "routed_scaling_factor", "q_lora_rank", "kv_lora_rank",
+          "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim", "scoring_func", "topk_method", "norm_topk_prob"})
+      j.erase(key);
+    CHECK(engine::AnalyticParameters(ImportConfig(tmp, "dsv3-defaults", j)).total == 671026404352);
+    j["q_lora_rank"] = nullptr;
+    CHECK(ImportConfig(tmp, "dsv3-nolora", j).q_lora_rank == 0);
+    j = DeepSeekV3();
+    j["scoring_func"] = "softmax";
+    CHECK(ImportError(tmp, "dsv3-softmax", j.dump()) ==
+          "ckpt/dsv3-softmax/config.json: 'scoring_func' = \"softmax\" is not supported (supported: sigmoid, what "
+          "transformers' DeepseekV3TopkRouter computes)");
     j = DeepSeekV3();
     j["topk_method"] = "greedy";
     CHECK(ImportError(tmp, "dsv3-greedy", j.dump()) ==
