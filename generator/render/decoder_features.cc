@@ -269,6 +269,22 @@ std::vector<std::string> FeatureFlopNotes(const ModelConfig& c) {
   return notes;
 }
 
+std::vector<std::string> KvFeatureNotes(const ModelConfig& c) {
+  std::vector<std::string> notes;
+  if (!engine::TraitsOf(c).kv_cache) return notes;
+  if (engine::UsesMla(c))
+    notes.push_back(
+        "With multi-head latent attention the cache holds the latent c_kv and the shared rotary key "
+        "instead: kv_lora_rank + qk_rope_head_dim = " +
+        N(KvValuesPerTokenLayer(c)) + " values per token and layer.");
+  if (c.sliding_window > 0)
+    notes.push_back("A local layer keeps a rolling buffer of its last " + N(c.sliding_window) + " positions (" +
+                    N(LocalLayerCount(c)) + " of " + N(c.num_layers) +
+                    " layers), so the cache of n tokens holds min(n, " + N(c.sliding_window) +
+                    ") positions on those layers and n on the others.");
+  return notes;
+}
+
 std::vector<std::string> FeatureSummary(const ModelConfig& c) {
   std::vector<std::string> out;
   if (!UsesDecoderFeatures(c)) return out;

@@ -504,4 +504,10 @@ TEST_CASE("MLA and DeepSeek-style MoE: projections, compressed cache, router and
   const std::string doc = RenderDoc(Input(&spec, nullptr), "model-documentation");
   CHECK(Contains(doc, "Compressed KV cache (MLA)"));
   CHECK(Contains(doc, "KV down: 64 → c_kv 32 + k_rope 8 (the cache)"));
+  // The memory table holds MLA's latent cache: 3 layers x 40 values x 2 B = 240 B per token.
+  CHECK(Contains(doc, "| 480 B | 240 B | 15.0 KiB (64 tokens) |"));
+  CHECK(Contains(doc, "kv_lora_rank + qk_rope_head_dim = 40 values per token and layer."));
+  CHECK(Contains(doc, "each pair of the 8 rotary dimensions of every query and key head (MLA's decoupled rope part"));
+  CHECK(Contains(doc, "Scores over the 24 q·k dims are scaled by 0.204124"));
+  CHECK_FALSE(Contains(doc, "Q, K and V come from one fused projection"));
 }
