@@ -407,6 +407,11 @@ TEST_CASE("sliding windows: the mask, the per-layer pattern, the rolling cache a
     CHECK_MESSAGE(Contains(RenderDoc(Input(&spec, nullptr), doc), note), doc);
   // The bfloat16 cache of the full context: (2 x 16 + 2 x 64) x 64 values x 2 bytes = 20 KiB.
   CHECK(Contains(post, "at most 16 positions on each of the 2 local layers; 20.0 KiB in bfloat16"));
+  // Time: 2 global layers read all 64 keys, 2 local ones at most 16.
+  CHECK(Contains(post,
+                 "O\\left(2 \\cdot 64^2 \\cdot 64 + 2 \\cdot 64 \\cdot 16 \\cdot 64 + 4 \\cdot 64 \\cdot 64 \\cdot 256"
+                 "\\right) = O\\left(524{,}288 + 131{,}072 + 4{,}194{,}304\\right)"));
+  CHECK(Contains(post, "quadratic in the sequence length through the attention of the 2 global layers"));
 }
 
 TEST_CASE("RoPE scaling equations carry the model's factor, original context and frequency factors") {
