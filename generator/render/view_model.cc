@@ -361,7 +361,10 @@ std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
   if (c.family == engine::Family::kVit)
     extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
   if (c.family == engine::Family::kMoe)
-    extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
+    extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")" +
+            (UsesExtendedMoe(c) ? " of width " + N(engine::ExpertHiddenDim(c)) +
+                                      (c.num_shared_experts > 0 ? " + " + N(c.num_shared_experts) + " shared" : "")
+                                : "");
   const std::string heads = c.num_kv_heads == c.num_heads ? Plural(c.num_heads, "attention head", "attention heads")
                                                           : Plural(c.num_heads, "query head", "query heads") + " / " +
                                                                 Plural(c.num_kv_heads, "KV head", "KV heads");
