@@ -262,7 +262,8 @@ std::vector<std::string> FeatureFlopNotes(const ModelConfig& c) {
       s += " and the " + N(c.num_shared_experts) + " shared expert" + (c.num_shared_experts > 1 ? "s" : "") +
            " as one MLP of width " + N(c.num_shared_experts * engine::ExpertHiddenDim(c));
     if (c.first_dense_layers > 0)
-      s += "; the first " + N(c.first_dense_layers) + " layer" + (c.first_dense_layers > 1 ? "s count" : " counts") +
+      s += (c.first_dense_layers > 1 ? "; the first " + N(c.first_dense_layers) + " layers count"
+                                     : std::string("; the first layer counts")) +
            " a dense MLP of width " + N(c.hidden_dim);
     notes.push_back(s + ".");
   }
