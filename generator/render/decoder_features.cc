@@ -327,7 +327,10 @@ std::string FeatureAttentionScoreMath(const ModelConfig& c) {
                                                       : score;
   const std::string mask = c.sliding_window > 0 ? "M_\\ell" : "M";
   std::string m = "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}\\left(" + capped + " + " + mask + "\\right) V";
-  if (SoftmaxScaleDiffers(c)) m += ", \\qquad \\lambda = " + D4(engine::AttentionScale(c));
+  if (SoftmaxScaleDiffers(c))
+    m += ", \\qquad \\lambda = " + D4(engine::AttentionScale(c));
+  else
+    m += ", \\qquad d_k = " + M(c.head_dim);
   return m;
 }
 

@@ -403,8 +403,11 @@ TEST_CASE("sliding windows: the mask, the per-layer pattern, the rolling cache a
   const std::string note = "is counted against min(p, 16) keys";
   CHECK(Contains(post, note));
   CHECK(Contains(post, full_flops + " FLOPs with attention in full on every layer"));
-  for (const char* doc : {"model-specification", "model-documentation", "development-guide", "experiments-readme"})
-    CHECK_MESSAGE(Contains(RenderDoc(Input(&spec, nullptr), doc), note), doc);
+  for (const char* doc : {"model-specification", "model-documentation", "development-guide", "experiments-readme"}) {
+    const std::string text = RenderDoc(Input(&spec, nullptr), doc);
+    CHECK_MESSAGE(Contains(text, note), doc);
+    CHECK_MESSAGE(render::CheckMarkdown(text).empty(), doc);
+  }
   // The bfloat16 cache of the full context: (2 x 16 + 2 x 64) x 64 values x 2 bytes = 20 KiB.
   CHECK(Contains(post, "at most 16 positions on each of the 2 local layers; 20.0 KiB in bfloat16"));
   // Time: 2 global layers read all 64 keys, 2 local ones at most 16.
@@ -507,6 +510,7 @@ TEST_CASE("MLA and DeepSeek-style MoE: projections, compressed cache, router and
                  "the 2 routed experts a token reaches at width 32 and the 1 shared expert as one MLP of width 32"));
   CHECK_FALSE(Contains(post, "slices of the fused `attn.qkv` projection"));  // not MLA's
   const std::string doc = RenderDoc(Input(&spec, nullptr), "model-documentation");
+  CHECK(render::CheckMarkdown(doc).empty());
   CHECK(Contains(doc, "Compressed KV cache (MLA)"));
   CHECK(Contains(doc, "KV down: 64 → c_kv 32 + k_rope 8 (the cache)"));
   // The memory table holds MLA's latent cache: 3 layers x 40 values x 2 B = 240 B per token.
