@@ -192,6 +192,29 @@ std::string PositionMath(const ModelConfig& c) {
 
 // ---- complexity -------------------------------------------------------------------------------
 
+// The time bullet and its equation with a sliding window: L_g global layers read all T keys,
+// L_w local ones at most W.
+std::string WindowedTime(const ModelConfig& c) {
+  const int64_t local = LocalLayerCount(c);
+  const std::string ffn =
+      ", linear through the projections and the feed-forward network (" + Im("L \\cdot T \\cdot C \\cdot H") + ")";
+  if (local == c.num_layers)
+    return "linear in the sequence length: every layer's query reads at most " + Im("W = " + M(c.sliding_window)) +
+           " keys (" + Im("L \\cdot T \\cdot W \\cdot C") + ")" + ffn;
+  return "quadratic in the sequence length through the attention of the " + N(c.num_layers - local) +
+         " global layers (" + Im("L_g \\cdot T^2 \\cdot C") + "), linear through the " + N(local) +
+         " local layers' windows of " + Im("W = " + M(c.sliding_window)) + " keys (" +
+         Im("L_w \\cdot T \\cdot W \\cdot C") + ")" + ffn;
+}
+std::string WindowedTimeMath(const ModelConfig& c, int64_t T) {
+  const int64_t L = c.num_layers, local = LocalLayerCount(c), global = L - local, W = c.sliding_window;
+  const int64_t C = c.embedding_dim, H = c.hidden_dim;
+  return "O\\left(L_g\\,T^2 C + L_w\\,T\\,W\\,C + L\\,T\\,C\\,H\\right) = O\\left(" + M(global) + " \\cdot " + M(T) +
+         "^2 \\cdot " + M(C) + " + " + M(local) + " \\cdot " + M(T) + " \\cdot " + M(W) + " \\cdot " + M(C) + " + " +
+         M(L) + " \\cdot " + M(T) + " \\cdot " + M(C) + " \\cdot " + M(H) + "\\right) = O\\left(" +
+         M(global * T * T * C) + " + " + M(local * T * W * C) + " + " + M(L * T * C * H) + "\\right)";
+}
+
 // The space bullet of a model whose cache is not 2 L T h_kv d_k: rolling windows on local
 // layers, MLA's compressed latent.
 std::string FeatureSpace(const ModelConfig& c, int64_t T) {
@@ -218,10 +241,12 @@ View Complexity(const spec::Size& size, const engine::Report& r) {
                                 " \\cdot " + M(H) + "\\right) = O\\left(" + M(attention_term) + " + " + M(mlp_term) +
                                 "\\right)";
   return View()
-      .Text("time", "quadratic in the sequence length through attention (" + Im("L \\cdot T^2 \\cdot C") +
-                        "), linear through the projections and the feed-forward network (" +
-                        Im("L \\cdot T \\cdot C \\cdot H") + ")")
-      .Text("time_math", time_math)
+      .Text("time", c.sliding_window > 0
+                        ? WindowedTime(c)
+                        : "quadratic in the sequence length through attention (" + Im("L \\cdot T^2 \\cdot C") +
+                              "), linear through the projections and the feed-forward network (" +
+                              Im("L \\cdot T \\cdot C \\cdot H") + ")")
+      .Text("time_math", c.sliding_window > 0 ? WindowedTimeMath(c, T) : time_math)
       .Text("time_note",
             "for one sequence of " + Im("T = " + M(T)) + " tokens (the full context), with " + Im("L = " + M(L)) +
                 " layers, " + Im("C = " + M(C)) + " channels and " + Im("H = " + M(H)) +

@@ -262,10 +262,27 @@ std::vector<std::string> FeatureFlopNotes(const ModelConfig& c) {
       s += " and the " + N(c.num_shared_experts) + " shared expert" + (c.num_shared_experts > 1 ? "s" : "") +
            " as one MLP of width " + N(c.num_shared_experts * engine::ExpertHiddenDim(c));
     if (c.first_dense_layers > 0)
-      s += "; the first " + N(c.first_dense_layers) + " layer" + (c.first_dense_layers > 1 ? "s count" : " counts") +
+      s += (c.first_dense_layers > 1 ? "; the first " + N(c.first_dense_layers) + " layers count"
+                                     : std::string("; the first layer counts")) +
            " a dense MLP of width " + N(c.hidden_dim);
     notes.push_back(s + ".");
   }
+  return notes;
+}
+
+std::vector<std::string> KvFeatureNotes(const ModelConfig& c) {
+  std::vector<std::string> notes;
+  if (!engine::TraitsOf(c).kv_cache) return notes;
+  if (engine::UsesMla(c))
+    notes.push_back(
+        "With multi-head latent attention the cache holds the latent c_kv and the shared rotary key "
+        "instead: kv_lora_rank + qk_rope_head_dim = " +
+        N(KvValuesPerTokenLayer(c)) + " values per token and layer.");
+  if (c.sliding_window > 0)
+    notes.push_back("A local layer keeps a rolling buffer of its last " + N(c.sliding_window) + " positions (" +
+                    N(LocalLayerCount(c)) + " of " + N(c.num_layers) +
+                    " layers), so the cache of n tokens holds min(n, " + N(c.sliding_window) +
+                    ") positions on those layers and n on the others.");
   return notes;
 }
 
@@ -310,7 +327,10 @@ std::string FeatureAttentionScoreMath(const ModelConfig& c) {
                                                       : score;
   const std::string mask = c.sliding_window > 0 ? "M_\\ell" : "M";
   std::string m = "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}\\left(" + capped + " + " + mask + "\\right) V";
-  if (SoftmaxScaleDiffers(c)) m += ", \\qquad \\lambda = " + D4(engine::AttentionScale(c));
+  if (SoftmaxScaleDiffers(c))
+    m += ", \\qquad \\lambda = " + D4(engine::AttentionScale(c));
+  else
+    m += ", \\qquad d_k = " + M(c.head_dim);
   return m;
 }
 

@@ -37,6 +37,10 @@ int64_t StandardKvValuesPerToken(const engine::ModelConfig& c);
 // MLA's projections as computed, MoE's shared + routed experts and dense first layers.
 std::vector<std::string> FeatureFlopNotes(const engine::ModelConfig& c);
 
+// How the KV cache departs from 2 x layers x KV heads x head dim per token, one sentence each
+// (empty when it does not): MLA's latent, the local layers' rolling windows.
+std::vector<std::string> KvFeatureNotes(const engine::ModelConfig& c);
+
 // Short fragments for one-line summaries ("sliding window 4,096 on 13 of 26 layers", "QK-norm").
 std::vector<std::string> FeatureSummary(const engine::ModelConfig& c);
 

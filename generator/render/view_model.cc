@@ -361,7 +361,10 @@ std::string SizeSummary(const spec::Size& size, const engine::Report& r) {
   if (c.family == engine::Family::kVit)
     extra = ", patch " + N(c.patch_size) + " at " + N(c.image_size) + " × " + N(c.image_size);
   if (c.family == engine::Family::kMoe)
-    extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")";
+    extra = ", " + N(c.num_experts) + " experts (top-" + N(c.experts_per_token) + ")" +
+            (UsesExtendedMoe(c) ? " of width " + N(engine::ExpertHiddenDim(c)) +
+                                      (c.num_shared_experts > 0 ? " + " + N(c.num_shared_experts) + " shared" : "")
+                                : "");
   const std::string heads = c.num_kv_heads == c.num_heads ? Plural(c.num_heads, "attention head", "attention heads")
                                                           : Plural(c.num_heads, "query head", "query heads") + " / " +
                                                                 Plural(c.num_kv_heads, "KV head", "KV heads");
@@ -691,6 +694,41 @@ std::string FeedForwardText(const ModelConfig& c) {
          (c.bias ? " (with biases)." : " (no biases).");
 }
 
+// The RoPE sentence of a model with a rotary share of its own (partial rotary, MLA's rope part) or
+// RoPE scaling; the plain sentence stays for the others.
+std::string RopeFeatureText(const ModelConfig& c, const std::string& ctx) {
+  const int64_t d = engine::RotaryDim(c);
+  std::string text = "Rotary position embedding (RoPE, Su et al., 2021): in every attention layer each pair of the " +
+                     N(d) + " rotary dimensions of every query and key head" +
+                     (engine::UsesMla(c) ? " (MLA's decoupled rope part; the key's is shared by the heads)"
+                      : d < c.head_dim   ? " (the first " + N(d) + " of " + N(c.head_dim) + "; the rest do not rotate)"
+                                         : "") +
+                     " is rotated by the angle t · θ_i with θ_i = " + FormatShortestDouble(c.rope_theta) + "^(−2i/" +
+                     N(d) + "), where t is the token's position";
+  switch (c.rope_scaling) {
+    case engine::RopeScaling::kLinear:
+      text += "; linear scaling (position interpolation, Chen et al. 2023) divides every θ_i by " +
+              FormatShortestDouble(c.rope_scaling_factor);
+      break;
+    case engine::RopeScaling::kDynamic:
+      text += "; dynamic NTK scaling raises θ once a sequence passes the original " +
+              N(c.rope_original_context > 0 ? c.rope_original_context : c.context_length) + " tokens (factor " +
+              FormatShortestDouble(c.rope_scaling_factor) + ")";
+      break;
+    case engine::RopeScaling::kYarn:
+      text += "; YaRN scaling (Peng et al. 2023, factor " + FormatShortestDouble(c.rope_scaling_factor) +
+              ") interpolates the low frequencies, keeps the high ones and scales cos and sin by an attention factor";
+      break;
+    case engine::RopeScaling::kLlama3:
+      text += "; Llama 3 scaling (factor " + FormatShortestDouble(c.rope_scaling_factor) + ", frequency factors " +
+              FormatShortestDouble(c.rope_low_freq_factor) + " and " + FormatShortestDouble(c.rope_high_freq_factor) +
+              ") divides the long wavelengths by the factor and keeps the short ones";
+      break;
+    case engine::RopeScaling::kNone: break;
+  }
+  return text + ". No parameters; the configured context is " + ctx + " tokens.";
+}
+
 std::string PositionText(const ModelConfig& c) {
   const std::string ctx = N(c.context_length);
   switch (c.position) {
@@ -708,6 +746,8 @@ std::string PositionText(const ModelConfig& c) {
              "the token embedding. No parameters; this configuration is used up to " +
              ctx + " tokens.";
     case engine::Position::kRoPE:
+      if (engine::RotaryDim(c) != c.head_dim || c.rope_scaling != engine::RopeScaling::kNone)
+        return RopeFeatureText(c, ctx);
       return "Rotary position embedding (RoPE, Su et al., 2021): in every attention layer each "
              "pair of dimensions (2i, 2i+1) of every query and key head is rotated by the angle "
              "t · θ^(−2i/" +
@@ -1209,6 +1249,17 @@ void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
       .Items("peak_rows", peaks);
 }
 
+// KV-cache bytes per token and of a full context: the engine's count, or for the decoder
+// features MLA's latent and the local layers' rolling windows (decoder_features.h).
+int64_t KvBytesPerToken(const ModelConfig& c, int64_t dtype_bytes) {
+  if (!UsesDecoderFeatures(c)) return engine::KVCacheBytesPerToken(c, dtype_bytes);
+  return dtype_bytes * c.num_layers * KvValuesPerTokenLayer(c);
+}
+int64_t KvContextBytes(const ModelConfig& c, int64_t dtype_bytes) {
+  if (!UsesDecoderFeatures(c)) return engine::KVCacheBytesPerToken(c, dtype_bytes) * c.context_length;
+  return dtype_bytes * KvCacheValues(c, c.context_length);
+}
+
 std::vector<View> MemoryRows(const spec::Spec& s, const engine::Report& r) {
   std::vector<View> rows;
   for (const auto& size : s.architecture.sizes) {
@@ -1219,10 +1270,10 @@ std::vector<View> MemoryRows(const spec::Spec& s, const engine::Report& r) {
                        .Text("params", N(params))
                        .Text("float32", BytesExact(params * engine::DtypeBytes("float32")))
                        .Text("bfloat16", BytesExact(params * engine::DtypeBytes("bfloat16")))
-                       .Text("kv_float32", BytesExact(engine::KVCacheBytesPerToken(c, 4)))
-                       .Text("kv_bfloat16", BytesExact(engine::KVCacheBytesPerToken(c, 2)))
+                       .Text("kv_float32", BytesExact(KvBytesPerToken(c, 4)))
+                       .Text("kv_bfloat16", BytesExact(KvBytesPerToken(c, 2)))
                        .Text("kv_context", N(c.context_length))
-                       .Text("kv_full", FormatBytes(engine::KVCacheBytesPerToken(c, 2) * c.context_length)));
+                       .Text("kv_full", FormatBytes(KvContextBytes(c, 2))));
   }
   return rows;
 }
@@ -1676,7 +1727,8 @@ void AddFamilyFacts(const ViewContext& x, View* v) {
       .Flag("sequence_model", FactsOf(c).sequence)
       .Text("sequence_unit", FactsOf(c).sequence ? SequenceUnit(c) : "")
       .Flag("has_attention", FactsOf(c).attention)
-      .Lines("flop_feature_notes", FeatureFlopNotes(c))  // sliding window, MLA, MoE (none for most models)
+      .Lines("flop_feature_notes", FeatureFlopNotes(c))
+      .Lines("kv_feature_notes", KvFeatureNotes(c))  // sliding window, MLA, MoE (none for most models)
       .Text("throughput_unit", FactsOf(c).images                    ? "images"
                                : c.family == engine::Family::kAudio ? "seconds of audio"
                                                                     : "tokens")

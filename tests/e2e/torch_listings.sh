@@ -167,10 +167,10 @@ feature_variant() {  # name, transformers config (JSON), size line, then sed exp
   "$PY" tests/e2e/listing_vs_transformers.py "$WORK/listings/$name.py" "$hf" || fail "variant $name: listing differs from transformers"
 }
 if "$PY" -c 'import transformers' 2>/dev/null; then
-  RMS_ROPE=(-e 's/norm: layernorm/norm: rmsnorm/' -e 's/bias: true/bias: false/' -e 's/tie_embeddings: true/tie_embeddings: false/')
+  RMS_ROPE=(-e 's/norm: layernorm/norm: rmsnorm\n    norm_eps: 1.0e-5/' -e 's/bias: true/bias: false/' -e 's/tie_embeddings: true/tie_embeddings: false/')
   feature_variant gemma2-like "{\"model_type\": \"gemma2\", $HF_BASE, \"num_hidden_layers\": 4, \"head_dim\": 16, \"hidden_activation\": \"gelu_pytorch_tanh\", \"query_pre_attn_scalar\": 24, \"sliding_window\": 16, \"final_logit_softcapping\": 30.0, \"attn_logit_softcapping\": 50.0, \"tie_word_embeddings\": true, \"rope_theta\": 10000.0}" \
     'tiny: {num_layers: 4, embedding_dim: 64, num_heads: 4, num_kv_heads: 2, hidden_dim: 128}' \
-    -e 's/norm: layernorm/norm: rmsnorm/' -e 's/bias: true/bias: false/' -e 's/activation: gelu/activation: geglu_tanh/' \
+    -e 's/norm: layernorm/norm: rmsnorm\n    norm_eps: 1.0e-5/' -e 's/bias: true/bias: false/' -e 's/activation: gelu/activation: geglu_tanh/' \
     -e 's/position: learned/position: rope\n    checkpoint_layout: gemma2\n    sliding_window: 16\n    sliding_window_pattern: 2\n    attn_logit_softcap: 50\n    final_logit_softcap: 30\n    sandwich_norm: true\n    embedding_scale: true\n    query_pre_attn_scalar: 24/'
   feature_variant qwen3-like "{\"model_type\": \"qwen3\", $HF_BASE, \"head_dim\": 16, \"rope_theta\": 10000.0}" "$LLAMA_SIZE" \
     "${RMS_ROPE[@]}" -e 's/activation: gelu/activation: swiglu/' -e 's/position: learned/position: rope\n    checkpoint_layout: qwen3\n    qk_norm: true/'

@@ -403,10 +403,18 @@ TEST_CASE("sliding windows: the mask, the per-layer pattern, the rolling cache a
   const std::string note = "is counted against min(p, 16) keys";
   CHECK(Contains(post, note));
   CHECK(Contains(post, full_flops + " FLOPs with attention in full on every layer"));
-  for (const char* doc : {"model-specification", "model-documentation", "development-guide", "experiments-readme"})
-    CHECK_MESSAGE(Contains(RenderDoc(Input(&spec, nullptr), doc), note), doc);
+  for (const char* doc : {"model-specification", "model-documentation", "development-guide", "experiments-readme"}) {
+    const std::string text = RenderDoc(Input(&spec, nullptr), doc);
+    CHECK_MESSAGE(Contains(text, note), doc);
+    CHECK_MESSAGE(render::CheckMarkdown(text).empty(), doc);
+  }
   // The bfloat16 cache of the full context: (2 x 16 + 2 x 64) x 64 values x 2 bytes = 20 KiB.
   CHECK(Contains(post, "at most 16 positions on each of the 2 local layers; 20.0 KiB in bfloat16"));
+  // Time: 2 global layers read all 64 keys, 2 local ones at most 16.
+  CHECK(Contains(post,
+                 "O\\left(2 \\cdot 64^2 \\cdot 64 + 2 \\cdot 64 \\cdot 16 \\cdot 64 + 4 \\cdot 64 \\cdot 64 \\cdot 256"
+                 "\\right) = O\\left(524{,}288 + 131{,}072 + 4{,}194{,}304\\right)"));
+  CHECK(Contains(post, "quadratic in the sequence length through the attention of the 2 global layers"));
 }
 
 TEST_CASE("RoPE scaling equations carry the model's factor, original context and frequency factors") {
@@ -502,6 +510,13 @@ TEST_CASE("MLA and DeepSeek-style MoE: projections, compressed cache, router and
                  "the 2 routed experts a token reaches at width 32 and the 1 shared expert as one MLP of width 32"));
   CHECK_FALSE(Contains(post, "slices of the fused `attn.qkv` projection"));  // not MLA's
   const std::string doc = RenderDoc(Input(&spec, nullptr), "model-documentation");
+  CHECK(render::CheckMarkdown(doc).empty());
   CHECK(Contains(doc, "Compressed KV cache (MLA)"));
   CHECK(Contains(doc, "KV down: 64 → c_kv 32 + k_rope 8 (the cache)"));
+  // The memory table holds MLA's latent cache: 3 layers x 40 values x 2 B = 240 B per token.
+  CHECK(Contains(doc, "| 480 B | 240 B | 15.0 KiB (64 tokens) |"));
+  CHECK(Contains(doc, "kv_lora_rank + qk_rope_head_dim = 40 values per token and layer."));
+  CHECK(Contains(doc, "each pair of the 8 rotary dimensions of every query and key head (MLA's decoupled rope part"));
+  CHECK(Contains(doc, "Scores over the 24 q·k dims are scaled by 0.204124"));
+  CHECK_FALSE(Contains(doc, "Q, K and V come from one fused projection"));
 }
