@@ -9,18 +9,21 @@
 
 namespace engine {
 
-BlockImpl::BlockImpl(const ModelConfig& c, const torch::TensorOptions& opts) {
+BlockImpl::BlockImpl(const ModelConfig& c, int64_t layer, const torch::TensorOptions& opts) {
   norm1 = register_module("norm1", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  attn = register_module("attn", CausalSelfAttention(c, opts));
+  if (UsesMla(c))
+    mla = register_module("attn", MlaAttention(c, opts));
+  else
+    attn = register_module("attn", CausalSelfAttention(c, opts));
   norm2 = register_module("norm2", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  if (TraitsOf(c).experts)
+  if (LayerIsMoe(c, layer))
     moe = register_module("mlp", MoeMlp(c, opts));
   else
     mlp = register_module("mlp", Mlp(c, opts));
 }
 
 torch::Tensor BlockImpl::forward(torch::Tensor x, int64_t offset, LayerKVCache* cache) {
-  x = attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
+  x = mla ? mla(norm1(x), offset, cache, /*residual=*/x) : attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
   return moe ? moe(norm2(x), /*residual=*/x) : mlp(norm2(x), /*residual=*/x);
 }
 
@@ -29,7 +32,7 @@ DecoderImpl::DecoderImpl(const ModelConfig& c, const torch::TensorOptions& opts)
   if (c.position == Position::kLearned)
     pos_emb = register_module("pos_emb", Embedding(c.context_length, c.embedding_dim, opts));
   blocks = register_module("blocks", torch::nn::ModuleList());
-  for (int64_t i = 0; i < c.num_layers; ++i) blocks->push_back(Block(c, opts));
+  for (int64_t i = 0; i < c.num_layers; ++i) blocks->push_back(Block(c, i, opts));
   norm_f = register_module("norm_f", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
   if (c.tie_embeddings) {
     lm_head = Linear(tok_emb->weight);  // shares the embedding matrix; not a second parameter
@@ -108,6 +111,10 @@ KVCache DecoderImpl::NewCache(int64_t batch, int64_t max_len) const {
   KVCache cache;
   auto opts = tok_emb->weight.options();
   for (int64_t i = 0; i < config_.num_layers; ++i) {
+    if (UsesMla(config_)) {
+      cache.layers.push_back(MlaAttentionImpl::NewCache(config_, batch, max_len, opts));
+      continue;
+    }
     cache.layers.push_back({torch::empty({batch, config_.num_kv_heads, max_len, config_.head_dim}, opts),
                             torch::empty({batch, config_.num_kv_heads, max_len, config_.head_dim}, opts)});
   }

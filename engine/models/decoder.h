@@ -12,6 +12,7 @@
 #include "engine/config.h"
 #include "engine/layers/attention.h"
 #include "engine/layers/linear.h"
+#include "engine/layers/mla.h"
 #include "engine/layers/mlp.h"
 #include "engine/layers/moe.h"
 #include "engine/layers/norms.h"
@@ -20,15 +21,18 @@ namespace engine {
 
 class BlockImpl : public torch::nn::Module {
  public:
-  BlockImpl(const ModelConfig& c, const torch::TensorOptions& opts);
+  // Layer `layer` (0-based) of the model: its attention (MLA when UsesMla) and feed-forward
+  // (experts when LayerIsMoe, else the dense Mlp at hidden_dim) depend on it.
+  BlockImpl(const ModelConfig& c, int64_t layer, const torch::TensorOptions& opts);
   // x: (B, T, C) -> (B, T, C).
   torch::Tensor forward(torch::Tensor x, int64_t offset = 0, LayerKVCache* cache = nullptr);
 
   NormLayer norm1{nullptr};
-  CausalSelfAttention attn{nullptr};
+  CausalSelfAttention attn{nullptr};  // GQA attention, or
+  MlaAttention mla{nullptr};          // multi-head latent attention (UsesMla); registered as "attn" either way
   NormLayer norm2{nullptr};
   Mlp mlp{nullptr};     // dense feed-forward (decoder), or
-  MoeMlp moe{nullptr};  // mixture of experts (moe family); registered as "mlp" either way
+  MoeMlp moe{nullptr};  // mixture of experts (LayerIsMoe); registered as "mlp" either way
 };
 TORCH_MODULE(Block);
 
