@@ -28,10 +28,18 @@ struct WeightNameMapping {
   bool hf_transposed = false;      // the checkpoint stores the matrix as (in, out): GPT-2's Conv1D
   std::vector<int64_t> part_rows;  // `hf` has a {a,b,..} group: rows of each part, concatenated
                                    // in that order along dim 0 (empty: one tensor)
+  // RoPE pairs the checkpoint stores interleaved ((0, 1), (2, 3), ...: DeepSeek-V3, rope_interleave):
+  // in every block of `interleave_period` rows, the `interleave_rows` rows from `interleave_start`
+  // are reordered to halves, our row start + j taking the checkpoint's row start + p(j) with
+  // p = (0, 2, 4, ..., 1, 3, 5, ...), which our rotate-half RoPE then rotates as theirs does.
+  int64_t interleave_period = 0;  // 0: rows copied in order
+  int64_t interleave_start = 0;
+  int64_t interleave_rows = 0;
 };
 
-// The checkpoint layout of a config: "gpt2", "llama" (also Mistral, Qwen2), "mixtral", "bert",
-// "vit", "torchvision-resnet"; "" when there is none (see HfLayoutProblem).
+// The checkpoint layout of a config: "gpt2", "llama" (also Mistral, Qwen2), "mixtral", "qwen3_moe",
+// "deepseek_v3", "bert", "vit", "torchvision-resnet"; "" when there is none (see HfLayoutProblem).
+// A config's checkpoint_layout, when set, is the answer; otherwise the family and features imply it.
 std::string HfLayoutFor(const ModelConfig& c);
 
 // Why the config has no checkpoint layout ("" when it has one), e.g. "the audio family has no
