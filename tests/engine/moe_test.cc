@@ -10,6 +10,7 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "engine/count.h"
@@ -175,7 +176,7 @@ TokenRouting RouteOneToken(const std::vector<double>& logits, const std::vector<
 
 TEST_CASE("moe: DeepSeek-V3 and Qwen3-MoE routing equal a token-by-token computation") {
   struct Case {
-    const char* name;
+    std::string name;
     bool sigmoid, bias;
     int64_t groups, topk_groups, k;
     bool renormalize;
