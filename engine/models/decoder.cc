@@ -13,7 +13,10 @@ namespace engine {
 BlockImpl::BlockImpl(const ModelConfig& c, int64_t layer, const torch::TensorOptions& opts)
     : parallel_residual_(c.parallel_residual) {
   norm1 = register_module("norm1", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
-  attn = register_module("attn", CausalSelfAttention(c, layer, opts));
+  if (UsesMla(c))
+    mla = register_module("attn", MlaAttention(c, opts));
+  else
+    attn = register_module("attn", CausalSelfAttention(c, layer, opts));
   if (c.sandwich_norm)
     post_attn_norm = register_module("post_attn_norm", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
   norm2 = register_module("norm2", NormLayer(c.norm, c.embedding_dim, c.norm_eps, c.bias, opts));
@@ -29,16 +32,21 @@ torch::Tensor BlockImpl::Ffn(const torch::Tensor& x, const torch::Tensor& residu
   return moe ? moe(x, residual) : mlp(x, residual);
 }
 
+torch::Tensor BlockImpl::Attn(const torch::Tensor& x, int64_t offset, LayerKVCache* cache,
+                              const torch::Tensor& residual) {
+  return mla ? mla(x, offset, cache, residual) : attn(x, offset, cache, residual);
+}
+
 torch::Tensor BlockImpl::forward(torch::Tensor x, int64_t offset, LayerKVCache* cache) {
   if (parallel_residual_) {  // GPTNeoXLayer: attn_output + mlp_output + hidden_states
-    auto attn_out = attn(norm1(x), offset, cache, /*residual=*/x);
+    auto attn_out = Attn(norm1(x), offset, cache, /*residual=*/x);
     return Ffn(norm2(x), /*residual=*/attn_out);
   }
   if (post_attn_norm) {  // Gemma2DecoderLayer: the residual is added after the post norms
-    x = x + post_attn_norm(attn(norm1(x), offset, cache));
+    x = x + post_attn_norm(Attn(norm1(x), offset, cache));
     return x + post_ffw_norm(Ffn(norm2(x)));
   }
-  x = attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
+  x = Attn(norm1(x), offset, cache, /*residual=*/x);  // (B, T, C)
   return Ffn(norm2(x), /*residual=*/x);
 }
 
@@ -136,6 +144,10 @@ KVCache DecoderImpl::NewCache(int64_t batch, int64_t max_len) const {
   cache.max_len = max_len;
   auto opts = tok_emb->weight.options();
   for (int64_t i = 0; i < config_.num_layers; ++i) {
+    if (UsesMla(config_)) {  // compressed: c_kv and k_rope (engine/layers/mla.h)
+      cache.layers.push_back(MlaAttentionImpl::NewCache(config_, batch, max_len, opts));
+      continue;
+    }
     const int64_t len = LayerIsLocal(config_, i) ? std::min(max_len, config_.sliding_window) : max_len;
     cache.layers.push_back({torch::empty({batch, config_.num_kv_heads, len, config_.head_dim}, opts),
                             torch::empty({batch, config_.num_kv_heads, len, config_.head_dim}, opts)});

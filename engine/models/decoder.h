@@ -13,6 +13,7 @@
 #include "engine/config.h"
 #include "engine/layers/attention.h"
 #include "engine/layers/linear.h"
+#include "engine/layers/mla.h"
 #include "engine/layers/mlp.h"
 #include "engine/layers/moe.h"
 #include "engine/layers/norms.h"
@@ -32,7 +33,8 @@ class BlockImpl : public torch::nn::Module {
   torch::Tensor forward(torch::Tensor x, int64_t offset = 0, LayerKVCache* cache = nullptr);
 
   NormLayer norm1{nullptr};
-  CausalSelfAttention attn{nullptr};
+  CausalSelfAttention attn{nullptr};  // GQA attention, or
+  MlaAttention mla{nullptr};          // multi-head latent attention (UsesMla); registered as "attn" either way
   NormLayer post_attn_norm{nullptr};  // sandwich_norm only
   NormLayer norm2{nullptr};
   Mlp mlp{nullptr};                  // dense feed-forward (decoder), or
@@ -40,6 +42,8 @@ class BlockImpl : public torch::nn::Module {
   NormLayer post_ffw_norm{nullptr};  // sandwich_norm only
 
  private:
+  torch::Tensor Attn(const torch::Tensor& x, int64_t offset, LayerKVCache* cache,
+                     const torch::Tensor& residual = {});                       // attn or mla
   torch::Tensor Ffn(const torch::Tensor& x, const torch::Tensor& residual = {});  // mlp or moe
 
   bool parallel_residual_;

@@ -19,13 +19,32 @@ struct Rows {
   std::vector<WeightNameMapping> rows;
   void Add(std::string ours, std::string hf, std::vector<int64_t> dims, std::string note = "", bool transposed = false,
            std::vector<int64_t> parts = {}) {
-    std::string shape = ShapeText(dims);
-    rows.push_back({std::move(ours), std::move(hf), std::move(shape), std::move(note), std::move(dims), transposed,
-                    std::move(parts)});
+    WeightNameMapping m;
+    m.shape = ShapeText(dims);
+    m.ours = std::move(ours);
+    m.hf = std::move(hf);
+    m.note = std::move(note);
+    m.dims = std::move(dims);
+    m.hf_transposed = transposed;
+    m.part_rows = std::move(parts);
+    rows.push_back(std::move(m));
+  }
+  // A row whose rope rows the checkpoint interleaves (WeightNameMapping::interleave_period).
+  void AddInterleaved(std::string ours, std::string hf, std::vector<int64_t> dims, std::string note, int64_t period,
+                      int64_t start, int64_t count) {
+    Add(std::move(ours), std::move(hf), std::move(dims), std::move(note));
+    rows.back().interleave_period = period;
+    rows.back().interleave_start = start;
+    rows.back().interleave_rows = count;
   }
   // A row whose shape varies (ResNet stages): the loader takes the parameter's own shape.
   void AddSymbolic(std::string ours, std::string hf, std::string shape, std::string note = "") {
-    rows.push_back({std::move(ours), std::move(hf), std::move(shape), std::move(note), {}, false, {}});
+    WeightNameMapping m;
+    m.ours = std::move(ours);
+    m.hf = std::move(hf);
+    m.shape = std::move(shape);
+    m.note = std::move(note);
+    rows.push_back(std::move(m));
   }
   // weight (and bias) of a LayerNorm: ours.{weight,bias} <- hf.{weight,bias}.
   void AddNorm(const std::string& ours, const std::string& hf, int64_t dim, bool bias = true) {
@@ -125,6 +144,97 @@ void LlamaRows(const ModelConfig& c, const std::string& layout, Rows* r) {
   }
   if (c.sandwich_norm) add_norm("blocks.{i}.post_ffw_norm", "model.layers.{i}.post_feedforward_layernorm", C);
   add_norm("norm_f", "model.norm", C);
+  if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
+}
+
+// A SwiGLU feed-forward of width `hidden` under `ours` <- `hf`.{gate,up,down}_proj (Qwen3-MoE,
+// DeepSeek-V3: dense layers, each expert, the shared experts).
+void GatedMlpRows(const std::string& ours, const std::string& hf, int64_t C, int64_t hidden, const std::string& note,
+                  Rows* r) {
+  r->Add(ours + ".fc.weight", hf + ".{gate,up}_proj.weight", {2 * hidden, C},
+         "rows = concat(gate_proj, up_proj)" + (note.empty() ? "" : "; " + note), false, {hidden, hidden});
+  r->Add(ours + ".proj.weight", hf + ".down_proj.weight", {C, hidden}, note);
+}
+
+// The feed-forward rows of a Qwen3-MoE / DeepSeek-V3 layer: a dense MLP in the first
+// first_dense_layers layers, experts (and shared experts) after. Our names tell them apart
+// (mlp.fc vs mlp.experts.{e}.fc), so one row each serves every layer.
+void MoeFeedForwardRows(const ModelConfig& c, bool correction_bias, Rows* r) {
+  const int64_t C = c.embedding_dim, E = ExpertHiddenDim(c);
+  const std::string mlp = "model.layers.{i}.mlp";
+  const bool dense = !TraitsOf(c).experts || c.first_dense_layers > 0;
+  if (dense) {
+    const std::string which = TraitsOf(c).experts ? "layers i < " + std::to_string(c.first_dense_layers) : "";
+    GatedMlpRows("blocks.{i}.mlp", mlp, C, c.hidden_dim, which, r);
+  }
+  if (!TraitsOf(c).experts || c.first_dense_layers >= c.num_layers) return;
+  r->Add("blocks.{i}.mlp.router.weight", mlp + ".gate.weight", {c.num_experts, C}, "router");
+  if (correction_bias && c.router_bias)
+    r->Add("blocks.{i}.mlp.router_bias", mlp + ".gate.e_score_correction_bias", {c.num_experts},
+           "buffer: added to the scores for the choice only");
+  GatedMlpRows("blocks.{i}.mlp.experts.{e}", mlp + ".experts.{e}", C, E, "", r);
+  if (c.num_shared_experts > 0)
+    GatedMlpRows("blocks.{i}.mlp.shared_experts", mlp + ".shared_experts", C, c.num_shared_experts * E,
+                 std::to_string(c.num_shared_experts) + " shared experts as one MLP", r);
+}
+
+// Qwen3-MoE (Qwen3MoeForCausalLM): Llama attention with RMSNorm on each head's q and k
+// (q_norm, k_norm over head_dim), softmax top-k experts without shared experts.
+void Qwen3MoeRows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim, A = c.num_heads * c.head_dim;
+  const int64_t q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim, qkv = q + 2 * kv;
+  const std::string attn = "model.layers.{i}.self_attn";
+  r->Add("tok_emb.weight", "model.embed_tokens.weight", {c.vocab_size, C});
+  r->AddNorm("blocks.{i}.norm1", "model.layers.{i}.input_layernorm", C, false);
+  r->Add("blocks.{i}.attn.qkv.weight", attn + ".{q,k,v}_proj.weight", {qkv, C}, "rows = concat(q_proj, k_proj, v_proj)",
+         false, {q, kv, kv});
+  if (c.qkv_bias)
+    r->Add("blocks.{i}.attn.qkv.bias", attn + ".{q,k,v}_proj.bias", {qkv}, "concat(q, k, v)", false, {q, kv, kv});
+  if (c.qk_norm) {
+    r->Add("blocks.{i}.attn.q_norm.weight", attn + ".q_norm.weight", {c.head_dim}, "RMSNorm of each head's q");
+    r->Add("blocks.{i}.attn.k_norm.weight", attn + ".k_norm.weight", {c.head_dim}, "RMSNorm of each head's k");
+  }
+  r->Add("blocks.{i}.attn.proj.weight", attn + ".o_proj.weight", {C, A});
+  if (c.bias) r->Add("blocks.{i}.attn.proj.bias", attn + ".o_proj.bias", {C});
+  r->AddNorm("blocks.{i}.norm2", "model.layers.{i}.post_attention_layernorm", C, false);
+  MoeFeedForwardRows(c, /*correction_bias=*/false, r);
+  r->AddNorm("norm_f", "model.norm", C, false);
+  if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
+}
+
+// DeepSeek-V3 (DeepseekV3ForCausalLM, without the multi-token-prediction layer): multi-head
+// latent attention (engine/layers/mla.h), dense SwiGLU in the first layers, then sigmoid-routed
+// experts with a correction bias and shared experts. transformers rotates the rope part of q and
+// k as interleaved pairs (rope_interleave, the default): the rope rows of q_b_proj (q_proj) in
+// every head and of kv_a_proj_with_mqa are reordered on load, so our rotate-half RoPE gives
+// identical scores.
+void DeepseekV3Rows(const ModelConfig& c, Rows* r) {
+  const int64_t C = c.embedding_dim, H = c.num_heads, qk = QkHeadDim(c), rank = c.kv_lora_rank;
+  const int64_t nope = c.qk_nope_head_dim, rope = c.qk_rope_head_dim, v = c.v_head_dim;
+  const std::string attn = "model.layers.{i}.self_attn";
+  const std::string pairs = "rope rows interleaved -> halves";
+  r->Add("tok_emb.weight", "model.embed_tokens.weight", {c.vocab_size, C});
+  r->AddNorm("blocks.{i}.norm1", "model.layers.{i}.input_layernorm", C, false);
+  if (c.q_lora_rank > 0) {
+    r->AddLinear("blocks.{i}.attn.q_a", attn + ".q_a_proj", c.q_lora_rank, C, c.qkv_bias);
+    r->AddNorm("blocks.{i}.attn.q_a_norm", attn + ".q_a_layernorm", c.q_lora_rank, false);
+    r->AddInterleaved("blocks.{i}.attn.q_b.weight", attn + ".q_b_proj.weight", {H * qk, c.q_lora_rank},
+                      "per head: " + pairs, qk, nope, rope);
+  } else {
+    r->AddInterleaved("blocks.{i}.attn.q.weight", attn + ".q_proj.weight", {H * qk, C}, "per head: " + pairs, qk, nope,
+                      rope);
+  }
+  r->AddInterleaved("blocks.{i}.attn.kv_a.weight", attn + ".kv_a_proj_with_mqa.weight", {rank + rope, C},
+                    "rows = [c_kv; k_rope]; " + pairs, rank + rope, rank, rope);
+  if (c.qkv_bias)
+    r->AddInterleaved("blocks.{i}.attn.kv_a.bias", attn + ".kv_a_proj_with_mqa.bias", {rank + rope}, pairs, rank + rope,
+                      rank, rope);
+  r->AddNorm("blocks.{i}.attn.kv_a_norm", attn + ".kv_a_layernorm", rank, false);
+  r->Add("blocks.{i}.attn.kv_b.weight", attn + ".kv_b_proj.weight", {H * (nope + v), rank}, "per head: [k_nope; v]");
+  r->AddLinear("blocks.{i}.attn.proj", attn + ".o_proj", C, H * v, c.bias);
+  r->AddNorm("blocks.{i}.norm2", "model.layers.{i}.post_attention_layernorm", C, false);
+  MoeFeedForwardRows(c, /*correction_bias=*/true, r);
+  r->AddNorm("norm_f", "model.norm", C, false);
   if (!c.tie_embeddings) r->Add("lm_head.weight", "lm_head.weight", {c.vocab_size, C});
 }
 
@@ -284,6 +394,7 @@ namespace {
 // The decoder family's layout: the spec's checkpoint_layout, or the one today's configs imply.
 std::string DecoderLayout(const ModelConfig& c) {
   if (!c.checkpoint_layout.empty()) return c.checkpoint_layout;
+  if (UsesMla(c)) return "deepseek_v3";  // every layer dense (first_k_dense_replace = num_hidden_layers)
   return (c.position == Position::kLearned && c.norm == Norm::kLayerNorm) ? "gpt2" : "llama";
 }
 
@@ -291,15 +402,17 @@ std::string DecoderLayout(const ModelConfig& c) {
 // whose weights (or absence of weights) only some layouts name.
 std::string DecoderLayoutProblem(const ModelConfig& c) {
   const std::string layout = DecoderLayout(c);
-  static const char* const kLayouts[] = {"gpt2", "llama", "gemma", "gemma2", "phi3", "qwen3", "gpt_neox"};
+  static const char* const kLayouts[] = {"gpt2", "llama", "gemma", "gemma2", "phi3", "qwen3", "gpt_neox", "deepseek_v3"};
   bool known = false;
   for (const char* name : kLayouts) known = known || layout == name;
   if (!known)
     return "checkpoint_layout '" + layout +
-           "' is not a decoder checkpoint layout (gpt2, llama, gemma, gemma2, phi3, qwen3, gpt_neox)";
+           "' is not a decoder checkpoint layout (gpt2, llama, gemma, gemma2, phi3, qwen3, gpt_neox, deepseek_v3)";
   const std::string named = "the " + layout + " layout";
-  if (UsesMla(c))
+  if (UsesMla(c) && layout != "deepseek_v3")
     return "multi-head latent attention (kv_lora_rank) has checkpoint names only in the deepseek_v3 layout";
+  if (!UsesMla(c) && layout == "deepseek_v3")
+    return "deepseek_v3 checkpoints have multi-head latent attention; this config has kv_lora_rank 0";
   if (c.qk_norm && layout != "qwen3")
     return "qk_norm (q_norm / k_norm weights) has checkpoint names only in the qwen3 layout";
   // Features that change no weight name but that only some reference classes compute: a layout
@@ -376,9 +489,12 @@ std::string HfLayoutProblem(const ModelConfig& c) {
 
 std::string HfLayoutFor(const ModelConfig& c) {
   if (!HfLayoutProblem(c).empty()) return "";
+  if (!c.checkpoint_layout.empty()) return c.checkpoint_layout;
   switch (c.family) {
     case Family::kDecoder: return DecoderLayout(c);
-    case Family::kMoe: return "mixtral";
+    case Family::kMoe:
+      if (UsesMla(c)) return "deepseek_v3";
+      return c.qk_norm ? "qwen3_moe" : "mixtral";
     case Family::kEncoder: return "bert";
     case Family::kVit: return "vit";
     case Family::kResNet: return "torchvision-resnet";
@@ -398,6 +514,8 @@ std::string HfReferenceClass(const ModelConfig& c) {
   if (layout == "qwen3") return "Qwen3ForCausalLM";
   if (layout == "gpt_neox") return "GPTNeoXForCausalLM";
   if (layout == "mixtral") return "MixtralForCausalLM";
+  if (layout == "qwen3_moe") return "Qwen3MoeForCausalLM";
+  if (layout == "deepseek_v3") return "DeepseekV3ForCausalLM";
   if (layout == "bert")
     return c.head == "mlm" ? "BertForMaskedLM" : c.head == "classifier" ? "BertForSequenceClassification" : "BertModel";
   if (layout == "vit") return c.num_classes > 0 ? "ViTForImageClassification" : "ViTModel";
@@ -413,6 +531,8 @@ std::vector<WeightNameMapping> HfWeightNames(const ModelConfig& c) {
     LlamaRows(c, layout, &r);
   if (layout == "phi3") Phi3Rows(c, &r);
   if (layout == "gpt_neox") GptNeoxRows(c, &r);
+  if (layout == "qwen3_moe") Qwen3MoeRows(c, &r);
+  if (layout == "deepseek_v3") DeepseekV3Rows(c, &r);
   if (layout == "bert") BertRows(c, &r);
   if (layout == "vit") VitRows(c, &r);
   if (layout == "torchvision-resnet") ResNetRows(c, &r);
@@ -497,7 +617,7 @@ std::vector<std::string> HfIgnoredBuffers(const ModelConfig& c) {
   const std::string layout = HfLayoutFor(c);
   if (layout == "gpt2") return {"transformer.h.{i}.attn.bias", "transformer.h.{i}.attn.masked_bias"};
   if (layout == "llama" || layout == "mixtral" || layout == "gemma" || layout == "gemma2" || layout == "phi3" ||
-      layout == "qwen3")
+      layout == "qwen3" || layout == "qwen3_moe" || layout == "deepseek_v3")
     return {"model.layers.{i}.self_attn.rotary_emb.inv_freq"};
   if (layout == "gpt_neox")  // older exports keep the causal mask and the rotary table as buffers
     return {"gpt_neox.layers.{i}.attention.bias", "gpt_neox.layers.{i}.attention.masked_bias",
@@ -514,7 +634,7 @@ std::vector<std::pair<std::string, std::string>> HfTiedCopies(const ModelConfig&
   const std::string layout = HfLayoutFor(c);
   if (layout == "gpt_neox" && c.tie_embeddings) return {{"embed_out.weight", "gpt_neox.embed_in.weight"}};
   if ((layout == "gpt2" || layout == "llama" || layout == "mixtral" || layout == "gemma" || layout == "gemma2" ||
-       layout == "phi3" || layout == "qwen3") &&
+       layout == "phi3" || layout == "qwen3" || layout == "qwen3_moe" || layout == "deepseek_v3") &&
       c.tie_embeddings)
     return {{"lm_head.weight", layout == "gpt2" ? "transformer.wte.weight" : "model.embed_tokens.weight"}};
   if (layout == "bert" && c.head == "mlm")

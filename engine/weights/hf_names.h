@@ -31,11 +31,19 @@ struct WeightNameMapping {
   double add = 0.0;                // added to every value on load: Gemma stores RMSNorm weights as w - 1
   int64_t interleaved_heads = 0;   // > 0: the checkpoint's rows are per head [h0: q, k, v; h1: q, k, v; ...]
                                    // (GPT-NeoX query_key_value), permuted on load to our q | k | v
+  // RoPE pairs the checkpoint stores interleaved ((0, 1), (2, 3), ...: DeepSeek-V3, rope_interleave):
+  // in every block of `interleave_period` rows, the `interleave_rows` rows from `interleave_start`
+  // are reordered to halves, our row start + j taking the checkpoint's row start + p(j) with
+  // p = (0, 2, 4, ..., 1, 3, 5, ...), which our rotate-half RoPE then rotates as theirs does.
+  int64_t interleave_period = 0;  // 0: rows copied in order
+  int64_t interleave_start = 0;
+  int64_t interleave_rows = 0;
 };
 
 // The checkpoint layout of a config: c.checkpoint_layout when the spec names one ("gemma",
-// "gemma2", "phi3", "qwen3", "gpt_neox", ...), otherwise the one the family implies: "gpt2",
-// "llama" (also Mistral, Qwen2, Llama 3 with rope scaling), "mixtral", "bert", "vit",
+// "gemma2", "phi3", "qwen3", "qwen3_moe", "deepseek_v3", "gpt_neox", ...), otherwise the one the family implies: "gpt2",
+// "llama" (also Mistral, Qwen2, Llama 3 with rope scaling), "mixtral", "qwen3_moe" (moe with
+// qk_norm), "deepseek_v3" (multi-head latent attention), "bert", "vit",
 // "torchvision-resnet"; "" when there is none (see HfLayoutProblem).
 std::string HfLayoutFor(const ModelConfig& c);
 

@@ -34,6 +34,7 @@ struct Assignment {
   std::vector<Source> sources;
   double add = 0.0;               // WeightNameMapping::add (Gemma's norm offsets)
   int64_t interleaved_heads = 0;  // WeightNameMapping::interleaved_heads (GPT-NeoX's q/k/v rows)
+  torch::Tensor row_order;  // defined: our row r is the checkpoint's row row_order[r] (interleaved RoPE)
 };
 
 // GPT-NeoX's query_key_value rows [h0: q, k, v; h1: q, k, v; ...] (heads x 3 x hs) as our
@@ -42,6 +43,22 @@ torch::Tensor DeinterleaveHeads(const torch::Tensor& t, int64_t heads) {
   std::vector<int64_t> shape = {heads, 3, t.size(0) / (3 * heads)};
   for (int64_t d = 1; d < t.dim(); ++d) shape.push_back(t.size(d));
   return t.reshape(shape).transpose(0, 1).reshape(t.sizes());
+}
+
+// The row order of an interleave_period row (hf_names.h): identity except the rope rows of each
+// period, which take the checkpoint's even rows first, then its odd rows.
+torch::Tensor DeinterleavedRows(const WeightNameMapping& row, int64_t rows) {
+  std::vector<int64_t> order(static_cast<size_t>(rows));
+  for (int64_t r = 0; r < rows; ++r) order[static_cast<size_t>(r)] = r;
+  const int64_t half = row.interleave_rows / 2;
+  for (int64_t base = 0; base + row.interleave_period <= rows; base += row.interleave_period) {
+    const int64_t start = base + row.interleave_start;
+    for (int64_t j = 0; j < half; ++j) {
+      order[static_cast<size_t>(start + j)] = start + 2 * j;             // first half: pairs' first elements
+      order[static_cast<size_t>(start + half + j)] = start + 2 * j + 1;  // second half: their partners
+    }
+  }
+  return torch::tensor(order, torch::kLong);
 }
 
 // Older BERT exports (converted from TensorFlow) name LayerNorm parameters gamma / beta; transformers
@@ -126,7 +143,14 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
     if (!row->dims.empty() && dims != row->dims)
       return Status::Internal("hf_names.cc gives " + ours + " shape " + row->shape + " but the model has " +
                               ShapeString(dims));
-    Assignment a{ours, tensor, row->hf_transposed, {}, row->add, row->interleaved_heads};
+    Assignment a{ours, tensor, row->hf_transposed, {}, row->add, row->interleaved_heads, {}};
+    if (row->interleave_period > 0) {
+      if (!row->part_rows.empty() || row->hf_transposed || dims.empty() || dims[0] % row->interleave_period != 0 ||
+          row->interleave_start + row->interleave_rows > row->interleave_period || row->interleave_rows % 2 != 0)
+        return Status::Internal("hf_names.cc: " + row->hf + " has an interleaved row block that does not fit " +
+                                ShapeString(dims));
+      a.row_order = DeinterleavedRows(*row, dims[0]);
+    }
     const std::vector<std::string> names = ExpandHfName(row->hf, captures);
     if (!row->part_rows.empty() && row->part_rows.size() != names.size())
       return Status::Internal("hf_names.cc: " + row->hf + " has " + std::to_string(names.size()) + " parts but " +
@@ -215,6 +239,7 @@ Status LoadHfWeights(const SafetensorsCheckpoint& ckpt, const ModelConfig& c, to
         if (a.transposed) t = t.t();
         if (a.interleaved_heads > 0) t = DeinterleaveHeads(t, a.interleaved_heads);
         if (a.add != 0.0) t = t.to(torch::kFloat32) + a.add;  // in float32, as GemmaRMSNorm's (1.0 + w.float())
+        if (a.row_order.defined()) t = t.index_select(0, a.row_order);
         torch::Tensor dst = a.sources.size() > 1 ? a.target.narrow(0, src.row_offset, src.rows) : a.target;
         dst.copy_(t);  // converts dtype, device and memory format; the mapping is not referenced afterwards
         ++result.tensors;

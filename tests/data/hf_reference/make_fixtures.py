@@ -31,6 +31,7 @@ import transformers
 from transformers import (BertConfig, BertForMaskedLM, BertForSequenceClassification, MistralConfig, MistralForCausalLM, GPT2Config, GPT2LMHeadModel, LlamaConfig,
                           LlamaForCausalLM, MixtralConfig, MixtralForCausalLM, Qwen2Config, Qwen2ForCausalLM,
                           ViTConfig, ViTForImageClassification)
+from transformers import DeepseekV3Config, DeepseekV3ForCausalLM, Qwen3MoeConfig, Qwen3MoeForCausalLM
 
 HERE = pathlib.Path(__file__).resolve().parent
 SEED = 1234
@@ -241,6 +242,63 @@ def make_mixtral():
                for p in (torch.softmax(r.float(), dim=-1) for r in again.router_logits)]
     print(f"  mixtral: reloaded logits identical; min router p2 - p3 per layer {[round(m, 5) for m in margins]}")
 
+
+
+def make_qwen3_moe():
+    # Qwen3-MoE: Llama attention with q_norm / k_norm (RMSNorm over each head's head_dim, before
+    # RoPE), an explicit head_dim (16, not hidden / heads = 8), 4 SwiGLU experts of width 24, 2 per
+    # token, softmax router WITHOUT renormalization of the top-2 (norm_topk_prob False; Mixtral's
+    # fixture covers renormalization), untied head.
+    config = Qwen3MoeConfig(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=48, moe_intermediate_size=24,
+        num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2, head_dim=16, num_experts=4,
+        num_experts_per_tok=2, norm_topk_prob=False, decoder_sparse_step=1, mlp_only_layers=[], rope_theta=10000.0,
+        rms_norm_eps=1e-6, tie_word_embeddings=False, attention_bias=False, use_sliding_window=False,
+        attn_implementation="eager")
+    write_fixture("qwen3_moe", Qwen3MoeForCausalLM(config), "F32")
+
+
+def deepseek_v3_fixture(name, **overrides):
+    """A tiny DeepseekV3ForCausalLM: multi-head latent attention (interleaved RoPE, the default
+    rope_interleave), dense layers first, then sigmoid-routed experts with a nonzero
+    e_score_correction_bias (a buffer: randomize() draws parameters only), shared experts,
+    group-limited routing and a routed scaling factor."""
+    settings = dict(
+        vocab_size=97, max_position_embeddings=32, hidden_size=32, intermediate_size=48, moe_intermediate_size=16,
+        num_hidden_layers=3, num_attention_heads=4, num_key_value_heads=4, q_lora_rank=24, kv_lora_rank=16,
+        qk_nope_head_dim=8, qk_rope_head_dim=4, v_head_dim=6, n_routed_experts=8, num_experts_per_tok=2,
+        n_group=4, topk_group=2, n_shared_experts=1, first_k_dense_replace=1, routed_scaling_factor=2.5,
+        norm_topk_prob=True, rope_theta=10000.0, rms_norm_eps=1e-6, tie_word_embeddings=False,
+        attention_bias=False, rope_interleave=True, attn_implementation="eager")
+    settings.update(overrides)
+    model = DeepseekV3ForCausalLM(DeepseekV3Config(**settings))
+    gen = torch.Generator().manual_seed(SEED + 2)
+    with torch.no_grad():
+        for layer in model.model.layers:
+            gate = getattr(layer.mlp, "gate", None)
+            if gate is not None:
+                gate.e_score_correction_bias.copy_(torch.randn(gate.e_score_correction_bias.shape, generator=gen) * 0.1)
+    out, inputs, logits = write_fixture(name, model, "F32")
+    saved = safetensors.torch.load_file(out / "model.safetensors")
+    biases = [k for k in saved if k.endswith("e_score_correction_bias")]
+    assert biases and all(saved[k].abs().max() > 0 for k in biases), f"{name}: correction biases not saved"
+
+
+def make_deepseek_v3():
+    # q_lora_rank 24, 3 layers (the first dense), 8 experts in 4 groups of which 2 compete, top-2,
+    # routed_scaling_factor 2.5, and YaRN rope scaling (factor 4 over an original context of 8 <
+    # the 12 test tokens) with mscale == mscale_all_dim: attention_factor 1, softmax scale x mscale^2.
+    deepseek_v3_fixture("deepseek_v3", rope_scaling={
+        "type": "yarn", "factor": 4.0, "original_max_position_embeddings": 8, "beta_fast": 32.0, "beta_slow": 1.0,
+        "mscale": 1.0, "mscale_all_dim": 1.0})
+
+
+def make_deepseek_v3_nolora():
+    # The variant without the low-rank q (q_proj), no rope scaling, every layer routed
+    # (first_k_dense_replace 0), one group, 2 shared experts, the top-2 not renormalized.
+    deepseek_v3_fixture("deepseek_v3_nolora", q_lora_rank=None, num_hidden_layers=2, first_k_dense_replace=0,
+                        n_group=1, topk_group=1, n_shared_experts=2, norm_topk_prob=False,
+                        routed_scaling_factor=1.5)
 
 
 # Issue 16's decoders: each tiny model makes its feature matter on the 12-token test sequence
@@ -606,7 +664,8 @@ def make_gpt2_bpe():
 
 FIXTURES = {
     "gpt2": make_gpt2, "llama": make_llama, "qwen2": make_qwen2, "mistral": make_mistral, "bert": make_bert, "bert_cls": make_bert_cls, "vit": make_vit,
-    "mixtral": make_mixtral, "resnet_basic": make_resnet_basic, "resnet_bottleneck": make_resnet_bottleneck,
+    "mixtral": make_mixtral, "qwen3_moe": make_qwen3_moe, "deepseek_v3": make_deepseek_v3,
+    "deepseek_v3_nolora": make_deepseek_v3_nolora, "resnet_basic": make_resnet_basic, "resnet_bottleneck": make_resnet_bottleneck,
     "resnet_names": make_resnet_names, "resnext": make_resnext, "vit_eval": make_vit_eval, "gpt2_bpe": make_gpt2_bpe,
     "llama3": make_llama3, "llama_yarn": make_llama_yarn, "llama_linear": make_llama_linear,
     "llama_dynamic": make_llama_dynamic, "mistral_window": make_mistral_window, "gemma": make_gemma,
