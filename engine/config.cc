@@ -187,7 +187,14 @@ std::string ValidateDecoderFeatures(const ModelConfig& c) {
                                 c.num_kv_heads == c.num_heads
                                     ? ""
                                     : "multi-head latent attention has one key and value per query head: num_kv_heads "
-                                      "must equal num_heads"});
+                                      "must equal num_heads",
+                                c.sliding_window == 0 ? ""
+                                                      : "sliding_window is not supported with multi-head latent "
+                                                        "attention (kv_lora_rank > 0)",
+                                c.rotary_dim == 0 || c.rotary_dim == c.qk_rope_head_dim
+                                    ? ""
+                                    : "with multi-head latent attention the whole qk_rope_head_dim rotates: leave "
+                                      "rotary_dim unset (or equal to qk_rope_head_dim)"});
   } else if (c.kv_lora_rank < 0) {
     mla_problem = NonNegative("kv_lora_rank", c.kv_lora_rank);
   } else if (c.q_lora_rank != 0 || c.qk_nope_head_dim != 0 || c.qk_rope_head_dim != 0 || c.v_head_dim != 0) {

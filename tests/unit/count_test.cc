@@ -289,6 +289,23 @@ TEST_CASE("issue 16: windowed sums match term-by-term addition across the window
   CHECK(sum == forward);
 }
 
+TEST_CASE("issue 16: MLA refuses what its attention does not compute (windows, partial rotary)") {
+  engine::ModelConfig c = testing_configs::Llama2(1, 64, 2, 2, 32);
+  c.kv_lora_rank = 8;
+  c.qk_nope_head_dim = 6;
+  c.qk_rope_head_dim = 4;
+  c.v_head_dim = 5;
+  REQUIRE(engine::ValidateConfig(c) == "");
+  engine::ModelConfig windowed = c;
+  windowed.sliding_window = 4;
+  CHECK(engine::ValidateConfig(windowed).find("sliding_window is not supported with multi-head latent") == 0);
+  engine::ModelConfig partial = c;
+  partial.rotary_dim = 2;
+  CHECK(engine::ValidateConfig(partial).find("with multi-head latent attention the whole qk_rope_head_dim") == 0);
+  partial.rotary_dim = 4;
+  CHECK(engine::ValidateConfig(partial) == "");
+}
+
 TEST_CASE("issue 16: MLA decode-step FLOPs and KV cache by hand") {
   // A small MLA config: C 64, 2 heads, q_lora 16, kv_lora 8, nope 6, rope 4, v 5, one layer,
   // dense MLP 32 (SwiGLU), vocab 10.
