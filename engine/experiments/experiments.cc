@@ -37,6 +37,9 @@ using ModelPtr = std::unique_ptr<FamilyModel>;
 double SecondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 bool HasAttention(const ModelConfig& c) { return TraitsOf(c).attention; }
+// Whether the model's attention can run as one fused SDPA kernel: attention-logit soft-capping
+// (Gemma 2) has no fused kernel, so such a model always takes the explicit path (attention.cc).
+bool HasFusedAttention(const ModelConfig& c) { return HasAttention(c) && !(c.attn_logit_softcap > 0); }
 
 // The families whose blocks go through RunBlock (engine/layers/checkpoint.h).
 bool Checkpointable(const ModelConfig& c) { return HasAttention(c); }
@@ -230,6 +233,10 @@ class Study {
     e->unit = "forward pass";
     if (!HasAttention(c_))
       return NotApplicable(e, "the " + std::string(FamilyName(c_.family)) + " family has no attention");
+    if (!HasFusedAttention(c_))
+      return NotApplicable(e,
+                           "attention-logit soft-capping has no fused kernel (at::scaled_dot_product_attention "
+                           "takes no soft-cap), so this model always computes attention explicitly");
     e->setup = Setup("float32", o_.batch, at::get_num_threads()) + ", oneDNN-packed weights";
     ModelPtr m;
     RETURN_IF_ERROR(Build(torch::kFloat32, true, &m));
@@ -256,7 +263,7 @@ class Study {
     e->setup = ShapeText(o_.batch) + ", " + ThreadsText(at::get_num_threads()) + ", " + o_.device;
     if (o_.device == "cpu")  // which GEMM each arm runs on this CPU (bfloat16 is emulated on AVX2-only CPUs)
       e->setup += "; float32: " + GemmPath("float32") + "; bfloat16: " + GemmPath("bfloat16");
-    if (HasAttention(c_)) e->setup += "; fused attention";
+    if (HasAttention(c_)) e->setup += HasFusedAttention(c_) ? "; fused attention" : "; explicit attention (soft-capped)";
     std::vector<std::pair<std::string, torch::ScalarType>> arms = {{"float32", torch::kFloat32},
                                                                    {"bfloat16", torch::kBFloat16}};
     if (o_.device == "cuda") arms.push_back({"float16", torch::kFloat16});
@@ -556,7 +563,7 @@ class Study {
     const bool int8 = dtype == "int8";
     if (!int8) DtypeFromName(dtype, &st);
     const std::string label =
-        (int8 ? "int8 weights" : dtype) + (HasAttention(c_) ? " + fused attention (SDPA)" : "") +
+        (int8 ? "int8 weights" : dtype) + (HasFusedAttention(c_) ? " + fused attention (SDPA)" : "") +
         (!int8 && o_.device == "cpu" && PackedLinearSupported(dtype) ? " + oneDNN-packed weights" : "") + ", " +
         ThreadsText(threads);
     e->description = "the fastest measured choices together (" + label +

@@ -974,7 +974,7 @@ std::vector<View> ExperimentTables(const ExperimentsContext& x) {
                          .Text("reason", unusable)
                          .Text("table", usable ? ExperimentTable(e) : "")
                          .Flag("note_combined", usable && e.id == "combined")
-                         .Flag("note_fused_attention", FactsOf(x.c).attention)
+                         .Flag("note_fused_attention", FactsOf(x.c).attention && !(x.c.attn_logit_softcap > 0))  // no fused soft-cap kernel
                          .Flag("note_kv_cache", usable && e.id == "kv_cache")
                          .Flag("note_checkpointing", usable && e.id == "activation_checkpointing"));
   }
