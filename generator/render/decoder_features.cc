@@ -66,8 +66,8 @@ bool SoftmaxScaleDiffers(const ModelConfig& c) {
 std::string LocalLayersText(const ModelConfig& c) {
   const int64_t local = LocalLayerCount(c);
   if (local == c.num_layers) return "all " + N(c.num_layers) + " layers";
-  return N(local) + " of " + N(c.num_layers) + " layers (layer " + Im("\\ell") + ", counted from 0, is global when " +
-         Im("(\\ell + 1) \\bmod " + M(c.sliding_window_pattern) + " = 0") + ", local otherwise)";
+  return N(local) + " of " + N(c.num_layers) + " layers; layer " + Im("\\ell") + ", counted from 0, is global when " +
+         Im("(\\ell + 1) \\bmod " + M(c.sliding_window_pattern) + " = 0") + ", local otherwise";
 }
 
 BlogComponent RopeScalingComponent(const ModelConfig& c) {
@@ -207,22 +207,12 @@ bool UsesDecoderFeatures(const ModelConfig& c) {
          c.final_logit_softcap > 0 || c.query_pre_attn_scalar > 0 || engine::UsesMla(c) || UsesExtendedMoe(c);
 }
 
-int64_t LocalLayerCount(const ModelConfig& c) {
-  int64_t n = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l) n += engine::LayerIsLocal(c, l) ? 1 : 0;
-  return n;
-}
+int64_t LocalLayerCount(const ModelConfig& c) { return engine::LocalLayers(c); }
 
-int64_t KvValuesPerTokenLayer(const ModelConfig& c) {
-  return engine::UsesMla(c) ? c.kv_lora_rank + c.qk_rope_head_dim : 2 * c.num_kv_heads * c.head_dim;
-}
+// The engine's cache counts (engine/count.h) at one byte per value.
+int64_t KvValuesPerTokenLayer(const ModelConfig& c) { return engine::KVCacheBytesPerToken(c, 1) / c.num_layers; }
 
-int64_t KvCacheValues(const ModelConfig& c, int64_t n) {
-  int64_t positions = 0;
-  for (int64_t l = 0; l < c.num_layers; ++l)
-    positions += engine::LayerIsLocal(c, l) ? std::min(n, c.sliding_window) : n;
-  return positions * KvValuesPerTokenLayer(c);
-}
+int64_t KvCacheValues(const ModelConfig& c, int64_t n) { return engine::KVCacheBytes(c, n, 1); }
 
 int64_t StandardKvValuesPerToken(const ModelConfig& c) {
   return c.num_layers * c.num_heads * (engine::QkHeadDim(c) + engine::VHeadDim(c));

@@ -1249,15 +1249,11 @@ void AddBenchmarks(const spec::Spec& s, const engine::Report& r, View* v) {
       .Items("peak_rows", peaks);
 }
 
-// KV-cache bytes per token and of a full context: the engine's count, or for the decoder
-// features MLA's latent and the local layers' rolling windows (decoder_features.h).
-int64_t KvBytesPerToken(const ModelConfig& c, int64_t dtype_bytes) {
-  if (!UsesDecoderFeatures(c)) return engine::KVCacheBytesPerToken(c, dtype_bytes);
-  return dtype_bytes * c.num_layers * KvValuesPerTokenLayer(c);
-}
+// KV-cache bytes per token and of a full context (engine/count.h: MLA's latent, the local
+// layers' rolling windows).
+int64_t KvBytesPerToken(const ModelConfig& c, int64_t dtype_bytes) { return engine::KVCacheBytesPerToken(c, dtype_bytes); }
 int64_t KvContextBytes(const ModelConfig& c, int64_t dtype_bytes) {
-  if (!UsesDecoderFeatures(c)) return engine::KVCacheBytesPerToken(c, dtype_bytes) * c.context_length;
-  return dtype_bytes * KvCacheValues(c, c.context_length);
+  return engine::KVCacheBytes(c, c.context_length, dtype_bytes);
 }
 
 std::vector<View> MemoryRows(const spec::Spec& s, const engine::Report& r) {
@@ -1473,7 +1469,11 @@ std::string HfLayoutTitle(const ModelConfig& c) {
   const std::map<std::string, std::string> titles = {
       {"gpt2", "Hugging Face GPT-2"},      {"llama", "Hugging Face Llama / Mistral / Qwen2"},
       {"mixtral", "Hugging Face Mixtral"}, {"bert", "Hugging Face BERT"},
-      {"vit", "Hugging Face ViT"},         {"torchvision-resnet", "torchvision ResNet"}};
+      {"vit", "Hugging Face ViT"},         {"torchvision-resnet", "torchvision ResNet"},
+      {"gemma", "Hugging Face Gemma"},     {"gemma2", "Hugging Face Gemma 2"},
+      {"phi3", "Hugging Face Phi-3"},      {"qwen3", "Hugging Face Qwen3"},
+      {"gpt_neox", "Hugging Face GPT-NeoX"}, {"qwen3_moe", "Hugging Face Qwen3-MoE"},
+      {"deepseek_v3", "Hugging Face DeepSeek-V3"}};
   auto it = titles.find(layout);
   if (it == titles.end()) return "";
   return it->second + " (" + Code(engine::HfReferenceClass(c)) + ")";

@@ -385,7 +385,7 @@ TEST_CASE("sliding windows: the mask, the per-layer pattern, the rolling cache a
   const std::string post = RenderPost(Input(&spec, nullptr));
   CHECK(render::CheckMarkdown(post).empty());
   CHECK(Contains(post, "M^{\\mathrm{local}}_{ij} = \\begin{cases} 0 & i - 16 < j \\le i"));
-  CHECK(Contains(post, "2 of 4 layers (layer $`\\ell`$, counted from 0, is global when $`(\\ell + 1) \\bmod 2 = 0`$"));
+  CHECK(Contains(post, "2 of 4 layers; layer $`\\ell`$, counted from 0, is global when $`(\\ell + 1) \\bmod 2 = 0`$"));
   CHECK(Contains(post, "rolling buffer of at most 16 positions"));
   // The scores: query_pre_attn_scalar 64 -> lambda = 1/8, capped at 50, the per-layer mask.
   CHECK(Contains(post,
