@@ -49,10 +49,13 @@ python3 -c 'import sys; g, w = float(sys.argv[1]), float(sys.argv[2]); print(f"p
   fail "eval perplexity $got differs from the reference's $want"
 grep -qF '11 tokens in 1 windows' <<<"$out" || fail "eval did not predict 11 tokens in 1 window: $out"
 
-# Issue 16: a sliding window of 5 (Mistral v0.1) and Gemma 2's alternating local / global layers
-# with soft-caps: `import` + `eval` over the first reference sequence give the perplexity of
-# transformers' logits (the windows shorter than the 11 predicted tokens, so they matter).
-for name in mistral_window gemma2; do
+# The model types of Llama 3 (four rope scalings), Mistral (a window of 5), Gemma, Gemma 2
+# (alternating local / global layers, soft-caps), Phi-3, Qwen3, GPT-NeoX, Qwen3-MoE and DeepSeek-V3
+# (MLA, grouped sigmoid routing): `import` + `eval` over the first reference sequence give the
+# perplexity of transformers' logits (windows and original contexts shorter than the 11 predicted
+# tokens, so they matter).
+for name in llama3 llama_yarn llama_linear llama_dynamic mistral_window gemma gemma2 phi3 qwen3 gpt_neox \
+  qwen3_moe deepseek_v3 deepseek_v3_nolora; do
   NFIX=$SRC/tests/data/hf_reference/$name
   out=$("$MC" import "$NFIX" --out "specs/$name.yaml" 2>&1) || { fail "$name import failed: $out"; continue; }
   python3 - "$NFIX/reference.json" "$WORK/$name.bin" "$WORK/$name.txt" <<'PY'

@@ -276,25 +276,22 @@ TEST_CASE("import: each committed fixture's analytic count equals its safetensor
   }
 }
 
-TEST_CASE("import: issue 16's fixtures, where present, count their safetensors tensors") {
-  // tests/data/hf_reference/<name> of the issue-16 model types (written by the fixture script with
-  // the engine's layouts); each imports, and its count equals the checkpoint's parameters.
-  int found = 0;
+TEST_CASE("import: issue 16's fixtures import, and count their safetensors tensors") {
+  // tests/data/hf_reference/<name> of the issue-16 model types (written by make_fixtures.py); each
+  // imports, and its count equals the checkpoint's parameters.
   for (const std::string name :
        {"llama3", "llama_linear", "llama_dynamic", "llama_yarn", "gemma", "gemma2", "phi3", "qwen3", "gpt_neox",
         "mistral_window", "qwen3_moe", "deepseek_v3", "deepseek_v3_nolora"}) {
     const std::string dir = kFixtures + "/" + name;
-    if (!fs::exists(dir + "/config.json")) continue;
-    ++found;
     CAPTURE(name);
+    REQUIRE(fs::exists(dir + "/config.json"));
+    REQUIRE(fs::exists(dir + "/model.safetensors"));
     importer::ImportResult result;
     spec::Spec spec = ImportAndParse(dir, "hf_reference/" + name, &result);
     const spec::Size& size = spec.architecture.sizes.front();
-    if (!fs::exists(dir + "/model.safetensors")) continue;
     const int64_t stored = CheckpointParameters(dir + "/model.safetensors", size.config.tie_embeddings);
     CHECK(engine::AnalyticParameters(size.config).total == stored);
   }
-  MESSAGE("issue-16 fixtures present: " << found << " of 13");
 }
 
 TEST_CASE("import: the GPT-2 fixture's spec, exact text") {
