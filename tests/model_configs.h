@@ -57,6 +57,39 @@ inline engine::ModelConfig Mixtral(int64_t layers, int64_t dim, int64_t heads, i
   return c;
 }
 
+// DeepSeek-V3 (DeepSeek-AI 2024; config.json of deepseek-ai/DeepSeek-V3): 61 layers, 7168 wide,
+// 128 heads, multi-head latent attention (q_lora_rank 1536, kv_lora_rank 512, nope 128 + rope 64
+// per q/k head, v 128), the first 3 layers dense (18432), then 256 routed experts of width 2048
+// (8 per token from 4 of 8 groups, sigmoid scores with a correction bias, x 2.5) and one shared
+// expert; YaRN x40 over 4,096 positions. 671,026,404,352 parameters as transformers builds it.
+inline engine::ModelConfig DeepSeekV3() {
+  engine::ModelConfig c = Mixtral(61, 7168, 128, 128, 18432, 256, 8);
+  c.vocab_size = 129280;
+  c.context_length = 163840;
+  c.head_dim = 64;  // transformers' head_dim (= qk_rope_head_dim); MLA's widths are below
+  c.rope_theta = 10000;
+  c.norm_eps = 1e-6;
+  c.q_lora_rank = 1536;
+  c.kv_lora_rank = 512;
+  c.qk_nope_head_dim = 128;
+  c.qk_rope_head_dim = 64;
+  c.v_head_dim = 128;
+  c.moe_hidden_dim = 2048;
+  c.num_shared_experts = 1;
+  c.first_dense_layers = 3;
+  c.router_scoring = engine::RouterScoring::kSigmoid;
+  c.router_bias = true;
+  c.router_groups = 8;
+  c.router_topk_groups = 4;
+  c.routed_scaling_factor = 2.5;
+  c.rope_scaling = engine::RopeScaling::kYarn;
+  c.rope_scaling_factor = 40;
+  c.rope_original_context = 4096;
+  c.rope_attention_factor = 1.0;
+  c.rope_mscale_all_dim = 1.0;
+  return c;
+}
+
 // BERT-base-uncased (Devlin et al. 2019): vocab 30522, 512 positions, 2 token types, 12 layers,
 // 768 wide, 12 heads, 3072 hidden, exact GELU, LayerNorm eps 1e-12, post-norm, pooler.
 inline engine::ModelConfig BertBase() {

@@ -146,33 +146,6 @@ engine::ModelConfig Pythia1_4B() {
   return c;
 }
 
-engine::ModelConfig DeepSeekV3() {
-  engine::ModelConfig c = testing_configs::Llama2(61, 7168, 128, 128, 18432);
-  c.family = engine::Family::kMoe;
-  c.vocab_size = 129280;
-  c.context_length = 163840;
-  c.head_dim = 192;  // qk_nope + qk_rope (unused by MLA's counts)
-  c.q_lora_rank = 1536;
-  c.kv_lora_rank = 512;
-  c.qk_nope_head_dim = 128;
-  c.qk_rope_head_dim = 64;
-  c.v_head_dim = 128;
-  c.num_experts = 256;
-  c.experts_per_token = 8;
-  c.moe_hidden_dim = 2048;
-  c.num_shared_experts = 1;
-  c.first_dense_layers = 3;
-  c.router_scoring = engine::RouterScoring::kSigmoid;
-  c.router_bias = true;
-  c.router_groups = 8;
-  c.router_topk_groups = 4;
-  c.routed_scaling_factor = 2.5;
-  c.rope_scaling = engine::RopeScaling::kYarn;
-  c.rope_scaling_factor = 40;
-  c.rope_original_context = 4096;
-  c.rope_mscale_all_dim = 1.0;
-  return c;
-}
 
 int64_t SumOf(const engine::NamedCounts& parts) {
   int64_t sum = 0;
@@ -209,7 +182,7 @@ TEST_CASE("issue 16: published parameter counts of current open models") {
                                    {"Qwen3-0.6B", Qwen3(28, 1024, 16, 8, 3072, true), 596049920},
                                    {"Qwen3-30B-A3B", Qwen3_30B_A3B(), 30532122624},
                                    {"Pythia-1.4B", Pythia1_4B(), 1414647808},
-                                   {"DeepSeek-V3", DeepSeekV3(), 671026404352}};
+                                   {"DeepSeek-V3", testing_configs::DeepSeekV3(), 671026404352}};
   for (const Case& k : cases) {
     CAPTURE(k.name);
     const engine::ModelConfig& c = k.config;
@@ -228,7 +201,7 @@ TEST_CASE("issue 16: active parameters of the MoE models, as transformers' reach
   const auto qwen = engine::AnalyticParameters(Qwen3_30B_A3B());
   CHECK(qwen.active == 30532122624 - (128 - 8) * 48 * (3LL * 2048 * 768));
   CHECK(qwen.active == 3353032704);  // "A3B": 3.3B activated
-  const auto ds = engine::AnalyticParameters(DeepSeekV3());
+  const auto ds = engine::AnalyticParameters(testing_configs::DeepSeekV3());
   CHECK(ds.active == 671026404352 - (256 - 8) * 58 * (3LL * 7168 * 2048));
   CHECK(ds.active == 37552282624);  // DeepSeek-V3's "37B activated" (without the MTP layer)
   // The router: C x E per MoE layer (58 of 61 layers: the first 3 are dense); the correction
