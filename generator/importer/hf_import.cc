@@ -275,8 +275,12 @@ Status MapGpt2(const ConfigReader& r, Mapped* m) {
 // "default" is none; any other type (longrope, ...) is an error naming the key. `allow_scaling`
 // false: only null (Phi-3's longrope is not implemented). partial_rotary_factor f gives rotary_dim
 // int(head_dim x f), as transformers' rope init computes the rotated width.
+// *reach: the context the spec allows, context itself except for dynamic NTK scaling, which exists
+// to run past max_position_embeddings (transformers grows theta from there): its spec keeps that
+// as rope_original_context and allows factor x it, the length the scaling is designed for.
 Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_t context, bool allow_scaling,
-                KeyValues* keys, bool mscale_scales_softmax = false) {
+                KeyValues* keys, int64_t* reach, bool mscale_scales_softmax = false) {
+  *reach = context;
   double theta = fallback;
   const char* scaling_key = r.Has("rope_scaling") ? "rope_scaling" : "rope_parameters";
   if (r.Has("rope_parameters")) {
@@ -328,6 +332,10 @@ Status ReadRope(const ConfigReader& r, double fallback, int64_t head_dim, int64_
   // max_position_embeddings whatever rope_scaling says (_compute_dynamic_ntk_parameters).
   if (type != "dynamic" && type != "linear" && original > 0 && original != context)
     keys->push_back({"rope_original_context", Int(original)});
+  if (type == "dynamic") {
+    keys->push_back({"rope_original_context", Int(context)});
+    *reach = static_cast<int64_t>(std::floor(static_cast<double>(context) * factor));
+  }
   if (type == "llama3") {
     double low = 1, high = 4;
     RETURN_IF_ERROR(sub.PositiveOr("low_freq_factor", 1, &low));
@@ -413,7 +421,8 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
   RETURN_IF_ERROR(r.PositiveOr("rms_norm_eps", mixtral ? 1e-5 : 1e-6, &eps));
   KeyValues rope;
   const int64_t head_dim = d.head_dim > 0 ? d.head_dim : d.width / d.heads;
-  RETURN_IF_ERROR(ReadRope(r, mixtral ? 1e6 : 1e4, head_dim, context, /*allow_scaling=*/true, &rope));
+  int64_t reach = context;
+  RETURN_IF_ERROR(ReadRope(r, mixtral ? 1e6 : 1e4, head_dim, context, /*allow_scaling=*/true, &rope, &reach));
 
   std::string act;
   RETURN_IF_ERROR(r.StringOr("hidden_act", "silu", &act));
@@ -458,6 +467,7 @@ Status MapLlamaLike(const ConfigReader& r, const std::string& arch, Mapped* m) {
   RETURN_IF_ERROR(r.BoolOr("tie_word_embeddings", false, &tie));
 
   m->family = mixtral ? engine::Family::kMoe : engine::Family::kDecoder;
+  context = reach;  // dynamic NTK: factor x max_position_embeddings (ReadRope)
   m->context_length = context;
   m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)},
                {"norm", "rmsnorm"},        {"norm_eps", Number(eps)},
@@ -552,8 +562,9 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
   RETURN_IF_ERROR(CheckLayerTypes(r, d.layers, window, window > 0 ? pattern : 1));
 
   KeyValues rope;
+  int64_t reach = context;
   RETURN_IF_ERROR(
-      ReadRope(r, 10000, head_dim, context, /*allow_scaling=*/!phi3, &rope, /*mscale_scales_softmax=*/deepseek));
+      ReadRope(r, 10000, head_dim, context, /*allow_scaling=*/!phi3, &rope, &reach, /*mscale_scales_softmax=*/deepseek));
   if (deepseek) {
     for (const auto& [key, value] : rope)
       if (key == "rotary_dim") return r.Unsupported("partial_rotary_factor", ": DeepSeek-V3 rotates qk_rope_head_dim");
@@ -566,6 +577,7 @@ Status MapModernDecoder(const ConfigReader& r, const std::string& arch, Mapped* 
   }
 
   m->family = (qwen3_moe || deepseek) ? engine::Family::kMoe : engine::Family::kDecoder;
+  context = reach;  // dynamic NTK: factor x max_position_embeddings (ReadRope)
   m->context_length = context;
   m->shared = {{"vocab_size", Int(vocab)}, {"context_length", Int(context)},
                {"norm", "rmsnorm"},        {"norm_eps", Number(eps)},

@@ -509,7 +509,10 @@ TEST_CASE("import: issue 16's published configs give transformers' parameter cou
     j["rope_scaling"] = {{"type", "dynamic"}, {"factor", 4.0}, {"original_max_position_embeddings", 4096}};
     c = ImportConfig(tmp, "dynamic", j);
     CHECK(c.rope_scaling == engine::RopeScaling::kDynamic);
-    CHECK(c.rope_original_context == 0);  // transformers' dynamic NTK starts at max_position_embeddings
+    // transformers' dynamic NTK grows theta past max_position_embeddings: that is the original
+    // context, and the spec allows factor x it.
+    CHECK(c.rope_original_context == j["max_position_embeddings"].get<int64_t>());
+    CHECK(c.context_length == 4 * j["max_position_embeddings"].get<int64_t>());
     j["rope_scaling"] = {{"rope_type", "yarn"}, {"factor", 4.0},    {"original_max_position_embeddings", 32768},
                          {"beta_fast", 16.0},   {"beta_slow", 2.0}, {"attention_factor", 1.25}};
     c = ImportConfig(tmp, "yarn", j);
